@@ -1,0 +1,50 @@
+# news-ingest — the common tasks.  `make demo` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ES_URL ?= http://127.0.0.1:9200
+export ES_URL
+
+.PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache
+
+help:
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(VENV)/.installed ## create the virtualenv with all dependencies
+
+es-fetch: venv ## download and unpack Elasticsearch (cached in .cache/)
+	$(PY) -m news_ingest.devnode fetch
+
+es-up: venv ## start a local Elasticsearch at ES_URL's port and leave it running
+	$(PY) -m news_ingest.devnode up
+
+es-down: venv ## stop the local Elasticsearch
+	$(PY) -m news_ingest.devnode down
+
+es-status: venv ## is the local Elasticsearch running?
+	$(PY) -m news_ingest.devnode status
+
+es-setup: venv ## install the index template and alias (idempotent)
+	$(VENV)/bin/news-ingest setup
+
+demo: venv ## set up, start Elasticsearch, crawl the bundled sample site, index, search
+	$(PY) -m news_ingest.demo
+
+test: venv es-fetch ## set up and run the whole suite against a real Elasticsearch
+	$(PY) -m pytest -q
+
+test-unit: venv ## only the tests that need no services
+	$(PY) -m pytest -q tests/unit
+
+lint: venv ## ruff
+	$(VENV)/bin/ruff check .
+
+clean-cache: ## forget downloads (Elasticsearch, Maven) — they are fetched again on demand
+	rm -rf .cache

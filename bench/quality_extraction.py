@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Extraction quality and speed: ``pipelines.extract:extract_text`` against plain ``trafilatura.extract``.
+
+Both run in this one process, over the same pages, scored by the shared benchmark's own scorer
+(``eval_extraction.py``: AEB 4-gram shingle P/R/F1). Prints one table, the targets and whether each is met.
+
+    .venv/bin/python bench/quality_extraction.py [--shared ../shared/bench] [--limit N] [--json-out FILE]
+
+The shared folder comes from ``--shared``, else ``$NEWS_INGEST_BENCH``, else ``../shared/bench`` beside the
+repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import logging
+import os
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+DATASETS = ("extraction/aeb", "news")
+TARGET_SPEED_RATIO = 0.8
+
+
+def load_scorer(shared: Path) -> ModuleType:
+    path = shared / "eval_extraction.py"
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: pass --shared or set NEWS_INGEST_BENCH")
+    spec = importlib.util.spec_from_file_location("eval_extraction", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str]]:
+    """extract_text, instrumented: per-stage milliseconds and drop reasons on the side."""
+    from pipelines import extract as ex
+
+    stage_ms: dict[str, list[float]] = {"extract": [], "analyze": []}
+    drops: Counter[str] = Counter()
+
+    def run(html: str, url: str | None) -> str:
+        t0 = time.perf_counter()
+        res = ex.extract(html, url)
+        t1 = time.perf_counter()
+        stage_ms["extract"].append((t1 - t0) * 1000)
+        if not res.ok:
+            drops[res.drop_reason or "?"] += 1
+            return ""
+        text = ex._analyze(res.article.body or "", res.article.language)
+        stage_ms["analyze"].append((time.perf_counter() - t1) * 1000)
+        return text
+
+    return run, stage_ms, drops
+
+
+def plain_trafilatura(html: str, url: str | None) -> str | None:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    default = os.environ.get("NEWS_INGEST_BENCH") or str(REPO.parent / "shared" / "bench")
+    ap.add_argument("--shared", default=default, help=f"shared bench folder (default {default})")
+    ap.add_argument("--limit", type=int, default=0, help="first N pages of each set only")
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--bootstrap", type=int, default=200)
+    ap.add_argument("--json-out", help="write all numbers as JSON here")
+    ap.add_argument("--per-page", help="write per-page F1 of both extractors (JSON lines) here")
+    args = ap.parse_args()
+
+    logging.disable(logging.CRITICAL)
+    warnings.filterwarnings("ignore")
+    shared = Path(args.shared).resolve()
+    ev = load_scorer(shared)
+    ours, stage_ms, drops = make_ours()
+    pick_enrich = "pipelines.enrich" if importlib.util.find_spec("pipelines.enrich") else "missing (raw body)"
+
+    report: dict[str, Any] = {"shared": str(shared), "enrich": pick_enrich, "datasets": {}}
+    per_page = open(args.per_page, "w", encoding="utf-8") if args.per_page else None
+    head = f"{'dataset':<8} {'extractor':<28} {'n':>4} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'med ms':>7}  fail"
+    print(head)
+    all_ok = True
+    for rel in DATASETS:
+        _, pages = ev.load_dataset(str(shared / rel))
+        if args.limit:
+            pages = pages[: args.limit]
+        name = Path(rel).name
+        rows_by: dict[str, Any] = {}
+        for label, fn in (("trafilatura.extract", plain_trafilatura), ("extract_text", ours)):
+            for v in stage_ms.values():
+                v.clear()
+            drops.clear()
+            preds = ev.run_extractor(fn, pages, args.warmup, 120.0)
+            rows, m = ev.score_dataset(pages, preds, args.bootstrap, 0)
+            secs = [p["seconds"] for p in preds]
+            m["pages_per_s"] = len(secs) / sum(secs)
+            m["median_ms"] = statistics.median(secs) * 1000
+            if label == "extract_text":
+                m["drops"] = dict(drops)
+                m["stage_median_ms"] = {k: statistics.median(v) for k, v in stage_ms.items() if v}
+            rows_by[label] = rows
+            report["datasets"].setdefault(name, {})[label] = {k: v for k, v in m.items() if not k.endswith("_std")}
+            print(f"{name:<8} {label:<28} {m['n']:>4} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
+                  f"{m['pages_per_s']:>8.1f} {m['median_ms']:>7.1f}  {m['exceptions']}/{m['empty']}")
+        if per_page:
+            for a, b in zip(rows_by["trafilatura.extract"], rows_by["extract_text"]):
+                per_page.write(json.dumps({"dataset": name, "id": a["id"], "trafilatura_f1": round(a["f1"], 4),
+                                           "ours_f1": round(b["f1"], 4), "ours_p": round(b["precision"], 4),
+                                           "ours_r": round(b["recall"], 4)}) + "\n")
+        base, mine = report["datasets"][name]["trafilatura.extract"], report["datasets"][name]["extract_text"]
+        ratio = mine["pages_per_s"] / base["pages_per_s"]
+        f1_ok = mine["f1"] > base["f1"] if name == "news" else mine["f1"] >= base["f1"]
+        speed_ok = ratio >= TARGET_SPEED_RATIO
+        all_ok &= f1_ok and speed_ok
+        report["datasets"][name]["targets"] = {"f1": f1_ok, "speed_ratio": ratio, "speed": speed_ok}
+        print(f"  -> F1 {mine['f1'] - base['f1']:+.3f} vs trafilatura ({'ok' if f1_ok else 'MISSED'}); "
+              f"speed {ratio:.2f}x ({'ok' if speed_ok else 'MISSED'}, target >= {TARGET_SPEED_RATIO}); "
+              f"stage median ms {json.dumps({k: round(v, 2) for k, v in mine['stage_median_ms'].items()})}; "
+              f"drops {mine['drops'] or 0}")
+    print(f"cleaning stage: {pick_enrich}")
+    print("targets:", "all met" if all_ok else "NOT all met")
+    if per_page:
+        per_page.close()
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(report, indent=1, sort_keys=True), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

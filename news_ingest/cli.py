@@ -1,0 +1,60 @@
+"""The `news-ingest` command: one entry point for what users type.
+
+Each subcommand is a thin wrapper over functions the pipeline and the tests also use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from news_ingest.store import StoreError, connect
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    store = connect()
+    print(store.setup())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = connect()
+    resp = store.search(" ".join(args.query), size=args.size)
+    total = resp["hits"]["total"]["value"]
+    print(f"{total} hit(s) for {' '.join(args.query)!r}")
+    for hit in resp["hits"]["hits"]:
+        src = hit["_source"]
+        snippet = " … ".join(hit.get("highlight", {}).get("body", [])[:1]) or (src.get("body") or "")[:160]
+        print(f"- {src.get('title')}  [{src.get('source')}, {src.get('published_at') or '-'}, "
+              f"{src.get('language') or '-'}]\n  {src.get('url')}\n  {snippet}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="news-ingest", description="News crawling and ingestion.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="install the index template and alias (idempotent)").set_defaults(
+        func=cmd_setup)
+    p = sub.add_parser("search", help="full-text search of indexed articles")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--size", type=int, default=5)
+    p.set_defaults(func=cmd_search)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # configuration errors (sources.yaml, env values)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

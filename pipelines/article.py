@@ -1,0 +1,63 @@
+"""The one article schema.  Field names are the index's field names.
+
+Stages read and write articles through ``itemadapter`` (a dataclass is a supported item
+type), so Scrapy, the WARC ingester and the benchmarks all pass the same object around.
+``tests/unit/test_article.py`` keeps these fields and the index template in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass
+class Article:
+    # identity and origin
+    url: str = ""
+    canonical_url: str | None = None
+    source: str | None = None  # configured source name (config/sources.yaml)
+    domain: str | None = None
+    country: str | None = None
+    # content
+    title: str | None = None
+    body: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    site_name: str | None = None
+    paywalled: bool | None = None
+    # time (ISO 8601, timezone-aware)
+    published_at: str | None = None
+    modified_at: str | None = None
+    fetched_at: str | None = None
+    first_seen_at: str | None = None
+    last_seen_at: str | None = None
+    # language
+    language: str | None = None
+    language_confidence: float | None = None
+    # attribution
+    dateline: str | None = None
+    dateline_outlet: str | None = None
+    source_attribution: list[str] = field(default_factory=list)
+    attribution_text: list[str] = field(default_factory=list)
+    photo_credits: list[str] = field(default_factory=list)
+    is_wire_copy: bool | None = None
+    # dedupe / revisions
+    content_hash: str | None = None
+    fingerprint: str | None = None
+    cluster_id: str | None = None
+    version: int | None = None
+    # bookkeeping
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
+    removed_segments: list[dict[str, str]] = field(default_factory=list)  # {"kind", "text"}
+
+
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """Build an Article from a dict, ignoring keys the schema does not know."""
+    return Article(**{k: v for k, v in data.items() if k in ARTICLE_FIELDS})

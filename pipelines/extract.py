@@ -1,0 +1,320 @@
+"""Extraction stage: fetched HTML -> Article fields with provenance, or a counted drop reason.
+
+Pure functions, no Scrapy. The page is decoded and parsed once (``extract_html.parse``); the same lxml tree
+feeds the metadata readers, trafilatura (which works on its own copy) and htmldate.
+
+    extract(html, url, hints) -> ExtractResult        # the pipeline's entry point
+    extract_pages([(url, html), ...], hints)          # one article split over several pages
+    extract_text(html, url) -> str                    # final cleaned body, for the extraction benchmark
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.baseline import baseline
+from trafilatura.settings import DEFAULT_CONFIG
+
+from pipelines import extract_meta as meta
+from pipelines.article import Article
+from pipelines.extract_html import MAX_HTML_BYTES, Rejected, parse
+from pipelines.extract_rules import RULES, compile_any, compile_each
+
+log = logging.getLogger(__name__)
+
+# Below this many characters trafilatura's result is "not usable" and the fallbacks are tried.
+MIN_USABLE_CHARS = 200
+# A body shorter than this after every fallback is not worth indexing.
+MIN_BODY_CHARS = 60
+
+_CONFIG = deepcopy(DEFAULT_CONFIG)
+_CONFIG["DEFAULT"]["MAX_FILE_SIZE"] = str(MAX_HTML_BYTES)
+_CONFIG["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"  # signal-based timeouts break in worker threads
+
+_CONSENT = RULES["consent_wall"]
+_CONSENT_URL = compile_any(_CONSENT["url"])
+_CONSENT_PHRASES = compile_each(_CONSENT["phrases"])
+_SOFT404 = RULES["soft_404"]
+_SOFT404_RE = compile_any(_SOFT404["phrases"])
+_INDEX = RULES["index_page"]
+_INDEX_URL = compile_any(_INDEX["url"])
+_INDEX_TYPES = frozenset(_INDEX["jsonld_types"])
+_JS = RULES["js_shell"]
+_JS_RE = compile_any(_JS["phrases"])
+_JS_MOUNTS = frozenset(_JS["mount_ids"])
+_VISIBLE_TEXT = ("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
+                 " and not(ancestor::template)]")
+
+
+@dataclass
+class ExtractResult:
+    """Either an ``article`` or a ``drop_reason`` (``empty``, ``binary``, ``not_article:soft_404`` ...)."""
+
+    article: Article | None = None
+    drop_reason: str | None = None
+    detail: str = ""
+    method: str | None = None  # which extractor produced the body
+    notes: list[str] = field(default_factory=list)  # rejected values and other things worth logging
+    ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+# ---------------------------------------------------------------------------------------------- body
+
+
+def _trafilatura(tree: HtmlElement, url: str | None, **options: Any) -> str:
+    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True,
+                                      with_metadata=False, config=_CONFIG, **options)
+    return (doc.text or "").strip() if doc is not None else ""
+
+
+def main_text(tree: HtmlElement, url: str | None, pm: meta.PageMeta) -> tuple[str, str | None]:
+    """Body text (one paragraph per line) and the method that produced it."""
+    text = _trafilatura(tree, url, favor_precision=True)
+    if len(text) >= MIN_USABLE_CHARS:
+        return text, "trafilatura"
+    candidates = [(text, "trafilatura")]
+    recall = _trafilatura(tree, url, favor_recall=True)
+    candidates.append((recall, "trafilatura-recall"))
+    ld_body = meta._ld_str((pm.article_node or {}).get("articleBody"))
+    if ld_body:
+        candidates.append((ld_body, "json-ld"))
+    if max(len(t) for t, _ in candidates) < MIN_USABLE_CHARS:
+        try:
+            candidates.append((baseline(tree)[1].strip(), "baseline"))
+        except Exception:  # noqa: BLE001 - a failing fallback must not lose the page
+            log.debug("baseline failed for %s", url, exc_info=True)
+    best, method = max(candidates, key=lambda c: len(c[0]))
+    return (best, method) if best else ("", None)
+
+
+# ---------------------------------------------------------------------------------------------- not an article
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    return " ".join(" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT) if t.strip())
+
+
+def _link_density(tree: HtmlElement) -> float:
+    body = tree.find(".//body")
+    if body is None:
+        return 0.0
+    total = len(_visible_text(tree))
+    if total == 0:
+        return 0.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
+    return min(1.0, linked / total)
+
+
+def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None) -> str | None:
+    """Reason this page is not an article (``consent_wall``, ``soft_404``, ``index_page``, ``js_shell``)."""
+    title_line = " ".join(x for x in (pm.title_tag, pm.h1) if x)
+    if len(body) < _JS["max_visible_chars"]:
+        visible = _visible_text(tree)
+        if len(visible) < _JS["max_visible_chars"]:
+            mounts = any(el.get("id") in _JS_MOUNTS for el in tree.iter("div", "main", "section", "app-root"))
+            noscript = " ".join(n.text_content() for n in tree.iter("noscript"))
+            scripts = sum(1 for _ in tree.iter("script"))
+            if mounts or _JS_RE.search(noscript + " " + visible) or (scripts >= 3 and len(visible) < 80):
+                return "js_shell"
+    if len(body) < _CONSENT["max_text_chars"]:
+        text = f"{title_line}\n{body}"
+        hits = sum(1 for p in _CONSENT_PHRASES if p.search(text))
+        if hits >= _CONSENT["min_hits"] or (url and _CONSENT_URL.search(url) and hits >= 1):
+            return "consent_wall"
+    if len(body) < _SOFT404["max_text_chars"]:
+        if _SOFT404_RE.search(title_line) or (len(body) < 400 and _SOFT404_RE.search(body)):
+            return "soft_404"
+    is_article_marked = pm.article_node is not None or (pm.first_meta("og_type") or "").lower() == "article"
+    if not is_article_marked and len(body) < _INDEX["max_text_chars"]:
+        listing_type = bool(_INDEX_TYPES & pm.types)
+        listing_url = bool(url and _INDEX_URL.search(url))
+        if listing_type or listing_url or len(body) < MIN_USABLE_CHARS:
+            if listing_type or _link_density(tree) >= _INDEX["link_density"]:
+                return "index_page"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- fields
+
+
+def _pick_date(candidates: list[tuple[Any, str]], tz: Any, now: datetime, what: str,
+               notes: list[str]) -> tuple[str | None, str | None]:
+    for raw, source in candidates:
+        dt = meta.parse_date(raw, tz)
+        if dt is None:
+            if raw not in (None, ""):
+                notes.append(f"{what}:unparseable:{source}:{str(raw)[:40]}")
+            continue
+        if meta.plausible(dt, now):
+            return meta.iso(dt), source
+        notes.append(f"{what}:rejected:{source}:{meta.iso(dt)}")
+    return None, None
+
+
+def _htmldate(tree: HtmlElement) -> str | None:
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
+        return None
+
+
+class _Lazy:
+    """A date candidate computed only when the ones before it failed (htmldate is the slow one)."""
+
+    def __init__(self, fn: Any) -> None:
+        self.fn = fn
+
+
+def _resolve(cands: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
+    return [(c.fn() if isinstance(c, _Lazy) else c, s) for c, s in cands]
+
+
+def _fields(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None, hints: dict[str, Any],
+            now: datetime, notes: list[str]) -> Article:
+    tz = meta.zone_for(hints.get("country"))
+    prov: dict[str, str] = {}
+    canonical = meta.canonical(pm, url)
+    page_url = url or canonical or ""
+
+    title, src = meta.title(pm)
+    if not title:
+        for key, name in (("feed_title", "feed"), ("sitemap_title", "sitemap")):
+            if hints.get(key):
+                title, src = " ".join(str(hints[key]).split()), name
+                break
+    if src:
+        prov["title"] = src
+
+    ld_pub, ld_mod = meta.ld_dates(pm)
+    pub_cands: list[tuple[Any, str]] = [(ld_pub, "json-ld"), (pm.first_meta("published"), "meta")]
+    published, src = _pick_date(pub_cands, tz, now, "published_at", notes)
+    if not published:
+        later = [(_Lazy(lambda: _htmldate(tree)), "htmldate"), (hints.get("feed_published"), "feed"),
+                 (hints.get("sitemap_published"), "sitemap"), (meta.url_date(page_url, tz), "url")]
+        for cand in later:  # one at a time so htmldate runs only when needed
+            published, src = _pick_date(_resolve([cand]), tz, now, "published_at", notes)
+            if published:
+                break
+    if published and src:
+        prov["published_at"] = src
+    modified, src = _pick_date([(ld_mod, "json-ld"), (pm.first_meta("modified"), "meta")], tz, now,
+                               "modified_at", notes)
+    if modified and src:
+        prov["modified_at"] = src
+
+    authors, src = meta.authors(pm)
+    if src:
+        prov["authors"] = src
+
+    lang, src = meta.language(pm)
+    if not lang:
+        for key, name in (("sitemap_language", "sitemap"), ("language_hint", "source")):
+            if v := meta.normal_lang(hints.get(key)):
+                lang, src = v, name
+                break
+    if lang and src:
+        prov["language"] = src
+
+    host = (urlsplit(page_url).hostname or "").lower()
+    return Article(
+        url=page_url, canonical_url=canonical, source=hints.get("source"),
+        domain=host.removeprefix("www.") or None, country=hints.get("country"),
+        title=title, body=body, description=meta.description(pm), authors=authors, tags=meta.tags(pm),
+        image=meta.image(pm, page_url or None), site_name=meta.site_name(pm), paywalled=meta.paywalled(pm),
+        published_at=published, modified_at=modified, language=lang, provenance=prov,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- entry points
+
+
+def extract(html: str | bytes | None, url: str | None = None, hints: dict[str, Any] | None = None, *,
+            now: datetime | None = None) -> ExtractResult:
+    """Extract one page. Never raises: failures come back as ``drop_reason``."""
+    t0 = time.perf_counter()
+    hints = hints or {}
+    now = now or datetime.now(timezone.utc)
+    result = ExtractResult()
+    try:
+        parsed = parse(html, hints.get("encoding"))
+        tree = parsed.tree
+        pm = meta.read_page(tree)
+        body, result.method = main_text(tree, url, pm)
+        if reason := not_article(tree, pm, body, url):
+            result.drop_reason = f"not_article:{reason}"
+        elif len(body) < MIN_BODY_CHARS:
+            result.drop_reason = "no_text" if not body else "too_short"
+            result.detail = f"{len(body)} chars"
+        else:
+            result.article = _fields(tree, pm, body, url, hints, now, result.notes)
+            result.article.provenance["body"] = result.method or "none"
+            if parsed.stripped_scripts:
+                result.notes.append("huge page: scripts and styles stripped before parsing")
+    except Rejected as r:
+        result.drop_reason, result.detail = r.reason, r.detail
+    except Exception as e:  # noqa: BLE001 - one bad page must not stop the crawl; counted instead
+        log.exception("extraction failed for %s", url)
+        result.drop_reason, result.detail = "error", f"{type(e).__name__}: {str(e)[:200]}"
+    result.ms = (time.perf_counter() - t0) * 1000
+    return result
+
+
+def extract_pages(pages: list[tuple[str, str | bytes]], hints: dict[str, Any] | None = None, *,
+                  now: datetime | None = None) -> ExtractResult:
+    """One article stitched from ``[(url, html), ...]`` in reading order; identity is the first page.
+
+    Metadata comes from the first page; bodies are joined in order, leaving out paragraphs an earlier
+    page already had (sites repeat the lead and the footer on every page). A part that fails is noted
+    and skipped; only a failing first page drops the article.
+    """
+    if not pages:
+        return ExtractResult(drop_reason="empty", detail="no pages")
+    first_url, first_html = pages[0]
+    result = extract(first_html, first_url, hints, now=now)
+    if not result.ok or len(pages) == 1:
+        return result
+    seen = set((result.article.body or "").split("\n"))
+    parts = [result.article.body or ""]
+    for i, (url, html) in enumerate(pages[1:], start=2):
+        part = extract(html, url, hints, now=now)
+        result.ms += part.ms
+        if not part.ok:
+            result.notes.append(f"page {i} dropped: {part.drop_reason}")
+            continue
+        lines = [ln for ln in (part.article.body or "").split("\n") if ln not in seen]
+        seen.update(lines)
+        if lines:
+            parts.append("\n".join(lines))
+    result.article.body = "\n".join(p for p in parts if p)
+    result.article.provenance["body"] = f"{result.method}+pages:{len(pages)}"
+    return result
+
+
+def _analyze(body: str, lang: str | None) -> str:
+    try:
+        from pipelines.enrich import analyze_text
+    except ImportError:  # the enrichment stage is optional while it is being built
+        return body
+    return analyze_text(body, lang).get("clean_text", body)
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """The final cleaned body (extraction + cleaning/attribution), '' for a dropped page."""
+    result = extract(html, url)
+    if not result.ok:
+        return ""
+    return _analyze(result.article.body or "", result.article.language)

@@ -1,0 +1,140 @@
+"""Turn what the crawler fetched (bytes or text) into one parsed lxml tree, or a reason not to.
+
+Decoding order for bytes: BOM, then strict UTF-8 (valid multi-byte UTF-8 is almost never an accident, so
+it wins over a wrong declaration), then the HTTP charset, then the page's ``<meta charset>``, then
+windows-1252 (the WHATWG default for ``latin-1`` labels and the usual truth of undeclared Western pages).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+# Above this many bytes of markup a page is refused outright; between SCRIPT_STRIP_BYTES and the cap,
+# inline scripts and styles (the usual bulk of a huge news page) are cut before parsing.
+MAX_HTML_BYTES = 8_000_000
+SCRIPT_STRIP_BYTES = 1_500_000
+# lxml elements: more than this and trafilatura's tree walks get slow enough to stall a crawl worker.
+MAX_TREE_ELEMENTS = 60_000
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"\xff\xd8\xff", "jpeg"),
+    (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ", "xz"), (b"7z\xbc\xaf", "7z"), (b"Rar!", "rar"),
+    (b"RIFF", "riff"), (b"OggS", "ogg"), (b"ID3", "mp3"), (b"\x00\x00\x00\x18ftyp", "mp4"),
+    (b"\x00\x00\x00\x1cftyp", "mp4"), (b"\x00\x00\x00 ftyp", "mp4"), (b"wOFF", "woff"), (b"wOF2", "woff2"),
+    (b"\xd0\xcf\x11\xe0", "ole"), (b"\x7fELF", "elf"), (b"MZ", "exe"), (b"\x00asm", "wasm"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[A-Za-z!/]")
+# labels browsers read as windows-1252 (WHATWG encoding standard)
+_AS_CP1252 = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "iso_8859-1", "l1", "ascii", "us-ascii",
+              "windows-1252", "cp1252", "x-cp1252"}
+
+
+class Rejected(Exception):
+    """The input cannot become an article; ``reason`` is the drop reason to count."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class Parsed:
+    tree: HtmlElement
+    html_chars: int
+    encoding: str  # what the bytes were decoded as ("str" when text came in)
+    stripped_scripts: bool = False
+
+
+def sniff_binary(head: bytes) -> str | None:
+    """Name of the binary format ``head`` starts with, or None when it may be text."""
+    stripped = head.lstrip()
+    for magic, name in _MAGIC:
+        if head.startswith(magic) or stripped.startswith(magic):
+            return name
+    if not head:
+        return None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # UTF-16 text has NULs by design
+    # control bytes other than tab/newline/formfeed/CR/ESC are rare in any text encoding
+    sample = head[:4096]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return "binary" if controls > max(8, len(sample) // 50) else None
+
+
+def _normal_label(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("'\"").lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes; returns (text, encoding used). Never raises on bad bytes."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(enc, errors="replace"), enc
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    m = _META_CHARSET.search(raw[:8192])
+    for label in (http_charset, m.group(1).decode("ascii", "ignore") if m else None):
+        enc = _normal_label(label)
+        if enc and enc not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):  # those just failed / lie
+            return raw.decode(enc, errors="replace"), enc
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def parse(html: str | bytes, http_charset: str | None = None) -> Parsed:
+    """Decode, check and parse a page once. Raises Rejected(empty|binary|too_large|not_html)."""
+    if html is None:
+        raise Rejected("empty")
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        raw = bytes(html)
+        if not raw.strip():
+            raise Rejected("empty")
+        kind = sniff_binary(raw[:4096])
+        if kind:
+            raise Rejected("binary", kind)
+        if len(raw) > MAX_HTML_BYTES:
+            raise Rejected("too_large", f"{len(raw)} bytes")
+        text, encoding = decode(raw, http_charset)
+    elif isinstance(html, str):
+        text, encoding = html, "str"
+        if not text.strip():
+            raise Rejected("empty")
+        if "\x00" in text[:4096] or sniff_binary(text[:64].encode("latin-1", "replace")) not in (None, "binary"):
+            raise Rejected("binary", "text input with binary content")
+        if len(text) > MAX_HTML_BYTES:
+            raise Rejected("too_large", f"{len(text)} chars")
+    else:
+        raise Rejected("empty", f"unsupported input type {type(html).__name__}")
+
+    stripped = False
+    if len(text) > SCRIPT_STRIP_BYTES:
+        text = _SCRIPT_STYLE.sub("", text)
+        stripped = True
+    if not _TAG.search(text[:65536]):
+        raise Rejected("not_html", "no markup")
+    # trafilatura's loader repairs the usual breakage (missing <html>, doctype junk, truncated pages)
+    tree = load_html(text)
+    if tree is None or len(tree) == 0:
+        raise Rejected("not_html", "unparseable")
+    n = sum(1 for _ in tree.iter())
+    if n > MAX_TREE_ELEMENTS:
+        raise Rejected("too_large", f"{n} elements")
+    return Parsed(tree=tree, html_chars=len(text), encoding=encoding, stripped_scripts=stripped)
