@@ -1,0 +1,233 @@
+"""Identity and duplicates: stable ids, content hashes, SimHash fingerprints, syndication clusters.
+
+Pure functions over plain data.  The index stage (``pipelines/index.py``) asks the cluster for
+candidates (same content hash, or a shared SimHash band) and hands them to ``choose_cluster``.
+
+* ``article_id``: hash of the normalised canonical URL, so a re-crawl, a tracking-tagged link
+  and a replay all land on the same document.
+* ``content_hash``: of the body with case, Unicode form and whitespace normalised — a re-crawl
+  that only re-wraps lines is not a revision; an edited word is.
+* ``minhash``: 128 MinHash values over word 3-shingles (stored hex in ``fingerprint``) and 32
+  LSH band keys (``fingerprint_bands``, keywords) so the index finds candidates with one terms
+  query.  Reprints of a wire story differ by a dateline, a credit line, a trimmed paragraph:
+  measured on 151 real news bodies, such edits keep an estimated Jaccard of 0.77-0.99 while
+  unrelated bodies stay under 0.03.  (A 64-bit SimHash was tried first: the same edits moved it
+  4-12 bits while one unrelated pair was 8 bits apart — no threshold separated them.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import yaml
+
+TRACKING_FILE = Path(__file__).resolve().parent / "tracking_params.yaml"
+DEFAULT_PORTS = {"http": 80, "https": 443}
+PERMUTATIONS = 128
+ROWS = 4  # MinHash values per LSH band: 32 bands
+MIN_SIMILARITY = 0.5  # estimated Jaccard of shingles; unrelated news bodies measure < 0.05
+MIN_NEAR_DUP_TOKENS = 40  # shorter bodies: exact hash only (a fingerprint of a teaser is noise)
+SHINGLE = 3
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SPACE = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- URLs and ids
+@lru_cache(maxsize=1)
+def _tracking() -> tuple[tuple[str, ...], frozenset[str]]:
+    data = yaml.safe_load(TRACKING_FILE.read_text()) or {}
+    prefixes = tuple(p.lower() for p in data.get("prefixes", []))
+    return prefixes, frozenset(n.lower() for n in data.get("names", []))
+
+
+def _is_tracking(name: str) -> bool:
+    prefixes, names = _tracking()
+    low = name.lower()
+    return low in names or low.startswith(prefixes)
+
+
+def normalize_url(url: str) -> str:
+    """One spelling per article URL: lower-case scheme and host, no default port, no fragment,
+    no tracking parameters, sorted query, no trailing slash (except the root), no empty path."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError(f"not a URL: {url!r}")
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.rstrip(".")  # hostname is already lower-case
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"bad port in URL {url!r}") from exc
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    # re-quote the path so %7E and ~ (and é vs %C3%A9) are one spelling
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~") or "/"
+    path = re.sub(r"/{2,}", "/", path)
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def article_id(canonical_or_url: str) -> str:
+    """Stable document id: 128-bit BLAKE2b of the normalised URL, hex."""
+    return hashlib.blake2b(normalize_url(canonical_or_url).encode(), digest_size=16).hexdigest()
+
+
+# --------------------------------------------------------------------------- content
+def normalize_text(text: str) -> str:
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def content_hash(body: str | None) -> str | None:
+    if not body or not body.strip():
+        return None
+    return hashlib.blake2b(normalize_text(body).encode(), digest_size=16).hexdigest()
+
+
+def tokens(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+@lru_cache(maxsize=200_000)
+def _token_hash(token: str) -> int:
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the combined hashes over all 64 bits."""
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+_SHINGLE_MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_SEEDS = np.array([int.from_bytes(hashlib.blake2b(b"news-ingest-minhash-%d" % i, digest_size=8).digest(),
+                                  "little") for i in range(PERMUTATIONS)], dtype=np.uint64)
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """Distinct 64-bit hashes of the word 3-shingles of ``text`` (the words for shorter text)."""
+    toks = tokens(text)
+    if not toks:
+        return np.zeros(0, dtype=np.uint64)
+    h = np.fromiter((_token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
+    n = max(1, len(h) - SHINGLE + 1)
+    with np.errstate(over="ignore"):  # wrap-around multiplication is the point
+        combined = np.zeros(n, dtype=np.uint64)
+        for k in range(min(SHINGLE, len(h))):
+            combined ^= h[k:k + n] * _SHINGLE_MULT[k]
+        return np.unique(_mix(combined))
+
+
+def minhash(text: str | None) -> np.ndarray | None:
+    """128 MinHash values (16 bits each) over word 3-shingles; None for text without words."""
+    shingles = shingle_hashes(text or "")
+    if not len(shingles):
+        return None
+    with np.errstate(over="ignore"):
+        perms = _mix(shingles[:, None] ^ _SEEDS[None, :])
+    return (perms.min(axis=0) >> np.uint64(48)).astype("<u2")
+
+
+def signature_hex(sig: np.ndarray) -> str:
+    return sig.astype("<u2").tobytes().hex()
+
+
+def signature_from_hex(fp: str) -> np.ndarray:
+    raw = bytes.fromhex(fp)
+    if len(raw) != PERMUTATIONS * 2:
+        raise ValueError(f"fingerprint has {len(raw) // 2} values, expected {PERMUTATIONS}")
+    return np.frombuffer(raw, dtype="<u2")
+
+
+def lsh_bands(sig: np.ndarray) -> list[str]:
+    """LSH band keys (``"07:1a2b3c4d5e"``): two copies share one when a whole band of
+    ``ROWS`` MinHash values agrees — likely from Jaccard ~0.4 up, nearly never for unrelated text."""
+    raw = sig.astype("<u2").tobytes()
+    width = ROWS * 2
+    return [f"{i:02d}:{hashlib.blake2b(raw[i * width:(i + 1) * width], digest_size=5).hexdigest()}"
+            for i in range(PERMUTATIONS // ROWS)]
+
+
+def similarity(a: str, b: str) -> float:
+    """Estimated Jaccard similarity of two bodies' shingle sets from their fingerprints."""
+    return float((signature_from_hex(a) == signature_from_hex(b)).mean())
+
+
+def annotate(doc: dict[str, Any]) -> dict[str, Any]:
+    """Fill ``content_hash``, ``fingerprint`` and ``fingerprint_bands`` from the body (in place).
+
+    Bodies too short for a meaningful fingerprint get none: they cluster by exact hash only."""
+    body = doc.get("body") or ""
+    doc["content_hash"] = content_hash(body)
+    sig = minhash(body) if len(tokens(body)) >= MIN_NEAR_DUP_TOKENS else None
+    doc["fingerprint"] = signature_hex(sig) if sig is not None else None
+    doc["fingerprint_bands"] = lsh_bands(sig) if sig is not None else []
+    return doc
+
+
+# --------------------------------------------------------------------------- syndication
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 (with ``Z`` or offset; naive = UTC) -> aware datetime; None when absent/bad."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def story_time(doc: dict[str, Any]) -> datetime | None:
+    """When a copy appeared: first seen by us, else published, else fetched."""
+    for key in ("first_seen_at", "published_at", "fetched_at", "last_seen_at"):
+        t = parse_time(doc.get(key))
+        if t:
+            return t
+    return None
+
+
+def choose_cluster(doc: dict[str, Any], candidates: Iterable[dict[str, Any]], window_days: float,
+                   min_similarity: float = MIN_SIMILARITY) -> dict[str, Any] | None:
+    """The already-known copy ``doc`` is a reprint of, or None.
+
+    Candidates carry ``id``, ``content_hash``, ``fingerprint``, ``cluster_id`` and times.  A copy
+    matches on an equal content hash, or on estimated similarity >= ``min_similarity``, and only
+    within ``window_days`` of ``doc`` (a story re-run a year later is news again).  Among matches
+    the most similar wins, then the earliest."""
+    when = story_time(doc)
+    best: tuple[float, datetime, dict[str, Any]] | None = None
+    for cand in candidates:
+        if cand.get("id") == doc.get("id"):
+            continue
+        ctime = story_time(cand)
+        if when and ctime and abs((when - ctime).total_seconds()) > window_days * 86400:
+            continue
+        if doc.get("content_hash") and cand.get("content_hash") == doc["content_hash"]:
+            dist = 0.0
+        elif doc.get("fingerprint") and cand.get("fingerprint"):
+            try:
+                dist = 1.0 - similarity(doc["fingerprint"], cand["fingerprint"])
+            except ValueError:  # a fingerprint from another scheme: not comparable
+                continue
+            if dist > 1.0 - min_similarity:
+                continue
+        else:
+            continue
+        key = (dist, ctime or datetime.max.replace(tzinfo=UTC), cand)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    return best[2] if best else None
