@@ -47,9 +47,13 @@ class Article:
     is_wire_copy: bool | None = None
     # dedupe / revisions
     content_hash: str | None = None
-    fingerprint: str | None = None
-    cluster_id: str | None = None
+    fingerprint: str | None = None  # MinHash signature, hex (stored, not searched)
+    fingerprint_bands: list[str] = field(default_factory=list)  # LSH band keys: near-duplicate lookup
+    cluster_id: str | None = None  # id of the earliest-seen copy of the same story
+    is_cluster_canonical: bool | None = None  # True on that earliest copy
     version: int | None = None
+    # earlier revisions, newest last: {content_hash, modified_at, seen_at}
+    history: list[dict[str, str | None]] = field(default_factory=list)
     # bookkeeping
     provenance: dict[str, str] = field(default_factory=dict)  # field -> where its value came from
     removed_segments: list[dict[str, str]] = field(default_factory=list)  # {"kind", "text"}
