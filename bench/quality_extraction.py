@@ -22,9 +22,10 @@ import sys
 import time
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -91,8 +92,10 @@ def main() -> int:
     pick_enrich = "pipelines.enrich" if importlib.util.find_spec("pipelines.enrich") else "missing (raw body)"
 
     report: dict[str, Any] = {"shared": str(shared), "enrich": pick_enrich, "datasets": {}}
-    per_page = open(args.per_page, "w", encoding="utf-8") if args.per_page else None
-    head = f"{'dataset':<8} {'extractor':<28} {'n':>4} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8} {'med ms':>7}  fail"
+    per_page = open(args.per_page, "w", encoding="utf-8") if args.per_page else None  # noqa: SIM115
+    cols = ("P", "R", "F1")
+    head = f"{'dataset':<8} {'extractor':<28} {'n':>4} " + " ".join(f"{c:>6}" for c in cols)
+    head += f" {'pages/s':>8} {'med ms':>7}  fail"
     print(head)
     all_ok = True
     for rel in DATASETS:
@@ -114,24 +117,41 @@ def main() -> int:
                 m["drops"] = dict(drops)
                 m["stage_median_ms"] = {k: statistics.median(v) for k, v in stage_ms.items() if v}
             rows_by[label] = rows
-            report["datasets"].setdefault(name, {})[label] = {k: v for k, v in m.items() if not k.endswith("_std")}
-            print(f"{name:<8} {label:<28} {m['n']:>4} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['f1']:>6.3f} "
-                  f"{m['pages_per_s']:>8.1f} {m['median_ms']:>7.1f}  {m['exceptions']}/{m['empty']}")
+            report["datasets"].setdefault(name, {})[label] = {
+                k: v for k, v in m.items() if not k.endswith("_std")
+            }
+            print(
+                f"{name:<8} {label:<28} {m['n']:>4} {m['precision']:>6.3f} {m['recall']:>6.3f} "
+                f"{m['f1']:>6.3f} {m['pages_per_s']:>8.1f} {m['median_ms']:>7.1f}  "
+                f"{m['exceptions']}/{m['empty']}"
+            )
         if per_page:
-            for a, b in zip(rows_by["trafilatura.extract"], rows_by["extract_text"]):
-                per_page.write(json.dumps({"dataset": name, "id": a["id"], "trafilatura_f1": round(a["f1"], 4),
-                                           "ours_f1": round(b["f1"], 4), "ours_p": round(b["precision"], 4),
-                                           "ours_r": round(b["recall"], 4)}) + "\n")
+            for a, b in zip(rows_by["trafilatura.extract"], rows_by["extract_text"], strict=True):
+                per_page.write(
+                    json.dumps(
+                        {
+                            "dataset": name,
+                            "id": a["id"],
+                            "trafilatura_f1": round(a["f1"], 4),
+                            "ours_f1": round(b["f1"], 4),
+                            "ours_p": round(b["precision"], 4),
+                            "ours_r": round(b["recall"], 4),
+                        }
+                    )
+                    + "\n"
+                )
         base, mine = report["datasets"][name]["trafilatura.extract"], report["datasets"][name]["extract_text"]
         ratio = mine["pages_per_s"] / base["pages_per_s"]
         f1_ok = mine["f1"] > base["f1"] if name == "news" else mine["f1"] >= base["f1"]
         speed_ok = ratio >= TARGET_SPEED_RATIO
         all_ok &= f1_ok and speed_ok
         report["datasets"][name]["targets"] = {"f1": f1_ok, "speed_ratio": ratio, "speed": speed_ok}
-        print(f"  -> F1 {mine['f1'] - base['f1']:+.3f} vs trafilatura ({'ok' if f1_ok else 'MISSED'}); "
-              f"speed {ratio:.2f}x ({'ok' if speed_ok else 'MISSED'}, target >= {TARGET_SPEED_RATIO}); "
-              f"stage median ms {json.dumps({k: round(v, 2) for k, v in mine['stage_median_ms'].items()})}; "
-              f"drops {mine['drops'] or 0}")
+        print(
+            f"  -> F1 {mine['f1'] - base['f1']:+.3f} vs trafilatura ({'ok' if f1_ok else 'MISSED'}); "
+            f"speed {ratio:.2f}x ({'ok' if speed_ok else 'MISSED'}, target >= {TARGET_SPEED_RATIO}); "
+            f"stage median ms {json.dumps({k: round(v, 2) for k, v in mine['stage_median_ms'].items()})}; "
+            f"drops {mine['drops'] or 0}"
+        )
     print(f"cleaning stage: {pick_enrich}")
     print("targets:", "all met" if all_ok else "NOT all met")
     if per_page:

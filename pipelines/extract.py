@@ -14,7 +14,7 @@ import logging
 import time
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,12 +25,15 @@ from trafilatura.settings import DEFAULT_CONFIG
 
 from pipelines import extract_meta as meta
 from pipelines.article import Article
+from pipelines.extract_embedded import embedded_text
 from pipelines.extract_html import MAX_HTML_BYTES, Rejected, parse
 from pipelines.extract_rules import RULES, compile_any, compile_each
 
 log = logging.getLogger(__name__)
 
-# Below this many characters trafilatura's result is "not usable" and the fallbacks are tried.
+# Precision-mode output shorter than this is checked against the fallbacks; below MIN_USABLE_CHARS the
+# last-resort ones (embedded app state, baseline) are tried too.
+SHORT_CHARS = 500
 MIN_USABLE_CHARS = 200
 # A body shorter than this after every fallback is not worth indexing.
 MIN_BODY_CHARS = 60
@@ -50,8 +53,10 @@ _INDEX_TYPES = frozenset(_INDEX["jsonld_types"])
 _JS = RULES["js_shell"]
 _JS_RE = compile_any(_JS["phrases"])
 _JS_MOUNTS = frozenset(_JS["mount_ids"])
-_VISIBLE_TEXT = ("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
-                 " and not(ancestor::template)]")
+_VISIBLE_TEXT = (
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
+    " and not(ancestor::template)]"
+)
 
 
 @dataclass
@@ -70,36 +75,55 @@ class ExtractResult:
         return self.article is not None
 
 
-# ---------------------------------------------------------------------------------------------- body
+# ------------------------------------------------------------------------------------------ body
 
 
 def _trafilatura(tree: HtmlElement, url: str | None, **options: Any) -> str:
-    doc = trafilatura.bare_extraction(tree, url=url, include_comments=False, include_tables=True,
-                                      with_metadata=False, config=_CONFIG, **options)
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        config=_CONFIG,
+        **options,
+    )
     return (doc.text or "").strip() if doc is not None else ""
 
 
 def main_text(tree: HtmlElement, url: str | None, pm: meta.PageMeta) -> tuple[str, str | None]:
-    """Body text (one paragraph per line) and the method that produced it."""
-    text = _trafilatura(tree, url, favor_precision=True)
-    if len(text) >= MIN_USABLE_CHARS:
-        return text, "trafilatura"
-    candidates = [(text, "trafilatura")]
+    """Body text (one paragraph per line) and the method that produced it.
+
+    Precision mode first (it keeps fewer teasers and captions, which news pages are full of). When that
+    is short, trafilatura's recall mode, then the publisher's own JSON-LD ``articleBody``, then the text
+    embedded in a JavaScript app's state, then trafilatura's baseline; a fallback wins only when it is
+    clearly longer, since short-but-right beats long-and-noisy.
+    """
+    text, method = _trafilatura(tree, url, favor_precision=True), "trafilatura"
+    if len(text) >= SHORT_CHARS:
+        return text, method
     recall = _trafilatura(tree, url, favor_recall=True)
-    candidates.append((recall, "trafilatura-recall"))
-    ld_body = meta._ld_str((pm.article_node or {}).get("articleBody"))
-    if ld_body:
-        candidates.append((ld_body, "json-ld"))
-    if max(len(t) for t, _ in candidates) < MIN_USABLE_CHARS:
+    if len(recall) > 2 * len(text):
+        text, method = recall, "trafilatura-recall"
+    if len(text) < SHORT_CHARS:
+        ld_body = meta.ld_str((pm.article_node or {}).get("articleBody")) or ""
+        if len(ld_body) >= MIN_USABLE_CHARS and len(ld_body) > 1.5 * len(text):
+            text, method = ld_body, "json-ld"
+    if len(text) < MIN_USABLE_CHARS:
+        embedded = embedded_text(tree)
+        if len(embedded) > 2 * len(text):
+            text, method = embedded, "embedded-json"
+    if len(text) < MIN_USABLE_CHARS:
         try:
-            candidates.append((baseline(tree)[1].strip(), "baseline"))
+            base = baseline(tree)[1].strip()
         except Exception:  # noqa: BLE001 - a failing fallback must not lose the page
-            log.debug("baseline failed for %s", url, exc_info=True)
-    best, method = max(candidates, key=lambda c: len(c[0]))
-    return (best, method) if best else ("", None)
+            base = ""
+        if len(base) > 2 * len(text):
+            text, method = base, "baseline"
+    return (text, method) if text else ("", None)
 
 
-# ---------------------------------------------------------------------------------------------- not an article
+# ------------------------------------------------------------------------------------------ not an article
 
 
 def _visible_text(tree: HtmlElement) -> str:
@@ -133,24 +157,26 @@ def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None
         hits = sum(1 for p in _CONSENT_PHRASES if p.search(text))
         if hits >= _CONSENT["min_hits"] or (url and _CONSENT_URL.search(url) and hits >= 1):
             return "consent_wall"
-    if len(body) < _SOFT404["max_text_chars"]:
-        if _SOFT404_RE.search(title_line) or (len(body) < 400 and _SOFT404_RE.search(body)):
-            return "soft_404"
+    if len(body) < _SOFT404["max_text_chars"] and (
+        _SOFT404_RE.search(title_line) or (len(body) < 400 and _SOFT404_RE.search(body))
+    ):
+        return "soft_404"
     is_article_marked = pm.article_node is not None or (pm.first_meta("og_type") or "").lower() == "article"
     if not is_article_marked and len(body) < _INDEX["max_text_chars"]:
         listing_type = bool(_INDEX_TYPES & pm.types)
         listing_url = bool(url and _INDEX_URL.search(url))
-        if listing_type or listing_url or len(body) < MIN_USABLE_CHARS:
-            if listing_type or _link_density(tree) >= _INDEX["link_density"]:
-                return "index_page"
+        suspect = listing_type or listing_url or len(body) < MIN_USABLE_CHARS
+        if suspect and (listing_type or _link_density(tree) >= _INDEX["link_density"]):
+            return "index_page"
     return None
 
 
-# ---------------------------------------------------------------------------------------------- fields
+# ------------------------------------------------------------------------------------------ fields
 
 
-def _pick_date(candidates: list[tuple[Any, str]], tz: Any, now: datetime, what: str,
-               notes: list[str]) -> tuple[str | None, str | None]:
+def _pick_date(
+    candidates: list[tuple[Any, str]], tz: Any, now: datetime, what: str, notes: list[str]
+) -> tuple[str | None, str | None]:
     for raw, source in candidates:
         dt = meta.parse_date(raw, tz)
         if dt is None:
@@ -183,8 +209,15 @@ def _resolve(cands: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
     return [(c.fn() if isinstance(c, _Lazy) else c, s) for c, s in cands]
 
 
-def _fields(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None, hints: dict[str, Any],
-            now: datetime, notes: list[str]) -> Article:
+def _fields(
+    tree: HtmlElement,
+    pm: meta.PageMeta,
+    body: str,
+    url: str | None,
+    hints: dict[str, Any],
+    now: datetime,
+    notes: list[str],
+) -> Article:
     tz = meta.zone_for(hints.get("country"))
     prov: dict[str, str] = {}
     canonical = meta.canonical(pm, url)
@@ -203,16 +236,28 @@ def _fields(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None, hi
     pub_cands: list[tuple[Any, str]] = [(ld_pub, "json-ld"), (pm.first_meta("published"), "meta")]
     published, src = _pick_date(pub_cands, tz, now, "published_at", notes)
     if not published:
-        later = [(_Lazy(lambda: _htmldate(tree)), "htmldate"), (hints.get("feed_published"), "feed"),
-                 (hints.get("sitemap_published"), "sitemap"), (meta.url_date(page_url, tz), "url")]
+        later = [
+            (_Lazy(lambda: _htmldate(tree)), "htmldate"),
+            (hints.get("feed_published"), "feed"),
+            (hints.get("sitemap_published"), "sitemap"),
+            (meta.url_date(page_url, tz), "url"),
+        ]
         for cand in later:  # one at a time so htmldate runs only when needed
             published, src = _pick_date(_resolve([cand]), tz, now, "published_at", notes)
             if published:
                 break
+    if src == "htmldate":
+        # htmldate gives a day; a feed or sitemap timestamp on that same day is the more precise truth
+        for key, name in (("feed_published", "feed"), ("sitemap_published", "sitemap")):
+            dt = meta.parse_date(hints.get(key), tz)
+            if meta.plausible(dt, now) and meta.iso(dt.astimezone(tz))[:10] == published[:10]:
+                published, src = meta.iso(dt), name
+                break
     if published and src:
         prov["published_at"] = src
-    modified, src = _pick_date([(ld_mod, "json-ld"), (pm.first_meta("modified"), "meta")], tz, now,
-                               "modified_at", notes)
+    modified, src = _pick_date(
+        [(ld_mod, "json-ld"), (pm.first_meta("modified"), "meta")], tz, now, "modified_at", notes
+    )
     if modified and src:
         prov["modified_at"] = src
 
@@ -231,23 +276,49 @@ def _fields(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None, hi
 
     host = (urlsplit(page_url).hostname or "").lower()
     return Article(
-        url=page_url, canonical_url=canonical, source=hints.get("source"),
-        domain=host.removeprefix("www.") or None, country=hints.get("country"),
-        title=title, body=body, description=meta.description(pm), authors=authors, tags=meta.tags(pm),
-        image=meta.image(pm, page_url or None), site_name=meta.site_name(pm), paywalled=meta.paywalled(pm),
-        published_at=published, modified_at=modified, language=lang, provenance=prov,
+        url=page_url,
+        canonical_url=canonical,
+        source=hints.get("source"),
+        domain=host.removeprefix("www.") or None,
+        country=hints.get("country"),
+        title=title,
+        body=body,
+        description=meta.description(pm),
+        authors=authors,
+        tags=meta.tags(pm),
+        image=meta.image(pm, page_url or None),
+        site_name=meta.site_name(pm),
+        paywalled=meta.paywalled(pm),
+        published_at=published,
+        modified_at=modified,
+        language=lang,
+        provenance=prov,
     )
 
 
-# ---------------------------------------------------------------------------------------------- entry points
+def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
+    """Extractors keep the <h1> as the body's first line; the headline has its own field."""
+    first, _, rest = body.partition("\n")
+    key = " ".join(first.split()).casefold()
+    if rest and key and key in {" ".join(t.split()).casefold() for t in (title, pm.h1) if t}:
+        return rest
+    return body
 
 
-def extract(html: str | bytes | None, url: str | None = None, hints: dict[str, Any] | None = None, *,
-            now: datetime | None = None) -> ExtractResult:
+# ------------------------------------------------------------------------------------------ entry points
+
+
+def extract(
+    html: str | bytes | None,
+    url: str | None = None,
+    hints: dict[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
+) -> ExtractResult:
     """Extract one page. Never raises: failures come back as ``drop_reason``."""
     t0 = time.perf_counter()
     hints = hints or {}
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     result = ExtractResult()
     try:
         parsed = parse(html, hints.get("encoding"))
@@ -261,6 +332,7 @@ def extract(html: str | bytes | None, url: str | None = None, hints: dict[str, A
             result.detail = f"{len(body)} chars"
         else:
             result.article = _fields(tree, pm, body, url, hints, now, result.notes)
+            result.article.body = _drop_title_line(result.article.body or "", result.article.title, pm)
             result.article.provenance["body"] = result.method or "none"
             if parsed.stripped_scripts:
                 result.notes.append("huge page: scripts and styles stripped before parsing")
@@ -273,8 +345,9 @@ def extract(html: str | bytes | None, url: str | None = None, hints: dict[str, A
     return result
 
 
-def extract_pages(pages: list[tuple[str, str | bytes]], hints: dict[str, Any] | None = None, *,
-                  now: datetime | None = None) -> ExtractResult:
+def extract_pages(
+    pages: list[tuple[str, str | bytes]], hints: dict[str, Any] | None = None, *, now: datetime | None = None
+) -> ExtractResult:
     """One article stitched from ``[(url, html), ...]`` in reading order; identity is the first page.
 
     Metadata comes from the first page; bodies are joined in order, leaving out paragraphs an earlier

@@ -22,18 +22,46 @@ SCRIPT_STRIP_BYTES = 1_500_000
 MAX_TREE_ELEMENTS = 60_000
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "pdf"), (b"PK\x03\x04", "zip"), (b"\x89PNG", "png"), (b"GIF8", "gif"), (b"\xff\xd8\xff", "jpeg"),
-    (b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ", "xz"), (b"7z\xbc\xaf", "7z"), (b"Rar!", "rar"),
-    (b"RIFF", "riff"), (b"OggS", "ogg"), (b"ID3", "mp3"), (b"\x00\x00\x00\x18ftyp", "mp4"),
-    (b"\x00\x00\x00\x1cftyp", "mp4"), (b"\x00\x00\x00 ftyp", "mp4"), (b"wOFF", "woff"), (b"wOF2", "woff2"),
-    (b"\xd0\xcf\x11\xe0", "ole"), (b"\x7fELF", "elf"), (b"MZ", "exe"), (b"\x00asm", "wasm"),
+    (b"%PDF", "pdf"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x89PNG", "png"),
+    (b"GIF8", "gif"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ", "xz"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"Rar!", "rar"),
+    (b"RIFF", "riff"),
+    (b"OggS", "ogg"),
+    (b"ID3", "mp3"),
+    (b"\x00\x00\x00\x18ftyp", "mp4"),
+    (b"\x00\x00\x00\x1cftyp", "mp4"),
+    (b"\x00\x00\x00 ftyp", "mp4"),
+    (b"wOFF", "woff"),
+    (b"wOF2", "woff2"),
+    (b"\xd0\xcf\x11\xe0", "ole"),
+    (b"\x7fELF", "elf"),
+    (b"MZ", "exe"),
+    (b"\x00asm", "wasm"),
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[A-Za-z!/]")
 # labels browsers read as windows-1252 (WHATWG encoding standard)
-_AS_CP1252 = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "iso_8859-1", "l1", "ascii", "us-ascii",
-              "windows-1252", "cp1252", "x-cp1252"}
+_AS_CP1252 = {
+    "latin-1",
+    "latin1",
+    "iso-8859-1",
+    "iso8859-1",
+    "iso_8859-1",
+    "l1",
+    "ascii",
+    "us-ascii",
+    "windows-1252",
+    "cp1252",
+    "x-cp1252",
+}
 
 
 class Rejected(Exception):
@@ -83,10 +111,13 @@ def _normal_label(label: str | None) -> str | None:
 
 def decode(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes; returns (text, encoding used). Never raises on bad bytes."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if raw.startswith(bom):
-            return raw[len(bom):].decode(enc, errors="replace"), enc
+            return raw[len(bom) :].decode(enc, errors="replace"), enc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -117,7 +148,10 @@ def parse(html: str | bytes, http_charset: str | None = None) -> Parsed:
         text, encoding = html, "str"
         if not text.strip():
             raise Rejected("empty")
-        if "\x00" in text[:4096] or sniff_binary(text[:64].encode("latin-1", "replace")) not in (None, "binary"):
+        if "\x00" in text[:4096] or sniff_binary(text[:64].encode("latin-1", "replace")) not in (
+            None,
+            "binary",
+        ):
             raise Rejected("binary", "text input with binary content")
         if len(text) > MAX_HTML_BYTES:
             raise Rejected("too_large", f"{len(text)} chars")

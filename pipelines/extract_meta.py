@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extract_rules import RULES
 
-EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)
 
 _WS = re.compile(r"\s+")
@@ -34,16 +34,55 @@ _META_KEYS: dict[str, tuple[str, ...]] = {
     "description": ("og:description", "description", "twitter:description", "dc.description"),
     "site_name": ("og:site_name", "application-name", "twitter:site", "publisher"),
     "image": ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"),
-    "published": ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-                  "publish-date", "publish_date", "date", "dc.date.issued", "dc.date", "dcterms.date",
-                  "dcterms.created", "sailthru.date", "parsely-pub-date", "content_publishdate", "article.published",
-                  "cxenseparse:recs:publishtime", "originalpublicationdate"),
-    "modified": ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
-                 "lastmod", "article.updated"),
-    "authors": ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl",
-                "content_author", "cxenseparse:author"),
-    "tags": ("article:tag", "news_keywords", "keywords", "parsely-tags", "sailthru.tags", "article:section",
-             "parsely-section", "content_tag"),
+    "published": (
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "publish-date",
+        "publish_date",
+        "date",
+        "dc.date.issued",
+        "dc.date",
+        "dcterms.date",
+        "dcterms.created",
+        "sailthru.date",
+        "parsely-pub-date",
+        "content_publishdate",
+        "article.published",
+        "cxenseparse:recs:publishtime",
+        "originalpublicationdate",
+    ),
+    "modified": (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "last-modified",
+        "dcterms.modified",
+        "lastmod",
+        "article.updated",
+    ),
+    "authors": (
+        "author",
+        "article:author",
+        "parsely-author",
+        "dc.creator",
+        "sailthru.author",
+        "byl",
+        "content_author",
+        "cxenseparse:author",
+    ),
+    "tags": (
+        "article:tag",
+        "news_keywords",
+        "keywords",
+        "parsely-tags",
+        "sailthru.tags",
+        "article:section",
+        "parsely-section",
+        "content_tag",
+    ),
     "language": ("content-language", "og:locale", "dc.language", "language", "inlanguage"),
     "og_type": ("og:type",),
 }
@@ -118,7 +157,9 @@ def read_page(tree: HtmlElement) -> PageMeta:
         if ARTICLE_TYPES.intersection(_types(node)) and (pm.article_node is None or "articleBody" in node):
             pm.article_node = node
     for el in tree.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip()
+        key = (
+            el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
+        ).strip()
         content = el.get("content")
         if key and content is not None:
             pm.meta.setdefault(key.lower(), []).append(_text(content))
@@ -139,7 +180,7 @@ def read_page(tree: HtmlElement) -> PageMeta:
 # ---------------------------------------------------------------------------------------------- values
 
 
-def _ld_str(value: Any) -> str | None:
+def ld_str(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     if isinstance(value, dict):
@@ -150,7 +191,7 @@ def _ld_str(value: Any) -> str | None:
 
 def title(pm: PageMeta) -> tuple[str | None, str | None]:
     node = pm.article_node or {}
-    if v := _ld_str(node.get("headline") or node.get("name")):
+    if v := ld_str(node.get("headline") or node.get("name")):
         return v, "json-ld"
     if v := pm.first_meta("title"):
         return v, "meta"
@@ -162,18 +203,18 @@ def title(pm: PageMeta) -> tuple[str | None, str | None]:
 
 
 def description(pm: PageMeta) -> str | None:
-    return _ld_str((pm.article_node or {}).get("description")) or pm.first_meta("description")
+    return ld_str((pm.article_node or {}).get("description")) or pm.first_meta("description")
 
 
 def site_name(pm: PageMeta) -> str | None:
     if v := pm.first_meta("site_name"):
         return v
     pub = (pm.article_node or {}).get("publisher")
-    return _ld_str(pub)
+    return ld_str(pub)
 
 
 def image(pm: PageMeta, base: str | None) -> str | None:
-    v = _ld_str((pm.article_node or {}).get("image") or (pm.article_node or {}).get("thumbnailUrl"))
+    v = ld_str((pm.article_node or {}).get("image") or (pm.article_node or {}).get("thumbnailUrl"))
     v = v or pm.first_meta("image")
     return _absolute(v, base)
 
@@ -181,8 +222,12 @@ def image(pm: PageMeta, base: str | None) -> str | None:
 def canonical(pm: PageMeta, base: str | None) -> str | None:
     node = pm.article_node or {}
     main = node.get("mainEntityOfPage")
-    v = pm.canonical or (pm.meta.get("og:url") or [None])[0] or _ld_str(node.get("url")) or (
-        _ld_str(main) if isinstance(main, (str, dict)) else None)
+    v = (
+        pm.canonical
+        or (pm.meta.get("og:url") or [None])[0]
+        or ld_str(node.get("url"))
+        or (ld_str(main) if isinstance(main, (str, dict)) else None)
+    )
     return _absolute(v, base) if v and not v.startswith("#") else None
 
 
@@ -221,7 +266,7 @@ def authors(pm: PageMeta) -> tuple[list[str], str | None]:
         if isinstance(item, dict):
             if "Organization" in _types(item) or "NewsMediaOrganization" in _types(item):
                 continue  # an outlet credited as author is not a byline
-            if n := _ld_str(item.get("name")):
+            if n := ld_str(item.get("name")):
                 names.extend(_split_names(n))
         elif isinstance(item, str):
             names.extend(_split_names(item))
@@ -240,7 +285,7 @@ def tags(pm: PageMeta) -> list[str]:
     for key in ("keywords", "articleSection"):
         v = node.get(key)
         for item in v if isinstance(v, list) else [v] if v else []:
-            values.extend(str(item).split(",") if isinstance(item, str) else [_ld_str(item) or ""])
+            values.extend(str(item).split(",") if isinstance(item, str) else [ld_str(item) or ""])
     for key in _META_KEYS["tags"]:
         for v in pm.meta.get(key, ()):
             values.extend(v.split(","))
@@ -260,7 +305,9 @@ def paywalled(pm: PageMeta) -> bool | None:
     if node is None:
         return None
     parts = node.get("hasPart")
-    candidates = [node] + ([p for p in (parts if isinstance(parts, list) else [parts]) if isinstance(p, dict)])
+    candidates = [node] + (
+        [p for p in (parts if isinstance(parts, list) else [parts]) if isinstance(p, dict)]
+    )
     for cand in candidates:
         v = cand.get("isAccessibleForFree")
         if v is None:
@@ -279,7 +326,7 @@ def normal_lang(value: str | None) -> str | None:
 
 
 def language(pm: PageMeta) -> tuple[str | None, str | None]:
-    if v := normal_lang(_ld_str((pm.article_node or {}).get("inLanguage"))):
+    if v := normal_lang(ld_str((pm.article_node or {}).get("inLanguage"))):
         return v, "json-ld"
     for key in _META_KEYS["language"]:
         for value in pm.meta.get(key, ()):
@@ -294,7 +341,7 @@ def ld_dates(pm: PageMeta) -> tuple[str | None, str | None]:
     node = pm.article_node
     if node is None:  # a WebPage node still dates the page
         node = next((n for n in pm.jsonld if "datePublished" in n), {})
-    return _ld_str(node.get("datePublished") or node.get("dateCreated")), _ld_str(node.get("dateModified"))
+    return ld_str(node.get("datePublished") or node.get("dateCreated")), ld_str(node.get("dateModified"))
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -302,10 +349,10 @@ def ld_dates(pm: PageMeta) -> tuple[str | None, str | None]:
 
 def zone_for(country: str | None) -> timezone | ZoneInfo:
     name = RULES["country_timezones"].get((country or "").lower())
-    return ZoneInfo(name) if name else timezone.utc
+    return ZoneInfo(name) if name else UTC
 
 
-def parse_date(value: Any, tz: timezone | ZoneInfo = timezone.utc) -> datetime | None:
+def parse_date(value: Any, tz: timezone | ZoneInfo = UTC) -> datetime | None:
     """A timezone-aware datetime from ISO 8601, RFC 2822, epoch seconds or a datetime; else None."""
     if value is None or value == "":
         return None
@@ -314,7 +361,7 @@ def parse_date(value: Any, tz: timezone | ZoneInfo = timezone.utc) -> datetime |
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         secs = value / 1000 if value > 1e11 else value
         try:
-            return datetime.fromtimestamp(secs, tz=timezone.utc)
+            return datetime.fromtimestamp(secs, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
     else:

@@ -1,0 +1,398 @@
+"""Extraction stage: fields, provenance, dates, fallbacks, and every kind of page that must be dropped."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipelines import extract as ex
+from pipelines.extract import extract, extract_pages, extract_text
+from pipelines.extract_html import MAX_HTML_BYTES, decode, sniff_binary
+
+PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+NEWS_URL = "https://kabarnusantara.example/ekonomi/2025/02/20/harga-beras-naik-jelang-ramadan"
+
+
+def page(name: str) -> str:
+    return (PAGES / name).read_text(encoding="utf-8")
+
+
+def news(**hints: object):
+    return extract(page("news_jsonld.html"), NEWS_URL, dict(hints), now=NOW)
+
+
+# ------------------------------------------------------------------------------------------ articles
+
+
+def test_jsonld_news_article_fields():
+    res = news(source="kabarnusantara", country="id")
+    assert res.ok, res.drop_reason
+    a = res.article
+    assert a.title == "Harga Beras Naik Jelang Ramadan, Pemerintah Siapkan Operasi Pasar"
+    assert a.authors == ["Siti Rahmawati", "Andi Pratama"]  # the Organization "author" is not a byline
+    assert a.published_at == "2025-02-20T09:15:00+07:00"
+    assert a.modified_at == "2025-02-20T11:40:00+07:00"
+    assert a.language == "id"
+    assert a.paywalled is True  # isAccessibleForFree: false
+    assert a.site_name == "Kabar Nusantara"
+    assert a.canonical_url == NEWS_URL
+    assert a.image == "https://kabarnusantara.example/foto/2025/02/beras.jpg"
+    assert a.tags[:4] == ["beras", "harga pangan", "Ramadan", "Ekonomi"]
+    assert a.description == "Harga beras medium naik di sejumlah pasar tradisional."
+    assert a.domain == "kabarnusantara.example" and a.source == "kabarnusantara" and a.country == "id"
+
+
+def test_jsonld_provenance_values():
+    prov = news().article.provenance
+    assert prov["title"] == "json-ld"
+    assert prov["published_at"] == "json-ld"
+    assert prov["modified_at"] == "json-ld"
+    assert prov["authors"] == "json-ld"
+    assert prov["language"] == "json-ld"
+    assert prov["body"] == "trafilatura"
+
+
+def test_body_keeps_paragraph_breaks_and_drops_navigation():
+    body = news().article.body
+    lines = body.split("\n")
+    assert lines[0].startswith("JAKARTA, KABARNUSANTARA - Harga beras medium")
+    assert any(ln.startswith("Kementerian Perdagangan menyatakan") for ln in lines)
+    assert len(lines) >= 5
+    assert "Beranda" not in body and "Hak cipta" not in body
+
+
+def test_meta_only_article_with_naive_date_in_country_zone():
+    res = extract(
+        page("meta_only.html"),
+        "https://beritasemenanjung.example/nasional/bantuan-banjir-kelantan",
+        {"country": "my"},
+        now=NOW,
+    )
+    assert res.ok, res.drop_reason
+    a = res.article
+    assert a.title == "Kerajaan umum bantuan banjir tambahan untuk Kelantan"
+    assert a.published_at == "2024-12-02T14:30:00+08:00"  # naive meta date read in Kuala Lumpur time
+    assert a.authors == ["Nur Aisyah Hamzah"]
+    assert a.language == "ms"  # from <html lang="ms-MY">
+    assert a.tags == ["banjir", "Kelantan"]
+    assert a.paywalled is None  # the page says nothing
+    assert a.canonical_url == "https://beritasemenanjung.example/nasional/bantuan-banjir-kelantan"
+    assert a.provenance == {
+        "title": "meta",
+        "published_at": "meta",
+        "authors": "meta",
+        "language": "meta",
+        "body": "trafilatura",
+    }
+
+
+def test_naive_date_without_country_is_utc():
+    a = extract(page("meta_only.html"), None, now=NOW).article
+    assert a.published_at == "2024-12-02T14:30:00+00:00"
+
+
+# ------------------------------------------------------------------------------------------ dates
+
+
+def _with_dates(published: str, modified: str = "2025-02-20T11:40:00+07:00") -> str:
+    html = page("news_jsonld.html")
+    html = html.replace('"datePublished": "2025-02-20T09:15:00+07:00"', f'"datePublished": "{published}"')
+    html = html.replace('content="2025-02-20T09:15:00+07:00"', f'content="{published}"')
+    return html.replace('"dateModified": "2025-02-20T11:40:00+07:00"', f'"dateModified": "{modified}"')
+
+
+def test_future_date_rejected_falls_back_to_feed_date():
+    res = extract(
+        _with_dates("2025-03-05T08:00:00+00:00"),
+        "https://kabarnusantara.example/a",
+        {"feed_published": "Thu, 20 Feb 2025 02:15:00 GMT"},
+        now=NOW,
+    )
+    a = res.article
+    assert a.published_at == "2025-02-20T02:15:00+00:00"
+    assert a.provenance["published_at"] == "feed"
+    assert any(n.startswith("published_at:rejected:json-ld:2025-03-05") for n in res.notes)
+
+
+def test_date_within_a_day_ahead_is_kept():
+    # a page published "tomorrow" in its own zone is normal near midnight
+    a = extract(_with_dates("2025-03-02T06:00:00+07:00"), None, now=NOW).article
+    assert a.published_at == "2025-03-02T06:00:00+07:00"
+
+
+def test_pre_1995_date_rejected_then_htmldate():
+    res = extract(_with_dates("1970-01-01T00:00:00Z", modified="1970-01-01T00:00:00Z"), NEWS_URL, now=NOW)
+    a = res.article
+    # htmldate reads the day from the page's canonical URL
+    assert a.published_at == "2025-02-20T00:00:00+00:00" and a.provenance["published_at"] == "htmldate"
+    assert a.modified_at is None and "modified_at" not in a.provenance
+    assert any(n.startswith("published_at:rejected:json-ld:1970") for n in res.notes)
+
+
+def test_htmldate_day_refined_by_feed_time_of_the_same_day():
+    res = extract(
+        _with_dates("1970-01-01T00:00:00Z"),
+        NEWS_URL,
+        {"country": "id", "feed_published": "Thu, 20 Feb 2025 02:15:00 GMT"},
+        now=NOW,
+    )
+    assert res.article.published_at == "2025-02-20T02:15:00+00:00"
+    assert res.article.provenance["published_at"] == "feed"
+
+
+def _meta_page_dated(value: str) -> str:
+    return page("meta_only.html").replace('content="2024-12-02 14:30:00"', f'content="{value}"')
+
+
+def test_no_page_date_then_sitemap_then_url():
+    url = "https://beritasemenanjung.example/nasional/2024/12/01/bantuan-banjir-kelantan"
+    res = extract(
+        _meta_page_dated("1994-12-31T23:00:00Z"), url, {"sitemap_published": "2024-12-02T07:00:00Z"}, now=NOW
+    )
+    assert res.article.published_at == "2024-12-02T07:00:00+00:00"
+    assert res.article.provenance["published_at"] == "sitemap"
+    res = extract(_meta_page_dated("2031-01-01"), url, {"country": "my"}, now=NOW)
+    assert res.article.published_at == "2024-12-01T00:00:00+08:00"
+    assert res.article.provenance["published_at"] == "url"
+    res = extract(_meta_page_dated("2031-01-01"), None, now=NOW)
+    assert res.article.published_at is None and "published_at" not in res.article.provenance
+
+
+def test_unparseable_date_is_noted_not_raised():
+    res = extract(_with_dates("kemarin sore"), None, {"feed_published": "2025-02-20T01:00:00Z"}, now=NOW)
+    assert res.ok and res.article.provenance["published_at"] == "feed"
+    assert any(n.startswith("published_at:unparseable:json-ld") for n in res.notes)
+
+
+def test_title_and_language_from_hints_when_page_has_none():
+    html = (
+        "<html><body><div><p>"
+        + "Kalimat isi berita yang cukup panjang untuk diekstrak. " * 12
+        + "</p><p>"
+        + "Paragraf kedua berisi keterangan tambahan dari narasumber. " * 8
+        + "</p></div></body></html>"
+    )
+    res = extract(html, None, {"feed_title": "Judul dari feed", "language_hint": "id"}, now=NOW)
+    assert res.ok, res.drop_reason
+    assert res.article.title == "Judul dari feed" and res.article.provenance["title"] == "feed"
+    assert res.article.language == "id" and res.article.provenance["language"] == "source"
+    res = extract(html, None, {"sitemap_title": "Judul sitemap", "sitemap_language": "ms"}, now=NOW)
+    assert res.article.provenance["title"] == "sitemap" and res.article.language == "ms"
+    assert res.article.provenance["language"] == "sitemap"
+
+
+# ------------------------------------------------------------------------------------------ not articles
+
+
+@pytest.mark.parametrize(
+    ("name", "url", "reason"),
+    [
+        (
+            "consent_wall.html",
+            "https://consent.example/collectConsent?sessionId=1",
+            "not_article:consent_wall",
+        ),
+        ("consent_wall.html", None, "not_article:consent_wall"),
+        ("soft_404.html", "https://kabarnusantara.example/ekonomi/berita-lama", "not_article:soft_404"),
+        ("section_index.html", "https://kabarnusantara.example/ekonomi/", "not_article:index_page"),
+        ("js_shell.html", "https://dailyherald.example/news/2025/01/01/story", "not_article:js_shell"),
+    ],
+)
+def test_not_article_pages_are_dropped_with_reason(name, url, reason):
+    res = extract(page(name), url, now=NOW)
+    assert not res.ok
+    assert res.drop_reason == reason
+
+
+def test_article_mentioning_cookies_and_404_is_not_dropped():
+    html = page("news_jsonld.html").replace(
+        "<p>Ekonom menilai",
+        "<p>Situs kementerian sempat menampilkan galat 404 dan meminta pengunjung menerima "
+        "cookies sebelum daftar lokasi operasi pasar bisa dibuka.</p><p>Ekonom menilai",
+    )
+    assert extract(html, NEWS_URL, now=NOW).ok
+
+
+def test_js_app_with_embedded_article_state_is_rescued():
+    res = extract(page("next_app.html"), "https://seouldaily.example/economy/88231", now=NOW)
+    assert res.ok, res.drop_reason
+    assert res.method == "embedded-json" and res.article.provenance["body"] == "embedded-json"
+    lines = res.article.body.split("\n")
+    assert lines[0].startswith("SEOUL - The central bank kept its policy rate unchanged")
+    assert len(lines) == 3
+    assert "Photo: Yonhap" not in res.article.body  # figure captions are not body text
+
+
+# ------------------------------------------------------------------------------------------ bad input
+
+
+def test_windows_1252_bytes_decoded():
+    raw = (PAGES / "windows1252.html").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    res = extract(raw, "https://tdg.example/geneve/ete-records", now=NOW)
+    assert res.ok, res.drop_reason
+    assert res.article.title == "L'été de tous les records à Genève"
+    assert "« glaces à l'ancienne »" in res.article.body and "—" in res.article.body
+    assert res.article.language == "fr"
+
+
+def test_misdeclared_encoding_valid_utf8_wins():
+    raw = (
+        page("meta_only.html")
+        .replace('charset="utf-8"', 'charset="iso-8859-1"')
+        .replace("KOTA BHARU:", "KOTA BHARU — «Kemas kini»:")
+        .encode("utf-8")
+    )
+    res = extract(raw, None, {"encoding": "iso-8859-1"}, now=NOW)
+    assert "KOTA BHARU — «Kemas kini»:" in res.article.body
+
+
+def test_decode_fallbacks():
+    assert decode("café".encode("cp1252"))[1] == "cp1252"  # undeclared, not UTF-8
+    assert decode("café".encode("cp1252"), "ISO-8859-1")[0] == "café"
+    assert decode("Привет".encode("koi8-r"), "koi8-r") == ("Привет", "koi8-r")
+    assert decode("x".encode("cp1252"), "no-such-charset")[1] == "utf-8"
+    assert decode(b"\xef\xbb\xbf<p>bom</p>") == ("<p>bom</p>", "utf-8")
+    assert decode("<p>é</p>".encode("cp1252"), "utf-8")[1] == "cp1252"  # a lying UTF-8 label
+
+
+def test_binary_pdf_dropped():
+    pdf = (
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        + bytes(range(256)) * 20
+    )
+    res = extract(pdf, "https://example.org/laporan.pdf")
+    assert res.drop_reason == "binary" and res.detail == "pdf"
+    assert extract(pdf.decode("latin-1"), None).drop_reason == "binary"
+
+
+def test_sniff_binary():
+    assert sniff_binary(b"\x89PNG\r\n\x1a\n....") == "png"
+    assert sniff_binary(bytes(range(0, 32)) * 50) == "binary"
+    assert sniff_binary(b"<html><body>teks</body></html>") is None
+    assert sniff_binary("<p>teks</p>".encode("utf-16")) is None
+
+
+@pytest.mark.parametrize("html", ["", "   \n\t ", b"", b"\n\n", None])
+def test_empty_input_dropped(html):
+    assert extract(html, None).drop_reason == "empty"
+
+
+def test_plain_text_is_not_html():
+    assert extract("just some words with no markup at all", None).drop_reason == "not_html"
+
+
+def test_huge_page_over_cap_dropped():
+    huge = (
+        "<html><body>"
+        + "<p>"
+        + "x" * 1000
+        + "</p>" * 1
+        + "<div>filler</div>" * (MAX_HTML_BYTES // 17)
+        + "</body></html>"
+    )
+    assert len(huge) > MAX_HTML_BYTES
+    res = extract(huge.encode(), None)
+    assert res.drop_reason == "too_large"
+    assert extract(huge, None).drop_reason == "too_large"
+
+
+def test_huge_page_of_scripts_is_stripped_and_extracted():
+    html = page("news_jsonld.html").replace(
+        "</head>", "<script>var x='" + "a" * 2_000_000 + "';</script></head>"
+    )
+    res = extract(html, NEWS_URL, now=NOW)
+    assert res.ok and res.article.title.startswith("Harga Beras")
+    assert any("stripped" in n for n in res.notes)
+
+
+def test_too_many_elements_dropped():
+    html = "<html><body>" + "<span>a</span>" * 70_000 + "</body></html>"
+    assert extract(html, None).drop_reason == "too_large"
+
+
+def test_truncated_page_gives_what_is_there():
+    html = page("news_jsonld.html")
+    cut = html[: html.index("Ekonom menilai")]
+    res = extract(cut, NEWS_URL, now=NOW)
+    assert res.ok
+    assert "Kementerian Perdagangan" in res.article.body
+
+
+def test_garbage_and_wrong_types_never_raise():
+    for junk in (
+        "<html><<<>>>&&&</body>",
+        "<" * 10_000,
+        "<html>" + "\ud800" + "</html>",
+        12345,
+        ["<p>x</p>"],
+    ):
+        res = extract(junk, None)  # type: ignore[arg-type]
+        assert not res.ok and res.drop_reason
+
+
+def test_internal_error_becomes_counted_drop(monkeypatch):
+    def boom(*_a, **_k):
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr(ex, "main_text", boom)
+    res = extract(page("news_jsonld.html"), NEWS_URL)
+    assert res.drop_reason == "error" and "parser exploded" in res.detail
+
+
+# ------------------------------------------------------------------------------------------ multi-page, text
+
+
+def test_extract_pages_joins_parts_in_order_without_repeats():
+    pages = [
+        ("https://news.example/election?page=1", page("multipage_1.html")),
+        ("https://news.example/election?page=2", page("multipage_2.html")),
+    ]
+    res = extract_pages(pages, {}, now=NOW)
+    assert res.ok
+    body = res.article.body
+    assert res.article.url == "https://news.example/election?page=1"
+    assert body.index("Long queues formed") < body.index("Counting began") < body.index("postal ballots")
+    assert body.count("Turnout was the highest") == 1  # the repeated lead of page 2 is left out
+    assert res.article.provenance["body"] == "trafilatura+pages:2"
+
+
+def test_extract_pages_skips_a_failed_part_and_needs_the_first():
+    good = ("https://news.example/election?page=1", page("multipage_1.html"))
+    res = extract_pages([good, ("https://news.example/election?page=2", b"%PDF-1.4 broken")], {}, now=NOW)
+    assert res.ok and "page 2 dropped: binary" in res.notes
+    assert extract_pages([("https://news.example/x", ""), good], {}).drop_reason == "empty"
+    assert extract_pages([], {}).drop_reason == "empty"
+
+
+def test_extract_text_passes_body_and_language_to_enrichment(monkeypatch):
+    seen = {}
+
+    def analyze_text(text, lang):
+        seen["text"], seen["lang"] = text, lang
+        return {
+            "clean_text": "CLEANED " + text.split("\n")[0],
+            "sources": [],
+            "dateline_outlet": None,
+            "photo_credits": [],
+            "lang": lang,
+        }
+
+    monkeypatch.setitem(sys.modules, "pipelines.enrich", types.SimpleNamespace(analyze_text=analyze_text))
+    out = extract_text(page("news_jsonld.html"), NEWS_URL)
+    assert out.startswith("CLEANED JAKARTA, KABARNUSANTARA - Harga beras")
+    assert seen["lang"] == "id" and "Baca juga" in seen["text"]
+    assert extract_text(page("consent_wall.html"), None) == ""
+
+
+def test_extract_text_with_the_real_enrichment_stage():
+    pytest.importorskip("pipelines.enrich")
+    out = extract_text(page("news_jsonld.html"), NEWS_URL)
+    assert "Kementerian Perdagangan menyatakan" in out
+    assert "Baca juga" not in out
