@@ -1,0 +1,329 @@
+"""Clean an extracted article body: drop inline news boilerplate, lift bylines and the dateline.
+
+Pure function, line based: extractors hand us paragraphs one per line, and every boilerplate kind
+we remove (read-also links, follow/newsletter prompts, page chrome, related-headline blocks,
+bylines) is a whole line.  Labels come from ``pipelines/patterns/*.yaml`` and are anchored at the
+start of a line, so an ordinary sentence that merely contains "baca juga" or "source" is kept.
+Nothing is dropped silently: every removed line lands in ``removed_segments`` with its kind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipelines import patterns as P
+
+MAX_CHARS = 200_000  # a body beyond this is not an article; keep the head, record the cut
+_HEAD_ZONE = 8  # bylines / datelines are searched in the first and last lines only
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SENT_END = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bи\b)\s*")
+_PARTICLES = {
+    "de",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "del",
+    "van",
+    "von",
+    "der",
+    "den",
+    "di",
+    "du",
+    "la",
+    "le",
+    "bin",
+    "binti",
+    "bt",
+    "al",
+    "el",
+    "ibn",
+    "y",
+    "zu",
+    "ter",
+    "ten",
+    "mc",
+}
+_TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
+
+
+@dataclass
+class Cleaned:
+    body: str
+    dateline: str | None = None  # raw dateline text, e.g. "JAKARTA, KOMPAS.com -"
+    removed_segments: list[dict[str, str]] = field(default_factory=list)  # {"kind", "text"}
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    dateline_line: str | None = None  # the whole original line the dateline opened
+
+
+@lru_cache(maxsize=1)
+def _rx() -> dict[str, re.Pattern[str]]:
+    related = P.label_alternation("related_labels")
+    authors = P.label_alternation("byline_authors")
+    editors = P.label_alternation("byline_editors")
+    prefixes = P.label_alternation("byline_prefixes")
+    return {
+        "related": re.compile(
+            r"^[\s\-–—•*>»·\[(]{0,3}(?P<label>"
+            + related
+            + r")(?![\w])\s*(?P<sep>[:：|»>\-–—]+)?\s*(?P<rest>.*)$",
+            re.IGNORECASE,
+        ),
+        "byline_seg": re.compile(
+            r"(?:^|[|/•·]\s*)(?:(?P<a>"
+            + authors
+            + r")|(?P<e>"
+            + editors
+            + r"))\s*[:：|]\s*(?P<val>[^|/:•·]+)",
+            re.IGNORECASE,
+        ),
+        "byline_start": re.compile(r"^(?:" + authors + "|" + editors + r")\s*[:：|]", re.IGNORECASE),
+        "byline_prefix": re.compile(r"^(?:" + prefixes + r")\s+(?P<names>\S.{1,150})$"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _block_keys() -> frozenset[str]:
+    return frozenset(P.norm_key(x) for x in P.merged("block_labels"))
+
+
+def normalize_text(text: object) -> str:
+    """Any input -> clean unicode text with '\\n' line breaks (never raises)."""
+    if text is None:
+        return ""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", errors="replace")
+    if not isinstance(text, str):
+        text = str(text)
+    text = _NEWLINES.sub("\n", text)
+    text = _CTRL.sub("", text)
+    return unicodedata.normalize("NFC", text)
+
+
+def is_headline_like(line: str, max_len: int = 200) -> bool:
+    """Short and not a multi-sentence paragraph: the shape of a related headline or a teaser."""
+    s = line.strip()
+    if not s or len(s) > max_len:
+        return False
+    return len(_SENT_END.findall(s)) <= 1
+
+
+def is_name_list(text: str, max_names: int = 5) -> bool:
+    """True for 'Jane Doe, John Roe and Ana de Silva' style person/outlet lists (no sentence)."""
+    text = text.strip().rstrip(".")
+    if not text or len(text) > 150 or _SENT_END.search(text + " ") and text.count(".") > 2:
+        return False
+    names = [n for n in _NAME_SPLIT.split(text) if n]
+    if not names or len(names) > max_names:
+        return False
+    for name in names:
+        toks = name.split()
+        if not 1 <= len(toks) <= 5:
+            return False
+        for tok in toks:
+            if tok.casefold() in _PARTICLES:
+                continue
+            if not (tok[:1].isupper() or tok[:1] in "'’(\"") or any(c.isdigit() for c in tok):
+                return False
+    return True
+
+
+def split_names(text: str) -> list[str]:
+    return [n.strip(" .") for n in _NAME_SPLIT.split(text.strip()) if n.strip(" .")]
+
+
+def _is_chrome(line: str) -> bool:
+    if P.norm_key(line) in P.chrome_line_keys():
+        return True
+    return any(rx.fullmatch(line) for rx in P.regexes("chrome_patterns"))
+
+
+def _is_prompt(line: str) -> bool:
+    return len(line) <= 220 and any(rx.search(line) for rx in P.regexes("prompts"))
+
+
+def _related(line: str) -> tuple[bool, bool]:
+    """(is a read-also line, the headline follows on the next line)."""
+    m = _rx()["related"].match(line)
+    if not m:
+        return False, False
+    label, sep, rest = m.group("label"), m.group("sep"), m.group("rest").strip()
+    if len(line) > 300:
+        return False, False
+    if not rest:
+        return True, True
+    if sep:
+        return True, False
+    # no separator: "Baca juga Aturan Baru ..." - multi-word label, capitalised line, headline after
+    if (
+        len(label.split()) >= 2
+        and line.lstrip(" -–—•*>»·[(")[:1].isupper()
+        and (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "\"“'‘")
+    ):
+        return is_headline_like(line), False
+    return False, False
+
+
+def _byline(line: str, zone: bool) -> tuple[list[str], list[str]] | None:
+    """Authors and editors named by a byline line, or None if the line is not a byline."""
+    rx = _rx()
+    if len(line) <= 200 and rx["byline_start"].match(line):
+        authors, editors = [], []
+        for m in rx["byline_seg"].finditer(line):
+            names = [n for n in split_names(m.group("val")) if n]
+            (authors if m.group("a") else editors).extend(names)
+        if authors or editors:
+            return authors, editors
+    if not zone:
+        return None
+    for rx_rep in P.regexes("reporter_bylines", 0):
+        m = rx_rep.fullmatch(line)
+        if m:
+            name = (m.groupdict().get("name") or "").strip()
+            return ([name] if name else []), []
+    m = rx["byline_prefix"].match(line)
+    if m and is_name_list(m.group("names")):
+        return split_names(m.group("names")), []
+    return None
+
+
+@lru_cache(maxsize=1)
+def _dateline_rxs() -> tuple[re.Pattern[str], ...]:
+    return P.regexes("dateline_patterns", 0)
+
+
+def _org_of(m: re.Match[str]) -> str | None:
+    for k, v in m.groupdict().items():
+        if k.startswith("org") and v:
+            return v.strip()
+    return None
+
+
+def plausible_dateline_org(org: str) -> bool:
+    """An org inside a dateline must be a known source or look like a brand / agency."""
+    if P.alias_table().resolve(org) or P.alias_table().resolve(org.split("/")[0]):
+        return True
+    if re.search(r"\w\.[A-Za-z]{2,6}\b", org):  # a domain
+        return True
+    if re.match(r"(?i)(?:kantor berita|agencia|agence|agentur|риа|иа)\b", org):
+        return True
+    letters = [c for c in org if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
+
+
+def find_dateline(line: str) -> tuple[str, str] | None:
+    """(dateline text, rest of the line) if ``line`` opens with a dateline."""
+    for rx in _dateline_rxs():
+        m = rx.match(line)
+        if not m:
+            continue
+        org = _org_of(m)
+        rest = line[m.end() :].strip()
+        if org is not None:
+            if not plausible_dateline_org(org):
+                continue
+        elif not (len(rest) >= 80 or _SENT_END.search(rest)):
+            continue  # a place-only "dateline" on a title-like line is more likely a headline dash
+        return m.group("dl").strip(), rest
+    return None
+
+
+def clean(text: str, lang: str | None = None) -> Cleaned:
+    """Remove inline boilerplate and bylines, lift the dateline.  ``lang`` is accepted for callers
+    that know it; labels of every language file apply, since pages mix languages in their chrome."""
+    text = normalize_text(text)
+    removed: list[dict[str, str]] = []
+    if len(text) > MAX_CHARS:
+        removed.append({"kind": "truncated", "text": f"{len(text) - MAX_CHARS} chars after {MAX_CHARS}"})
+        text = text[:MAX_CHARS]
+    lines = [ln.strip() for ln in text.split("\n")]
+    n = len(lines)
+    nonempty = [i for i, ln in enumerate(lines) if ln]
+    zone = set(nonempty[:_HEAD_ZONE]) | set(nonempty[-_HEAD_ZONE:])
+    kinds: list[str | None] = [None] * n
+    authors: list[str] = []
+    editors: list[str] = []
+
+    i = 0
+    while i < n:
+        line = lines[i]
+        if not line or kinds[i]:
+            i += 1
+            continue
+        rel, next_too = _related(line)
+        if rel:
+            kinds[i] = "related"
+            if next_too:
+                j = _next_nonempty(lines, i + 1)
+                if j is not None and is_headline_like(lines[j]) and not _related(lines[j])[0]:
+                    kinds[j] = "related"
+        elif P.norm_key(line) in _block_keys():
+            kinds[i] = "related_block"
+            j = i + 1
+            while j < n:
+                if lines[j]:
+                    if _is_chrome(lines[j]) or _is_prompt(lines[j]):
+                        kinds[j] = "chrome" if _is_chrome(lines[j]) else "prompt"
+                    elif (
+                        is_headline_like(lines[j], 160)
+                        and not lines[j].endswith((".", "!", "?"))
+                        or (is_headline_like(lines[j], 120) and len(lines[j].split()) < 14)
+                    ):
+                        kinds[j] = "related"
+                    else:
+                        break
+                j += 1
+        elif _is_prompt(line):
+            kinds[i] = "prompt"
+        elif _is_chrome(line):
+            kinds[i] = "chrome"
+        elif _TEASER.match(line) and is_headline_like(_TEASER.match(line).group("head"), 220):
+            kinds[i] = "related"
+        else:
+            by = _byline(line, i in zone)
+            if by is not None:
+                kinds[i] = "byline"
+                authors.extend(a for a in by[0] if a not in authors)
+                editors.extend(e for e in by[1] if e not in editors)
+        i += 1
+
+    # the dateline opens one of the first few remaining lines
+    dateline = dateline_line = None
+    for i in [k for k in range(n) if lines[k] and not kinds[k]][:6]:
+        found = find_dateline(lines[i])
+        if found:
+            dateline, rest = found
+            dateline_line = lines[i]
+            lines[i] = rest
+            break
+
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if kinds[i]:
+            removed.append({"kind": kinds[i], "text": line})
+        elif line:
+            kept.append(line)
+        elif kept and kept[-1] != "":
+            kept.append("")
+    body = "\n".join(kept).strip()
+    return Cleaned(
+        body=body,
+        dateline=dateline,
+        removed_segments=removed,
+        authors=authors,
+        editors=editors,
+        dateline_line=dateline_line,
+    )
+
+
+def _next_nonempty(lines: list[str], start: int) -> int | None:
+    for j in range(start, min(len(lines), start + 3)):
+        if lines[j]:
+            return j
+    return None

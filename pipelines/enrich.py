@@ -1,0 +1,171 @@
+"""Run the text stages - clean, language, attribution - once over a body.
+
+``analyze_text`` is the plain-text entry point the attribution benchmark scores;
+``enrich`` applies the same stages to an Article dict and fills its fields.  Both are pure and
+never raise on bad input: an unusable body yields empty results and ``und``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pipelines.attribution import Attribution, attribute
+from pipelines.clean import Cleaned, clean, normalize_text
+from pipelines.language import detect_language, langid_rank, normalize_code
+
+_EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
+_FOREIGN_RATIO = 200.0
+_SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
+
+
+def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]]:
+    """Drop short lines before the first / after the last paragraph that are confidently in another
+    language than the body (a trilingual site banner, English UI strings on a French page)."""
+    if lang in ("und", "") or not body:
+        return body, []
+    lines = body.split("\n")
+    para = [i for i, ln in enumerate(lines) if len(ln) >= 120]
+    if not para:
+        return body, []
+    first, last = para[0], para[-1]
+    removed, keep = [], []
+    family = {"id": "idms", "ms": "idms"}
+    for i, ln in enumerate(lines):
+        edge = i < first or i > last
+        words = ln.split()
+        if edge and 2 <= len(words) <= _EDGE_WORDS and not _SENT_END.search(ln):
+            ranked = dict(langid_rank(ln))
+            code = max(ranked, key=ranked.get)
+            prob, own = ranked[code], ranked.get(lang, 0.0)
+            # short lines give flat distributions: require a clear winner far ahead of the body's language
+            if (
+                prob >= 0.3
+                and prob >= _FOREIGN_RATIO * own
+                and family.get(code, code) != family.get(lang, lang)
+            ):
+                removed.append({"kind": "foreign_ui", "text": ln})
+                continue
+        keep.append(ln)
+    return "\n".join(keep).strip(), removed
+
+
+def _run(
+    text: str,
+    lang: str | None,
+    declared: str | None = None,
+    hint: str | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Cleaned, tuple, Attribution]:
+    t0 = time.perf_counter()
+    cleaned = clean(text, lang)
+    t1 = time.perf_counter()
+    given = normalize_code(lang)
+    language = (given, 1.0, "given") if given else detect_language(cleaned.body, declared=declared, hint=hint)
+    t2 = time.perf_counter()
+    body, foreign = _foreign_edge_lines(cleaned.body, language[0])
+    cleaned.body = body
+    cleaned.removed_segments.extend(foreign)
+    bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
+    attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines)
+    t3 = time.perf_counter()
+    if timings is not None:
+        timings["clean"] = (t1 - t0) * 1000
+        timings["language"] = (t2 - t1) * 1000
+        timings["attribution"] = (t3 - t2) * 1000
+    return cleaned, language, attr
+
+
+def analyze_text(
+    text: str, lang: str | None = None, timings: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Clean, identify the language and attribute a plain-text body.
+
+    Returns ``sources``, ``dateline_outlet``, ``photo_credits``, ``clean_text``, ``lang`` and, for
+    line-level scoring, ``attribution_lines`` and ``boilerplate_lines`` (whole input lines)."""
+    try:
+        cleaned, language, attr = _run(normalize_text(text), lang, timings=timings)
+    except Exception as exc:  # a bug must not take the pipeline down; report it in the result
+        return {
+            "sources": [],
+            "dateline_outlet": None,
+            "photo_credits": [],
+            "clean_text": "",
+            "lang": "und",
+            "attribution_lines": [],
+            "boilerplate_lines": [],
+            "error": repr(exc),
+        }
+    attribution_lines = list(attr.attribution_lines)
+    if cleaned.dateline_line:
+        attribution_lines.insert(0, cleaned.dateline_line)
+    attribution_lines += [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
+    boiler_kinds = {"related", "related_block", "prompt", "chrome", "foreign_ui"}
+    boilerplate = [s["text"] for s in cleaned.removed_segments if s["kind"] in boiler_kinds]
+    boilerplate += [s["text"] for s in attr.removed_segments if s["kind"] in ("trailing_headline", "footer")]
+    return {
+        "sources": attr.sources,
+        "dateline_outlet": attr.dateline_outlet,
+        "photo_credits": attr.photo_credits,
+        "clean_text": attr.body,
+        "lang": language[0],
+        "language_confidence": language[1],
+        "dateline": cleaned.dateline,
+        "is_wire_copy": attr.is_wire_copy,
+        "attribution_lines": attribution_lines,
+        "boilerplate_lines": boilerplate,
+    }
+
+
+def _merge(old: Any, new: list[str]) -> list[str]:
+    out = [x for x in (old or []) if isinstance(x, str) and x.strip()]
+    keys = {x.casefold() for x in out}
+    for x in new:
+        if x.casefold() not in keys:
+            out.append(x)
+            keys.add(x.casefold())
+    return out
+
+
+def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Apply clean -> language -> attribution to an Article dict; returns a new dict.
+
+    ``hints`` may carry ``declared_language`` (the page's lang attribute / meta; if absent, an
+    extractor-set ``language`` whose provenance is not "detector" counts as declared) and
+    ``language`` (the source's configured language from sources.yaml)."""
+    out = dict(article_fields)
+    hints = hints or {}
+    prov = dict(out.get("provenance") or {})
+    declared = hints.get("declared_language")
+    if declared is None and out.get("language") and prov.get("language") not in (None, "detector"):
+        declared = out.get("language")
+    hint = hints.get("language") or hints.get("source_language")
+    body = out.get("body")
+    removed = list(out.get("removed_segments") or [])
+    try:
+        cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint)
+    except Exception as exc:  # never raise out of the pipeline; keep the body as it was
+        removed.append({"kind": "error", "text": f"enrich failed: {exc!r}"})
+        out["removed_segments"] = removed
+        return out
+    out["body"] = attr.body
+    out["dateline"] = cleaned.dateline
+    out["dateline_outlet"] = attr.dateline_outlet
+    out["removed_segments"] = removed + cleaned.removed_segments + attr.removed_segments
+    out["authors"] = _merge(out.get("authors"), cleaned.authors)
+    out["editors"] = _merge(out.get("editors"), cleaned.editors)
+    code, conf, lang_prov = language
+    if code == "und" and not (body or "").strip() and out.get("language"):
+        pass  # nothing to detect on: keep what extraction found
+    else:
+        out["language"] = code
+        out["language_confidence"] = conf
+        prov["language"] = lang_prov
+    out["provenance"] = prov
+    out["source_attribution"] = attr.sources
+    out["attribution_text"] = attr.attribution_text
+    out["photo_credits"] = attr.photo_credits
+    out["is_wire_copy"] = attr.is_wire_copy if attr.body or attr.sources else None
+    return out

@@ -1,0 +1,194 @@
+"""Language identification of a cleaned body.
+
+langdetect (seeded, so results are reproducible) is the primary detector; it has no Malay
+profile and is weak on short text, so py3langid is the second opinion: it decides short texts,
+languages langdetect lacks, and - together with Indonesian/Malay marker words from
+``patterns/id.yaml`` / ``patterns/ms.yaml`` - the id/ms split.  The page's declared language and
+the source's configured language break close calls.  Empty or letterless text is ``und``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from pipelines import patterns as P
+
+MAX_CHARS = 3000  # detection cost grows with length; a few paragraphs decide the language
+SHORT_CHARS = 200  # below this langdetect is unreliable and py3langid decides
+_LETTER = re.compile(r"[^\W\d_]")
+_URLS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+_lock = threading.Lock()
+
+# codes the detectors emit that we report under another ISO 639-1 code
+_ALIASES = {
+    "zh-cn": "zh",
+    "zh-tw": "zh",
+    "nb": "no",
+    "nn": "no",
+    "iw": "he",
+    "in": "id",
+    "jw": "jv",
+    "yue": "zh",
+    "wuu": "zh",
+    "ary": "ar",
+    "arz": "ar",
+}
+_ID_FAMILY = ("id", "ms")
+
+Result = tuple[str, float, str]
+
+
+def normalize_code(code: str | None) -> str | None:
+    """'id-ID' -> 'id', 'zh-cn' -> 'zh', '' -> None."""
+    if not code or not isinstance(code, str):
+        return None
+    c = code.strip().lower().replace("_", "-")
+    if not c or c in ("und", "x-default", "mul", "zxx"):
+        return None
+    c = _ALIASES.get(c, c)
+    c = c.split("-")[0]
+    c = _ALIASES.get(c, c)
+    return c if re.fullmatch(r"[a-z]{2,3}", c) else None
+
+
+@lru_cache(maxsize=1)
+def _langdetect_factory():
+    from langdetect import DetectorFactory
+    from langdetect.detector_factory import init_factory
+
+    DetectorFactory.seed = 0
+    init_factory()
+    from langdetect import detector_factory
+
+    detector_factory._factory.set_seed(0)
+    return detector_factory._factory
+
+
+@lru_cache(maxsize=1)
+def _langid():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@lru_cache(maxsize=1)
+def _langid_id_ms():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(list(_ID_FAMILY))
+    return ident
+
+
+def langdetect_top(text: str) -> tuple[str, float] | None:
+    """Plain seeded langdetect (also used as the benchmark baseline)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    factory = _langdetect_factory()
+    with _lock:  # the seeded detector is deterministic only when calls do not interleave
+        try:
+            det = factory.create()
+            det.set_max_text_length(MAX_CHARS)
+            det.append(text)
+            probs = det.get_probabilities()
+        except LangDetectException:
+            return None
+    if not probs:
+        return None
+    return normalize_code(probs[0].lang) or probs[0].lang, float(probs[0].prob)
+
+
+def langid_rank(text: str) -> list[tuple[str, float]]:
+    """py3langid's normalised probabilities, best first (codes as the model spells them)."""
+    return [(lang, float(p)) for lang, p in _langid().rank(text)]
+
+
+def langid_top(text: str) -> tuple[str, float]:
+    lang, prob = _langid().classify(text)
+    return normalize_code(lang) or lang, float(prob)
+
+
+def _alt_rx(words: list[str], flags: int) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(r"(?<![\w])(?:" + alt + r")(?![\w])", flags)
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]:
+    # lower-case markers match any case ("Bahawa" opening a sentence); capitalised ones ("Kamis",
+    # "RM", "DPR") only as written, so the verb "kamis" or a word "rm" cannot count
+    out = {}
+    for lang in _ID_FAMILY:
+        words = P.for_lang(lang)["markers"]
+        lower = [w for w in words if w == w.lower()]
+        upper = [w for w in words if w != w.lower()]
+        out[lang] = (_alt_rx(lower, re.IGNORECASE), _alt_rx(upper, 0))
+    return out
+
+
+def id_ms_scores(text: str) -> dict[str, int]:
+    """Marker-word hits per language of the Indonesian/Malay pair."""
+    scores = {}
+    for lang, rxs in _markers().items():
+        scores[lang] = sum(len(rx.findall(text)) for rx in rxs if rx is not None)
+    return scores
+
+
+def _decide_id_ms(text: str, declared: str | None, hint: str | None) -> tuple[str, float, str]:
+    scores = id_ms_scores(text)
+    ms, idn = scores.get("ms", 0), scores.get("id", 0)
+    if ms != idn and max(ms, idn) >= 2 and abs(ms - idn) >= max(1, 0.25 * max(ms, idn)):
+        lang = "ms" if ms > idn else "id"
+        return lang, round(max(ms, idn) / (ms + idn), 3), "detector"
+    for code, prov in ((declared, "declared"), (hint, "hint")):
+        if code in _ID_FAMILY:
+            return code, 0.5, prov
+    lang, prob = _langid_id_ms().classify(text)
+    return lang, float(prob), "detector"
+
+
+def detect_language(text: str, declared: str | None = None, hint: str | None = None) -> Result:
+    """(ISO 639-1 code, confidence 0..1, provenance) for a body; never raises.
+
+    provenance is "detector" when the text decided, "declared" when the page's own language tag
+    decided a close call or too-short text, "hint" when the source's configured language did."""
+    declared, hint = normalize_code(declared), normalize_code(hint)
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    sample = _URLS.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
+    letters = len(_LETTER.findall(sample))
+    if letters == 0:
+        if declared:
+            return declared, 0.0, "declared"
+        return "und", 0.0, "detector"
+    if letters < 12:  # a word or two: nothing a detector can be trusted on
+        for code, prov in ((declared, "declared"), (hint, "hint")):
+            if code:
+                return code, 0.3, prov
+    lid, lid_p = langid_top(sample)
+    ld = langdetect_top(sample)
+    if ld is None:
+        lang, prob = lid, lid_p
+    else:
+        ld_lang, ld_p = ld
+        if ld_lang == lid or (ld_lang in _ID_FAMILY and lid in _ID_FAMILY):
+            lang, prob = ld_lang, max(ld_p, lid_p)
+        elif len(sample) < SHORT_CHARS or ld_p < 0.8:
+            lang, prob = (lid, lid_p) if lid_p >= ld_p * 0.9 else (ld_lang, ld_p)
+        else:
+            lang, prob = ld_lang, ld_p
+    prov = "detector"
+    if lang in _ID_FAMILY or (lid in _ID_FAMILY and lid_p > 0.5):
+        lang, prob, prov = _decide_id_ms(sample, declared, hint)
+    elif prob < 0.6 or letters < 40:
+        # close call: trust the page's declaration, then the source's language, if one is plausible
+        for code, p in ((declared, "declared"), (hint, "hint")):
+            if code and code != lang:
+                ranked = dict(_langid().rank(sample)[:5])
+                if code in ranked or letters < 40:
+                    return code, round(float(ranked.get(code, prob)), 3), p
+    return lang, round(float(prob), 3), prov

@@ -1,0 +1,203 @@
+"""Load the text-stage pattern files once and compile them.
+
+Each ``<lang>.yaml`` holds the per-language lists described at the top of ``common.yaml``;
+``agencies.yaml`` is the canonical source alias table.  Adding a language means adding one YAML
+file: every stage reads the union of all files (labels are anchored and specific enough that a
+French "Lire aussi" cannot misfire on Indonesian text), and ``for_lang`` gives one language's own
+lists where that matters (id/ms markers).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PATTERN_DIR = Path(__file__).resolve().parent
+_NON_LANG_FILES = {"common", "agencies"}
+_LIST_KEYS = (
+    "related_labels",
+    "block_labels",
+    "prompts",
+    "chrome_lines",
+    "chrome_patterns",
+    "byline_authors",
+    "byline_editors",
+    "byline_prefixes",
+    "reporter_bylines",
+    "credit_labels",
+    "photo_labels",
+    "credit_no_target",
+    "credit_sentences",
+    "relay",
+    "relay_after",
+    "republish",
+    "copyright_notices",
+    "dateline_patterns",
+    "stamp_patterns",
+    "markers",
+    "credit_vague",
+    "embedded_photo_patterns",
+    "photo_markers",
+    "weekdays",
+)
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed (bad YAML, wrong type or an invalid regex)."""
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise PatternError(f"{path.name}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PatternError(f"{path.name}: top level must be a mapping")
+    return data
+
+
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in PATTERN_DIR.glob("*.yaml") if p.stem not in _NON_LANG_FILES))
+
+
+@cache
+def for_lang(lang: str) -> dict[str, list[str]]:
+    path = PATTERN_DIR / f"{lang}.yaml"
+    if not path.is_file():
+        return {k: [] for k in _LIST_KEYS}
+    data = _read_yaml(path)
+    out: dict[str, list[str]] = {}
+    for key in _LIST_KEYS:
+        val = data.get(key) or []
+        if not isinstance(val, list):
+            raise PatternError(f"{path.name}: {key} must be a list")
+        out[key] = [str(v) for v in val]
+    return out
+
+
+@cache
+def merged(key: str) -> tuple[str, ...]:
+    """The union of one list over common.yaml and every language file, order kept, duplicates dropped."""
+    if key not in _LIST_KEYS:
+        raise KeyError(key)
+    seen: dict[str, None] = {}
+    for name in ("common", *languages()):
+        for item in for_lang(name)[key]:
+            seen.setdefault(item, None)
+    return tuple(seen)
+
+
+def _compile(rx: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    try:
+        return re.compile(rx, flags)
+    except re.error as exc:
+        raise PatternError(f"invalid regex {rx!r}: {exc}") from exc
+
+
+@cache
+def regexes(key: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(rx, flags) for rx in merged(key))
+
+
+def label_alternation(key: str) -> str:
+    """A regex alternation of literal labels, longest first so "Baca juga" wins over "Baca"."""
+    labels = sorted({lbl.strip() for lbl in merged(key) if lbl.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(lbl).replace(r"\ ", r"\s+") for lbl in labels)
+
+
+def norm_key(text: str) -> str:
+    """Comparison key for names and literal lines: NFKC, casefold, collapsed spaces, no URL prefix."""
+    s = unicodedata.normalize("NFKC", text).casefold().strip()
+    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s)
+    s = re.sub(r"\s+", " ", s)
+    return s.strip(" .,:;|-–—\"'“”«»()[]")
+
+
+@lru_cache(maxsize=1)
+def chrome_line_keys() -> frozenset[str]:
+    return frozenset(norm_key(x) for x in merged("chrome_lines"))
+
+
+# --- agency / outlet alias table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    kind: str  # "agency" | "outlet" | "generic"
+
+    @property
+    def is_agency(self) -> bool:
+        return self.kind in ("agency", "generic")
+
+
+class AliasTable:
+    def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str]):
+        self.by_key: dict[str, Source] = {}
+        aliases: list[str] = []
+        for e in entries:
+            name, kind = str(e["name"]), str(e.get("kind", "outlet"))
+            if kind not in ("agency", "outlet", "generic"):
+                raise PatternError(f"agencies.yaml: {name}: unknown kind {kind!r}")
+            src = Source(name, kind)
+            for alias in [name, *(e.get("aliases") or [])]:
+                alias = str(alias)
+                self.by_key.setdefault(norm_key(alias), src)
+                aliases.append(alias)
+        self.codes = {str(k).casefold(): str(v) for k, v in codes.items()}
+        alts = sorted(set(aliases), key=len, reverse=True)
+        # whole-word alias finder (case-insensitive; callers check case for short aliases)
+        self.finder = re.compile(
+            r"(?<![\w.@/-])("
+            + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+            + r")(?![\w@-]|\.\w)",
+            re.IGNORECASE,
+        )
+
+    def resolve(self, text: str) -> Source | None:
+        key = norm_key(text)
+        if not key:
+            return None
+        src = self.by_key.get(key)
+        if src is None and key.startswith("the "):
+            src = self.by_key.get(key[4:])
+        return src
+
+    def code(self, code: str) -> str | None:
+        return self.codes.get(code.casefold())
+
+    def find(self, text: str, strict_case: bool = True) -> list[tuple[int, int, Source]]:
+        """Aliases named in ``text``; with strict_case, short aliases must be written in capitals
+        (or exactly as listed), so "ap" or "Tt" inside words never counts."""
+        out = []
+        for m in self.finder.finditer(text):
+            raw = m.group(1)
+            src = self.resolve(raw)
+            if src is None:
+                continue
+            if strict_case and not _case_ok(raw, src):
+                continue
+            out.append((m.start(1), m.end(1), src))
+        return out
+
+
+def _case_ok(raw: str, src: Source) -> bool:
+    if len(raw) > 4:
+        return raw[:1].isupper() or raw[:1].isdigit() or not raw[:1].isalpha() or "." in raw
+    return raw.isupper() or raw == src.name or not raw.isascii()
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> AliasTable:
+    data = _read_yaml(PATTERN_DIR / "agencies.yaml")
+    entries = data.get("entries") or []
+    if not isinstance(entries, list):
+        raise PatternError("agencies.yaml: entries must be a list")
+    return AliasTable(entries, data.get("codes") or {})
