@@ -16,10 +16,23 @@ __all__ = ["Article", "FetchedPage"]
 
 @dataclass
 class FetchedPage:
+    """One article as fetched.
+
+    ``url`` is the article's identity (the first page's URL for a multi-page article).
+    ``body``/``encoding`` are the first page's bytes and the charset that really decodes them
+    (checked, not just copied from the header).  ``pages`` holds every part in reading order as
+    ``(url, decoded html)`` when the article spans more than one page — feed it to
+    ``pipelines.extract.extract_pages``; it is empty for single-page articles.
+    ``hints`` carries what discovery knew: source, language_hint, country, feed_title,
+    feed_published, sitemap_title, sitemap_published, sitemap_language, discovered_via, encoding,
+    and ``pages_incomplete`` when a later part could not be fetched.
+    """
+
     url: str
     body: bytes
     status: int = 200
-    encoding: str | None = None  # charset from the HTTP header, if any
+    encoding: str | None = None
     source: str | None = None
     fetched_at: str | None = None
-    hints: dict[str, Any] = field(default_factory=dict)  # feed/sitemap title+date, language hint ...
+    hints: dict[str, Any] = field(default_factory=dict)
+    pages: list[tuple[str, str]] = field(default_factory=list)

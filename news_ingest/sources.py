@@ -1,4 +1,9 @@
-"""Load config/sources.yaml into typed Source objects (first version; the crawl issue extends it)."""
+"""Load and validate config/sources.yaml into typed ``Source`` objects.
+
+Every error names the file, the source, the field and the fix, so a bad edit fails at start
+instead of half-way through a crawl.  ``${VAR:-default}`` in URLs is expanded from the environment
+(the sample source points at whatever port the fixture server got).
+"""
 
 from __future__ import annotations
 
@@ -6,48 +11,305 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 SOURCES_PATH = Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
 _ENV = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
+_MULTIPAGE_MODES = ("none", "query", "path", "auto")
 
 
 class SourceConfigError(ValueError):
-    pass
+    """sources.yaml is unusable; the message says where and how to fix it."""
+
+
+@dataclass(frozen=True)
+class MultiPage:
+    """How a source splits long articles over several pages.
+
+    ``query``: ``?page=2`` (``param`` names the parameter); ``path``: ``/2/`` or ``/2`` appended to the
+    article path; ``auto``: either, whichever the page links to (also ``<link rel=next>``);
+    ``show_all``: a query string such as ``page=all`` that returns the whole article in one page —
+    when set, the crawler asks for that URL instead of walking the parts.
+    """
+
+    mode: str = "auto"
+    param: str = "page"
+    show_all: str | None = None
+    max_pages: int = 20
 
 
 @dataclass(frozen=True)
 class Source:
     name: str
     domains: tuple[str, ...]
-    start_urls: tuple[str, ...]
+    start_urls: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    robots_sitemaps: bool = True  # read Sitemap: lines from robots.txt too
     article_allow: tuple[str, ...] = ()
+    article_deny: tuple[str, ...] = ()
     language: str | None = None
     country: str | None = None
-    allow_loopback: bool = False
-    extra: dict = field(default_factory=dict)
+    max_pages: int = 5000  # requests per source per run: the URL-trap backstop
+    max_age_days: float | None = None  # skip feed/sitemap items older than this
+    follow_depth: int = 2  # link hops from a start URL; feeds/sitemaps items are depth 0
+    delay: float = 1.0  # minimum seconds between requests to one host (robots Crawl-delay may raise it)
+    concurrency: int = 2  # parallel requests per host
+    max_page_bytes: int = 4 * 1024 * 1024
+    multipage: MultiPage = field(default_factory=MultiPage)
+    allow_loopback: bool = False  # only for local fixture sites: crawled links never reach internal hosts
+    # compiled patterns (not from YAML)
+    allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+    deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
+
+    def owns_host(self, host: str | None) -> bool:
+        """True when ``host`` is one of the domains or a subdomain of one."""
+        if not host:
+            return False
+        host = host.lower().rstrip(".")
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def url_rule(self, url: str) -> tuple[str, str | None]:
+        """('deny'|'allow'|'none', the pattern that decided)."""
+        for rx in self.deny_re:
+            if rx.search(url):
+                return "deny", rx.pattern
+        for rx in self.allow_re:
+            if rx.search(url):
+                return "allow", rx.pattern
+        return "none", None
+
+    def is_article_url(self, url: str) -> bool:
+        return self.url_rule(url)[0] == "allow"
+
+
+@dataclass(frozen=True)
+class CrawlerConfig:
+    """The top-level ``crawler:`` block: who we are to the sites we crawl."""
+
+    contact_url: str = "https://github.com/news-ingest/news-ingest"
+    max_url_length: int = 2000
+    max_path_segments: int = 12
+    max_query_params: int = 8
 
 
 def _expand(value: str) -> str:
     return _ENV.sub(lambda m: os.environ.get(m.group(1), m.group(2) or ""), value)
 
 
-def load_sources(path: Path = SOURCES_PATH) -> dict[str, Source]:
-    data = yaml.safe_load(path.read_text()) or {}
-    out: dict[str, Source] = {}
-    for i, entry in enumerate(data.get("sources") or []):
-        name = entry.get("name") or f"#{i + 1}"
+class _Reader:
+    """Typed field access for one entry; every failure names source, field and fix."""
+
+    def __init__(self, path: Path, where: str, entry: dict[str, Any]) -> None:
+        self.path, self.where, self.entry = path, where, entry
+
+    def fail(self, fld: str, problem: str, fix: str) -> SourceConfigError:
+        return SourceConfigError(f"{self.path.name}: {self.where}, field {fld!r}: {problem}. Fix: {fix}")
+
+    def get(self, fld: str, kind: type | tuple[type, ...], default: Any = None,
+            required: bool = False) -> Any:
+        if fld not in self.entry or self.entry[fld] is None:
+            if required:
+                raise self.fail(fld, "missing", f"add `{fld}:` to the entry")
+            return default
+        value = self.entry[fld]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            raise self.fail(fld, f"expected {names}, got {type(value).__name__} {value!r}",
+                            f"write `{fld}:` as a {names}")
+        return value
+
+    def str_list(self, fld: str, required: bool = False) -> list[str]:
+        value = self.get(fld, (list, str), [], required)
+        items = [value] if isinstance(value, str) else value
+        for i, v in enumerate(items):
+            if not isinstance(v, str) or not v.strip():
+                raise self.fail(f"{fld}[{i}]", f"expected a non-empty string, got {v!r}", "quote the value")
+        if required and not items:
+            raise self.fail(fld, "empty list", f"give at least one value for `{fld}`")
+        return [v.strip() for v in items]
+
+    def positive(self, fld: str, kind: type, default: Any, allow_zero: bool = False) -> Any:
+        value = self.get(fld, kind, default)
+        if value is not None and (value < 0 or (value == 0 and not allow_zero)):
+            raise self.fail(fld, f"must be {'>= 0' if allow_zero else '> 0'}, got {value}",
+                            "use a positive number")
+        return value
+
+
+def _urls(r: _Reader, fld: str, src_domains: tuple[str, ...], required: bool = False) -> tuple[str, ...]:
+    out = []
+    for i, raw in enumerate(r.str_list(fld, required)):
+        url = _expand(raw)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise r.fail(f"{fld}[{i}]", f"{url!r} is not an absolute http(s) URL",
+                         "write the full URL, e.g. https://www.example.com/rss")
+        host = parts.hostname.lower()
+        if not any(host == d or host.endswith("." + d) for d in src_domains):
+            raise r.fail(f"{fld}[{i}]", f"host {host!r} is not in domains {list(src_domains)}",
+                         f"add {host!r} (or its parent domain) to `domains`")
+        out.append(url)
+    return tuple(out)
+
+
+def _patterns(r: _Reader, fld: str) -> tuple[re.Pattern[str], ...]:
+    out = []
+    for i, pat in enumerate(r.str_list(fld)):
         try:
-            out[name] = Source(
-                name=name,
-                domains=tuple(entry["domains"]),
-                start_urls=tuple(_expand(u) for u in entry["start_urls"]),
-                article_allow=tuple(entry.get("article_allow") or ()),
-                language=entry.get("language"),
-                country=entry.get("country"),
-                allow_loopback=bool(entry.get("allow_loopback", False)),
-            )
-        except KeyError as exc:
-            raise SourceConfigError(f"source {name}: missing field {exc.args[0]!r} in {path}") from None
+            out.append(re.compile(pat))
+        except re.error as exc:
+            raise r.fail(f"{fld}[{i}]", f"invalid regular expression {pat!r}: {exc}",
+                         "fix the pattern (YAML single quotes keep backslashes as written)") from None
+    return tuple(out)
+
+
+def _multipage(r: _Reader) -> MultiPage:
+    raw = r.get("multipage", (dict, str), None)
+    if raw is None:
+        return MultiPage()
+    if isinstance(raw, str):
+        raw = {"mode": raw}
+    sub = _Reader(r.path, r.where, raw)
+    mode = sub.get("mode", str, "auto")
+    if mode not in _MULTIPAGE_MODES:
+        raise r.fail("multipage.mode", f"unknown mode {mode!r}", f"use one of {list(_MULTIPAGE_MODES)}")
+    unknown = set(raw) - {"mode", "param", "show_all", "max_pages"}
+    if unknown:
+        raise r.fail("multipage", f"unknown key(s) {sorted(unknown)}",
+                     "use mode, param, show_all, max_pages")
+    return MultiPage(mode=mode, param=sub.get("param", str, "page"), show_all=sub.get("show_all", str, None),
+                     max_pages=sub.positive("max_pages", int, 20))
+
+
+_KNOWN = {"name", "domains", "start_urls", "feeds", "sitemaps", "robots_sitemaps", "article_allow",
+          "article_deny", "language", "country", "max_pages", "max_age_days", "follow_depth", "delay",
+          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "notes"}
+
+
+def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
+    if not isinstance(entry, dict):
+        raise SourceConfigError(f"{path.name}: sources[{index}] is a {type(entry).__name__}, not a mapping. "
+                                f"Fix: write each source as `- name: ...` with its fields indented below")
+    where = f"source {entry.get('name')!r}" if entry.get("name") else f"sources[{index}]"
+    r = _Reader(path, where, entry)
+    name = r.get("name", str, required=True)
+    if not _NAME.match(name):
+        raise r.fail("name", f"{name!r} is not a plain lowercase name", "use letters, digits, - or _")
+    unknown = set(entry) - _KNOWN
+    if unknown:
+        raise r.fail(sorted(unknown)[0], "unknown field", f"remove it or use one of {sorted(_KNOWN)}")
+    domains = tuple(d.lower().rstrip(".") for d in r.str_list("domains", required=True))
+    for i, d in enumerate(domains):
+        if "/" in d or ":" in d or not _DOMAIN.match(d):
+            raise r.fail(f"domains[{i}]", f"{d!r} is not a bare host name",
+                         "write only the host, e.g. kompas.com (no scheme, port or path)")
+    src = Source(
+        name=name, domains=domains,
+        start_urls=_urls(r, "start_urls", domains), feeds=_urls(r, "feeds", domains),
+        sitemaps=_urls(r, "sitemaps", domains),
+        robots_sitemaps=r.get("robots_sitemaps", bool, True),
+        article_allow=tuple(r.str_list("article_allow", required=True)),
+        article_deny=tuple(r.str_list("article_deny")),
+        language=r.get("language", str), country=r.get("country", str),
+        max_pages=r.positive("max_pages", int, 5000),
+        max_age_days=r.positive("max_age_days", float, None),
+        follow_depth=r.positive("follow_depth", int, 2, allow_zero=True),
+        delay=r.positive("delay", float, 1.0, allow_zero=True),
+        concurrency=r.positive("concurrency", int, 2),
+        max_page_bytes=r.positive("max_page_bytes", int, 4 * 1024 * 1024),
+        multipage=_multipage(r),
+        allow_loopback=r.get("allow_loopback", bool, False),
+        allow_re=_patterns(r, "article_allow"), deny_re=_patterns(r, "article_deny"),
+    )
+    if not (src.start_urls or src.feeds or src.sitemaps or src.robots_sitemaps):
+        raise r.fail("start_urls", "no way to discover articles",
+                     "give start_urls, feeds or sitemaps (or set robots_sitemaps: true)")
+    if src.language is not None and not re.fullmatch(r"[a-z]{2,3}", src.language):
+        raise r.fail("language", f"{src.language!r} is not an ISO 639 code", "use e.g. id, ms, en")
+    if src.country is not None and not re.fullmatch(r"[A-Z]{2}", src.country):
+        raise r.fail("country", f"{src.country!r} is not an ISO 3166 alpha-2 code", "use e.g. ID, MY, GB")
+    return src
+
+
+def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
+    if raw is None:
+        return CrawlerConfig()
+    if not isinstance(raw, dict):
+        raise SourceConfigError(f"{path.name}: `crawler:` must be a mapping. Fix: indent its keys below it")
+    r = _Reader(path, "crawler", raw)
+    unknown = set(raw) - {"contact_url", "max_url_length", "max_path_segments", "max_query_params"}
+    if unknown:
+        raise r.fail(sorted(unknown)[0], "unknown field",
+                     "use contact_url, max_url_length, max_path_segments, max_query_params")
+    contact = _expand(r.get("contact_url", str, CrawlerConfig.contact_url))
+    if urlsplit(contact).scheme not in ("http", "https", "mailto"):
+        raise r.fail("contact_url", f"{contact!r} is not a URL", "give an https:// page or mailto: address")
+    return CrawlerConfig(contact_url=contact, max_url_length=r.positive("max_url_length", int, 2000),
+                         max_path_segments=r.positive("max_path_segments", int, 12),
+                         max_query_params=r.positive("max_query_params", int, 8, allow_zero=True))
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise SourceConfigError(f"{path}: not found. Fix: create it or set NEWS_SOURCES") from None
+    except yaml.YAMLError as exc:
+        raise SourceConfigError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise SourceConfigError(f"{path.name}: top level must be a mapping with `sources:`")
+    return data
+
+
+def default_path() -> Path:
+    return Path(os.environ["NEWS_SOURCES"]) if os.environ.get("NEWS_SOURCES") else SOURCES_PATH
+
+
+def load_sources(path: Path | None = None) -> dict[str, Source]:
+    path = path or default_path()
+    data = _read(path)
+    entries = data.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise SourceConfigError(f"{path.name}: no `sources:` list. Fix: add `sources:` with entries")
+    out: dict[str, Source] = {}
+    for i, entry in enumerate(entries):
+        src = parse_source(entry, i, path)
+        if src.name in out:
+            raise SourceConfigError(f"{path.name}: source {src.name!r} appears twice. Fix: rename one")
+        out[src.name] = src
     return out
+
+
+def load_crawler_config(path: Path | None = None) -> CrawlerConfig:
+    path = path or default_path()
+    return _crawler_config(_read(path).get("crawler"), path)
+
+
+def select(sources: dict[str, Source], spec: str) -> list[Source]:
+    """``all``, one name or a comma list -> sources; unknown names are an error listing the known ones."""
+    if spec.strip() in ("", "all"):
+        return list(sources.values())
+    names = [s.strip() for s in spec.split(",") if s.strip()]
+    unknown = [n for n in names if n not in sources]
+    if unknown:
+        raise SourceConfigError(f"unknown source(s) {unknown}. Fix: use one of {sorted(sources)} or `all`")
+    return [sources[n] for n in names]
+
+
+def source_for_url(sources: dict[str, Source], url: str) -> Source | None:
+    """The source whose domains own the URL's host (the most specific domain wins)."""
+    host = (urlsplit(url).hostname or "").lower()
+    best: tuple[int, Source] | None = None
+    for src in sources.values():
+        for d in src.domains:
+            if (host == d or host.endswith("." + d)) and (best is None or len(d) > best[0]):
+                best = (len(d), src)
+    return best[1] if best else None

@@ -1,0 +1,298 @@
+"""Pure helpers for the news spider: feeds, sitemaps, robots.txt, article test, page parts, charset.
+
+No Scrapy here, so each piece is unit-tested on bytes and the spider stays a thin driver.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+from lxml import etree
+from lxml import html as lxml_html
+from protego import Protego
+
+from news_ingest.sources import CrawlerConfig, MultiPage
+
+NS_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting"}
+LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "website", "webpage", "profilepage"}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass
+class Entry:
+    """A URL found by discovery, with what the feed or sitemap said about it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None  # ISO 8601 UTC
+    language: str | None = None
+    via: str = "link"  # rss | atom | sitemap | news-sitemap | link
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.astimezone(UTC).isoformat(timespec="seconds") if dt else None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """W3C/ISO dates as sitemaps write them (date only, with or without zone) -> aware UTC."""
+    if not value:
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+# ------------------------------------------------------------------------------------------------ feeds
+
+
+def parse_feed(body: bytes, base_url: str) -> tuple[list[Entry], str | None]:
+    """RSS 0.9x-2.0 or Atom -> entries, and a problem description when the feed is broken."""
+    parsed = feedparser.parse(body, response_headers={"content-location": base_url})
+    kind = "atom" if (parsed.get("version") or "").startswith("atom") else "rss"
+    out = []
+    for e in parsed.entries:
+        link = e.get("link") or next((ln.get("href") for ln in e.get("links", []) if ln.get("href")), None)
+        if not link:
+            continue
+        st = e.get("published_parsed") or e.get("updated_parsed")
+        published = datetime.fromtimestamp(calendar.timegm(st), UTC) if st else None
+        out.append(Entry(url=urljoin(base_url, link.strip()), title=(e.get("title") or "").strip() or None,
+                         published=_iso(published), language=parsed.feed.get("language"), via=kind))
+    problem = None
+    if parsed.get("bozo") and not out:
+        problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
+    return out, problem
+
+
+# --------------------------------------------------------------------------------------------- sitemaps
+
+
+def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
+    """A sitemap index or urlset -> ('index'|'urlset', entries).
+
+    Google News fields (``news:publication_date``, ``news:title``, ``news:language``) are kept:
+    Scrapy's own sitemap parser drops them.  Raises ValueError on a body that is not a sitemap.
+    """
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    root = etree.fromstring(body.strip(), parser=parser)
+    if root is None:
+        raise ValueError("not XML")
+    tag = etree.QName(root).localname
+    if tag not in ("sitemapindex", "urlset"):
+        raise ValueError(f"root element <{tag}> is not a sitemap")
+    out = []
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        entry = Entry(url=loc, via="sitemap", published=_iso(parse_date(_child_text(node, "lastmod"))))
+        news = node.find(f"{{{NS_NEWS}}}news")
+        if news is not None:
+            entry.via = "news-sitemap"
+            pub = _iso(parse_date(news.findtext(f"{{{NS_NEWS}}}publication_date")))
+            entry.published = pub or entry.published
+            entry.title = (news.findtext(f"{{{NS_NEWS}}}title") or "").strip() or None
+            lang = news.findtext(f"{{{NS_NEWS}}}publication/{{{NS_NEWS}}}language")
+            entry.language = (lang or "").strip() or None
+        out.append(entry)
+    return ("index" if tag == "sitemapindex" else "urlset"), out
+
+
+def _child_text(node: etree._Element, name: str) -> str | None:
+    for child in node:
+        if isinstance(child.tag, str) and etree.QName(child).localname == name:
+            return (child.text or "").strip() or None
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ robots
+
+
+@dataclass
+class Robots:
+    parser: Protego
+    sitemaps: list[str]
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        return self.parser.can_fetch(url, user_agent)
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        delay = self.parser.crawl_delay(user_agent)
+        return float(delay) if delay is not None else None
+
+
+def parse_robots(body: bytes | str) -> Robots:
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    parser = Protego.parse(text)
+    return Robots(parser=parser, sitemaps=list(parser.sitemaps))
+
+
+# ------------------------------------------------------------------------------------------ URL hygiene
+
+
+def url_trap(url: str, cfg: CrawlerConfig) -> str | None:
+    """A reason when the URL looks like a crawler trap (calendars, session ids, faceted search)."""
+    if len(url) > cfg.max_url_length:
+        return "url_too_long"
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > cfg.max_path_segments:
+        return "too_many_path_segments"
+    if len(parse_qsl(parts.query, keep_blank_values=True)) > cfg.max_query_params:
+        return "too_many_query_params"
+    if len(segments) >= 6 and len(set(segments)) <= len(segments) // 2:
+        return "repeating_path"  # /a/b/a/b/a/b relative-link loops
+    return None
+
+
+# ------------------------------------------------------------------------------------- article test
+
+
+def page_kind(tree: lxml_html.HtmlElement) -> tuple[str, str]:
+    """('article'|'listing'|'unknown', the evidence) from og:type and JSON-LD @type.
+
+    Cheap on purpose: it runs on every page before extraction, to keep section and index pages
+    (which the URL patterns cannot always tell apart) out of the index.
+    """
+    ld_types = set()
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        ld_types |= _ld_types(script)
+    if ld_types & ARTICLE_TYPES:
+        return "article", f"json-ld {sorted(ld_types & ARTICLE_TYPES)[0]}"
+    og = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
+    if og == "article" or og.startswith("article"):
+        return "article", "og:type article"
+    if ld_types & LISTING_TYPES:
+        return "listing", f"json-ld {sorted(ld_types & LISTING_TYPES)[0]}"
+    if og in ("website", "profile", "video.other", "video.movie", "product"):
+        return "listing", f"og:type {og}"
+    if tree.xpath("//article//p") or tree.xpath('//meta[@property="article:published_time"]'):
+        return "article", "article markup"
+    return "unknown", "no og:type, JSON-LD or article markup"
+
+
+def _ld_types(text: str) -> set[str]:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        # Sites ship broken JSON-LD (single quotes, trailing commas): fall back to the @type strings.
+        return {m.lower() for m in re.findall(r'"@type"\s*:\s*"([A-Za-z]+)"', text)}
+    found: set[str] = set()
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            t = node.get("@type")
+            for v in t if isinstance(t, list) else [t]:
+                if isinstance(v, str):
+                    found.add(v.lower())
+            if "@graph" in node:
+                stack.append(node["@graph"])
+    return found
+
+
+# ------------------------------------------------------------------------------- multi-page articles
+
+
+def page_number(url: str, first_url: str, rule: MultiPage) -> int | None:
+    """The part number ``url`` is of the article at ``first_url`` (None when it is not a part)."""
+    a, b = urlsplit(url), urlsplit(first_url)
+    if a.netloc.lower() != b.netloc.lower():
+        return None
+    if rule.mode in ("query", "auto") and a.path == b.path:
+        q = dict(parse_qsl(a.query))
+        base = {k: v for k, v in parse_qsl(b.query) if k != rule.param}
+        if q.get(rule.param, "").isdigit() and {k: v for k, v in q.items() if k != rule.param} == base:
+            return int(q[rule.param])
+    if rule.mode in ("path", "auto"):
+        stem = b.path.rstrip("/")
+        m = re.fullmatch(re.escape(stem) + r"/(\d{1,3})/?", a.path)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def next_part(tree: lxml_html.HtmlElement, page_url: str, first_url: str, current: int,
+              rule: MultiPage) -> str | None:
+    """URL of part ``current + 1`` when this page links to it (rel=next or a pager link)."""
+    if rule.mode == "none":
+        return None
+    hrefs = tree.xpath('//link[@rel="next"]/@href') + tree.xpath("//a/@href")
+    for href in hrefs:
+        url = urljoin(page_url, href.strip()).split("#", 1)[0]
+        if page_number(url, first_url, rule) == current + 1:
+            return url
+    return None
+
+
+def show_all_url(url: str, rule: MultiPage) -> str | None:
+    """The site's single-page ('show all') URL for an article, when the source names one."""
+    if not rule.show_all:
+        return None
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + parse_qsl(rule.show_all, keep_blank_values=True)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# ------------------------------------------------------------------------------------------ charsets
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+
+
+def pick_encoding(body: bytes, header_encoding: str | None) -> str:
+    """The charset that actually decodes ``body``.
+
+    Sites send wrong or missing charset headers (a windows-1252 page labelled utf-8); a label that
+    fails to decode strictly loses to the page's own <meta charset>, then utf-8, then windows-1252
+    (which decodes every byte, and is what browsers assume for Latin pages without a label).
+    """
+    candidates = []
+    if body.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    if header_encoding:
+        candidates.append(header_encoding)
+    m = _META_CHARSET.search(body[:4096])
+    if m:
+        candidates.append(m.group(1).decode("ascii"))
+    candidates += ["utf-8", "cp1252"]
+    for enc in candidates:
+        try:
+            body.decode(_normalize_charset(enc))
+            return _normalize_charset(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return "cp1252"
+
+
+_LATIN1_LABELS = ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252")
+
+
+def _normalize_charset(enc: str) -> str:
+    enc = enc.strip().lower()
+    # WHATWG: iso-8859-1 and us-ascii labels mean windows-1252 in practice
+    return "cp1252" if enc in _LATIN1_LABELS else enc
+
+
+def is_html(content_type: str | None, body_start: bytes = b"") -> bool:
+    """HTML by header; an absent header falls back to sniffing the first bytes."""
+    if content_type:
+        return content_type.split(";", 1)[0].strip().lower() in HTML_TYPES
+    head = body_start[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<head" in head
