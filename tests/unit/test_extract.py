@@ -396,3 +396,27 @@ def test_extract_text_with_the_real_enrichment_stage():
     out = extract_text(page("news_jsonld.html"), NEWS_URL)
     assert "Kementerian Perdagangan menyatakan" in out
     assert "Baca juga" not in out
+
+
+def test_seed_article_page_end_to_end():
+    """The Tribunnews seed served as HTML: extraction keeps the body whole, enrichment does the rest."""
+    pytest.importorskip("pipelines.enrich")
+    from pipelines.enrich import analyze_text
+
+    html = Path(__file__).resolve().parents[1] / "fixtures/site/berita/korut-rusia-perjanjian-pertahanan.html"
+    res = extract(
+        html.read_bytes(),
+        "http://127.0.0.1:8000/berita/korut-rusia-perjanjian-pertahanan",
+        {"country": "id"},
+        now=NOW,
+    )
+    assert res.ok, res.drop_reason
+    a = res.article
+    assert a.title.startswith("Korea Utara & Rusia Mulai Berlakukan Perjanjian Pertahanan")
+    assert a.body.startswith("TRIBUNNEWS.COM- Perjanjian pertahanan")  # headline is not repeated in the body
+    assert a.body.endswith("SUMBER: ASHARQ AL-AWSAT, AFP")
+    out = analyze_text(a.body, a.language)
+    assert out["sources"] == ["Asharq Al-Awsat", "AFP"]
+    assert out["dateline_outlet"] == "Tribunnews.com" and out["lang"] == "id"
+    assert "Baca juga" not in out["clean_text"] and "SUMBER" not in out["clean_text"]
+    assert "kantor berita resmi Korea Utara KCNA mengatakan" in out["clean_text"]
