@@ -61,3 +61,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.IndexPipeline": 900,
 }
+
+# --- shared Redis frontier (owned by 'ops', crawler/frontier.py): N processes split one crawl ---
+if os.environ.get("REDIS_URL"):
+    from crawler.frontier import apply_settings
+
+    apply_settings(globals())
+# --- end shared Redis frontier ---

@@ -1,0 +1,542 @@
+"""A shared crawl frontier on Redis: N crawler processes on N machines split one crawl.
+
+Enabled by ``REDIS_URL`` (see ``apply_settings``).  What it gives, and how:
+
+- **One queue for all processes.**  Requests live in Redis, one sorted set per host (priority,
+  then FIFO), so any process can take any request.  Requests that only make sense inside the
+  process that made them (``data:`` URLs, ``meta["news_internal"]``) stay in a local queue.
+- **Leases, so a killed crawler loses nothing.**  Taking a request moves it to a lease table with
+  an expiry; the owner renews its leases while alive and acknowledges each one when the response's
+  callback (or the final error) has been handled.  Leases of a dead process expire and the
+  request goes back to the queue (at-least-once; the index id makes the write idempotent).
+- **Politeness across processes.**  A host is handed out at most once per its delay (the source's
+  ``delay`` from sources.yaml, or ``FRONTIER_DOMAIN_DELAY``): the pop script keeps one
+  next-allowed time per host in Redis, so two machines never hit one site twice as often.
+- **A bounded seen-set.**  One Bloom filter per crawl session in Redis (fixed size, from
+  ``FRONTIER_SEEN_CAPACITY`` and ``FRONTIER_SEEN_ERROR``), rotated to a fresh generation when full
+  (two generations are checked), and expired after ``FRONTIER_SEEN_TTL``.  Nothing grows in the
+  crawler's memory with the crawl.  A session starts with the first process and ends when the last
+  one finds the frontier drained, so the next scheduled run starts with an empty seen-set.
+
+The spider marks every request ``dont_filter`` (its own dedupe is per process); here the shared
+seen-set applies to every new request except retries and redirects, which must pass.
+
+Requests are stored pickled (callbacks by name, ``cb_kwargs`` as objects): Redis must be a trusted,
+private server, as for any job queue.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import itertools
+import logging
+import math
+import os
+import pickle
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.request import request_from_dict
+from twisted.internet import task
+
+log = logging.getLogger(__name__)
+
+LEASE_META = "frontier_lease"
+PASS_META = ("retry_times", "redirect_urls")  # a retry or a redirect of a request already admitted
+
+# ---------------------------------------------------------------------------------------- scripts
+# KEYS[1] hosts zset (host -> next allowed ms), KEYS[2] next hash (host -> next allowed ms)
+# ARGV: queue key prefix, host, score, member, now ms
+_PUSH = """
+redis.call('ZADD', ARGV[1] .. ARGV[2], ARGV[3], ARGV[4])
+local nxt = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+local at = math.max(nxt, tonumber(ARGV[5]))
+redis.call('ZADD', KEYS[1], 'NX', at, ARGV[2])
+return 1
+"""
+
+# KEYS: hosts zset, next hash, delay hash, leases hash, lease expiry zset
+# ARGV: queue key prefix, now ms, lease ms
+# -> {0} empty | {1, wait ms} nothing due yet | {2, lease id, member}
+_POP = """
+for _ = 1, 20 do
+  local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, 1)
+  if #due == 0 then
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    if #first == 0 then return {0} end
+    return {1, tostring(tonumber(first[2]) - tonumber(ARGV[2]))}
+  end
+  local host = due[1]
+  local qk = ARGV[1] .. host
+  local item = redis.call('ZPOPMIN', qk)
+  if #item == 0 then
+    redis.call('ZREM', KEYS[1], host)
+  else
+    local member, score = item[1], item[2]
+    local delay = tonumber(redis.call('HGET', KEYS[3], host) or '0')
+    local nxt = tonumber(ARGV[2]) + delay
+    redis.call('HSET', KEYS[2], host, nxt)
+    if redis.call('ZCARD', qk) > 0 then
+      redis.call('ZADD', KEYS[1], nxt, host)
+    else
+      redis.call('ZREM', KEYS[1], host)
+    end
+    local id = string.sub(member, 1, 16)
+    redis.call('HSET', KEYS[4], id, host .. '\\n' .. score .. '\\n' .. member)
+    redis.call('ZADD', KEYS[5], tonumber(ARGV[2]) + tonumber(ARGV[3]), id)
+    return {2, id, member}
+  end
+end
+return {1, '0'}
+"""
+
+# KEYS: hosts zset, next hash, leases hash, lease expiry zset; ARGV: queue prefix, now ms, max age ms|'',
+# then optional explicit lease ids (requeue these now, whatever their expiry)
+_RECLAIM = """
+local ids = {}
+if #ARGV > 3 then
+  for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
+else
+  ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[2], 'LIMIT', 0, 500)
+end
+local n = 0
+for _, id in ipairs(ids) do
+  local v = redis.call('HGET', KEYS[3], id)
+  if v then
+    local a = string.find(v, '\\n', 1, true)
+    local b = string.find(v, '\\n', a + 1, true)
+    local host = string.sub(v, 1, a - 1)
+    local score = string.sub(v, a + 1, b - 1)
+    local member = string.sub(v, b + 1)
+    redis.call('ZADD', ARGV[1] .. host, score, member)
+    local nxt = tonumber(redis.call('HGET', KEYS[2], host) or '0')
+    redis.call('ZADD', KEYS[1], 'NX', math.max(nxt, tonumber(ARGV[2])), host)
+    n = n + 1
+  end
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZREM', KEYS[4], id)
+end
+return n
+"""
+
+# Bloom filter with two generations.  KEYS: current gen key, previous gen key, count key, gen number key
+# ARGV: ttl s, capacity, bit offsets...  -> 1 seen | 0 new (and now added)
+_SEEN = """
+for _, key in ipairs({KEYS[1], KEYS[2]}) do
+  local all = true
+  for i = 3, #ARGV do
+    if redis.call('GETBIT', key, ARGV[i]) == 0 then all = false break end
+  end
+  if all and (key == KEYS[1] or redis.call('EXISTS', key) == 1) then return 1 end
+end
+for i = 3, #ARGV do redis.call('SETBIT', KEYS[1], ARGV[i], 1) end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+local n = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[1])
+if n >= tonumber(ARGV[2]) then
+  redis.call('INCR', KEYS[4])
+  redis.call('EXPIRE', KEYS[4], ARGV[1])
+  redis.call('DEL', KEYS[2])
+  redis.call('SET', KEYS[3], 0, 'EX', ARGV[1])
+end
+return 0
+"""
+
+# End the session only if it is still ours and the frontier is drained.
+# KEYS: session key, hosts zset, lease expiry zset; ARGV: session id
+_END = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[3]) > 0 then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+"""
+
+
+def bloom_params(capacity: int, error: float) -> tuple[int, int]:
+    """(bits, hash count) for a Bloom filter holding ``capacity`` items at false-positive rate ``error``."""
+    bits = math.ceil(-capacity * math.log(error) / (math.log(2) ** 2))
+    return bits, max(1, round(bits / capacity * math.log(2)))
+
+
+def bloom_offsets(key: bytes, bits: int, hashes: int) -> list[int]:
+    digest = hashlib.blake2b(key, digest_size=16).digest()
+    h1, h2 = int.from_bytes(digest[:8], "big"), int.from_bytes(digest[8:], "big") | 1
+    return [(h1 + i * h2) % bits for i in range(hashes)]
+
+
+class Frontier:
+    """The Redis side: queue per host, leases, politeness times, session seen-set.  No Scrapy here."""
+
+    def __init__(self, client: redis.Redis, prefix: str, lease_seconds: float = 120.0,
+                 seen_capacity: int = 5_000_000, seen_error: float = 0.001,
+                 seen_ttl: int = 7 * 86400) -> None:
+        self.r = client
+        self.p = prefix
+        self.lease_ms = int(lease_seconds * 1000)
+        self.bits, self.hashes = bloom_params(seen_capacity, seen_error)
+        self.capacity, self.seen_ttl = seen_capacity, seen_ttl
+        self.k_hosts, self.k_next, self.k_delay = f"{prefix}:hosts", f"{prefix}:next", f"{prefix}:delay"
+        self.k_leases, self.k_lexp, self.k_seq = f"{prefix}:leases", f"{prefix}:lexp", f"{prefix}:seq"
+        self.k_session, self.q_prefix = f"{prefix}:session", f"{prefix}:q:"
+        self._push = client.register_script(_PUSH)
+        self._pop = client.register_script(_POP)
+        self._reclaim = client.register_script(_RECLAIM)
+        self._seen = client.register_script(_SEEN)
+        self._end = client.register_script(_END)
+        self.session: str | None = None
+
+    @staticmethod
+    def now_ms() -> int:
+        return int(time.time() * 1000)
+
+    # ------------------------------------------------------------------ session + seen-set
+    def join(self) -> str:
+        """Join the running crawl session, or start one."""
+        new = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:8]}"
+        self.r.set(self.k_session, new, nx=True)
+        sid = self.r.get(self.k_session)
+        self.session = sid.decode() if sid else new
+        return self.session
+
+    def end_if_drained(self) -> bool:
+        """Close the session when no request is queued or leased anywhere (the next run starts fresh)."""
+        if self.session is None:
+            return False
+        return bool(self._end(keys=[self.k_session, self.k_hosts, self.k_lexp], args=[self.session]))
+
+    def seen(self, key: bytes) -> bool:
+        """True if ``key`` was admitted before in this session; else records it (atomic across processes)."""
+        base = f"{self.p}:seen:{self.session}"
+        gen = int(self.r.get(f"{base}:gen") or 0)
+        return bool(self._seen(
+            keys=[f"{base}:{gen}", f"{base}:{gen - 1}", f"{base}:n", f"{base}:gen"],
+            args=[self.seen_ttl, self.capacity, *bloom_offsets(key, self.bits, self.hashes)]))
+
+    # ------------------------------------------------------------------ queue
+    def push(self, host: str, payload: bytes, priority: int = 0, delay: float = 0.0) -> None:
+        seq = int(self.r.incr(self.k_seq))
+        member = f"{seq:016x}".encode() + payload
+        pipe = self.r.pipeline()
+        pipe.hset(self.k_delay, host, int(delay * 1000))
+        self._push(keys=[self.k_hosts, self.k_next],
+                   args=[self.q_prefix, host, -priority, member, self.now_ms()], client=pipe)
+        pipe.execute()
+
+    def pop(self) -> tuple[str, bytes] | float | None:
+        """(lease id, payload); or seconds until a host is due; or None when nothing is queued."""
+        res = self._pop(keys=[self.k_hosts, self.k_next, self.k_delay, self.k_leases, self.k_lexp],
+                        args=[self.q_prefix, self.now_ms(), self.lease_ms])
+        if res[0] == 0:
+            return None
+        if res[0] == 1:
+            return max(0.0, float(res[1]) / 1000)
+        return res[1].decode(), res[2][16:]
+
+    def ack(self, lease_ids: list[str]) -> None:
+        if lease_ids:
+            pipe = self.r.pipeline()
+            pipe.hdel(self.k_leases, *lease_ids)
+            pipe.zrem(self.k_lexp, *lease_ids)
+            pipe.execute()
+
+    def renew(self, lease_ids: list[str]) -> None:
+        if lease_ids:
+            until = self.now_ms() + self.lease_ms
+            self.r.zadd(self.k_lexp, dict.fromkeys(lease_ids, until), xx=True)
+
+    def reclaim(self, lease_ids: list[str] | None = None) -> int:
+        """Put expired leases (or the given ones, now) back in the queue; returns how many."""
+        return int(self._reclaim(keys=[self.k_hosts, self.k_next, self.k_leases, self.k_lexp],
+                                 args=[self.q_prefix, self.now_ms(), "", *(lease_ids or [])]))
+
+    def queued_hosts(self) -> int:
+        return int(self.r.zcard(self.k_hosts))
+
+    def leased(self) -> int:
+        return int(self.r.zcard(self.k_lexp))
+
+    def status(self) -> dict[str, Any]:
+        hosts = [h.decode() for h in self.r.zrange(self.k_hosts, 0, -1)]
+        return {"session": (self.r.get(self.k_session) or b"").decode() or None,
+                "queued": sum(int(self.r.zcard(self.q_prefix + h)) for h in hosts),
+                "hosts": len(hosts), "leased": self.leased()}
+
+    def clear(self) -> int:
+        """Delete every key of this frontier (queue, leases, seen-sets)."""
+        keys = list(self.r.scan_iter(match=f"{self.p}:*", count=1000))
+        for i in range(0, len(keys), 500):
+            self.r.delete(*keys[i:i + 500])
+        return len(keys)
+
+
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30)
+
+
+def frontier_from_settings(settings: Any, spider_name: str) -> Frontier:
+    url = settings.get("REDIS_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        raise ValueError("the shared frontier needs REDIS_URL (e.g. redis://host:6379/0)")
+    prefix = f"{settings.get('FRONTIER_KEY', 'news-ingest:frontier')}:{spider_name}"
+    return Frontier(_client(url), prefix, lease_seconds=settings.getfloat("FRONTIER_LEASE_SECONDS", 120.0),
+                    seen_capacity=settings.getint("FRONTIER_SEEN_CAPACITY", 5_000_000),
+                    seen_error=settings.getfloat("FRONTIER_SEEN_ERROR", 0.001),
+                    seen_ttl=settings.getint("FRONTIER_SEEN_TTL", 7 * 86400))
+
+
+class FrontierScheduler:
+    """Scrapy scheduler over ``Frontier`` (implements the BaseScheduler interface)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.settings = crawler.settings
+        self.local: list[tuple[int, int, Request]] = []  # requests that must stay in this process
+        self._tie = itertools.count()
+        self.mine: set[str] = set()  # leases this process holds
+        self.frontier: Frontier | None = None
+        self._last_reclaim = 0.0
+        self._wakeup: Any = None
+        self._renewer: task.LoopingCall | None = None
+        self._delays: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
+        sched = cls(crawler)
+        crawler.signals.connect(sched._on_done, signal=FRONTIER_DONE)
+        return sched
+
+    # ------------------------------------------------------------------ lifecycle
+    def open(self, spider: Spider) -> None:
+        self.spider = spider
+        self.frontier = frontier_from_settings(self.settings, spider.name)
+        try:
+            sid = self.frontier.join()
+        except redis.RedisError as exc:
+            raise RuntimeError(f"cannot reach Redis at REDIS_URL for the shared frontier: {exc}. "
+                               f"Fix: start redis-server or unset REDIS_URL") from exc
+        log.info("shared frontier %s, session %s: %s", self.frontier.p, sid, self.frontier.status())
+        self.stats.set_value("frontier/session", sid)
+        self._renewer = task.LoopingCall(self._renew)
+        self._renewer.start(max(1.0, self.frontier.lease_ms / 3000), now=False)
+
+    def close(self, reason: str) -> None:
+        if self._renewer is not None and self._renewer.running:
+            self._renewer.stop()
+        if self._wakeup is not None and self._wakeup.active():
+            self._wakeup.cancel()
+        assert self.frontier is not None
+        if self.mine:  # stopped before finishing these: give them back now, not after expiry
+            n = self.frontier.reclaim(sorted(self.mine))
+            self.stats.set_value("frontier/requeued_on_close", n)
+            self.mine.clear()
+        if self.frontier.end_if_drained():
+            log.info("shared frontier drained; session %s closed", self.frontier.session)
+        else:
+            log.info("shared frontier not drained at close (%s): %s", reason, self.frontier.status())
+
+    # ------------------------------------------------------------------ scheduler interface
+    def has_pending_requests(self) -> bool:
+        assert self.frontier is not None
+        if self.local:
+            return True
+        try:
+            # others' leases count: their callbacks may still add work, or they may die and give it back
+            return self.frontier.queued_hosts() > 0 or self.frontier.leased() > len(self.mine)
+        except redis.RedisError as exc:
+            log.warning("frontier: Redis unavailable (%s); reporting work pending", exc)
+            return True
+
+    def enqueue_request(self, request: Request) -> bool:
+        assert self.frontier is not None
+        old_lease = request.meta.pop(LEASE_META, None)
+        try:
+            return self._enqueue(request)
+        finally:
+            if old_lease:  # a retry/redirect of a leased request: it is safely queued (or final) now
+                self._ack(old_lease)
+
+    def _enqueue(self, request: Request) -> bool:
+        assert self.frontier is not None
+        if request.url.startswith("data:") or request.meta.get("news_internal"):
+            heapq.heappush(self.local, (-request.priority, next(self._tie), request))
+            self.stats.inc_value("frontier/enqueued/local")
+            return True
+        passes = any(k in request.meta for k in PASS_META) or request.meta.get("frontier_dont_filter")
+        if not passes and self.frontier.seen(self.crawler.request_fingerprinter.fingerprint(request)):
+            self.stats.inc_value("frontier/filtered")
+            return False
+        host = (urlsplit(request.url).hostname or "").lower()
+        payload = pickle.dumps(request.to_dict(spider=self.spider), protocol=5)
+        self.frontier.push(host, payload, request.priority, self._delay(host, request))
+        self.stats.inc_value("frontier/enqueued")
+        return True
+
+    def next_request(self) -> Request | None:
+        assert self.frontier is not None
+        if self.local:
+            self.stats.inc_value("frontier/dequeued/local")
+            return heapq.heappop(self.local)[2]
+        now = time.monotonic()
+        if now - self._last_reclaim > 1.0:
+            self._last_reclaim = now
+            if n := self.frontier.reclaim():
+                log.info("frontier: re-queued %d request(s) whose lease expired", n)
+                self.stats.inc_value("frontier/reclaimed", n)
+        got = self.frontier.pop()
+        if got is None:
+            return None
+        if isinstance(got, float):  # every queued host is waiting out its delay
+            self._wake_in(got)
+            return None
+        lease, payload = got
+        self.mine.add(lease)
+        try:
+            request = request_from_dict(pickle.loads(payload), spider=self.spider)
+        except Exception as exc:  # noqa: BLE001 - a bad entry must not stop the crawl
+            log.error("frontier: dropping an undecodable request (%s)", exc)
+            self.stats.inc_value("frontier/dropped/undecodable")
+            self._ack(lease)
+            return None
+        request.meta[LEASE_META] = lease
+        self.stats.inc_value("frontier/dequeued")
+        return request
+
+    # ------------------------------------------------------------------ leases
+    def _on_done(self, lease: str) -> None:
+        self._ack(lease)
+
+    def _ack(self, lease: str) -> None:
+        if lease in self.mine:
+            self.mine.discard(lease)
+            assert self.frontier is not None
+            self.frontier.ack([lease])
+            self.stats.inc_value("frontier/acked")
+
+    def _renew(self) -> None:
+        try:
+            assert self.frontier is not None
+            self.frontier.renew(sorted(self.mine))
+        except redis.RedisError as exc:
+            log.warning("frontier: lease renewal failed (%s)", exc)
+
+    def _wake_in(self, seconds: float) -> None:
+        """Ask the engine for the next request when the earliest host is due (not at the 5 s heartbeat)."""
+        if self._wakeup is not None and self._wakeup.active():
+            return
+        from twisted.internet import reactor
+
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None:
+            self._wakeup = reactor.callLater(min(seconds, 5.0) + 0.01, slot.nextcall.schedule)  # type: ignore
+
+    def _delay(self, host: str, request: Request) -> float:
+        if "frontier_delay" in request.meta:
+            return float(request.meta["frontier_delay"])
+        if host not in self._delays:
+            fixed = self.settings.get("FRONTIER_DOMAIN_DELAY")
+            if fixed not in (None, ""):
+                self._delays[host] = float(fixed)
+            else:
+                src = getattr(self.spider, "source_of", lambda _u: None)(request.url)
+                self._delays[host] = float(src.delay) if src is not None else \
+                    self.settings.getfloat("DOWNLOAD_DELAY", 0.0)
+        return self._delays[host]
+
+    def __len__(self) -> int:
+        return len(self.local) + (self.frontier.status()["queued"] if self.frontier else 0)
+
+
+FRONTIER_DONE = object()  # signal: a leased request has been fully handled (argument: lease)
+
+
+class FrontierAckSpiderMiddleware:
+    """Acknowledge a lease once the callback's whole output has been handed to the engine."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierAckSpiderMiddleware:
+        return cls(crawler)
+
+    def _done(self, response: Any) -> None:
+        try:
+            lease = response.meta.get(LEASE_META)
+        except AttributeError:  # a response without a request (not one of ours)
+            return
+        if lease:
+            self.crawler.signals.send_catch_log(FRONTIER_DONE, lease=lease)
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        async for item in result:
+            yield item
+        self._done(response)
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        yield from result
+        self._done(response)
+
+    def process_spider_exception(self, response: Any, exception: Exception) -> None:
+        self._done(response)
+
+
+class FrontierAckDownloaderMiddleware:
+    """Acknowledge a lease when the download failed for good (retries exhausted, ignored, robots)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierAckDownloaderMiddleware:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception, spider: Any = None) -> None:
+        lease = request.meta.get(LEASE_META)
+        if lease:
+            # deferred so an errback still runs first; its new requests are queued by then
+            from twisted.internet import reactor
+
+            reactor.callLater(0, self.crawler.signals.send_catch_log, FRONTIER_DONE, lease=lease)  # type: ignore
+
+
+def apply_settings(ns: dict[str, Any]) -> None:
+    """Switch a Scrapy settings module's namespace to the shared frontier (merging middleware dicts)."""
+    ns["SCHEDULER"] = "crawler.frontier.FrontierScheduler"
+    ns["REDIS_URL"] = os.environ.get("REDIS_URL", "")
+    ns["SPIDER_MIDDLEWARES"] = {**ns.get("SPIDER_MIDDLEWARES", {}),
+                                "crawler.frontier.FrontierAckSpiderMiddleware": 1}
+    ns["DOWNLOADER_MIDDLEWARES"] = {**ns.get("DOWNLOADER_MIDDLEWARES", {}),
+                                    "crawler.frontier.FrontierAckDownloaderMiddleware": 1}
+    for name, default in (("FRONTIER_KEY", "news-ingest:frontier"), ("FRONTIER_LEASE_SECONDS", "120"),
+                          ("FRONTIER_SEEN_CAPACITY", "5000000"), ("FRONTIER_SEEN_ERROR", "0.001"),
+                          ("FRONTIER_SEEN_TTL", str(7 * 86400)), ("FRONTIER_DOMAIN_DELAY", "")):
+        ns[name] = os.environ.get(name, default)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m crawler.frontier status|clear [--spider news]``: inspect or reset the shared frontier."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(prog="python -m crawler.frontier")
+    ap.add_argument("action", choices=["status", "clear"])
+    ap.add_argument("--spider", default="news")
+    args = ap.parse_args(argv)
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        print("error: set REDIS_URL", flush=True)
+        return 2
+    f = Frontier(_client(url), f"{os.environ.get('FRONTIER_KEY', 'news-ingest:frontier')}:{args.spider}")
+    print(json.dumps(f.status() if args.action == "status" else {"deleted_keys": f.clear()}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
