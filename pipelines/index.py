@@ -1,0 +1,464 @@
+"""The index stage: articles -> bulk requests -> the cluster, or the spool, or dead letters.
+
+``Indexer.add`` buffers prepared documents; a batch is due by count, bytes or age.  ``send``
+turns one batch into at most: one ``get_docs`` (revisions), one candidate search (syndication)
+and one bulk request (more only for retries and splits).  Every document ends in exactly one
+of: indexed, dead letter (the cluster rejected it), spool (the cluster was away) — counted in
+``Indexer.stats``.
+
+Revisions: a re-crawl keeps ``first_seen_at``, moves ``last_seen_at``; a new content hash bumps
+``version`` and pushes the previous {content_hash, modified_at, seen_at} onto ``history``.  A
+copy older than what is stored (a late replay) only adds to the history.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
+from pipelines import dedupe
+from pipelines.spool import DeadLetters, ReplayResult, Spool
+
+log = logging.getLogger(__name__)
+
+MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "modified_at", "history",
+                "cluster_id", "is_cluster_canonical"]
+CANDIDATE_FIELDS = ["content_hash", "fingerprint", "cluster_id", "is_cluster_canonical", "first_seen_at",
+                    "published_at", "fetched_at"]
+RETRYABLE_ITEM = {429, 500, 502, 503, 504}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
+
+
+def parse_bytes(value: str | int) -> int:
+    """``5MB``, ``512kb``, ``1048576`` -> bytes."""
+    if isinstance(value, int):
+        return value
+    m = _SIZE.match(value)
+    if not m:
+        raise ValueError(f"not a size: {value!r} (examples: 5MB, 512KB, 1000000)")
+    unit = (m.group(2) or "").lower()[:1]
+    return int(float(m.group(1)) * {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    batch_docs: int = 500
+    batch_bytes: int = 5 * 1024 * 1024
+    flush_seconds: float = 5.0
+    max_retries: int = 4  # per request; backoff doubles from backoff_base up to backoff_max
+    backoff_base: float = 0.5
+    backoff_max: float = 8.0
+    outage_probe_seconds: float = 30.0  # while the cluster is away, spool without asking it
+    spool_dir: Path = Path("var/spool")
+    dead_letter_dir: Path = Path("var/dead-letter")
+    syndication_window_days: float = 3.0
+    history_size: int = 10
+
+    ENV = {"batch_docs": ("INDEX_BATCH_DOCS", int), "batch_bytes": ("INDEX_BATCH_BYTES", parse_bytes),
+           "flush_seconds": ("INDEX_FLUSH_SECONDS", float), "max_retries": ("INDEX_MAX_RETRIES", int),
+           "backoff_base": ("INDEX_BACKOFF_SECONDS", float),
+           "outage_probe_seconds": ("INDEX_OUTAGE_PROBE_SECONDS", float),
+           "spool_dir": ("INDEX_SPOOL_DIR", Path), "dead_letter_dir": ("INDEX_DEAD_LETTER_DIR", Path),
+           "syndication_window_days": ("INDEX_SYNDICATION_WINDOW_DAYS", float),
+           "history_size": ("INDEX_HISTORY_SIZE", int)}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> IndexConfig:
+        """From env-style names (``INDEX_BATCH_DOCS`` ...): os.environ or Scrapy settings."""
+        kw: dict[str, Any] = {}
+        for attr, (name, conv) in cls.ENV.items():
+            raw = values.get(name)
+            if raw is None or raw == "":
+                continue
+            try:
+                kw[attr] = conv(raw)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{name}={raw!r}: {exc}") from None
+        cfg = cls(**kw)
+        if cfg.batch_docs < 1 or cfg.batch_bytes < 1024 or cfg.flush_seconds <= 0 or cfg.max_retries < 0:
+            raise ValueError(f"index batching settings out of range: {cfg}")
+        return cfg
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> IndexConfig:
+        return cls.from_mapping(os.environ if env is None else env)
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _as_dict(article: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(article) and not isinstance(article, type):
+        return dataclasses.asdict(article)
+    if isinstance(article, Mapping):
+        return dict(article)
+    try:  # scrapy.Item and friends, without importing Scrapy
+        from itemadapter import ItemAdapter
+
+        return ItemAdapter(article).asdict()
+    except (ImportError, TypeError) as exc:
+        raise TypeError(f"cannot index a {type(article).__name__}") from exc
+
+
+def _later(a: str | None, b: str | None) -> bool:
+    """a strictly later than b (unknown times are never later)."""
+    ta, tb = dedupe.parse_time(a), dedupe.parse_time(b)
+    return bool(ta and tb and ta > tb)
+
+
+def _earliest(*values: str | None) -> str | None:
+    known = [(dedupe.parse_time(v), v) for v in values if dedupe.parse_time(v)]
+    return min(known)[1] if known else next((v for v in values if v), None)
+
+
+def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: int = 10
+          ) -> tuple[str, dict[str, Any] | None]:
+    """Combine a stored document with a new copy of the same article.
+
+    Returns (kind, document to write or None): ``created``, ``seen`` (same content: only the
+    times move), ``revised`` (content changed: version+1, previous hash in history),
+    ``late`` (an older copy than stored, with other content: recorded in history only),
+    ``duplicate`` (nothing new: nothing to write)."""
+    if not existing:
+        doc = dict(new)
+        doc["version"] = doc.get("version") or 1
+        return "created", doc
+    first = _earliest(existing.get("first_seen_at"), new.get("first_seen_at"))
+    e_seen, n_seen = existing.get("last_seen_at"), new.get("last_seen_at")
+    history = list(existing.get("history") or [])
+    version = existing.get("version") or 1
+    keep_cluster = {k: existing[k] for k in ("cluster_id", "is_cluster_canonical") if existing.get(k)
+                    is not None}
+    if new.get("content_hash") == existing.get("content_hash"):
+        if not _later(n_seen, e_seen) and first == existing.get("first_seen_at"):
+            return "duplicate", None
+        doc = {**new, **keep_cluster, "first_seen_at": first, "version": version, "history": history,
+               "last_seen_at": n_seen if _later(n_seen, e_seen) else e_seen}
+        return "seen", doc
+    if _later(e_seen, n_seen):  # a late copy (replay): the stored one is newer and stays
+        if any(h.get("content_hash") == new.get("content_hash") for h in history):
+            return "duplicate", None
+        entry = {"content_hash": new.get("content_hash"), "modified_at": new.get("modified_at"),
+                 "seen_at": n_seen}
+        history = sorted([*history, entry], key=lambda h: h.get("seen_at") or "")[-history_size:]
+        return "late", {"first_seen_at": first, "version": version + 1, "history": history}
+    entry = {"content_hash": existing.get("content_hash"), "modified_at": existing.get("modified_at"),
+             "seen_at": e_seen}
+    doc = {**new, **keep_cluster, "first_seen_at": first, "version": version + 1,
+           "history": [*history, entry][-history_size:]}
+    return "revised", doc
+
+
+class Indexer:
+    """Batching, revision-merging, syndication-linking, never-losing writer to a Store."""
+
+    def __init__(self, store: Any, config: IndexConfig | None = None, *,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 now: Callable[[], str] = _iso_now) -> None:
+        self.store = store
+        self.config = config or IndexConfig()
+        self.spool = Spool(self.config.spool_dir)
+        self.dead = DeadLetters(self.config.dead_letter_dir)
+        self.stats: Counter[str] = Counter()
+        self._clock, self._sleep, self._now = clock, sleep, now
+        self._buf: list[dict[str, Any]] = []
+        self._buf_bytes = 0
+        self._buf_since: float | None = None
+        self._buf_lock = threading.Lock()
+        self._send_lock = threading.Lock()  # one batch at a time: merges see the previous batch
+        self._ready = False
+        self._down_until = 0.0
+        self._to_document = getattr(store, "to_document", None)
+
+    # ------------------------------------------------------------------ buffering
+    def prepare(self, article: Any) -> dict[str, Any] | None:
+        """Article -> document with ``id``, hashes and seen times; None (dead-lettered) if it has
+        no usable URL."""
+        doc = _as_dict(article)
+        try:
+            doc["id"] = dedupe.article_id(doc.get("canonical_url") or doc.get("url") or "")
+        except ValueError as exc:
+            try:  # a bad canonical URL should not cost the article
+                doc["id"] = dedupe.article_id(doc.get("url") or "")
+            except ValueError:
+                self._dead([(None, None, f"no usable URL: {exc}", doc)])
+                return None
+        if not doc.get("content_hash") or ("fingerprint_bands" not in doc and doc.get("body")):
+            dedupe.annotate(doc)
+        seen = doc.get("fetched_at") or self._now()
+        doc["last_seen_at"] = seen
+        doc["first_seen_at"] = doc.get("first_seen_at") or seen
+        doc.setdefault("history", [])
+        return doc
+
+    def add(self, article: Any, autoflush: bool = True) -> bool:
+        """Buffer one article; with ``autoflush`` send the batch when due.  Returns whether a
+        batch is (still) due — callers that flush elsewhere (the Scrapy adapter) use it."""
+        doc = self.prepare(article)
+        if doc is not None:
+            size = len(json.dumps(doc, ensure_ascii=False, default=str).encode())
+            with self._buf_lock:
+                if not self._buf:
+                    self._buf_since = self._clock()
+                self._buf.append(doc)
+                self._buf_bytes += size
+        if autoflush and self.due():
+            self.flush()
+        return self.due()
+
+    def due(self) -> bool:
+        with self._buf_lock:
+            if not self._buf:
+                return False
+            return (len(self._buf) >= self.config.batch_docs or self._buf_bytes >= self.config.batch_bytes
+                    or self._clock() - (self._buf_since or 0.0) >= self.config.flush_seconds)
+
+    def buffered(self) -> int:
+        return len(self._buf)
+
+    def take(self) -> list[dict[str, Any]]:
+        with self._buf_lock:
+            batch, self._buf, self._buf_bytes, self._buf_since = self._buf, [], 0, None
+        return batch
+
+    def flush(self) -> None:
+        """Send everything buffered (in batches of at most batch_docs)."""
+        batch = self.take()
+        for i in range(0, len(batch), self.config.batch_docs):
+            self.send(batch[i:i + self.config.batch_docs])
+
+    def close(self) -> None:
+        self.flush()
+        self.spool.close()
+        self.dead.close()
+
+    # ------------------------------------------------------------------ sending
+    def send(self, docs: list[dict[str, Any]], spool_on_failure: bool = True) -> bool:
+        """Write one batch.  True when the cluster took it (every document indexed or
+        dead-lettered); else the documents are spooled (or, for a replay, StoreUnavailable is
+        raised so the spool keeps them)."""
+        if not docs:
+            return True
+        with self._send_lock:
+            try:
+                if self._clock() < self._down_until:
+                    raise StoreUnavailable("cluster marked unavailable after repeated failures; "
+                                           "probing again later")
+                if not self._ready:
+                    self._retrying(self.store.setup)
+                    self._ready = True
+                leftover = self._write(docs)
+            except StoreUnavailable as exc:
+                self._down_until = self._clock() + self.config.outage_probe_seconds
+                if not spool_on_failure:
+                    raise
+                self._spool(docs, str(exc))
+                return False
+            self._down_until = 0.0
+            if leftover:  # items the cluster kept refusing with 429/5xx
+                if not spool_on_failure:
+                    raise StoreUnavailable(f"{len(leftover)} document(s) kept failing")
+                self._spool(leftover, "kept failing with 429/5xx")
+                return False
+            return True
+
+    def _spool(self, docs: list[dict[str, Any]], reason: str) -> None:
+        self.spool.append(docs, reason)
+        self.stats["spooled"] += len(docs)
+        log.warning("spooled %d document(s) to %s: %s", len(docs), self.spool.directory, reason)
+
+    def _dead(self, entries: list[tuple[str | None, int | None, str, dict[str, Any]]]) -> None:
+        self.dead.write(entries)
+        self.stats["dead_letter"] += len(entries)
+        for i, status, reason, _ in entries[:3]:
+            log.error("dead letter %s (%s): %s", i, status, reason[:300])
+
+    def _retrying(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call fn, retrying StoreUnavailable with exponential backoff (bounded)."""
+        for attempt in range(self.config.max_retries + 1):
+            try:
+                return fn(*args)
+            except StoreUnavailable:
+                if attempt == self.config.max_retries:
+                    raise
+                self.stats["retries"] += 1
+                self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
+        raise AssertionError("unreachable")
+
+    def _fold(self, docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """One document per id: later copies in a batch merge onto earlier ones."""
+        out: dict[str, dict[str, Any]] = {}
+        for d in docs:
+            if d["id"] in out:
+                kind, merged = merge(out[d["id"]], d, self.config.history_size)
+                if merged is not None and kind != "late":
+                    out[d["id"]] = merged
+                self.stats["batch_duplicates"] += 1
+            else:
+                out[d["id"]] = d
+        return out
+
+    def _write(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Merge, link, bulk.  Returns documents still failing after retries."""
+        pending = self._fold(docs)
+        existing = self._retrying(self.store.get_docs, list(pending), MERGE_FIELDS)
+        merged: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
+        for id_, doc in pending.items():
+            old = existing.get(id_)
+            kind, out = merge(old, doc, self.config.history_size)
+            self.stats[kind] += 1
+            if out is not None:
+                merged.append((kind, id_, out, old))
+        fresh = [out for kind, _, out, _ in merged
+                 if kind == "created" or (kind != "late" and not out.get("cluster_id"))]
+        extra = self._link(fresh) if fresh else []  # sets cluster fields before the ops copy them
+        ops = [self._op(kind, id_, out, old) for kind, id_, out, old in merged] + extra
+        return self._bulk(ops, pending)
+
+    def _op(self, kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+        """``created``: create (a 409 means another writer was first: merge again); ``revised``:
+        the whole new document; ``seen``: a partial update that leaves values this crawl did not
+        find (a modified time, an image) as stored; ``late``: history only."""
+        body = {k: v for k, v in doc.items() if k != "id"}
+        if kind == "late":
+            op: dict[str, Any] = {"op": "update", "id": id_, "doc": body}
+        elif kind == "seen":
+            partial = {k: v for k, v in body.items() if v is not None and v != [] and v != {}}
+            partial["history"] = body.get("history") or []
+            if self._to_document:
+                partial = self._to_document(partial)
+            op = {"op": "update", "id": id_, "doc": partial}
+        else:
+            if self._to_document:
+                body = self._to_document(body)
+            op = {"op": "create" if kind == "created" else "index", "id": id_, "doc": body}
+        if old and old.get("_index"):
+            op["index"] = old["_index"]  # update in place, also after a rollover
+        return op
+
+    # ------------------------------------------------------------------ syndication
+    def _link(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Give each new document a cluster_id (one candidate search for the batch).  Mutates the
+        documents (their ops hold the same dicts); returns extra ops that move the canonical flag
+        off a stored copy when a new document turns out to be earlier."""
+        window = timedelta(days=self.config.syndication_window_days)
+        times = [t for t in (dedupe.story_time(d) for d in fresh) if t]
+        hashes = sorted({d["content_hash"] for d in fresh if d.get("content_hash")})
+        bands = sorted({b for d in fresh for b in d.get("fingerprint_bands") or []})
+        candidates: list[dict[str, Any]] = []
+        if (hashes or bands) and times:
+            should: list[dict[str, Any]] = []
+            if hashes:
+                should.append({"terms": {"content_hash": hashes}})
+            if bands:
+                should.append({"terms": {"fingerprint_bands": bands}})
+            body = {"size": min(10_000, 20 * len(fresh) + 100), "_source": CANDIDATE_FIELDS,
+                    "sort": [{"first_seen_at": {"order": "asc", "unmapped_type": "date"}}],
+                    "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": [
+                        {"range": {"first_seen_at": {"gte": (min(times) - window).isoformat(),
+                                                     "lte": (max(times) + window).isoformat()}}}]}}}
+            resp = self._retrying(self.store.search_raw, body)
+            for hit in resp.get("hits", {}).get("hits", []):
+                candidates.append({**hit.get("_source", {}), "id": hit["_id"], "_index": hit.get("_index")})
+        extra: list[dict[str, Any]] = []
+        by_cluster_canonical = {c.get("cluster_id") or c["id"]: c for c in candidates
+                                if c.get("is_cluster_canonical")}
+        fresh_ids = {d["id"] for d in fresh}
+        for doc in sorted(fresh, key=lambda d: dedupe.story_time(d) or datetime.max.replace(tzinfo=UTC)):
+            match = dedupe.choose_cluster(doc, [c for c in candidates if c["id"] != doc["id"]],
+                                          self.config.syndication_window_days)
+            if match is None:
+                doc["cluster_id"], doc["is_cluster_canonical"] = doc["id"], True
+            else:
+                cluster = match.get("cluster_id") or match["id"]
+                doc["cluster_id"] = cluster
+                canon = by_cluster_canonical.get(cluster)
+                t_doc, t_canon = dedupe.story_time(doc), canon and dedupe.story_time(canon)
+                if canon and t_doc and t_canon and t_doc < t_canon:
+                    doc["is_cluster_canonical"] = True  # earlier than the marked copy: take the mark
+                    canon["is_cluster_canonical"] = False
+                    if canon["id"] not in fresh_ids:
+                        op = {"op": "update", "id": canon["id"], "doc": {"is_cluster_canonical": False}}
+                        if canon.get("_index"):
+                            op["index"] = canon["_index"]
+                        extra.append(op)
+                    by_cluster_canonical[cluster] = doc
+                else:
+                    doc["is_cluster_canonical"] = False
+                self.stats["syndicated"] += 1
+            if doc["is_cluster_canonical"]:
+                by_cluster_canonical[doc["cluster_id"]] = doc
+            candidates.append(doc)  # later copies in this batch can join it
+        return extra
+
+    # ------------------------------------------------------------------ bulk
+    def _bulk(self, ops: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send ops with retries/splits; dead-letter rejects.  Returns originals still failing."""
+        todo = ops
+        conflicts: list[str] = []
+        for attempt in range(self.config.max_retries + 1):
+            if not todo:
+                break
+            retry: list[dict[str, Any]] = []
+            for part, items in self._send_split(todo):
+                for op, item in zip(part, items, strict=True):
+                    if 200 <= item.status < 300:
+                        self.stats["indexed"] += 1
+                    elif item.status == 409 and op["op"] == "create":
+                        conflicts.append(op["id"])  # created meanwhile by another writer
+                    elif item.status in RETRYABLE_ITEM:
+                        retry.append(op)
+                    else:
+                        self._dead([(op["id"], item.status, item.error or "rejected",
+                                     originals.get(op["id"], op["doc"]))])
+            todo = retry
+            if todo and attempt < self.config.max_retries:
+                self.stats["retries"] += 1
+                self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
+        leftover = [originals.get(op["id"], op["doc"]) for op in todo]
+        if conflicts:  # merge once more against what the other writer stored
+            self.stats["conflicts"] += len(conflicts)
+            leftover += self._write([originals[i] for i in conflicts if i in originals])
+        return leftover
+
+    def _send_split(self, ops: list[dict[str, Any]]) -> list[tuple[list[dict[str, Any]], list[Any]]]:
+        """bulk_raw, halving the request on 413; one op alone too large is dead-lettered."""
+        try:
+            items = self._retrying(self.store.bulk_raw, ops)
+            self.stats["bulk_requests"] += 1
+            return [(ops, items)]
+        except RequestTooLarge as exc:
+            if len(ops) == 1:
+                op = ops[0]
+                self._dead([(op["id"], 413, f"too large for one request: {exc}", op["doc"])])
+                return []
+            self.stats["splits"] += 1
+            mid = len(ops) // 2
+            return self._send_split(ops[:mid]) + self._send_split(ops[mid:])
+
+    # ------------------------------------------------------------------ replay
+    def replay(self) -> ReplayResult:
+        """Send what the spool holds, oldest first; stops (keeping the rest) if the cluster fails."""
+        before = self.stats["indexed"]
+        result = self.spool.replay(lambda docs: self.send(docs, spool_on_failure=False),
+                                   batch_docs=self.config.batch_docs)
+        self.stats["replayed"] += self.stats["indexed"] - before
+        if result.records or result.pending_segments:
+            log.info("spool %s: %s", self.spool.directory, result)
+        return result
+
+
+__all__ = ["IndexConfig", "Indexer", "StoreError", "merge", "parse_bytes"]

@@ -1,0 +1,325 @@
+"""The index stage against an in-memory store with the Store interface's semantics and
+injectable failures (the real-node versions of these are in tests/integration/test_index*.py)."""
+
+from __future__ import annotations
+
+import copy
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+
+from news_ingest.store import RequestTooLarge, StoreUnavailable
+from pipelines.article import Article
+from pipelines.index import IndexConfig, Indexer, merge, parse_bytes
+from pipelines.spool import DeadLetters
+
+BulkItem = namedtuple("BulkItem", "id status error")
+SEED = (Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "tribunnews-korut-rusia.txt").read_text()
+BODY = "\n".join(SEED.splitlines()[1:])
+
+
+class FakeStore:
+    alias = "fake"
+    engine = "fake"
+
+    def __init__(self) -> None:
+        self.docs: dict[str, dict] = {}
+        self.calls: list[str] = []
+        self.fail: list[Exception] = []  # raised by the next calls, one each
+        self.max_ops = 10_000
+        self.max_doc_bytes = 1_000_000
+        self.item_status: dict[str, list[int]] = {}  # id -> statuses to answer before 201
+
+    def _maybe_fail(self, name: str) -> None:
+        self.calls.append(name)
+        if self.fail:
+            raise self.fail.pop(0)
+
+    def setup(self) -> str:
+        self._maybe_fail("setup")
+        return "ok"
+
+    def get_docs(self, ids, fields=None):
+        self._maybe_fail("get_docs")
+        return {i: {k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields}
+                for i in ids if i in self.docs}
+
+    def search_raw(self, body):
+        self._maybe_fail("search")
+        should = body["query"]["bool"]["should"]
+        hashes = set(next((s["terms"]["content_hash"] for s in should if "content_hash" in s["terms"]), []))
+        bands = set(next((s["terms"]["fingerprint_bands"] for s in should
+                          if "fingerprint_bands" in s["terms"]), []))
+        hits = [{"_id": i, "_index": "fake-000001", "_source": copy.deepcopy(d)} for i, d in self.docs.items()
+                if d.get("content_hash") in hashes or bands & set(d.get("fingerprint_bands") or [])]
+        return {"hits": {"hits": hits}}
+
+    def bulk_raw(self, ops):
+        self._maybe_fail("bulk")
+        if len(ops) > self.max_ops or any(len(str(o["doc"])) > self.max_doc_bytes for o in ops):
+            raise RequestTooLarge("413")
+        out = []
+        for op in ops:
+            queued = self.item_status.get(op["id"])
+            if queued:
+                out.append(BulkItem(op["id"], queued.pop(0), "queued failure"))
+                continue
+            doc = op["doc"]
+            if doc.get("published_at") == "kemarin":
+                reason = "document_parsing_exception: failed to parse [published_at]"
+                out.append(BulkItem(op["id"], 400, reason))
+            elif op["op"] == "create" and op["id"] in self.docs:
+                out.append(BulkItem(op["id"], 409, "version_conflict_engine_exception"))
+            elif op["op"] == "update":
+                if op["id"] not in self.docs:
+                    out.append(BulkItem(op["id"], 404, "document_missing_exception"))
+                else:
+                    self.docs[op["id"]].update(copy.deepcopy(doc))
+                    out.append(BulkItem(op["id"], 200, None))
+            else:
+                self.docs[op["id"]] = copy.deepcopy(doc)
+                out.append(BulkItem(op["id"], 201, None))
+        return out
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.t
+
+    def sleep(self, s: float) -> None:
+        self.slept.append(s)
+        self.t += s
+
+
+@pytest.fixture
+def env(tmp_path):
+    store, clock = FakeStore(), Clock()
+    cfg = IndexConfig(batch_docs=3, batch_bytes=1_000_000, flush_seconds=5, spool_dir=tmp_path / "spool",
+                      dead_letter_dir=tmp_path / "dead", outage_probe_seconds=30)
+    return store, clock, Indexer(store, cfg, clock=clock, sleep=clock.sleep)
+
+
+def art(n: int, body: str | None = None, fetched: str = "2024-12-04T08:00:00+00:00", **kw) -> Article:
+    return Article(url=f"https://news.example/berita/{n}.html", source="sample", title=f"Berita {n}",
+                   body=body or f"Isi berita nomor {n}. " * 20, fetched_at=fetched, **kw)
+
+
+def test_batches_by_count_never_one_request_per_article(env):
+    store, _, ix = env
+    for n in range(7):
+        ix.add(art(n))
+    assert store.calls.count("bulk") == 2 and ix.buffered() == 1
+    ix.close()
+    assert store.calls.count("bulk") == 3 and len(store.docs) == 7
+    assert ix.stats["indexed"] == 7 and ix.stats["bulk_requests"] == 3
+
+
+def test_batches_by_bytes_and_by_age(env, tmp_path):
+    store, clock, _ = env
+    ix = Indexer(store, IndexConfig(batch_docs=500, batch_bytes=6000, flush_seconds=5,
+                                    spool_dir=tmp_path / "s2", dead_letter_dir=tmp_path / "d2"), clock=clock)
+    ix.add(art(1, body="kata " * 600))  # ~4 KB with its fingerprint
+    assert store.calls.count("bulk") == 0
+    ix.add(art(2, body="kata " * 600))
+    assert store.calls.count("bulk") == 1
+    assert ix.add(art(3), autoflush=False) is False
+    clock.t += 5
+    assert ix.due()  # the adapter's timer flushes it
+    ix.flush()
+    assert store.calls.count("bulk") == 2 and len(store.docs) == 3
+
+
+def test_ids_are_stable_across_tracking_params(env):
+    store, _, ix = env
+    a = art(1)
+    b = art(1, fetched="2024-12-05T08:00:00+00:00")
+    b.url += "?utm_source=twitter#comments"
+    ix.add(a)
+    ix.flush()
+    ix.add(b)
+    ix.flush()
+    assert len(store.docs) == 1
+
+
+def test_recrawl_updates_and_stealth_edit_is_a_revision(env):
+    store, _, ix = env
+    ix.add(art(1, body=BODY, fetched="2024-12-04T08:00:00+00:00", modified_at="2024-12-04T07:00:00+00:00"))
+    ix.flush()
+    ix.add(art(1, body=BODY, fetched="2024-12-04T20:00:00+00:00"))
+    ix.flush()
+    (doc,) = store.docs.values()
+    assert doc["version"] == 1 and doc["history"] == []
+    assert doc["first_seen_at"].startswith("2024-12-04T08")
+    assert doc["last_seen_at"].startswith("2024-12-04T20")
+    old_hash = doc["content_hash"]
+    edited = BODY.replace("10.000 tentara", "12.000 tentara")
+    ix.add(art(1, body=edited, fetched="2024-12-05T09:00:00+00:00"))
+    ix.flush()
+    (doc,) = store.docs.values()
+    assert doc["version"] == 2 and "12.000 tentara" in doc["body"]
+    assert doc["history"] == [{"content_hash": old_hash, "modified_at": "2024-12-04T07:00:00+00:00",
+                               "seen_at": "2024-12-04T20:00:00+00:00"}]
+    assert doc["first_seen_at"].startswith("2024-12-04T08")
+    assert ix.stats["created"] == 1 and ix.stats["seen"] == 1 and ix.stats["revised"] == 1
+
+
+def test_late_copy_only_adds_history(env):
+    store, _, ix = env
+    ix.add(art(1, body=BODY, fetched="2024-12-05T08:00:00+00:00"))
+    ix.flush()
+    ix.add(art(1, body=BODY + " Tambahan lama.", fetched="2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    (doc,) = store.docs.values()
+    assert doc["body"] == BODY and doc["version"] == 2
+    assert doc["first_seen_at"].startswith("2024-12-04T08")
+    assert [h["seen_at"][:10] for h in doc["history"]] == ["2024-12-04"]
+    ix.add(art(1, body=BODY + " Tambahan lama.", fetched="2024-12-04T08:00:00+00:00"))  # replayed twice
+    ix.flush()
+    assert store.docs[next(iter(store.docs))]["version"] == 2
+
+
+def test_merge_duplicate_is_not_written():
+    a = {"content_hash": "h", "first_seen_at": "2024-01-01T00:00:00Z", "last_seen_at": "2024-01-02T00:00:00Z"}
+    assert merge(a, dict(a)) == ("duplicate", None)
+
+
+def test_same_article_twice_in_one_batch_is_one_document(env):
+    store, _, ix = env
+    ix.add(art(1, body=BODY, fetched="2024-12-04T08:00:00+00:00"))
+    ix.add(art(1, body=BODY + " Ralat.", fetched="2024-12-04T09:00:00+00:00"))
+    ix.flush()
+    (doc,) = store.docs.values()
+    assert doc["version"] == 2 and doc["body"].endswith("Ralat.")
+
+
+def test_retries_unavailable_with_backoff(env):
+    store, clock, ix = env
+    store.fail = [StoreUnavailable("connection refused"), StoreUnavailable("503")]
+    for n in range(3):
+        ix.add(art(n))
+    assert len(store.docs) == 3 and ix.stats["retries"] == 2 and ix.stats["spooled"] == 0
+    assert clock.slept == [0.5, 1.0]
+
+
+def test_outage_spools_keeps_going_and_replay_delivers_once(env):
+    store, clock, ix = env
+    store.fail = [StoreUnavailable("connection refused")] * 100
+    for n in range(6):
+        ix.add(art(n))  # must not raise: the crawl goes on
+    assert ix.stats["spooled"] == 6 and not store.docs
+    calls = len(store.calls)
+    ix.add(art(6))
+    ix.add(art(7))
+    ix.add(art(8))
+    assert len(store.calls) == calls, "while marked down, batches go straight to the spool"
+    ix.close()
+    assert ix.spool.pending() == 9
+    store.fail = []
+    clock.t += 60
+    ix2 = Indexer(store, ix.config, clock=clock, sleep=clock.sleep)
+    res = ix2.replay()
+    assert res.records == 9 and res.pending_segments == 0
+    assert sorted(store.docs) == sorted({d for d in store.docs})
+    assert len(store.docs) == 9 and ix2.spool.pending() == 0
+    assert ix2.replay().records == 0  # exactly once
+
+
+def test_replay_stopped_by_outage_keeps_everything(env):
+    store, clock, ix = env
+    store.fail = [StoreUnavailable("down")] * 100
+    for n in range(6):
+        ix.add(art(n))
+    ix.close()
+    clock.t += 60
+    res = Indexer(store, ix.config, clock=clock, sleep=clock.sleep).replay()
+    assert res.error and res.pending_segments >= 1 and not store.docs
+    store.fail = []
+    clock.t += 60
+    assert Indexer(store, ix.config, clock=clock, sleep=clock.sleep).replay().records == 6
+    assert len(store.docs) == 6
+
+
+def test_rejected_documents_go_to_dead_letters(env):
+    store, _, ix = env
+    ix.add(art(1))
+    ix.add(art(2, published_at="kemarin"))
+    ix.add(art(3))
+    assert len(store.docs) == 2 and ix.stats["dead_letter"] == 1
+    (rec,) = DeadLetters(ix.config.dead_letter_dir).read_all()
+    assert rec["status"] == 400 and "published_at" in rec["reason"]
+    assert rec["doc"]["url"].endswith("/2.html") and rec["doc"]["published_at"] == "kemarin"
+
+
+def test_unusable_url_is_dead_lettered_not_a_crash(env):
+    _, _, ix = env
+    ix.add(Article(url="javascript:void(0)", body="x"))
+    ix.close()
+    assert ix.stats["dead_letter"] == 1
+
+
+def test_item_level_429_is_retried(env):
+    store, _, ix = env
+    a = art(1)
+    ix.add(a)
+    store.item_status[next(iter([ix._buf[0]["id"]]))] = [429, 503]
+    ix.flush()
+    assert len(store.docs) == 1 and ix.stats["retries"] == 2 and ix.stats["dead_letter"] == 0
+
+
+def test_413_splits_the_batch_and_dead_letters_a_single_oversized_doc(env, tmp_path):
+    store, clock, _ = env
+    store.max_ops = 2
+    store.max_doc_bytes = 50_000
+    ix = Indexer(store, IndexConfig(batch_docs=6, spool_dir=tmp_path / "s", dead_letter_dir=tmp_path / "d"),
+                 clock=clock, sleep=clock.sleep)
+    for n in range(5):
+        ix.add(art(n))
+    ix.add(art(99, body="sangat panjang " * 10_000))
+    assert len(store.docs) == 5 and ix.stats["dead_letter"] == 1 and ix.stats["splits"] >= 2
+    (rec,) = DeadLetters(tmp_path / "d").read_all()
+    assert rec["status"] == 413
+
+
+def test_syndicated_copies_share_a_cluster_and_the_earliest_is_marked(env):
+    store, _, ix = env
+    reprint = BODY.replace("TRIBUNNEWS.COM-", "Seoul (ANTARA) -") + "\n(Sumber: AFP)"
+    ix.add(art(1, body=reprint, fetched="2024-12-04T10:00:00+00:00"))
+    ix.add(art(2, body=BODY, fetched="2024-12-04T08:00:00+00:00"))  # same batch, seen earlier
+    ix.flush()
+    ix.add(art(3, body=BODY, fetched="2024-12-04T12:00:00+00:00"))  # later batch, exact copy
+    ix.add(art(4, fetched="2024-12-04T12:00:00+00:00"))  # unrelated
+    ix.flush()
+    by_url = {d["url"].rsplit("/", 1)[1]: d for d in store.docs.values()}
+    cluster = by_url["2.html"]["cluster_id"]
+    assert by_url["1.html"]["cluster_id"] == cluster == by_url["3.html"]["cluster_id"]
+    assert [k for k, d in sorted(by_url.items()) if d["is_cluster_canonical"]] == ["2.html", "4.html"]
+    assert by_url["4.html"]["cluster_id"] != cluster
+
+
+def test_earlier_copy_arriving_later_takes_the_canonical_mark(env):
+    store, _, ix = env
+    ix.add(art(1, body=BODY, fetched="2024-12-04T10:00:00+00:00"))
+    ix.flush()
+    ix.add(art(2, body=BODY, fetched="2024-12-04T06:00:00+00:00"))  # e.g. replayed from the spool
+    ix.flush()
+    by_url = {d["url"].rsplit("/", 1)[1]: d for d in store.docs.values()}
+    assert by_url["1.html"]["cluster_id"] == by_url["2.html"]["cluster_id"]
+    assert by_url["2.html"]["is_cluster_canonical"] is True
+    assert by_url["1.html"]["is_cluster_canonical"] is False
+
+
+def test_config_from_env_and_errors():
+    cfg = IndexConfig.from_env({"INDEX_BATCH_DOCS": "200", "INDEX_BATCH_BYTES": "2MB",
+                                "INDEX_FLUSH_SECONDS": "1.5", "INDEX_SPOOL_DIR": "/tmp/x"})
+    assert (cfg.batch_docs, cfg.batch_bytes, cfg.flush_seconds, str(cfg.spool_dir)) == (
+        200, 2 * 1024 * 1024, 1.5, "/tmp/x")
+    assert parse_bytes("512kb") == 512 * 1024 and parse_bytes("1000") == 1000
+    with pytest.raises(ValueError, match="INDEX_BATCH_BYTES"):
+        IndexConfig.from_env({"INDEX_BATCH_BYTES": "lots"})
+    with pytest.raises(ValueError):
+        IndexConfig.from_env({"INDEX_BATCH_DOCS": "0"})
