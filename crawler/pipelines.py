@@ -6,19 +6,21 @@ count what it did, drop with a reason.  No stage logic lives here.
 
 from __future__ import annotations
 
-import hashlib
+import asyncio
+import contextlib
 import logging
+import os
 from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
-from news_ingest.store import connect
+from news_ingest.store import StoreError, connect
 from pipelines.article import Article
+from pipelines.index import IndexConfig, Indexer
 
 log = logging.getLogger(__name__)
 
@@ -51,44 +53,89 @@ class ExtractPipeline:
         )
 
 
-def article_id(url: str) -> str:
-    return hashlib.sha1(url.encode()).hexdigest()
-
-
 class IndexPipeline:
-    """Article -> bulk batches into the cluster (first version)."""
+    """Article -> ``pipelines.index.Indexer``: bulk batches by count/bytes/age, spool when the
+    cluster is away, dead letters for rejects.  Blocking store calls run in a worker thread;
+    one lock orders flushes so a timer flush and the final flush never split or lose a batch."""
 
-    def __init__(self, crawler: Crawler, batch_size: int) -> None:
+    STAT_KEYS = {"indexed": "news/indexed", "dead_letter": "news/index/dead_letter",
+                 "spooled": "news/index/spooled", "retries": "news/index/retries",
+                 "bulk_requests": "news/index/bulk_requests", "replayed": "news/index/replayed",
+                 "revised": "news/index/revised", "syndicated": "news/index/syndicated",
+                 "created": "news/index/created", "seen": "news/index/seen"}
+
+    def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.batch_size = batch_size
-        self.batch: list[dict[str, Any]] = []
+        names = [name for name, _ in IndexConfig.ENV.values()]
+        # Scrapy settings first, the environment overrides them
+        values = {n: crawler.settings.get(n) for n in names if crawler.settings.get(n) is not None}
+        values.update({n: os.environ[n] for n in names if os.environ.get(n)})
+        self.config = IndexConfig.from_mapping(values)
+        self.indexer: Indexer | None = None
+        self._lock = asyncio.Lock()
+        self._timer: asyncio.Task[None] | None = None
+        self._reported: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
-        return cls(crawler, crawler.settings.getint("INDEX_BATCH_SIZE", 500))
+        return cls(crawler)
 
-    def open_spider(self, spider: Any = None) -> None:
-        self.store = connect()
-        log.info("index setup: %s", self.store.setup())
+    async def open_spider(self, spider: Any = None) -> None:
+        self.indexer = Indexer(connect(check=False), self.config)
+        # documents an earlier run could not deliver go first (oldest first)
+        result = await asyncio.to_thread(self.indexer.replay)
+        if result.pending_segments:
+            log.warning("spool replay incomplete (%s); this run spools too until the cluster is back", result)
+        self._sync_stats()
+        self._timer = asyncio.create_task(self._tick())
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        doc = ItemAdapter(item).asdict()
-        doc["_id"] = article_id(doc["url"])
-        self.batch.append(doc)
-        if len(self.batch) >= self.batch_size:
-            self.flush()
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        assert self.indexer is not None
+        if self.indexer.add(item, autoflush=False):
+            await self._flush()
         return item
 
-    def flush(self) -> None:
-        if not self.batch:
-            return
-        ok, errors = self.store.bulk(self.batch)
-        self.stats.inc_value("news/indexed", ok)
-        if errors:
-            self.stats.inc_value("news/index_errors", len(errors))
-            log.error("bulk errors: %s", errors[:3])
-        self.batch = []
+    async def _flush(self) -> None:
+        assert self.indexer is not None
+        async with self._lock:
+            batch = self.indexer.take()
+            if batch:
+                await asyncio.to_thread(self._send, batch)
+            self._sync_stats()
 
-    def close_spider(self, spider: Any = None) -> None:
-        self.flush()
-        self.store.refresh()
+    def _send(self, batch: list[dict[str, Any]]) -> None:
+        assert self.indexer is not None
+        for i in range(0, len(batch), self.config.batch_docs):
+            self.indexer.send(batch[i:i + self.config.batch_docs])
+
+    async def _tick(self) -> None:
+        assert self.indexer is not None
+        while True:
+            await asyncio.sleep(min(1.0, self.config.flush_seconds / 2))
+            if self.indexer.due():
+                # shielded: cancelling the timer at close must not cancel a flush midway
+                await asyncio.shield(self._flush())
+
+    async def close_spider(self, spider: Any = None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer
+        await self._flush()  # the lock waits for a shielded timer flush still running
+        assert self.indexer is not None
+        await asyncio.to_thread(self.indexer.close)
+        with contextlib.suppress(StoreError):
+            await asyncio.to_thread(self.indexer.store.refresh)
+        self._sync_stats()
+        st = self.indexer.stats
+        log.info("index: %d indexed, %d spooled, %d dead letters, %d bulk requests, %d retries",
+                 st["indexed"], st["spooled"], st["dead_letter"], st["bulk_requests"], st["retries"])
+
+    def _sync_stats(self) -> None:
+        assert self.indexer is not None
+        for key, stat in self.STAT_KEYS.items():
+            value = self.indexer.stats[key]
+            delta = value - self._reported.get(key, 0)
+            if delta:
+                self.stats.inc_value(stat, delta)
+                self._reported[key] = value

@@ -31,11 +31,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Deliver what the outage spool holds (oldest first); exit 1 if some is still pending."""
+    from pipelines.index import IndexConfig, Indexer
+
+    config = IndexConfig.from_env()
+    indexer = Indexer(connect(), config)
+    pending = indexer.spool.pending()
+    if not pending:
+        print(f"spool {config.spool_dir} is empty")
+        return 0
+    result = indexer.replay()
+    indexer.close()
+    indexer.store.refresh()
+    st = indexer.stats
+    print(f"{result} ({st['created']} new, {st['seen'] + st['duplicate']} already stored, "
+          f"{st['revised'] + st['late']} revision(s), {st['dead_letter']} dead letter(s) in "
+          f"{config.dead_letter_dir})")
+    return 1 if result.pending_segments or result.busy else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="news-ingest", description="News crawling and ingestion.")
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install the index template and alias (idempotent)").set_defaults(
         func=cmd_setup)
+    sub.add_parser("replay", help="index documents spooled while the cluster was unreachable").set_defaults(
+        func=cmd_replay)
     p = sub.add_parser("search", help="full-text search of indexed articles")
     p.add_argument("query", nargs="+")
     p.add_argument("--size", type=int, default=5)
