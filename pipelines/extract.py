@@ -152,16 +152,20 @@ def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None
             scripts = sum(1 for _ in tree.iter("script"))
             if mounts or _JS_RE.search(noscript + " " + visible) or (scripts >= 3 and len(visible) < 80):
                 return "js_shell"
+    # Pages marked up as articles need stronger evidence: a short story about a cookie law or "Flight 404"
+    # must stay.
+    is_article_marked = pm.article_node is not None or (pm.first_meta("og_type") or "").lower() == "article"
     if len(body) < _CONSENT["max_text_chars"]:
         text = f"{title_line}\n{body}"
         hits = sum(1 for p in _CONSENT_PHRASES if p.search(text))
-        if hits >= _CONSENT["min_hits"] or (url and _CONSENT_URL.search(url) and hits >= 1):
+        need = _CONSENT["min_hits_article"] if is_article_marked else _CONSENT["min_hits"]
+        if hits >= need or (url and _CONSENT_URL.search(url) and hits >= 1):
             return "consent_wall"
-    if len(body) < _SOFT404["max_text_chars"] and (
-        _SOFT404_RE.search(title_line) or (len(body) < 400 and _SOFT404_RE.search(body))
-    ):
-        return "soft_404"
-    is_article_marked = pm.article_node is not None or (pm.first_meta("og_type") or "").lower() == "article"
+    if len(body) < _SOFT404["max_text_chars"]:
+        in_title = bool(_SOFT404_RE.search(title_line))
+        in_short_body = len(body) < 400 and bool(_SOFT404_RE.search(body))
+        if (in_title and in_short_body) or (not is_article_marked and (in_title or in_short_body)):
+            return "soft_404"
     if not is_article_marked and len(body) < _INDEX["max_text_chars"]:
         listing_type = bool(_INDEX_TYPES & pm.types)
         listing_url = bool(url and _INDEX_URL.search(url))
@@ -325,6 +329,7 @@ def extract(
         tree = parsed.tree
         pm = meta.read_page(tree)
         body, result.method = main_text(tree, url, pm)
+        body = _drop_title_line(body, meta.title(pm)[0], pm)
         if reason := not_article(tree, pm, body, url):
             result.drop_reason = f"not_article:{reason}"
         elif len(body) < MIN_BODY_CHARS:
@@ -332,7 +337,6 @@ def extract(
             result.detail = f"{len(body)} chars"
         else:
             result.article = _fields(tree, pm, body, url, hints, now, result.notes)
-            result.article.body = _drop_title_line(result.article.body or "", result.article.title, pm)
             result.article.provenance["body"] = result.method or "none"
             if parsed.stripped_scripts:
                 result.notes.append("huge page: scripts and styles stripped before parsing")

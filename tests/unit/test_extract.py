@@ -398,25 +398,40 @@ def test_extract_text_with_the_real_enrichment_stage():
     assert "Baca juga" not in out
 
 
-def test_seed_article_page_end_to_end():
-    """The Tribunnews seed served as HTML: extraction keeps the body whole, enrichment does the rest."""
+def test_seed_article_pages_end_to_end():
+    """The Tribunnews seed served as two HTML pages: stitched, then cleaned and attributed by enrichment."""
     pytest.importorskip("pipelines.enrich")
     from pipelines.enrich import analyze_text
 
-    html = Path(__file__).resolve().parents[1] / "fixtures/site/berita/korut-rusia-perjanjian-pertahanan.html"
-    res = extract(
-        html.read_bytes(),
-        "http://127.0.0.1:8000/berita/korut-rusia-perjanjian-pertahanan",
-        {"country": "id"},
-        now=NOW,
-    )
+    url = "http://127.0.0.1:8000/berita/korut-rusia-perjanjian-pertahanan.html"
+    parts = [
+        (url, (PAGES / "tribun_korut_p1.html").read_bytes()),
+        (url + "?page=2", (PAGES / "tribun_korut_p2.html").read_bytes()),
+    ]
+    res = extract_pages(parts, {"country": "id"}, now=NOW)
     assert res.ok, res.drop_reason
     a = res.article
+    assert a.url == url and a.language == "id"
     assert a.title.startswith("Korea Utara & Rusia Mulai Berlakukan Perjanjian Pertahanan")
     assert a.body.startswith("TRIBUNNEWS.COM- Perjanjian pertahanan")  # headline is not repeated in the body
-    assert a.body.endswith("SUMBER: ASHARQ AL-AWSAT, AFP")
+    assert a.body.endswith("SUMBER: ASHARQ AL-AWSAT, AFP")  # the foot line lives on page 2
+    assert "Halaman" not in a.body and "Selanjutnya" not in a.body
     out = analyze_text(a.body, a.language)
     assert out["sources"] == ["Asharq Al-Awsat", "AFP"]
     assert out["dateline_outlet"] == "Tribunnews.com" and out["lang"] == "id"
     assert "Baca juga" not in out["clean_text"] and "SUMBER" not in out["clean_text"]
     assert "kantor berita resmi Korea Utara KCNA mengatakan" in out["clean_text"]
+
+
+def test_short_article_marked_up_about_cookies_or_flight_404_is_kept():
+    story = (
+        "<p>Regulators fined the publisher after its cookie banner offered no reject all button, breaching "
+        "the consent rules that took effect last year.</p><p>The privacy policy has since been rewritten.</p>"
+    )
+    html = (
+        "<html><head><title>Flight 404 diverted after cookie consent fine</title>"
+        '<meta property="og:type" content="article"></head><body><article><h1>Flight 404 diverted</h1>'
+        f"{story}</article></body></html>"
+    )
+    res = extract(html, "https://news.example/2025/02/01/flight-404", now=NOW)
+    assert res.ok, res.drop_reason
