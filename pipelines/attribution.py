@@ -85,7 +85,7 @@ def _rx() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "photo_word": re.compile(
-            r"^[(\[]?\s*(?:Foto|Photo|FOTO|PHOTO|Bild)\s+(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
+            r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
         ),
         "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|\(c\))", re.IGNORECASE),
     }
@@ -99,15 +99,12 @@ def _vague(text: str) -> bool:
 def _resolve_name(raw: str, known_only: bool = False) -> str | None:
     """Canonical name of a credited item, its domain, or (unless known_only) the name as written."""
     raw = raw.strip().strip("\"'“”«»()[]").strip()
-    raw = (
-        re.sub(r"^(?:the|die|der|la|le|el|l')\s+", "", raw, flags=re.IGNORECASE)
-        if len(raw.split()) > 1
-        else raw
-    )
     if not raw:
         return None
     table = P.alias_table()
-    src = table.resolve(raw)
+    # "the Guardian" -> The Guardian; an unknown "The Conversation" keeps its article
+    bare = re.sub(r"^(?:the|die|der|la|le|el|l')\s+", "", raw, flags=re.IGNORECASE)
+    src = table.resolve(raw) or table.resolve(bare)
     if src:
         return src.name
     m = _AGENCY_MARK.match(raw)
@@ -135,6 +132,8 @@ def _resolve_list(val: str, known_only: bool = False) -> list[str]:
     whole = P.alias_table().resolve(val)
     if whole:
         return [whole.name]
+    if known_only:  # a credit sentence: every known source it names, in order
+        return list(dict.fromkeys(src.name for _, _, src in P.alias_table().find(val)))
     out = []
     for item in _split_list(val):
         name = _resolve_name(item, known_only)

@@ -82,6 +82,11 @@ def _langid_id_ms():
     return ident
 
 
+@lru_cache(maxsize=1)
+def _langdetect_langs() -> frozenset[str]:
+    return frozenset(normalize_code(c) or c for c in _langdetect_factory().get_lang_list())
+
+
 def langdetect_top(text: str) -> tuple[str, float] | None:
     """Plain seeded langdetect (also used as the benchmark baseline)."""
     from langdetect.lang_detect_exception import LangDetectException
@@ -141,7 +146,8 @@ def id_ms_scores(text: str) -> dict[str, int]:
 def _decide_id_ms(text: str, declared: str | None, hint: str | None) -> tuple[str, float, str]:
     scores = id_ms_scores(text)
     ms, idn = scores.get("ms", 0), scores.get("id", 0)
-    if ms != idn and max(ms, idn) >= 2 and abs(ms - idn) >= max(1, 0.25 * max(ms, idn)):
+    clear = max(ms, idn) >= 2 and abs(ms - idn) >= max(1, 0.25 * max(ms, idn))
+    if ms != idn and (clear or min(ms, idn) == 0):
         lang = "ms" if ms > idn else "id"
         return lang, round(max(ms, idn) / (ms + idn), 3), "detector"
     for code, prov in ((declared, "declared"), (hint, "hint")):
@@ -161,9 +167,7 @@ def detect_language(text: str, declared: str | None = None, hint: str | None = N
         text = "" if text is None else str(text)
     sample = _URLS.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
     letters = len(_LETTER.findall(sample))
-    if letters == 0:
-        if declared:
-            return declared, 0.0, "declared"
+    if letters == 0:  # nothing to judge; callers keep a declared language if they want one
         return "und", 0.0, "detector"
     if letters < 12:  # a word or two: nothing a detector can be trusted on
         for code, prov in ((declared, "declared"), (hint, "hint")):
@@ -175,7 +179,9 @@ def detect_language(text: str, declared: str | None = None, hint: str | None = N
         lang, prob = lid, lid_p
     else:
         ld_lang, ld_p = ld
-        if ld_lang == lid or (ld_lang in _ID_FAMILY and lid in _ID_FAMILY):
+        if lid not in _langdetect_langs() and lid_p >= 0.9:
+            lang, prob = lid, lid_p  # a language langdetect has no profile for (zu, xh, ...)
+        elif ld_lang == lid or (ld_lang in _ID_FAMILY and lid in _ID_FAMILY):
             lang, prob = ld_lang, max(ld_p, lid_p)
         elif len(sample) < SHORT_CHARS or ld_p < 0.8:
             lang, prob = (lid, lid_p) if lid_p >= ld_p * 0.9 else (ld_lang, ld_p)
