@@ -27,7 +27,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
+try:
+    from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
+except ImportError:  # the first Store version, until the backend interface lands: same names
+    from news_ingest.store import StoreError
+
+    class StoreUnavailable(StoreError):  # type: ignore[no-redef]
+        """Connection refused, timeout, 5xx/429 for a whole request."""
+
+    class RequestTooLarge(StoreError):  # type: ignore[no-redef]
+        """HTTP 413."""
 from pipelines import dedupe
 from pipelines.spool import DeadLetters, ReplayResult, Spool
 
@@ -461,4 +470,5 @@ class Indexer:
         return result
 
 
-__all__ = ["IndexConfig", "Indexer", "StoreError", "merge", "parse_bytes"]
+__all__ = ["IndexConfig", "Indexer", "RequestTooLarge", "StoreError", "StoreUnavailable", "merge",
+           "parse_bytes"]

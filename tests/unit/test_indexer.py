@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from news_ingest.store import RequestTooLarge, StoreUnavailable
 from pipelines.article import Article
-from pipelines.index import IndexConfig, Indexer, merge, parse_bytes
+from pipelines.index import IndexConfig, Indexer, RequestTooLarge, StoreUnavailable, merge, parse_bytes
 from pipelines.spool import DeadLetters
 
 BulkItem = namedtuple("BulkItem", "id status error")
