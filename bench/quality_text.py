@@ -48,7 +48,10 @@ def run_scorer(shared: Path) -> dict:
         out = Path(tmp) / "report.json"
         proc = subprocess.run(
             [sys.executable, str(score_py), str(data), "pipelines.enrich:analyze_text", "--json", str(out)],
-            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         print(proc.stdout.split("\nper language")[0])
         if proc.returncode != 0 or not out.exists():
@@ -117,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         val = targets[key]
         ok = val is not None and val >= goal
         failed += [] if ok else [key]
-        print(f"  {key:22s} {val if val is None else round(val, 3)!s:>6}  target >= {goal}  {'ok' if ok else 'MISSED'}")
+        shown = "n/a" if val is None else f"{val:.3f}"
+        print(f"  {key:22s} {shown:>6}  target >= {goal}  {'ok' if ok else 'MISSED'}")
 
     print("\n== language accuracy (news bodies + id/ms fixtures): full body | first sentence")
     stats, timings = language_bench(shared)
@@ -129,10 +133,14 @@ def main(argv: list[str] | None = None) -> int:
         for c in cols:
             totals[c][0] += row[c][0]
             totals[c][1] += row[c][1]
-        print(f"  {lang:6s} {row['ours_full'][1]:3d}  " + "  ".join(
-            f"{row[c][0] / row[c][1]:16.3f}" for c in cols))
-    print(f"  {'all':6s} {totals['ours_full'][1]:3d}  " + "  ".join(
-        f"{totals[c][0] / totals[c][1]:16.3f}" for c in cols))
+        print(
+            f"  {lang:6s} {row['ours_full'][1]:3d}  "
+            + "  ".join(f"{row[c][0] / row[c][1]:16.3f}" for c in cols)
+        )
+    print(
+        f"  {'all':6s} {totals['ours_full'][1]:3d}  "
+        + "  ".join(f"{totals[c][0] / totals[c][1]:16.3f}" for c in cols)
+    )
 
     print("\n== median ms per article and stage")
     medians = {k: statistics.median(t[k] for t in timings) for k in ("clean", "language", "attribution")}
@@ -140,12 +148,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {k:12s} {v:7.2f} ms")
 
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "attribution": targets, "attribution_report": report,
-            "language": {lang: {c: stats[lang][c] for c in cols} for lang in stats},
-            "language_overall": {c: totals[c][0] / totals[c][1] for c in cols},
-            "median_ms": medians,
-        }, indent=2, ensure_ascii=False))
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "attribution": targets,
+                    "attribution_report": report,
+                    "language": {lang: {c: stats[lang][c] for c in cols} for lang in stats},
+                    "language_overall": {c: totals[c][0] / totals[c][1] for c in cols},
+                    "median_ms": medians,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     if failed:
         print(f"\nMISSED targets: {', '.join(failed)}")
         return 1

@@ -4,28 +4,34 @@ import pytest
 
 from pipelines.clean import clean, find_dateline
 
-BODY = "Pemerintah menyatakan program itu akan dilanjutkan tahun depan dengan anggaran yang lebih besar, kata pejabat."
+BODY = (
+    "Pemerintah menyatakan program itu akan dilanjutkan tahun depan "
+    "dengan anggaran yang lebih besar, kata pejabat."
+)
 
 
 def kinds(c):
     return {s["kind"] for s in c.removed_segments}
 
 
-@pytest.mark.parametrize("line", [
-    "Baca juga: Jakarta Dikepung Banjir, Ini Daftar Jalan",
-    "BACA JUGA: Jokowi Resmikan Tol Baru",
-    "Baca Juga Aturan Baru Soal Mudik Lebaran",
-    "Lihat juga: Video Banjir Bandang",
-    "Simak juga: Daftar Harga BBM",
-    "Read also: Floods hit the capital",
-    "READ MORE: Floods hit the capital",
-    "Related: Floods hit the capital",
-    "Lesen Sie auch: Hochwasser in Bayern",
-    "Lire aussi : Michel Platini sera entendu",
-    "Lee también: Inundaciones en Valencia",
-    "Leia também: Enchentes no Sul",
-    "اقرأ أيضا: فيضانات في العاصمة",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Baca juga: Jakarta Dikepung Banjir, Ini Daftar Jalan",
+        "BACA JUGA: Jokowi Resmikan Tol Baru",
+        "Baca Juga Aturan Baru Soal Mudik Lebaran",
+        "Lihat juga: Video Banjir Bandang",
+        "Simak juga: Daftar Harga BBM",
+        "Read also: Floods hit the capital",
+        "READ MORE: Floods hit the capital",
+        "Related: Floods hit the capital",
+        "Lesen Sie auch: Hochwasser in Bayern",
+        "Lire aussi : Michel Platini sera entendu",
+        "Lee también: Inundaciones en Valencia",
+        "Leia também: Enchentes no Sul",
+        "اقرأ أيضا: فيضانات في العاصمة",
+    ],
+)
 def test_read_also_lines_are_removed_and_kept_as_segments(line):
     c = clean(f"{BODY}\n{line}\n{BODY}")
     assert line not in c.body
@@ -38,29 +44,35 @@ def test_label_and_headline_on_separate_lines_both_go():
     assert "Prabowo Terbang" not in c.body and "Baca Juga" not in c.body
 
 
-@pytest.mark.parametrize("sentence", [
-    'Ia berkata, "Baca juga buku sejarah agar kalian paham," kepada para siswa di sekolah itu.',
-    "Para siswa diminta baca juga buku pelajaran lain selama liburan sekolah berlangsung.",
-    '"Baca juga: Aturan Baru" adalah judul artikel yang ia kutip dalam pidatonya kemarin.',
-    "Read also the report published by the ministry, the spokesman told reporters on Monday afternoon.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Ia berkata, "Baca juga buku sejarah agar kalian paham," kepada para siswa di sekolah itu.',
+        "Para siswa diminta baca juga buku pelajaran lain selama liburan sekolah berlangsung.",
+        '"Baca juga: Aturan Baru" adalah judul artikel yang ia kutip dalam pidatonya kemarin.',
+        "Read also the report published by the ministry, the spokesman told reporters on Monday afternoon.",
+    ],
+)
 def test_quoted_or_ordinary_baca_juga_sentence_is_kept(sentence):
     c = clean(f"{BODY}\n{sentence}")
     assert sentence in c.body
     assert c.removed_segments == []
 
 
-@pytest.mark.parametrize("line,kind", [
-    ("Cek Berita dan Artikel lainnya di Google News", "prompt"),
-    ("Temukan Berita Terkini kami di WhatsApp Channel", "prompt"),
-    ("Sign up for our newsletter to get the latest updates", "prompt"),
-    ("- Advertisement -", "chrome"),
-    ("-- Iklan --", "chrome"),
-    ("474,121FansLike", "chrome"),
-    ("Laporkan Konten", "chrome"),
-    ("0", "chrome"),
-    ("foto-utama.jpg", "chrome"),
-])
+@pytest.mark.parametrize(
+    "line,kind",
+    [
+        ("Cek Berita dan Artikel lainnya di Google News", "prompt"),
+        ("Temukan Berita Terkini kami di WhatsApp Channel", "prompt"),
+        ("Sign up for our newsletter to get the latest updates", "prompt"),
+        ("- Advertisement -", "chrome"),
+        ("-- Iklan --", "chrome"),
+        ("474,121FansLike", "chrome"),
+        ("Laporkan Konten", "chrome"),
+        ("0", "chrome"),
+        ("foto-utama.jpg", "chrome"),
+    ],
+)
 def test_prompts_and_chrome(line, kind):
     c = clean(f"{BODY}\n{line}")
     assert {"kind": kind, "text": line} in c.removed_segments
@@ -68,8 +80,10 @@ def test_prompts_and_chrome(line, kind):
 
 
 def test_most_read_block_is_removed_until_body_resumes():
-    text = ("Augsburg - Ein Polizist hat in der Nacht einen Unfall verursacht, fünf Menschen wurden verletzt.\n"
-            "Meistgelesen\nLandwirt stirbt in Biogasanlage\nVermisste Malina: Termin steht\nKommentare")
+    text = (
+        "Augsburg - Ein Polizist hat in der Nacht einen Unfall verursacht, fünf Menschen wurden verletzt.\n"
+        "Meistgelesen\nLandwirt stirbt in Biogasanlage\nVermisste Malina: Termin steht\nKommentare"
+    )
     c = clean(text)
     assert c.body == "Ein Polizist hat in der Nacht einen Unfall verursacht, fünf Menschen wurden verletzt."
 
@@ -80,14 +94,20 @@ def test_inline_teaser_without_space_after_colon():
     assert line not in c.body
 
 
-@pytest.mark.parametrize("text,authors,editors", [
-    (f"{BODY}\nPenulis: Budi Santoso\nEditor: Ani Wijaya", ["Budi Santoso"], ["Ani Wijaya"]),
-    (f"{BODY}\nPenulis: Budi Santoso | Editor: Ani Wijaya", ["Budi Santoso"], ["Ani Wijaya"]),
-    (f"{BODY}\nReporter: Budi Santoso, Siti Aminah", ["Budi Santoso", "Siti Aminah"], []),
-    (f"Par Rémi Dupré, Alexandre Lemarié et Stéphane Mandard\n{BODY}",
-     ["Rémi Dupré", "Alexandre Lemarié", "Stéphane Mandard"], []),
-    (f"By Jane Smith and John Roe\n{BODY}", ["Jane Smith", "John Roe"], []),
-])
+@pytest.mark.parametrize(
+    "text,authors,editors",
+    [
+        (f"{BODY}\nPenulis: Budi Santoso\nEditor: Ani Wijaya", ["Budi Santoso"], ["Ani Wijaya"]),
+        (f"{BODY}\nPenulis: Budi Santoso | Editor: Ani Wijaya", ["Budi Santoso"], ["Ani Wijaya"]),
+        (f"{BODY}\nReporter: Budi Santoso, Siti Aminah", ["Budi Santoso", "Siti Aminah"], []),
+        (
+            f"Par Rémi Dupré, Alexandre Lemarié et Stéphane Mandard\n{BODY}",
+            ["Rémi Dupré", "Alexandre Lemarié", "Stéphane Mandard"],
+            [],
+        ),
+        (f"By Jane Smith and John Roe\n{BODY}", ["Jane Smith", "John Roe"], []),
+    ],
+)
 def test_bylines_move_to_authors_and_editors(text, authors, editors):
     c = clean(text)
     assert c.authors == authors and c.editors == editors
@@ -100,14 +120,37 @@ def test_sentence_opening_like_a_byline_is_kept():
     assert clean(text).body == text
 
 
-@pytest.mark.parametrize("line,dateline,rest", [
-    ("TRIBUNNEWS.COM- Perjanjian pertahanan mulai berlaku.", "TRIBUNNEWS.COM-", "Perjanjian pertahanan mulai berlaku."),
-    ("JAKARTA, KOMPAS.com - Banjir merendam Jakarta.", "JAKARTA, KOMPAS.com -", "Banjir merendam Jakarta."),
-    ("WASHINGTON (Reuters) - The Senate passed the bill.", "WASHINGTON (Reuters) -", "The Senate passed the bill."),
-    ("(ANTARA) - Presiden meresmikan jalan tol.", "(ANTARA) -", "Presiden meresmikan jalan tol."),
-    ("Madrid, 9 oct (EFE).- El Gobierno aprobó hoy la medida.", "Madrid, 9 oct (EFE).-", "El Gobierno aprobó hoy la medida."),
-    ("TRIBUNJAKARTA.COM, KOJA – Wanita tewas di rumahnya.", "TRIBUNJAKARTA.COM, KOJA –", "Wanita tewas di rumahnya."),
-])
+@pytest.mark.parametrize(
+    "line,dateline,rest",
+    [
+        (
+            "TRIBUNNEWS.COM- Perjanjian pertahanan mulai berlaku.",
+            "TRIBUNNEWS.COM-",
+            "Perjanjian pertahanan mulai berlaku.",
+        ),
+        (
+            "JAKARTA, KOMPAS.com - Banjir merendam Jakarta.",
+            "JAKARTA, KOMPAS.com -",
+            "Banjir merendam Jakarta.",
+        ),
+        (
+            "WASHINGTON (Reuters) - The Senate passed the bill.",
+            "WASHINGTON (Reuters) -",
+            "The Senate passed the bill.",
+        ),
+        ("(ANTARA) - Presiden meresmikan jalan tol.", "(ANTARA) -", "Presiden meresmikan jalan tol."),
+        (
+            "Madrid, 9 oct (EFE).- El Gobierno aprobó hoy la medida.",
+            "Madrid, 9 oct (EFE).-",
+            "El Gobierno aprobó hoy la medida.",
+        ),
+        (
+            "TRIBUNJAKARTA.COM, KOJA – Wanita tewas di rumahnya.",
+            "TRIBUNJAKARTA.COM, KOJA –",
+            "Wanita tewas di rumahnya.",
+        ),
+    ],
+)
 def test_datelines_are_lifted(line, dateline, rest):
     assert find_dateline(line) == (dateline, rest)
     c = clean(f"Judul Berita\n{line}\n{BODY}")
@@ -121,7 +164,10 @@ def test_place_only_dateline_needs_a_sentence_after_it():
 
 
 def test_parenthesised_name_is_not_a_dateline():
-    assert find_dateline("Presiden Joko Widodo (Jokowi) - meresmikan jalan tol baru di Jawa Tengah hari ini.") is None
+    assert (
+        find_dateline("Presiden Joko Widodo (Jokowi) - meresmikan jalan tol baru di Jawa Tengah hari ini.")
+        is None
+    )
 
 
 @pytest.mark.parametrize("bad", [None, "", b"\xff\xfe\x00binary", "\x00\x01\x02", "   \n\n  ", 12345])

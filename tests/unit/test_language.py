@@ -31,14 +31,17 @@ def test_markers_split_id_and_ms():
     assert id_ms_scores("Dia mengatakan bahwa pemerintah akan membantu karena banjir.")["id"] >= 3
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("The government said on Monday that the programme would continue next year.", "en"),
-    ("Die Regierung sagte am Montag, dass das Programm im nächsten Jahr fortgesetzt wird.", "de"),
-    ("Le gouvernement a déclaré lundi que le programme se poursuivrait l'an prochain.", "fr"),
-    ("El Gobierno dijo el lunes que el programa continuará el próximo año.", "es"),
-    ("Правительство заявило в понедельник, что программа продолжится в следующем году.", "ru"),
-    ("정부는 17일 새로운 정책을 발표했다고 밝혔다.", "ko"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("The government said on Monday that the programme would continue next year.", "en"),
+        ("Die Regierung sagte am Montag, dass das Programm im nächsten Jahr fortgesetzt wird.", "de"),
+        ("Le gouvernement a déclaré lundi que le programme se poursuivrait l'an prochain.", "fr"),
+        ("El Gobierno dijo el lunes que el programa continuará el próximo año.", "es"),
+        ("Правительство заявило в понедельник, что программа продолжится в следующем году.", "ru"),
+        ("정부는 17일 새로운 정책을 발표했다고 밝혔다.", "ko"),
+    ],
+)
 def test_other_languages(text, lang):
     assert detect_language(text)[0] == lang
 
@@ -69,7 +72,17 @@ def test_confident_detector_beats_a_wrong_declaration():
     assert detect_language(text, declared="id")[:3:2] == ("en", "detector")
 
 
-@pytest.mark.parametrize("code,norm", [("id-ID", "id"), ("zh-cn", "zh"), ("nb", "no"), ("EN_us", "en"), ("", None),
-                                       ("und", None), (None, None)])
+@pytest.mark.parametrize(
+    "code,norm",
+    [
+        ("id-ID", "id"),
+        ("zh-cn", "zh"),
+        ("nb", "no"),
+        ("EN_us", "en"),
+        ("", None),
+        ("und", None),
+        (None, None),
+    ],
+)
 def test_normalize_code(code, norm):
     assert normalize_code(code) == norm

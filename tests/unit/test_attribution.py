@@ -1,0 +1,250 @@
+"""Source attribution: every credit construction of the labelling rules, and the hard negatives."""
+
+import pytest
+
+from pipelines.attribution import attribute, photo_org
+from pipelines.enrich import analyze_text
+
+ID = (
+    "Pemerintah menyatakan program itu akan dilanjutkan tahun depan dengan anggaran yang lebih besar dari "
+    "tahun ini, kata pejabat tersebut kepada wartawan di Jakarta."
+)
+EN = (
+    "The government said the programme would continue next year with a larger budget than this year, "
+    "officials told reporters on Monday in the capital."
+)
+DE = "Die Regierung will das Programm fortsetzen, sagte ein Sprecher am Montag in Berlin vor Journalisten."
+
+
+def run(text):
+    return analyze_text(text, None)
+
+
+def folded(names):
+    return sorted(n.casefold() for n in names)
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        # credit lines
+        (f"{ID}\nSUMBER: ASHARQ AL-AWSAT, AFP", ["Asharq Al-Awsat", "AFP"]),
+        (f"{ID}\nSumber: antara", ["ANTARA"]),
+        (f"{ID}\nSumber ; detik.com", ["Detik.com"]),
+        (f"{ID}\nSumber: Kompas.com", ["Kompas.com"]),
+        (f"{EN}\nSource: AP", ["AP"]),
+        (f"{DE}\nQuelle: dpa", ["dpa"]),
+        ("El Gobierno continuará el programa el próximo año con un presupuesto mayor.\nFuente: EFE", ["EFE"]),
+        ("Правительство продолжит программу в следующем году.\nИсточник: ТАСС", ["TASS"]),
+        (f"{ID}\n{ID} (Sumber: Antara)", ["ANTARA"]),
+        # agency datelines and stamps
+        (f"LONDON, Sept 28 (Reuters) – {EN}", ["Reuters"]),
+        (f"(Bloomberg) — {EN}", ["Bloomberg"]),
+        (f"Jakarta (ANTARA) - {ID}", ["ANTARA"]),
+        (f"Berlin (dpa/bb) - {DE}", ["dpa"]),
+        (f"Pyongyang, December 4 (KCNA) -- {EN}", ["KCNA"]),
+        (
+            "МОСКВА, 5 февраля. /ТАСС/. Правительство продолжит программу "
+            "в следующем году, сообщили в министерстве.",
+            ["TASS"],
+        ),
+        (
+            "(서울=연합뉴스) 홍길동 기자 = 정부는 17일 새로운 정책을 발표했다고 밝혔다. "
+            "이 정책은 내년부터 시행된다.",
+            ["Yonhap"],
+        ),
+        (f"Reuters | Updated: 12 March 2024 10:00\n{EN}", ["Reuters"]),
+        # end tags
+        (f"{ID}\n{ID} -- ANTARA", ["ANTARA"]),
+        (f"{ID}\n{ID} – Bernama", ["Bernama"]),
+        (f"{EN}\n{EN} (Yonhap)", ["Yonhap"]),
+        (f"{DE}\n{DE}\ndpa", ["dpa"]),
+        (f"{ID}\n{ID}.(ant)", ["ANTARA"]),
+        (f"{ID}\n{ID} (ant/abc)", ["ANTARA"]),
+        (f"{ID}\n{ID} – Agensi", ["Agencies"]),
+        # copyright / rights lines
+        (f"{EN}\nCopyright (C) 2007-2008 Reuters", ["Reuters"]),
+        (f"{DE}\n© dpa-infocom, dpa:240101-99-123456/2", ["dpa"]),
+        (
+            f"{ID}\nDilarang keras mengambil konten, melakukan crawling atau "
+            f"pengindeksan otomatis untuk AI di situs web "
+            "ini tanpa izin tertulis dari Kantor Berita ANTARA.",
+            ["ANTARA"],
+        ),
+        # bylines and writer tags naming an outlet, republication
+        (f"By Jane Smith, Associated Press\n{EN}", ["AP"]),
+        (f"{ID}\n(Tribunnews.com/Andari Wulan Nugrahani)", ["Tribunnews.com"]),
+        (
+            f"{ID}\nArtikel ini telah tayang di Tribunnews.com dengan judul Banjir Jakarta,",
+            ["Tribunnews.com"],
+        ),
+        (f"{EN}\nThis article was originally published on The Conversation.", ["The Conversation"]),
+        # relay formulas (closed list)
+        (f"Juru bicara itu, seperti dilansir Reuters, Kamis (4/12/2024), mengatakan {ID}", ["Reuters"]),
+        (f"Dilansir Al Jazeera, Kamis (4/12/2024), {ID}", ["Al Jazeera"]),
+        (f"Dilansir The Guardian, Jumat (5/12/2024), {ID}", ["The Guardian"]),
+        ("Правительство продолжит программу в следующем году, передает ТАСС.", ["TASS"]),
+        # credit sentences
+        (
+            "Für unseren Liveblog verwenden wir Material der "
+            "Nachrichtenagenturen dpa, Reuters, epd, KNA und Bloomberg.\n" + DE,
+            ["dpa", "Reuters", "epd", "KNA", "Bloomberg"],
+        ),
+        (f"{EN} (with AFP)", ["AFP"]),
+        (
+            "Le gouvernement poursuivra le programme l'an prochain, selon des responsables.\n(avec AFP)",
+            ["AFP"],
+        ),
+    ],
+)
+def test_credit_constructions(text, sources):
+    assert folded(run(text)["sources"]) == folded(sources)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # in-text mentions and quote venues are not sources
+        f"Pakta itu berlaku, kantor berita resmi Korea Utara KCNA mengatakan pada hari Kamis. {ID}",
+        f"Menurut kantor berita resmi Korea Utara, {ID}",
+        f"KCNA said the launch was successful. {EN}",
+        f"{EN} Cpl. Laura Wilson told USA TODAY on Sunday.",
+        "D’après la KCNA, l’agence centrale de presse du pays, Kim "
+        "Jong-un a visité un restaurant à Pyongyang hier.",
+        f"{ID} Kantor berita Reuters melaporkan hal serupa.",
+        # ordinary words
+        f"Pemerintah memanfaatkan sumber daya alam secara berkelanjutan. {ID}",
+        f"Menurut sumber itu, {ID}",
+        f"{EN} Sources close to the ministry said so.",
+        "Toujours selon la même source, le dirigeant s’est rendu au "
+        "pavillon des équipements militaires du pays.",
+        # relay verbs without an outlet
+        f"Pemerintah melansir data terbaru pada Sabtu. {ID}",
+        f"Pernyataan itu dikutip pada Sabtu oleh banyak media. {ID}",
+        # a dash inside a sentence is no end tag
+        "Информационное агентство было переименовано, вернувшись к прежнему названию – ТАСС.",
+        # staff initials / own codes
+        f"{ID}\n{ID} (abc/mdk)",
+        f"{ID}\n{ID} (*)",
+        # site-wide footer
+        f"{EN}\nAll rights reserved. The content published in this site belongs to the publisher.",
+        f"{EN}\n© 2024 All rights reserved.",
+    ],
+)
+def test_not_sources(text):
+    assert run(text)["sources"] == []
+
+
+def test_source_link_is_an_attribution_line_without_a_name():
+    r = run(f"{EN}\nSource link")
+    assert r["sources"] == [] and "Source link" in r["attribution_lines"]
+    assert "Source link" not in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "line,org",
+    [
+        ("Foto: AFP/John Doe", "AFP"),
+        ("REUTERS/Ramadan Abed/File Photo", "Reuters"),
+        ("[Jane Roe/AFP]", "AFP"),
+        ("Photo: John Doe/Xinhua", "Xinhua"),
+        ("[Photo/Xinhua]", "Xinhua"),
+        ("Foto/CC0/Max Mustermann", "Max Mustermann"),
+        ("Foto: istimewa", "Istimewa"),
+        ("foto istimewa", "Istimewa"),
+        ("Foto: Int", "Int"),
+        ("Bildquelle: Max Muster/pixabay.com", "pixabay.com"),
+        ("Sumber gambar: Freepik", "Freepik"),
+        ("(©(AP PHOTO/JOHN DOE)", "AP"),
+        ("Sumber : ANTARA/Muhammad Adimaja", "ANTARA"),
+    ],
+)
+def test_photo_credits_are_not_sources(line, org):
+    r = run(f"{ID}\n{line}\n{ID}")
+    assert folded(r["photo_credits"]) == [org.casefold()]
+    assert r["sources"] == []
+    assert line not in r["clean_text"]
+
+
+def test_caption_credit_is_stripped_and_caption_kept():
+    r = run(
+        "Suasana reruntuhan di lokasi serangan di Deir Al-Balah, Jalur "
+        "Gaza bagian tengah. (REUTERS/Ramadan Abed)"
+    )
+    assert r["photo_credits"] == ["Reuters"] and r["sources"] == []
+    assert (
+        r["clean_text"] == "Suasana reruntuhan di lokasi serangan di Deir Al-Balah, Jalur Gaza bagian tengah."
+    )
+
+
+def test_same_org_as_photo_credit_and_relay_source():
+    r = run(
+        "Juru bicara Gaza, seperti dilansir Reuters menuturkan bahwa 20 orang tewas dalam serangan itu. "
+        "(REUTERS/Ramadan Abed)"
+    )
+    assert r["sources"] == ["Reuters"] and r["photo_credits"] == ["Reuters"]
+
+
+@pytest.mark.parametrize(
+    "text,outlet",
+    [
+        (f"TRIBUNNEWS.COM- {ID}", "Tribunnews.com"),
+        (f"JAKARTA, KOMPAS.com - {ID}", "Kompas.com"),
+        (f"TRIBUNJAKARTA.COM, KOJA – {ID}", "TribunJakarta.com"),
+        (f"Kompas.com - 12/03/2024, 10:00 WIB\n{ID}", "Kompas.com"),
+        (f"JAKARTA - {ID}", None),
+        (f"Augsburg - {DE}", None),
+        (f"Jakarta (ANTARA) - {ID}", None),
+    ],
+)
+def test_dateline_outlet(text, outlet):
+    assert run(text)["dateline_outlet"] == outlet
+
+
+def test_own_reporter_byline_under_own_dateline_gives_no_source():
+    r = run(f"Laporan Wartawan TribunJakarta.com, Gerald Leonardo Agustino\nTRIBUNJAKARTA.COM, KOJA – {ID}")
+    assert r["sources"] == [] and r["dateline_outlet"] == "TribunJakarta.com"
+
+
+def test_dateline_outlet_is_not_repeated_in_sources():
+    r = run(f"TRIBUNNEWS.COM- {ID}\n(Tribunnews.com/Andari)")
+    assert r["dateline_outlet"] == "Tribunnews.com" and r["sources"] == []
+
+
+def test_trailing_headlines_after_end_tag_are_boilerplate():
+    text = (
+        f"Madrid, 9 oct (EFE).- {ID}\n{ID} EFE\n“A tiro limpio”, la película de Jean Guerra, se estrenará\n"
+        "Tom Llamas se convierte en el primer latino en liderar el noticiero de NBC en EE.UU."
+    )
+    r = run(text)
+    assert r["sources"] == ["EFE"]
+    assert "Tom Llamas" not in r["clean_text"] and "A tiro limpio" not in r["clean_text"]
+
+
+def test_attribution_lines_leave_the_body_and_wire_copy_flag():
+    a = attribute(f"{ID}\nSUMBER: AFP", "id")
+    assert a.body == ID and a.sources == ["AFP"] and a.is_wire_copy
+    assert a.attribution_text == ["SUMBER: AFP"]
+    assert {"kind": "credit_line", "text": "SUMBER: AFP"} in a.removed_segments
+    assert not attribute(f"{ID}\nSumber: Kompas.com", "id").is_wire_copy
+
+
+def test_bernama_as_actor_in_body_is_kept():
+    body = (
+        "Annuar berkata beliau telah meminta pihak Pertubuhan Berita "
+        "Nasional Malaysia (Bernama) bagi membuat susulan."
+    )
+    r = run(f"{body}\n{ID} – Bernama")
+    assert body in r["clean_text"] and r["sources"] == ["Bernama"]
+
+
+def test_photo_org_value_rules():
+    assert photo_org("AFP/John Doe") == "AFP"
+    assert photo_org("CC0/Jane Doe") == "Jane Doe"
+    assert photo_org("istimewa") == "Istimewa"
+
+
+@pytest.mark.parametrize("bad", ["", None, "\x00\x00", "12345", "a" * 300_000])
+def test_bad_input_never_raises(bad):
+    a = attribute(bad, None)
+    assert a.sources == []

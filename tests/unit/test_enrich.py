@@ -1,0 +1,118 @@
+"""analyze_text / enrich: the three text stages together, on the seed article and on Article dicts."""
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.article import Article
+from pipelines.enrich import analyze_text, enrich
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+SEED = (FIX / "seed" / "tribunnews-korut-rusia.txt").read_text(encoding="utf-8")
+
+
+def test_seed_article():
+    r = analyze_text(SEED, None)
+    assert r["sources"] == ["Asharq Al-Awsat", "AFP"]
+    assert r["dateline_outlet"] == "Tribunnews.com"
+    assert r["lang"] == "id"
+    assert "Baca juga" not in r["clean_text"]
+    assert "SUMBER" not in r["clean_text"]
+    assert "TRIBUNNEWS.COM" not in r["clean_text"]
+    # KCNA is quoted in the story, and the story stays whole
+    assert "KCNA" not in r["sources"]
+    assert "kantor berita resmi Korea Utara KCNA mengatakan pada hari Kamis" in r["clean_text"]
+    assert "Putin memuji kesepakatan itu pada bulan Juni" in r["clean_text"]
+    assert r["is_wire_copy"] is True
+
+
+def test_analyze_text_keys_for_the_scorer():
+    r = analyze_text(SEED, None)
+    for key in (
+        "sources",
+        "dateline_outlet",
+        "photo_credits",
+        "clean_text",
+        "lang",
+        "attribution_lines",
+        "boilerplate_lines",
+    ):
+        assert key in r
+    assert "SUMBER: ASHARQ AL-AWSAT, AFP" in r["attribution_lines"]
+    assert any(line.startswith("TRIBUNNEWS.COM-") for line in r["attribution_lines"])
+    assert any(line.startswith("Baca juga:") for line in r["boilerplate_lines"])
+
+
+def test_given_language_skips_detection():
+    assert analyze_text(SEED, "ms")["lang"] == "ms"
+
+
+def test_foreign_banner_lines_at_the_top_are_dropped():
+    body = (
+        "Au crépuscule de sa longue carrière, Joseph Blatter a décidé de régler ses comptes avec son ancien "
+        "protégé, Michel Platini, selon plusieurs responsables de la fédération internationale."
+    )
+    r = analyze_text(
+        f"لبنان لا يريد الحرب\nLe Liban ne veut pas la guerre\nLebanon does not want war\n{body}", None
+    )
+    assert r["lang"] == "fr"
+    assert "Lebanon does not want war" not in r["clean_text"]
+    assert body in r["clean_text"]
+
+
+def test_enrich_fills_article_fields():
+    art = Article(
+        url="https://www.tribunnews.com/x",
+        body=SEED,
+        authors=["Redaksi"],
+        language="id",
+        provenance={"language": "meta", "title": "json-ld"},
+    )
+    out = enrich(art.__dict__, {"language": "id"})
+    assert out["source_attribution"] == ["Asharq Al-Awsat", "AFP"]
+    assert out["dateline"] == "TRIBUNNEWS.COM-"
+    assert out["dateline_outlet"] == "Tribunnews.com"
+    assert out["language"] == "id" and out["provenance"]["language"] == "detector"
+    assert out["provenance"]["title"] == "json-ld"
+    assert 0 < out["language_confidence"] <= 1
+    assert out["is_wire_copy"] is True
+    assert "SUMBER: ASHARQ AL-AWSAT, AFP" in out["attribution_text"]
+    assert {s["kind"] for s in out["removed_segments"]} >= {"related", "credit_line"}
+    assert "Baca juga" not in out["body"] and out["authors"] == ["Redaksi"]
+    Article(**out)  # still a valid Article
+
+
+def test_enrich_merges_bylines_into_authors_and_editors():
+    body = (
+        "Beliau berkata kerajaan akan memberi bantuan kepada mangsa banjir yang terjejas secepat mungkin, "
+        "katanya dalam kenyataan di sini hari ini.\nPenulis: Ahmad Faiz\nEditor: Siti Nur"
+    )
+    out = enrich({"body": body, "authors": ["ahmad faiz"]}, {"declared_language": "ms"})
+    assert out["authors"] == ["ahmad faiz"] and out["editors"] == ["Siti Nur"]
+    assert out["language"] == "ms"
+    assert "Penulis" not in out["body"]
+
+
+def test_enrich_malay_bernama_fixture():
+    out = enrich({"body": (FIX / "text" / "ms_bernama_banjir.txt").read_text()}, None)
+    assert out["language"] == "ms"
+    assert out["source_attribution"] == ["Bernama"] and out["is_wire_copy"] is True
+    assert out["body"].startswith("Jumlah mangsa banjir")
+
+
+@pytest.mark.parametrize("body", [None, "", "\x00\x01", "<script>var a=1;</script>", "🙂" * 50])
+def test_enrich_bad_bodies_never_raise(body):
+    out = enrich({"body": body, "language": "id", "provenance": {"language": "meta"}}, {})
+    assert out["source_attribution"] == []
+    assert out["language"] in ("id", "und", "en")
+
+
+def test_empty_body_keeps_extracted_language():
+    out = enrich({"body": "", "language": "id", "provenance": {"language": "meta"}}, {})
+    assert out["language"] == "id" and out["provenance"]["language"] == "meta"
+
+
+def test_timings_are_reported():
+    t: dict[str, float] = {}
+    analyze_text(SEED, None, timings=t)
+    assert set(t) == {"clean", "language", "attribution"} and all(v >= 0 for v in t.values())
