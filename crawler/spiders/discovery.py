@@ -228,6 +228,23 @@ def page_number(url: str, first_url: str, rule: MultiPage) -> int | None:
     return None
 
 
+def part_base(url: str, rule: MultiPage) -> str | None:
+    """The first-page URL when ``url`` looks like a later part (``?page=N`` or ``/N``), else None."""
+    if rule.mode == "none":
+        return None
+    parts = urlsplit(url)
+    if rule.mode in ("query", "auto"):
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        if any(k == rule.param and v.isdigit() for k, v in query):
+            rest = [(k, v) for k, v in query if k != rule.param]
+            return urlunsplit(parts._replace(query=urlencode(rest)))
+    if rule.mode in ("path", "auto"):
+        m = re.fullmatch(r"(.+?)/\d{1,3}/?", parts.path)
+        if m:
+            return urlunsplit(parts._replace(path=m.group(1)))
+    return None
+
+
 def next_part(tree: lxml_html.HtmlElement, page_url: str, first_url: str, current: int,
               rule: MultiPage) -> str | None:
     """URL of part ``current + 1`` when this page links to it (rel=next or a pager link)."""

@@ -38,11 +38,19 @@ from twisted.python.failure import Failure
 from crawler.items import FetchedPage
 from crawler.spiders import discovery as d
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
-from pipelines.dedupe import article_id
+from pipelines.dedupe import article_id, normalize_url
 
 log = logging.getLogger(__name__)
 SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
 MAX_CHILD_SITEMAPS = 200
+
+
+def _clean(url: str) -> str | None:
+    """One spelling per URL (no fragment, no tracking parameters), so rules and dedupe see the same URL."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return None
 
 
 def _truthy(value: Any) -> bool:
@@ -229,10 +237,10 @@ class NewsSpider(scrapy.Spider):
             href = href.strip()
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "whatsapp:")):
                 continue
-            url = urljoin(page_url, href).split("#", 1)[0]
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https"):
+            url = _clean(urljoin(page_url, href))
+            if url is None:
                 continue
+            parts = urlsplit(url)
             if not src.owns_host(parts.hostname):
                 if url not in self._seen_urls:
                     self._seen_urls.add(url)
@@ -241,9 +249,15 @@ class NewsSpider(scrapy.Spider):
             rule, _ = src.url_rule(url)
             if rule == "allow":
                 articles.append(url)
-            elif rule == "none" and not parts.path.lower().endswith(SKIP_EXT):
+            elif rule == "none" and not parts.path.lower().endswith(SKIP_EXT) and not self._is_part(src, url):
                 listings.append(url)
         return list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
+
+    @staticmethod
+    def _is_part(src: Source, url: str) -> bool:
+        """A later page of an article (``?page=2``, ``/2``): fetched by the article's own chain."""
+        base = d.part_base(url, src.multipage)
+        return base is not None and src.is_article_url(base)
 
     def _fresh(self, src: Source, entry: d.Entry) -> bool:
         if not entry.published:
@@ -261,6 +275,11 @@ class NewsSpider(scrapy.Spider):
         """Filter discovered URLs (domain, rules, age, this run, the index) and build article requests."""
         candidates: dict[str, d.Entry] = {}
         for e in entries:
+            url = _clean(e.url)
+            if url is None:
+                self.drop(src.name, "bad_url", e.url)
+                continue
+            e.url = url
             host = urlsplit(e.url).hostname
             if not src.owns_host(host):
                 if e.url not in self._seen_urls:
@@ -360,8 +379,13 @@ class NewsSpider(scrapy.Spider):
         enc = response.meta["news_encoding"]
         text = response.body.decode(enc, errors="replace")
         if part == 1:
-            if not show_all:
-                identity = response.url  # after in-domain redirects
+            if not show_all and response.url != identity:  # followed an in-domain redirect
+                identity = _clean(response.url) or response.url
+                aid = article_id(identity)
+                if aid in self._seen_ids:
+                    self.drop(source, "duplicate_after_redirect", response.url)
+                    return
+                self._seen_ids.add(aid)
             kind, evidence = d.page_kind(tree)
             if kind == "listing":
                 self.drop(source, "not_article_page", response.url)
@@ -418,12 +442,12 @@ class NewsSpider(scrapy.Spider):
         reason = getattr(exc, "reason", None)
         if reason:  # refused by our safety middleware
             self.drop(source, reason, request.url)
+        elif failure.check(HttpError):
+            self.count(source, f"errors/http_{exc.response.status}")
         elif isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
             self.drop(source, "robots_txt", request.url)
         elif isinstance(exc, IgnoreRequest):
             self.drop(source, "ignored", request.url)
-        elif failure.check(HttpError):
-            self.count(source, f"errors/http_{exc.response.status}")
         elif isinstance(exc, DownloadCancelledError) or "maxsize" in str(exc).lower():
             self.drop(source, "too_large", request.url)
         elif failure.check(DNSLookupError):
