@@ -13,10 +13,12 @@ repository.
 from __future__ import annotations
 
 import argparse
+import gzip
 import importlib.util
 import json
 import logging
 import os
+import re
 import statistics
 import sys
 import time
@@ -32,6 +34,7 @@ sys.path.insert(0, str(REPO))
 
 DATASETS = ("extraction/aeb", "news")
 TARGET_SPEED_RATIO = 0.8
+TOKEN_RE = re.compile(r"\w+")  # the scorer's token: a page with none is "empty"
 
 
 def load_scorer(shared: Path) -> ModuleType:
@@ -65,6 +68,40 @@ def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]
         return text
 
     return run, stage_ms, drops
+
+
+def run_interleaved(
+    fns: tuple[Callable[[str, str | None], str | None], ...],
+    pages: list[dict[str, Any]],
+    warmup: int,
+    stage_ms: dict[str, list[float]],
+    drops: Counter[str],
+) -> list[list[dict[str, Any]]]:
+    """Run every extractor on each page in turn (order alternating), so load on a shared machine hits all
+    of them alike. Returns one prediction list per extractor, in the scorer's format."""
+    htmls = [
+        gzip.decompress(Path(p["html_path"]).read_bytes()).decode("utf-8", errors="replace") for p in pages
+    ]
+    for html, p in list(zip(htmls, pages, strict=True))[:warmup]:
+        for fn in fns:
+            fn(html, p["url"])
+    for v in stage_ms.values():
+        v.clear()
+    drops.clear()
+    out: list[list[dict[str, Any]]] = [[] for _ in fns]
+    for i, (html, p) in enumerate(zip(htmls, pages, strict=True)):
+        order = range(len(fns)) if i % 2 == 0 else reversed(range(len(fns)))
+        for k in order:
+            t0 = time.perf_counter()
+            try:
+                text, status, err = fns[k](html, p["url"]), "ok", None
+            except Exception as e:  # noqa: BLE001 - counted as a failed page, like the shared runner does
+                text, status, err = None, "exception", f"{type(e).__name__}: {e}"
+            secs = time.perf_counter() - t0
+            if status == "ok" and not TOKEN_RE.search(text or ""):
+                status = "empty"
+            out[k].append({"text": text, "status": status, "error": err, "seconds": secs})
+    return out
 
 
 def plain_trafilatura(html: str, url: str | None) -> str | None:
@@ -104,11 +141,9 @@ def main() -> int:
             pages = pages[: args.limit]
         name = Path(rel).name
         rows_by: dict[str, Any] = {}
-        for label, fn in (("trafilatura.extract", plain_trafilatura), ("extract_text", ours)):
-            for v in stage_ms.values():
-                v.clear()
-            drops.clear()
-            preds = ev.run_extractor(fn, pages, args.warmup, 120.0)
+        labels = ("trafilatura.extract", "extract_text")
+        preds_by = run_interleaved((plain_trafilatura, ours), pages, args.warmup, stage_ms, drops)
+        for label, preds in zip(labels, preds_by, strict=True):
             rows, m = ev.score_dataset(pages, preds, args.bootstrap, 0)
             secs = [p["seconds"] for p in preds]
             m["pages_per_s"] = len(secs) / sum(secs)
@@ -116,6 +151,7 @@ def main() -> int:
             if label == "extract_text":
                 m["drops"] = dict(drops)
                 m["stage_median_ms"] = {k: statistics.median(v) for k, v in stage_ms.items() if v}
+                m["extract_stage_pages_per_s"] = len(stage_ms["extract"]) / (sum(stage_ms["extract"]) / 1000)
             rows_by[label] = rows
             report["datasets"].setdefault(name, {})[label] = {
                 k: v for k, v in m.items() if not k.endswith("_std")
@@ -142,13 +178,20 @@ def main() -> int:
                 )
         base, mine = report["datasets"][name]["trafilatura.extract"], report["datasets"][name]["extract_text"]
         ratio = mine["pages_per_s"] / base["pages_per_s"]
+        extract_ratio = mine["extract_stage_pages_per_s"] / base["pages_per_s"]
         f1_ok = mine["f1"] > base["f1"] if name == "news" else mine["f1"] >= base["f1"]
         speed_ok = ratio >= TARGET_SPEED_RATIO
         all_ok &= f1_ok and speed_ok
-        report["datasets"][name]["targets"] = {"f1": f1_ok, "speed_ratio": ratio, "speed": speed_ok}
+        report["datasets"][name]["targets"] = {
+            "f1": f1_ok,
+            "speed_ratio": ratio,
+            "speed": speed_ok,
+            "extract_stage_speed_ratio": extract_ratio,
+        }
         print(
             f"  -> F1 {mine['f1'] - base['f1']:+.3f} vs trafilatura ({'ok' if f1_ok else 'MISSED'}); "
-            f"speed {ratio:.2f}x ({'ok' if speed_ok else 'MISSED'}, target >= {TARGET_SPEED_RATIO}); "
+            f"speed {ratio:.2f}x ({'ok' if speed_ok else 'MISSED'}, target >= {TARGET_SPEED_RATIO}; "
+            f"extraction stage alone {extract_ratio:.2f}x); "
             f"stage median ms {json.dumps({k: round(v, 2) for k, v in mine['stage_median_ms'].items()})}; "
             f"drops {mine['drops'] or 0}"
         )

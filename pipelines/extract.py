@@ -99,7 +99,8 @@ def main_text(tree: HtmlElement, url: str | None, pm: meta.PageMeta) -> tuple[st
     embedded in a JavaScript app's state, then trafilatura's baseline; a fallback wins only when it is
     clearly longer, since short-but-right beats long-and-noisy.
     """
-    text, method = _trafilatura(tree, url, favor_precision=True), "trafilatura"
+    # fast=True skips trafilatura's readability/jusText comparison: half the time, same F1 on the dev sets
+    text, method = _trafilatura(tree, url, favor_precision=True, fast=True), "trafilatura"
     if len(text) >= SHORT_CHARS:
         return text, method
     recall = _trafilatura(tree, url, favor_recall=True)
