@@ -118,7 +118,10 @@ def _resolve_name(raw: str, known_only: bool = False) -> str | None:
         return src.name if src else dom
     if known_only or _vague(raw):
         return None
-    if len(raw) > 60 or len(raw.split()) > 6 or not any(c.isalpha() for c in raw):
+    # an unknown credited name is short ("The Conversation", "Harian Jogja"); longer is running text
+    if len(raw) > 40 or len(raw.split()) > 4 or not any(c.isalpha() for c in raw):
+        return None
+    if re.search(r"[A-Z]{3,}[a-z]", raw):  # "AFPKorea": two texts glued together, not a name
         return None
     return raw
 
