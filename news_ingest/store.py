@@ -1,115 +1,360 @@
-"""The search backend: the only module that talks to the cluster.
+"""The search store: the only module the pipeline, the CLI and the tests use to reach the cluster.
 
-A small surface — connect, setup, bulk, ids already stored, count, search — so the
-pipeline, the CLI and the tests never touch the client directly, and a second engine is
-one more implementation of the same calls.
+Engine-independent: index templates, language-aware analysis, the alias and its rollover,
+bulk/mget/search bodies.  The engine-specific calls (client, errors) are in
+``news_ingest.backends``; everything here is REST both Elasticsearch and OpenSearch share,
+so nothing outside the backends branches on the engine.
+
+Interface (what other modules code against):
+``connect(settings=None, check=True) -> Store``; errors ``StoreError`` (unusable, message
+names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTTP 413);
+``Store.alias``, ``.engine``, ``.setup()``, ``.ping()``, ``.refresh()``, ``.count()``,
+``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.existing_ids(ids)``, ``.search_raw(body)``,
+``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import ApiError, AuthenticationException, AuthorizationException, Elasticsearch, helpers
-from elasticsearch import ConnectionError as ESConnectionError
-
+from news_ingest.backends import Backend, create_backend
+from news_ingest.backends.base import RequestTooLarge, StoreError, StoreUnavailable
 from news_ingest.settings import SearchSettings
 
+__all__ = ["BulkItem", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
+           "language_group", "load_languages", "template_for"]
+
 log = logging.getLogger(__name__)
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "config" / "elasticsearch" / "article-template.json"
+CONFIG = Path(__file__).resolve().parent.parent / "config" / "elasticsearch"
+TEMPLATE_PATH = CONFIG / "article-template.json"
+LANGUAGES_PATH = CONFIG / "languages.json"
+RUNS_TEMPLATE_PATH = CONFIG / "runs-template.json"
+LANG_TEXT_FIELDS = ("title", "body")  # the fields that get a per-language copy
+_INDICES_TTL = 30.0  # seconds the list of indices behind the alias is trusted (rollovers are rare)
 
 
-class StoreError(RuntimeError):
-    """The cluster cannot be used; the message names the cause and the fix."""
+@dataclass(frozen=True)
+class BulkItem:
+    """The outcome of one bulk operation: the HTTP status the cluster reported for it."""
+
+    id: str
+    status: int
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
 
 
-def _explain(exc: Exception, settings: SearchSettings) -> StoreError:
-    where = settings.display_url
-    if isinstance(exc, AuthenticationException):
-        return StoreError(f"{where} refused the credentials (401). Fix: check ES_API_KEY or "
-                          f"ES_USERNAME/ES_PASSWORD")
-    if isinstance(exc, AuthorizationException):
-        return StoreError(f"{where}: the credentials lack a privilege (403): {exc.message}")
-    if isinstance(exc, ESConnectionError):
-        hint = ("start a local node with `make es-up`" if "127.0.0.1" in where or "localhost" in where
-                else "check ES_URL, the network and TLS settings (ES_CA_CERTS, ES_VERIFY_CERTS)")
-        return StoreError(f"cannot reach Elasticsearch at {where}. Fix: {hint}")
-    if isinstance(exc, ApiError):
-        return StoreError(f"{where} answered {exc.meta.status}: {exc.message}")
-    return StoreError(f"{where}: {exc}")
+# --------------------------------------------------------------------------- templates (pure)
+def load_languages(path: Path = LANGUAGES_PATH) -> dict[str, dict[str, Any]]:
+    """Language groups: ``{group: {"analyzer": name, "languages": [codes]}}``."""
+    return json.loads(path.read_text())["groups"]
 
 
-@dataclass
+def language_group(code: str | None, groups: dict[str, str]) -> str | None:
+    """The group (field suffix) for a detected language code, given ``{language: group}``.
+    ``ms`` -> ``id``; ``zh-CN`` -> ``cjk``; unknown -> None."""
+    if not code:
+        return None
+    base = code.strip().lower().replace("_", "-").split("-")[0]
+    return groups.get(base)
+
+
+def template_for(alias: str, analyzers: Iterable[str] | None) -> dict[str, Any]:
+    """The article index template for ``alias``.  ``analyzers``: the language analyzers the
+    cluster has; groups whose analyzer is missing are left out (None or empty: the standard
+    fallback template, no per-language fields)."""
+    body = json.loads(TEMPLATE_PATH.read_text().replace("{index}", alias))
+    have = set(analyzers or ())
+    mappings = body["template"]["mappings"]
+    langs: dict[str, str] = {}
+    for group, spec in load_languages().items():
+        if spec["analyzer"] not in have:
+            continue
+        for field in LANG_TEXT_FIELDS:
+            mappings["properties"][f"{field}_{group}"] = {"type": "text", "analyzer": spec["analyzer"]}
+        for code in spec["languages"]:
+            langs[code] = group
+    mappings["_meta"].update({"analysis": "language" if langs else "standard", "languages": langs})
+    return body
+
+
+def derive_language_fields(doc: dict[str, Any], languages: dict[str, str]) -> dict[str, Any]:
+    """Copy of ``doc`` with ``title_<group>``/``body_<group>`` for its detected language.
+
+    Any language copies already in ``doc`` (e.g. read back from the index) are dropped and
+    derived again, so the function is idempotent and a changed language leaves no stale copy."""
+    groups = set(languages.values())
+    out = {k: v for k, v in doc.items()
+           if not (k.partition("_")[0] in LANG_TEXT_FIELDS and k.partition("_")[2] in groups)}
+    group = language_group(doc.get("language"), languages)
+    if group:
+        for field in LANG_TEXT_FIELDS:
+            if doc.get(field):
+                out[f"{field}_{group}"] = doc[field]
+    return out
+
+
+def _item_error(item: dict[str, Any]) -> str | None:
+    err = item.get("error")
+    if not err:
+        return None
+    if isinstance(err, dict):
+        text = f"{err.get('type', 'error')}: {err.get('reason', '')}"
+        cause = err.get("caused_by")
+        if isinstance(cause, dict) and cause.get("reason"):
+            text += f" (caused by {cause.get('type')}: {cause.get('reason')})"
+        return text
+    return str(err)
+
+
+# --------------------------------------------------------------------------- the store
 class Store:
-    settings: SearchSettings
-    client: Elasticsearch
+    """One alias (``settings.index``) on one cluster, through one backend."""
+
+    def __init__(self, settings: SearchSettings, backend: Backend) -> None:
+        self.settings = settings
+        self.backend = backend
+        self._languages: dict[str, str] | None = None
+        self._indices: tuple[float, list[str]] | None = None
 
     @property
     def alias(self) -> str:
         return self.settings.index
 
-    # ------------------------------------------------------------------ setup
-    def template_body(self) -> dict[str, Any]:
-        text = TEMPLATE_PATH.read_text().replace("{index}", self.alias)
-        return json.loads(text)
+    @property
+    def engine(self) -> str:
+        return self.backend.engine
 
-    def setup(self) -> str:
-        """Install the template and the first index behind the alias; safe to repeat."""
-        try:
-            body = self.template_body()
-            self.client.indices.put_index_template(name=self.alias, **body)
-            if not self.client.indices.exists_alias(name=self.alias):
-                first = f"{self.alias}-000001"
-                self.client.indices.create(index=first, aliases={self.alias: {"is_write_index": True}})
-                return f"created {first} behind alias {self.alias}"
-            return f"alias {self.alias} already set up"
-        except Exception as exc:
-            raise _explain(exc, self.settings) from exc
+    @property
+    def client(self) -> Any:
+        """The engine's own client (escape hatch for benchmarks; avoid in pipeline code)."""
+        return self.backend.client
 
+    def _req(self, method: str, path: str, **kw: Any) -> Any:
+        return self.backend.request(method, path, **kw)
+
+    # ------------------------------------------------------------------ health and setup
     def ping(self) -> dict[str, Any]:
         """Cluster health; raises StoreError with the cause when unusable.
+        (The Elasticsearch test distribution has no ``GET /`` handler, so health is the probe.)"""
+        return dict(self._req("GET", "/_cluster/health"))
 
-        (The test distribution has no ``GET /`` handler, so health is the probe.)"""
-        try:
-            return dict(self.client.cluster.health())
-        except Exception as exc:
-            raise _explain(exc, self.settings) from exc
+    def available_analyzers(self) -> list[str]:
+        """Which of the configured language analyzers this cluster has (one _analyze each)."""
+        found = []
+        for spec in load_languages().values():
+            name = spec["analyzer"]
+            if name in found:
+                continue
+            try:
+                self._req("POST", "/_analyze", body={"analyzer": name, "text": "a"})
+                found.append(name)
+            except StoreUnavailable:
+                raise
+            except StoreError as exc:
+                if exc.status != 400:
+                    raise
+        return found
 
-    # ------------------------------------------------------------------ write / read
-    def bulk(self, docs: Iterable[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
-        """Index documents (each with ``_id``); returns (ok count, per-document errors)."""
-        actions = ({"_index": self.alias, "_id": d["_id"], "_source": {k: v for k, v in d.items()
-                                                                      if k != "_id"}} for d in docs)
-        ok, errors = helpers.bulk(self.client, actions, raise_on_error=False, stats_only=False)
-        return ok, list(errors)
+    def template_body(self) -> dict[str, Any]:
+        return template_for(self.alias, self.available_analyzers())
+
+    def setup(self) -> str:
+        """Install the best template the cluster supports and the first index behind the alias.
+
+        Idempotent.  The template only shapes indices created later (the next rollover); the
+        existing write index keeps its mapping, and documents follow the write index's
+        ``_meta.languages``."""
+        body = self.template_body()
+        meta = body["template"]["mappings"]["_meta"]
+        self._req("PUT", f"/_index_template/{self.alias}", body=body)
+        self._req("PUT", f"/_index_template/{self.alias}-runs", body={
+            "index_patterns": [f"{self.alias}-runs"], "priority": 200,
+            "template": _runs_template()})
+        kind = (f"language-aware template ({len(set(meta['languages'].values()))} language groups)"
+                if meta["analysis"] == "language" else
+                "standard-analysis fallback template (cluster has no language analyzers)")
+        log.info("%s: installed %s for alias %s", self.engine, kind, self.alias)
+        if self._req("GET", f"/_alias/{self.alias}", ignore=(404,)) is None:
+            first = f"{self.alias}-000001"
+            self._req("PUT", f"/{first}", body={"aliases": {self.alias: {"is_write_index": True}}})
+            self._languages = None
+            self._indices = None
+            return f"{self.engine}: created {first} behind alias {self.alias}; {kind}"
+        return f"{self.engine}: alias {self.alias} already set up; {kind}"
+
+    def drop(self) -> None:
+        """Delete every index and template of this alias (tests, `news-ingest reset`)."""
+        for name in self.indices() + [f"{self.alias}-runs"]:
+            self._req("DELETE", f"/{name}", ignore=(404,))
+        for name in (self.alias, f"{self.alias}-runs"):
+            self._req("DELETE", f"/_index_template/{name}", ignore=(404,))
+        self._languages = None
+        self._indices = None
+
+    # ------------------------------------------------------------------ the alias
+    def indices(self, fresh: bool = False) -> list[str]:
+        """Concrete indices behind the alias, write index first ([] if there is no alias)."""
+        now = time.monotonic()
+        if not fresh and self._indices and now - self._indices[0] < _INDICES_TTL:
+            return self._indices[1]
+        resp = self._req("GET", f"/_alias/{self.alias}", ignore=(404,)) or {}
+        write = [i for i, a in resp.items() if a.get("aliases", {}).get(self.alias, {}).get("is_write_index")]
+        names = write + sorted((i for i in resp if i not in write), reverse=True)
+        self._indices = (now, names)
+        return names
+
+    def languages(self) -> dict[str, str]:
+        """``{language code: group}`` of the write index (empty: standard analysis only)."""
+        if self._languages is None:
+            idx = self.indices()
+            if not idx:
+                return {}
+            resp = self._req("GET", f"/{idx[0]}/_mapping")
+            meta = next(iter(resp.values()))["mappings"].get("_meta", {})
+            self._languages = dict(meta.get("languages") or {})
+        return self._languages
+
+    def rollover_if_needed(self, max_docs: int | None = None, max_size: str | None = None) -> str | None:
+        """Roll the alias over to a new write index when the current one holds ``max_docs``
+        documents or ``max_size`` (e.g. "20gb") of primary store.  The project does this itself:
+        no ILM on the test node.  Returns the new index name, or None if no condition was met."""
+        conditions: dict[str, Any] = {}
+        if max_docs:
+            conditions["max_docs"] = int(max_docs)
+        if max_size:
+            conditions["max_size"] = max_size
+        if not conditions:
+            raise ValueError("rollover_if_needed needs max_docs and/or max_size")
+        resp = self._req("POST", f"/{self.alias}/_rollover", body={"conditions": conditions})
+        self._indices = None
+        self._languages = None
+        if resp.get("rolled_over"):
+            log.info("rolled %s over from %s to %s (%s)", self.alias, resp.get("old_index"),
+                     resp.get("new_index"), resp.get("conditions"))
+            return str(resp["new_index"])
+        return None
+
+    # ------------------------------------------------------------------ documents
+    def to_document(self, article: dict[str, Any]) -> dict[str, Any]:
+        """The document to store for an article dict: adds the per-language copies
+        (``title_<group>``, ``body_<group>``) the write index has analyzers for, chosen by
+        ``article["language"]``; drops stale ones.  ``bulk_raw`` applies it to every document
+        and partial update, so callers need not — but may (it is idempotent)."""
+        return derive_language_fields(article, self.languages())
+
+    def bulk_raw(self, operations: list[dict[str, Any]]) -> list[BulkItem]:
+        """One ``_bulk`` request.  Operations: ``{"op": "index"|"create"|"update", "id": str,
+        "doc": dict}``, for update optionally ``"upsert": dict``, and optionally ``"index"``:
+        the concrete index that holds the document (default: the alias's write index).
+
+        Returns one BulkItem per operation, in order, with the per-item HTTP status.  Raises
+        StoreUnavailable (connection/5xx/429 for the whole request) or RequestTooLarge (413)."""
+        if not operations:
+            return []
+        lines: list[dict[str, Any]] = []
+        for op in operations:
+            kind = op["op"]
+            if kind not in ("index", "create", "update"):
+                raise ValueError(f"unknown bulk op {kind!r} (index, create or update)")
+            lines.append({kind: {"_index": op.get("index") or self.alias, "_id": op["id"]}})
+            doc = self.to_document(op["doc"])
+            if kind == "update":
+                body: dict[str, Any] = {"doc": doc}
+                if op.get("upsert") is not None:
+                    body["upsert"] = self.to_document(op["upsert"])
+                lines.append(body)
+            else:
+                lines.append(doc)
+        resp = self.backend.bulk(lines)
+        items = resp.get("items", [])
+        if len(items) != len(operations):
+            raise StoreError(f"bulk answered {len(items)} items for {len(operations)} operations")
+        out = []
+        for op, item in zip(operations, items, strict=True):
+            result = next(iter(item.values()))
+            out.append(BulkItem(str(result.get("_id", op["id"])), int(result.get("status", 500)),
+                                _item_error(result)))
+        return out
+
+    def get_docs(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Stored documents by id across every index behind the alias, in real time (one mget).
+        Each returned dict carries ``"_index"``: pass it back as a bulk op's ``"index"`` so a
+        re-crawl updates the copy where it lives.  Missing ids are absent."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        indices = self.indices()
+        if not indices:
+            return {}
+        spec: dict[str, Any] = {"_source": fields} if fields is not None else {}
+        docs = [{"_index": idx, "_id": i, **spec} for idx in indices for i in ids]
+        resp = self._req("POST", "/_mget", body={"docs": docs})
+        found: dict[str, dict[str, Any]] = {}
+        for d in resp.get("docs", []):
+            if d.get("found") and d["_id"] not in found:  # write index first: the newest copy wins
+                found[d["_id"]] = {**d.get("_source", {}), "_index": d["_index"]}
+        return found
+
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        return set(self.get_docs(list(ids), fields=[]))
 
     def refresh(self) -> None:
-        self.client.indices.refresh(index=self.alias)
+        self._req("POST", f"/{self.alias}/_refresh")
 
     def count(self, query: dict[str, Any] | None = None) -> int:
-        return int(self.client.count(index=self.alias, query=query or {"match_all": {}})["count"])
+        resp = self._req("POST", f"/{self.alias}/_count", body={"query": query or {"match_all": {}}})
+        return int(resp["count"])
 
-    def existing_ids(self, ids: list[str]) -> set[str]:
-        if not ids:
-            return set()
-        resp = self.client.mget(index=self.alias, ids=ids, source=False)
-        return {d["_id"] for d in resp["docs"] if d.get("found")}
+    def search_raw(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A search over every index behind the alias; ``body`` is the standard search body."""
+        return dict(self._req("POST", f"/{self.alias}/_search", body=body))
+
+    def index_doc(self, index_suffix: str, doc: dict[str, Any], doc_id: str | None = None) -> str:
+        """Write one document to the side index ``<alias>-<suffix>`` (e.g. the run ledger,
+        ``runs``); returns its id.  Refreshes so the document is visible at once."""
+        path = f"/{self.alias}-{index_suffix}/_doc" + (f"/{doc_id}" if doc_id else "")
+        resp = self._req("PUT" if doc_id else "POST", path, body=doc, params={"refresh": "true"})
+        return str(resp["_id"])
+
+    # ------------------------------------------------------------------ first-version helpers
+    def bulk(self, docs: Iterable[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
+        """Index documents that carry their ``_id``; returns (ok count, per-document errors)."""
+        ops = [{"op": "index", "id": d["_id"], "doc": {k: v for k, v in d.items() if k != "_id"}}
+               for d in docs]
+        items = self.bulk_raw(ops)
+        errors = [{"id": it.id, "status": it.status, "error": it.error} for it in items if not it.ok]
+        return sum(it.ok for it in items), errors
 
     def search(self, text: str, size: int = 10, filters: list[dict] | None = None) -> dict[str, Any]:
-        query = {"bool": {"must": [{"multi_match": {"query": text, "fields": ["title^2", "body"]}}],
-                          "filter": filters or []}}
-        return dict(self.client.search(index=self.alias, query=query, size=size,
-                                       highlight={"fields": {"body": {}}}))
+        from news_ingest.search import build_query
+
+        return self.search_raw(build_query(text, size=size, filters=filters))
+
+    def close(self) -> None:
+        self.backend.close()
+
+
+def _runs_template() -> dict[str, Any]:
+    body = json.loads(RUNS_TEMPLATE_PATH.read_text())
+    body.pop("_comment", None)
+    return copy.deepcopy(body)
 
 
 def connect(settings: SearchSettings | None = None, check: bool = True) -> Store:
+    """A Store on the configured cluster (engine from SEARCH_ENGINE or detected).
+    With ``check``, one health request proves the cluster answers."""
     settings = settings or SearchSettings.from_env()
-    client = Elasticsearch(**settings.client_kwargs())
-    store = Store(settings, client)
+    store = Store(settings, create_backend(settings))
     if check:
         store.ping()
     return store

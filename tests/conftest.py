@@ -1,4 +1,11 @@
-"""Shared fixtures: one real Elasticsearch node per test session, fresh alias per test."""
+"""Shared fixtures: one real node per search engine per test session, a fresh alias per test.
+
+Every test that uses ``search_node``, ``es_url``, ``es_settings`` or ``store`` runs once per
+engine (Elasticsearch, OpenSearch).  Each node starts once per session, on a free port, and
+stops when the session moves on to the other engine.  ``ES_TEST_URL`` / ``OPENSEARCH_TEST_URL``
+point the suite at existing clusters instead; ``SEARCH_TEST_ENGINES=elasticsearch`` (comma
+list) limits the engines.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
@@ -13,25 +21,44 @@ from news_ingest import devnode
 from news_ingest.settings import SearchSettings
 from news_ingest.store import Store, connect
 
+ENGINES = tuple(e.strip() for e in os.environ.get("SEARCH_TEST_ENGINES", "elasticsearch,opensearch")
+                .split(",") if e.strip())
+_URL_ENV = {"elasticsearch": "ES_TEST_URL", "opensearch": "OPENSEARCH_TEST_URL"}
 
-@pytest.fixture(scope="session")
-def es_url() -> Iterator[str]:
-    """A private node on a free port (or the cluster named by ES_TEST_URL)."""
-    if os.environ.get("ES_TEST_URL"):
-        yield os.environ["ES_TEST_URL"].rstrip("/")
+
+@dataclass(frozen=True)
+class SearchNode:
+    engine: str
+    url: str
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def search_node(request: pytest.FixtureRequest) -> Iterator[SearchNode]:
+    """A private node of each engine on a free port (or the cluster named by *_TEST_URL)."""
+    engine = request.param
+    existing = os.environ.get(_URL_ENV[engine])
+    if existing:
+        yield SearchNode(engine, existing.rstrip("/"))
         return
-    node = devnode.start("elasticsearch")
+    node = devnode.start(engine)
     try:
-        yield node.url
+        yield SearchNode(engine, node.url)
     finally:
         devnode.stop(node)
         shutil.rmtree(node.workdir, ignore_errors=True)
 
 
 @pytest.fixture
-def es_settings(es_url: str) -> SearchSettings:
+def es_url(search_node: SearchNode) -> str:
+    """The URL of this parametrisation's node (kept for tests written before OpenSearch)."""
+    return search_node.url
+
+
+@pytest.fixture
+def es_settings(search_node: SearchNode) -> SearchSettings:
     """Settings for a fresh, test-private alias on the session's node."""
-    return SearchSettings(urls=(es_url,), index=f"test-{uuid.uuid4().hex[:10]}")
+    return SearchSettings(urls=(search_node.url,), index=f"test-{uuid.uuid4().hex[:10]}",
+                          engine=search_node.engine)
 
 
 @pytest.fixture
@@ -39,5 +66,5 @@ def store(es_settings: SearchSettings) -> Iterator[Store]:
     st = connect(es_settings)
     st.setup()
     yield st
-    st.client.indices.delete(index=f"{st.alias}-*", ignore_unavailable=True)
-    st.client.options(ignore_status=404).indices.delete_index_template(name=st.alias)
+    st.drop()
+    st.close()

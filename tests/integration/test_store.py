@@ -1,18 +1,48 @@
-"""The store against the real node: setup, bulk, full-text search, clear errors."""
+"""The store against the real nodes (both engines): setup, bulk, reads, rollover, errors."""
 
 from __future__ import annotations
 
 import pytest
 
 from news_ingest.settings import SearchSettings
-from news_ingest.store import StoreError, connect
+from news_ingest.store import BulkItem, StoreError, StoreUnavailable, connect
+
+
+def test_engine_is_detected_from_the_cluster(search_node):
+    st = connect(SearchSettings(urls=(search_node.url,), index="unused", engine="auto"))
+    assert st.engine == search_node.engine
 
 
 def test_setup_is_idempotent_and_creates_alias(store):
     assert "already set up" in store.setup()
-    aliases = store.client.indices.get_alias(name=store.alias)
-    assert list(aliases) == [f"{store.alias}-000001"]
-    assert aliases[f"{store.alias}-000001"]["aliases"][store.alias]["is_write_index"] is True
+    assert store.indices(fresh=True) == [f"{store.alias}-000001"]
+    resp = store.backend.request("GET", f"/_alias/{store.alias}")
+    assert resp[f"{store.alias}-000001"]["aliases"][store.alias]["is_write_index"] is True
+
+
+def test_bulk_raw_reports_each_operation_in_order(store):
+    items = store.bulk_raw([
+        {"op": "index", "id": "a", "doc": {"url": "http://x/a", "title": "Satu"}},
+        {"op": "create", "id": "a", "doc": {"url": "http://x/a"}},
+        {"op": "index", "id": "b", "doc": {"url": "http://x/b", "surprise": 1}},
+        {"op": "update", "id": "c", "doc": {"title": "baru"}, "upsert": {"url": "http://x/c"}},
+        {"op": "update", "id": "missing", "doc": {"title": "x"}},
+        {"op": "update", "id": "a", "doc": {"title": "Dua"}},
+    ])
+    assert [(i.id, i.status) for i in items] == [("a", 201), ("a", 409), ("b", 400), ("c", 201),
+                                                ("missing", 404), ("a", 200)]
+    assert "strict_dynamic_mapping_exception" in items[2].error
+    assert items[0] == BulkItem("a", 201, None) and items[0].ok and not items[1].ok
+    docs = store.get_docs(["a", "c", "nope"])
+    assert set(docs) == {"a", "c"}
+    assert docs["a"]["title"] == "Dua" and docs["a"]["_index"] == f"{store.alias}-000001"
+    assert docs["c"] == {"url": "http://x/c", "_index": f"{store.alias}-000001"}  # upsert, not doc
+    first = f"{store.alias}-000001"
+    assert store.get_docs(["a"], fields=["url"])["a"] == {"url": "http://x/a", "_index": first}
+    assert store.existing_ids(["a", "b", "zz"]) == {"a"}
+    store.refresh()
+    assert store.count() == 2
+    assert store.count({"term": {"url": "http://x/c"}}) == 1
 
 
 def test_bulk_index_and_full_text_search(store):
@@ -22,8 +52,7 @@ def test_bulk_index_and_full_text_search(store):
         {"_id": "b", "url": "http://x/b", "title": "Banjir Jakarta surut",
          "body": "Banjir yang merendam permukiman mulai surut.", "language": "id"},
     ]
-    ok, errors = store.bulk(docs)
-    assert (ok, errors) == (2, [])
+    assert store.bulk(docs) == (2, [])
     store.refresh()
     assert store.count() == 2
     hits = store.search("perjanjian pertahanan")["hits"]["hits"]
@@ -37,9 +66,56 @@ def test_unknown_field_is_rejected_not_silently_mapped(store):
     assert "strict_dynamic_mapping_exception" in str(errors[0])
 
 
+def test_rollover_moves_writes_and_reads_span_all_indices(store):
+    store.bulk_raw([{"op": "index", "id": f"d{i}", "doc": {"url": f"http://x/{i}"}} for i in range(3)])
+    store.refresh()
+    assert store.rollover_if_needed(max_docs=100) is None
+    new = store.rollover_if_needed(max_docs=3)
+    assert new == f"{store.alias}-000002"
+    assert store.indices() == [new, f"{store.alias}-000001"]
+    # a re-crawl of d0 goes where get_docs found it: no second copy in the new write index
+    old = store.get_docs(["d0"])["d0"]
+    assert old["_index"] == f"{store.alias}-000001"
+    items = store.bulk_raw([{"op": "index", "id": "d0", "index": old["_index"], "doc": {"url": "http://x/0b"}},
+                            {"op": "create", "id": "d9", "doc": {"url": "http://x/9"}}])
+    assert [i.status for i in items] == [200, 201]
+    assert store.get_docs(["d9"])["d9"]["_index"] == new
+    store.refresh()
+    assert store.count() == 4
+    assert store.count({"term": {"url": "http://x/0b"}}) == 1
+    assert "already set up" in store.setup()  # setup after a rollover keeps the alias as is
+
+
+def test_run_ledger_side_index(store):
+    from news_ingest.search import recent_runs, record_run
+
+    run_id = record_run(store, {"run_id": "r1", "started_at": "2024-12-01T00:00:00+00:00",
+                                "finished_at": "2024-12-01T00:10:00+00:00", "sources": ["tribunnews"],
+                                "counts": {"news/indexed": 12}, "errors": ["timeout x"], "status": "ok"})
+    assert run_id == "r1"
+    runs = recent_runs(store)
+    assert runs[0]["duration_s"] == 600.0 and runs[0]["error_count"] == 1
+    assert runs[0]["engine"] == store.engine
+    assert store.count() == 0  # the ledger is not behind the article alias
+
+
 def test_unreachable_cluster_gives_one_clear_message():
-    with pytest.raises(StoreError, match=r"cannot reach Elasticsearch at http://127.0.0.1:9\. Fix: .*make es-up"):
+    with pytest.raises(StoreUnavailable, match=r"cannot reach the search cluster at http://127.0.0.1:9 .*"
+                                              r"Fix: .*make es-up"):
         connect(SearchSettings(urls=("http://127.0.0.1:9",)))
+    with pytest.raises(StoreUnavailable, match=r"cannot reach OpenSearch .*make os-up"):
+        connect(SearchSettings(urls=("http://127.0.0.1:9",), engine="opensearch"))
+
+
+def test_connect_without_check_needs_no_cluster():
+    st = connect(SearchSettings(urls=("http://127.0.0.1:9",)), check=False)
+    with pytest.raises(StoreUnavailable):
+        st.bulk_raw([{"op": "index", "id": "a", "doc": {"url": "u"}}])
+
+
+def test_unknown_engine_is_a_clear_error():
+    with pytest.raises(StoreError, match="SEARCH_ENGINE='solr' is not one of"):
+        connect(SearchSettings(engine="solr"), check=False)
 
 
 def test_credentials_never_in_repr_or_display_url():

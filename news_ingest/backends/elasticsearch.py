@@ -1,0 +1,55 @@
+"""Elasticsearch through the official client (8.19.x talks to 8.x and 9.x servers)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from elastic_transport import ConnectionError as TransportConnectionError
+from elastic_transport import ConnectionTimeout, TransportError
+from elasticsearch import ApiError, Elasticsearch, UnsupportedProductError
+
+from news_ingest.backends.base import StoreError, classify, error_reason
+from news_ingest.settings import SearchSettings
+
+_JSON = {"accept": "application/json", "content-type": "application/json"}
+
+
+class ElasticsearchBackend:
+    engine = "elasticsearch"
+
+    def __init__(self, settings: SearchSettings) -> None:
+        self.where = settings.display_url
+        self.client = Elasticsearch(**settings.client_kwargs())
+
+    def _translate(self, exc: Exception) -> StoreError:
+        if isinstance(exc, UnsupportedProductError):
+            return StoreError(f"{self.where} is not Elasticsearch (OpenSearch?). Fix: set "
+                              f"SEARCH_ENGINE=opensearch or SEARCH_ENGINE=auto")
+        if isinstance(exc, ApiError):
+            return classify(exc.meta.status, error_reason(exc.body), self.where, self.engine)
+        if isinstance(exc, (TransportConnectionError, ConnectionTimeout, TransportError)):
+            return classify(None, str(exc) or type(exc).__name__, self.where, self.engine)
+        return StoreError(f"{self.where}: {type(exc).__name__}: {exc}")
+
+    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                body: Any = None, ignore: Collection[int] = ()) -> Any:
+        headers = _JSON if body is not None else {"accept": "application/json"}
+        try:
+            return self.client.perform_request(method, path, params=params, headers=headers,
+                                               body=body).body
+        except ApiError as exc:
+            if exc.meta.status in ignore:
+                return None
+            raise self._translate(exc) from exc
+        except Exception as exc:
+            raise self._translate(exc) from exc
+
+    def bulk(self, lines: list[dict[str, Any]], params: dict[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            return dict(self.client.bulk(operations=lines, **(params or {})))
+        except Exception as exc:
+            raise self._translate(exc) from exc
+
+    def close(self) -> None:
+        self.client.close()
