@@ -190,7 +190,6 @@ class Indexer:
         self._send_lock = threading.Lock()  # one batch at a time: merges see the previous batch
         self._ready = False
         self._down_until = 0.0
-        self._to_document = getattr(store, "to_document", None)
 
     # ------------------------------------------------------------------ buffering
     def prepare(self, article: Any) -> dict[str, Any] | None:
@@ -347,12 +346,8 @@ class Indexer:
         elif kind == "seen":
             partial = {k: v for k, v in body.items() if v is not None and v != [] and v != {}}
             partial["history"] = body.get("history") or []
-            if self._to_document:
-                partial = self._to_document(partial)
             op = {"op": "update", "id": id_, "doc": partial}
-        else:
-            if self._to_document:
-                body = self._to_document(body)
+        else:  # the store derives the per-language fields (Store.to_document) for every op
             op = {"op": "create" if kind == "created" else "index", "id": id_, "doc": body}
         if old and old.get("_index"):
             op["index"] = old["_index"]  # update in place, also after a rollover
