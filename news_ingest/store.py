@@ -37,6 +37,7 @@ TEMPLATE_PATH = CONFIG / "article-template.json"
 LANGUAGES_PATH = CONFIG / "languages.json"
 RUNS_TEMPLATE_PATH = CONFIG / "runs-template.json"
 LANG_TEXT_FIELDS = ("title", "body")  # the fields that get a per-language copy
+_ANALYZERS: dict[str, list[str]] = {}  # cluster URL -> language analyzers it has
 _INDICES_TTL = 30.0  # seconds the list of indices behind the alias is trusted (rollovers are rare)
 
 
@@ -149,8 +150,12 @@ class Store:
         return dict(self._req("GET", "/_cluster/health"))
 
     def available_analyzers(self) -> list[str]:
-        """Which of the configured language analyzers this cluster has (one _analyze each)."""
-        found = []
+        """Which of the configured language analyzers this cluster has (one _analyze each;
+        remembered per cluster URL for the process — modules do not change at run time)."""
+        key = self.settings.display_url
+        if key in _ANALYZERS:
+            return _ANALYZERS[key]
+        found: list[str] = []
         for spec in load_languages().values():
             name = spec["analyzer"]
             if name in found:
@@ -163,6 +168,7 @@ class Store:
             except StoreError as exc:
                 if exc.status != 400:
                     raise
+        _ANALYZERS[key] = found
         return found
 
     def template_body(self) -> dict[str, Any]:
