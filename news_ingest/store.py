@@ -16,6 +16,7 @@ names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTT
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import time
@@ -55,9 +56,14 @@ class BulkItem:
 
 
 # --------------------------------------------------------------------------- templates (pure)
+@functools.cache
+def _read_languages(path: Path) -> dict[str, dict[str, Any]]:
+    return json.loads(path.read_text())["groups"]
+
+
 def load_languages(path: Path = LANGUAGES_PATH) -> dict[str, dict[str, Any]]:
     """Language groups: ``{group: {"analyzer": name, "languages": [codes]}}``."""
-    return json.loads(path.read_text())["groups"]
+    return copy.deepcopy(_read_languages(path))
 
 
 def language_group(code: str | None, groups: dict[str, str]) -> str | None:
@@ -91,9 +97,10 @@ def template_for(alias: str, analyzers: Iterable[str] | None) -> dict[str, Any]:
 def derive_language_fields(doc: dict[str, Any], languages: dict[str, str]) -> dict[str, Any]:
     """Copy of ``doc`` with ``title_<group>``/``body_<group>`` for its detected language.
 
-    Any language copies already in ``doc`` (e.g. read back from the index) are dropped and
-    derived again, so the function is idempotent and a changed language leaves no stale copy."""
-    groups = set(languages.values())
+    Any language copies already in ``doc`` (e.g. read back from the index, or made for a
+    cluster with more analyzers) are dropped and derived again, so the function is idempotent,
+    a changed language leaves no stale copy, and a fallback cluster gets none."""
+    groups = set(_read_languages(LANGUAGES_PATH)) | set(languages.values())
     out = {k: v for k, v in doc.items()
            if not (k.partition("_")[0] in LANG_TEXT_FIELDS and k.partition("_")[2] in groups)}
     group = language_group(doc.get("language"), languages)
