@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 
+from news_ingest import search
 from news_ingest.store import StoreError, connect
 
 
@@ -18,16 +19,14 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    store = connect()
-    resp = store.search(" ".join(args.query), size=args.size)
-    total = resp["hits"]["total"]["value"]
-    print(f"{total} hit(s) for {' '.join(args.query)!r}")
-    for hit in resp["hits"]["hits"]:
-        src = hit["_source"]
-        snippet = " … ".join(hit.get("highlight", {}).get("body", [])[:1]) or (src.get("body") or "")[:160]
-        print(f"- {src.get('title')}  [{src.get('source')}, {src.get('published_at') or '-'}, "
-              f"{src.get('language') or '-'}]\n  {src.get('url')}\n  {snippet}")
+def cmd_rollover(args: argparse.Namespace) -> int:
+    """Roll the alias over when the write index is full (the project's ILM: run it from cron)."""
+    from news_ingest.settings import RolloverSettings
+
+    limits = RolloverSettings.from_env()
+    new = connect().rollover_if_needed(max_docs=args.max_docs or limits.max_docs,
+                                       max_size=args.max_size or limits.max_size)
+    print(f"rolled over to {new}" if new else "write index below the limits; nothing to do")
     return 0
 
 
@@ -58,10 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_setup)
     sub.add_parser("replay", help="index documents spooled while the cluster was unreachable").set_defaults(
         func=cmd_replay)
-    p = sub.add_parser("search", help="full-text search of indexed articles")
-    p.add_argument("query", nargs="+")
-    p.add_argument("--size", type=int, default=5)
-    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("rollover", help="start a new write index when the current one is full")
+    p.add_argument("--max-docs", type=int, help="default INDEX_ROLLOVER_MAX_DOCS")
+    p.add_argument("--max-size", help="e.g. 20gb; default INDEX_ROLLOVER_MAX_SIZE")
+    p.set_defaults(func=cmd_rollover)
+    search.register(sub)  # search, stats
     return ap
 
 

@@ -4,6 +4,7 @@ from config files, and never appear in a repr or a log line."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_URL = "http://127.0.0.1:9200"
@@ -34,7 +35,8 @@ class SearchSettings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
         env = os.environ if env is None else env
-        urls = tuple(u.strip().rstrip("/") for u in env.get("ES_URL", DEFAULT_URL).split(",") if u.strip())
+        raw_urls = env.get("SEARCH_URL") or env.get("ES_URL") or DEFAULT_URL  # either engine
+        urls = tuple(u.strip().rstrip("/") for u in raw_urls.split(",") if u.strip())
         try:
             verify = _bool(env.get("ES_VERIFY_CERTS"), True)
         except ValueError as exc:
@@ -47,7 +49,7 @@ class SearchSettings:
             password=env.get("ES_PASSWORD") or None,
             ca_certs=env.get("ES_CA_CERTS") or None,
             verify_certs=verify,
-            engine=(env.get("SEARCH_ENGINE") or "auto").lower(),
+            engine=(env.get("SEARCH_ENGINE") or "auto").strip().lower(),
         )
 
     @property
@@ -75,3 +77,24 @@ class SearchSettings:
             kw["verify_certs"] = False
             kw["ssl_show_warn"] = False
         return kw
+
+
+@dataclass(frozen=True)
+class RolloverSettings:
+    """When ``news-ingest rollover`` starts a new write index (primary docs / primary size)."""
+
+    max_docs: int = 10_000_000
+    max_size: str = "30gb"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> RolloverSettings:
+        env = os.environ if env is None else env
+        raw = env.get("INDEX_ROLLOVER_MAX_DOCS") or str(cls.max_docs)
+        try:
+            docs = int(raw)
+        except ValueError:
+            raise ValueError(f"INDEX_ROLLOVER_MAX_DOCS: expected a whole number, got {raw!r}") from None
+        size = (env.get("INDEX_ROLLOVER_MAX_SIZE") or cls.max_size).strip().lower()
+        if not re.fullmatch(r"\d+(b|kb|mb|gb|tb)", size):
+            raise ValueError(f"INDEX_ROLLOVER_MAX_SIZE: expected a size such as 30gb, got {size!r}")
+        return cls(docs, size)
