@@ -15,6 +15,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -96,7 +97,10 @@ def _count(node_url: str, alias: str) -> int:
 
 
 def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
-    node = devnode.start("elasticsearch", workdir=tmp_path / "node")
+    # its own directory under /tmp: as root the node runs as an unprivileged user that cannot
+    # enter pytest's private tmp_path
+    workdir = Path(tempfile.mkdtemp(prefix="es-outage-"))
+    node = devnode.start("elasticsearch", workdir=workdir)
     site = HeldSite()
     server, base = site.serve()
     alias = "outage-test"
@@ -123,7 +127,7 @@ def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
         assert list((tmp_path / "spool").glob("*.jsonl")), "the crawl sealed its spool segments"
         assert before < ARTICLES
 
-        node = devnode.start("elasticsearch", port=node.port, workdir=tmp_path / "node")
+        node = devnode.start("elasticsearch", port=node.port, workdir=workdir)
         replay = subprocess.run([sys.executable, "-m", "news_ingest.cli", "replay"], cwd=ROOT, env=env,
                                 capture_output=True, text=True, timeout=300)
         assert replay.returncode == 0, replay.stdout + replay.stderr
@@ -150,4 +154,4 @@ def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
         site.release.set()
         server.shutdown()
         devnode.stop(node)
-        shutil.rmtree(tmp_path / "node", ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
