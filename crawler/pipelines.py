@@ -11,46 +11,80 @@ import contextlib
 import logging
 import os
 from typing import Any
-from urllib.parse import urlsplit
 
-import trafilatura
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
+from news_ingest.sources import load_sources
 from news_ingest.store import StoreError, connect
 from pipelines.article import Article
+from pipelines.extract import extract, extract_pages
 from pipelines.index import IndexConfig, Indexer
+from pipelines.process import enrich_article, fingerprint
 
 log = logging.getLogger(__name__)
 
 
-class ExtractPipeline:
-    """FetchedPage -> Article (first version: trafilatura main text and metadata)."""
+class _Stage:
+    """Common adapter plumbing: stats, and a drop that is logged and counted by reason."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+    def from_crawler(cls, crawler: Crawler) -> _Stage:
         return cls(crawler)
+
+    def drop(self, reason: str, url: str, detail: str = "", source: str | None = None) -> DropItem:
+        self.stats.inc_value(f"news/dropped/{reason}")
+        if source:
+            self.stats.inc_value(f"news/{source}/dropped/{reason}")
+        return DropItem(f"{reason}: {url} {detail}".rstrip())
+
+
+class ExtractPipeline(_Stage):
+    """FetchedPage -> Article through ``pipelines.extract`` (one page, or a stitched multi-page one)."""
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        html = item.body.decode(item.encoding or "utf-8", errors="replace")
-        doc = trafilatura.bare_extraction(html, url=item.url, with_metadata=True)
-        data = doc.as_dict() if doc is not None else {}
-        if not data.get("text"):
-            self.stats.inc_value("news/dropped/empty")
-            raise DropItem(f"no main text: {item.url}")
+        hints = {**item.hints, "source": item.source, "encoding": item.encoding or item.hints.get("encoding")}
+        result = extract_pages(item.pages, hints) if item.pages else extract(item.body, item.url, hints)
+        if not result.ok:
+            raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
         self.stats.inc_value("news/extracted")
-        return Article(
-            url=item.url, source=item.source, domain=urlsplit(item.url).hostname,
-            country=item.hints.get("country"), title=data.get("title"), body=data["text"],
-            description=data.get("description"), published_at=data.get("date"),
-            fetched_at=item.fetched_at, language=item.hints.get("language_hint"),
-        )
+        for note in result.notes:
+            log.info("extract %s: %s", item.url, note)
+        result.article.fetched_at = item.fetched_at
+        return result.article
+
+
+class EnrichPipeline(_Stage):
+    """Article -> cleaned body, dateline, language, source attribution (``pipelines.enrich``)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        # the source's configured language is a hint for the detector (Malay vs Indonesian)
+        self.languages = {name: src.language for name, src in load_sources().items()}
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        if not isinstance(item, Article):
+            return item
+        enriched = enrich_article(item, {"language_hint": self.languages.get(item.source or "")})
+        if enriched is None:
+            raise self.drop("empty_after_cleaning", item.url, source=item.source)
+        self.stats.inc_value(f"news/language/{enriched.language}")
+        if enriched.source_attribution:
+            self.stats.inc_value("news/attributed")
+        return enriched
+
+
+class DedupePipeline(_Stage):
+    """Article -> content hash and near-duplicate fingerprint (clusters are linked at index time)."""
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        return fingerprint(item) if isinstance(item, Article) else item
 
 
 class IndexPipeline:

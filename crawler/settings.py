@@ -59,6 +59,8 @@ EXTENSIONS = {
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
+    "crawler.pipelines.EnrichPipeline": 200,  # clean -> language -> attribution
+    "crawler.pipelines.DedupePipeline": 300,
     "crawler.pipelines.IndexPipeline": 900,
 }
 

@@ -139,7 +139,8 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     hints = hints or {}
     prov = dict(out.get("provenance") or {})
     declared = hints.get("declared_language")
-    if declared is None and out.get("language") and prov.get("language") not in (None, "detector"):
+    # a language extraction took from the page counts as declared; the source's hint does not
+    if declared is None and out.get("language") and prov.get("language") not in (None, "detector", "source"):
         declared = out.get("language")
     hint = hints.get("language") or hints.get("source_language")
     body = out.get("body")

@@ -1,0 +1,74 @@
+"""The whole stage chain for one fetched page, outside Scrapy.
+
+extract -> clean/language/attribution (enrich) -> dedupe fingerprints.  The WARC ingester,
+replays of stored pages and the benchmarks call this; the crawl runs the same functions as
+separate item pipelines (``crawler/pipelines.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pipelines import dedupe
+from pipelines.article import Article, article_from_dict
+from pipelines.enrich import enrich
+from pipelines.extract import extract, extract_pages
+
+
+@dataclass
+class ProcessResult:
+    article: Article | None = None
+    drop_reason: str | None = None
+    detail: str = ""
+    ms: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+def enrich_hints(article: Article, hints: dict[str, Any]) -> dict[str, Any]:
+    """What the text stages may know beyond the body: the source's configured language."""
+    return {"language": hints.get("language_hint")}
+
+
+def enrich_article(article: Article, hints: dict[str, Any]) -> Article | None:
+    """Clean, identify the language and attribute; None when cleaning left no body."""
+    fields = enrich(asdict(article), enrich_hints(article, hints))
+    if not (fields.get("body") or "").strip():
+        return None
+    return article_from_dict(fields)
+
+
+def fingerprint(article: Article) -> Article:
+    doc = dedupe.annotate({"body": article.body})
+    article.content_hash = doc["content_hash"]
+    article.fingerprint = doc["fingerprint"]
+    article.fingerprint_bands = doc["fingerprint_bands"]
+    return article
+
+
+def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = None,
+                 pages: list[tuple[str, str]] | None = None) -> ProcessResult:
+    """Run every pure stage on one page (or the parts of a multi-page article)."""
+    hints = hints or {}
+    result = ProcessResult()
+    t0 = time.perf_counter()
+    extracted = extract_pages(pages, hints) if pages else extract(body, url, hints)
+    result.ms["extract"] = (time.perf_counter() - t0) * 1000
+    if not extracted.ok:
+        result.drop_reason, result.detail = extracted.drop_reason, extracted.detail
+        return result
+    extracted.article.fetched_at = hints.get("fetched_at") or extracted.article.fetched_at
+    t1 = time.perf_counter()
+    article = enrich_article(extracted.article, hints)
+    result.ms["enrich"] = (time.perf_counter() - t1) * 1000
+    if article is None:
+        result.drop_reason = "empty_after_cleaning"
+        return result
+    t2 = time.perf_counter()
+    result.article = fingerprint(article)
+    result.ms["dedupe"] = (time.perf_counter() - t2) * 1000
+    return result
