@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 ES_URL ?= http://127.0.0.1:9200
 export ES_URL
 
-.PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache
+.PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
+	bench-quality bench-quality-extraction bench-quality-text
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -42,6 +43,16 @@ test: venv es-fetch ## set up and run the whole suite against a real Elasticsear
 
 test-unit: venv ## only the tests that need no services
 	$(PY) -m pytest -q tests/unit
+
+SHARED_BENCH ?= ../shared/bench
+
+bench-quality: bench-quality-extraction bench-quality-text ## extraction, attribution, language quality + speed
+
+bench-quality-extraction: venv ## extract_text vs plain trafilatura on the AEB and news sets
+	$(PY) bench/quality_extraction.py --shared $(SHARED_BENCH)
+
+bench-quality-text: venv ## attribution/boilerplate/dateline scores, language accuracy, ms per stage
+	$(PY) bench/quality_text.py --shared $(SHARED_BENCH)
 
 lint: venv ## ruff
 	$(VENV)/bin/ruff check .
