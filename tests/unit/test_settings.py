@@ -1,0 +1,49 @@
+"""Search settings from the environment: engine choice, URLs, rollover limits, secrets kept out."""
+
+from __future__ import annotations
+
+import pytest
+
+from news_ingest.settings import DEFAULT_INDEX, DEFAULT_URL, RolloverSettings, SearchSettings
+
+
+def test_defaults():
+    s = SearchSettings.from_env({})
+    assert s.urls == (DEFAULT_URL,) and s.index == DEFAULT_INDEX and s.engine == "auto"
+
+
+def test_engine_and_urls():
+    s = SearchSettings.from_env({"SEARCH_ENGINE": " OpenSearch ", "ES_URL": "http://a:9200/, http://b:9200"})
+    assert s.engine == "opensearch" and s.urls == ("http://a:9200", "http://b:9200")
+    assert SearchSettings.from_env({"SEARCH_URL": "http://os:9201", "ES_URL": "http://es:9200"}).urls == (
+        "http://os:9201",)
+
+
+def test_bad_boolean_names_the_variable():
+    with pytest.raises(ValueError, match="ES_VERIFY_CERTS"):
+        SearchSettings.from_env({"ES_VERIFY_CERTS": "maybe"})
+
+
+def test_secrets_never_in_repr_or_display_url():
+    s = SearchSettings.from_env({"ES_URL": "https://user:secret@es.example.org:9200", "ES_API_KEY": "k3y",
+                                 "ES_USERNAME": "u", "ES_PASSWORD": "pw"})
+    assert "secret" not in s.display_url and "***@es.example.org:9200" in s.display_url
+    assert "k3y" not in repr(s) and "pw" not in repr(s)
+
+
+def test_opensearch_client_kwargs_carry_auth_and_tls():
+    from news_ingest.backends.opensearch import client_kwargs
+
+    kw = client_kwargs(SearchSettings(username="u", password="p", verify_certs=False, ca_certs="/ca.pem"))
+    assert kw["http_auth"] == ("u", "p") and kw["verify_certs"] is False and kw["ca_certs"] == "/ca.pem"
+    assert client_kwargs(SearchSettings(api_key="k"))["headers"] == {"authorization": "ApiKey k"}
+
+
+def test_rollover_limits():
+    assert RolloverSettings.from_env({}) == RolloverSettings(10_000_000, "30gb")
+    env = {"INDEX_ROLLOVER_MAX_DOCS": "500", "INDEX_ROLLOVER_MAX_SIZE": "5GB"}
+    assert RolloverSettings.from_env(env) == RolloverSettings(500, "5gb")
+    with pytest.raises(ValueError, match="INDEX_ROLLOVER_MAX_SIZE"):
+        RolloverSettings.from_env({"INDEX_ROLLOVER_MAX_SIZE": "lots"})
+    with pytest.raises(ValueError, match="INDEX_ROLLOVER_MAX_DOCS"):
+        RolloverSettings.from_env({"INDEX_ROLLOVER_MAX_DOCS": "1e6"})
