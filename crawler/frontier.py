@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.utils.request import request_from_dict
 from twisted.internet import task
@@ -300,6 +300,9 @@ class FrontierScheduler:
         self.local: list[tuple[int, int, Request]] = []  # requests that must stay in this process
         self._tie = itertools.count()
         self.mine: set[str] = set()  # leases this process holds
+        self.items_out: dict[str, int] = {}  # lease -> its items still inside the item pipeline
+        self.callback_done: set[str] = set()
+        self.awaiting_flush: dict[str, float] = {}  # lease -> when its last item left the pipeline
         self.frontier: Frontier | None = None
         self._last_reclaim = 0.0
         self._wakeup: Any = None
@@ -310,6 +313,10 @@ class FrontierScheduler:
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
         sched = cls(crawler)
         crawler.signals.connect(sched._on_done, signal=FRONTIER_DONE)
+        crawler.signals.connect(sched._on_item_out, signal=FRONTIER_ITEM)
+        crawler.signals.connect(sched._on_durable, signal=ITEMS_DURABLE)
+        for sig in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(sched._on_item_done, signal=sig)
         return sched
 
     # ------------------------------------------------------------------ lifecycle
@@ -332,6 +339,8 @@ class FrontierScheduler:
         if self._wakeup is not None and self._wakeup.active():
             self._wakeup.cancel()
         assert self.frontier is not None
+        # the item pipelines closed before the scheduler: what they were given is flushed or spooled
+        self._on_durable(before=float("inf"))
         if self.mine:  # stopped before finishing these: give them back now, not after expiry
             n = self.frontier.reclaim(sorted(self.mine))
             self.stats.set_value("frontier/requeued_on_close", n)
@@ -409,8 +418,37 @@ class FrontierScheduler:
         return request
 
     # ------------------------------------------------------------------ leases
+    def _on_item_out(self, lease: str) -> None:
+        self.items_out[lease] = self.items_out.get(lease, 0) + 1
+
+    def _on_item_done(self, response: Any = None, **_: Any) -> None:
+        lease = getattr(response, "meta", {}).get(LEASE_META) if response is not None else None
+        if lease and lease in self.items_out:
+            self.items_out[lease] -= 1
+            self._settle(lease)
+
     def _on_done(self, lease: str) -> None:
-        self._ack(lease)
+        """The callback's output (or the final error) is handled; ack once its items are safe too."""
+        if lease in self.mine:
+            self.callback_done.add(lease)
+            self._settle(lease)
+
+    def _settle(self, lease: str) -> None:
+        if lease not in self.callback_done or self.items_out.get(lease, 0) > 0:
+            return
+        self.callback_done.discard(lease)
+        if self.items_out.pop(lease, None) is None:
+            self._ack(lease)  # nothing to persist (a listing page, an error)
+        else:  # its items sit in the indexer's buffer until the next flush
+            self.awaiting_flush[lease] = time.monotonic()
+
+    def _on_durable(self, before: float | None = None, **_: Any) -> None:
+        """ITEMS_DURABLE: everything that left the pipeline before ``before`` is indexed or spooled."""
+        limit = time.monotonic() if before is None else before
+        done = [lease for lease, t in self.awaiting_flush.items() if t <= limit]
+        for lease in done:
+            del self.awaiting_flush[lease]
+            self._ack(lease)
 
     def _ack(self, lease: str) -> None:
         if lease in self.mine:
@@ -453,7 +491,12 @@ class FrontierScheduler:
         return len(self.local) + (self.frontier.status()["queued"] if self.frontier else 0)
 
 
-FRONTIER_DONE = object()  # signal: a leased request has been fully handled (argument: lease)
+FRONTIER_DONE = object()  # signal: a leased request's callback/errback is done (argument: lease)
+FRONTIER_ITEM = object()  # signal: that callback yielded one item (argument: lease)
+# Signal for the index pipeline: send it after each flush, with ``before`` = time.monotonic() taken when
+# the flushed batch was taken from the buffer.  Leases whose items all left the pipeline before that
+# are then acknowledged; without it they are held until the crawler closes (still nothing is lost).
+ITEMS_DURABLE = object()
 
 
 class FrontierAckSpiderMiddleware:
@@ -474,13 +517,22 @@ class FrontierAckSpiderMiddleware:
         if lease:
             self.crawler.signals.send_catch_log(FRONTIER_DONE, lease=lease)
 
+    def _out(self, response: Any, item: Any) -> None:
+        if not isinstance(item, Request):
+            lease = getattr(response, "meta", {}).get(LEASE_META)
+            if lease:
+                self.crawler.signals.send_catch_log(FRONTIER_ITEM, lease=lease)
+
     async def process_spider_output_async(self, response: Any, result: Any) -> Any:
         async for item in result:
+            self._out(response, item)
             yield item
         self._done(response)
 
     def process_spider_output(self, response: Any, result: Any) -> Any:
-        yield from result
+        for item in result:
+            self._out(response, item)
+            yield item
         self._done(response)
 
     def process_spider_exception(self, response: Any, exception: Exception) -> None:

@@ -307,6 +307,12 @@ def _normalize_charset(enc: str) -> str:
     return "cp1252" if enc in _LATIN1_LABELS else enc
 
 
+def header_charset(content_type: str | None) -> str | None:
+    """The charset= parameter of a Content-Type header (only what the server said, no guessing)."""
+    m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
+    return m.group(1) if m else None
+
+
 def is_html(content_type: str | None, body_start: bytes = b"") -> bool:
     """HTML by header; an absent header falls back to sniffing the first bytes."""
     if content_type:

@@ -316,7 +316,9 @@ class NewsSpider(scrapy.Spider):
             first = d.show_all_url(e.url, src.multipage)
             req = self._request(src, first or e.url, self.parse_article, identity=e.url, hints=hints,
                                 depth=depth, part=1, pages=[], show_all=bool(first))
-            req.meta["news_kind"] = "article"
+            # redirects of article URLs are followed by _redirected (index lookup on the target first)
+            req.meta.update(news_kind="article", dont_redirect=True,
+                            handle_httpstatus_list=[301, 302, 303, 307, 308])
             out.append(req)
         return out
 
@@ -358,7 +360,7 @@ class NewsSpider(scrapy.Spider):
         if not response.body.strip():
             self.drop(src.name, "empty_body", response.url)
             return None
-        enc = d.pick_encoding(response.body, getattr(response, "encoding", None) if ctype else None)
+        enc = d.pick_encoding(response.body, d.header_charset(ctype.decode("latin-1") if ctype else None))
         response.meta["news_encoding"] = enc
         try:
             return lxml_html.document_fromstring(response.body.decode(enc, errors="replace"))
@@ -370,6 +372,10 @@ class NewsSpider(scrapy.Spider):
                             depth: int, part: int, pages: list[tuple[str, str]],
                             show_all: bool) -> AsyncIterator[Any]:
         src = self.sources[source]
+        if 300 <= response.status < 400 and part == 1:
+            for req in await self._redirected(src, response, hints, depth):
+                yield req
+            return
         self.count(source, "pages_fetched")
         tree = self._html(response, src)
         if tree is None:
@@ -379,13 +385,8 @@ class NewsSpider(scrapy.Spider):
         enc = response.meta["news_encoding"]
         text = response.body.decode(enc, errors="replace")
         if part == 1:
-            if not show_all and response.url != identity:  # followed an in-domain redirect
+            if not show_all:
                 identity = _clean(response.url) or response.url
-                aid = article_id(identity)
-                if aid in self._seen_ids:
-                    self.drop(source, "duplicate_after_redirect", response.url)
-                    return
-                self._seen_ids.add(aid)
             kind, evidence = d.page_kind(tree)
             if kind == "listing":
                 self.drop(source, "not_article_page", response.url)
@@ -408,6 +409,30 @@ class NewsSpider(scrapy.Spider):
         if part == 1:
             for req in await self._follow_from_article(src, tree, response.url, depth):
                 yield req
+
+    async def _redirected(self, src: Source, response: Response, hints: dict[str, Any],
+                          depth: int) -> list[scrapy.Request]:
+        """Follow an article redirect ourselves, so a target already indexed (or already fetched this
+        run) is not fetched again.  Off-site targets are refused by the safety middleware."""
+        location = response.headers.get(b"Location")
+        hops = response.meta.get("news_redirects", 0) + 1
+        target = _clean(urljoin(response.url, location.decode("latin-1"))) if location else None
+        if target is None or hops > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+            self.drop(src.name, "bad_redirect", response.url)
+            return []
+        aid = article_id(target)
+        if aid in self._seen_ids:
+            self.drop(src.name, "duplicate_after_redirect", response.url)
+            return []
+        self._seen_ids.add(aid)
+        if not self.refresh and await self._existing(src, [aid]):
+            self.count(src.name, "skipped_seen")
+            return []
+        req = self._request(src, target, self.parse_article, identity=target, hints=hints, depth=depth,
+                            part=1, pages=[], show_all=False)
+        req.meta.update(news_kind="article", news_redirects=hops, redirect_urls=[response.url],
+                        dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
+        return [req]
 
     async def _follow_from_article(self, src: Source, tree: lxml_html.HtmlElement, url: str,
                                    depth: int) -> list[scrapy.Request]:
