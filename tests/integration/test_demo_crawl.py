@@ -17,7 +17,8 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings):
     server, base = serve(0)
     try:
         env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
-               "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0"}
+               "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0",
+               "SEARCH_ENGINE": es_settings.engine}
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr[-3000:]
