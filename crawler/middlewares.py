@@ -98,10 +98,15 @@ class SafetyMiddleware:
             raise Refused(reason, f"{host} is not a domain of source {getattr(src, 'name', '?')}")
         if host in METADATA_HOSTS:
             raise Refused("metadata_address", host)
-        if host not in self._addresses:
-            self._addresses[host] = await asyncio.to_thread(resolve, host)
-        if verdict := address_verdict(self._addresses[host], src.allow_loopback):
-            raise Refused(verdict, f"{host} -> {self._addresses[host]}")
+        addresses = self._addresses.get(host)
+        if addresses is None:
+            addresses = await asyncio.to_thread(resolve, host)
+            if not addresses:  # DNS failure: let the download fail and count it as errors/dns
+                self._politeness(host, src, spider)
+                return
+            self._addresses[host] = addresses
+        if verdict := address_verdict(addresses, src.allow_loopback):
+            raise Refused(verdict, f"{host} -> {addresses}")
         self._politeness(host, src, spider)
 
     def _politeness(self, host: str, src: Source, spider: Any) -> None:

@@ -50,6 +50,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 1 if result.pending_segments or result.busy else 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    import json
+
+    from news_ingest.explain import explain
+
+    ex = explain(args.url, fetch=args.fetch)
+    print(json.dumps(ex.as_dict(), ensure_ascii=False, indent=2) if args.json else ex.text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="news-ingest", description="News crawling and ingestion.")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -62,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", help="e.g. 20gb; default INDEX_ROLLOVER_MAX_SIZE")
     p.set_defaults(func=cmd_rollover)
     search.register(sub)  # search, stats
+    p = sub.add_parser("explain", help="how the crawler would treat a URL (source, rules, robots, article?)")
+    p.add_argument("url")
+    p.add_argument("--fetch", action="store_true",
+                   help="also fetch robots.txt and the page (allowed hosts only)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_explain)
     return ap
 
 
