@@ -1,0 +1,113 @@
+"""config/sources.yaml: the shipped file is valid, and bad entries fail naming source, field and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from news_ingest.sources import (
+    SOURCES_PATH,
+    SourceConfigError,
+    load_crawler_config,
+    load_sources,
+    select,
+    source_for_url,
+)
+
+REAL = {"tribunnews", "kompas", "detik", "antaranews", "cnnindonesia", "tempo", "bernama", "beritaharian",
+        "thestar", "reuters", "apnews", "bbc"}
+
+
+def test_shipped_file_is_valid_and_covers_the_sites_users_crawl():
+    sources = load_sources(SOURCES_PATH)
+    assert set(sources) >= REAL
+    assert "sample" in sources
+    for name in REAL:
+        src = sources[name]
+        assert not src.allow_loopback, name
+        assert src.feeds or src.sitemaps or src.start_urls, name
+        assert all(u.startswith("https://") for u in (*src.feeds, *src.sitemaps, *src.start_urls)), name
+        assert src.language in ("id", "ms", "en") and src.country, name
+    assert load_crawler_config(SOURCES_PATH).contact_url.startswith("https://")
+
+
+@pytest.mark.parametrize(("name", "url", "rule"), [
+    ("tribunnews", "https://www.tribunnews.com/internasional/2024/12/05/korut-rusia-perjanjian", "allow"),
+    ("tribunnews", "https://www.tribunnews.com/tag/korea-utara", "deny"),
+    ("kompas", "https://nasional.kompas.com/read/2024/12/05/10150011/judul-berita", "allow"),
+    ("kompas", "https://nasional.kompas.com/", "none"),
+    ("detik", "https://news.detik.com/berita/d-7669123/judul-berita", "allow"),
+    ("antaranews", "https://www.antaranews.com/berita/4512345/judul-berita", "allow"),
+    ("cnnindonesia", "https://www.cnnindonesia.com/internasional/20241205101530-113-1173456/judul", "allow"),
+    ("tempo", "https://www.tempo.co/politik/judul-berita-1173456", "allow"),
+    ("bernama", "https://www.bernama.com/bm/news.php?id=2370123", "allow"),
+    ("beritaharian", "https://www.bharian.com.my/berita/nasional/2024/12/1333333/tajuk-berita", "allow"),
+    ("thestar", "https://www.thestar.com.my/news/nation/2024/12/05/headline-words", "allow"),
+    ("reuters", "https://www.reuters.com/world/asia-pacific/headline-words-2024-12-05/", "allow"),
+    ("apnews", "https://apnews.com/article/headline-words-0123456789abcdef0123456789abcdef", "allow"),
+    ("bbc", "https://www.bbc.com/news/articles/c0l8q2z3k4xo", "allow"),
+])
+def test_real_url_shapes_match_their_rules(name, url, rule):
+    sources = load_sources(SOURCES_PATH)
+    assert source_for_url(sources, url).name == name
+    assert sources[name].url_rule(url)[0] == rule
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(body)
+    return path
+
+
+GOOD = """sources:
+  - name: site
+    domains: [example.com]
+    feeds: ["https://www.example.com/rss"]
+    article_allow: ['/news/\\d+']
+"""
+
+
+def test_minimal_entry_gets_safe_defaults(tmp_path):
+    src = load_sources(_write(tmp_path, GOOD))["site"]
+    assert src.robots_sitemaps and not src.allow_loopback
+    assert src.delay == 1.0 and src.concurrency == 2 and src.follow_depth == 2
+    assert src.multipage.mode == "auto" and src.multipage.param == "page"
+
+
+@pytest.mark.parametrize(("edit", "expect"), [
+    (("article_allow: ['/news/\\d+']", "article_allow: ['/news/(']"), "'site', field 'article_allow[0]'"),
+    (("domains: [example.com]", "domains: [https://example.com/]"), "field 'domains[0]'"),
+    (('feeds: ["https://www.example.com/rss"]', 'feeds: ["https://other.org/rss"]'), "add 'other.org'"),
+    (('feeds: ["https://www.example.com/rss"]', 'feeds: ["/rss"]'), "not an absolute http(s) URL"),
+    (("    article_allow:", "    delay: -1\n    article_allow:"), "field 'delay': must be >= 0"),
+    (("    article_allow:", "    concurrency: many\n    article_allow:"), "'concurrency': expected int"),
+    (("    article_allow:", "    multipage: {mode: pages}\n    article_allow:"), "multipage.mode"),
+    (("    article_allow:", "    langauge: id\n    article_allow:"), "field 'langauge': unknown field"),
+    (("    article_allow: ['/news/\\d+']\n", ""), "field 'article_allow': missing"),
+    (("  - name: site", "  - name: Site Name"), "field 'name'"),
+])
+def test_bad_entries_name_the_source_field_and_fix(tmp_path, edit, expect):
+    with pytest.raises(SourceConfigError) as err:
+        load_sources(_write(tmp_path, GOOD.replace(*edit)))
+    assert expect in str(err.value)
+    assert "Fix:" in str(err.value)
+
+
+def test_duplicate_names_unknown_selection_and_broken_yaml(tmp_path):
+    dup = GOOD + GOOD.split("sources:\n", 1)[1]
+    with pytest.raises(SourceConfigError, match="appears twice"):
+        load_sources(_write(tmp_path, dup))
+    with pytest.raises(SourceConfigError, match="not valid YAML"):
+        load_sources(_write(tmp_path, "sources: [\n"))
+    sources = load_sources(_write(tmp_path, GOOD))
+    with pytest.raises(SourceConfigError, match="unknown source"):
+        select(sources, "site,nope")
+    assert [s.name for s in select(sources, "all")] == ["site"]
+
+
+def test_env_expansion_and_subdomains(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://news.example.com")
+    src = load_sources(_write(tmp_path, GOOD.replace("https://www.example.com", "${SITE_URL}")))["site"]
+    assert src.feeds == ("https://news.example.com/rss",)
+    assert src.owns_host("a.b.example.com") and not src.owns_host("badexample.com")
