@@ -231,3 +231,31 @@ def test_loopback_is_refused_unless_the_source_allows_it(tmp_path):
     assert dict(server.hits) == {}  # nothing reached the server, not even robots.txt
     assert run["sample"]["dropped"]["loopback_address"] >= 1
     assert run["items"] == []
+
+
+def test_explain_answers_for_any_url(tmp_path):
+    from news_ingest.explain import explain
+    from news_ingest.sources import load_crawler_config, load_sources
+
+    server, base = serve(0)
+    os.environ["SAMPLE_SITE_URL"] = base
+    try:
+        sources = load_sources()
+        cfg = load_crawler_config()
+        art = explain(f"{base}/berita/banjir-jakarta-surut.html?utm_source=x#top", sources, cfg, fetch=True)
+        private = explain(f"{base}/private/berita/rahasia.html", sources, cfg, fetch=True)
+        listing = explain(f"{base}/berita/terpopuler.html", sources, cfg, fetch=True)
+        part = explain(f"{base}/news/ekspor-kopi-melonjak/2", sources, cfg)
+        tag = explain(f"{base}/tag/korea-utara", sources, cfg)
+        metadata = explain("http://169.254.169.254/latest/meta-data/", sources, cfg)
+    finally:
+        os.environ.pop("SAMPLE_SITE_URL", None)
+        server.shutdown()
+    assert art.source == "sample" and art.rule == "allow" and art.normalized.endswith("surut.html")
+    assert art.robots == "allowed, Crawl-delay 0.2s" and art.page_kind.startswith("article")
+    assert art.verdict.startswith("article:")
+    assert private.robots.startswith("disallowed") and "robots.txt" in private.verdict
+    assert listing.page_kind.startswith("listing") and "not an article" in listing.verdict
+    assert any("later page" in n for n in part.notes)
+    assert tag.rule == "deny" and "denied" in tag.verdict
+    assert metadata.source is None and "off-site" in metadata.verdict
