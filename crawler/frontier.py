@@ -96,14 +96,17 @@ end
 return {1, '0'}
 """
 
-# KEYS: hosts zset, next hash, leases hash, lease expiry zset; ARGV: queue prefix, now ms, max age ms|'',
-# then optional explicit lease ids (requeue these now, whatever their expiry)
+# KEYS: hosts zset, next hash, leases hash, active lease expiry zset, held lease expiry zset
+# ARGV: queue prefix, now ms, '', then optional explicit lease ids (requeue these now, whatever their expiry)
 _RECLAIM = """
 local ids = {}
 if #ARGV > 3 then
   for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
 else
   ids = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[2], 'LIMIT', 0, 500)
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', ARGV[2], 'LIMIT', 0, 500)) do
+    ids[#ids + 1] = id
+  end
 end
 local n = 0
 for _, id in ipairs(ids) do
@@ -121,6 +124,7 @@ for _, id in ipairs(ids) do
   end
   redis.call('HDEL', KEYS[3], id)
   redis.call('ZREM', KEYS[4], id)
+  redis.call('ZREM', KEYS[5], id)
 end
 return n
 """
@@ -149,10 +153,12 @@ return 0
 """
 
 # End the session only if it is still ours and the frontier is drained.
-# KEYS: session key, hosts zset, lease expiry zset; ARGV: session id
+# KEYS: session key, hosts zset, active lease zset, held lease zset; ARGV: session id
 _END = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('ZCARD', KEYS[2]) > 0 or redis.call('ZCARD', KEYS[3]) > 0 then return 0 end
+for i = 2, 4 do
+  if redis.call('ZCARD', KEYS[i]) > 0 then return 0 end
+end
 redis.call('DEL', KEYS[1])
 return 1
 """
@@ -183,6 +189,7 @@ class Frontier:
         self.capacity, self.seen_ttl = seen_capacity, seen_ttl
         self.k_hosts, self.k_next, self.k_delay = f"{prefix}:hosts", f"{prefix}:next", f"{prefix}:delay"
         self.k_leases, self.k_lexp, self.k_seq = f"{prefix}:leases", f"{prefix}:lexp", f"{prefix}:seq"
+        self.k_held = f"{prefix}:held"  # leases whose work is done but not yet durable (no new requests)
         self.k_session, self.q_prefix = f"{prefix}:session", f"{prefix}:q:"
         self._push = client.register_script(_PUSH)
         self._pop = client.register_script(_POP)
@@ -208,7 +215,8 @@ class Frontier:
         """Close the session when no request is queued or leased anywhere (the next run starts fresh)."""
         if self.session is None:
             return False
-        return bool(self._end(keys=[self.k_session, self.k_hosts, self.k_lexp], args=[self.session]))
+        return bool(self._end(keys=[self.k_session, self.k_hosts, self.k_lexp, self.k_held],
+                              args=[self.session]))
 
     def seen(self, key: bytes) -> bool:
         """True if ``key`` was admitted before in this session; else records it (atomic across processes)."""
@@ -243,29 +251,46 @@ class Frontier:
             pipe = self.r.pipeline()
             pipe.hdel(self.k_leases, *lease_ids)
             pipe.zrem(self.k_lexp, *lease_ids)
+            pipe.zrem(self.k_held, *lease_ids)
+            pipe.execute()
+
+    def hold(self, lease_ids: list[str]) -> None:
+        """The callback is done (no more requests will come of it) but its items are not durable yet."""
+        if lease_ids:
+            until = self.now_ms() + self.lease_ms
+            pipe = self.r.pipeline()
+            pipe.zrem(self.k_lexp, *lease_ids)
+            pipe.zadd(self.k_held, dict.fromkeys(lease_ids, until))
             pipe.execute()
 
     def renew(self, lease_ids: list[str]) -> None:
         if lease_ids:
             until = self.now_ms() + self.lease_ms
-            self.r.zadd(self.k_lexp, dict.fromkeys(lease_ids, until), xx=True)
+            pipe = self.r.pipeline()
+            pipe.zadd(self.k_lexp, dict.fromkeys(lease_ids, until), xx=True)
+            pipe.zadd(self.k_held, dict.fromkeys(lease_ids, until), xx=True)
+            pipe.execute()
 
     def reclaim(self, lease_ids: list[str] | None = None) -> int:
         """Put expired leases (or the given ones, now) back in the queue; returns how many."""
-        return int(self._reclaim(keys=[self.k_hosts, self.k_next, self.k_leases, self.k_lexp],
+        return int(self._reclaim(keys=[self.k_hosts, self.k_next, self.k_leases, self.k_lexp, self.k_held],
                                  args=[self.q_prefix, self.now_ms(), "", *(lease_ids or [])]))
 
     def queued_hosts(self) -> int:
         return int(self.r.zcard(self.k_hosts))
 
     def leased(self) -> int:
+        """Leases still being worked on (their callbacks may add requests)."""
         return int(self.r.zcard(self.k_lexp))
+
+    def held(self) -> int:
+        return int(self.r.zcard(self.k_held))
 
     def status(self) -> dict[str, Any]:
         hosts = [h.decode() for h in self.r.zrange(self.k_hosts, 0, -1)]
         return {"session": (self.r.get(self.k_session) or b"").decode() or None,
                 "queued": sum(int(self.r.zcard(self.q_prefix + h)) for h in hosts),
-                "hosts": len(hosts), "leased": self.leased()}
+                "hosts": len(hosts), "leased": self.leased(), "held": self.held()}
 
     def clear(self) -> int:
         """Delete every key of this frontier (queue, leases, seen-sets)."""
@@ -357,7 +382,8 @@ class FrontierScheduler:
             return True
         try:
             # others' leases count: their callbacks may still add work, or they may die and give it back
-            return self.frontier.queued_hosts() > 0 or self.frontier.leased() > len(self.mine)
+            return (self.frontier.queued_hosts() > 0
+                    or self.frontier.leased() > len(self.mine) - len(self.awaiting_flush))
         except redis.RedisError as exc:
             log.warning("frontier: Redis unavailable (%s); reporting work pending", exc)
             return True
@@ -441,6 +467,8 @@ class FrontierScheduler:
             self._ack(lease)  # nothing to persist (a listing page, an error)
         else:  # its items sit in the indexer's buffer until the next flush
             self.awaiting_flush[lease] = time.monotonic()
+            assert self.frontier is not None
+            self.frontier.hold([lease])
 
     def _on_durable(self, before: float | None = None, **_: Any) -> None:
         """ITEMS_DURABLE: everything that left the pipeline before ``before`` is indexed or spooled."""
