@@ -64,9 +64,13 @@ ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 900,
 }
 
-# --- shared Redis frontier (owned by 'ops', crawler/frontier.py): N processes split one crawl ---
+# --- shared Redis frontier + WARC archive (owned by 'ops', crawler/frontier.py, crawler/warc.py) ---
 if os.environ.get("REDIS_URL"):
-    from crawler.frontier import apply_settings
+    from crawler.frontier import apply_settings as _frontier
 
-    apply_settings(globals())
-# --- end shared Redis frontier ---
+    _frontier(globals())
+if os.environ.get("WARC_DIR"):
+    from crawler.warc import apply_settings as _warc
+
+    _warc(globals())
+# --- end ops block ---
