@@ -20,7 +20,10 @@ class ElasticsearchBackend:
 
     def __init__(self, settings: SearchSettings) -> None:
         self.where = settings.display_url
-        self.client = Elasticsearch(**settings.client_kwargs())
+        # Retries with backoff (and spooling) belong to the index stage: the client itself makes
+        # one quick retry on a dead connection and none on 429/5xx.
+        self.client = Elasticsearch(**settings.client_kwargs(), max_retries=1, retry_on_status=(),
+                                    retry_on_timeout=False)
 
     def _translate(self, exc: Exception) -> StoreError:
         if isinstance(exc, UnsupportedProductError):

@@ -18,8 +18,9 @@ logging.getLogger("opensearch").setLevel(logging.ERROR)
 
 
 def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
+    # Retries with backoff (and spooling) belong to the index stage, as for Elasticsearch.
     kw: dict[str, Any] = {"hosts": list(settings.urls), "timeout": 30, "max_retries": 1,
-                          "retry_on_timeout": False}
+                          "retry_on_timeout": False, "retry_on_status": ()}
     if settings.api_key:
         kw["headers"] = {"authorization": f"ApiKey {settings.api_key}"}
     elif settings.username:

@@ -122,3 +122,16 @@ def test_credentials_never_in_repr_or_display_url():
     s = SearchSettings.from_env({"ES_URL": "http://user:secret@127.0.0.1:9200", "ES_API_KEY": "k3y",
                                  "ES_PASSWORD": "pw"})
     assert "secret" not in s.display_url and "k3y" not in repr(s) and "pw" not in repr(s)
+
+
+def test_http_statuses_map_to_the_errors_callers_act_on():
+    from news_ingest.backends.base import RequestTooLarge, classify
+
+    where = "http://127.0.0.1:9200"
+    assert type(classify(413, "too big", where, "elasticsearch")) is RequestTooLarge
+    for status in (429, 500, 503):
+        assert type(classify(status, "busy", where, "opensearch")) is StoreUnavailable
+    assert type(classify(None, "refused", where, "opensearch")) is StoreUnavailable
+    err = classify(401, "", where, "elasticsearch")
+    assert type(err) is StoreError and err.status == 401 and "ES_API_KEY" in str(err)
+    assert classify(400, "mapper_parsing_exception: x", where, "elasticsearch").status == 400
