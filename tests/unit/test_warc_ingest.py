@@ -1,0 +1,111 @@
+"""WARC ingest over a hand-built archive with odd records: revisits, non-HTML, errors, truncation, a
+broken tail; plus the per-file resume state.  The real stages run; the index is a recording fake."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from news_ingest.sources import parse_source
+from news_ingest.warc import Filters, State, WarcIngester
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "berita" / "banjir-jakarta-surut.html"
+SRC = parse_source({"name": "kompas", "domains": ["kompas.example"], "start_urls": ["https://kompas.example/"],
+                    "article_allow": ["/read/"], "language": "id", "country": "ID"}, 0)
+
+
+class FakeIndexer:
+    def __init__(self) -> None:
+        self.docs: list = []
+        self.flushes = 0
+
+    def add(self, article, autoflush: bool = True) -> bool:
+        self.docs.append(article)
+        return False
+
+    def flush(self) -> None:
+        self.flushes += 1
+
+
+def response(w: WARCWriter, url: str, body: bytes, status: str = "200 OK",
+             ctype: str = "text/html; charset=utf-8", extra: dict | None = None) -> None:
+    http = StatusAndHeaders(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+                            protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record(url, "response", payload=BytesIO(body), length=len(body),
+                                        http_headers=http, warc_headers_dict=extra or {}))
+
+
+def build(path: Path, broken_tail: bool = False) -> None:
+    page = FIXTURE.read_bytes()
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        w.write_record(w.create_warcinfo_record(path.name, {"software": "test"}))
+        response(w, "https://kompas.example/read/2024/12/03/1/banjir", page)
+        response(w, "https://other.example/read/x", page.replace(b"Banjir", b"Hujan"))
+        response(w, "https://kompas.example/logo.png", b"\x89PNG....", ctype="image/png")
+        response(w, "https://kompas.example/read/gone", b"<html>gone</html>", status="404 Not Found")
+        response(w, "https://kompas.example/read/cut", page[:300], extra={"WARC-Truncated": "length"})
+        url = "https://kompas.example/read/2024/12/03/1/banjir"
+        revisit = w.create_revisit_record(url, digest="sha1:AAAA", refers_to_uri=url,
+                                          refers_to_date="2024-12-03T00:00:00Z")
+        w.write_record(revisit)
+    if broken_tail:
+        with open(path, "ab") as fh:
+            fh.write(gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n") + b"garbage, not a record\r\n\r\n")
+
+
+def test_odd_records_are_counted_not_crashed(tmp_path):
+    f = tmp_path / "odd.warc.gz"
+    build(f, broken_tail=True)
+    idx = FakeIndexer()
+    ing = WarcIngester(idx, Filters(), sources={"kompas": SRC}, state=State(tmp_path / "state.json"))
+    res = ing.ingest(f)
+    urls = [a.url for a in idx.docs]
+    assert urls == ["https://kompas.example/read/2024/12/03/1/banjir", "https://other.example/read/x"]
+    first = idx.docs[0]
+    assert first.source == "kompas" and first.country == "ID" and "Jakarta" in first.body
+    assert idx.docs[1].source == "other.example"  # not a configured source: named by its host
+    assert res.skipped["revisit"] == 1 and res.skipped["non_html"] == 1 and res.skipped["status_404"] == 1
+    assert res.skipped["truncated"] == 1 and res.skipped["record_warcinfo"] == 1
+    assert res.status == "corrupt" and res.skipped["corrupt"] == 1
+
+
+def test_filters_domain_source_and_date(tmp_path):
+    f = tmp_path / "a.warc.gz"
+    build(f)
+    for filters, expect in [
+        (Filters(domains=("kompas.example",)), 1),
+        (Filters(sources=("kompas",)), 1),
+        (Filters(since=datetime(2025, 1, 1, tzinfo=UTC)), 0),  # the article is from 2024-12-03
+        (Filters(since=datetime(2024, 12, 1, tzinfo=UTC), domains=("kompas.example",)), 1),
+    ]:
+        idx = FakeIndexer()
+        res = WarcIngester(idx, filters, sources={"kompas": SRC}).ingest(f)
+        assert len(idx.docs) == expect, (filters, res.skipped)
+
+
+def test_resume_skips_finished_files_and_handled_records(tmp_path):
+    f = tmp_path / "a.warc.gz"
+    build(f)
+    state = State(tmp_path / "state.json")
+    idx = FakeIndexer()
+    ing = WarcIngester(idx, Filters(), sources={"kompas": SRC}, state=state, checkpoint_every=2)
+    assert ing.ingest(f).indexed == 2
+    assert WarcIngester(FakeIndexer(), sources={"kompas": SRC}, state=State(state.path)).ingest(f).status \
+        == "already_done"
+    # an interrupted run: the state says 2 records were handled, so the first article is not redone
+    entry = state.data[str(f.resolve())]
+    entry.update(done=False, records=2)
+    state.save()
+    idx2 = FakeIndexer()
+    res = WarcIngester(idx2, sources={"kompas": SRC}, state=State(state.path)).ingest(f)
+    assert res.resumed_from == 2 and [a.url for a in idx2.docs] == ["https://other.example/read/x"]
+    # --force redoes it all
+    idx3 = FakeIndexer()
+    WarcIngester(idx3, sources={"kompas": SRC}, state=State(state.path)).ingest(f, force=True)
+    assert len(idx3.docs) == 2
