@@ -5,7 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ES_URL ?= http://127.0.0.1:9200
 export ES_URL
+OPENSEARCH_URL ?= http://127.0.0.1:9201
+export OPENSEARCH_URL
+KIBANA_URL ?= http://localhost:5601
 
+.PHONY: os-fetch os-up os-down os-status rollover kibana-import
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-text
 
@@ -32,13 +36,32 @@ es-down: venv ## stop the local Elasticsearch
 es-status: venv ## is the local Elasticsearch running?
 	$(PY) -m news_ingest.devnode status
 
+os-fetch: venv ## download and unpack OpenSearch (cached in .cache/)
+	$(PY) -m news_ingest.devnode fetch --engine opensearch
+
+os-up: venv ## start a local OpenSearch at OPENSEARCH_URL's port and leave it running
+	$(PY) -m news_ingest.devnode up --engine opensearch
+
+os-down: venv ## stop the local OpenSearch
+	$(PY) -m news_ingest.devnode down --engine opensearch
+
+os-status: venv ## is the local OpenSearch running?
+	$(PY) -m news_ingest.devnode status --engine opensearch
+
+rollover: venv ## start a new write index when the current one is full (run from cron)
+	$(VENV)/bin/news-ingest rollover
+
+kibana-import: ## load the saved objects into Kibana: make kibana-import KIBANA_URL=... [KIBANA_AUTH=user:pw]
+	curl -fsS -X POST "$(KIBANA_URL)/api/saved_objects/_import?overwrite=true" -H "kbn-xsrf: true" \
+	  $(if $(KIBANA_AUTH),-u "$(KIBANA_AUTH)") --form file=@config/kibana/saved-objects.ndjson
+
 es-setup: venv ## install the index template and alias (idempotent)
 	$(VENV)/bin/news-ingest setup
 
 demo: venv ## set up, start Elasticsearch, crawl the bundled sample site, index, search
 	$(PY) -m news_ingest.demo
 
-test: venv es-fetch ## set up and run the whole suite against a real Elasticsearch
+test: venv es-fetch os-fetch ## set up and run the whole suite against a real Elasticsearch
 	$(PY) -m pytest -q
 
 test-unit: venv ## only the tests that need no services
