@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipelines import patterns as P
-from pipelines.clean import is_headline_like, is_name_list, normalize_text, plausible_dateline_org
+from pipelines.clean import is_headline_like, is_name_list, normalize_text, plausible_dateline_org, scope_lang
 
 _DOMAIN = re.compile(
     r"(?<![\w@])(?:https?://)?(?:www\.)?([A-Za-z0-9][\w-]*(?:\.[A-Za-z]{2,6}){1,2})(?![\w-])"
@@ -65,10 +65,10 @@ class _Names:
         return P.norm_key(name) in self._keys
 
 
-@lru_cache(maxsize=1)
-def _rx() -> dict[str, re.Pattern[str]]:
-    credit = P.label_alternation("credit_labels")
-    photo = P.label_alternation("photo_labels")
+@lru_cache(maxsize=32)
+def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
+    credit = P.label_alternation("credit_labels", lang) or r"(?!x)x"
+    photo = P.label_alternation("photo_labels", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(
             r"^[(\[]?\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$", re.IGNORECASE
@@ -244,7 +244,8 @@ def attribute(
     ``dateline`` is the raw dateline that cleaning lifted off the first line; ``bylines`` are the
     byline lines it removed (an own-reporter byline naming another outlet credits that outlet)."""
     text = normalize_text(text)
-    rx = _rx()
+    sl = scope_lang(lang)
+    rx = _rx(sl)
     table = P.alias_table()
     sources, photos = _Names(), _Names()
     attribution_text: list[str] = []
@@ -282,7 +283,7 @@ def attribute(
     orig = list(lines)
     # header stamps: "<Agency> | Updated: <date>", "<Outlet> - 12 Mei 2024, 10:00 WIB"
     for i in content_idx[:4]:
-        for srx in P.regexes("stamp_patterns"):
+        for srx in P.regexes("stamp_patterns", lang=sl):
             m = srx.fullmatch(lines[i])
             got = _classify_org(m.group("org")) if m else None
             if got and (table.resolve(m.group("org")) or _DOMAIN.fullmatch(m.group("org").strip())):
@@ -299,7 +300,7 @@ def attribute(
             continue
         key = P.norm_key(line)
         # "Source link": a credit whose target is not named
-        if key in {P.norm_key(x) for x in P.merged("credit_no_target")}:
+        if key in P.line_keys("credit_no_target", sl):
             credit(i, [], True)
             continue
         # photo credits: whole line, then fragments appended to captions
@@ -365,7 +366,7 @@ def attribute(
             lines[i] = line = line[: m.start()].rstrip()
             end_marker = max(end_marker, i)
         # republication "Artikel ini telah tayang di Tribunnews.com dengan judul ..."
-        for rrx in P.regexes("republish"):
+        for rrx in P.regexes("republish", lang=sl):
             m = rrx.search(line)
             if m:
                 name = _resolve_name(m.group("org"))
@@ -385,7 +386,7 @@ def attribute(
                 removed.append({"kind": "footer", "text": line})
             continue
         hit = False
-        for crx in P.regexes("copyright_notices"):
+        for crx in P.regexes("copyright_notices", lang=sl):
             m = crx.search(line)
             if m:
                 name = _resolve_name(m.group("org"))
@@ -424,7 +425,7 @@ def attribute(
                 lines[i] = line = line[: m.start()].rstrip()
                 end_marker = max(end_marker, i)
         # credit sentences "Material der Nachrichtenagenturen dpa, Reuters, ..."
-        for csx in P.regexes("credit_sentences"):
+        for csx in P.regexes("credit_sentences", lang=sl):
             m = csx.search(line)
             if m:
                 names = _resolve_list(m.group("list"), known_only=True)
@@ -437,18 +438,18 @@ def attribute(
         if drop[i]:
             continue
         # relay formulas stay in the body: "seperti dilansir Reuters menuturkan ..."
-        for rlx in P.regexes("relay"):
-            for m in rlx.finditer(line):
-                name = _relay_target(line[m.end() :], id_family)
-                if name:
-                    credit(i, [name], False)
-        for rlx in P.regexes("relay_after"):
+        relay = P.combined("relay", lang=sl)
+        for m in relay.finditer(line) if relay else ():
+            name = _relay_target(line[m.end() :], id_family)
+            if name:
+                credit(i, [name], False)
+        for rlx in P.regexes("relay_after", lang=sl):
             for m in rlx.finditer(line):
                 name = _resolve_name(m.group("org"))
                 if name:
                     credit(i, [name], False)
         # Korean embedded photo captions carry their own agency dateline
-        for erx in P.regexes("embedded_photo_patterns", 0):
+        for erx in P.regexes("embedded_photo_patterns", 0, sl):
             for m in erx.finditer(line):
                 if i == content_idx[0] and m.start() == 0:
                     continue

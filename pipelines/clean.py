@@ -62,13 +62,23 @@ class Cleaned:
     dateline_line: str | None = None  # the whole original line the dateline opened
 
 
-@lru_cache(maxsize=1)
-def _rx() -> dict[str, re.Pattern[str]]:
-    related = P.label_alternation("related_labels")
-    authors = P.label_alternation("byline_authors")
-    editors = P.label_alternation("byline_editors")
-    prefixes = P.label_alternation("byline_prefixes")
+def scope_lang(lang: str | None) -> str | None:
+    """'id-ID' -> 'id' when that language has its own pattern file, else None (every file applies)."""
+    if not lang or not isinstance(lang, str):
+        return None
+    return P.scope_key(lang.strip().lower().replace("_", "-").split("-")[0])
+
+
+@lru_cache(maxsize=32)
+def _rx(lang: str | None = None) -> dict[str, re.Pattern[str] | None]:
+    never = r"(?!x)x"  # a scope without labels of a kind matches nothing of that kind
+    related = P.label_alternation("related_labels", lang) or never
+    authors = P.label_alternation("byline_authors", lang) or never
+    editors = P.label_alternation("byline_editors", lang) or never
+    prefixes = P.label_alternation("byline_prefixes", lang) or never
     return {
+        "prompt": P.combined("prompts", lang=lang),
+        "chrome": P.combined("chrome_patterns", lang=lang),
         "related": re.compile(
             r"^[\s\-–—•*>»·\[(]{0,3}(?P<label>"
             + related
@@ -86,11 +96,6 @@ def _rx() -> dict[str, re.Pattern[str]]:
         "byline_start": re.compile(r"^(?:" + authors + "|" + editors + r")\s*[:：|]", re.IGNORECASE),
         "byline_prefix": re.compile(r"^(?:" + prefixes + r")\s+(?P<names>\S.{1,150})$"),
     }
-
-
-@lru_cache(maxsize=1)
-def _block_keys() -> frozenset[str]:
-    return frozenset(P.norm_key(x) for x in P.merged("block_labels"))
 
 
 def normalize_text(text: object) -> str:
@@ -138,19 +143,21 @@ def split_names(text: str) -> list[str]:
     return [n.strip(" .") for n in _NAME_SPLIT.split(text.strip()) if n.strip(" .")]
 
 
-def _is_chrome(line: str) -> bool:
-    if P.norm_key(line) in P.chrome_line_keys():
+def _is_chrome(line: str, lang: str | None = None) -> bool:
+    if P.norm_key(line) in P.chrome_line_keys(lang):
         return True
-    return any(rx.fullmatch(line) for rx in P.regexes("chrome_patterns"))
+    rx = _rx(lang)["chrome"]
+    return bool(rx and rx.fullmatch(line))
 
 
-def _is_prompt(line: str) -> bool:
-    return len(line) <= 220 and any(rx.search(line) for rx in P.regexes("prompts"))
+def _is_prompt(line: str, lang: str | None = None) -> bool:
+    rx = _rx(lang)["prompt"]
+    return len(line) <= 220 and bool(rx and rx.search(line))
 
 
-def _related(line: str) -> tuple[bool, bool]:
+def _related(line: str, lang: str | None = None) -> tuple[bool, bool]:
     """(is a read-also line, the headline follows on the next line)."""
-    m = _rx()["related"].match(line)
+    m = _rx(lang)["related"].match(line)
     if not m:
         return False, False
     label, sep, rest = m.group("label"), m.group("sep"), m.group("rest").strip()
@@ -170,9 +177,9 @@ def _related(line: str) -> tuple[bool, bool]:
     return False, False
 
 
-def _byline(line: str, zone: bool) -> tuple[list[str], list[str]] | None:
+def _byline(line: str, zone: bool, lang: str | None = None) -> tuple[list[str], list[str]] | None:
     """Authors and editors named by a byline line, or None if the line is not a byline."""
-    rx = _rx()
+    rx = _rx(lang)
     if len(line) <= 200 and rx["byline_start"].match(line):
         authors, editors = [], []
         for m in rx["byline_seg"].finditer(line):
@@ -182,7 +189,7 @@ def _byline(line: str, zone: bool) -> tuple[list[str], list[str]] | None:
             return authors, editors
     if not zone:
         return None
-    for rx_rep in P.regexes("reporter_bylines", 0):
+    for rx_rep in P.regexes("reporter_bylines", 0, lang):
         m = rx_rep.fullmatch(line)
         if m:
             name = (m.groupdict().get("name") or "").strip()
@@ -193,9 +200,8 @@ def _byline(line: str, zone: bool) -> tuple[list[str], list[str]] | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _dateline_rxs() -> tuple[re.Pattern[str], ...]:
-    return P.regexes("dateline_patterns", 0)
+def _dateline_rxs(lang: str | None = None) -> tuple[re.Pattern[str], ...]:
+    return P.regexes("dateline_patterns", 0, lang)
 
 
 def _org_of(m: re.Match[str]) -> str | None:
@@ -217,9 +223,9 @@ def plausible_dateline_org(org: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
 
 
-def find_dateline(line: str) -> tuple[str, str] | None:
+def find_dateline(line: str, lang: str | None = None) -> tuple[str, str] | None:
     """(dateline text, rest of the line) if ``line`` opens with a dateline."""
-    for rx in _dateline_rxs():
+    for rx in _dateline_rxs(scope_lang(lang)):
         m = rx.match(line)
         if not m:
             continue
@@ -235,8 +241,10 @@ def find_dateline(line: str) -> tuple[str, str] | None:
 
 
 def clean(text: str, lang: str | None = None) -> Cleaned:
-    """Remove inline boilerplate and bylines, lift the dateline.  ``lang`` is accepted for callers
-    that know it; labels of every language file apply, since pages mix languages in their chrome."""
+    """Remove inline boilerplate and bylines, lift the dateline.  With a known ``lang`` only the
+    pattern files of its scope apply (common, the language, its relatives, English UI strings);
+    with ``lang`` None or unknown, every language file does."""
+    lang = scope_lang(lang)
     text = normalize_text(text)
     removed: list[dict[str, str]] = []
     if len(text) > MAX_CHARS:
@@ -256,20 +264,20 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         if not line or kinds[i]:
             i += 1
             continue
-        rel, next_too = _related(line)
+        rel, next_too = _related(line, lang)
         if rel:
             kinds[i] = "related"
             if next_too:
                 j = _next_nonempty(lines, i + 1)
-                if j is not None and is_headline_like(lines[j]) and not _related(lines[j])[0]:
+                if j is not None and is_headline_like(lines[j]) and not _related(lines[j], lang)[0]:
                     kinds[j] = "related"
-        elif P.norm_key(line) in _block_keys():
+        elif P.norm_key(line) in P.line_keys("block_labels", lang):
             kinds[i] = "related_block"
             j = i + 1
             while j < n:
                 if lines[j]:
-                    if _is_chrome(lines[j]) or _is_prompt(lines[j]):
-                        kinds[j] = "chrome" if _is_chrome(lines[j]) else "prompt"
+                    if _is_chrome(lines[j], lang) or _is_prompt(lines[j], lang):
+                        kinds[j] = "chrome" if _is_chrome(lines[j], lang) else "prompt"
                     elif (
                         is_headline_like(lines[j], 160)
                         and not lines[j].endswith((".", "!", "?"))
@@ -279,14 +287,14 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                     else:
                         break
                 j += 1
-        elif _is_prompt(line):
+        elif _is_prompt(line, lang):
             kinds[i] = "prompt"
-        elif _is_chrome(line):
+        elif _is_chrome(line, lang):
             kinds[i] = "chrome"
         elif _TEASER.match(line) and is_headline_like(_TEASER.match(line).group("head"), 220):
             kinds[i] = "related"
         else:
-            by = _byline(line, i in zone)
+            by = _byline(line, i in zone, lang)
             if by is not None:
                 kinds[i] = "byline"
                 authors.extend(a for a in by[0] if a not in authors)
@@ -296,7 +304,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = None
     for i in [k for k in range(n) if lines[k] and not kinds[k]][:6]:
-        found = find_dateline(lines[i])
+        found = find_dateline(lines[i], lang)
         if found:
             dateline, rest = found
             dateline_line = lines[i]

@@ -12,9 +12,10 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
-from pipelines.clean import Cleaned, clean, normalize_text
-from pipelines.language import detect_language, langid_rank, normalize_code
+from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
+from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
 
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
@@ -60,10 +61,15 @@ def _run(
     timings: dict[str, float] | None = None,
 ) -> tuple[Cleaned, tuple, Attribution]:
     t0 = time.perf_counter()
-    cleaned = clean(text, lang)
-    t1 = time.perf_counter()
     given = normalize_code(lang)
+    # cleaning applies one language's labels when the language is known; without one, a sure
+    # first guess on the raw text stands in, checked against the language of the cleaned body
+    guess = given or guess_language(text)
+    cleaned = clean(text, guess)
+    t1 = time.perf_counter()
     language = (given, 1.0, "given") if given else detect_language(cleaned.body, declared=declared, hint=hint)
+    if not given and P.scope(scope_lang(guess)) != P.scope(scope_lang(language[0])):
+        cleaned = clean(text, language[0])  # the guess was wrong: redo with the body's language
     t2 = time.perf_counter()
     body, foreign = _foreign_edge_lines(cleaned.body, language[0])
     cleaned.body = body

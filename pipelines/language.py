@@ -173,6 +173,18 @@ def _head(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else limit]
 
 
+def guess_language(text: str) -> str | None:
+    """A cheap first guess for raw (uncleaned) text: py3langid's answer when it is sure, else None.
+    Lets cleaning use one language's labels; the final decision is ``detect_language``'s."""
+    if not isinstance(text, str):
+        return None
+    head = _head(_URLS.sub(" ", text[: DETECT_CHARS * 2]), DETECT_CHARS)
+    if len(head) < SHORT_CHARS:
+        return None
+    lang, prob = langid_top(head)
+    return lang if prob >= LANGID_SURE else None
+
+
 def detect_language(text: str, declared: str | None = None, hint: str | None = None) -> Result:
     """(ISO 639-1 code, confidence 0..1, provenance) for a body; never raises.
 

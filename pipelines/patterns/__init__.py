@@ -2,9 +2,12 @@
 
 Each ``<lang>.yaml`` holds the per-language lists described at the top of ``common.yaml``;
 ``agencies.yaml`` is the canonical source alias table.  Adding a language means adding one YAML
-file: every stage reads the union of all files (labels are anchored and specific enough that a
-French "Lire aussi" cannot misfire on Indonesian text), and ``for_lang`` gives one language's own
-lists where that matters (id/ms markers).
+file.  Which files apply is a *scope*: for a known language with its own file, ``common.yaml``,
+that language, its close relatives and the web's lingua franca (``scope`` in ``common.yaml``:
+Malay pages use Indonesian labels and vice versa, and English UI strings appear everywhere);
+for an unknown language (``None``, ``und``, or one without a file), the union of every file.
+A scope keeps, e.g., the Italian byline label "Di" or the Romanian "De" from removing an
+Indonesian line "Di Jakarta Selatan".
 """
 
 from __future__ import annotations
@@ -82,13 +85,45 @@ def for_lang(lang: str) -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _scope_config() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], frozenset[str]]:
+    data = _read_yaml(PATTERN_DIR / "common.yaml").get("scope") or {}
+    if not isinstance(data, dict):
+        raise PatternError("common.yaml: scope must be a mapping")
+    related = data.get("related") or {}
+    secondary = data.get("secondary") or []
+    unscoped = data.get("unscoped") or []
+    if not isinstance(related, dict) or not isinstance(secondary, list) or not isinstance(unscoped, list):
+        raise PatternError("common.yaml: scope.related must be a mapping, scope.secondary/unscoped lists")
+    unknown = set(map(str, unscoped)) - set(_LIST_KEYS)
+    if unknown:
+        raise PatternError(f"common.yaml: scope.unscoped names unknown lists {sorted(unknown)}")
+    return (
+        {str(k): tuple(str(x) for x in v or ()) for k, v in related.items()},
+        tuple(map(str, secondary)),
+        frozenset(map(str, unscoped)),
+    )
+
+
 @cache
-def merged(key: str) -> tuple[str, ...]:
-    """The union of one list over common.yaml and every language file, order kept, duplicates dropped."""
+def scope(lang: str | None) -> tuple[str, ...]:
+    """The pattern files that apply to text in ``lang`` (see module doc), ``common`` first."""
+    if not lang or lang not in languages():
+        return ("common", *languages())
+    related, secondary, _ = _scope_config()
+    names = ["common", lang, *related.get(lang, ()), *secondary]
+    return tuple(dict.fromkeys(n for n in names if n == "common" or n in languages()))
+
+
+@cache
+def merged(key: str, lang: str | None = None) -> tuple[str, ...]:
+    """The union of one list over the files in ``scope(lang)``, order kept, duplicates dropped."""
     if key not in _LIST_KEYS:
         raise KeyError(key)
+    if lang is not None and key in _scope_config()[2]:
+        return merged(key, None)
     seen: dict[str, None] = {}
-    for name in ("common", *languages()):
+    for name in scope(lang):
         for item in for_lang(name)[key]:
             seen.setdefault(item, None)
     return tuple(seen)
@@ -102,27 +137,50 @@ def _compile(rx: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 @cache
-def regexes(key: str, flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], ...]:
-    return tuple(_compile(rx, flags) for rx in merged(key))
+def regexes(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(rx, flags) for rx in merged(key, scope_key(lang)))
 
 
-def label_alternation(key: str) -> str:
+@cache
+def combined(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> re.Pattern[str] | None:
+    """One alternation of a list of group-free regexes: one pass over a line instead of one per entry."""
+    items = merged(key, scope_key(lang))
+    return _compile("|".join(f"(?:{rx})" for rx in items), flags) if items else None
+
+
+def scope_key(lang: str | None) -> str | None:
+    """``lang`` if it selects its own scope, else None (every file): one cache entry per scope."""
+    return lang if lang and lang in languages() else None
+
+
+def label_alternation(key: str, lang: str | None = None) -> str:
     """A regex alternation of literal labels, longest first so "Baca juga" wins over "Baca"."""
-    labels = sorted({lbl.strip() for lbl in merged(key) if lbl.strip()}, key=len, reverse=True)
+    items = {lbl.strip() for lbl in merged(key, scope_key(lang)) if lbl.strip()}
+    labels = sorted(items, key=len, reverse=True)
     return "|".join(re.escape(lbl).replace(r"\ ", r"\s+") for lbl in labels)
 
 
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
 def norm_key(text: str) -> str:
     """Comparison key for names and literal lines: NFKC, casefold, collapsed spaces, no URL prefix."""
     s = unicodedata.normalize("NFKC", text).casefold().strip()
-    s = re.sub(r"^(?:https?://)?(?:www\.)?", "", s)
-    s = re.sub(r"\s+", " ", s)
+    s = _URL_PREFIX.sub("", s, count=1)
+    s = _SPACES.sub(" ", s)
     return s.strip(" .,:;|-–—\"'“”«»()[]")
 
 
-@lru_cache(maxsize=1)
-def chrome_line_keys() -> frozenset[str]:
-    return frozenset(norm_key(x) for x in merged("chrome_lines"))
+@cache
+def line_keys(key: str, lang: str | None = None) -> frozenset[str]:
+    """norm_key of every literal line of a list (chrome_lines, block_labels, credit_no_target)."""
+    return frozenset(norm_key(x) for x in merged(key, scope_key(lang)))
+
+
+def chrome_line_keys(lang: str | None = None) -> frozenset[str]:
+    return line_keys("chrome_lines", lang)
 
 
 # --- agency / outlet alias table ---------------------------------------------------------------
