@@ -44,8 +44,8 @@ log = logging.getLogger(__name__)
 
 MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "modified_at", "history",
                 "cluster_id", "is_cluster_canonical"]
-CANDIDATE_FIELDS = ["content_hash", "fingerprint", "cluster_id", "is_cluster_canonical", "first_seen_at",
-                    "published_at", "fetched_at"]
+CANDIDATE_FIELDS = ["content_hash", "fingerprint", "fingerprint_bands", "cluster_id", "is_cluster_canonical",
+                    "first_seen_at", "published_at", "fetched_at"]
 RETRYABLE_ITEM = {429, 500, 502, 503, 504}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
 
@@ -356,57 +356,66 @@ class Indexer:
     # ------------------------------------------------------------------ syndication
     def _link(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Give each new document a cluster_id (one candidate search for the batch).  Mutates the
-        documents (their ops hold the same dicts); returns extra ops that move the canonical flag
-        off a stored copy when a new document turns out to be earlier."""
-        window = timedelta(days=self.config.syndication_window_days)
-        times = [t for t in (dedupe.story_time(d) for d in fresh) if t]
-        hashes = sorted({d["content_hash"] for d in fresh if d.get("content_hash")})
-        bands = sorted({b for d in fresh for b in d.get("fingerprint_bands") or []})
-        candidates: list[dict[str, Any]] = []
-        if (hashes or bands) and times:
-            should: list[dict[str, Any]] = []
-            if hashes:
-                should.append({"terms": {"content_hash": hashes}})
-            if bands:
-                should.append({"terms": {"fingerprint_bands": bands}})
-            body = {"size": min(10_000, 20 * len(fresh) + 100), "_source": CANDIDATE_FIELDS,
-                    "sort": [{"first_seen_at": {"order": "asc", "unmapped_type": "date"}}],
-                    "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": [
-                        {"range": {"first_seen_at": {"gte": (min(times) - window).isoformat(),
-                                                     "lte": (max(times) + window).isoformat()}}}]}}}
-            resp = self._retrying(self.store.search_raw, body)
-            for hit in resp.get("hits", {}).get("hits", []):
-                candidates.append({**hit.get("_source", {}), "id": hit["_id"], "_index": hit.get("_index")})
+        documents (their ops are built afterwards); returns extra ops that move the canonical
+        flag off a stored copy when a new document turns out to be earlier."""
+        pool = dedupe.CandidateIndex()
+        for cand in self._candidates(fresh):
+            pool.add(cand)
+        canonical: dict[str, dict[str, Any]] = {}  # cluster -> the copy marked earliest
         extra: list[dict[str, Any]] = []
-        by_cluster_canonical = {c.get("cluster_id") or c["id"]: c for c in candidates
-                                if c.get("is_cluster_canonical")}
-        fresh_ids = {d["id"] for d in fresh}
         for doc in sorted(fresh, key=lambda d: dedupe.story_time(d) or datetime.max.replace(tzinfo=UTC)):
-            match = dedupe.choose_cluster(doc, [c for c in candidates if c["id"] != doc["id"]],
-                                          self.config.syndication_window_days)
+            near = pool.near(doc)
+            for c in near:
+                if c.get("is_cluster_canonical") and c.get("cluster_id"):
+                    canonical.setdefault(c["cluster_id"], c)
+            match = dedupe.choose_cluster(doc, near, self.config.syndication_window_days)
             if match is None:
                 doc["cluster_id"], doc["is_cluster_canonical"] = doc["id"], True
             else:
                 cluster = match.get("cluster_id") or match["id"]
                 doc["cluster_id"] = cluster
-                canon = by_cluster_canonical.get(cluster)
+                canon = canonical.get(cluster)
                 t_doc, t_canon = dedupe.story_time(doc), canon and dedupe.story_time(canon)
                 if canon and t_doc and t_canon and t_doc < t_canon:
                     doc["is_cluster_canonical"] = True  # earlier than the marked copy: take the mark
                     canon["is_cluster_canonical"] = False
-                    if canon["id"] not in fresh_ids:
+                    if canon.get("_stored"):
                         op = {"op": "update", "id": canon["id"], "doc": {"is_cluster_canonical": False}}
                         if canon.get("_index"):
                             op["index"] = canon["_index"]
                         extra.append(op)
-                    by_cluster_canonical[cluster] = doc
                 else:
                     doc["is_cluster_canonical"] = False
                 self.stats["syndicated"] += 1
             if doc["is_cluster_canonical"]:
-                by_cluster_canonical[doc["cluster_id"]] = doc
-            candidates.append(doc)  # later copies in this batch can join it
+                canonical[doc["cluster_id"]] = doc
+            pool.add(doc)  # later copies in this batch can join it
         return extra
+
+    def _candidates(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Stored copies sharing a content hash or an LSH band with the batch, within the
+        syndication window: one search, collapsed to the earliest matching copy per cluster so
+        a story reprinted a thousand times costs one hit, not a thousand."""
+        window = timedelta(days=self.config.syndication_window_days)
+        times = [t for t in (dedupe.story_time(d) for d in fresh) if t]
+        hashes = sorted({d["content_hash"] for d in fresh if d.get("content_hash")})
+        bands = sorted({b for d in fresh for b in d.get("fingerprint_bands") or []})
+        if not (hashes or bands) or not times:
+            return []
+        should: list[dict[str, Any]] = []
+        if hashes:
+            should.append({"terms": {"content_hash": hashes}})
+        if bands:
+            should.append({"terms": {"fingerprint_bands": bands}})
+        body = {"size": min(10_000, 10 * len(fresh) + 100), "_source": CANDIDATE_FIELDS,
+                "sort": [{"first_seen_at": {"order": "asc", "unmapped_type": "date"}}],
+                "collapse": {"field": "cluster_id"},
+                "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": [
+                    {"range": {"first_seen_at": {"gte": (min(times) - window).isoformat(),
+                                                 "lte": (max(times) + window).isoformat()}}}]}}}
+        resp = self._retrying(self.store.search_raw, body)
+        return [{**hit.get("_source", {}), "id": hit["_id"], "_index": hit.get("_index"), "_stored": True}
+                for hit in resp.get("hits", {}).get("hits", [])]
 
     # ------------------------------------------------------------------ bulk
     def _bulk(self, ops: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
