@@ -95,10 +95,10 @@ def two_runs(search_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
         server.shutdown()
     store = connect(es)
     store.refresh()
-    docs = [h["_source"] for h in store.client.search(index=es.index, size=100)["hits"]["hits"]]
+    docs = [h["_source"] for h in store.search_raw({"query": {"match_all": {}}, "size": 100})["hits"]["hits"]]
     yield {"base": base, "first": first, "second": second, "first_hits": first_hits,
            "second_hits": second_hits, "second_all_hits": all_hits, "docs": docs, "store": store}
-    store.drop() if hasattr(store, "drop") else store.client.indices.delete(index=f"{es.index}-*")
+    store.drop()
 
 
 def _paths(urls: list[str], base: str) -> list[str]:
@@ -121,6 +121,10 @@ def test_multipage_articles_are_stitched_under_the_first_url(two_runs):
     assert korut["hints"]["pages"] == 2
     kopi = items["/news/ekspor-kopi-melonjak"]
     assert _paths(kopi["pages"], base) == ["/news/ekspor-kopi-melonjak", "/news/ekspor-kopi-melonjak/2"]
+    docs = {d["url"].removeprefix(base): d for d in two_runs["docs"]}
+    body = docs["/berita/korut-rusia-perjanjian-pertahanan.html"]["body"]
+    assert body.index("mengkonsolidasikan pemulihan") < body.index("Para ahli mengatakan")  # page 1, page 2
+    assert "Namun asosiasi eksportir" in docs["/news/ekspor-kopi-melonjak"]["body"]
     # the parts are never indexed on their own, and the show-all link is not fetched as a page
     assert not any("page=" in d["url"] or d["url"].endswith("/2") for d in two_runs["docs"])
     assert "/berita/korut-rusia-perjanjian-pertahanan.html?page=all" not in two_runs["first_hits"]
@@ -128,8 +132,7 @@ def test_multipage_articles_are_stitched_under_the_first_url(two_runs):
 
 def test_seed_article_is_searchable(two_runs):
     store = two_runs["store"]
-    query = {"match": {"body": "perjanjian pertahanan"}}
-    hits = store.client.search(index=store.alias, query=query)["hits"]["hits"]
+    hits = store.search_raw({"query": {"match": {"body": "perjanjian pertahanan"}}})["hits"]["hits"]
     assert hits[0]["_source"]["url"].endswith("/berita/korut-rusia-perjanjian-pertahanan.html")
     assert "TRIBUNNEWS.COM" in hits[0]["_source"]["body"] or hits[0]["_source"].get("dateline")
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _urls(store: Any) -> list[str]:
     store.refresh()
-    resp = store.client.search(index=store.alias, size=200, source=["url"])
+    resp = store.search_raw({"query": {"match_all": {}}, "size": 200, "_source": ["url"]})
     return [h["_source"]["url"] for h in resp["hits"]["hits"]]
 
 
@@ -63,4 +63,4 @@ def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(search_node:
     summary = json.loads(line.split(SUMMARY_MARKER, 1)[1])["sources"]["sample"]
     assert summary["skipped_seen"] >= len(before)
     assert summary["articles_found"] <= len(ARTICLES) - len(before)
-    store.drop() if hasattr(store, "drop") else store.client.indices.delete(index=f"{es.index}-*")
+    store.drop()

@@ -29,4 +29,4 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings):
     assert store.count() == 12  # the fixture site's articles (tests/integration/test_crawl.py lists them)
     hits = store.search("perjanjian pertahanan Korea Utara")["hits"]["hits"]
     assert hits and hits[0]["_source"]["url"].endswith("/berita/korut-rusia-perjanjian-pertahanan.html")
-    store.client.indices.delete(index=f"{store.alias}-*")
+    store.drop()
