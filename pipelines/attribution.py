@@ -194,7 +194,28 @@ def _dateline_org(dateline: str) -> str | None:
             for k, v in m.groupdict().items():
                 if k.startswith("org") and v:
                     return v.strip()
+    # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
+    m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
+    if m and (P.alias_table().resolve(m.group("org")) or _DOMAIN.fullmatch(m.group("org"))):
+        return m.group("org")
     return None
+
+
+def _known_or_domain(raw: str) -> str | None:
+    """A credited outlet only when the alias table knows it or it is a web domain (high precision)."""
+    raw = raw.strip().strip("\"'“”«»").strip()
+    src = P.alias_table().resolve(raw)
+    if src:
+        return src.name
+    m = _DOMAIN.fullmatch(raw)
+    return m.group(1) if m else None
+
+
+_OUTLET_WORDS = re.compile(
+    r"^(?:harian|koran|majalah|tabloid|portal|laman|situs|kantor berita|radio|televisi|akhbar)\s+\S",
+    re.IGNORECASE,
+)
+_KO_NEWS = re.compile(r"\s*뉴스$")
 
 
 def _classify_org(org: str) -> tuple[str, str] | None:
@@ -205,7 +226,11 @@ def _classify_org(org: str) -> tuple[str, str] | None:
         org = org.split("=", 1)[1]
     src = table.resolve(org) or table.resolve(org.split("/")[0])
     if src:
-        return ("source" if src.is_agency else "outlet"), src.name
+        if src.is_agency:
+            return "source", src.name
+        # an outlet keeps its brand as written (a sub-brand or domain is not merged into its parent)
+        same = P.norm_key(src.name) == P.norm_key(org) or not _DOMAIN.fullmatch(org)
+        return "outlet", src.name if same else org
     m = _AGENCY_MARK.match(org)
     if m:
         inner = table.resolve(m.group("name"))
@@ -293,7 +318,46 @@ def attribute(
                     dateline_outlet = got[1]
                     credit(i, [], True, "stamp")
                 break
+        if drop[i]:
+            continue
+        line = lines[i]
+        # byline stamp "<name> - <outlet>": the publisher (an agency there is a source)
+        for brx in P.regexes("byline_stamps", 0, sl):
+            m = brx.fullmatch(line)
+            org = _known_or_domain(m.group("org")) if m and is_name_list(m.group("name"), 4) else None
+            if org:
+                got = _classify_org(m.group("org"))
+                if got and got[0] == "source":
+                    credit(i, [got[1]], True, "stamp")
+                elif got and dateline_outlet is None:
+                    dateline_outlet = got[1]
+                    credit(i, [], True, "stamp")
+                break
+        if drop[i] or i not in content_idx[:3]:
+            continue
+        # "Dari Kompas.com" before the text
+        for lrx in P.regexes("lead_credits", lang=sl):
+            m = lrx.fullmatch(line)
+            raw = m.group("org").strip() if m else ""
+            name = _known_or_domain(raw) or (_resolve_name(raw) if _OUTLET_WORDS.match(raw) else None)
+            if name:
+                credit(i, [name], True, "lead_credit")
+                break
+        if drop[i]:
+            continue
+        # "(<Newspaper> <date>)" closing a reposted headline
+        if len(line) <= 250 and is_headline_like(line, 250):
+            for hrx in P.regexes("headline_credits", 0, sl):
+                m = hrx.search(line)
+                raw = m.group("org").strip() if m else ""
+                # a place in brackets ("(Jakarta, 12/3/2024)") is no credit: known outlets only
+                name = _known_or_domain(raw) or (_resolve_name(raw) if _OUTLET_WORDS.match(raw) else None)
+                if name:
+                    credit(i, [name], False)
+                    lines[i] = line[: m.start()].rstrip()
+                    break
 
+    last_idx = set(content_idx[-3:])
     for i in content_idx:
         line = lines[i]
         if drop[i]:
@@ -448,6 +512,45 @@ def attribute(
                 name = _resolve_name(m.group("org"))
                 if name:
                     credit(i, [name], False)
+        # "This photo provided by <A> ... [<B>]": both are photo credits
+        for prx in P.regexes("photo_provided", lang=sl):
+            m = prx.search(line)
+            if m:
+                photos.add(_resolve_name(m.group("a")) or m.group("a").strip())
+                bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
+                org = photo_org(bm.group("b")) if bm else None
+                if org:
+                    photos.add(org)
+                    lines[i] = line = line[: bm.start()].rstrip()
+                break
+        # the closing credit "— <outlet>" and broadcast sign-offs
+        if i in last_idx:
+            for trx in P.regexes("tail_credits", 0, sl):
+                m = trx.search(line)
+                name = _known_or_domain(m.group("org")) if m else None
+                if name:
+                    whole = m.start() == 0
+                    credit(i, [name], whole, "tail_credit")
+                    if not whole:
+                        lines[i] = line = line[: m.start()].rstrip()
+                    end_marker = max(end_marker, i)
+                    break
+            if drop[i]:
+                continue
+        if i >= foot_start:
+            for srx in P.regexes("signoffs", 0, sl):
+                m = srx.search(line)
+                if m:
+                    org = _KO_NEWS.sub("", m.group("org").strip()) or m.group("org").strip()
+                    name = _resolve_name(org)
+                    if name:
+                        credit(i, [name], m.start() == 0, "signoff")
+                        if m.start() > 0:
+                            lines[i] = line = line[: m.start()].rstrip()
+                        end_marker = max(end_marker, i)
+                    break
+            if drop[i]:
+                continue
         # Korean embedded photo captions carry their own agency dateline
         for erx in P.regexes("embedded_photo_patterns", 0, sl):
             for m in erx.finditer(line):

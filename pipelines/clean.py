@@ -49,6 +49,11 @@ _PARTICLES = {
     "ten",
     "mc",
 }
+# words that lead a sentence into a domain name ("data dari BPS.go.id — ..."), so no headline ends with them
+_INTO_DOMAIN = frozenset(
+    {"di", "ke", "dari", "pada", "oleh", "laman", "situs", "website", "portal", "akun"}
+    | {"from", "at", "of", "on", "to", "by", "via", "the", "in"}
+)
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
 
 
@@ -240,6 +245,22 @@ def find_dateline(line: str, lang: str | None = None) -> tuple[str, str] | None:
     return None
 
 
+def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str, str] | None:
+    """(dateline, headline, text) for "<headline> <Outlet> -- <text>"; the outlet must be a domain
+    or a known source, so an ordinary dash inside a sentence is never taken for a stamp."""
+    for rx in P.regexes("midline_datelines", 0, scope_lang(lang)):
+        m = rx.fullmatch(line)
+        if not m or not ("." in m.group("org") and plausible_dateline_org(m.group("org"))):
+            continue
+        head = m.group("head").strip()
+        # the head is a headline: no closing punctuation, not a sentence leading into the domain
+        last = head.split()[-1].casefold()
+        if head[-1] in ".!?:;," or last in _INTO_DOMAIN or not head[:1].isupper():
+            continue
+        return m.group("dl").strip(), head, m.group("rest").strip()
+    return None
+
+
 def clean(text: str, lang: str | None = None) -> Cleaned:
     """Remove inline boilerplate and bylines, lift the dateline.  With a known ``lang`` only the
     pattern files of its scope apply (common, the language, its relatives, English UI strings);
@@ -303,13 +324,22 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = None
-    for i in [k for k in range(n) if lines[k] and not kinds[k]][:6]:
+    opening = [k for k in range(n) if lines[k] and not kinds[k]][:6]
+    for i in opening:
         found = find_dateline(lines[i], lang)
         if found:
             dateline, rest = found
             dateline_line = lines[i]
             lines[i] = rest
             break
+    else:  # a feed aggregator's "<headline> <Outlet> -- <text>": the headline stays, the stamp goes
+        for i in opening[:3]:
+            found = find_midline_dateline(lines[i], lang)
+            if found:
+                dateline, head, rest = found
+                dateline_line = lines[i]
+                lines[i] = f"{head}\n{rest}"
+                break
 
     kept: list[str] = []
     for i, line in enumerate(lines):

@@ -1,7 +1,7 @@
-"""Identity and duplicates: stable ids, content hashes, SimHash fingerprints, syndication clusters.
+"""Identity and duplicates: stable ids, content hashes, MinHash fingerprints, syndication clusters.
 
 Pure functions over plain data.  The index stage (``pipelines/index.py``) asks the cluster for
-candidates (same content hash, or a shared SimHash band) and hands them to ``choose_cluster``.
+candidates (same content hash, or a shared LSH band) and hands them to ``choose_cluster``.
 
 * ``article_id``: hash of the normalised canonical URL, so a re-crawl, a tracking-tagged link
   and a replay all land on the same document.

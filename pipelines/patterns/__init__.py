@@ -48,6 +48,13 @@ _LIST_KEYS = (
     "embedded_photo_patterns",
     "photo_markers",
     "weekdays",
+    "byline_stamps",
+    "lead_credits",
+    "tail_credits",
+    "headline_credits",
+    "signoffs",
+    "photo_provided",
+    "midline_datelines",
 )
 
 
