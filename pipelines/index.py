@@ -20,8 +20,9 @@ import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -190,6 +191,12 @@ class Indexer:
         self._send_lock = threading.Lock()  # one batch at a time: merges see the previous batch
         self._ready = False
         self._down_until = 0.0
+        self._stats_lock = threading.Lock()
+        # one bulk request in flight while the next batch is read and merged (flush path)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexer-bulk")
+        self._inflight: Future[None] | None = None
+        self._inflight_ids: set[str] = set()
+        self._recent: deque[dict[str, Any]] = deque(maxlen=2 * self.config.batch_docs)
 
     # ------------------------------------------------------------------ buffering
     def prepare(self, article: Any) -> dict[str, Any] | None:
@@ -224,7 +231,7 @@ class Indexer:
                 self._buf.append(doc)
                 self._buf_bytes += size
         if autoflush and self.due():
-            self.flush()
+            self.flush(wait=False)  # the bulk request runs while the caller produces the next batch
         return self.due()
 
     def due(self) -> bool:
@@ -242,16 +249,35 @@ class Indexer:
             batch, self._buf, self._buf_bytes, self._buf_since = self._buf, [], 0, None
         return batch
 
-    def flush(self) -> None:
-        """Send everything buffered (in batches of at most batch_docs)."""
+    def flush(self, wait: bool = True) -> None:
+        """Send everything buffered (in batches of at most batch_docs).  Each batch's reads
+        (revisions, syndication) run while the previous batch's bulk request is in flight;
+        ``wait`` returns only after the last one finished (indexed, dead-lettered or spooled)."""
         batch = self.take()
         for i in range(0, len(batch), self.config.batch_docs):
-            self.send(batch[i:i + self.config.batch_docs])
+            self._send_pipelined(batch[i:i + self.config.batch_docs])
+        if wait:
+            self.drain()
+
+    def drain(self) -> None:
+        """Wait for the bulk request in flight, if any."""
+        with self._send_lock:
+            self._drain()
+
+    def _drain(self) -> None:
+        if self._inflight is not None:
+            self._inflight.result()  # the writer handles its own failures; this only waits
+            self._inflight, self._inflight_ids = None, set()
 
     def close(self) -> None:
         self.flush()
+        self._writer.shutdown(wait=True)
         self.spool.close()
         self.dead.close()
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
 
     # ------------------------------------------------------------------ sending
     def send(self, docs: list[dict[str, Any]], spool_on_failure: bool = True) -> bool:
@@ -261,36 +287,72 @@ class Indexer:
         if not docs:
             return True
         with self._send_lock:
+            self._drain()
             try:
-                if self._clock() < self._down_until:
-                    raise StoreUnavailable("cluster marked unavailable after repeated failures; "
-                                           "probing again later")
-                if not self._ready:
-                    self._retrying(self.store.setup)
-                    self._ready = True
-                leftover = self._write(docs)
+                self._check_up()
+                ops, pending = self._plan(docs)
+                leftover = self._bulk(ops, pending)
             except StoreUnavailable as exc:
                 self._down_until = self._clock() + self.config.outage_probe_seconds
                 if not spool_on_failure:
                     raise
                 self._spool(docs, str(exc))
                 return False
+            return self._settle(leftover, spool_on_failure)
+
+    def _check_up(self) -> None:
+        if self._clock() < self._down_until:
+            raise StoreUnavailable("cluster marked unavailable after repeated failures; probing again later")
+        if not self._ready:
+            self._retrying(self.store.setup)
+            self._ready = True
+
+    def _settle(self, leftover: list[dict[str, Any]], spool_on_failure: bool) -> bool:
+        if not leftover:
             self._down_until = 0.0
-            if leftover:  # items the cluster kept refusing with 429/5xx
-                if not spool_on_failure:
-                    raise StoreUnavailable(f"{len(leftover)} document(s) kept failing")
-                self._spool(leftover, "kept failing with 429/5xx")
-                return False
             return True
+        if not spool_on_failure:  # items the cluster kept refusing with 429/5xx
+            raise StoreUnavailable(f"{len(leftover)} document(s) kept failing")
+        self._spool(leftover, "kept failing with 429/5xx")
+        return False
+
+    def _send_pipelined(self, docs: list[dict[str, Any]]) -> None:
+        """Like ``send`` with spooling, but the bulk request runs in the writer thread."""
+        if not docs:
+            return
+        with self._send_lock:
+            if self._inflight_ids & {d["id"] for d in docs}:
+                self._drain()  # the same article twice in a row: merge against the stored first
+            try:
+                self._check_up()
+                ops, pending = self._plan(docs)
+            except StoreUnavailable as exc:
+                self._drain()
+                self._down_until = self._clock() + self.config.outage_probe_seconds
+                self._spool(docs, str(exc))
+                return
+            self._drain()
+            self._inflight_ids = set(pending)
+            self._inflight = self._writer.submit(self._write_in_background, ops, pending)
+
+    def _write_in_background(self, ops: list[dict[str, Any]], pending: dict[str, dict[str, Any]]) -> None:
+        try:
+            self._settle(self._bulk(ops, pending), spool_on_failure=True)
+        except StoreUnavailable as exc:
+            self._down_until = self._clock() + self.config.outage_probe_seconds
+            self._spool(list(pending.values()), str(exc))
+        except Exception as exc:  # never lose a batch to a bug: spool it and say why
+            log.exception("bulk writer failed; spooling the batch")
+            self._spool(list(pending.values()), f"{type(exc).__name__}: {exc}")
 
     def _spool(self, docs: list[dict[str, Any]], reason: str) -> None:
         self.spool.append(docs, reason)
-        self.stats["spooled"] += len(docs)
+        self._count("spooled", len(docs))
         log.warning("spooled %d document(s) to %s: %s", len(docs), self.spool.directory, reason)
 
     def _dead(self, entries: list[tuple[str | None, int | None, str, dict[str, Any]]]) -> None:
         self.dead.write(entries)
-        self.stats["dead_letter"] += len(entries)
+        self._count("dead_letter", len(entries))
         for i, status, reason, _ in entries[:3]:
             log.error("dead letter %s (%s): %s", i, status, reason[:300])
 
@@ -302,7 +364,7 @@ class Indexer:
             except StoreUnavailable:
                 if attempt == self.config.max_retries:
                     raise
-                self.stats["retries"] += 1
+                self._count("retries", 1)
                 self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
         raise AssertionError("unreachable")
 
@@ -314,27 +376,31 @@ class Indexer:
                 kind, merged = merge(out[d["id"]], d, self.config.history_size)
                 if merged is not None and kind != "late":
                     out[d["id"]] = merged
-                self.stats["batch_duplicates"] += 1
+                self._count("batch_duplicates", 1)
             else:
                 out[d["id"]] = d
         return out
 
     def _write(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Merge, link, bulk.  Returns documents still failing after retries."""
+        return self._bulk(*self._plan(docs))
+
+    def _plan(self, docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The reads and merges for one batch: (bulk operations, prepared documents by id)."""
         pending = self._fold(docs)
         existing = self._retrying(self.store.get_docs, list(pending), MERGE_FIELDS)
         merged: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
         for id_, doc in pending.items():
             old = existing.get(id_)
             kind, out = merge(old, doc, self.config.history_size)
-            self.stats[kind] += 1
+            self._count(kind, 1)
             if out is not None:
                 merged.append((kind, id_, out, old))
         fresh = [out for kind, _, out, _ in merged
                  if kind == "created" or (kind != "late" and not out.get("cluster_id"))]
         extra = self._link(fresh) if fresh else []  # sets cluster fields before the ops copy them
         ops = [self._op(kind, id_, out, old) for kind, id_, out, old in merged] + extra
-        return self._bulk(ops, pending)
+        return ops, pending
 
     def _op(self, kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         """``created``: create (a 409 means another writer was first: merge again); ``revised``:
@@ -359,8 +425,11 @@ class Indexer:
         documents (their ops are built afterwards); returns extra ops that move the canonical
         flag off a stored copy when a new document turns out to be earlier."""
         pool = dedupe.CandidateIndex()
-        for cand in self._candidates(fresh):
-            pool.add(cand)
+        fresh_ids = {d["id"] for d in fresh}
+        # recent batches are not searchable until the next refresh: remember them here
+        for cand in [*self._candidates(fresh), *list(self._recent)]:
+            if cand["id"] not in fresh_ids:
+                pool.add(cand)
         canonical: dict[str, dict[str, Any]] = {}  # cluster -> the copy marked earliest
         extra: list[dict[str, Any]] = []
         for doc in sorted(fresh, key=lambda d: dedupe.story_time(d) or datetime.max.replace(tzinfo=UTC)):
@@ -386,10 +455,11 @@ class Indexer:
                         extra.append(op)
                 else:
                     doc["is_cluster_canonical"] = False
-                self.stats["syndicated"] += 1
+                self._count("syndicated", 1)
             if doc["is_cluster_canonical"]:
                 canonical[doc["cluster_id"]] = doc
             pool.add(doc)  # later copies in this batch can join it
+            self._recent.append({**{k: doc.get(k) for k in ("id", *CANDIDATE_FIELDS)}, "_stored": True})
         return extra
 
     def _candidates(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -429,7 +499,7 @@ class Indexer:
             for part, items in self._send_split(todo):
                 for op, item in zip(part, items, strict=True):
                     if 200 <= item.status < 300:
-                        self.stats["indexed"] += 1
+                        self._count("indexed", 1)
                     elif item.status == 409 and op["op"] == "create":
                         conflicts.append(op["id"])  # created meanwhile by another writer
                     elif item.status in RETRYABLE_ITEM:
@@ -439,11 +509,11 @@ class Indexer:
                                      originals.get(op["id"], op["doc"]))])
             todo = retry
             if todo and attempt < self.config.max_retries:
-                self.stats["retries"] += 1
+                self._count("retries", 1)
                 self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
         leftover = [originals.get(op["id"], op["doc"]) for op in todo]
         if conflicts:  # merge once more against what the other writer stored
-            self.stats["conflicts"] += len(conflicts)
+            self._count("conflicts", len(conflicts))
             leftover += self._write([originals[i] for i in conflicts if i in originals])
         return leftover
 
@@ -451,14 +521,14 @@ class Indexer:
         """bulk_raw, halving the request on 413; one op alone too large is dead-lettered."""
         try:
             items = self._retrying(self.store.bulk_raw, ops)
-            self.stats["bulk_requests"] += 1
+            self._count("bulk_requests", 1)
             return [(ops, items)]
         except RequestTooLarge as exc:
             if len(ops) == 1:
                 op = ops[0]
                 self._dead([(op["id"], 413, f"too large for one request: {exc}", op["doc"])])
                 return []
-            self.stats["splits"] += 1
+            self._count("splits", 1)
             mid = len(ops) // 2
             return self._send_split(ops[:mid]) + self._send_split(ops[mid:])
 

@@ -29,6 +29,7 @@ class FakeStore:
         self.max_ops = 10_000
         self.max_doc_bytes = 1_000_000
         self.item_status: dict[str, list[int]] = {}  # id -> statuses to answer before 201
+        self.searchable: set[str] | None = None  # None: search sees every write at once
 
     def _maybe_fail(self, name: str) -> None:
         self.calls.append(name)
@@ -51,7 +52,8 @@ class FakeStore:
         bands = set(next((s["terms"]["fingerprint_bands"] for s in should
                           if "fingerprint_bands" in s["terms"]), []))
         hits = [{"_id": i, "_index": "fake-000001", "_source": copy.deepcopy(d)} for i, d in self.docs.items()
-                if d.get("content_hash") in hashes or bands & set(d.get("fingerprint_bands") or [])]
+                if (self.searchable is None or i in self.searchable)
+                and (d.get("content_hash") in hashes or bands & set(d.get("fingerprint_bands") or []))]
         return {"hits": {"hits": hits}}
 
     def bulk_raw(self, ops):
@@ -112,6 +114,7 @@ def test_batches_by_count_never_one_request_per_article(env):
     store, _, ix = env
     for n in range(7):
         ix.add(art(n))
+    ix.drain()  # autoflushed batches are written in the background
     assert store.calls.count("bulk") == 2 and ix.buffered() == 1
     ix.close()
     assert store.calls.count("bulk") == 3 and len(store.docs) == 7
@@ -125,6 +128,7 @@ def test_batches_by_bytes_and_by_age(env, tmp_path):
     ix.add(art(1, body="kata " * 600))  # ~4 KB with its fingerprint
     assert store.calls.count("bulk") == 0
     ix.add(art(2, body="kata " * 600))
+    ix.drain()
     assert store.calls.count("bulk") == 1
     assert ix.add(art(3), autoflush=False) is False
     clock.t += 5
@@ -201,6 +205,7 @@ def test_retries_unavailable_with_backoff(env):
     store.fail = [StoreUnavailable("connection refused"), StoreUnavailable("503")]
     for n in range(3):
         ix.add(art(n))
+    ix.drain()
     assert len(store.docs) == 3 and ix.stats["retries"] == 2 and ix.stats["spooled"] == 0
     assert clock.slept == [0.5, 1.0]
 
@@ -210,6 +215,7 @@ def test_outage_spools_keeps_going_and_replay_delivers_once(env):
     store.fail = [StoreUnavailable("connection refused")] * 100
     for n in range(6):
         ix.add(art(n))  # must not raise: the crawl goes on
+    ix.drain()
     assert ix.stats["spooled"] == 6 and not store.docs
     calls = len(store.calls)
     ix.add(art(6))
@@ -248,6 +254,7 @@ def test_rejected_documents_go_to_dead_letters(env):
     ix.add(art(1))
     ix.add(art(2, published_at="kemarin"))
     ix.add(art(3))
+    ix.drain()
     assert len(store.docs) == 2 and ix.stats["dead_letter"] == 1
     (rec,) = DeadLetters(ix.config.dead_letter_dir).read_all()
     assert rec["status"] == 400 and "published_at" in rec["reason"]
@@ -279,6 +286,7 @@ def test_413_splits_the_batch_and_dead_letters_a_single_oversized_doc(env, tmp_p
     for n in range(5):
         ix.add(art(n))
     ix.add(art(99, body="sangat panjang " * 10_000))
+    ix.drain()
     assert len(store.docs) == 5 and ix.stats["dead_letter"] == 1 and ix.stats["splits"] >= 2
     (rec,) = DeadLetters(tmp_path / "d").read_all()
     assert rec["status"] == 413
@@ -322,3 +330,19 @@ def test_config_from_env_and_errors():
         IndexConfig.from_env({"INDEX_BATCH_BYTES": "lots"})
     with pytest.raises(ValueError):
         IndexConfig.from_env({"INDEX_BATCH_DOCS": "0"})
+
+
+def test_consecutive_batches_before_a_refresh_still_link_and_merge(env):
+    """The bulk of batch N is in flight / not yet searchable while batch N+1 is planned."""
+    store, _, ix = env
+    store.searchable = set()  # nothing written is searchable yet (refresh_interval not reached)
+    ix.add(art(1, body=BODY, fetched="2024-12-04T08:00:00+00:00"))
+    ix.add(art(2, fetched="2024-12-04T08:00:00+00:00"))
+    ix.add(art(3, fetched="2024-12-04T08:00:00+00:00"))  # batch 1 goes out
+    ix.add(art(4, body=BODY, fetched="2024-12-04T09:00:00+00:00"))  # reprint, next batch
+    ix.add(art(1, body=BODY + " Ralat.", fetched="2024-12-04T09:30:00+00:00"))  # same article again
+    ix.close()
+    by_url = {d["url"].rsplit("/", 1)[1]: d for d in store.docs.values()}
+    assert by_url["4.html"]["cluster_id"] == by_url["1.html"]["cluster_id"]
+    assert by_url["4.html"]["is_cluster_canonical"] is False
+    assert by_url["1.html"]["version"] == 2 and by_url["1.html"]["body"].endswith("Ralat.")
