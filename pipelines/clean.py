@@ -341,6 +341,9 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 lines[i] = f"{head}\n{rest}"
                 break
 
+    for i in embedded_teasers(lines, kinds, dateline_line):
+        kinds[i] = "teaser"
+
     kept: list[str] = []
     for i, line in enumerate(lines):
         if kinds[i]:
@@ -358,6 +361,73 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         editors=editors,
         dateline_line=dateline_line,
     )
+
+
+_NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]{2,}|[A-Z]{2,6})\b")
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+")
+
+
+def _names(text: str, skip_initial: bool) -> list[str]:
+    """Capitalised tokens (proper-name candidates); with skip_initial, not a sentence's first word."""
+    out = []
+    for sent in _SENT_SPLIT.split(text):
+        toks = _NAME_TOKEN.findall(sent)
+        if skip_initial and toks and sent.lstrip("\"“'‘(").startswith(toks[0]):
+            toks = toks[1:]
+        out.extend(toks)
+    return out
+
+
+def embedded_teasers(
+    lines: list[str], kinds: list[str | None], dateline_line: str | None = None
+) -> list[int]:
+    """Unmarked teasers of another story embedded in the body (a video/related blurb between two
+    paragraphs).  Only a strong signal counts: a short one- or two-sentence paragraph inside a long
+    body whose subject is named twice in it but whose names appear nowhere else in the article,
+    that shares none of the article's recurring names and little of its vocabulary.  An ordinary
+    paragraph that introduces a new person still shares the story's places, people or words."""
+    paras = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
+    if len(paras) < 7:
+        return []
+    names_of = {i: set(_names(lines[i], skip_initial=False)) for i in paras}
+    # the article's recurring names: in at least three paragraphs
+    counts: dict[str, int] = {}
+    for i in paras:
+        for tok in names_of[i]:
+            counts[tok] = counts.get(tok, 0) + 1
+    text_of = {i: "\n".join(lines[j] for j in paras if j != i) + "\n" + (dateline_line or "") for i in paras}
+    rest_keys = {i: set(_NAME_TOKEN.findall(text_of[i].casefold().title())) for i in paras}
+
+    def unrelated(i: int) -> bool:  # names none of the article's other text mentions (any case)
+        own = {t.casefold().title() for t in _names(lines[i], skip_initial=True)}
+        return bool(own) and not own & rest_keys[i]
+
+    # a digest of unrelated items (a newsletter, a news round-up) has many such paragraphs: then
+    # none of them is an insert
+    if sum(1 for i in paras if unrelated(i)) != 1:
+        return []
+    out = []
+    for i in paras[2:-1]:
+        line = lines[i]
+        if not unrelated(i) or not 60 <= len(line) <= 350 or line[:1] in "\"“'‘«-–—•*" or line.endswith(":"):
+            continue
+        if not 1 <= len(_SENT_END.findall(line + " ")) <= 2:
+            continue
+        own = _names(line, skip_initial=False)
+        repeated = {t for t in own if own.count(t) >= 2 and len(t) >= 4}
+        if not repeated or len(set(_names(line, skip_initial=True))) < 2:
+            continue
+        if {t.casefold().title() for t in own} & rest_keys[i]:
+            continue
+        if not any(c >= 3 and t not in names_of[i] for t, c in counts.items()):
+            continue  # the article has no recurring subject to stand apart from
+        words = {w.casefold() for w in _WORD.findall(line)} - {t.casefold() for t in own}
+        rest_words = {w.casefold() for w in _WORD.findall(text_of[i])}
+        if not words or len(words & rest_words) / len(words) > 0.4:
+            continue
+        out.append(i)
+    return out
 
 
 def _next_nonempty(lines: list[str], start: int) -> int | None:

@@ -108,7 +108,7 @@ def analyze_text(
     if cleaned.dateline_line:
         attribution_lines.insert(0, cleaned.dateline_line)
     attribution_lines += [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
-    boiler_kinds = {"related", "related_block", "prompt", "chrome", "foreign_ui"}
+    boiler_kinds = {"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"}
     boilerplate = [s["text"] for s in cleaned.removed_segments if s["kind"] in boiler_kinds]
     boilerplate += [s["text"] for s in attr.removed_segments if s["kind"] in ("trailing_headline", "footer")]
     return {
