@@ -72,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", help="e.g. 20gb; default INDEX_ROLLOVER_MAX_SIZE")
     p.set_defaults(func=cmd_rollover)
     search.register(sub)  # search, stats
+    from news_ingest import runner, warc  # ops: scheduled crawl runs, WARC ingest
+
+    runner.register(sub)
+    warc.register(sub)
     p = sub.add_parser("explain", help="how the crawler would treat a URL (source, rules, robots, article?)")
     p.add_argument("url")
     p.add_argument("--fetch", action="store_true",

@@ -253,3 +253,23 @@ def run(files: list[str], *, state_path: Path = DEFAULT_STATE, domains: list[str
                           "resumed_from": r.resumed_from} for r in results],
             "spooled": indexer.stats.get("spooled", 0), "dead_letter": indexer.stats.get("dead_letter", 0),
             "ok": all(r.status in ("done", "already_done") for r in results)}
+
+
+def cmd_ingest_warc(args: Any) -> int:
+    summary = run(args.files, state_path=Path(args.state), domains=args.domain, sources=args.source,
+                  since=args.since, until=args.until, force=args.force)
+    print(json.dumps(summary, sort_keys=True, default=str))
+    return 0 if summary["ok"] else 1
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("ingest-warc",
+                       help="run the stages over WARC files (own archives, CC-NEWS) into the index")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--domain", action="append", help="only these hosts (and subdomains); repeatable")
+    p.add_argument("--source", action="append", help="only URLs of these sources.yaml sources; repeatable")
+    p.add_argument("--since", help="only articles published (else archived) on/after this ISO date")
+    p.add_argument("--until", help="only articles published (else archived) before this ISO date")
+    p.add_argument("--state", default=str(DEFAULT_STATE), help="resume state file (default %(default)s)")
+    p.add_argument("--force", action="store_true", help="redo files the state file lists as done")
+    p.set_defaults(func=cmd_ingest_warc)
