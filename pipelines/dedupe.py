@@ -23,9 +23,11 @@ import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -197,6 +199,11 @@ def parse_time(value: Any) -> datetime | None:
     """ISO 8601 (with ``Z`` or offset; naive = UTC) -> aware datetime; None when absent/bad."""
     if not value or not isinstance(value, str):
         return None
+    return _parse_time(value)
+
+
+@lru_cache(maxsize=65_536)
+def _parse_time(value: str) -> datetime | None:
     try:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -214,7 +221,9 @@ def story_time(doc: dict[str, Any]) -> datetime | None:
 
 
 def choose_cluster(doc: dict[str, Any], candidates: Iterable[dict[str, Any]], window_days: float,
-                   min_similarity: float = MIN_SIMILARITY) -> dict[str, Any] | None:
+                   min_similarity: float = MIN_SIMILARITY,
+                   similarity_of: Callable[[dict[str, Any]], float | None] | None = None
+                   ) -> dict[str, Any] | None:
     """The already-known copy ``doc`` is a reprint of, or None.
 
     Candidates carry ``id``, ``content_hash``, ``fingerprint``, ``cluster_id`` and times.  A copy
@@ -232,12 +241,16 @@ def choose_cluster(doc: dict[str, Any], candidates: Iterable[dict[str, Any]], wi
         if doc.get("content_hash") and cand.get("content_hash") == doc["content_hash"]:
             dist = 0.0
         elif doc.get("fingerprint") and cand.get("fingerprint"):
-            try:
-                dist = 1.0 - similarity(doc["fingerprint"], cand["fingerprint"])
-            except ValueError:  # a fingerprint from another scheme: not comparable
+            if similarity_of is not None:
+                sim = similarity_of(cand)
+            else:
+                try:
+                    sim = similarity(doc["fingerprint"], cand["fingerprint"])
+                except ValueError:  # a fingerprint from another scheme: not comparable
+                    sim = None
+            if sim is None or sim < min_similarity:
                 continue
-            if dist > 1.0 - min_similarity:
-                continue
+            dist = 1.0 - sim
         else:
             continue
         key = (dist, ctime or datetime.max.replace(tzinfo=UTC), cand)
@@ -248,29 +261,52 @@ def choose_cluster(doc: dict[str, Any], candidates: Iterable[dict[str, Any]], wi
 
 class CandidateIndex:
     """Copies already known (from the index, or earlier in the batch) by content hash and LSH
-    band, so a new copy is compared with a handful of likely matches instead of everything."""
+    band, so a new copy is compared with a handful of likely matches instead of everything;
+    signatures are decoded once per copy."""
 
     def __init__(self, per_doc: int = 8) -> None:
         self.per_doc = per_doc
-        self._by_hash: dict[str, list[dict[str, Any]]] = {}
-        self._by_band: dict[str, list[dict[str, Any]]] = {}
+        self._docs: list[dict[str, Any]] = []
+        self._sigs: dict[int, np.ndarray] = {}  # id(doc) -> decoded signature
+        self._by_hash: defaultdict[str, list[int]] = defaultdict(list)
+        self._by_band: defaultdict[str, list[int]] = defaultdict(list)
+
+    def _sig(self, doc: dict[str, Any]) -> np.ndarray | None:
+        key = id(doc)
+        if key not in self._sigs:
+            try:
+                self._sigs[key] = signature_from_hex(doc["fingerprint"]) if doc.get("fingerprint") else None
+            except ValueError:  # a fingerprint from another scheme: not comparable
+                self._sigs[key] = None
+        return self._sigs[key]
 
     def add(self, doc: dict[str, Any]) -> None:
+        i = len(self._docs)
+        self._docs.append(doc)
         if doc.get("content_hash"):
-            self._by_hash.setdefault(doc["content_hash"], []).append(doc)
-        bands = doc.get("fingerprint_bands") or (lsh_bands(signature_from_hex(doc["fingerprint"]))
-                                                if doc.get("fingerprint") else [])
-        for band in bands:
-            self._by_band.setdefault(band, []).append(doc)
+            self._by_hash[doc["content_hash"]].append(i)
+        bands = doc.get("fingerprint_bands")
+        if not bands and (sig := self._sig(doc)) is not None:
+            bands = lsh_bands(sig)
+        by_band = self._by_band
+        for band in bands or ():
+            by_band[band].append(i)
 
     def near(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """Exact copies, then the ``per_doc`` copies sharing the most bands with ``doc``."""
-        exact = [c for c in self._by_hash.get(doc.get("content_hash") or "", []) if c is not doc]
-        shared: dict[int, tuple[int, dict[str, Any]]] = {}
-        for band in doc.get("fingerprint_bands") or []:
-            for c in self._by_band.get(band, []):
-                if c is not doc:
-                    n, _ = shared.get(id(c), (0, c))
-                    shared[id(c)] = (n + 1, c)
-        ranked = sorted(shared.values(), key=lambda t: -t[0])[:self.per_doc]
-        return exact + [c for _, c in ranked]
+        exact = [self._docs[i] for i in self._by_hash.get(doc.get("content_hash") or "", ())]
+        bands = doc.get("fingerprint_bands") or ()
+        counts = Counter(chain.from_iterable(self._by_band.get(b, ()) for b in bands))
+        ranked = [self._docs[i] for i, _ in counts.most_common(self.per_doc + 1)]
+        return [c for c in exact + ranked if c is not doc]
+
+    def choose(self, doc: dict[str, Any], candidates: list[dict[str, Any]], window_days: float,
+               min_similarity: float = MIN_SIMILARITY) -> dict[str, Any] | None:
+        """``choose_cluster`` with the signatures decoded once."""
+        mine = self._sig(doc)
+
+        def sim(cand: dict[str, Any]) -> float | None:
+            theirs = self._sig(cand)
+            return None if mine is None or theirs is None else np.count_nonzero(mine == theirs) / PERMUTATIONS
+
+        return choose_cluster(doc, candidates, window_days, min_similarity, similarity_of=sim)

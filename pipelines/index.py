@@ -14,7 +14,6 @@ copy older than what is stored (a late replay) only adds to the history.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import os
 import re
@@ -104,6 +103,18 @@ class IndexConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> IndexConfig:
         return cls.from_mapping(os.environ if env is None else env)
+
+
+def approx_size(value: Any) -> int:
+    """Bytes the value takes as JSON, closely enough to cut batches (json.dumps of every
+    document cost a tenth of the index stage's time)."""
+    if isinstance(value, str):
+        return len(value) + 3 if value.isascii() else len(value.encode()) + 3
+    if isinstance(value, dict):
+        return 2 + sum(len(k) + 4 + approx_size(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return 2 + sum(approx_size(v) + 1 for v in value)
+    return 8
 
 
 def _iso_now() -> str:
@@ -224,7 +235,7 @@ class Indexer:
         batch is (still) due — callers that flush elsewhere (the Scrapy adapter) use it."""
         doc = self.prepare(article)
         if doc is not None:
-            size = len(json.dumps(doc, ensure_ascii=False, default=str).encode())
+            size = approx_size(doc)
             with self._buf_lock:
                 if not self._buf:
                     self._buf_since = self._clock()
@@ -437,7 +448,7 @@ class Indexer:
             for c in near:
                 if c.get("is_cluster_canonical") and c.get("cluster_id"):
                     canonical.setdefault(c["cluster_id"], c)
-            match = dedupe.choose_cluster(doc, near, self.config.syndication_window_days)
+            match = pool.choose(doc, near, self.config.syndication_window_days)
             if match is None:
                 doc["cluster_id"], doc["is_cluster_canonical"] = doc["id"], True
             else:
