@@ -150,7 +150,7 @@ def photo_org(val: str) -> str | None:
     val = re.sub(r"^\s*(?:©|\(c\))\s*", "", val.strip(), flags=re.IGNORECASE).strip(" ()[].")
     markers = {P.norm_key(m) for m in P.merged("photo_markers")}
     parts = []
-    for part in re.split(r"\s*/\s*|\s*\|\s*", val):
+    for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
         part = re.sub(r"\s+(?:photo|foto|file photo)$", "", part.strip(), flags=re.IGNORECASE).strip(" ©.")
         if part and P.norm_key(part) not in markers:
             parts.append(part)
@@ -405,6 +405,17 @@ def attribute(
             if org:
                 photos.add(org)
                 line = line[: m.start()].strip()
+        # "This photo provided by <A> ... [<B>]": both are photo credits
+        for prx in P.regexes("photo_provided", lang=sl):
+            m = prx.search(line)
+            if m:
+                photos.add(_resolve_name(m.group("a")) or m.group("a").strip())
+                bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
+                org = photo_org(bm.group("b")) if bm else None
+                if org:
+                    photos.add(org)
+                    lines[i] = line = line[: bm.start()].rstrip()
+                break
         lines[i] = line
         if not line:
             drop[i] = True
@@ -494,7 +505,7 @@ def attribute(
             if m:
                 names = _resolve_list(m.group("list"), known_only=True)
                 if names:
-                    whole = (m.end() - m.start()) >= 0.5 * len(line) or len(line) <= 200
+                    whole = (m.end() - m.start()) >= 0.8 * len(line)
                     credit(i, names, whole)
                     if not whole:
                         lines[i] = (line[: m.start()] + line[m.end() :]).strip()
@@ -512,17 +523,6 @@ def attribute(
                 name = _resolve_name(m.group("org"))
                 if name:
                     credit(i, [name], False)
-        # "This photo provided by <A> ... [<B>]": both are photo credits
-        for prx in P.regexes("photo_provided", lang=sl):
-            m = prx.search(line)
-            if m:
-                photos.add(_resolve_name(m.group("a")) or m.group("a").strip())
-                bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
-                org = photo_org(bm.group("b")) if bm else None
-                if org:
-                    photos.add(org)
-                    lines[i] = line = line[: bm.start()].rstrip()
-                break
         # the closing credit "— <outlet>" and broadcast sign-offs
         if i in last_idx:
             for trx in P.regexes("tail_credits", 0, sl):

@@ -1,5 +1,7 @@
 """analyze_text / enrich: the three text stages together, on the seed article and on Article dicts."""
 
+import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,56 @@ def test_timings_are_reported():
     t: dict[str, float] = {}
     analyze_text(SEED, None, timings=t)
     assert set(t) == {"clean", "language", "attribution"} and all(v >= 0 for v in t.values())
+
+
+# --- own labelled cases (tests/fixtures/text/attribution_cases.jsonl, README labelling rules) ---------
+
+CASES = [
+    json.loads(line)
+    for line in (FIX / "text" / "attribution_cases.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
+]
+
+
+def _key(name):
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split()).rstrip(".")
+
+
+def test_case_file_is_large_and_well_formed():
+    assert len(CASES) >= 30
+    assert len({c["id"] for c in CASES}) == len(CASES)
+    langs = {c["lang"] for c in CASES}
+    assert {"id", "ms", "en", "de", "fr", "es", "ru", "ar"} <= langs
+    for c in CASES:
+        for line in c["expected"]["boilerplate_lines"]:
+            assert line in [x.strip() for x in c["text"].split("\n")], (c["id"], line)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_own_case(case):
+    exp = case["expected"]
+    r = analyze_text(case["text"], None)
+    assert sorted(map(_key, r["sources"])) == sorted(map(_key, exp["sources"]))
+    assert (_key(r["dateline_outlet"]) if r["dateline_outlet"] else None) == (
+        _key(exp["dateline_outlet"]) if exp["dateline_outlet"] else None
+    )
+    assert sorted(map(_key, r["photo_credits"])) == sorted(map(_key, exp["photo_credits"]))
+    body = _key(r["clean_text"])
+    for phrase in exp["clean_text_must_contain"]:
+        assert _key(phrase) in body, phrase
+    for phrase in exp["clean_text_must_not_contain"]:
+        assert _key(phrase) not in body, phrase
+    assert r["lang"] == case["lang"]
+
+
+def test_own_cases_precision_no_false_source_on_hard_negatives():
+    """Micro precision over all cases, and no source at all where the gold has none."""
+    tp = fp = 0
+    for c in CASES:
+        got = {_key(s) for s in analyze_text(c["text"], None)["sources"]}
+        gold = {_key(s) for s in c["expected"]["sources"]}
+        tp += len(got & gold)
+        fp += len(got - gold)
+        if "hard_negative" in c["phenomena"] and not gold:
+            assert not got, c["id"]
+    assert tp / max(1, tp + fp) >= 0.97
