@@ -396,12 +396,18 @@ def embedded_teasers(
     for i in paras:
         for tok in names_of[i]:
             counts[tok] = counts.get(tok, 0) + 1
+    # words (5+ letters) used in at least three paragraphs: the story's vocabulary
+    word_paras: dict[str, int] = {}
+    for i in paras:
+        for w in {w.casefold() for w in _WORD.findall(lines[i])}:
+            word_paras[w] = word_paras.get(w, 0) + 1
+    recurring = {w for w, c in word_paras.items() if c >= 3}
     text_of = {i: "\n".join(lines[j] for j in paras if j != i) + "\n" + (dateline_line or "") for i in paras}
     rest_keys = {i: set(_NAME_TOKEN.findall(text_of[i].casefold().title())) for i in paras}
 
-    def unrelated(i: int) -> bool:  # names none of the article's other text mentions (any case)
+    def unrelated(i: int) -> bool:  # two or more names none of the article's other text mentions (any case)
         own = {t.casefold().title() for t in _names(lines[i], skip_initial=True)}
-        return bool(own) and not own & rest_keys[i]
+        return len(own) >= 2 and not own & rest_keys[i]
 
     # a digest of unrelated items (a newsletter, a news round-up) has many such paragraphs: then
     # none of them is an insert
@@ -425,6 +431,8 @@ def embedded_teasers(
         words = {w.casefold() for w in _WORD.findall(line)} - {t.casefold() for t in own}
         rest_words = {w.casefold() for w in _WORD.findall(text_of[i])}
         if not words or len(words & rest_words) / len(words) > 0.4:
+            continue
+        if words & recurring:  # the story's own recurring vocabulary ("korban", "rumah") ties it in
             continue
         out.append(i)
     return out

@@ -42,6 +42,8 @@ ROWS = 4  # MinHash values per LSH band: 32 bands
 MIN_SIMILARITY = 0.5  # estimated Jaccard of shingles; unrelated news bodies measure < 0.05
 MIN_NEAR_DUP_TOKENS = 40  # shorter bodies: exact hash only (a fingerprint of a teaser is noise)
 SHINGLE = 3
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
@@ -78,12 +80,18 @@ def normalize_url(url: str) -> str:
         raise ValueError(f"bad port in URL {url!r}") from exc
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     # re-quote the path so %7E and ~ (and é vs %C3%A9) are one spelling
-    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~") or "/"
-    path = re.sub(r"/{2,}", "/", path)
+    path = parts.path
+    if not _PLAIN_PATH.fullmatch(path):  # (most article paths are plain: skip the round trip)
+        path = quote(unquote(path), safe=_PATH_SAFE)
+    if "//" in path:
+        path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/") or "/"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+    query = ""
+    if parts.query:
+        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+        query = urlencode(sorted(pairs))
+    return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
 def article_id(canonical_or_url: str) -> str:

@@ -248,3 +248,87 @@ def test_photo_org_value_rules():
 def test_bad_input_never_raises(bad):
     a = attribute(bad, None)
     assert a.sources == []
+
+
+# --- second pass: more credit constructions, each with hard negatives --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        # byline stamp "<name> - <outlet>" names the publisher; an agency there is a source
+        (f"Fitria Chusna Farisa - Kompas.com\n{ID}\n{ID}", [], "Kompas.com"),
+        (f"Ahmad Romadoni - detikNews\n{ID}\n{ID}", [], "detikNews"),
+        (f"Yoanes Litha - Antara\n{ID}\n{ID}", ["ANTARA"], None),
+        (f"Prabowo Subianto - Gibran Rakabuming\n{ID}\n{ID}", [], None),  # two people, no outlet
+        # "Dari <outlet>" before the text
+        (f"Dari Kompas.com\n{ID}\n{ID}", ["Kompas.com"], None),
+        (f"Dari Harian Jogja\n{ID}\n{ID}", ["Harian Jogja"], None),
+        (f"Dari Jakarta\n{ID}\n{ID}", [], None),
+        (f"Dari kiri ke kanan: Budi, Ani dan Joko\n{ID}\n{ID}", [], None),
+        # "— <outlet>" after the text
+        (f"{EN}\n{EN}\n— The Guardian", ["The Guardian"], None),
+        (f"{ID}\n{ID} - Kompas.com", ["Kompas.com"], None),
+        (f'{EN}\n"We will not give up." — Joe Biden', [], None),
+        # "(<Newspaper> <date>)" after a reposted headline
+        (f"Harga BBM Turun Mulai Hari Ini (Kompas, 1/3/2024)\n{ID}", ["Kompas"], None),
+        (f"Inflation eases again (The Star 3 March 2024)\n{EN}", ["The Star"], None),
+        (f"Rapat Digelar di Balai Kota (Surabaya, 4/3/2024)\n{ID}", [], None),
+        # mid-line dateline of a feed aggregator
+        (f"Banjir Rendam Tiga Desa di Bekasi Liputan6.com -- {ID}\n{ID}", [], "Liputan6.com"),
+        (f"Menurut data dari bps.go.id -- {ID}\n{ID}", [], None),
+        # <City>, <Brand> --
+        (f"Jakarta, CNN Indonesia -- {ID}\n{ID}", [], "CNN Indonesia"),
+        (f"Jakarta, Senin -- {ID}\n{ID}", [], None),
+        # republication from a named outlet
+        (f"{EN}\nThis article is republished from The Conversation.", ["The Conversation"], None),
+    ],
+)
+def test_second_pass_constructions(text, sources, outlet):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+KO = "정부는 17일 새로운 부동산 대책을 발표했습니다. 이번 대책은 다음 달부터 시행됩니다."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{KO}\n전문가들은 시장 안정에 도움이 될 것이라고 평가했습니다. MBN뉴스 김주하입니다.", ["MBN"]),
+        (f"{KO}\nKBS 뉴스 홍길동입니다.", ["KBS"]),
+        (f"{KO}\n연합뉴스TV 김민수입니다.", ["Yonhap News TV"]),
+        (f"{KO}\n제 이름은 홍길동입니다.", []),  # "my name is ...": no outlet
+    ],
+)
+def test_korean_broadcast_signoffs(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert "입니다." not in r["clean_text"].split("\n")[-1] or not sources
+
+
+def test_photo_provided_by_credits_both_and_no_text_source():
+    r = run(
+        "In this photo provided by the Korea Coast Guard, rescuers search near the capsized boat off Jeju "
+        "island, South Korea, Friday, March 1, 2024. (Korea Coast Guard via AP)\n" + EN
+    )
+    assert folded(r["photo_credits"]) == ["ap", "korea coast guard"]
+    assert r["sources"] == []
+    r = run("This photo provided by Xinhua shows the new bridge on Monday. [Photo/Xinhua]\n" + EN)
+    assert folded(r["photo_credits"]) == ["xinhua"]
+
+
+def test_malay_reported_by_is_a_mention_not_a_relay_credit():
+    r = run(
+        "Perkara itu sebelum ini dilaporkan oleh Malaysiakini yang memetik dokumen dalaman kementerian, "
+        "kata beliau kepada pemberita.\nMenteri dijangka memberi jawapan dalam sidang Dewan Rakyat."
+    )
+    assert r["sources"] == []
+
+
+def test_credit_sentence_inside_a_short_line_keeps_the_line():
+    r = run("Le président a dissous l'Assemblée.\nL'opposition a dénoncé une manœuvre politique. (avec AFP)")
+    assert r["sources"] == ["AFP"]
+    assert "L'opposition a dénoncé une manœuvre politique." in r["clean_text"]
+    assert "avec AFP" not in r["clean_text"]

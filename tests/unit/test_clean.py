@@ -185,3 +185,88 @@ def test_gigantic_input_is_truncated_and_recorded():
 def test_non_utf8_bytes_are_decoded_with_replacement():
     c = clean("Caf\xe9 ".encode("latin-1") + BODY.encode())
     assert "Pemerintah" in c.body
+
+
+# --- language scope of the labels ----------------------------------------------------------------------
+
+
+def test_language_scope_keeps_other_languages_labels_off():
+    # Italian "Di" / Romanian "De" byline prefixes must not remove an Indonesian subheading
+    text = "Pemerintah menambah anggaran bantuan sosial tahun depan, kata menteri.\nDi Jakarta Selatan"
+    assert "Di Jakarta Selatan" in clean(text, "id").body
+    assert "Di Jakarta Selatan" not in clean(text, None).body  # unknown language: every file applies
+    assert "Di Jakarta Selatan" not in clean(text, "it").body
+
+
+def test_language_scope_keeps_common_relatives_and_english_ui():
+    body = "Kerajaan akan meneliti semula kadar tol di beberapa lebuh raya utama, kata menteri.\n"
+    for line in ("Baca juga: Harga minyak naik", "Related Articles", "Advertisement", "Artikel Berkaitan"):
+        assert line not in clean(body + line, "ms").body
+        assert line not in clean(body + line, "id-ID").body
+
+
+def test_unknown_language_code_falls_back_to_every_file():
+    assert clean("Lire aussi : Un autre article\nTexte.", "xx").body == "Texte."
+    assert clean("Lire aussi : Un autre article\nTexte.", "und").body == "Texte."
+
+
+# --- unmarked embedded teasers ---------------------------------------------------------------------------
+
+STORY = [
+    "Wanita paruh baya bernama Lili Diance tewas dalam rumahnya di Koja, Jakarta Utara, Senin malam.",
+    "Tangisan dari cucu korban menjadi petunjuk awal penemuan, kata Andreansyah, tetangga korban.",
+    "Andreansyah mengatakan penemuan jenazah korban terjadi sekitar pukul 20.10 WIB.",
+    "Andreansyah yang bekerja di depot air di sebelah rumah korban merasa ada yang mencurigakan.",
+    '"Saya dengar cucunya nangis terus," kata Andreansyah kepada wartawan di Koja.',
+    "Andreansyah kemudian meminta kunci cadangan dari warung di sebelah rumah korban.",
+    "{insert}",
+    "Dengan insting yang kuat, ia lalu masuk ke teras rumah korban dan mengarah ke ruang tamu.",
+    "Betapa kagetnya Andreansyah melihat korban Lili Diance sudah terbujur kaku di lantai.",
+]
+
+
+def _story(insert):
+    return "\n".join(STORY).replace("{insert}", insert)
+
+
+def test_embedded_teaser_of_another_story_is_removed():
+    teaser = (
+        "Razman Nasution berani lantang bersuara membela Hercules yang sempat diultimatum pensiunan TNI, "
+        "Gatot Nurmantyo. Razman meminta Gatot untuk tidak ikut huru-hara dan menimbulkan polemik baru."
+    )
+    c = clean(_story(teaser), "id")
+    assert "Razman" not in c.body
+    assert {"kind": "teaser", "text": teaser} in c.removed_segments
+    assert "Dengan insting yang kuat" in c.body
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # a new person in the same story: shares the story's place and words
+        "Kapolsek Koja Kompol Abdul Rahman mengatakan jenazah korban dibawa ke rumah sakit untuk diautopsi.",
+        # a new person named twice, but the story's vocabulary (rumah, korban) ties it in
+        "Ketua RT Budi Santoso datang ke rumah korban. Budi lalu menghubungi polisi soal korban.",
+        # no names at all
+        "Warga sekitar pun berdatangan setelah mendengar teriakan dari dalam rumah tersebut.",
+    ],
+)
+def test_ordinary_paragraphs_are_not_teasers(paragraph):
+    c = clean(_story(paragraph), "id")
+    assert paragraph in c.body
+    assert not [s for s in c.removed_segments if s["kind"] == "teaser"]
+
+
+def test_digest_of_unrelated_items_has_no_teasers():
+    items = [
+        "WeWork is being investigated by the New York attorney general amid layoffs at the company.",
+        "T-Mobile CEO John Legere is stepping down in May. Legere will hand over to Mike Sievert.",
+        "Alibaba leaders denied claims that Alibaba misreported its Singles Day sales on Weibo.",
+        "Google has bought CloudSimple, a startup that helped Microsoft woo VMware customers.",
+        "Valve announced a new Half-Life game for virtual reality. Valve called it a flagship title.",
+        "Teens love AirPods and put them on holiday wish lists, says a Piper Jaffray survey.",
+        "Apple is holding a surprise event in NYC next month about apps and games of the year.",
+        "Amazon now lets listeners stream music free with ads on Echo speakers and phones.",
+    ]
+    c = clean("\n".join(items), "en")
+    assert not [s for s in c.removed_segments if s["kind"] == "teaser"]
