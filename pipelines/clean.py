@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -365,6 +366,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]{2,}|[A-Z]{2,6})\b")
 _WORD = re.compile(r"[^\W\d_]{5,}")
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
 _SENT_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -390,29 +392,32 @@ def embedded_teasers(
     paras = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
     if len(paras) < 7:
         return []
-    names_of = {i: set(_names(lines[i], skip_initial=False)) for i in paras}
-    # the article's recurring names: in at least three paragraphs
-    counts: dict[str, int] = {}
-    for i in paras:
-        for tok in names_of[i]:
-            counts[tok] = counts.get(tok, 0) + 1
-    # words (5+ letters) used in at least three paragraphs: the story's vocabulary
-    word_paras: dict[str, int] = {}
-    for i in paras:
-        for w in {w.casefold() for w in _WORD.findall(lines[i])}:
-            word_paras[w] = word_paras.get(w, 0) + 1
-    recurring = {w for w, c in word_paras.items() if c >= 3}
-    text_of = {i: "\n".join(lines[j] for j in paras if j != i) + "\n" + (dateline_line or "") for i in paras}
-    rest_keys = {i: set(_NAME_TOKEN.findall(text_of[i].casefold().title())) for i in paras}
+    # word counts over the whole article once; "elsewhere" = the total minus the paragraph's own
+    toks = {i: Counter(w.casefold() for w in _TOKEN.findall(lines[i])) for i in paras}
+    total: Counter[str] = Counter()
+    for c in toks.values():
+        total.update(c)
+    total.update(w.casefold() for w in _TOKEN.findall(dateline_line or ""))
+    in_paras: Counter[str] = Counter()
+    for c in toks.values():
+        in_paras.update(c.keys())
+    recurring = {w for w, c in in_paras.items() if c >= 3 and len(w) >= 5}  # the story's vocabulary
 
-    def unrelated(i: int) -> bool:  # two or more names none of the article's other text mentions (any case)
-        own = {t.casefold().title() for t in _names(lines[i], skip_initial=True)}
-        return len(own) >= 2 and not own & rest_keys[i]
+    def elsewhere(i: int, word: str) -> bool:
+        return total[word] - toks[i][word] > 0
+
+    def unrelated(i: int) -> bool:  # two or more names that no other text of the article uses (any case)
+        own = {t.casefold() for t in _names(lines[i], skip_initial=True)}
+        return len(own) >= 2 and not any(elsewhere(i, t) for t in own)
 
     # a digest of unrelated items (a newsletter, a news round-up) has many such paragraphs: then
     # none of them is an insert
     if sum(1 for i in paras if unrelated(i)) != 1:
         return []
+    names_in = {i: {t.casefold() for t in _names(lines[i], skip_initial=False)} for i in paras}
+    name_paras: Counter[str] = Counter()
+    for names in names_in.values():
+        name_paras.update(names)
     out = []
     for i in paras[2:-1]:
         line = lines[i]
@@ -421,16 +426,14 @@ def embedded_teasers(
         if not 1 <= len(_SENT_END.findall(line + " ")) <= 2:
             continue
         own = _names(line, skip_initial=False)
-        repeated = {t for t in own if own.count(t) >= 2 and len(t) >= 4}
-        if not repeated or len(set(_names(line, skip_initial=True))) < 2:
+        if not any(own.count(t) >= 2 and len(t) >= 4 for t in own):
+            continue  # a teaser names its subject twice
+        if any(elsewhere(i, t.casefold()) for t in own):
             continue
-        if {t.casefold().title() for t in own} & rest_keys[i]:
-            continue
-        if not any(c >= 3 and t not in names_of[i] for t, c in counts.items()):
+        if not any(c >= 3 and t not in names_in[i] for t, c in name_paras.items()):
             continue  # the article has no recurring subject to stand apart from
         words = {w.casefold() for w in _WORD.findall(line)} - {t.casefold() for t in own}
-        rest_words = {w.casefold() for w in _WORD.findall(text_of[i])}
-        if not words or len(words & rest_words) / len(words) > 0.4:
+        if not words or sum(1 for w in words if elsewhere(i, w)) / len(words) > 0.4:
             continue
         if words & recurring:  # the story's own recurring vocabulary ("korban", "rumah") ties it in
             continue
