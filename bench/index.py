@@ -1,14 +1,14 @@
 """Index-stage throughput against a real node: our Indexer vs raw ``helpers.bulk`` vs one
 request per document, over the same documents, side by side, medians of several runs.
 
-    .venv/bin/python -m bench.index [--docs 3000] [--runs 3] [--per-doc 300] [--url URL]
+    .venv/bin/python -m bench.index [--docs 3000] [--runs 5] [--per-doc 300] [--url URL]
 
 Without ``--url`` (or ``ES_BENCH_URL``) a private node is started and removed afterwards.
-Documents: real article bodies from ``/work/shared/bench/news`` truth files when present
-(``--texts DIR``), else generated text; each copy gets its own URL and a distinct sentence
-so every document is new (the Indexer does its revision lookup and its syndication search
-for all of them: the worst case for it).  The dedupe stage (content hash + MinHash) runs
-before the clock starts, as in the crawl where it is its own stage; its cost is reported.
+Documents: paragraphs of real article bodies from ``/work/shared/bench/news`` truth files when
+present (``--texts DIR``), else generated text, 10% of them reprints of a recent story; every
+document is new, so the Indexer does its revision lookup and syndication linking for all.
+The dedupe stage (content hash + MinHash) runs before the clock starts, as in the crawl where
+it is its own stage; its cost is reported.
 """
 
 from __future__ import annotations
@@ -56,13 +56,22 @@ def load_bodies(texts: Path) -> list[str]:
                       for _ in range(rng.randint(6, 14))) for _ in range(150)]
 
 
-def make_docs(n: int, bodies: list[str]) -> tuple[list[dict[str, Any]], float]:
-    """n Article dicts with dedupe fields; returns them and the dedupe stage's ms per doc."""
+def make_docs(n: int, bodies: list[str], reprint_share: float = 0.1) -> tuple[list[dict[str, Any]], float]:
+    """n Article dicts with dedupe fields; returns them and the dedupe stage's ms per doc.
+
+    Bodies are 6-14 paragraphs drawn from the real articles (so sizes, scripts and words are
+    real and no two stories are alike); ``reprint_share`` of them are another outlet's copy of
+    a recent story (own dateline and credit line), as syndication looks in a news crawl."""
+    rng = random.Random(42)
+    paras = [p for b in bodies for p in b.split("\n") if len(p.split()) >= 8]
     start = datetime(2026, 11, 1, tzinfo=UTC)
-    docs = []
+    docs: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     for i in range(n):
-        body = bodies[i % len(bodies)] + f"\nCatatan redaksi nomor {i}: artikel ini diperbarui."
+        if i >= 20 and rng.random() < reprint_share:
+            body = "JAKARTA (ANTARA) - " + docs[rng.randrange(max(0, i - 300), i)]["body"] + "\n(Sumber: AFP)"
+        else:
+            body = "\n".join(rng.sample(paras, rng.randint(6, 14)))
         d = {"url": f"https://bench{i % 13}.example/berita/{i:06d}-artikel.html", "source": f"bench{i % 13}",
              "domain": f"bench{i % 13}.example", "country": "ID", "title": body.split("\n", 1)[0][:120],
              "body": body, "language": "id", "language_confidence": 0.99,
@@ -144,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=3000)
     ap.add_argument("--per-doc", type=int, default=300, help="documents for the one-request-each run")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--url", default=os.environ.get("ES_BENCH_URL"))
     ap.add_argument("--texts", type=Path, default=DEFAULT_TEXTS)
     ap.add_argument("--json", type=Path, help="also write the results here")
@@ -182,12 +191,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  run {r + 1}: indexer {ours[-1]:.0f}/s, helpers.bulk {raws[-1]:.0f}/s, "
                   f"per-doc {singles[-1]:.0f}/s", flush=True)
         m_ours, m_raw, m_single = (statistics.median(x) for x in (ours, raws, singles))
+        # the machine is shared: pair each run with its neighbour of the same round
+        r_bulk = statistics.median(o / r for o, r in zip(ours, raws, strict=True))
+        r_single = statistics.median(o / r for o, r in zip(ours, singles, strict=True))
         result = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"), "docs": len(docs), "runs": args.runs,
             "json_mb": round(mb, 2), "dedupe_ms_per_doc": round(dedupe_ms, 3),
             "indexer_docs_per_s": round(m_ours), "helpers_bulk_docs_per_s": round(m_raw),
             "per_doc_docs_per_s": round(m_single), "vs_bulk": round(m_ours / m_raw, 2),
-            "vs_per_doc": round(m_ours / m_single, 1), "indexer_requests": {
+            "vs_per_doc": round(m_ours / m_single, 1), "vs_bulk_paired": round(r_bulk, 2),
+            "vs_per_doc_paired": round(r_single, 1), "runs_docs_per_s": {
+                "indexer": [round(x) for x in ours], "helpers_bulk": [round(x) for x in raws],
+                "per_doc": [round(x) for x in singles]}, "indexer_requests": {
                 k: stats.get(k, 0) for k in ("bulk_requests", "created", "retries", "spooled")},
             "cpu_count": os.cpu_count(),
         }
@@ -195,12 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| Indexer (mget + syndication search + bulk per batch) | {m_ours:.0f} | 1.00 |")
         print(f"| elasticsearch.helpers.bulk from a list | {m_raw:.0f} | {m_raw / m_ours:.2f} |")
         print(f"| one index request per document | {m_single:.0f} | {m_single / m_ours:.2f} |")
-        print(f"\nIndexer / raw bulk = {result['vs_bulk']} (target >= 0.9); "
-              f"Indexer / per-doc = {result['vs_per_doc']}x (target > 5)")
+        print(f"\nIndexer / raw bulk = {result['vs_bulk']} of medians, {result['vs_bulk_paired']} median of "
+              f"same-round ratios (target >= 0.9); Indexer / per-doc = {result['vs_per_doc']}x, "
+              f"{result['vs_per_doc_paired']}x paired (target > 5)")
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(result, indent=2) + "\n")
-        return 0 if result["vs_bulk"] >= 0.9 and result["vs_per_doc"] > 5 else 1
+        return 0 if result["vs_bulk_paired"] >= 0.9 and result["vs_per_doc_paired"] > 5 else 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if node:

@@ -105,16 +105,19 @@ class IndexConfig:
         return cls.from_mapping(os.environ if env is None else env)
 
 
-def approx_size(value: Any) -> int:
-    """Bytes the value takes as JSON, closely enough to cut batches (json.dumps of every
+def approx_size(doc: dict[str, Any]) -> int:
+    """Bytes a document takes as JSON, closely enough to cut batches (json.dumps of every
     document cost a tenth of the index stage's time)."""
-    if isinstance(value, str):
-        return len(value) + 3 if value.isascii() else len(value.encode()) + 3
-    if isinstance(value, dict):
-        return 2 + sum(len(k) + 4 + approx_size(v) for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return 2 + sum(approx_size(v) + 1 for v in value)
-    return 8
+    n = 24 * len(doc)
+    for v in doc.values():
+        if isinstance(v, str):
+            n += len(v)
+        elif isinstance(v, list | tuple | dict):
+            n += 24 * len(v) + sum(len(x) for x in v if isinstance(x, str))
+    body = doc.get("body")
+    if isinstance(body, str) and not body.isascii():
+        n += len(body.encode()) - len(body)
+    return n
 
 
 def _iso_now() -> str:
@@ -207,7 +210,7 @@ class Indexer:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexer-bulk")
         self._inflight: Future[None] | None = None
         self._inflight_ids: set[str] = set()
-        self._recent: deque[dict[str, Any]] = deque(maxlen=2 * self.config.batch_docs)
+        self._recent_pools: deque[dedupe.CandidateIndex] = deque(maxlen=2)  # last batches, for _link
 
     # ------------------------------------------------------------------ buffering
     def prepare(self, article: Any) -> dict[str, Any] | None:
@@ -411,6 +414,8 @@ class Indexer:
                  if kind == "created" or (kind != "late" and not out.get("cluster_id"))]
         extra = self._link(fresh) if fresh else []  # sets cluster fields before the ops copy them
         ops = [self._op(kind, id_, out, old) for kind, id_, out, old in merged] + extra
+        for doc in fresh:  # from now on a stored copy for later batches (the ops hold copies)
+            doc["_stored"] = True
         return ops, pending
 
     def _op(self, kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
@@ -435,20 +440,22 @@ class Indexer:
         """Give each new document a cluster_id (one candidate search for the batch).  Mutates the
         documents (their ops are built afterwards); returns extra ops that move the canonical
         flag off a stored copy when a new document turns out to be earlier."""
-        pool = dedupe.CandidateIndex()
         fresh_ids = {d["id"] for d in fresh}
-        # recent batches are not searchable until the next refresh: remember them here
-        for cand in [*self._candidates(fresh), *list(self._recent)]:
+        stored = dedupe.CandidateIndex()
+        for cand in self._candidates(fresh):
             if cand["id"] not in fresh_ids:
-                pool.add(cand)
+                stored.add(cand)
+        # the last batches are not searchable before the next refresh: their pools are kept
+        current = dedupe.CandidateIndex()
+        pools = [stored, *self._recent_pools, current]
         canonical: dict[str, dict[str, Any]] = {}  # cluster -> the copy marked earliest
         extra: list[dict[str, Any]] = []
         for doc in sorted(fresh, key=lambda d: dedupe.story_time(d) or datetime.max.replace(tzinfo=UTC)):
-            near = pool.near(doc)
+            near = [c for pool in pools for c in pool.near(doc) if c["id"] != doc["id"]]
             for c in near:
                 if c.get("is_cluster_canonical") and c.get("cluster_id"):
                     canonical.setdefault(c["cluster_id"], c)
-            match = pool.choose(doc, near, self.config.syndication_window_days)
+            match = current.choose(doc, near, self.config.syndication_window_days)
             if match is None:
                 doc["cluster_id"], doc["is_cluster_canonical"] = doc["id"], True
             else:
@@ -469,8 +476,8 @@ class Indexer:
                 self._count("syndicated", 1)
             if doc["is_cluster_canonical"]:
                 canonical[doc["cluster_id"]] = doc
-            pool.add(doc)  # later copies in this batch can join it
-            self._recent.append({**{k: doc.get(k) for k in ("id", *CANDIDATE_FIELDS)}, "_stored": True})
+            current.add(doc)  # later copies in this batch can join it
+        self._recent_pools.append(current)
         return extra
 
     def _candidates(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
