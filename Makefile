@@ -10,6 +10,7 @@ export OPENSEARCH_URL
 KIBANA_URL ?= http://localhost:5601
 
 .PHONY: os-fetch os-up os-down os-status rollover kibana-import
+.PHONY: system-deps
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-text
 
@@ -23,6 +24,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed ## create the virtualenv with all dependencies
+
+system-deps: ## Debian packages the tests need (redis-server, maven); installed when run as root
+	@missing=""; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing:$$missing. Fix: sudo apt-get install -y$$missing" >&2; exit 1; fi; fi
 
 es-fetch: venv ## download and unpack Elasticsearch (cached in .cache/)
 	$(PY) -m news_ingest.devnode fetch
@@ -61,8 +70,8 @@ es-setup: venv ## install the index template and alias (idempotent)
 demo: venv ## set up, start Elasticsearch, crawl the bundled sample site, index, search
 	$(PY) -m news_ingest.demo
 
-test: venv es-fetch os-fetch ## set up and run the whole suite against a real Elasticsearch
-	$(PY) -m pytest -q
+test: system-deps venv es-fetch os-fetch ## set up and run the whole suite against real Elasticsearch, OpenSearch, Redis
+	REQUIRE_REDIS=1 $(PY) -m pytest -q
 
 test-unit: venv ## only the tests that need no services
 	$(PY) -m pytest -q tests/unit
