@@ -300,8 +300,16 @@ class CandidateIndex:
         for band in bands or ():
             by_band[band].append(i)
 
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def docs(self) -> list[dict[str, Any]]:
+        return list(self._docs)
+
     def near(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
         """Exact copies, then the ``per_doc`` copies sharing the most bands with ``doc``."""
+        if not self._docs:
+            return []
         exact = [self._docs[i] for i in self._by_hash.get(doc.get("content_hash") or "", ())]
         bands = doc.get("fingerprint_bands") or ()
         counts = Counter(chain.from_iterable(self._by_band.get(b, ()) for b in bands))

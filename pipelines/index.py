@@ -47,6 +47,7 @@ MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "mod
 CANDIDATE_FIELDS = ["content_hash", "fingerprint", "fingerprint_bands", "cluster_id", "is_cluster_canonical",
                     "first_seen_at", "published_at", "fetched_at"]
 RETRYABLE_ITEM = {429, 500, 502, 503, 504}
+_PRIVATE = {"id", "_batch", "_stored", "_index"}  # bookkeeping keys, never written
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
 
 
@@ -74,6 +75,7 @@ class IndexConfig:
     dead_letter_dir: Path = Path("var/dead-letter")
     syndication_window_days: float = 3.0
     history_size: int = 10
+    bulk_in_flight: int = 2  # bulk requests the flush path keeps in flight (the cluster never waits)
 
     ENV = {"batch_docs": ("INDEX_BATCH_DOCS", int), "batch_bytes": ("INDEX_BATCH_BYTES", parse_bytes),
            "flush_seconds": ("INDEX_FLUSH_SECONDS", float), "max_retries": ("INDEX_MAX_RETRIES", int),
@@ -81,7 +83,7 @@ class IndexConfig:
            "outage_probe_seconds": ("INDEX_OUTAGE_PROBE_SECONDS", float),
            "spool_dir": ("INDEX_SPOOL_DIR", Path), "dead_letter_dir": ("INDEX_DEAD_LETTER_DIR", Path),
            "syndication_window_days": ("INDEX_SYNDICATION_WINDOW_DAYS", float),
-           "history_size": ("INDEX_HISTORY_SIZE", int)}
+           "history_size": ("INDEX_HISTORY_SIZE", int), "bulk_in_flight": ("INDEX_BULK_IN_FLIGHT", int)}
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> IndexConfig:
@@ -96,7 +98,8 @@ class IndexConfig:
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{name}={raw!r}: {exc}") from None
         cfg = cls(**kw)
-        if cfg.batch_docs < 1 or cfg.batch_bytes < 1024 or cfg.flush_seconds <= 0 or cfg.max_retries < 0:
+        if (cfg.batch_docs < 1 or cfg.batch_bytes < 1024 or cfg.flush_seconds <= 0 or cfg.max_retries < 0
+                or not 1 <= cfg.bulk_in_flight <= 8):
             raise ValueError(f"index batching settings out of range: {cfg}")
         return cfg
 
@@ -113,7 +116,7 @@ def approx_size(doc: dict[str, Any]) -> int:
         if isinstance(v, str):
             n += len(v)
         elif isinstance(v, list | tuple | dict):
-            n += 24 * len(v) + sum(len(x) for x in v if isinstance(x, str))
+            n += 16 * len(v)  # short keywords (bands, tags); long lists are rare
     body = doc.get("body")
     if isinstance(body, str) and not body.isascii():
         n += len(body.encode()) - len(body)
@@ -206,11 +209,12 @@ class Indexer:
         self._ready = False
         self._down_until = 0.0
         self._stats_lock = threading.Lock()
-        # one bulk request in flight while the next batch is read and merged (flush path)
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indexer-bulk")
-        self._inflight: Future[None] | None = None
-        self._inflight_ids: set[str] = set()
-        self._recent_pools: deque[dedupe.CandidateIndex] = deque(maxlen=2)  # last batches, for _link
+        # flush path: bulk requests in flight while the next batch is read and merged
+        self._writer = ThreadPoolExecutor(self.config.bulk_in_flight, thread_name_prefix="indexer-bulk")
+        self._inflight: deque[tuple[Future[None], set[str]]] = deque()
+        # the last batches' new documents (not yet searchable) for _link, tagged by batch number
+        self._recent = dedupe.CandidateIndex()
+        self._batch_no = 0
 
     # ------------------------------------------------------------------ buffering
     def prepare(self, article: Any) -> dict[str, Any] | None:
@@ -278,10 +282,11 @@ class Indexer:
         with self._send_lock:
             self._drain()
 
-    def _drain(self) -> None:
-        if self._inflight is not None:
-            self._inflight.result()  # the writer handles its own failures; this only waits
-            self._inflight, self._inflight_ids = None, set()
+    def _drain(self, below: int = 1) -> None:
+        """Wait until fewer than ``below`` bulk requests are in flight (default: none)."""
+        while len(self._inflight) >= below:
+            future, _ = self._inflight.popleft()
+            future.result()  # the writer handles its own failures; this only waits
 
     def close(self) -> None:
         self.flush()
@@ -335,7 +340,8 @@ class Indexer:
         if not docs:
             return
         with self._send_lock:
-            if self._inflight_ids & {d["id"] for d in docs}:
+            ids = {d["id"] for d in docs}
+            if any(ids & busy for _, busy in self._inflight):
                 self._drain()  # the same article twice in a row: merge against the stored first
             try:
                 self._check_up()
@@ -345,9 +351,12 @@ class Indexer:
                 self._down_until = self._clock() + self.config.outage_probe_seconds
                 self._spool(docs, str(exc))
                 return
-            self._drain()
-            self._inflight_ids = set(pending)
-            self._inflight = self._writer.submit(self._write_in_background, ops, pending)
+            touched = {op["id"] for op in ops}
+            if any(touched & busy for _, busy in self._inflight):
+                self._drain()  # e.g. a canonical mark moved off a copy still being written
+            self._drain(below=self.config.bulk_in_flight)
+            future = self._writer.submit(self._write_in_background, ops, pending)
+            self._inflight.append((future, touched))
 
     def _write_in_background(self, ops: list[dict[str, Any]], pending: dict[str, dict[str, Any]]) -> None:
         try:
@@ -422,7 +431,7 @@ class Indexer:
         """``created``: create (a 409 means another writer was first: merge again); ``revised``:
         the whole new document; ``seen``: a partial update that leaves values this crawl did not
         find (a modified time, an image) as stored; ``late``: history only."""
-        body = {k: v for k, v in doc.items() if k != "id"}
+        body = {k: v for k, v in doc.items() if k not in _PRIVATE}
         if kind == "late":
             op: dict[str, Any] = {"op": "update", "id": id_, "doc": body}
         elif kind == "seen":
@@ -445,13 +454,22 @@ class Indexer:
         for cand in self._candidates(fresh):
             if cand["id"] not in fresh_ids:
                 stored.add(cand)
-        # the last batches are not searchable before the next refresh: their pools are kept
-        current = dedupe.CandidateIndex()
-        pools = [stored, *self._recent_pools, current]
+        # the last batches are not searchable before the next refresh: they are kept in a pool
+        # that is pruned to the last few batches now and then (each document is added once)
+        self._batch_no += 1
+        keep_from = self._batch_no - (self.config.bulk_in_flight + 1)
+        if len(self._recent) > 4 * (self.config.bulk_in_flight + 1) * self.config.batch_docs:
+            kept = [d for d in self._recent.docs() if d.get("_batch", 0) >= keep_from]
+            self._recent = dedupe.CandidateIndex()
+            for d in kept:
+                self._recent.add(d)
+        current = self._recent
+        pools = [stored, current]
         canonical: dict[str, dict[str, Any]] = {}  # cluster -> the copy marked earliest
         extra: list[dict[str, Any]] = []
         for doc in sorted(fresh, key=lambda d: dedupe.story_time(d) or datetime.max.replace(tzinfo=UTC)):
-            near = [c for pool in pools for c in pool.near(doc) if c["id"] != doc["id"]]
+            near = [c for pool in pools for c in pool.near(doc)
+                    if c["id"] != doc["id"] and c.get("_batch", keep_from) >= keep_from]
             for c in near:
                 if c.get("is_cluster_canonical") and c.get("cluster_id"):
                     canonical.setdefault(c["cluster_id"], c)
@@ -476,8 +494,8 @@ class Indexer:
                 self._count("syndicated", 1)
             if doc["is_cluster_canonical"]:
                 canonical[doc["cluster_id"]] = doc
-            current.add(doc)  # later copies in this batch can join it
-        self._recent_pools.append(current)
+            doc["_batch"] = self._batch_no
+            current.add(doc)  # later copies in this batch and the next batches can join it
         return extra
 
     def _candidates(self, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
