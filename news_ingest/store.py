@@ -199,7 +199,13 @@ class Store:
         log.info("%s: installed %s for alias %s", self.engine, kind, self.alias)
         if self._req("GET", f"/_alias/{self.alias}", ignore=(404,)) is None:
             first = f"{self.alias}-000001"
-            self._req("PUT", f"/{first}", body={"aliases": {self.alias: {"is_write_index": True}}})
+            try:
+                self._req("PUT", f"/{first}", body={"aliases": {self.alias: {"is_write_index": True}}})
+            except StoreError as exc:
+                # another crawler process created it a moment ago: that is the state we want
+                if exc.status != 400 or "already_exists" not in str(exc):
+                    raise
+                return f"{self.engine}: alias {self.alias} set up concurrently by another process; {kind}"
             self._languages = None
             self._indices = None
             return f"{self.engine}: created {first} behind alias {self.alias}; {kind}"

@@ -135,3 +135,19 @@ def test_http_statuses_map_to_the_errors_callers_act_on():
     err = classify(401, "", where, "elasticsearch")
     assert type(err) is StoreError and err.status == 401 and "ES_API_KEY" in str(err)
     assert classify(400, "mapper_parsing_exception: x", where, "elasticsearch").status == 400
+
+
+def test_setup_racing_another_process_is_not_an_error(store, monkeypatch):
+    """Two crawlers starting on an empty cluster both see no alias; the slower one's create
+    fails with resource_already_exists, which is the state it wanted."""
+    real = store._req
+
+    def no_alias_yet(method, path, **kw):
+        if method == "GET" and path == f"/_alias/{store.alias}":
+            return None
+        return real(method, path, **kw)
+
+    monkeypatch.setattr(store, "_req", no_alias_yet)
+    assert "set up concurrently" in store.setup()
+    monkeypatch.undo()
+    assert store.indices(fresh=True) == [f"{store.alias}-000001"]
