@@ -311,8 +311,12 @@ class Indexer:
                 self._check_up()
                 ops, pending = self._plan(docs)
                 leftover = self._bulk(ops, pending)
-            except StoreUnavailable as exc:
+            except StoreError as exc:
+                # unreachable, or refusing the whole request (auth, a broken setup): either
+                # way the batch is kept in the spool, never lost
                 self._down_until = self._clock() + self.config.outage_probe_seconds
+                if not isinstance(exc, StoreUnavailable):
+                    log.error("cluster refused a batch of %d: %s — spooled", len(docs), exc)
                 if not spool_on_failure:
                     raise
                 self._spool(docs, str(exc))
@@ -346,7 +350,7 @@ class Indexer:
             try:
                 self._check_up()
                 ops, pending = self._plan(docs)
-            except StoreUnavailable as exc:
+            except StoreError as exc:  # unreachable or refusing: keep the batch (see send)
                 self._drain()
                 self._down_until = self._clock() + self.config.outage_probe_seconds
                 self._spool(docs, str(exc))

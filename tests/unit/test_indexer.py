@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from pipelines.article import Article
-from pipelines.index import IndexConfig, Indexer, RequestTooLarge, StoreUnavailable, merge, parse_bytes
+from pipelines.index import (
+    IndexConfig,
+    Indexer,
+    RequestTooLarge,
+    StoreError,
+    StoreUnavailable,
+    merge,
+    parse_bytes,
+)
 from pipelines.spool import DeadLetters
 
 BulkItem = namedtuple("BulkItem", "id status error")
@@ -346,3 +354,17 @@ def test_consecutive_batches_before_a_refresh_still_link_and_merge(env):
     assert by_url["4.html"]["cluster_id"] == by_url["1.html"]["cluster_id"]
     assert by_url["4.html"]["is_cluster_canonical"] is False
     assert by_url["1.html"]["version"] == 2 and by_url["1.html"]["body"].endswith("Ralat.")
+
+
+def test_a_cluster_refusing_the_whole_request_spools_instead_of_losing(env):
+    """401/403 or a failed setup is not an outage, but the batch must still survive."""
+    store, clock, ix = env
+    store.fail = [StoreError("401 bad credentials", 401)]
+    for n in range(3):
+        ix.add(art(n))
+    ix.drain()
+    assert ix.stats["spooled"] == 3 and not store.docs
+    ix.close()
+    clock.t += 60
+    assert Indexer(store, ix.config, clock=clock, sleep=clock.sleep).replay().records == 3
+    assert len(store.docs) == 3
