@@ -14,6 +14,7 @@ it is its own stage; its cost is reported.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -111,9 +112,8 @@ def drop(store: Any, client: Elasticsearch) -> None:
 
 def run_indexer(url: str, client: Elasticsearch, docs: list[dict[str, Any]], tmp: Path) -> tuple[float, dict]:
     store = fresh_store(url)
-    cfg = IndexConfig.from_env()
-    cfg = IndexConfig(batch_docs=cfg.batch_docs, batch_bytes=cfg.batch_bytes, flush_seconds=cfg.flush_seconds,
-                      spool_dir=tmp / uuid.uuid4().hex, dead_letter_dir=tmp / uuid.uuid4().hex)
+    cfg = dataclasses.replace(IndexConfig.from_env(), spool_dir=tmp / uuid.uuid4().hex,
+                              dead_letter_dir=tmp / uuid.uuid4().hex)  # INDEX_* settings apply
     ix = Indexer(store, cfg)
     t0 = time.perf_counter()
     for d in docs:
