@@ -147,3 +147,19 @@ def test_spool_replay_into_real_node_is_idempotent(store, make_indexer):
     store.refresh()
     assert store.count() == 7
     assert make_indexer().replay().records == 0
+
+
+def test_recrawl_after_rollover_updates_the_copy_in_the_old_index(store, make_indexer):
+    url = "https://www.tribunnews.com/internasional/korut-rollover"
+    ix = make_indexer()
+    ix.add(art(url, BODY, "2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    store.refresh()
+    assert store.rollover_if_needed(max_docs=1)  # the alias now writes to a second index
+    ix.add(art(url, BODY + "\nRalat: judul diperbaiki.", "2024-12-05T08:00:00+00:00"))
+    ix.close()
+    store.refresh()
+    assert store.count() == 1  # updated where it lives, not copied into the new write index
+    doc = get(store, url)
+    assert doc["version"] == 2 and doc["body"].endswith("diperbaiki.")
+    assert doc["_index"].endswith("-000001")
