@@ -177,7 +177,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{'real articles' if args.texts.is_dir() else 'generated text'}), dedupe stage "
               f"{dedupe_ms:.2f} ms/doc (not timed below); {args.runs} runs at {args.url}", flush=True)
         ours, raws, singles, stats = [], [], [], {}
-        run_helpers_bulk(args.url, client, raw[:500], 500)  # warm-up: JIT, first index creation
+        # warm-up (discarded): a fresh node's JIT and caches take a few thousand documents
+        run_indexer(args.url, client, docs[:1500], tmp)
+        run_helpers_bulk(args.url, client, raw[:1500], IndexConfig().batch_docs)
+        run_per_doc(args.url, client, raw[:100])
         for r in range(args.runs):
             order = [0, 1, 2] if r % 2 == 0 else [1, 0, 2]  # alternate which goes first
             for which in order:
