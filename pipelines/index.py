@@ -517,10 +517,13 @@ class Indexer:
             should.append({"terms": {"content_hash": hashes}})
         if bands:
             should.append({"terms": {"fingerprint_bands": bands}})
+        # filter context (no scoring of thousands of band terms), no total count
         body = {"size": min(10_000, 10 * len(fresh) + 100), "_source": CANDIDATE_FIELDS,
+                "track_total_hits": False,
                 "sort": [{"first_seen_at": {"order": "asc", "unmapped_type": "date"}}],
                 "collapse": {"field": "cluster_id"},
-                "query": {"bool": {"should": should, "minimum_should_match": 1, "filter": [
+                "query": {"bool": {"filter": [
+                    {"bool": {"should": should, "minimum_should_match": 1}},
                     {"range": {"first_seen_at": {"gte": (min(times) - window).isoformat(),
                                                  "lte": (max(times) + window).isoformat()}}}]}}}
         resp = self._retrying(self.store.search_raw, body)

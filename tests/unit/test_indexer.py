@@ -55,7 +55,7 @@ class FakeStore:
 
     def search_raw(self, body):
         self._maybe_fail("search")
-        should = body["query"]["bool"]["should"]
+        should = next(f["bool"]["should"] for f in body["query"]["bool"]["filter"] if "bool" in f)
         hashes = set(next((s["terms"]["content_hash"] for s in should if "content_hash" in s["terms"]), []))
         bands = set(next((s["terms"]["fingerprint_bands"] for s in should
                           if "fingerprint_bands" in s["terms"]), []))
