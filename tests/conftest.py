@@ -1,10 +1,10 @@
 """Shared fixtures: one real node per search engine per test session, a fresh alias per test.
 
 Every test that uses ``search_node``, ``es_url``, ``es_settings`` or ``store`` runs once per
-engine (Elasticsearch, OpenSearch).  Each node starts once per session, on a free port, and
-stops when the session moves on to the other engine.  ``ES_TEST_URL`` / ``OPENSEARCH_TEST_URL``
-point the suite at existing clusters instead; ``SEARCH_TEST_ENGINES=elasticsearch`` (comma
-list) limits the engines.
+engine (Elasticsearch, OpenSearch); ``single_engine_settings`` runs once, for parts that do not
+depend on the engine.  Each node starts once per session, on a free port, on first use.
+``ES_TEST_URL`` / ``OPENSEARCH_TEST_URL`` point the suite at existing clusters instead;
+``SEARCH_TEST_ENGINES=elasticsearch`` (comma list) limits the engines.
 """
 
 from __future__ import annotations
@@ -32,20 +32,50 @@ class SearchNode:
     url: str
 
 
-@pytest.fixture(scope="session", params=ENGINES)
-def search_node(request: pytest.FixtureRequest) -> Iterator[SearchNode]:
-    """A private node of each engine on a free port (or the cluster named by *_TEST_URL)."""
-    engine = request.param
-    existing = os.environ.get(_URL_ENV[engine])
-    if existing:
-        yield SearchNode(engine, existing.rstrip("/"))
-        return
-    node = devnode.start(engine)
+class NodePool:
+    """Starts each engine's node once, on first use, and stops them all at the session's end."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, tuple[SearchNode, devnode.Node | None]] = {}
+
+    def get(self, engine: str) -> SearchNode:
+        if engine not in self.nodes:
+            existing = os.environ.get(_URL_ENV[engine])
+            if existing:
+                self.nodes[engine] = (SearchNode(engine, existing.rstrip("/")), None)
+            else:
+                node = devnode.start(engine)
+                self.nodes[engine] = (SearchNode(engine, node.url), node)
+        return self.nodes[engine][0]
+
+    def close(self) -> None:
+        for _, node in self.nodes.values():
+            if node is not None:
+                devnode.stop(node)
+                shutil.rmtree(node.workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def node_pool() -> Iterator[NodePool]:
+    pool = NodePool()
     try:
-        yield SearchNode(engine, node.url)
+        yield pool
     finally:
-        devnode.stop(node)
-        shutil.rmtree(node.workdir, ignore_errors=True)
+        pool.close()
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def search_node(request: pytest.FixtureRequest, node_pool: NodePool) -> SearchNode:
+    """A private node of each engine on a free port (or the cluster named by *_TEST_URL)."""
+    return node_pool.get(request.param)
+
+
+@pytest.fixture
+def single_engine_settings(node_pool: NodePool) -> SearchSettings:
+    """For tests of parts that do not depend on the engine (frontier, WARC, runner): one run,
+    on the first configured engine, with a fresh alias."""
+    node = node_pool.get(ENGINES[0])
+    return SearchSettings(urls=(node.url,), index=f"test-{uuid.uuid4().hex[:10]}", engine=node.engine)
 
 
 @pytest.fixture

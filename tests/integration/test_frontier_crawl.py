@@ -23,6 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = 240
 
 
+@pytest.fixture
+def es_settings(single_engine_settings):
+    """This part does not depend on the search engine: run once, not per engine."""
+    return single_engine_settings
+
+
 def crawler(tmp_path: Path, name: str, env: dict[str, str]) -> subprocess.Popen:
     log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
     return subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench"],
@@ -31,8 +37,6 @@ def crawler(tmp_path: Path, name: str, env: dict[str, str]) -> subprocess.Popen:
 
 def setup(tmp_path: Path, es_settings, redis_url: str, delay_ms: int,
           lease: int) -> tuple[Site, object, dict[str, str]]:
-    if es_settings.engine == "opensearch":
-        pytest.skip("the frontier does not depend on the search engine; run once, on Elasticsearch")
     connect(es_settings).setup()  # as `news-ingest setup` does before crawlers start
     site = Site(PAGES, delay_ms=delay_ms)
     server, base = serve(site)

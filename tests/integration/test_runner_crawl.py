@@ -17,9 +17,13 @@ from news_ingest.store import connect
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def es_settings(single_engine_settings):
+    """This part does not depend on the search engine: run once, not per engine."""
+    return single_engine_settings
+
+
 def test_scheduled_run_end_to_end(tmp_path, es_settings):
-    if es_settings.engine == "opensearch":
-        pytest.skip("the runner does not depend on the search engine; run once, on Elasticsearch")
     connect(es_settings).setup()
     site = Site(30)
     server, base = serve(site)

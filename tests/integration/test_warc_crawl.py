@@ -18,9 +18,13 @@ from news_ingest.store import connect
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture
+def es_settings(single_engine_settings):
+    """This part does not depend on the search engine: run once, not per engine."""
+    return single_engine_settings
+
+
 def test_crawler_written_warc_reingests(tmp_path, es_settings):
-    if es_settings.engine == "opensearch":
-        pytest.skip("WARC handling does not depend on the search engine; run once, on Elasticsearch")
     site = Site(25)
     server, base = serve(site)
     (tmp_path / "sources.yaml").write_text(sources_yaml(base, concurrency=4))
