@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import FetchedPage
+from crawler.workers import StagePool
 from news_ingest.sources import load_sources
 from news_ingest.store import StoreError, connect
 from pipelines.article import Article
@@ -31,6 +32,7 @@ class _Stage:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.pool = StagePool.for_crawler(crawler)  # STAGE_WORKERS processes, or inline
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _Stage:
@@ -46,11 +48,14 @@ class _Stage:
 class ExtractPipeline(_Stage):
     """FetchedPage -> Article through ``pipelines.extract`` (one page, or a stitched multi-page one)."""
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
         hints = {**item.hints, "source": item.source, "encoding": item.encoding or item.hints.get("encoding")}
-        result = extract_pages(item.pages, hints) if item.pages else extract(item.body, item.url, hints)
+        if item.pages:
+            result = await self.pool.run(extract_pages, item.pages, hints)
+        else:
+            result = await self.pool.run(extract, item.body, item.url, hints)
         if not result.ok:
             raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
         self.stats.inc_value("news/extracted")
@@ -68,10 +73,11 @@ class EnrichPipeline(_Stage):
         # the source's configured language is a hint for the detector (Malay vs Indonesian)
         self.languages = {name: src.language for name, src in load_sources().items()}
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
-        enriched = enrich_article(item, {"language_hint": self.languages.get(item.source or "")})
+        enriched = await self.pool.run(enrich_article, item,
+                                       {"language_hint": self.languages.get(item.source or "")})
         if enriched is None:
             raise self.drop("empty_after_cleaning", item.url, source=item.source)
         self.stats.inc_value(f"news/language/{enriched.language}")
@@ -83,8 +89,8 @@ class EnrichPipeline(_Stage):
 class DedupePipeline(_Stage):
     """Article -> content hash and near-duplicate fingerprint (clusters are linked at index time)."""
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
-        return fingerprint(item) if isinstance(item, Article) else item
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
+        return await self.pool.run(fingerprint, item) if isinstance(item, Article) else item
 
 
 class IndexPipeline:

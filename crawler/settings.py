@@ -57,6 +57,10 @@ EXTENSIONS = {
     "crawler.extensions.PoliteAutoThrottle": 0,
     "crawler.extensions.CrawlSummary": 500,
 }
+# The CPU-bound stages (extract, clean/language/attribution, fingerprints) run in this many spawned
+# worker processes so the reactor thread keeps downloading and indexing (crawler/workers.py).
+# 0 = inline.  The environment variable STAGE_WORKERS overrides it.  Each worker holds ~150 MB.
+STAGE_WORKERS = min(4, os.cpu_count() or 1)
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.EnrichPipeline": 200,  # clean -> language -> attribution
