@@ -92,15 +92,21 @@ def load_corpus(dirs: Iterable[str | Path]) -> list[bytes]:
     return pages
 
 
-_CANON = re.compile(rb'(<link[^>]+rel=["\']canonical["\'][^>]*href=["\'])[^"\']*(["\'])|'
-                    rb'(<meta[^>]+property=["\']og:url["\'][^>]*content=["\'])[^"\']*(["\'])', re.I)
+_TAG = re.compile(rb"<(?:link|meta)\b[^>]*>", re.I)
+_URL_TAG = re.compile(rb"""\brel\s*=\s*["']?canonical\b|\bproperty\s*=\s*["']?og:url\b""", re.I)
+_URL_VALUE = re.compile(rb"""(\b(?:href|content)\s*=\s*)(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.I)
 
 
 def replica(page: bytes, url: str) -> bytes:
-    """The page with its canonical and og:url pointing at ``url`` (so replicas stay distinct articles)."""
-    u = url.encode()
-    return _CANON.sub(lambda m: (m.group(1) + u + m.group(2)) if m.group(1)
-                      else (m.group(3) + u + m.group(4)), page)
+    """The page with its canonical link and og:url pointing at ``url`` (so replicas stay distinct
+    articles), whatever the attribute order and quoting."""
+    u = b'"' + url.encode() + b'"'
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        tag = m.group(0)
+        return _URL_VALUE.sub(lambda v: v.group(1) + u, tag) if _URL_TAG.search(tag) else tag
+
+    return _TAG.sub(fix, page)
 
 
 class Site:
