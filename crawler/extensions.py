@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -78,6 +80,26 @@ class CrawlSummary:
         summary = summarize(stats.get_stats(), sources, elapsed)
         summary["finish_reason"] = reason
         log.info("%s %s", SUMMARY_MARKER, json.dumps(summary, sort_keys=True, default=str))
+        if not os.environ.get("NEWS_INGEST_RUNNER"):  # a hand-run `scrapy crawl`: ledger it here
+            self._record(sources, reason, summary)
+
+    def _record(self, sources: list[str], reason: str, summary: dict[str, Any]) -> None:
+        from news_ingest.search import record_run
+        from news_ingest.store import StoreError, connect
+
+        stats = self.crawler.stats.get_stats()
+        started = stats.get("start_time")
+        try:
+            record_run(connect(check=False), {
+                "started_at": started.isoformat() if started else None,
+                "finished_at": datetime.now(UTC).isoformat(), "sources": sources,
+                "status": "ok" if reason == "finished" else reason,
+                "counts": {k.removeprefix("news/"): v for k, v in stats.items()
+                           if k.startswith("news/") and k.count("/") == 1 and isinstance(v, int | float)},
+                "errors": [f"{k}: {v}" for k, v in stats.items() if k.startswith("log_count/ERROR")],
+                "per_source": summary.get("sources", summary)})
+        except StoreError as exc:
+            log.warning("run not recorded in the ledger: %s", exc)
 
 
 class PoliteAutoThrottle(AutoThrottle):

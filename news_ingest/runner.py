@@ -158,16 +158,29 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
     key = "all" if spec.strip() in ("", "all") else "-".join(sorted(names))
     if len(key) > 60:
         key = hashlib.sha1(key.encode()).hexdigest()[:12]
-    lock = Lock(_var("NEWS_LOCK_DIR", "var/lock") / f"crawl-{key}.lock")
     started = _now()
     summary: dict[str, Any] = {"run": "crawl", "sources": names, "started_at": started}
-    if not lock.acquire():
-        holder = lock.holder()
-        age_h = (time.time() - float(holder.get("since", time.time()))) / 3600
-        stuck = age_h > max_hours
-        summary.update(status="stuck" if stuck else "skipped_locked", holder_pid=holder.get("pid"),
-                       holder_hours=round(age_h, 2))
+    # one lock per source, so overlapping sets (`--all` hourly, a hot set every 15 min) never
+    # crawl the same source twice at once; a source still held by another run is left to it
+    lock_dir = _var("NEWS_LOCK_DIR", "var/lock")
+    locks: dict[str, Lock] = {}
+    held: dict[str, dict[str, Any]] = {}
+    for name in names:
+        lock = Lock(lock_dir / f"crawl-{name}.lock")
+        if lock.acquire():
+            locks[name] = lock
+        else:
+            holder = lock.holder()
+            age_h = (time.time() - float(holder.get("since", time.time()))) / 3600
+            held[name] = {"pid": holder.get("pid"), "hours": round(age_h, 2), "stuck": age_h > max_hours}
+    if held:
+        summary["locked_by_other_run"] = held
+    stuck = {n: f"lock held for {h['hours']}h by pid {h['pid']}: stuck run?" for n, h in held.items()
+             if h["stuck"]}
+    if not locks:
+        summary["status"] = "stuck" if stuck else "skipped_locked"
         return (3 if stuck else 0), summary
+    names = [n for n in names if n in locks]
     try:
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         log_path = _var("NEWS_LOG_DIR", "var/log") / f"crawl-{stamp}-{key}.log"
@@ -175,11 +188,13 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
         cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={','.join(names)}",
                *(extra or [])]
         with open(log_path, "wb") as log:
-            proc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+            # the runner records the run itself, with health and lock details: not the crawl too
+            crawl_env = {**(env if env is not None else os.environ), "NEWS_INGEST_RUNNER": "1"}
+            proc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=crawl_env)
         crawl = parse_summary(log_path.read_text(errors="replace")) or {}
         summary.update(finished_at=_now(), log=str(log_path), exit_code=proc.returncode,
                        indexed=crawl.get("indexed", 0), extracted=crawl.get("extracted", 0))
-        failed, per_source, warnings = {}, {}, {}
+        failed, per_source, warnings = dict(stuck), {}, {}
         health = HealthState(_var("NEWS_STATE_DIR", "var/state") / "health.json")
         if store is None:
             try:
@@ -224,7 +239,8 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
                 summary["ledger_error"] = str(exc)
         return code, summary
     finally:
-        lock.release()
+        for lock in locks.values():
+            lock.release()
 
 
 def cmd_crawl(args: Any) -> int:

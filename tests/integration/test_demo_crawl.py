@@ -8,17 +8,19 @@ import sys
 from pathlib import Path
 
 from news_ingest.sample_site import serve
+from news_ingest.search import recent_runs
 from news_ingest.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_scrapy_crawl_sample_indexes_articles(es_settings):
+def test_scrapy_crawl_sample_indexes_articles(es_settings, tmp_path):
     server, base = serve(0)
     try:
         env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
-               "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0",
-               "SEARCH_ENGINE": es_settings.engine}
+               "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0", "SEARCH_ENGINE": es_settings.engine,
+               "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+        env.pop("NEWS_INGEST_RUNNER", None)
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr[-3000:]
@@ -29,4 +31,16 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings):
     assert store.count() == 12  # the fixture site's articles (tests/integration/test_crawl.py lists them)
     hits = store.search("perjanjian pertahanan Korea Utara")["hits"]["hits"]
     assert hits and hits[0]["_source"]["url"].endswith("/berita/korut-rusia-perjanjian-pertahanan.html")
+
+    # the seed article, as the product promises it (stitched from its two pages)
+    seed = hits[0]["_source"]
+    assert seed["source_attribution"] == ["Asharq Al-Awsat", "AFP"]
+    assert seed["dateline_outlet"] == "Tribunnews.com" and seed["language"] == "id"
+    assert "Baca juga" not in seed["body"] and "SUMBER" not in seed["body"]
+    assert "KCNA" in seed["body"] and "KCNA" not in seed["source_attribution"]
+    assert any(s["kind"] == "related" and s["text"].startswith("Baca juga") for s in seed["removed_segments"])
+
+    # a hand-run crawl is recorded in the run ledger
+    runs = recent_runs(store)
+    assert len(runs) == 1 and runs[0]["sources"] == ["sample"] and runs[0]["counts"]["indexed"] == 12
     store.drop()
