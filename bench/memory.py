@@ -1,0 +1,123 @@
+"""Memory bound of a long crawl (``make bench-memory``): ``--pages`` synthetic article pages (default
+20,000, ``bench/sitegen.py``) crawled with every stage into a real node, with the WARC archive on,
+while the crawl's RSS is sampled every second.
+
+    python -m bench.memory [--pages 20000] [--url URL] [--json out.json] [--no-warc]
+
+Reported: the crawl process's RSS (the reactor: spider, scheduler, index stage, WARC writer) and the
+crawl with its stage workers, at each quarter of the pages served and at the peak; the growth of the
+crawl process between the first quarter and the end is the number that shows whether anything (the
+seen-sets, the scheduler's queue, the spool, the WARC writer, the indexer's pools) grows with the crawl.
+The site runs in this process (a thread) so the sampler knows how many pages were served.
+Without ``--url`` a private node is started first and removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bench.e2e import BENCH_SETTINGS, _delete_index, _scrapy_stat, machine, start_node, stop_node, tree_rss_mb
+from bench.sitegen import _ARTICLE, Site, serve, sources_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def _articles_served(site: Site) -> int:
+    with site._lock:
+        return sum(1 for path in site.hits if _ARTICLE.match(path))
+
+
+def crawl(pages: int, es_url: str, workdir: Path, warc: bool, every: float) -> dict[str, Any]:
+    site = Site(pages)
+    server, base = serve(site)
+    index = f"bench-mem-{uuid.uuid4().hex[:8]}"
+    (workdir / "sources.yaml").write_text(sources_yaml(base, concurrency=16))
+    env = {**os.environ, "NEWS_SOURCES": str(workdir / "sources.yaml"), "ES_URL": es_url, "ES_INDEX": index,
+           "INDEX_SPOOL_DIR": str(workdir / "spool"), "LOG_LEVEL": "INFO"}
+    env.pop("REDIS_URL", None)
+    env.pop("WARC_DIR", None)
+    if warc:
+        env["WARC_DIR"] = str(workdir / "warc")
+    log = workdir / "crawl.log"
+    samples: list[dict[str, float]] = []
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench", *BENCH_SETTINGS]
+    t0 = time.monotonic()
+    try:
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            while proc.poll() is None:
+                samples.append({"t": round(time.monotonic() - t0, 1), "served": _articles_served(site),
+                                "main_mb": round(_rss_mb(proc.pid), 1),
+                                "tree_mb": round(tree_rss_mb(proc.pid), 1)})
+                time.sleep(every)
+    finally:
+        server.shutdown()
+    wall = time.monotonic() - t0
+    text = log.read_text(errors="replace")
+    warc_bytes = sum(p.stat().st_size for p in (workdir / "warc").glob("*")) if warc else 0
+    _delete_index(es_url, index)
+    return {"pages": pages, "exit": proc.returncode, "wall_s": round(wall, 1),
+            "indexed": _scrapy_stat(text, "news/indexed"), "served": _articles_served(site),
+            "fetched_twice": sum(1 for p, n in site.hits.items() if n > 1 and _ARTICLE.match(p)),
+            "warc_mb": round(warc_bytes / 1024 ** 2, 1), "samples": samples, "log": str(log)}
+
+
+def at_fraction(samples: list[dict[str, float]], pages: int, frac: float) -> dict[str, float] | None:
+    """The first sample taken once ``frac`` of the pages had been served."""
+    return next((s for s in samples if s["served"] >= frac * pages), None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--pages", type=int, default=20_000)
+    ap.add_argument("--url", default=os.environ.get("ES_BENCH_URL"),
+                    help="an existing node (default: start a private one)")
+    ap.add_argument("--no-warc", action="store_true", help="without the WARC archive")
+    ap.add_argument("--every", type=float, default=1.0, help="seconds between RSS samples")
+    ap.add_argument("--json", help="write the results (with every sample) here too")
+    args = ap.parse_args(argv)
+    es_url, node = start_node(args.url)
+    tmp = Path(tempfile.mkdtemp(prefix="news-bench-mem-"))
+    try:
+        res = crawl(args.pages, es_url, tmp, not args.no_warc, args.every)
+    finally:
+        stop_node(node)
+        shutil.rmtree(tmp, ignore_errors=True)
+    samples = res.pop("samples")
+    marks = {f"{int(f * 100)}%": at_fraction(samples, args.pages, f) for f in (0.25, 0.5, 0.75, 1.0)}
+    first, last = marks["25%"], samples[-1] if samples else None
+    out = {"machine": machine(), **res, "rss_at": marks,
+           "peak_main_mb": max((s["main_mb"] for s in samples), default=None),
+           "peak_tree_mb": max((s["tree_mb"] for s in samples), default=None),
+           "growth_main_mb_25_to_end":
+               round(last["main_mb"] - first["main_mb"], 1) if first and last else None}
+    print(json.dumps(out, indent=1))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({**out, "samples": samples}, indent=1))
+    return 0 if res["exit"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
