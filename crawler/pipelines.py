@@ -10,11 +10,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from crawler.frontier import ITEMS_DURABLE
 from crawler.items import FetchedPage
 from crawler.workers import StagePool
 from news_ingest.sources import load_sources
@@ -106,6 +108,7 @@ class IndexPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.signals = crawler.signals
         names = [name for name, _ in IndexConfig.ENV.values()]
         # Scrapy settings first, the environment overrides them
         values = {n: crawler.settings.get(n) for n in names if crawler.settings.get(n) is not None}
@@ -138,9 +141,13 @@ class IndexPipeline:
     async def _flush(self) -> None:
         assert self.indexer is not None
         async with self._lock:
+            taken_at = time.monotonic()
             batch = self.indexer.take()
             if batch:
                 await asyncio.to_thread(self._send, batch)
+                # everything added before take() is now indexed, dead-lettered or spooled: the
+                # shared frontier may release those requests' leases
+                self.signals.send_catch_log(ITEMS_DURABLE, before=taken_at)
             self._sync_stats()
 
     def _send(self, batch: list[dict[str, Any]]) -> None:

@@ -33,7 +33,7 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings, tmp_path):
     assert hits and hits[0]["_source"]["url"].endswith("/berita/korut-rusia-perjanjian-pertahanan.html")
 
     # the seed article, as the product promises it (stitched from its two pages)
-    seed = hits[0]["_source"]
+    seed = store.get_docs([hits[0]["_id"]])[hits[0]["_id"]]
     assert seed["source_attribution"] == ["Asharq Al-Awsat", "AFP"]
     assert seed["dateline_outlet"] == "Tribunnews.com" and seed["language"] == "id"
     assert "Baca juga" not in seed["body"] and "SUMBER" not in seed["body"]
