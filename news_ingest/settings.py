@@ -65,19 +65,6 @@ class SearchSettings:
             out.append(urlunsplit(p))
         return ",".join(out)
 
-    def client_kwargs(self) -> dict:
-        kw: dict = {"hosts": list(self.urls), "request_timeout": 30}
-        if self.api_key:
-            kw["api_key"] = self.api_key
-        elif self.username:
-            kw["basic_auth"] = (self.username, self.password or "")
-        if self.ca_certs:
-            kw["ca_certs"] = self.ca_certs
-        if not self.verify_certs:
-            kw["verify_certs"] = False
-            kw["ssl_show_warn"] = False
-        return kw
-
 
 @dataclass(frozen=True)
 class RolloverSettings:

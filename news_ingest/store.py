@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from news_ingest.backends import Backend, create_backend
-from news_ingest.backends.base import RequestTooLarge, StoreError, StoreUnavailable
+from news_ingest.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
 from news_ingest.settings import SearchSettings
 
 __all__ = ["BulkItem", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
@@ -112,16 +112,7 @@ def derive_language_fields(doc: dict[str, Any], languages: dict[str, str]) -> di
 
 
 def _item_error(item: dict[str, Any]) -> str | None:
-    err = item.get("error")
-    if not err:
-        return None
-    if isinstance(err, dict):
-        text = f"{err.get('type', 'error')}: {err.get('reason', '')}"
-        cause = err.get("caused_by")
-        if isinstance(cause, dict) and cause.get("reason"):
-            text += f" (caused by {cause.get('type')}: {cause.get('reason')})"
-        return text
-    return str(err)
+    return error_reason(item["error"]) if item.get("error") else None
 
 
 # --------------------------------------------------------------------------- the store

@@ -15,15 +15,29 @@ from news_ingest.settings import SearchSettings
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
 
+def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
+    # Retries with backoff (and spooling) belong to the index stage: the client itself makes
+    # one quick retry on a dead connection and none on 429/5xx.
+    kw: dict[str, Any] = {"hosts": list(settings.urls), "request_timeout": 30, "max_retries": 1,
+                          "retry_on_status": (), "retry_on_timeout": False}
+    if settings.api_key:
+        kw["api_key"] = settings.api_key
+    elif settings.username:
+        kw["basic_auth"] = (settings.username, settings.password or "")
+    if settings.ca_certs:
+        kw["ca_certs"] = settings.ca_certs
+    if not settings.verify_certs:
+        kw["verify_certs"] = False
+        kw["ssl_show_warn"] = False
+    return kw
+
+
 class ElasticsearchBackend:
     engine = "elasticsearch"
 
     def __init__(self, settings: SearchSettings) -> None:
         self.where = settings.display_url
-        # Retries with backoff (and spooling) belong to the index stage: the client itself makes
-        # one quick retry on a dead connection and none on 429/5xx.
-        self.client = Elasticsearch(**settings.client_kwargs(), max_retries=1, retry_on_status=(),
-                                    retry_on_timeout=False)
+        self.client = Elasticsearch(**client_kwargs(settings))
 
     def _translate(self, exc: Exception) -> StoreError:
         if isinstance(exc, UnsupportedProductError):

@@ -39,6 +39,16 @@ def test_opensearch_client_kwargs_carry_auth_and_tls():
     assert client_kwargs(SearchSettings(api_key="k"))["headers"] == {"authorization": "ApiKey k"}
 
 
+def test_elasticsearch_client_kwargs_carry_auth_and_tls_and_leave_retries_to_the_index_stage():
+    from news_ingest.backends.elasticsearch import client_kwargs
+
+    kw = client_kwargs(SearchSettings(urls=("https://a:9200", "https://b:9200"), username="u", password="p",
+                                      verify_certs=False, ca_certs="/ca.pem"))
+    assert kw["hosts"] == ["https://a:9200", "https://b:9200"] and kw["basic_auth"] == ("u", "p")
+    assert kw["verify_certs"] is False and kw["ca_certs"] == "/ca.pem" and kw["retry_on_status"] == ()
+    assert client_kwargs(SearchSettings(api_key="k"))["api_key"] == "k"
+
+
 def test_rollover_limits():
     assert RolloverSettings.from_env({}) == RolloverSettings(10_000_000, "30gb")
     env = {"INDEX_ROLLOVER_MAX_DOCS": "500", "INDEX_ROLLOVER_MAX_SIZE": "5GB"}
