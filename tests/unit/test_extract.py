@@ -14,6 +14,7 @@ from pipelines.extract import extract, extract_pages, extract_text
 from pipelines.extract_html import MAX_HTML_BYTES, decode, sniff_binary
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
+SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "berita"  # the sample site's pages
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 NEWS_URL = "https://kabarnusantara.example/ekonomi/2025/02/20/harga-beras-naik-jelang-ramadan"
 
@@ -400,13 +401,12 @@ def test_extract_text_with_the_real_enrichment_stage():
 
 def test_seed_article_pages_end_to_end():
     """The Tribunnews seed served as two HTML pages: stitched, then cleaned and attributed by enrichment."""
-    pytest.importorskip("pipelines.enrich")
     from pipelines.enrich import analyze_text
 
     url = "http://127.0.0.1:8000/berita/korut-rusia-perjanjian-pertahanan.html"
     parts = [
-        (url, (PAGES / "tribun_korut_p1.html").read_bytes()),
-        (url + "?page=2", (PAGES / "tribun_korut_p2.html").read_bytes()),
+        (url, (SITE / "korut-rusia-perjanjian-pertahanan.html").read_bytes()),
+        (url + "?page=2", (SITE / "korut-rusia-perjanjian-pertahanan.page2.html").read_bytes()),
     ]
     res = extract_pages(parts, {"country": "id"}, now=NOW)
     assert res.ok, res.drop_reason
