@@ -383,10 +383,8 @@ def extract_pages(
 
 
 def _analyze(body: str, lang: str | None) -> str:
-    try:
-        from pipelines.enrich import analyze_text
-    except ImportError:  # the enrichment stage is optional while it is being built
-        return body
+    from pipelines.enrich import analyze_text  # late: tests replace it on the module
+
     return analyze_text(body, lang).get("clean_text", body)
 
 

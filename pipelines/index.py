@@ -27,16 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-try:
-    from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
-except ImportError:  # the first Store version, until the backend interface lands: same names
-    from news_ingest.store import StoreError
-
-    class StoreUnavailable(StoreError):  # type: ignore[no-redef]
-        """Connection refused, timeout, 5xx/429 for a whole request."""
-
-    class RequestTooLarge(StoreError):  # type: ignore[no-redef]
-        """HTTP 413."""
+from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
 from pipelines import dedupe
 from pipelines.spool import DeadLetters, ReplayResult, Spool
 

@@ -393,7 +393,6 @@ def test_extract_text_passes_body_and_language_to_enrichment(monkeypatch):
 
 
 def test_extract_text_with_the_real_enrichment_stage():
-    pytest.importorskip("pipelines.enrich")
     out = extract_text(page("news_jsonld.html"), NEWS_URL)
     assert "Kementerian Perdagangan menyatakan" in out
     assert "Baca juga" not in out
