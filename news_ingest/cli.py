@@ -36,6 +36,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     config = IndexConfig.from_env()
     indexer = Indexer(connect(), config)
+    if args.dead_letters:
+        sent, again = indexer.resend_dead_letters()
+        indexer.close()
+        print(f"re-sent {sent} dead-lettered document(s); {again} rejected again "
+              f"(in {config.dead_letter_dir}; the re-sent files are kept under resent/)")
+        return 1 if again else 0
     pending = indexer.spool.pending()
     if not pending:
         print(f"spool {config.spool_dir} is empty")
@@ -65,8 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install the index template and alias (idempotent)").set_defaults(
         func=cmd_setup)
-    sub.add_parser("replay", help="index documents spooled while the cluster was unreachable").set_defaults(
-        func=cmd_replay)
+    p = sub.add_parser("replay", help="index documents spooled while the cluster was unreachable")
+    p.add_argument("--dead-letters", action="store_true",
+                   help="instead, send rejected documents again (after fixing the mapping or config)")
+    p.set_defaults(func=cmd_replay)
     p = sub.add_parser("rollover", help="start a new write index when the current one is full")
     p.add_argument("--max-docs", type=int, help="default INDEX_ROLLOVER_MAX_DOCS")
     p.add_argument("--max-size", help="e.g. 20gb; default INDEX_ROLLOVER_MAX_SIZE")

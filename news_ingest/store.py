@@ -200,7 +200,24 @@ class Store:
             self._languages = None
             self._indices = None
             return f"{self.engine}: created {first} behind alias {self.alias}; {kind}"
-        return f"{self.engine}: alias {self.alias} already set up; {kind}"
+        added = self._add_missing_fields(self.indices(fresh=True)[0], body["template"]["mappings"])
+        added += self._add_missing_fields(f"{self.alias}-runs", _runs_template()["mappings"])
+        return f"{self.engine}: alias {self.alias} already set up; {kind}" + (
+            f"; added new fields {added} to the existing indices" if added else "")
+
+    def _add_missing_fields(self, index: str, wanted: dict[str, Any]) -> list[str]:
+        """Bring an index made by an older version up to the current mapping.  New fields can
+        always be added in place; without them a strict mapping would dead-letter every article."""
+        resp = self._req("GET", f"/{index}/_mapping", ignore=(404,))
+        if not resp:
+            return []
+        have = next(iter(resp.values()))["mappings"].get("properties", {})
+        missing = {k: v for k, v in wanted["properties"].items() if k not in have}
+        if missing:
+            self._req("PUT", f"/{index}/_mapping", body={"properties": missing})
+            log.warning("%s: added fields %s to %s (created by an older version)", self.engine,
+                        sorted(missing), index)
+        return sorted(missing)
 
     def drop(self) -> None:
         """Delete every index and template of this alias (tests, `news-ingest reset`)."""

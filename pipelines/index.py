@@ -14,6 +14,7 @@ copy older than what is stored (a late replay) only adds to the history.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 import re
@@ -567,6 +568,19 @@ class Indexer:
             return self._send_split(ops[:mid]) + self._send_split(ops[mid:])
 
     # ------------------------------------------------------------------ replay
+    def resend_dead_letters(self) -> tuple[int, int]:
+        """Send rejected documents again, e.g. after a mapping fix; returns (sent, rejected
+        again).  Those still rejected land in a new dead-letter file; an outage spools them."""
+        sent, before = 0, self.stats["dead_letter"]
+        for path in self.dead.claim():
+            with open(path, encoding="utf-8") as fh:
+                docs = [json.loads(line)["doc"] for line in fh if line.strip()]
+            for i in range(0, len(docs), self.config.batch_docs):
+                self.send(docs[i:i + self.config.batch_docs])
+            sent += len(docs)
+            self.dead.done(path)
+        return sent, self.stats["dead_letter"] - before
+
     def replay(self) -> ReplayResult:
         """Send what the spool holds, oldest first; stops (keeping the rest) if the cluster fails."""
         before = self.stats["indexed"]

@@ -264,6 +264,26 @@ class DeadLetters:
                 self._files[day] = _JsonlAppender(self.directory / f"dead-letter-{day}.jsonl")
             self._files[day].write(records)
 
+    def claim(self) -> list[Path]:
+        """Dead-letter files to send again (after a mapping or config fix), each first renamed
+        ``*.resending`` so new rejects start a fresh file; files a crashed re-send left are
+        claimed again (re-sending is idempotent: ids are stable)."""
+        with self._lock:
+            for f in self._files.values():
+                f.close()
+            self._files.clear()
+            if not self.directory.is_dir():
+                return []
+            for p in sorted(self.directory.glob("dead-letter-*.jsonl")):
+                p.rename(p.with_name(p.name + ".resending"))
+            return sorted(self.directory.glob("dead-letter-*.jsonl.resending"))
+
+    def done(self, path: Path) -> None:
+        """A claimed file was sent again: keep it under ``resent/`` for the record."""
+        target = self.directory / "resent" / f"{path.name.removesuffix('.resending')}.{time.time_ns()}"
+        target.parent.mkdir(exist_ok=True)
+        path.rename(target)
+
     def read_all(self) -> list[dict[str, Any]]:
         out = []
         for p in sorted(self.directory.glob("dead-letter-*.jsonl")):

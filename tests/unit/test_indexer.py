@@ -269,6 +269,25 @@ def test_rejected_documents_go_to_dead_letters(env):
     assert rec["doc"]["url"].endswith("/2.html") and rec["doc"]["published_at"] == "kemarin"
 
 
+def test_dead_letters_are_sent_again_after_a_fix(env, monkeypatch):
+    store, clock, ix = env
+    ix.add(art(1, published_at="kemarin"))
+    ix.add(art(2, published_at="kemarin"))
+    ix.add(art(3))
+    ix.drain()
+    assert ix.stats["dead_letter"] == 2
+    # still broken: re-sent once, rejected again into a fresh file, nothing lost
+    assert ix.resend_dead_letters() == (2, 2)
+    assert len(DeadLetters(ix.config.dead_letter_dir).read_all()) == 2
+    # the cluster learns to take them (a mapping fix): the next re-send indexes both
+    real = store.bulk_raw
+    monkeypatch.setattr(store, "bulk_raw", lambda ops: real(
+        [{**op, "doc": {**op["doc"], "published_at": None}} for op in ops]))
+    assert ix.resend_dead_letters() == (2, 0)
+    assert len(store.docs) == 3 and DeadLetters(ix.config.dead_letter_dir).read_all() == []
+    assert len(list((ix.config.dead_letter_dir / "resent").iterdir())) == 2  # both re-sent files kept
+
+
 def test_unusable_url_is_dead_lettered_not_a_crash(env):
     _, _, ix = env
     ix.add(Article(url="javascript:void(0)", body="x"))
