@@ -151,3 +151,19 @@ def test_setup_racing_another_process_is_not_an_error(store, monkeypatch):
     assert "set up concurrently" in store.setup()
     monkeypatch.undo()
     assert store.indices(fresh=True) == [f"{store.alias}-000001"]
+
+
+def test_setup_brings_an_index_of_an_older_version_up_to_date(store):
+    """An index created before a field existed would dead-letter every new article (strict
+    mapping); setup adds the missing fields in place."""
+    write = store.indices(fresh=True)[0]
+    store._req("DELETE", f"/{write}")
+    store._req("DELETE", f"/_index_template/{store.alias}")  # as before this version existed
+    store._req("PUT", f"/{write}", body={
+        "aliases": {store.alias: {"is_write_index": True}},
+        "mappings": {"dynamic": "strict", "properties": {"url": {"type": "keyword"}}}})
+    assert "added new fields" in store.setup()
+    items = store.bulk_raw([{"op": "index", "id": "x", "doc": {
+        "url": "http://x/1", "title": "Judul", "fingerprint_bands": ["00:ab"], "version": 1}}])
+    assert [it.status for it in items] == [201]
+    assert "added new fields" not in store.setup()  # idempotent
