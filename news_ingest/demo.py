@@ -6,9 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from news_ingest import devnode
 from news_ingest.sample_site import serve
+from news_ingest.search import print_hits, search
 from news_ingest.settings import SearchSettings
 from news_ingest.store import StoreError, connect
 
@@ -19,12 +21,13 @@ QUERY = "perjanjian pertahanan"
 def main() -> int:
     settings = SearchSettings.from_env()
     try:
-        if devnode.main(["up", "--url", settings.urls[0]]) != 0:
+        local = urlsplit(settings.urls[0]).hostname in ("127.0.0.1", "localhost")
+        if local and devnode.main(["up", "--url", settings.urls[0]]) != 0:
             return 2
         store = connect(settings)
         server, base = serve(int(os.environ.get("SAMPLE_SITE_PORT", "0")))
         print(f"crawling the sample site at {base}/ into {settings.display_url} alias {settings.index}")
-        env = {**os.environ, "SAMPLE_SITE_URL": base}
+        env = {"LOG_LEVEL": "WARNING", **os.environ, "SAMPLE_SITE_URL": base}  # LOG_LEVEL=INFO for details
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
                               cwd=ROOT, env=env)
         server.shutdown()
@@ -33,11 +36,8 @@ def main() -> int:
             return proc.returncode
         store.refresh()
         print(f"\n{store.count({'term': {'source': 'sample'}})} articles indexed")
-        print(f"\ntop hits for {QUERY!r}:")
-        for hit in store.search(QUERY, size=3)["hits"]["hits"]:
-            s = hit["_source"]
-            print(f"  {hit['_score']:.2f}  {s.get('title')}  [{s.get('language')}, {s.get('published_at')}]"
-                  f"\n        {s.get('url')}")
+        print()
+        print_hits(search(store, QUERY, size=3), QUERY)
         return 0
     except (StoreError, devnode.NodeError) as exc:
         print(f"error: {exc}", file=sys.stderr)

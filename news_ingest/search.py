@@ -181,8 +181,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     resp = search(store, text, size=args.size, language=args.lang, source=args.source, since=args.since,
                   until=args.until, attribution=args.attribution, wire=wire, collapse=args.collapse,
                   sort_by_date=args.sort == "date", pre_tag=pre, post_tag=post)
+    print_hits(resp, text, collapse=args.collapse)
+    return 0
+
+
+def print_hits(resp: dict[str, Any], text: str, collapse: bool = False) -> None:
+    """Top hits as users read them: date, source, language, attribution, title, URL, snippet."""
     total = resp["hits"]["total"]["value"]
-    print(f"{total} hit(s) for {text!r}" + (" (one line per story)" if args.collapse else ""))
+    print(f"{total} hit(s) for {text!r}" + (" (one line per story)" if collapse else ""))
     for hit in resp["hits"]["hits"]:
         s = hit["_source"]
         copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {}).get("value")
@@ -192,7 +198,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"\n{when}  {s.get('source') or '-'}  [{s.get('language') or '-'}]"
               f"  attribution: {agencies}{' (wire)' if s.get('is_wire_copy') else ''}{extra}")
         print(f"  {s.get('title') or '(no title)'}\n  {s.get('url')}\n  {snippet(hit)}")
-    return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
