@@ -77,16 +77,17 @@ def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerC
         return ex
     ex.article_id = article_id(ex.normalized)
     src = source_for_url(sources, ex.normalized)
+    host = urlsplit(ex.normalized).hostname or ""
+    ex.address = ("metadata_address" if host in METADATA_HOSTS
+                  else address_verdict(resolve(host), bool(src and src.allow_loopback)))
+    ex.url_trap = d.url_trap(ex.normalized, config)
     if src is None:
         ex.verdict = "not crawled: off-site for every source (add its domain to a source in sources.yaml)"
+        if ex.address and ex.address != "unresolvable":
+            ex.verdict += f"; and refused in any case: {ex.address}"
         return ex
     ex.source = src.name
     ex.rule, ex.pattern = src.url_rule(ex.normalized)
-    ex.url_trap = d.url_trap(ex.normalized, config)
-    host = urlsplit(ex.normalized).hostname or ""
-    addresses = resolve(host)
-    ex.address = ("metadata_address" if host in METADATA_HOSTS
-                  else address_verdict(addresses, src.allow_loopback))
     base = d.part_base(ex.normalized, src.multipage)
     if base and src.is_article_url(base):
         ex.notes.append("looks like a later page of a multi-page article; fetched as part of its first page")

@@ -262,3 +262,4 @@ def test_explain_answers_for_any_url(tmp_path):
     assert any("later page" in n for n in part.notes)
     assert tag.rule == "deny" and "denied" in tag.verdict
     assert metadata.source is None and "off-site" in metadata.verdict
+    assert metadata.address == "metadata_address" and "refused in any case" in metadata.verdict
