@@ -10,7 +10,7 @@ export OPENSEARCH_URL
 KIBANA_URL ?= http://localhost:5601
 
 .PHONY: os-fetch os-up os-down os-status rollover kibana-import
-.PHONY: system-deps replay bench-index
+.PHONY: system-deps replay bench-index bench-deps bench bench-memory
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-text
 
@@ -80,6 +80,15 @@ SHARED_BENCH ?= ../shared/bench
 
 replay: venv ## index what was spooled while the cluster was unreachable (oldest first, exactly once)
 	$(VENV)/bin/news-ingest replay
+
+bench-deps: venv
+	$(PY) -m pip install -q -e '.[bench]'
+
+bench: bench-deps es-fetch ## end-to-end: crawl (every stage, private node) vs trafilatura.extract vs news-please; 2,000 pages, medians of 3
+	$(PY) -m bench.e2e --pages 2000 --runs 3 --newsplease-pages 338 --json bench/results/e2e-$$(date +%F).json
+
+bench-memory: venv es-fetch ## RSS of a 20,000-page crawl with every stage and WARC into a private node
+	$(PY) -m bench.memory --pages 20000 --json bench/results/memory-$$(date +%F).json
 
 bench-index: venv es-fetch ## index stage vs helpers.bulk vs one request per document, real node
 	$(PY) -m bench.index --json bench/results/index-$$(date +%F).json
