@@ -33,7 +33,7 @@ def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(search_node:
     server, base = serve(0, page_delay=0.8)  # slow article pages: the kill lands mid-crawl
     env = {**os.environ, "SAMPLE_SITE_URL": base, "ES_URL": es.urls[0], "ES_INDEX": es.index,
            "SEARCH_ENGINE": es.engine, "CRAWL_DELAY": "0", "INDEX_BATCH_DOCS": "1",
-           "CRAWL_SPOOL_DIR": str(tmp_path / "spool")}
+           "INDEX_SPOOL_DIR": str(tmp_path / "spool")}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample",
            "-s", f"JOBDIR={tmp_path / 'jobs' / 'sample'}"]
     store = connect(es, check=False)

@@ -36,16 +36,16 @@ def crawler(tmp_path: Path, name: str, env: dict[str, str]) -> subprocess.Popen:
 
 
 def setup(tmp_path: Path, es_settings, redis_url: str, delay_ms: int,
-          lease: int) -> tuple[Site, object, dict[str, str]]:
+          lease: int, host_delay: float = 0.0) -> tuple[Site, object, dict[str, str]]:
     connect(es_settings).setup()  # as `news-ingest setup` does before crawlers start
     site = Site(PAGES, delay_ms=delay_ms)
     server, base = serve(site)
-    (tmp_path / "sources.yaml").write_text(sources_yaml(base, concurrency=4))
+    (tmp_path / "sources.yaml").write_text(sources_yaml(base, concurrency=4, delay=host_delay))
     env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
            "NEWS_SOURCES": str(tmp_path / "sources.yaml"), "REDIS_URL": redis_url,
            "FRONTIER_KEY": f"test:{es_settings.index}", "FRONTIER_LEASE_SECONDS": str(lease),
            "SEARCH_ENGINE": es_settings.engine,
-           "CRAWL_DELAY": "0", "LOG_LEVEL": "INFO", "CRAWL_SPOOL_DIR": str(tmp_path / "spool")}
+           "CRAWL_DELAY": "0", "LOG_LEVEL": "INFO", "INDEX_SPOOL_DIR": str(tmp_path / "spool")}
     return site, server, env
 
 
@@ -66,7 +66,9 @@ def logs(tmp_path: Path) -> str:
 
 
 def test_two_crawlers_split_the_work_once(tmp_path, es_settings, redis_url):
-    site, server, env = setup(tmp_path, es_settings, redis_url, delay_ms=5, lease=30)
+    # a per-host delay of 50 ms, kept across both processes, spreads the 240 articles over ~12 s:
+    # long enough for the second crawler to start and take a share, whatever the machine's load
+    site, server, env = setup(tmp_path, es_settings, redis_url, delay_ms=5, lease=30, host_delay=0.05)
     try:
         procs = [crawler(tmp_path, f"c{i}", env) for i in range(2)]
         for p in procs:
