@@ -70,6 +70,19 @@ def classify(status: int | None, reason: str, where: str, engine: str) -> StoreE
     return StoreError(f"{where} answered {status}: {reason}", status)
 
 
+def common_client_options(settings: Any) -> dict[str, Any]:
+    """Options both clients name alike: hosts, TLS, and a single quick retry on a dead
+    connection — retries with backoff (and spooling) belong to the index stage."""
+    kw: dict[str, Any] = {"hosts": list(settings.urls), "max_retries": 1, "retry_on_timeout": False,
+                          "retry_on_status": ()}
+    if settings.ca_certs:
+        kw["ca_certs"] = settings.ca_certs
+    if not settings.verify_certs:
+        kw["verify_certs"] = False
+        kw["ssl_show_warn"] = False
+    return kw
+
+
 def error_reason(body: Any) -> str:
     """The useful part of an error body: ``type: reason`` (plus the first cause)."""
     if isinstance(body, dict):

@@ -9,26 +9,18 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, Elasticsearch, UnsupportedProductError
 
-from news_ingest.backends.base import StoreError, classify, error_reason
+from news_ingest.backends.base import StoreError, classify, common_client_options, error_reason
 from news_ingest.settings import SearchSettings
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
 
 def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
-    # Retries with backoff (and spooling) belong to the index stage: the client itself makes
-    # one quick retry on a dead connection and none on 429/5xx.
-    kw: dict[str, Any] = {"hosts": list(settings.urls), "request_timeout": 30, "max_retries": 1,
-                          "retry_on_status": (), "retry_on_timeout": False}
+    kw = {**common_client_options(settings), "request_timeout": 30}
     if settings.api_key:
         kw["api_key"] = settings.api_key
     elif settings.username:
         kw["basic_auth"] = (settings.username, settings.password or "")
-    if settings.ca_certs:
-        kw["ca_certs"] = settings.ca_certs
-    if not settings.verify_certs:
-        kw["verify_certs"] = False
-        kw["ssl_show_warn"] = False
     return kw
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as ose
 
-from news_ingest.backends.base import StoreError, classify, error_reason
+from news_ingest.backends.base import StoreError, classify, common_client_options, error_reason
 from news_ingest.settings import SearchSettings
 
 # opensearch-py logs every failed request with a traceback at WARNING; failures reach the
@@ -18,18 +18,11 @@ logging.getLogger("opensearch").setLevel(logging.ERROR)
 
 
 def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
-    # Retries with backoff (and spooling) belong to the index stage, as for Elasticsearch.
-    kw: dict[str, Any] = {"hosts": list(settings.urls), "timeout": 30, "max_retries": 1,
-                          "retry_on_timeout": False, "retry_on_status": ()}
+    kw = {**common_client_options(settings), "timeout": 30}
     if settings.api_key:
         kw["headers"] = {"authorization": f"ApiKey {settings.api_key}"}
     elif settings.username:
         kw["http_auth"] = (settings.username, settings.password or "")
-    if settings.ca_certs:
-        kw["ca_certs"] = settings.ca_certs
-    if not settings.verify_certs:
-        kw["verify_certs"] = False
-        kw["ssl_show_warn"] = False
     return kw
 
 
