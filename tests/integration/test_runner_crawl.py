@@ -60,6 +60,7 @@ def test_scheduled_run_end_to_end(tmp_path, es_settings):
         assert proc.returncode == 0 and json.loads(proc.stdout)["status"] == "skipped_locked"
     finally:
         server.shutdown()
+        server.server_close()  # the site is gone: connections are refused, not left hanging
 
     # the site is gone: the source failed, the exit code says so
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
