@@ -31,10 +31,19 @@ _WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*/\s*(
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
 )
-_BARE_PHOTO = re.compile(
-    r"(?:^|\s)(?P<val>(?:REUTERS|AFP|AP Photo|AP PHOTO|ANTARA FOTO|EPA|Xinhua)\s*/\s*[^\n]{2,60})$"
-)
-_AGENCY_MARK = re.compile(r"^(?:kantor berita|agencia|agence|agentur|риа|иа)\s+(?P<name>.+)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _bare_photo() -> re.Pattern[str]:
+    """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
+    prefixes = P.label_alternation("photo_slash_prefixes")
+    return re.compile(rf"(?:^|\s)(?P<val>(?:{prefixes})\s*/\s*[^\n]{{2,60}})$")
+
+
+@lru_cache(maxsize=1)
+def _agency_mark() -> re.Pattern[str]:
+    """'kantor berita Antara', 'agence France-Presse' (words: each language's agency_words)."""
+    return re.compile(rf"^(?:{P.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
 
 
 @dataclass
@@ -107,7 +116,7 @@ def _resolve_name(raw: str, known_only: bool = False) -> str | None:
     src = table.resolve(raw) or table.resolve(bare)
     if src:
         return src.name
-    m = _AGENCY_MARK.match(raw)
+    m = _agency_mark().match(raw)
     if m:
         inner = table.resolve(m.group("name"))
         return inner.name if inner else m.group("name").strip()
@@ -231,7 +240,7 @@ def _classify_org(org: str) -> tuple[str, str] | None:
         # an outlet keeps its brand as written (a sub-brand or domain is not merged into its parent)
         same = P.norm_key(src.name) == P.norm_key(org) or not _DOMAIN.fullmatch(org)
         return "outlet", src.name if same else org
-    m = _AGENCY_MARK.match(org)
+    m = _agency_mark().match(org)
     if m:
         inner = table.resolve(m.group("name"))
         return "source", inner.name if inner else m.group("name").strip()
@@ -399,7 +408,7 @@ def attribute(
                 if org:
                     photos.add(org)
                     line = (line[: fm.start()] + line[fm.end() :]).strip()
-        m = _BARE_PHOTO.search(line)
+        m = _bare_photo().search(line)
         if m:
             org = photo_org(m.group("val"))
             if org:

@@ -46,6 +46,8 @@ _LIST_KEYS = (
     "markers",
     "credit_vague",
     "embedded_photo_patterns",
+    "photo_slash_prefixes",
+    "agency_words",
     "photo_markers",
     "weekdays",
     "byline_stamps",
