@@ -29,14 +29,10 @@ class ProcessResult:
         return self.article is not None
 
 
-def enrich_hints(article: Article, hints: dict[str, Any]) -> dict[str, Any]:
-    """What the text stages may know beyond the body: the source's configured language."""
-    return {"language": hints.get("language_hint")}
-
-
 def enrich_article(article: Article, hints: dict[str, Any]) -> Article | None:
     """Clean, identify the language and attribute; None when cleaning left no body."""
-    fields = enrich(asdict(article), enrich_hints(article, hints))
+    # the source's configured language is a hint for the detector, never a declared language
+    fields = enrich(asdict(article), {"language": hints.get("language_hint")})
     if not (fields.get("body") or "").strip():
         return None
     return article_from_dict(fields)
