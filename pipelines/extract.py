@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
 from trafilatura.settings import DEFAULT_CONFIG
 
+from pipelines import dates
 from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
@@ -180,17 +181,17 @@ def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None
 
 
 def _pick_date(
-    candidates: list[tuple[Any, str]], tz: Any, now: datetime, what: str, notes: list[str]
+    candidates: list[tuple[Any, str]], read: dict[str, Any], now: datetime, what: str, notes: list[str]
 ) -> tuple[str | None, str | None]:
     for raw, source in candidates:
-        dt = meta.parse_date(raw, tz)
+        dt = dates.parse_date(raw, **read)
         if dt is None:
             if raw not in (None, ""):
                 notes.append(f"{what}:unparseable:{source}:{str(raw)[:40]}")
             continue
-        if meta.plausible(dt, now):
-            return meta.iso(dt), source
-        notes.append(f"{what}:rejected:{source}:{meta.iso(dt)}")
+        if dates.plausible(dt, now):
+            return dates.iso(dt), source
+        notes.append(f"{what}:rejected:{source}:{dates.iso(dt)}")
     return None, None
 
 
@@ -223,7 +224,10 @@ def _fields(
     now: datetime,
     notes: list[str],
 ) -> Article:
-    tz = meta.zone_for(hints.get("country"))
+    country = hints.get("country")
+    tz = dates.zone_for(country)
+    lang_hint = meta.normal_lang(hints.get("language_hint"))
+    read = {"country": country, "languages": [lang_hint] if lang_hint else None}  # how to read date strings
     prov: dict[str, str] = {}
     canonical = meta.canonical(pm, url)
     page_url = url or canonical or ""
@@ -239,29 +243,29 @@ def _fields(
 
     ld_pub, ld_mod = meta.ld_dates(pm)
     pub_cands: list[tuple[Any, str]] = [(ld_pub, "json-ld"), (pm.first_meta("published"), "meta")]
-    published, src = _pick_date(pub_cands, tz, now, "published_at", notes)
+    published, src = _pick_date(pub_cands, read, now, "published_at", notes)
     if not published:
         later = [
             (_Lazy(lambda: _htmldate(tree)), "htmldate"),
             (hints.get("feed_published"), "feed"),
             (hints.get("sitemap_published"), "sitemap"),
-            (meta.url_date(page_url, tz), "url"),
+            (dates.url_date(page_url, tz), "url"),
         ]
         for cand in later:  # one at a time so htmldate runs only when needed
-            published, src = _pick_date(_resolve([cand]), tz, now, "published_at", notes)
+            published, src = _pick_date(_resolve([cand]), read, now, "published_at", notes)
             if published:
                 break
     if src == "htmldate":
         # htmldate gives a day; a feed or sitemap timestamp on that same day is the more precise truth
         for key, name in (("feed_published", "feed"), ("sitemap_published", "sitemap")):
-            dt = meta.parse_date(hints.get(key), tz)
-            if meta.plausible(dt, now) and meta.iso(dt.astimezone(tz))[:10] == published[:10]:
-                published, src = meta.iso(dt), name
+            dt = dates.parse_date(hints.get(key), **read)
+            if dates.plausible(dt, now) and dates.iso(dt.astimezone(tz))[:10] == published[:10]:
+                published, src = dates.iso(dt), name
                 break
     if published and src:
         prov["published_at"] = src
     modified, src = _pick_date(
-        [(ld_mod, "json-ld"), (pm.first_meta("modified"), "meta")], tz, now, "modified_at", notes
+        [(ld_mod, "json-ld"), (pm.first_meta("modified"), "meta")], read, now, "modified_at", notes
     )
     if modified and src:
         prov["modified_at"] = src

@@ -1,4 +1,5 @@
 """Page metadata from the parsed tree: JSON-LD first, then <meta>/<link> tags, then visible markup.
+Date strings are read by ``pipelines.dates`` (the one date parser), not here.
 
 Every reader returns ``(value, provenance)`` so the article can say where each value came from.
 """
@@ -8,21 +9,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
 
 from lxml.html import HtmlElement
 
 from pipelines.extract_rules import RULES
 
-EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
-FUTURE_SLACK = timedelta(days=1)
-
 _WS = re.compile(r"\s+")
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?:[/_-]|$)")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
 _NOT_A_NAME = re.compile(r"^(?:https?:|www\.|@)|\.(?:com|id|my|net|org|co)\b", re.I)
 
@@ -342,65 +337,3 @@ def ld_dates(pm: PageMeta) -> tuple[str | None, str | None]:
     if node is None:  # a WebPage node still dates the page
         node = next((n for n in pm.jsonld if "datePublished" in n), {})
     return ld_str(node.get("datePublished") or node.get("dateCreated")), ld_str(node.get("dateModified"))
-
-
-# ---------------------------------------------------------------------------------------------- dates
-
-
-def zone_for(country: str | None) -> timezone | ZoneInfo:
-    name = RULES["country_timezones"].get((country or "").lower())
-    return ZoneInfo(name) if name else UTC
-
-
-def parse_date(value: Any, tz: timezone | ZoneInfo = UTC) -> datetime | None:
-    """A timezone-aware datetime from ISO 8601, RFC 2822, epoch seconds or a datetime; else None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        dt = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        secs = value / 1000 if value > 1e11 else value
-        try:
-            return datetime.fromtimestamp(secs, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        dt = None
-        try:
-            dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-        except ValueError:
-            try:
-                from email.utils import parsedate_to_datetime
-
-                dt = parsedate_to_datetime(text)
-            except (TypeError, ValueError, IndexError):
-                try:
-                    from dateutil import parser as du
-
-                    dt = du.parse(text, fuzzy=False)
-                except (ValueError, OverflowError, TypeError):
-                    return None
-    if dt.tzinfo is None or dt.tzinfo.utcoffset(dt) is None:
-        dt = dt.replace(tzinfo=tz)
-    return dt
-
-
-def plausible(dt: datetime | None, now: datetime) -> bool:
-    return dt is not None and EARLIEST <= dt <= now + FUTURE_SLACK
-
-
-def url_date(url: str | None, tz: timezone | ZoneInfo) -> datetime | None:
-    m = _URL_DATE.search(url or "")
-    if not m:
-        return None
-    try:
-        return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=tz)
-    except ValueError:
-        return None
-
-
-def iso(dt: datetime) -> str:
-    return dt.isoformat(timespec="seconds")

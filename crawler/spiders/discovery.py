@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 from protego import Protego
 
 from news_ingest.sources import CrawlerConfig, MultiPage
+from pipelines import dates
 
 NS_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -43,15 +44,9 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def parse_date(value: str | None) -> datetime | None:
-    """W3C/ISO dates as sitemaps write them (date only, with or without zone) -> aware UTC."""
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        dt = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    """A sitemap/feed/``since=`` date -> aware UTC, or None (also for placeholder years such as
+    ``0001-01-01`` and bare years), read by the project's one date parser."""
+    return dates.to_utc(dates.parse_date(value))
 
 
 # ------------------------------------------------------------------------------------------------ feeds

@@ -126,7 +126,7 @@ def test_date_within_a_day_ahead_is_kept():
     assert a.published_at == "2025-03-02T06:00:00+07:00"
 
 
-def test_pre_1995_date_rejected_then_htmldate():
+def test_pre_1990_date_rejected_then_htmldate():
     res = extract(_with_dates("1970-01-01T00:00:00Z", modified="1970-01-01T00:00:00Z"), NEWS_URL, now=NOW)
     a = res.article
     # htmldate reads the day from the page's canonical URL
@@ -153,7 +153,7 @@ def _meta_page_dated(value: str) -> str:
 def test_no_page_date_then_sitemap_then_url():
     url = "https://beritasemenanjung.example/nasional/2024/12/01/bantuan-banjir-kelantan"
     res = extract(
-        _meta_page_dated("1994-12-31T23:00:00Z"), url, {"sitemap_published": "2024-12-02T07:00:00Z"}, now=NOW
+        _meta_page_dated("1989-12-31T23:00:00Z"), url, {"sitemap_published": "2024-12-02T07:00:00Z"}, now=NOW
     )
     assert res.article.published_at == "2024-12-02T07:00:00+00:00"
     assert res.article.provenance["published_at"] == "sitemap"
@@ -434,3 +434,29 @@ def test_short_article_marked_up_about_cookies_or_flight_404_is_kept():
     )
     res = extract(html, "https://news.example/2025/02/01/flight-404", now=NOW)
     assert res.ok, res.drop_reason
+
+
+# ------------------------------------------------------------------------------------------ date parser
+
+
+@pytest.mark.parametrize(
+    ("value", "country", "want"),
+    [
+        ("05/12/2024 10:15", "my", "2024-12-05T10:15:00+08:00"),  # day first in Malaysia, not 12 May
+        ("Kamis, 05 Desember 2024 10:15 WIB", "id", "2024-12-05T10:15:00+07:00"),
+        ("5 Dis 2024 14:30", "my", "2024-12-05T14:30:00+08:00"),
+        ("2024-12-02T14-30-00Z", "my", "2024-12-02T14:30:00+00:00"),  # malformed ISO keeps its time
+        ("2024-12-02T14:30:00+08:00Z", "my", "2024-12-02T14:30:00+08:00"),
+    ],
+)
+def test_page_dates_read_by_the_one_parser(value, country, want):
+    res = extract(_meta_page_dated(value), None, {"country": country}, now=NOW)
+    assert res.article.published_at == want and res.article.provenance["published_at"] == "meta"
+
+
+def test_bare_year_is_not_a_date():
+    url = "https://beritasemenanjung.example/nasional/2024/12/01/bantuan-banjir-kelantan"
+    res = extract(_meta_page_dated("2024"), url, {"country": "my"}, now=NOW)
+    assert res.article.published_at == "2024-12-01T00:00:00+08:00"  # not 2024-03-01 (today's month/day)
+    assert res.article.provenance["published_at"] in ("htmldate", "url")
+    assert not any(n.startswith("published_at:rejected") for n in res.notes)
