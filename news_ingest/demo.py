@@ -12,6 +12,7 @@ from news_ingest import devnode
 from news_ingest.sample_site import serve
 from news_ingest.search import print_hits, search
 from news_ingest.settings import SearchSettings
+from news_ingest.sources import FIXTURE_SOURCES_PATH
 from news_ingest.store import StoreError, connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +28,8 @@ def main() -> int:
         store = connect(settings)
         server, base = serve(int(os.environ.get("SAMPLE_SITE_PORT", "0")))
         print(f"crawling the sample site at {base}/ into {settings.display_url} alias {settings.index}")
-        env = {"LOG_LEVEL": "WARNING", **os.environ, "SAMPLE_SITE_URL": base}  # LOG_LEVEL=INFO for details
+        env = {"LOG_LEVEL": "WARNING", **os.environ, "SAMPLE_SITE_URL": base,
+               "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH)}  # LOG_LEVEL=INFO for details
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
                               cwd=ROOT, env=env)
         server.shutdown()

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import yaml
 
 SOURCES_PATH = Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
+# the bundled sample site's source (make demo, the tests): never in the shipped file
+FIXTURE_SOURCES_PATH = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sources.yaml"
 _ENV = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}$")
@@ -63,6 +65,7 @@ class Source:
     max_page_bytes: int = 4 * 1024 * 1024
     multipage: MultiPage = field(default_factory=MultiPage)
     allow_loopback: bool = False  # only for local fixture sites: crawled links never reach internal hosts
+    fixture: bool = False  # a test/demo site: never part of `all`, crawled only when named
     # compiled patterns (not from YAML)
     allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
@@ -191,7 +194,7 @@ def _multipage(r: _Reader) -> MultiPage:
 
 _KNOWN = {"name", "domains", "start_urls", "feeds", "sitemaps", "robots_sitemaps", "article_allow",
           "article_deny", "language", "country", "max_pages", "max_age_days", "follow_depth", "delay",
-          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "notes"}
+          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "fixture", "notes"}
 
 
 def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
@@ -227,11 +230,15 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
         max_page_bytes=r.positive("max_page_bytes", int, 4 * 1024 * 1024),
         multipage=_multipage(r),
         allow_loopback=r.get("allow_loopback", bool, False),
+        fixture=r.get("fixture", bool, bool(entry.get("allow_loopback") is True)),
         allow_re=_patterns(r, "article_allow"), deny_re=_patterns(r, "article_deny"),
     )
     if not (src.start_urls or src.feeds or src.sitemaps or src.robots_sitemaps):
         raise r.fail("start_urls", "no way to discover articles",
                      "give start_urls, feeds or sitemaps (or set robots_sitemaps: true)")
+    if src.allow_loopback and not src.fixture:
+        raise r.fail("fixture", "a source with allow_loopback: true is a local fixture site",
+                     "remove `fixture: false` (a loopback source is never part of `all`)")
     if src.language is not None and not re.fullmatch(r"[a-z]{2,3}", src.language):
         raise r.fail("language", f"{src.language!r} is not an ISO 639 code", "use e.g. id, ms, en")
     if src.country is not None and not re.fullmatch(r"[A-Z]{2}", src.country):
@@ -294,14 +301,35 @@ def load_crawler_config(path: Path | None = None) -> CrawlerConfig:
 
 
 def select(sources: dict[str, Source], spec: str) -> list[Source]:
-    """``all``, one name or a comma list -> sources; unknown names are an error listing the known ones."""
+    """``all``, one name or a comma list -> sources; unknown names are an error listing the known ones.
+
+    ``all`` is every real source: fixture sources (``fixture: true``, and every loopback source)
+    run only when named."""
     if spec.strip() in ("", "all"):
-        return list(sources.values())
+        real = [s for s in sources.values() if not s.fixture]
+        if not real:
+            raise SourceConfigError(f"`all` selects nothing: {sorted(sources)} are only fixture sources. "
+                                    f"Fix: name them, e.g. source={next(iter(sources), 'sample')}")
+        return real
     names = [s.strip() for s in spec.split(",") if s.strip()]
     unknown = [n for n in names if n not in sources]
     if unknown:
-        raise SourceConfigError(f"unknown source(s) {unknown}. Fix: use one of {sorted(sources)} or `all`")
+        hint = ""
+        fixtures = _fixture_names() & set(unknown)
+        if fixtures:
+            hint = (f" ({sorted(fixtures)} is a fixture source of the bundled sample site: `make demo` "
+                    f"crawls it; by hand start `python -m news_ingest.sample_site` and set "
+                    f"NEWS_SOURCES={FIXTURE_SOURCES_PATH})")
+        raise SourceConfigError(f"unknown source(s) {unknown}{hint}. "
+                                f"Fix: use one of {sorted(s for s in sources)} or `all`")
     return [sources[n] for n in names]
+
+
+def _fixture_names() -> set[str]:
+    try:
+        return set(load_sources(FIXTURE_SOURCES_PATH))
+    except SourceConfigError:  # not in a checkout (installed wheel): no sample site
+        return set()
 
 
 def source_for_url(sources: dict[str, Source], url: str) -> Source | None:

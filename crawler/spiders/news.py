@@ -64,9 +64,7 @@ class NewsSpider(scrapy.Spider):
                  refresh: str = "0", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         known = load_sources()
-        chosen = select(known, source)
-        if source.strip() in ("", "all"):  # local fixture sources only run when named
-            chosen = [s for s in chosen if not s.allow_loopback]
+        chosen = select(known, source)  # `all`: the real sources; fixture sources run only when named
         self.sources: dict[str, Source] = {s.name: s for s in chosen}
         self.config = load_crawler_config()
         self.since = self._parse_since(since)

@@ -20,6 +20,7 @@ import pytest
 from crawler.extensions import SUMMARY_MARKER
 from news_ingest.sample_site import serve
 from news_ingest.settings import SearchSettings
+from news_ingest.sources import FIXTURE_SOURCES_PATH
 from news_ingest.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +64,8 @@ def crawl(base: str, tmp: Path, *args: str, index: bool = True, extra_env: dict[
     pipelines = {"tests.integration.test_crawl.RecordPages": 50}
     if index:
         pipelines |= {"crawler.pipelines.ExtractPipeline": 100, "crawler.pipelines.IndexPipeline": 900}
-    env = {**os.environ, "SAMPLE_SITE_URL": base, "CRAWL_RECORD": str(record), "CRAWL_DELAY": "0",
+    env = {**os.environ, "SAMPLE_SITE_URL": base, "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH),
+           "CRAWL_RECORD": str(record), "CRAWL_DELAY": "0",
            **(extra_env or {})}
     if es:
         env |= {"ES_URL": es.urls[0], "ES_INDEX": es.index, "SEARCH_ENGINE": es.engine}
@@ -238,13 +240,13 @@ def test_loopback_is_refused_unless_the_source_allows_it(tmp_path):
 
 def test_explain_answers_for_any_url(tmp_path):
     from news_ingest.explain import explain
-    from news_ingest.sources import load_crawler_config, load_sources
+    from news_ingest.sources import FIXTURE_SOURCES_PATH, load_crawler_config, load_sources
 
     server, base = serve(0)
     os.environ["SAMPLE_SITE_URL"] = base
     try:
-        sources = load_sources()
-        cfg = load_crawler_config()
+        sources = load_sources(FIXTURE_SOURCES_PATH)
+        cfg = load_crawler_config(FIXTURE_SOURCES_PATH)
         art = explain(f"{base}/berita/banjir-jakarta-surut.html?utm_source=x#top", sources, cfg, fetch=True)
         private = explain(f"{base}/private/berita/rahasia.html", sources, cfg, fetch=True)
         listing = explain(f"{base}/berita/terpopuler.html", sources, cfg, fetch=True)

@@ -15,6 +15,7 @@ from typing import Any
 from crawler.extensions import SUMMARY_MARKER
 from news_ingest.sample_site import serve
 from news_ingest.settings import SearchSettings
+from news_ingest.sources import FIXTURE_SOURCES_PATH
 from news_ingest.store import connect
 from tests.integration.test_crawl import ARTICLES
 
@@ -31,7 +32,8 @@ def test_kill_9_mid_crawl_then_restart_loses_and_duplicates_nothing(search_node:
     es = SearchSettings(urls=(search_node.url,), index=f"test-resume-{uuid.uuid4().hex[:8]}",
                         engine=search_node.engine)
     server, base = serve(0, page_delay=0.8)  # slow article pages: the kill lands mid-crawl
-    env = {**os.environ, "SAMPLE_SITE_URL": base, "ES_URL": es.urls[0], "ES_INDEX": es.index,
+    env = {**os.environ, "SAMPLE_SITE_URL": base, "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH),
+           "ES_URL": es.urls[0], "ES_INDEX": es.index,
            "SEARCH_ENGINE": es.engine, "CRAWL_DELAY": "0", "INDEX_BATCH_DOCS": "1",
            "INDEX_SPOOL_DIR": str(tmp_path / "spool")}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample",

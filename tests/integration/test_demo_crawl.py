@@ -9,6 +9,7 @@ from pathlib import Path
 
 from news_ingest.sample_site import serve
 from news_ingest.search import recent_runs
+from news_ingest.sources import FIXTURE_SOURCES_PATH
 from news_ingest.store import connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +19,8 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings, tmp_path):
     server, base = serve(0)
     try:
         env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
-               "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0", "SEARCH_ENGINE": es_settings.engine,
+               "SAMPLE_SITE_URL": base, "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH),
+               "CRAWL_DELAY": "0", "SEARCH_ENGINE": es_settings.engine,
                "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
         env.pop("NEWS_INGEST_RUNNER", None)
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],

@@ -24,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from news_ingest import devnode
+from news_ingest.sources import FIXTURE_SOURCES_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 48
@@ -104,7 +105,8 @@ def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
     site = HeldSite()
     server, base = site.serve()
     alias = "outage-test"
-    env = {**os.environ, "ES_URL": node.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base, "CRAWL_DELAY": "0",
+    env = {**os.environ, "ES_URL": node.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base,
+           "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH), "CRAWL_DELAY": "0",
            "INDEX_BATCH_DOCS": "5", "INDEX_FLUSH_SECONDS": "0.5", "INDEX_MAX_RETRIES": "1",
            "INDEX_BACKOFF_SECONDS": "0.2", "INDEX_OUTAGE_PROBE_SECONDS": "2",
            "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from news_ingest.sources import (
+    FIXTURE_SOURCES_PATH,
     SOURCES_PATH,
     SourceConfigError,
     load_crawler_config,
@@ -22,7 +23,8 @@ REAL = {"tribunnews", "kompas", "detik", "antaranews", "cnnindonesia", "tempo", 
 def test_shipped_file_is_valid_and_covers_the_sites_users_crawl():
     sources = load_sources(SOURCES_PATH)
     assert set(sources) >= REAL
-    assert "sample" in sources
+    # only real sites: the bundled sample site lives in the fixture file (demo, tests)
+    assert not any(src.fixture or src.allow_loopback for src in sources.values())
     for name in REAL:
         src = sources[name]
         assert not src.allow_loopback, name
@@ -111,3 +113,40 @@ def test_env_expansion_and_subdomains(tmp_path, monkeypatch):
     src = load_sources(_write(tmp_path, GOOD.replace("https://www.example.com", "${SITE_URL}")))["site"]
     assert src.feeds == ("https://news.example.com/rss",)
     assert src.owns_host("a.b.example.com") and not src.owns_host("badexample.com")
+
+
+def test_fixture_sources_live_in_their_own_file_and_all_never_selects_them(tmp_path):
+    fixtures = load_sources(FIXTURE_SOURCES_PATH)
+    assert fixtures["sample"].fixture and fixtures["sample"].allow_loopback
+    mixed = _write(tmp_path, GOOD + """  - name: local
+    domains: [127.0.0.1]
+    start_urls: ["http://127.0.0.1:8765/"]
+    article_allow: ['/berita/']
+    allow_loopback: true
+  - name: staging
+    domains: [staging.example.com]
+    start_urls: ["https://staging.example.com/"]
+    article_allow: ['/berita/']
+    fixture: true
+""")
+    sources = load_sources(mixed)
+    assert sources["local"].fixture  # a loopback source is a fixture whether marked or not
+    assert [s.name for s in select(sources, "all")] == ["site"]
+    assert [s.name for s in select(sources, "")] == ["site"]
+    assert [s.name for s in select(sources, "local,site")] == ["local", "site"]  # named: runs
+    with pytest.raises(SourceConfigError, match="only fixture sources"):
+        select(load_sources(FIXTURE_SOURCES_PATH), "all")
+
+
+def test_loopback_source_cannot_be_declared_real(tmp_path):
+    bad = GOOD.replace("    article_allow:",
+                       "    allow_loopback: true\n    fixture: false\n    article_allow:")
+    with pytest.raises(SourceConfigError, match="field 'fixture'.*Fix:"):
+        load_sources(_write(tmp_path, bad))
+
+
+def test_naming_the_sample_site_without_the_fixture_file_says_how(tmp_path):
+    with pytest.raises(SourceConfigError) as err:
+        select(load_sources(SOURCES_PATH), "sample")
+    msg = str(err.value)
+    assert "fixture source" in msg and "NEWS_SOURCES=" in msg and "sample_site" in msg
