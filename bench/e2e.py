@@ -174,7 +174,6 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
               extra_env: dict[str, str] | None = None, series: bool = False) -> dict[str, Any]:
     """One ``scrapy crawl news`` of a fresh loopback site into a fresh index; numbers and RSS samples."""
     from bench.sitegen import sources_yaml
-    from news_ingest.runner import parse_summary
 
     server, base = start_site(pages, corpus)
     index = f"bench-{uuid.uuid4().hex[:8]}"
@@ -182,6 +181,7 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
         (workdir / "sources.yaml").write_text(sources_yaml(base, concurrency=16))
         env = {**os.environ, "NEWS_SOURCES": str(workdir / "sources.yaml"), "ES_URL": es_url,
                "ES_INDEX": index, "INDEX_SPOOL_DIR": str(workdir / f"spool-{index}"), "LOG_LEVEL": "INFO",
+               "NEWS_SUMMARY_FILE": str(workdir / f"{index}.summary.json"),
                **(extra_env or {})}
         env.pop("REDIS_URL", None)
         if not (extra_env or {}).get("WARC_DIR"):
@@ -199,7 +199,8 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
         server.terminate()
         server.wait(10)
     text = log.read_text(errors="replace")
-    summary = parse_summary(text) or {}
+    summary_file = workdir / f"{index}.summary.json"
+    summary = json.loads(summary_file.read_text()) if summary_file.is_file() else {}
     elapsed = float(_scrapy_stat(text, "elapsed_time_seconds") or wall)
     indexed = _scrapy_stat(text, "news/indexed") or 0
     _delete_index(es_url, index)

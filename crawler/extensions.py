@@ -18,6 +18,9 @@ SUMMARY_MARKER = "news-ingest crawl summary:"
 _SCALARS = ("pages_fetched", "articles_found", "articles_multipage", "articles_incomplete", "skipped_seen",
             "article_parts", "robots_crawl_delay")
 _GROUPS = ("dropped", "errors", "discovered")
+# the run's totals (crawler/pipelines.py IndexPipeline.STAT_KEYS): summary key -> Scrapy stat
+COUNTS = {"indexed": "news/indexed", "extracted": "news/extracted", "spooled": "news/index/spooled",
+          "dead_letter": "news/index/dead_letter", "replayed": "news/index/replayed"}
 
 
 def summarize(stats: dict[str, Any], sources: list[str], elapsed: float) -> dict[str, Any]:
@@ -44,9 +47,8 @@ def summarize(stats: dict[str, Any], sources: list[str], elapsed: float) -> dict
         out["sources"][name] = entry
     pipeline = {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("news/dropped/")}
     out["pipeline_dropped"] = pipeline
-    for key in ("news/indexed", "news/extracted", "news/index_errors"):
-        if key in stats:
-            out[key.split("/", 1)[1]] = stats[key]
+    for name, key in COUNTS.items():
+        out[name] = stats.get(key, 0)
     if len(sources) == 1 and pipeline:
         dropped = out["sources"][sources[0]]["dropped"]
         for reason, n in pipeline.items():
@@ -55,7 +57,9 @@ def summarize(stats: dict[str, Any], sources: list[str], elapsed: float) -> dict
 
 
 class CrawlSummary:
-    """At close: per-source summary into the stats and one JSON line in the log."""
+    """At close: per-source summary into the stats, one JSON line in the log, and — when
+    ``NEWS_SUMMARY_FILE`` is set (the scheduled runner sets it) — the same JSON in that file,
+    written atomically: the runner's contract with the crawl (no log parsing)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -79,7 +83,13 @@ class CrawlSummary:
             stats.set_value(f"news/{name}/elapsed_seconds", round(elapsed, 3))
         summary = summarize(stats.get_stats(), sources, elapsed)
         summary["finish_reason"] = reason
-        log.info("%s %s", SUMMARY_MARKER, json.dumps(summary, sort_keys=True, default=str))
+        text = json.dumps(summary, sort_keys=True, default=str)
+        log.info("%s %s", SUMMARY_MARKER, text)
+        if path := os.environ.get("NEWS_SUMMARY_FILE"):
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
         if not os.environ.get("NEWS_INGEST_RUNNER"):  # a hand-run `scrapy crawl`: ledger it here
             self._record(sources, reason, summary)
 

@@ -32,9 +32,14 @@ def cmd_rollover(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Deliver what the outage spool holds (oldest first); exit 1 if some is still pending."""
+    import os
+
+    from news_ingest.settings import StatePaths
     from pipelines.index import IndexConfig, Indexer
 
-    config = IndexConfig.from_env()
+    paths = StatePaths.from_env()  # $NEWS_HOME/spool whatever the working directory
+    config = IndexConfig.from_env({**os.environ, "INDEX_SPOOL_DIR": str(paths.spool),
+                                   "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter)})
     indexer = Indexer(connect(), config)
     if args.dead_letters:
         sent, again = indexer.resend_dead_letters()

@@ -1,53 +1,63 @@
 """``news-ingest crawl --all | --source NAME[,NAME]``: the one entry point for scheduled (cron) runs.
 
-- **No overlap**: an exclusive ``flock`` per source set (``var/lock/crawl-<set>.lock``).  The kernel
-  drops the lock when its holder dies, so a lock left by a killed run is recovered by the next run
-  with no manual step; a run that finds the lock held reports ``skipped_locked`` (exit 0), or
-  ``stuck`` (exit 3) when the holder has run longer than ``--max-hours``.
-- **A log per run**: ``var/log/crawl-<UTC time>-<set>.log`` (the whole Scrapy log).
-- **One JSON line** on stdout: status, per-source numbers, health warnings, log path.
-- **Exit code**: 0 ok, 1 a source failed (nothing fetched, or errors and no article), 2 the crawl
-  process itself failed, 3 stuck lock.  Cron mails/alerts on non-zero.
-- **Run ledger**: the run is recorded in ``<alias>-runs`` (``news_ingest.search.record_run``).
+- **No overlap**: an exclusive ``flock`` per source (``$NEWS_HOME/lock/crawl-<source>.lock``), held
+  by the runner *and* inherited by its ``scrapy crawl`` child, so the lock lasts as long as either
+  lives — a killed runner never lets a second crawl of the same source start beside its orphan.
+  The kernel drops a lock when its last holder dies, so a dead run needs no cleanup.  A run that
+  finds every lock held reports ``skipped_locked`` (exit 0), or ``stuck`` (exit 3) when a holder has
+  run longer than ``--max-hours``.
+- **Signals**: SIGTERM/SIGINT/SIGHUP to the runner are forwarded to the crawl (Scrapy then shuts
+  down gracefully and flushes what it has; a second signal forces it); the runner waits for the
+  child, records the run as ``failed`` (``interrupted``) and only then releases the locks.
+- **A log per run**: ``$NEWS_HOME/log/crawl-<UTC time>-<set>.log`` (the whole Scrapy log).
+- **The crawl's numbers** come from a summary file the crawl writes at close
+  (``NEWS_SUMMARY_FILE``, ``crawler/extensions.py``) — a contract, independent of log level/format.
+- **One JSON line** on stdout: status, counts, per-source numbers, health warnings, log path.
+- **Status and exit code** (cron mails on non-zero): ``ok`` 0 (also a quiet run: nothing new);
+  ``ok_spooled`` 4 (nothing lost, but documents wait in the spool for the cluster: the next run or
+  ``news-ingest replay`` delivers them); ``partial`` 1 (dead letters, or some sources failed);
+  ``failed`` 2 (the crawl process failed or was interrupted, or every source failed);
+  ``stuck`` 3; ``skipped_locked`` 0.
+- **Run ledger**: the run is recorded in ``<alias>-runs``.
 - **Per-source health**: fill rates of body/title/published_at among this run's articles are compared
-  with the median of the source's recent runs (``var/state/health.json``); a drop of more than
-  ``HEALTH_DROP`` (absolute) is a warning in the summary — a layout change shows up the day it happens.
+  with the median of the source's recent runs (``$NEWS_HOME/state/health.json``, read-modify-written
+  under a lock); a drop of more than ``HEALTH_DROP`` (absolute) is a warning in the summary.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from news_ingest.settings import CHECKOUT, StatePaths
 from news_ingest.sources import load_sources, select
 
-ROOT = Path(__file__).resolve().parent.parent
-SUMMARY_MARKER = "news-ingest crawl summary:"
 HEALTH_FIELDS = ("body", "title", "published_at")
 HEALTH_DROP = 0.3  # absolute fall in a fill rate that is reported
 HEALTH_MIN_ARTICLES = 5  # fewer articles in a run: too few to judge rates
 HISTORY = 10  # runs kept per source
+FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+EXIT = {"ok": 0, "skipped_locked": 0, "partial": 1, "failed": 2, "stuck": 3, "ok_spooled": 4}
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _var(env: str, default: str) -> Path:
-    return Path(os.environ.get(env) or ROOT / default)
-
-
 class Lock:
-    """An exclusive, non-blocking flock; released by the kernel if the holder dies."""
+    """An exclusive, non-blocking flock; released by the kernel when its last holder dies."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -62,11 +72,19 @@ class Lock:
             self.fh.close()
             self.fh = None
             return False
+        self.note(pid=os.getpid(), since=time.time())
+        return True
+
+    def note(self, **info: Any) -> None:
+        """Record who holds the lock (pid, since, the crawl child's pid) for the next run to report."""
+        data = {**self.holder(), **info} if "pid" not in info else info
         self.fh.seek(0)
         self.fh.truncate()
-        self.fh.write(json.dumps({"pid": os.getpid(), "since": time.time()}))
+        self.fh.write(json.dumps(data))
         self.fh.flush()
-        return True
+
+    def fileno(self) -> int:
+        return int(self.fh.fileno())
 
     def holder(self) -> dict[str, Any]:
         try:
@@ -81,24 +99,29 @@ class Lock:
             self.fh = None
 
 
-def parse_summary(log_text: str) -> dict[str, Any] | None:
-    """The crawl's own summary line (crawler/extensions.py) from a run log."""
-    for line in reversed(log_text.splitlines()):
-        if SUMMARY_MARKER in line:
-            try:
-                return json.loads(line.split(SUMMARY_MARKER, 1)[1])
-            except ValueError:
-                return None
-    return None
-
-
 def source_failed(entry: dict[str, Any]) -> str | None:
-    if not entry.get("pages_fetched"):
-        return "nothing fetched"
+    """Why a source's run failed, or None.  A quiet run (feeds fetched, nothing new, a 404 here and
+    there) is not a failure: only a source that could fetch nothing, or failed more requests than
+    it fetched, is."""
+    fetched = entry.get("pages_fetched") or 0
     errors = sum(v for v in (entry.get("errors") or {}).values() if isinstance(v, int | float))
-    if errors and not entry.get("articles_found"):
-        return f"{errors} error(s) and no article"
+    if not fetched:
+        return "nothing fetched" + (f" ({errors} error(s))" if errors else "")
+    if errors > fetched:
+        return f"{errors} error(s), {fetched} page(s) fetched"
     return None
+
+
+def run_status(*, crawl_ok: bool, sources: list[str], failed: dict[str, str], dead_letter: int,
+               spooled: int) -> str:
+    """``failed`` > ``partial`` > ``ok_spooled`` > ``ok`` (see the module docstring)."""
+    if not crawl_ok or (sources and all(n in failed for n in sources)):
+        return "failed"
+    if failed or dead_letter:
+        return "partial"
+    if spooled:
+        return "ok_spooled"
+    return "ok"
 
 
 def fill_rates(store: Any, source: str, since: str) -> dict[str, Any]:
@@ -131,71 +154,132 @@ def health_warnings(current: dict[str, Any], history: list[dict[str, Any]]) -> l
 
 
 class HealthState:
+    """``health.json``: the last HISTORY fill-rate records per source.  Overlapping runs (``--all``
+    hourly beside a hot set) update it through :meth:`locked`, a read-modify-write under an flock,
+    so neither loses the other's records."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
+
+    def read(self) -> dict[str, list[dict[str, Any]]]:
         try:
-            self.data: dict[str, list[dict[str, Any]]] = json.loads(path.read_text())
+            data = json.loads(self.path.read_text())
         except (FileNotFoundError, ValueError):
-            self.data = {}
+            return {}
+        return data if isinstance(data, dict) else {}
 
-    def history(self, source: str) -> list[dict[str, Any]]:
-        return self.data.get(source, [])
-
-    def add(self, source: str, rates: dict[str, Any]) -> None:
-        self.data[source] = [*self.data.get(source, []), {**rates, "at": _now()}][-HISTORY:]
-
-    def save(self) -> None:
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
+        """The current state, to change in place; written back (atomically) on exit."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.data, indent=1))
-        os.replace(tmp, self.path)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            data = self.read()
+            yield data
+            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, indent=1))
+            os.replace(tmp, self.path)
+
+    @staticmethod
+    def add(data: dict[str, list[dict[str, Any]]], source: str, rates: dict[str, Any]) -> None:
+        data[source] = [*data.get(source, []), {**rates, "at": _now()}][-HISTORY:]
+
+
+def _set_key(spec: str, names: list[str]) -> str:
+    key = "all" if spec.strip() in ("", "all") else "-".join(sorted(names))
+    return hashlib.sha1(key.encode()).hexdigest()[:12] if len(key) > 60 else key
+
+
+def _crawl(cmd: list[str], log_path: Path, env: dict[str, str], locks: list[Lock]) -> tuple[int, str | None]:
+    """Run the crawl child with the locks inherited and signals forwarded; (exit code, signal name)."""
+    received: list[int] = []
+    proc: subprocess.Popen[bytes] | None = None
+
+    def forward(signum: int, frame: Any) -> None:
+        received.append(signum)
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                # Scrapy shuts down gracefully on SIGTERM/SIGINT; SIGHUP would kill it outright
+                proc.send_signal(signal.SIGTERM if signum == signal.SIGHUP else signum)
+
+    previous = {s: signal.signal(s, forward) for s in FORWARDED}
+    try:
+        with open(log_path, "wb") as log:
+            # its own session: a terminal's Ctrl-C reaches the child once (forwarded), not twice
+            proc = subprocess.Popen(cmd, cwd=CHECKOUT or env.get("NEWS_HOME"), stdout=log,
+                                    stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                                    pass_fds=[lk.fileno() for lk in locks])
+            for lk in locks:
+                lk.note(child=proc.pid)
+            if received:  # a signal that came before the child existed
+                forward(received[0], None)
+            code = proc.wait()
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
+    return code, (signal.Signals(received[0]).name if received else None)
+
+
+def _read_summary(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store: Any = None,
         env: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
     """Run one scheduled crawl; returns (exit code, summary)."""
+    env = dict(os.environ if env is None else env)
+    paths = StatePaths.from_env(env)
     names = [s.name for s in select(load_sources(), spec)]
-    key = "all" if spec.strip() in ("", "all") else "-".join(sorted(names))
-    if len(key) > 60:
-        key = hashlib.sha1(key.encode()).hexdigest()[:12]
+    key = _set_key(spec, names)
     started = _now()
     summary: dict[str, Any] = {"run": "crawl", "sources": names, "started_at": started}
     # one lock per source, so overlapping sets (`--all` hourly, a hot set every 15 min) never
     # crawl the same source twice at once; a source still held by another run is left to it
-    lock_dir = _var("NEWS_LOCK_DIR", "var/lock")
     locks: dict[str, Lock] = {}
     held: dict[str, dict[str, Any]] = {}
     for name in names:
-        lock = Lock(lock_dir / f"crawl-{name}.lock")
+        lock = Lock(paths.lock / f"crawl-{name}.lock")
         if lock.acquire():
             locks[name] = lock
         else:
             holder = lock.holder()
             age_h = (time.time() - float(holder.get("since", time.time()))) / 3600
-            held[name] = {"pid": holder.get("pid"), "hours": round(age_h, 2), "stuck": age_h > max_hours}
+            held[name] = {"pid": holder.get("pid"), "child": holder.get("child"), "hours": round(age_h, 2),
+                          "stuck": age_h > max_hours}
     if held:
         summary["locked_by_other_run"] = held
     stuck = {n: f"lock held for {h['hours']}h by pid {h['pid']}: stuck run?" for n, h in held.items()
              if h["stuck"]}
     if not locks:
         summary["status"] = "stuck" if stuck else "skipped_locked"
-        return (3 if stuck else 0), summary
+        return EXIT[summary["status"]], summary
     names = [n for n in names if n in locks]
     try:
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        log_path = _var("NEWS_LOG_DIR", "var/log") / f"crawl-{stamp}-{key}.log"
+        log_path = paths.log / f"crawl-{stamp}-{key}.log"
+        summary_path = log_path.with_suffix(".summary.json")
         log_path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={','.join(names)}",
                *(extra or [])]
-        with open(log_path, "wb") as log:
-            # the runner records the run itself, with health and lock details: not the crawl too
-            crawl_env = {**(env if env is not None else os.environ), "NEWS_INGEST_RUNNER": "1"}
-            proc = subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=crawl_env)
-        crawl = parse_summary(log_path.read_text(errors="replace")) or {}
-        summary.update(finished_at=_now(), log=str(log_path), exit_code=proc.returncode,
-                       indexed=crawl.get("indexed", 0), extracted=crawl.get("extracted", 0))
+        crawl_env = {"SCRAPY_SETTINGS_MODULE": "crawler.settings", **env,
+                     "NEWS_HOME": str(paths.home), "INDEX_SPOOL_DIR": str(paths.spool),
+                     "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter), "NEWS_SUMMARY_FILE": str(summary_path),
+                     # the runner records the run itself, with health and lock details: not the crawl too
+                     "NEWS_INGEST_RUNNER": "1"}
+        returncode, interrupted = _crawl(cmd, log_path, crawl_env, list(locks.values()))
+        crawl = _read_summary(summary_path)
+        counts = {k: int((crawl or {}).get(k) or 0)
+                  for k in ("indexed", "extracted", "spooled", "dead_letter", "replayed")}
+        summary.update(finished_at=_now(), log=str(log_path), exit_code=returncode, **counts)
+        if interrupted:
+            summary["interrupted"] = interrupted
+        if crawl is None:
+            summary["error"] = f"the crawl wrote no summary (exit {returncode}); see {log_path}"
         failed, per_source, warnings = dict(stuck), {}, {}
-        health = HealthState(_var("NEWS_STATE_DIR", "var/state") / "health.json")
         if store is None:
             try:
                 from news_ingest.store import connect
@@ -203,41 +287,44 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
                 store = connect()
             except Exception as exc:  # noqa: BLE001 - health and ledger are best effort; the crawl ran
                 summary["ledger_error"] = str(exc)
-        for name in names:
-            entry = (crawl.get("sources") or {}).get(name, {})
-            per_source[name] = {k: entry.get(k) for k in ("pages_fetched", "articles_found", "skipped_seen")}
-            if reason := source_failed(entry):
-                failed[name] = reason
-            if store is not None:
+        health = HealthState(paths.health)
+        with health.locked() as history:
+            for name in names:
+                entry = ((crawl or {}).get("sources") or {}).get(name, {})
+                per_source[name] = {k: entry.get(k) for k in ("pages_fetched", "articles_found",
+                                                               "skipped_seen", "errors")}
+                if crawl is not None and (reason := source_failed(entry)):
+                    failed[name] = reason
+                if store is None:
+                    continue
                 try:
                     rates = fill_rates(store, name, started)
                 except Exception as exc:  # noqa: BLE001
                     summary["health_error"] = str(exc)
                     continue
                 per_source[name]["fill"] = rates
-                if w := health_warnings(rates, health.history(name)):
+                if w := health_warnings(rates, history.get(name, [])):
                     warnings[name] = w
                 if entry.get("pages_fetched"):
-                    health.add(name, rates)
-        health.save()
+                    HealthState.add(history, name, rates)
         summary.update(per_source=per_source, failed=failed, health_warnings=warnings)
-        code = 2 if proc.returncode != 0 or not crawl else (1 if failed else 0)
-        summary["status"] = {0: "ok", 1: "source_failed", 2: "crawl_failed"}[code]
+        summary["status"] = run_status(crawl_ok=crawl is not None and returncode == 0 and not interrupted,
+                                       sources=names, failed=failed, dead_letter=counts["dead_letter"],
+                                       spooled=counts["spooled"])
         if store is not None:
             try:
                 from news_ingest.search import record_run
 
-                counts = {k: v for k, v in (("indexed", summary["indexed"]),
-                                            ("extracted", summary["extracted"]))}
                 summary["run_id"] = record_run(store, {
                     "started_at": started, "finished_at": summary["finished_at"], "sources": names,
                     "status": summary["status"], "counts": counts, "log": str(log_path),
-                    "errors": [f"{n}: {r}" for n, r in failed.items()],
+                    "errors": [f"{n}: {r}" for n, r in failed.items()] + (
+                        [summary["error"]] if "error" in summary else []),
                     "health_warnings": [f"{n}: {w}" for n, ws in warnings.items() for w in ws],
                     "per_source": per_source})
             except Exception as exc:  # noqa: BLE001
                 summary["ledger_error"] = str(exc)
-        return code, summary
+        return EXIT[summary["status"]], summary
     finally:
         for lock in locks.values():
             lock.release()
@@ -254,9 +341,12 @@ def cmd_crawl(args: Any) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("crawl", help="one scheduled crawl run: lock, log, JSON summary, ledger, health")
+    p = sub.add_parser("crawl", help="one scheduled crawl run: lock, log, JSON summary, ledger, health",
+                       description="Exit codes: 0 ok (or skipped: locked), 4 ok_spooled (documents wait "
+                                   "for the cluster), 1 partial (dead letters or failed sources), 2 failed, "
+                                   "3 stuck lock.")
     g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--all", action="store_true", help="every source in sources.yaml")
+    g.add_argument("--all", action="store_true", help="every real source in sources.yaml (never fixtures)")
     g.add_argument("--source", help="one source or a comma list")
     p.add_argument("--max-hours", type=float, default=6.0,
                    help="a lock held longer than this is reported stuck")

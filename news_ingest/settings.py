@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+_PARENT = Path(__file__).resolve().parent.parent
+# the source checkout this module runs from (an editable install); None when installed from a wheel
+CHECKOUT: Path | None = _PARENT if (_PARENT / "pyproject.toml").is_file() else None
 DEFAULT_URL = "http://127.0.0.1:9200"
 DEFAULT_INDEX = "news-articles"
 
@@ -85,3 +89,50 @@ class RolloverSettings:
         if not re.fullmatch(r"\d+(b|kb|mb|gb|tb)", size):
             raise ValueError(f"INDEX_ROLLOVER_MAX_SIZE: expected a size such as 30gb, got {size!r}")
         return cls(docs, size)
+
+
+def news_home(env: dict[str, str] | None = None) -> Path:
+    """The one base directory of all state: ``NEWS_HOME``, else the checkout's ``var/``, else (an
+    installed wheel) ``$XDG_STATE_HOME/news-ingest`` (``~/.local/state/news-ingest``).  Never
+    relative to the working directory, so every command finds the same spool, locks and logs."""
+    env = os.environ if env is None else env
+    if env.get("NEWS_HOME"):
+        return Path(env["NEWS_HOME"]).expanduser().absolute()
+    if CHECKOUT is not None:
+        return CHECKOUT / "var"
+    state = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state).expanduser().absolute() / "news-ingest"
+
+
+@dataclass(frozen=True)
+class StatePaths:
+    """Where each kind of state lives, all under ``home`` unless moved one by one (a relative
+    override is taken under ``home`` too)."""
+
+    home: Path
+    spool: Path  # INDEX_SPOOL_DIR: documents (and run records) waiting for the cluster
+    dead_letter: Path  # INDEX_DEAD_LETTER_DIR: documents the cluster rejected
+    lock: Path  # NEWS_LOCK_DIR: one flock per source
+    log: Path  # NEWS_LOG_DIR: one Scrapy log per scheduled run
+    state: Path  # NEWS_STATE_DIR: health.json, ingest-warc.json
+
+    OVERRIDES = {"spool": ("INDEX_SPOOL_DIR", "spool"),
+                 "dead_letter": ("INDEX_DEAD_LETTER_DIR", "dead-letter"),
+                 "lock": ("NEWS_LOCK_DIR", "lock"), "log": ("NEWS_LOG_DIR", "log"),
+                 "state": ("NEWS_STATE_DIR", "state")}
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> StatePaths:
+        env = os.environ if env is None else env
+        home = news_home(env)
+        kw = {attr: home / Path(env.get(var) or default).expanduser()
+              for attr, (var, default) in cls.OVERRIDES.items()}
+        return cls(home=home, **kw)
+
+    @property
+    def health(self) -> Path:
+        return self.state / "health.json"
+
+    @property
+    def warc_state(self) -> Path:
+        return self.state / "ingest-warc.json"

@@ -28,11 +28,11 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from news_ingest.settings import StatePaths
 from news_ingest.sources import Source, load_sources, source_for_url
 
 log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
-DEFAULT_STATE = Path("var/state/ingest-warc.json")
 
 
 @dataclass
@@ -223,7 +223,7 @@ def _date(value: str | None) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def run(files: list[str], *, state_path: Path = DEFAULT_STATE, domains: list[str] | None = None,
+def run(files: list[str], *, state_path: Path | None = None, domains: list[str] | None = None,
         sources: list[str] | None = None, since: str | None = None, until: str | None = None,
         force: bool = False, store: Any = None) -> dict[str, Any]:
     """Ingest ``files``; returns the summary printed by the CLI."""
@@ -234,8 +234,10 @@ def run(files: list[str], *, state_path: Path = DEFAULT_STATE, domains: list[str
                       since=_date(since), until=_date(until))
     store = store or connect()
     store.setup()
-    indexer = Indexer(store, IndexConfig.from_env())
-    ing = WarcIngester(indexer, filters, state=State(state_path))
+    paths = StatePaths.from_env()
+    indexer = Indexer(store, IndexConfig.from_env({**os.environ, "INDEX_SPOOL_DIR": str(paths.spool),
+                                                   "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter)}))
+    ing = WarcIngester(indexer, filters, state=State(state_path or paths.warc_state))
     results = []
     try:
         for f in files:
@@ -256,7 +258,8 @@ def run(files: list[str], *, state_path: Path = DEFAULT_STATE, domains: list[str
 
 
 def cmd_ingest_warc(args: Any) -> int:
-    summary = run(args.files, state_path=Path(args.state), domains=args.domain, sources=args.source,
+    summary = run(args.files, state_path=Path(args.state) if args.state else None, domains=args.domain,
+                  sources=args.source,
                   since=args.since, until=args.until, force=args.force)
     print(json.dumps(summary, sort_keys=True, default=str))
     return 0 if summary["ok"] else 1
@@ -270,6 +273,6 @@ def register(sub: Any) -> None:
     p.add_argument("--source", action="append", help="only URLs of these sources.yaml sources; repeatable")
     p.add_argument("--since", help="only articles published (else archived) on/after this ISO date")
     p.add_argument("--until", help="only articles published (else archived) before this ISO date")
-    p.add_argument("--state", default=str(DEFAULT_STATE), help="resume state file (default %(default)s)")
+    p.add_argument("--state", help="resume state file (default $NEWS_HOME/state/ingest-warc.json)")
     p.add_argument("--force", action="store_true", help="redo files the state file lists as done")
     p.set_defaults(func=cmd_ingest_warc)

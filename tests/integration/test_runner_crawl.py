@@ -1,11 +1,14 @@
-"""`news-ingest crawl --source X` for real: lock, per-run log, JSON summary, exit code, ledger, health."""
+"""`news-ingest crawl --source X` for real: lock, per-run log, summary file, status and exit code,
+ledger, health, signals — real `scrapy crawl` children against a loopback site and a real node."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,38 +26,63 @@ def es_settings(single_engine_settings):
     return single_engine_settings
 
 
+def _env(tmp_path: Path, es_settings, sources: str) -> dict[str, str]:
+    (tmp_path / "sources.yaml").write_text(sources)
+    env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
+           "SEARCH_ENGINE": es_settings.engine, "NEWS_SOURCES": str(tmp_path / "sources.yaml"),
+           "NEWS_HOME": str(tmp_path / "home"), "LOG_LEVEL": "WARNING",
+           "STAGE_WORKERS": "0"}
+    for k in ("REDIS_URL", "INDEX_SPOOL_DIR", "INDEX_DEAD_LETTER_DIR", "NEWS_LOCK_DIR", "NEWS_LOG_DIR",
+              "NEWS_STATE_DIR", "NEWS_INGEST_RUNNER", "WARC_DIR"):
+        env.pop(k, None)
+    return env
+
+
+CMD = [sys.executable, "-m", "news_ingest.cli", "crawl", "--source", "bench"]
+
+
 def test_scheduled_run_end_to_end(tmp_path, es_settings):
     connect(es_settings).setup()
     site = Site(30)
     server, base = serve(site)
-    (tmp_path / "sources.yaml").write_text(sources_yaml(base, concurrency=4))
-    env = {**os.environ, "ES_URL": es_settings.urls[0], "ES_INDEX": es_settings.index,
-           "SEARCH_ENGINE": es_settings.engine, "NEWS_SOURCES": str(tmp_path / "sources.yaml"),
-           "NEWS_LOCK_DIR": str(tmp_path / "lock"), "NEWS_LOG_DIR": str(tmp_path / "log"),
-           "NEWS_STATE_DIR": str(tmp_path / "state"), "INDEX_SPOOL_DIR": str(tmp_path / "spool")}
-    env.pop("REDIS_URL", None)
-    cmd = [sys.executable, "-m", "news_ingest.cli", "crawl", "--source", "bench"]
+    # a start page that is gone (404): a real site always has some
+    env = _env(tmp_path, es_settings, sources_yaml(base, concurrency=4).replace(
+        f'start_urls: ["{base}/"]', f'start_urls: ["{base}/", "{base}/section/gone.html"]'))
+    elsewhere = tmp_path / "elsewhere"  # the working directory does not matter: NEWS_HOME does
+    elsewhere.mkdir()
+    home = tmp_path / "home"
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        # LOG_LEVEL=WARNING: the summary log line is not even written; the numbers come from the file
+        proc = subprocess.run(CMD, cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         lines = proc.stdout.strip().splitlines()
         assert len(lines) == 1
         summary = json.loads(lines[0])
-        assert summary["status"] == "ok" and summary["indexed"] == 30
+        assert summary["status"] == "ok" and summary["indexed"] == 30, summary
+        assert summary["spooled"] == 0 and summary["dead_letter"] == 0
         assert summary["per_source"]["bench"]["fill"]["articles"] == 30
         assert summary["per_source"]["bench"]["fill"]["body"] == 1.0
         log = Path(summary["log"])
-        assert log.is_file() and "news-ingest crawl summary" in log.read_text()
+        assert log.parent == home / "log" and log.is_file()
+        assert "news-ingest crawl summary" not in log.read_text()
+        assert (home / "lock" / "crawl-bench.lock").is_file() and (home / "state" / "health.json").is_file()
         store = connect(es_settings)
         store.client.indices.refresh(index=f"{store.alias}-runs")
         runs = store.client.search(index=f"{store.alias}-runs")["hits"]["hits"]
         assert [r["_source"]["status"] for r in runs] == ["ok"]
 
+        # a quiet hour: nothing new, one 404 — that is ok, not a failure that pages someone
+        proc = subprocess.run(CMD, cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+        quiet = json.loads(proc.stdout)
+        assert proc.returncode == 0 and quiet["status"] == "ok", proc.stdout
+        assert quiet["indexed"] == 0 and quiet["per_source"]["bench"]["errors"] == {"http_404": 1}
+        assert quiet["per_source"]["bench"]["skipped_seen"] == 30
+
         # a second run while the first still holds the lock does not start
-        lock = Lock(tmp_path / "lock" / "crawl-bench.lock")
+        lock = Lock(home / "lock" / "crawl-bench.lock")
         assert lock.acquire()
         try:
-            proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            proc = subprocess.run(CMD, cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
         finally:
             lock.release()
         assert proc.returncode == 0 and json.loads(proc.stdout)["status"] == "skipped_locked"
@@ -62,7 +90,64 @@ def test_scheduled_run_end_to_end(tmp_path, es_settings):
         server.shutdown()
         server.server_close()  # the site is gone: connections are refused, not left hanging
 
-    # the site is gone: the source failed, the exit code says so
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    # the site is gone: its only source failed, so the run failed; the exit code says so
+    proc = subprocess.run(CMD, cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
     summary = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert proc.returncode == 1 and summary["failed"] == {"bench": "nothing fetched"}, proc.stdout
+    assert proc.returncode == 2 and summary["status"] == "failed", proc.stdout
+    assert summary["failed"]["bench"].startswith("nothing fetched"), summary
+
+
+def test_sigterm_reaches_the_crawl_and_the_lock_outlives_it(tmp_path, es_settings):
+    """cron/systemd stopping the runner: the crawl child gets the signal, and no second run of the
+    source can start until the child has really exited."""
+    site = Site(200, delay_ms=300)  # slow pages: the signal lands mid-crawl
+    server, base = serve(site)
+    env = _env(tmp_path, es_settings, sources_yaml(base, concurrency=2))
+    lock_path = tmp_path / "home" / "lock" / "crawl-bench.lock"
+    runner = subprocess.Popen(CMD, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while sum(n for p, n in list(site.hits.items()) if p.startswith("/news/")) < 10:
+            assert runner.poll() is None and time.monotonic() < deadline, runner.communicate()
+            time.sleep(0.2)
+        child = json.loads(lock_path.read_text())["child"]
+        runner.send_signal(signal.SIGTERM)
+        while _alive(child):  # while the crawl lives, nobody else may take its source
+            probe = Lock(lock_path)
+            assert not probe.acquire(), "lock free while the crawl child still runs"
+            assert time.monotonic() < deadline + 60
+            time.sleep(0.1)
+        out, err = runner.communicate(timeout=60)
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+        server.shutdown()
+        server.server_close()
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert runner.returncode == 2 and summary["status"] == "failed", out + err
+    assert summary["interrupted"] == "SIGTERM"
+    assert 0 < summary["indexed"] < 200  # Scrapy shut down gracefully and flushed what it had
+    probe = Lock(lock_path)
+    assert probe.acquire()
+    probe.release()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie (exited, not yet reaped by the runner) holds no files any more
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_all_never_crawls_a_fixture_source(tmp_path, es_settings):
+    env = _env(tmp_path, es_settings, sources_yaml("http://127.0.0.1:9"))  # a loopback source: fixture
+    proc = subprocess.run([sys.executable, "-m", "news_ingest.cli", "crawl", "--all"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "only fixture sources" in proc.stderr, proc.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from news_ingest.settings import DEFAULT_INDEX, DEFAULT_URL, RolloverSettings, SearchSettings
@@ -57,3 +59,26 @@ def test_rollover_limits():
         RolloverSettings.from_env({"INDEX_ROLLOVER_MAX_SIZE": "lots"})
     with pytest.raises(ValueError, match="INDEX_ROLLOVER_MAX_DOCS"):
         RolloverSettings.from_env({"INDEX_ROLLOVER_MAX_DOCS": "1e6"})
+
+
+def test_news_home_is_one_base_directory_for_all_state(tmp_path):
+    from news_ingest.settings import CHECKOUT, StatePaths
+
+    default = StatePaths.from_env({})
+    assert default.home == CHECKOUT / "var"  # the checkout's var/, whatever the working directory
+    p = StatePaths.from_env({"NEWS_HOME": str(tmp_path)})
+    assert (p.spool, p.dead_letter, p.lock, p.log, p.state) == (
+        tmp_path / "spool", tmp_path / "dead-letter", tmp_path / "lock", tmp_path / "log", tmp_path / "state")
+    assert p.health == tmp_path / "state" / "health.json"
+    assert p.warc_state == tmp_path / "state" / "ingest-warc.json"
+    # one directory moved on its own; a relative value is under NEWS_HOME, never the working directory
+    q = StatePaths.from_env({"NEWS_HOME": str(tmp_path), "INDEX_SPOOL_DIR": "/data/spool",
+                             "NEWS_LOG_DIR": "logs"})
+    assert q.spool == Path("/data/spool") and q.log == tmp_path / "logs" and q.lock == tmp_path / "lock"
+
+
+def test_news_home_relative_is_made_absolute(tmp_path, monkeypatch):
+    from news_ingest.settings import StatePaths
+
+    monkeypatch.chdir(tmp_path)
+    assert StatePaths.from_env({"NEWS_HOME": "state-here"}).home == tmp_path / "state-here"
