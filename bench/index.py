@@ -32,9 +32,9 @@ from elasticsearch import Elasticsearch, helpers
 
 from news_ingest import devnode
 from news_ingest.settings import SearchSettings
-from news_ingest.store import connect
+from news_ingest.store.client import connect
+from news_ingest.store.indexer import IndexConfig, Indexer
 from pipelines import dedupe
-from pipelines.index import IndexConfig, Indexer
 
 DEFAULT_TEXTS = Path("/work/shared/bench/news")
 WORDS = ["pemerintah", "menteri", "rakyat", "harga", "kebijakan", "banjir", "jakarta", "ekonomi", "pasar",

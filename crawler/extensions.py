@@ -13,6 +13,9 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.throttle import AutoThrottle
 
+from news_ingest.store.client import StoreError, connect
+from news_ingest.store.ledger import record_run
+
 log = logging.getLogger(__name__)
 SUMMARY_MARKER = "news-ingest crawl summary:"
 _SCALARS = ("pages_fetched", "articles_found", "articles_multipage", "articles_incomplete", "skipped_seen",
@@ -94,9 +97,6 @@ class CrawlSummary:
             self._record(sources, reason, summary)
 
     def _record(self, sources: list[str], reason: str, summary: dict[str, Any]) -> None:
-        from news_ingest.search import record_run
-        from news_ingest.store import StoreError, connect
-
         stats = self.crawler.stats.get_stats()
         started = stats.get("start_time")
         try:

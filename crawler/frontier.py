@@ -27,9 +27,11 @@ private server, as for any job queue.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import heapq
 import itertools
+import json
 import logging
 import math
 import os
@@ -496,7 +498,7 @@ class FrontierScheduler:
         """Ask the engine for the next request when the earliest host is due (not at the 5 s heartbeat)."""
         if self._wakeup is not None and self._wakeup.active():
             return
-        from twisted.internet import reactor
+        from twisted.internet import reactor  # late: at import time it would install a default reactor
 
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None:
@@ -581,7 +583,7 @@ class FrontierAckDownloaderMiddleware:
         lease = request.meta.get(LEASE_META)
         if lease:
             # deferred so an errback still runs first; its new requests are queued by then
-            from twisted.internet import reactor
+            from twisted.internet import reactor  # late: the reactor Scrapy installed
 
             reactor.callLater(0, self.crawler.signals.send_catch_log, FRONTIER_DONE, lease=lease)  # type: ignore
 
@@ -602,9 +604,6 @@ def apply_settings(ns: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m crawler.frontier status|clear [--spider news]``: inspect or reset the shared frontier."""
-    import argparse
-    import json
-
     ap = argparse.ArgumentParser(prog="python -m crawler.frontier")
     ap.add_argument("action", choices=["status", "clear"])
     ap.add_argument("--spider", default="news")

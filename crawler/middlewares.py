@@ -2,28 +2,24 @@
 
 Runs before robots.txt handling, so a refused host is never contacted at all (not even for its
 robots.txt).  Applies to every request including redirect targets, which pass through the
-downloader middlewares again: an off-site redirect is refused here.
+downloader middlewares again: an off-site redirect is refused here.  Which addresses are internal
+is ``news_ingest.netpolicy`` (``news-ingest explain`` asks the same module).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 
+from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, resolve
 from news_ingest.sources import Source, source_for_url
 
 log = logging.getLogger(__name__)
-# Cloud metadata endpoints that are not covered by the private/link-local ranges.
-METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"}
-METADATA_IPS = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"),
-                ipaddress.ip_address("100.100.100.200")}
 
 
 class Refused(IgnoreRequest):
@@ -32,40 +28,6 @@ class Refused(IgnoreRequest):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
-
-
-def address_verdict(addresses: list[str], allow_loopback: bool) -> str | None:
-    """None when every address is public (or loopback and allowed); else the refusal reason."""
-    if not addresses:
-        return "unresolvable"
-    for raw in addresses:
-        ip = ipaddress.ip_address(raw.split("%", 1)[0])
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        if ip in METADATA_IPS:
-            return "metadata_address"
-        if ip.is_loopback:
-            if not allow_loopback:
-                return "loopback_address"
-            continue
-        if ip.is_link_local:
-            return "link_local_address"
-        if ip.is_private or ip.is_reserved or ip.is_multicast or ip.is_unspecified or not ip.is_global:
-            return "private_address"
-    return None
-
-
-def resolve(host: str) -> list[str]:
-    """Every address the host resolves to (a literal IP resolves to itself)."""
-    try:
-        return [str(ipaddress.ip_address(host.strip("[]")))]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return []
-    return sorted({info[4][0] for info in infos})
 
 
 class SafetyMiddleware:

@@ -20,10 +20,10 @@ from crawler.frontier import ITEMS_DURABLE
 from crawler.items import FetchedPage
 from crawler.workers import StagePool
 from news_ingest.sources import load_sources
-from news_ingest.store import StoreError, connect
+from news_ingest.store.client import StoreError, connect
+from news_ingest.store.indexer import IndexConfig, Indexer
 from pipelines.article import Article
 from pipelines.extract import extract, extract_pages
-from pipelines.index import IndexConfig, Indexer
 from pipelines.process import enrich_article, fingerprint
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class DedupePipeline(_Stage):
 
 
 class IndexPipeline:
-    """Article -> ``pipelines.index.Indexer``: bulk batches by count/bytes/age, spool when the
+    """Article -> ``news_ingest.store.indexer.Indexer``: bulk batches by count/bytes/age, spool when the
     cluster is away, dead letters for rejects.  Blocking store calls run in a worker thread;
     one lock orders flushes so a timer flush and the final flush never split or lose a batch."""
 

@@ -6,7 +6,8 @@ robots.txt Crawl-delay (see crawler/middlewares.py and crawler/extensions.py).
 
 import os
 
-from news_ingest.sources import CrawlerConfig, SourceConfigError, load_crawler_config
+from news_ingest.sources import SourceConfigError, load_crawler_config
+from pipelines.crawl_config import CrawlerConfig
 
 BOT_NAME = "news-ingest"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -74,11 +75,11 @@ ITEM_PIPELINES = {
 
 # --- shared Redis frontier + WARC archive (owned by 'ops', crawler/frontier.py, crawler/warc.py) ---
 if os.environ.get("REDIS_URL"):
-    from crawler.frontier import apply_settings as _frontier
+    from crawler.frontier import apply_settings as _frontier  # only when enabled: redis client
 
     _frontier(globals())
 if os.environ.get("WARC_DIR"):
-    from crawler.warc import apply_settings as _warc
+    from crawler.warc import apply_settings as _warc  # only when enabled: warcio
 
     _warc(globals())
 # --- end ops block ---

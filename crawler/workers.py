@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from pipelines.process import process_page
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _ATTR = "_news_stage_pool"
@@ -43,8 +45,6 @@ def _watch_parent(parent: int) -> None:
 def _init_worker(parent: int) -> None:
     """Watch the parent; load the stage modules and their pattern data now, not on the first page."""
     threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
-    from pipelines.process import process_page
-
     page = ("<html><head><title>Warm</title></head><body><article><p>"
             + "Pemerintah kota mengumumkan harga beras naik minggu ini. " * 12
             + "</p></article></body></html>")

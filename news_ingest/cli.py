@@ -6,11 +6,13 @@ Each subcommand is a thin wrapper over functions the pipeline and the tests also
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 
-from news_ingest import search
-from news_ingest.store import StoreError, connect
+from news_ingest import runner, search, warc
+from news_ingest.settings import RolloverSettings
+from news_ingest.store.client import StoreError, connect
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -21,8 +23,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_rollover(args: argparse.Namespace) -> int:
     """Roll the alias over when the write index is full (the project's ILM: run it from cron)."""
-    from news_ingest.settings import RolloverSettings
-
     limits = RolloverSettings.from_env()
     new = connect().rollover_if_needed(max_docs=args.max_docs or limits.max_docs,
                                        max_size=args.max_size or limits.max_size)
@@ -35,7 +35,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     import os
 
     from news_ingest.settings import StatePaths
-    from pipelines.index import IndexConfig, Indexer
+    from news_ingest.store.indexer import IndexConfig, Indexer  # late: numpy (dedupe), not on every start
 
     paths = StatePaths.from_env()  # $NEWS_HOME/spool whatever the working directory
     config = IndexConfig.from_env({**os.environ, "INDEX_SPOOL_DIR": str(paths.spool),
@@ -62,9 +62,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    import json
-
-    from news_ingest.explain import explain
+    from news_ingest.explain import explain  # late: lxml and the page classifier, only for this command
 
     ex = explain(args.url, fetch=args.fetch)
     print(json.dumps(ex.as_dict(), ensure_ascii=False, indent=2) if args.json else ex.text())
@@ -85,10 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-size", help="e.g. 20gb; default INDEX_ROLLOVER_MAX_SIZE")
     p.set_defaults(func=cmd_rollover)
     search.register(sub)  # search, stats
-    from news_ingest import runner, warc  # ops: scheduled crawl runs, WARC ingest
-
-    runner.register(sub)
-    warc.register(sub)
+    runner.register(sub)  # ops: scheduled crawl runs
+    warc.register(sub)  # ops: WARC ingest
     p = sub.add_parser("explain", help="how the crawler would treat a URL (source, rules, robots, article?)")
     p.add_argument("url")
     p.add_argument("--fetch", action="store_true",

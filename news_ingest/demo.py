@@ -13,7 +13,7 @@ from news_ingest.sample_site import serve
 from news_ingest.search import print_hits, search
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import FIXTURE_SOURCES_PATH
-from news_ingest.store import StoreError, connect
+from news_ingest.store.client import StoreError, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "perjanjian pertahanan"

@@ -27,6 +27,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("NEWS_INGEST_CACHE", ROOT / ".cache"))
@@ -362,8 +363,6 @@ def stop(node: Node, timeout: float = 60.0) -> bool:
 
 # --------------------------------------------------------------------------- CLI (make es-up ...)
 def _port_of(url: str) -> int:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.hostname not in ("127.0.0.1", "localhost"):
         raise NodeError(f"{url} is not on this machine; a local node only serves 127.0.0.1")

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from crawler.middlewares import METADATA_HOSTS, address_verdict, resolve
-from crawler.spiders import discovery as d
-from news_ingest.sources import CrawlerConfig, Source, load_crawler_config, load_sources, source_for_url
+from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, resolve
+from news_ingest.sources import Source, load_crawler_config, load_sources, source_for_url
+from pipelines import discovery as d
+from pipelines.crawl_config import CrawlerConfig
 from pipelines.dedupe import article_id, normalize_url
 
 USER_AGENT = "news-ingest/0.1"

@@ -43,6 +43,8 @@ from typing import Any
 
 from news_ingest.settings import CHECKOUT, StatePaths
 from news_ingest.sources import load_sources, select
+from news_ingest.store.client import connect
+from news_ingest.store.ledger import record_run
 
 HEALTH_FIELDS = ("body", "title", "published_at")
 HEALTH_DROP = 0.3  # absolute fall in a fill rate that is reported
@@ -282,8 +284,6 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
         failed, per_source, warnings = dict(stuck), {}, {}
         if store is None:
             try:
-                from news_ingest.store import connect
-
                 store = connect()
             except Exception as exc:  # noqa: BLE001 - health and ledger are best effort; the crawl ran
                 summary["ledger_error"] = str(exc)
@@ -313,8 +313,6 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
                                        spooled=counts["spooled"])
         if store is not None:
             try:
-                from news_ingest.search import record_run
-
                 summary["run_id"] = record_run(store, {
                     "started_at": started, "finished_at": summary["finished_at"], "sources": names,
                     "status": summary["status"], "counts": counts, "log": str(log_path),

@@ -1,4 +1,4 @@
-"""Search and statistics for users without Kibana, and the run ledger.
+"""Search and statistics for users without Kibana (the run ledger: ``news_ingest.store.ledger``).
 
 ``news-ingest search "perjanjian pertahanan" --lang id --source tribunnews --since 2024-12-01
 --attribution AFP --collapse`` and ``news-ingest stats``.  Query and aggregation bodies are
@@ -8,15 +8,12 @@ built here as plain dicts (both engines accept them); the Store only sends them.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
-import socket
 import sys
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from news_ingest.store import Store
+from news_ingest.store.client import Store, connect, language_group
+from news_ingest.store.ledger import recent_runs
 
 # Fields whose fill rate per source `stats` reports (the ones newsrooms filter and facet on).
 FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image", "language",
@@ -76,8 +73,6 @@ def search(store: Store, text: str, *, size: int = 10, language: str | None = No
            attribution: list[str] | None = None, wire: bool | None = None, collapse: bool = False,
            sort_by_date: bool = False, pre_tag: str = "<em>", post_tag: str = "</em>") -> dict[str, Any]:
     """Run a user search; ``language`` both filters and selects the stemmed fields."""
-    from news_ingest.store import language_group
-
     group = language_group(language, store.languages()) if language else None
     filters = build_filters(language=language, source=source, since=since, until=until,
                             attribution=attribution, wire=wire)
@@ -136,44 +131,12 @@ def stats(store: Store, since: str | None = None, top: int = 20) -> dict[str, An
     }
 
 
-# --------------------------------------------------------------------------- run ledger
-def record_run(store: Store, run_doc: dict[str, Any]) -> str:
-    """Write one crawl run to ``<alias>-runs`` (created by ``setup``); returns the run id.
-
-    ``run_doc``: ``started_at``, ``finished_at`` (ISO 8601), ``sources`` (list), ``counts``
-    (name -> number, e.g. Scrapy's ``news/*`` stats), ``errors`` (list of strings or dicts),
-    ``status``; ``run_id`` is made up if absent.  Unknown keys are kept in ``_source``.  Writing
-    the same ``run_id`` again replaces the record (a run can be recorded at start and at end)."""
-    doc = dict(run_doc)
-    doc.setdefault("host", socket.gethostname())
-    doc.setdefault("engine", store.engine)
-    started, finished = doc.get("started_at"), doc.get("finished_at")
-    if started and finished and "duration_s" not in doc:
-        with contextlib.suppress(TypeError, ValueError):
-            doc["duration_s"] = round((datetime.fromisoformat(finished) -
-                                       datetime.fromisoformat(started)).total_seconds(), 3)
-    errors = doc.get("errors") or []
-    doc["error_count"] = len(errors) if isinstance(errors, list) else int(bool(errors))
-    doc.setdefault("counts", {})
-    run_id = str(doc.get("run_id") or f"{(started or datetime.now(UTC).isoformat())}-{doc['host']}")
-    doc["run_id"] = run_id
-    return store.index_doc("runs", doc, doc_id=run_id)
-
-
-def recent_runs(store: Store, n: int = 5) -> list[dict[str, Any]]:
-    resp = store.backend.request("POST", f"/{store.alias}-runs/_search", ignore=(404,),
-                                 body={"size": n, "sort": [{"started_at": {"order": "desc"}}]})
-    return [h["_source"] for h in (resp or {}).get("hits", {}).get("hits", [])]
-
-
 # --------------------------------------------------------------------------- CLI
 def _bold(tty: bool) -> tuple[str, str]:
     return ("\033[1m", "\033[0m") if tty else ("[", "]")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from news_ingest.store import connect
-
     store = connect()
     pre, post = _bold(sys.stdout.isatty())
     text = " ".join(args.query)
@@ -201,8 +164,6 @@ def print_hits(resp: dict[str, Any], text: str, collapse: bool = False) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from news_ingest.store import connect
-
     store = connect()
     st = stats(store, since=args.since, top=args.top)
     print(f"{st['total']} articles, {st['stories']} distinct stories (syndication clusters)")

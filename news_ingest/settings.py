@@ -7,6 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 _PARENT = Path(__file__).resolve().parent.parent
 # the source checkout this module runs from (an editable install); None when installed from a wheel
@@ -59,8 +60,6 @@ class SearchSettings:
     @property
     def display_url(self) -> str:
         """URLs with any user:password@ part masked, safe to log."""
-        from urllib.parse import urlsplit, urlunsplit
-
         out = []
         for u in self.urls:
             p = urlsplit(u)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from pipelines.crawl_config import CrawlerConfig, MultiPage
+
 SOURCES_PATH = Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
 # the bundled sample site's source (make demo, the tests): never in the shipped file
 FIXTURE_SOURCES_PATH = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sources.yaml"
@@ -27,22 +29,6 @@ _MULTIPAGE_MODES = ("none", "query", "path", "auto")
 
 class SourceConfigError(ValueError):
     """sources.yaml is unusable; the message says where and how to fix it."""
-
-
-@dataclass(frozen=True)
-class MultiPage:
-    """How a source splits long articles over several pages.
-
-    ``query``: ``?page=2`` (``param`` names the parameter); ``path``: ``/2/`` or ``/2`` appended to the
-    article path; ``auto``: either, whichever the page links to (also ``<link rel=next>``);
-    ``show_all``: a query string such as ``page=all`` that returns the whole article in one page —
-    when set, the crawler asks for that URL instead of walking the parts.
-    """
-
-    mode: str = "auto"
-    param: str = "page"
-    show_all: str | None = None
-    max_pages: int = 20
 
 
 @dataclass(frozen=True)
@@ -89,16 +75,6 @@ class Source:
 
     def is_article_url(self, url: str) -> bool:
         return self.url_rule(url)[0] == "allow"
-
-
-@dataclass(frozen=True)
-class CrawlerConfig:
-    """The top-level ``crawler:`` block: who we are to the sites we crawl."""
-
-    contact_url: str = "https://github.com/news-ingest/news-ingest"
-    max_url_length: int = 2000
-    max_path_segments: int = 12
-    max_query_params: int = 8
 
 
 def _expand(value: str) -> str:

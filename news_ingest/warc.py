@@ -30,6 +30,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from news_ingest.settings import StatePaths
 from news_ingest.sources import Source, load_sources, source_for_url
+from news_ingest.store.client import connect
 
 log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
@@ -227,8 +228,7 @@ def run(files: list[str], *, state_path: Path | None = None, domains: list[str] 
         sources: list[str] | None = None, since: str | None = None, until: str | None = None,
         force: bool = False, store: Any = None) -> dict[str, Any]:
     """Ingest ``files``; returns the summary printed by the CLI."""
-    from news_ingest.store import connect
-    from pipelines.index import IndexConfig, Indexer
+    from news_ingest.store.indexer import IndexConfig, Indexer  # late: numpy (dedupe); the CLI imports warc
 
     filters = Filters(domains=tuple(d.lower() for d in domains or ()), sources=tuple(sources or ()),
                       since=_date(since), until=_date(until))

@@ -1,6 +1,6 @@
 """Identity and duplicates: stable ids, content hashes, MinHash fingerprints, syndication clusters.
 
-Pure functions over plain data.  The index stage (``pipelines/index.py``) asks the cluster for
+Pure functions over plain data.  The bulk indexer (``news_ingest/store/indexer.py``) asks the cluster for
 candidates (same content hash, or a shared LSH band) and hands them to ``choose_cluster``.
 
 * ``article_id``: hash of the normalised canonical URL, so a re-crawl, a tracking-tagged link

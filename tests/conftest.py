@@ -19,7 +19,7 @@ import pytest
 
 from news_ingest import devnode
 from news_ingest.settings import SearchSettings
-from news_ingest.store import Store, connect
+from news_ingest.store.client import Store, connect
 
 ENGINES = tuple(e.strip() for e in os.environ.get("SEARCH_TEST_ENGINES", "elasticsearch,opensearch")
                 .split(",") if e.strip())

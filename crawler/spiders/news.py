@@ -36,8 +36,9 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
-from crawler.spiders import discovery as d
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
+from news_ingest.store.client import connect
+from pipelines import discovery as d
 from pipelines.dedupe import article_id, normalize_url
 
 log = logging.getLogger(__name__)
@@ -324,7 +325,6 @@ class NewsSpider(scrapy.Spider):
         """Ids already in the index; one mget per batch, off the reactor thread."""
         try:
             if self._store is None:
-                from news_ingest.store import connect
                 self._store = await asyncio.to_thread(connect)
             found: set[str] = set()
             for i in range(0, len(ids), 500):

@@ -21,7 +21,7 @@ from crawler.extensions import SUMMARY_MARKER
 from news_ingest.sample_site import serve
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import FIXTURE_SOURCES_PATH
-from news_ingest.store import connect
+from news_ingest.store.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = {  # path -> how the crawl finds it

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from news_ingest.sample_site import serve
-from news_ingest.search import recent_runs
+from news_ingest.search import search
 from news_ingest.sources import FIXTURE_SOURCES_PATH
-from news_ingest.store import connect
+from news_ingest.store.client import connect
+from news_ingest.store.ledger import recent_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ def test_scrapy_crawl_sample_indexes_articles(es_settings, tmp_path):
     store = connect(es_settings)
     store.refresh()
     assert store.count() == 12  # the fixture site's articles (tests/integration/test_crawl.py lists them)
-    hits = store.search("perjanjian pertahanan Korea Utara")["hits"]["hits"]
+    hits = search(store, "perjanjian pertahanan Korea Utara")["hits"]["hits"]
     assert hits and hits[0]["_source"]["url"].endswith("/berita/korut-rusia-perjanjian-pertahanan.html")
 
     # the seed article, as the product promises it (stitched from its two pages)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.sitegen import Site, serve, sources_yaml
-from news_ingest.store import connect
+from news_ingest.store.client import connect
 
 pytest_plugins = ["tests.integration.redis_fixture"]
 ROOT = Path(__file__).resolve().parents[2]

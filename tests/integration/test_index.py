@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from news_ingest.store.indexer import IndexConfig, Indexer
+from news_ingest.store.spool import DeadLetters
 from pipelines import dedupe
 from pipelines.article import Article
-from pipelines.index import IndexConfig, Indexer
-from pipelines.spool import DeadLetters
 
 SEED = (Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "tribunnews-korut-rusia.txt").read_text()
 TITLE, BODY = SEED.split("\n", 1)

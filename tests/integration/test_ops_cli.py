@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from news_ingest.store import connect
-from pipelines.index import IndexConfig, Indexer
-from pipelines.spool import Spool
+from news_ingest.store.client import connect
+from news_ingest.store.indexer import IndexConfig, Indexer
+from news_ingest.store.spool import Spool
 
 
 @pytest.fixture

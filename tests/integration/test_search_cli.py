@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from news_ingest import cli
-from news_ingest.search import record_run, stats
+from news_ingest.search import stats
+from news_ingest.store.ledger import record_run
 
 WIRE = ("Korea Utara dan Rusia menandatangani perjanjian pertahanan bersama. Perjanjian itu mulai "
         "berlaku pada hari Rabu, kata kantor berita KCNA.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from news_ingest.search import search
 from news_ingest.settings import SearchSettings
-from news_ingest.store import BulkItem, StoreError, StoreUnavailable, connect
+from news_ingest.store.client import BulkItem, StoreError, StoreUnavailable, connect
 
 
 def test_engine_is_detected_from_the_cluster(search_node):
@@ -55,7 +56,7 @@ def test_bulk_index_and_full_text_search(store):
     assert store.bulk(docs) == (2, [])
     store.refresh()
     assert store.count() == 2
-    hits = store.search("perjanjian pertahanan")["hits"]["hits"]
+    hits = search(store, "perjanjian pertahanan")["hits"]["hits"]
     assert [h["_id"] for h in hits] == ["a"]
     assert "<em>" in hits[0]["highlight"]["body"][0]
 
@@ -87,7 +88,7 @@ def test_rollover_moves_writes_and_reads_span_all_indices(store):
 
 
 def test_run_ledger_side_index(store):
-    from news_ingest.search import recent_runs, record_run
+    from news_ingest.store.ledger import recent_runs, record_run
 
     run_id = record_run(store, {"run_id": "r1", "started_at": "2024-12-01T00:00:00+00:00",
                                 "finished_at": "2024-12-01T00:10:00+00:00", "sources": ["tribunnews"],
@@ -125,7 +126,7 @@ def test_credentials_never_in_repr_or_display_url():
 
 
 def test_http_statuses_map_to_the_errors_callers_act_on():
-    from news_ingest.backends.base import RequestTooLarge, classify
+    from news_ingest.store.backends.base import RequestTooLarge, classify
 
     where = "http://127.0.0.1:9200"
     assert type(classify(413, "too big", where, "elasticsearch")) is RequestTooLarge

@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bench.sitegen import Site, serve, sources_yaml
 from news_ingest.settings import SearchSettings
-from news_ingest.store import connect
+from news_ingest.store.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,17 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from news_ingest.store.client import RequestTooLarge, StoreError, StoreUnavailable
+from news_ingest.store.indexer import IndexConfig, Indexer, parse_bytes
+from news_ingest.store.spool import DeadLetters
 from pipelines.article import Article
-from pipelines.index import (
-    IndexConfig,
-    Indexer,
-    RequestTooLarge,
-    StoreError,
-    StoreUnavailable,
-    merge,
-    parse_bytes,
-)
-from pipelines.spool import DeadLetters
+from pipelines.revisions import merge
 
 BulkItem = namedtuple("BulkItem", "id status error")
 SEED = (Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "tribunnews-korut-rusia.txt").read_text()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from news_ingest.settings import DEFAULT_INDEX
-from news_ingest.store import RUNS_TEMPLATE_PATH, load_languages, template_for
+from news_ingest.store.client import RUNS_TEMPLATE_PATH, load_languages, template_for
 
 NDJSON = Path(__file__).resolve().parents[2] / "config" / "kibana" / "saved-objects.ndjson"
 AGG_TYPES = {"terms", "date_histogram", "histogram", "significant_terms", "cardinality", "avg", "sum",

@@ -7,7 +7,7 @@ import typing
 
 import pytest
 
-from news_ingest.store import (
+from news_ingest.store.client import (
     LANG_TEXT_FIELDS,
     RUNS_TEMPLATE_PATH,
     derive_language_fields,

@@ -9,6 +9,7 @@ import pytest
 from scrapy import Request
 
 from crawler import middlewares as mw
+from news_ingest.netpolicy import address_verdict
 from news_ingest.sources import parse_source
 
 
@@ -31,7 +32,7 @@ from news_ingest.sources import parse_source
     ([], False, "unresolvable"),
 ])
 def test_address_verdict(addresses, loopback_ok, verdict):
-    assert mw.address_verdict(addresses, loopback_ok) == verdict
+    assert address_verdict(addresses, loopback_ok) == verdict
 
 
 class FakeDownloader:

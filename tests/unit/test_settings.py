@@ -34,7 +34,7 @@ def test_secrets_never_in_repr_or_display_url():
 
 
 def test_opensearch_client_kwargs_carry_auth_and_tls():
-    from news_ingest.backends.opensearch import client_kwargs
+    from news_ingest.store.backends.opensearch import client_kwargs
 
     kw = client_kwargs(SearchSettings(username="u", password="p", verify_certs=False, ca_certs="/ca.pem"))
     assert kw["http_auth"] == ("u", "p") and kw["verify_certs"] is False and kw["ca_certs"] == "/ca.pem"
@@ -42,7 +42,7 @@ def test_opensearch_client_kwargs_carry_auth_and_tls():
 
 
 def test_elasticsearch_client_kwargs_carry_auth_and_tls_and_leave_retries_to_the_index_stage():
-    from news_ingest.backends.elasticsearch import client_kwargs
+    from news_ingest.store.backends.elasticsearch import client_kwargs
 
     kw = client_kwargs(SearchSettings(urls=("https://a:9200", "https://b:9200"), username="u", password="p",
                                       verify_certs=False, ca_certs="/ca.pem"))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from crawler.spiders import discovery as d
-from news_ingest.sources import CrawlerConfig, MultiPage
+from pipelines import discovery as d
+from pipelines.crawl_config import CrawlerConfig, MultiPage
 
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site"
 BASE = "http://127.0.0.1:9"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pipelines.spool import DeadLetters, Spool
+from news_ingest.store.spool import DeadLetters, Spool
 
 
 def docs(start: int, n: int) -> list[dict]:
@@ -57,7 +57,7 @@ def test_interrupted_replay_keeps_the_unsent_and_finishes_later(tmp_path):
 
 
 def test_open_segment_of_a_dead_writer_is_adopted_and_torn_line_quarantined(tmp_path):
-    code = ("import sys; from pipelines.spool import Spool; "
+    code = ("import sys; from news_ingest.store.spool import Spool; "
             f"s = Spool({str(tmp_path)!r}); s.append([{{'url': 'a'}}, {{'url': 'b'}}], 'x'); "
             "f = s._current.fh; f.write(b'{\"v\": 1, \"doc\": {\"url\": \"c\"'); f.flush(); "
             "import os; os._exit(0)")  # crash mid-write: no close, torn last line

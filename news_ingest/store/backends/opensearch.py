@@ -9,8 +9,8 @@ from typing import Any
 from opensearchpy import OpenSearch
 from opensearchpy import exceptions as ose
 
-from news_ingest.backends.base import StoreError, classify, common_client_options, error_reason
 from news_ingest.settings import SearchSettings
+from news_ingest.store.backends.base import StoreError, classify, common_client_options, error_reason
 
 # opensearch-py logs every failed request with a traceback at WARNING; failures reach the
 # caller as one StoreError with a fix instead.

@@ -1,8 +1,8 @@
-"""The search store: the only module the pipeline, the CLI and the tests use to reach the cluster.
+"""The search store: the only module the indexer, the CLI and the tests use to reach the cluster.
 
 Engine-independent: index templates, language-aware analysis, the alias and its rollover,
 bulk/mget/search bodies.  The engine-specific calls (client, errors) are in
-``news_ingest.backends``; everything here is REST both Elasticsearch and OpenSearch share,
+``news_ingest.store.backends``; everything here is REST both Elasticsearch and OpenSearch share,
 so nothing outside the backends branches on the engine.
 
 Interface (what other modules code against):
@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from news_ingest.backends import Backend, create_backend
-from news_ingest.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
 from news_ingest.settings import SearchSettings
+from news_ingest.store.backends import Backend, create_backend
+from news_ingest.store.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
 
 __all__ = ["BulkItem", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
            "language_group", "load_languages", "template_for"]
 
 log = logging.getLogger(__name__)
-CONFIG = Path(__file__).resolve().parent.parent / "config" / "elasticsearch"
+CONFIG = Path(__file__).resolve().parents[2] / "config" / "elasticsearch"
 TEMPLATE_PATH = CONFIG / "article-template.json"
 LANGUAGES_PATH = CONFIG / "languages.json"
 RUNS_TEMPLATE_PATH = CONFIG / "runs-template.json"
@@ -361,11 +361,6 @@ class Store:
         items = self.bulk_raw(ops)
         errors = [{"id": it.id, "status": it.status, "error": it.error} for it in items if not it.ok]
         return sum(it.ok for it in items), errors
-
-    def search(self, text: str, size: int = 10, filters: list[dict] | None = None) -> dict[str, Any]:
-        from news_ingest.search import build_query
-
-        return self.search_raw(build_query(text, size=size, filters=filters))
 
     def close(self) -> None:
         self.backend.close()

@@ -17,8 +17,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from protego import Protego
 
-from news_ingest.sources import CrawlerConfig, MultiPage
 from pipelines import dates
+from pipelines.crawl_config import CrawlerConfig, MultiPage
 
 NS_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"

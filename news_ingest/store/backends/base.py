@@ -3,7 +3,7 @@
 The backend is deliberately thin: one generic JSON request, one bulk call and the
 translation of client exceptions into the three errors below.  Everything else (templates,
 aliases, rollover, search bodies) is plain REST that both engines share and lives in
-``news_ingest.store``, so nothing outside this package branches on the engine.
+``news_ingest.store.client``, so nothing outside this package branches on the engine.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, Elasticsearch, UnsupportedProductError
 
-from news_ingest.backends.base import StoreError, classify, common_client_options, error_reason
 from news_ingest.settings import SearchSettings
+from news_ingest.store.backends.base import StoreError, classify, common_client_options, error_reason
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 

@@ -1,4 +1,4 @@
-"""The index stage: articles -> bulk requests -> the cluster, or the spool, or dead letters.
+"""The bulk indexer: articles -> bulk requests -> the cluster, or the spool, or dead letters.
 
 ``Indexer.add`` buffers prepared documents; a batch is due by count, bytes or age.  ``send``
 turns one batch into at most: one ``get_docs`` (revisions), one candidate search (syndication)
@@ -6,9 +6,10 @@ and one bulk request (more only for retries and splits).  Every document ends in
 of: indexed, dead letter (the cluster rejected it), spool (the cluster was away) — counted in
 ``Indexer.stats``.
 
-Revisions: a re-crawl keeps ``first_seen_at``, moves ``last_seen_at``; a new content hash bumps
-``version`` and pushes the previous {content_hash, modified_at, seen_at} onto ``history``.  A
-copy older than what is stored (a late replay) only adds to the history.
+Revisions (the rule is ``pipelines.revisions.merge``): a re-crawl keeps ``first_seen_at``, moves
+``last_seen_at``; a new content hash bumps ``version`` and pushes the previous {content_hash,
+modified_at, seen_at} onto ``history``.  A copy older than what is stored (a late replay) only adds
+to the history.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from news_ingest.store import RequestTooLarge, StoreError, StoreUnavailable
+from news_ingest.store.client import RequestTooLarge, StoreError, StoreUnavailable
+from news_ingest.store.spool import DeadLetters, ReplayResult, Spool
 from pipelines import dedupe
-from pipelines.spool import DeadLetters, ReplayResult, Spool
+from pipelines.revisions import merge
 
 log = logging.getLogger(__name__)
 
@@ -130,55 +132,6 @@ def _as_dict(article: Any) -> dict[str, Any]:
         return ItemAdapter(article).asdict()
     except (ImportError, TypeError) as exc:
         raise TypeError(f"cannot index a {type(article).__name__}") from exc
-
-
-def _later(a: str | None, b: str | None) -> bool:
-    """a strictly later than b (unknown times are never later)."""
-    ta, tb = dedupe.parse_time(a), dedupe.parse_time(b)
-    return bool(ta and tb and ta > tb)
-
-
-def _earliest(*values: str | None) -> str | None:
-    known = [(dedupe.parse_time(v), v) for v in values if dedupe.parse_time(v)]
-    return min(known)[1] if known else next((v for v in values if v), None)
-
-
-def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: int = 10
-          ) -> tuple[str, dict[str, Any] | None]:
-    """Combine a stored document with a new copy of the same article.
-
-    Returns (kind, document to write or None): ``created``, ``seen`` (same content: only the
-    times move), ``revised`` (content changed: version+1, previous hash in history),
-    ``late`` (an older copy than stored, with other content: recorded in history only),
-    ``duplicate`` (nothing new: nothing to write)."""
-    if not existing:
-        doc = dict(new)
-        doc["version"] = doc.get("version") or 1
-        return "created", doc
-    first = _earliest(existing.get("first_seen_at"), new.get("first_seen_at"))
-    e_seen, n_seen = existing.get("last_seen_at"), new.get("last_seen_at")
-    history = list(existing.get("history") or [])
-    version = existing.get("version") or 1
-    keep_cluster = {k: existing[k] for k in ("cluster_id", "is_cluster_canonical") if existing.get(k)
-                    is not None}
-    if new.get("content_hash") == existing.get("content_hash"):
-        if not _later(n_seen, e_seen) and first == existing.get("first_seen_at"):
-            return "duplicate", None
-        doc = {**new, **keep_cluster, "first_seen_at": first, "version": version, "history": history,
-               "last_seen_at": n_seen if _later(n_seen, e_seen) else e_seen}
-        return "seen", doc
-    if _later(e_seen, n_seen):  # a late copy (replay): the stored one is newer and stays
-        if any(h.get("content_hash") == new.get("content_hash") for h in history):
-            return "duplicate", None
-        entry = {"content_hash": new.get("content_hash"), "modified_at": new.get("modified_at"),
-                 "seen_at": n_seen}
-        history = sorted([*history, entry], key=lambda h: h.get("seen_at") or "")[-history_size:]
-        return "late", {"first_seen_at": first, "version": version + 1, "history": history}
-    entry = {"content_hash": existing.get("content_hash"), "modified_at": existing.get("modified_at"),
-             "seen_at": e_seen}
-    doc = {**new, **keep_cluster, "first_seen_at": first, "version": version + 1,
-           "history": [*history, entry][-history_size:]}
-    return "revised", doc
 
 
 class Indexer:
@@ -592,5 +545,4 @@ class Indexer:
         return result
 
 
-__all__ = ["IndexConfig", "Indexer", "RequestTooLarge", "StoreError", "StoreUnavailable", "merge",
-           "parse_bytes"]
+__all__ = ["IndexConfig", "Indexer", "parse_bytes"]

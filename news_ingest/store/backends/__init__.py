@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from news_ingest.backends.base import Backend, RequestTooLarge, StoreError, StoreUnavailable
 from news_ingest.settings import SearchSettings
+from news_ingest.store.backends.base import Backend, RequestTooLarge, StoreError, StoreUnavailable
 
 ENGINES = ("elasticsearch", "opensearch")
 
@@ -19,7 +19,7 @@ def detect_engine(settings: SearchSettings) -> str:
     answers without it — or, for the integ-test distribution (no rest-root module), with a
     4xx, which only Elasticsearch's test build does.  opensearch-py is the probe because it
     does no product check."""
-    from news_ingest.backends.opensearch import OpenSearchBackend
+    from news_ingest.store.backends.opensearch import OpenSearchBackend  # late: load only the client in use
 
     probe = OpenSearchBackend(settings, engine="auto")
     try:
@@ -66,10 +66,12 @@ class LazyBackend:
 
 def _make(engine: str, settings: SearchSettings) -> Backend:
     if engine == "opensearch":
-        from news_ingest.backends.opensearch import OpenSearchBackend
+        from news_ingest.store.backends.opensearch import OpenSearchBackend  # late: ~0.3 s per client library
 
         return OpenSearchBackend(settings)
-    from news_ingest.backends.elasticsearch import ElasticsearchBackend
+    from news_ingest.store.backends.elasticsearch import (
+        ElasticsearchBackend,  # late: ~0.3 s per client library
+    )
 
     return ElasticsearchBackend(settings)
 
