@@ -65,13 +65,12 @@ class LazyBackend:
 
 
 def _make(engine: str, settings: SearchSettings) -> Backend:
+    # late imports: each engine's client library costs ~0.3 s to import; load only the one in use
     if engine == "opensearch":
-        from news_ingest.store.backends.opensearch import OpenSearchBackend  # late: ~0.3 s per client library
+        from news_ingest.store.backends.opensearch import OpenSearchBackend
 
         return OpenSearchBackend(settings)
-    from news_ingest.store.backends.elasticsearch import (
-        ElasticsearchBackend,  # late: ~0.3 s per client library
-    )
+    from news_ingest.store.backends.elasticsearch import ElasticsearchBackend
 
     return ElasticsearchBackend(settings)
 
