@@ -137,7 +137,7 @@ def test_zone_and_url_date():
 
 def test_sitemap_with_junk_dates_keeps_every_entry():
     """A placeholder date in one entry used to raise OverflowError and lose the whole sitemap."""
-    from crawler.spiders import discovery
+    from pipelines import discovery
 
     body = b"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
