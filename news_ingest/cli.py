@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from news_ingest import runner, search, warc
-from news_ingest.settings import RolloverSettings
+from news_ingest.settings import RolloverSettings, StatePaths
 from news_ingest.store.client import StoreError, connect
 
 
@@ -32,9 +33,6 @@ def cmd_rollover(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Deliver what the outage spool holds (oldest first); exit 1 if some is still pending."""
-    import os
-
-    from news_ingest.settings import StatePaths
     from news_ingest.store.indexer import IndexConfig, Indexer  # late: numpy (dedupe), not on every start
 
     paths = StatePaths.from_env()  # $NEWS_HOME/spool whatever the working directory
