@@ -23,6 +23,7 @@ from news_ingest.sources import load_sources
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.indexer import IndexConfig, Indexer
 from pipelines.article import Article
+from pipelines.enrich import enrich_failed
 from pipelines.extract import extract, extract_pages
 from pipelines.process import enrich_article, fingerprint
 
@@ -82,6 +83,10 @@ class EnrichPipeline(_Stage):
                                        {"language_hint": self.languages.get(item.source or "")})
         if enriched is None:
             raise self.drop("empty_after_cleaning", item.url, source=item.source)
+        if enrich_failed(enriched):  # indexed as extracted, but never silently: logged and counted
+            self.stats.inc_value("news/enrich_errors")
+            log.error("enrich failed on %s: %s", item.url,
+                      next(s["text"] for s in enriched.removed_segments if s.get("kind") == "error"))
         self.stats.inc_value(f"news/language/{enriched.language}")
         if enriched.source_attribution:
             self.stats.inc_value("news/attributed")

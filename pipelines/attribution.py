@@ -3,27 +3,31 @@
 Only explicit credit constructions count (the labelling rules of the attribution benchmark):
 credit lines ("SUMBER: ASHARQ AL-AWSAT, AFP"), agency datelines ("Jakarta (ANTARA) -"), end tags
 ("... pihak. – Bernama", "(ant)", a bare "dpa" line), per-article copyright lines, bylines naming an
-outlet, republication notes and a closed list of relay formulas ("seperti dilansir Reuters").
-An agency merely named in a sentence ("kantor berita resmi Korea Utara KCNA mengatakan") is a
-mention, not a source.  Photo credits are kept apart.  Credit lines leave the body; credits that sit
-inside a body sentence (relay formulas, end tags) leave only their tag.
+outlet, republication notes and relay formulas ("seperti dilansir Reuters").  An agency merely
+named in a sentence ("kantor berita resmi Korea Utara KCNA mengatakan") is a mention, not a source.
+Photo credits are kept apart.  Credit lines leave the body; credits inside a body sentence (relay
+formulas, end tags) leave only their tag.
+
+The code is a small engine over a table of rules (``RULES``).  Each rule is a short function of
+one line in its context (``Line``: the text, its position in the article - first lines, lead,
+foot, last lines -, the language) that returns a ``Hit`` (what the line credits and what becomes
+of it) or None.  The vocabulary every rule uses - labels, stamp and byline shapes, relay verbs with
+a ``{source}`` slot, sign-off forms - is pattern data (``pipelines/patterns/<lang>.yaml``), and
+names are resolved through the gazetteer (``pipelines/gazetteer.py``): a new language or relay
+verb is a data change.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines import gazetteer as G
 from pipelines import patterns as P
-from pipelines.clean import is_headline_like, is_name_list, normalize_text, plausible_dateline_org, scope_lang
+from pipelines.clean import is_headline_like, is_name_list, normalize_text, scope_lang
 
-_DOMAIN = re.compile(
-    r"(?<![\w@])(?:https?://)?(?:www\.)?([A-Za-z0-9][\w-]*(?:\.[A-Za-z]{2,6}){1,2})(?![\w-])"
-)
-_LIST_SPLIT = re.compile(
-    r"\s*(?:,|;|\s/\s|/|&|\+|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bserta\b)\s*", re.IGNORECASE
-)
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
 _CODED = re.compile(r"\(\s*(?P<codes>[a-z]{2,8}(?:\s*/\s*[a-z0-9]{1,8}){0,3})\s*\)\s*\.?\s*$", re.IGNORECASE)
@@ -31,19 +35,8 @@ _WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*/\s*(
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
 )
-
-
-@lru_cache(maxsize=1)
-def _bare_photo() -> re.Pattern[str]:
-    """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
-    prefixes = P.label_alternation("photo_slash_prefixes")
-    return re.compile(rf"(?:^|\s)(?P<val>(?:{prefixes})\s*/\s*[^\n]{{2,60}})$")
-
-
-@lru_cache(maxsize=1)
-def _agency_mark() -> re.Pattern[str]:
-    """'kantor berita Antara', 'agence France-Presse' (words: each language's agency_words)."""
-    return re.compile(rf"^(?:{P.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
+_KO_NEWS = re.compile(r"\s*뉴스$")
+_SLOT = "{source}"
 
 
 @dataclass
@@ -58,6 +51,52 @@ class Attribution:
     attribution_lines: list[str] = field(default_factory=list)  # whole input lines that carried credits
 
 
+# --- the typed context a rule sees ------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One content line and where it sits in the article."""
+
+    index: int  # position in the body's lines
+    text: str  # current text (a rule may cut a credit off it)
+    original: str  # the line as it came in
+    rank: int  # position among the non-empty lines, 0-based
+    count: int  # number of non-empty lines
+    lang: str | None  # the pattern scope (None: every language file)
+    first: bool = False  # the first non-empty line
+
+    @property
+    def head(self) -> bool:  # header stamps sit in the first four lines
+        return self.rank < 4
+
+    @property
+    def lead(self) -> bool:  # lead credits ("Dari Kompas.com") in the first three
+        return self.rank < 3
+
+    @property
+    def foot(self) -> bool:  # the second half: bare agency lines, sign-offs
+        return self.rank >= self.count // 2
+
+    @property
+    def last(self) -> bool:  # the closing credit "— <outlet>" in the last three lines
+        return self.rank >= self.count - 3
+
+
+@dataclass
+class Hit:
+    """What a rule found on a line and what becomes of the line."""
+
+    sources: list[str] = field(default_factory=list)
+    photos: list[str] = field(default_factory=list)
+    outlet: str | None = None  # the publishing outlet (a header stamp)
+    drop: bool = False  # the whole line leaves the body
+    rest: str | None = None  # the line's text once the credit is cut off it
+    kind: str | None = "attribution"  # removed_segments kind of a dropped line (None: not recorded)
+    credit: bool = True  # a text-credit line (recorded in attribution_text / attribution_lines)
+    end: bool = False  # the article's closing credit: short headlines after it are boilerplate
+
+
 class _Names:
     """An ordered set of names compared like the scorer does (NFKC + casefold)."""
 
@@ -66,12 +105,46 @@ class _Names:
         self._keys: set[str] = set()
 
     def add(self, name: str | None) -> None:
-        if name and P.norm_key(name) and P.norm_key(name) not in self._keys:
-            self._keys.add(P.norm_key(name))
-            self.items.append(name)
+        key = P.norm_key(name) if name else ""
+        if key and key not in self._keys:
+            self._keys.add(key)
+            self.items.append(name)  # type: ignore[arg-type]
 
-    def __contains__(self, name: str) -> bool:
-        return P.norm_key(name) in self._keys
+
+@dataclass
+class Findings:
+    """What the rules found so far (rules read ``dateline_outlet`` and ``dateline``)."""
+
+    dateline: str | None = None
+    dateline_outlet: str | None = None
+    sources: _Names = field(default_factory=_Names)
+    photos: _Names = field(default_factory=_Names)
+    attribution_text: list[str] = field(default_factory=list)
+    attribution_lines: list[str] = field(default_factory=list)
+    removed: list[dict[str, str]] = field(default_factory=list)
+    end_marker: int = -1
+
+    def record(self, line: Line, hit: Hit) -> None:
+        for name in hit.sources:
+            self.sources.add(name)
+        for name in hit.photos:
+            self.photos.add(name)
+        if hit.outlet and self.dateline_outlet is None:
+            self.dateline_outlet = hit.outlet
+        if hit.credit:
+            self.attribution_text.append(line.text)
+            if line.original not in self.attribution_lines:
+                self.attribution_lines.append(line.original)
+        if hit.drop:
+            if hit.kind:
+                self.removed.append({"kind": hit.kind, "text": line.text})
+        elif hit.rest is not None:
+            line.text = hit.rest
+        if hit.end:
+            self.end_marker = max(self.end_marker, line.index)
+
+
+# --- vocabulary compiled from the pattern files --------------------------------------------------------
 
 
 @lru_cache(maxsize=32)
@@ -100,58 +173,41 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     }
 
 
-def _vague(text: str) -> bool:
-    key = P.norm_key(text)
-    return any(key == P.norm_key(v) or key.startswith(P.norm_key(v) + " ") for v in P.merged("credit_vague"))
+@lru_cache(maxsize=1)
+def _bare_photo() -> re.Pattern[str]:
+    """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
+    prefixes = P.label_alternation("photo_slash_prefixes")
+    return re.compile(rf"(?:^|\s)(?P<val>(?:{prefixes})\s*/\s*[^\n]{{2,60}})$")
 
 
-def _resolve_name(raw: str, known_only: bool = False) -> str | None:
-    """Canonical name of a credited item, its domain, or (unless known_only) the name as written."""
-    raw = raw.strip().strip("\"'“”«»()[]").strip()
-    if not raw:
-        return None
-    table = P.alias_table()
-    # "the Guardian" -> The Guardian; an unknown "The Conversation" keeps its article
-    bare = re.sub(r"^(?:the|die|der|la|le|el|l')\s+", "", raw, flags=re.IGNORECASE)
-    src = table.resolve(raw) or table.resolve(bare)
-    if src:
-        return src.name
-    m = _agency_mark().match(raw)
-    if m:
-        inner = table.resolve(m.group("name"))
-        return inner.name if inner else m.group("name").strip()
-    dm = _DOMAIN.fullmatch(raw.split()[0]) if raw.split() else None
-    if dm and len(raw.split()) == 1:
-        dom = dm.group(1)
-        src = table.resolve(dom)
-        return src.name if src else dom
-    if known_only or _vague(raw):
-        return None
-    # an unknown credited name is short ("The Conversation", "Harian Jogja"); longer is running text
-    if len(raw) > 40 or len(raw.split()) > 4 or not any(c.isalpha() for c in raw):
-        return None
-    if re.search(r"[A-Z]{3,}[a-z]", raw):  # "AFPKorea": two texts glued together, not a name
-        return None
-    return raw
+@dataclass(frozen=True)
+class RelayForms:
+    """Relay formulas of a scope.  A form is a regex with one ``{source}`` slot: at the end the
+    credited outlet follows the verb ("dilansir {source}"), elsewhere it is inside the match
+    ("{source}から引用")."""
+
+    after: re.Pattern[str] | None  # one alternation of every "verb {source}" form
+    inside: tuple[re.Pattern[str], ...]
 
 
-def _split_list(val: str) -> list[str]:
-    return [x for x in (s.strip(" .") for s in _LIST_SPLIT.split(val)) if x]
+_NAME_SLOT = r"(?<![\w.&'’-])(?P<source>[«\"„“]?[\w.&'’-]{2,40}[»\"”]?)"  # bounded: linear on any line
 
 
-def _resolve_list(val: str, known_only: bool = False) -> list[str]:
-    # "dpa/bb" and "Asharq Al-Awsat" are single aliases: try the whole value first
-    whole = P.alias_table().resolve(val)
-    if whole:
-        return [whole.name]
-    if known_only:  # a credit sentence: every known source it names, in order
-        return list(dict.fromkeys(src.name for _, _, src in P.alias_table().find(val)))
-    out = []
-    for item in _split_list(val):
-        name = _resolve_name(item, known_only)
-        if name:
-            out.append(name)
-    return out
+@lru_cache(maxsize=32)
+def relay_forms(lang: str | None = None) -> RelayForms:
+    after, inside = [], []
+    for form in P.merged("relay", P.scope_key(lang)):
+        if _SLOT not in form:
+            raise P.PatternError(f"relay form without a {_SLOT} slot: {form!r}")
+        if form.rstrip().endswith(_SLOT):
+            after.append(form.rstrip()[: -len(_SLOT)].rstrip())
+        else:
+            inside.append(re.compile(form.replace(_SLOT, _NAME_SLOT), re.IGNORECASE))
+    combined = re.compile("|".join(f"(?:{f})" for f in after), re.IGNORECASE) if after else None
+    return RelayForms(combined, tuple(inside))
+
+
+# --- name helpers ---------------------------------------------------------------------------------
 
 
 def photo_org(val: str) -> str | None:
@@ -165,13 +221,12 @@ def photo_org(val: str) -> str | None:
             parts.append(part)
     if not parts:
         return None
-    table = P.alias_table()
     for part in parts:
-        src = table.resolve(part)
+        src = G.lookup(part)
         if src:
             return src.name
     for part in parts:
-        if _DOMAIN.fullmatch(part):
+        if G.DOMAIN.fullmatch(part):
             return part
     if len(parts) == 1:
         p = parts[0]
@@ -188,11 +243,10 @@ def _looks_photo_value(val: str) -> bool:
     if "/" not in val or "," in val:
         return False
     head, _, tail = val.partition("/")
-    table = P.alias_table()
     return (
-        bool(table.resolve(head.strip()) or head.strip().isupper())
+        bool(G.lookup(head.strip()) or head.strip().isupper())
         and is_name_list(tail.strip(), 2)
-        and not table.resolve(tail.strip())
+        and not G.lookup(tail.strip())
     )
 
 
@@ -205,69 +259,428 @@ def _dateline_org(dateline: str) -> str | None:
                     return v.strip()
     # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
     m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
-    if m and (P.alias_table().resolve(m.group("org")) or _DOMAIN.fullmatch(m.group("org"))):
+    if m and (G.lookup(m.group("org")) or G.DOMAIN.fullmatch(m.group("org"))):
         return m.group("org")
     return None
 
 
-def _known_or_domain(raw: str) -> str | None:
-    """A credited outlet only when the alias table knows it or it is a web domain (high precision)."""
-    raw = raw.strip().strip("\"'“”«»").strip()
-    src = P.alias_table().resolve(raw)
-    if src:
-        return src.name
-    m = _DOMAIN.fullmatch(raw)
-    return m.group(1) if m else None
+@lru_cache(maxsize=32)
+def _outlet_word(lang: str | None) -> re.Pattern[str]:
+    """'harian ', 'laman ', 'агентство ' before a name (outlet_words)."""
+    words = P.label_alternation("outlet_words", lang) or r"(?!x)x"
+    return re.compile(r"^(?:" + words + r")\s+(?=\S)", re.IGNORECASE)
 
 
-_OUTLET_WORDS = re.compile(
-    r"^(?:harian|koran|majalah|tabloid|portal|laman|situs|kantor berita|radio|televisi|akhbar)\s+\S",
-    re.IGNORECASE,
-)
-_KO_NEWS = re.compile(r"\s*뉴스$")
-
-
-def _classify_org(org: str) -> tuple[str, str] | None:
-    """('source'|'outlet', name) for an org named in a dateline or header stamp."""
-    table = P.alias_table()
-    org = org.strip().strip('«»"')
-    if "=" in org:  # Korean "(서울=연합뉴스)"
-        org = org.split("=", 1)[1]
-    src = table.resolve(org) or table.resolve(org.split("/")[0])
-    if src:
-        if src.is_agency:
-            return "source", src.name
-        # an outlet keeps its brand as written (a sub-brand or domain is not merged into its parent)
-        same = P.norm_key(src.name) == P.norm_key(org) or not _DOMAIN.fullmatch(org)
-        return "outlet", src.name if same else org
-    m = _agency_mark().match(org)
-    if m:
-        inner = table.resolve(m.group("name"))
-        return "source", inner.name if inner else m.group("name").strip()
-    if plausible_dateline_org(org):
-        return "outlet", org
-    return None
-
-
-def _relay_target(rest: str, id_family: bool) -> str | None:
-    """The outlet right after a relay formula, or None if what follows is not an outlet."""
-    rest = rest.lstrip()
-    table = P.alias_table()
-    # "dilansir Reuters", "dilansir laman BBC", "via the Guardian": the outlet comes first
-    rest = re.sub(r"^(?:the|laman|situs|media|kantor berita|portal berita|harian)\s+", "", rest, flags=re.I)
-    found = table.find(rest[:80])
+def _relay_target(rest: str, lang: str | None) -> str | None:
+    """The outlet right after a relay verb, or None if what follows is not an outlet."""
+    # "dilansir Reuters", "dilansir laman BBC", "via the Guardian", "передает «Интерфакс»"
+    rest = _outlet_word(lang).sub("", G.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
+    found = G.find(rest[:80])
     if found and found[0][0] == 0:
         return found[0][2].name
-    m = _DOMAIN.match(rest)
+    m = G.DOMAIN.match(rest)
     if m:
-        src = table.resolve(m.group(1))
+        src = G.lookup(m.group(1))
         return src.name if src else m.group(1)
-    if id_family:
-        days = "|".join(re.escape(d) for d in P.merged("weekdays"))
+    days = "|".join(re.escape(d) for d in P.merged("weekdays"))
+    if days:  # an unknown outlet dated like a dateline: "Dilansir Harian Jogja, Kamis (...)"
         m = re.match(r"(?P<org>(?:[A-Z][\w.&'-]*\s?){1,4}?)\s*,\s*(?:" + days + r")\b", rest)
-        if m and days:
+        if m:
             return m.group("org").strip()
     return None
+
+
+def _end_tag(line: str) -> tuple[str, int] | None:
+    """(agency, cut position) when the line ends with an agency tag after a sentence or a dash."""
+    if len(line) < 30:
+        return None
+    tail_start = max(0, len(line) - 45)
+    found = [f for f in G.find(line[tail_start:]) if f[2].is_agency]
+    if not found:
+        return None
+    start, end, src = found[-1]
+    start += tail_start
+    end += tail_start
+    if not _TAIL_OK.match(line[end:]):
+        return None
+    before = line[:start].rstrip()
+    if before.endswith(("(", "[")):
+        before = before[:-1].rstrip()
+    # "... pihak. – Bernama" / "... -- ANTARA"; a dash inside a sentence ("названию – ТАСС") is no tag
+    if re.search(r"(?:[.!?\"”»)’]\s*[-–—]{1,2}|[-–—]{2})$", before):
+        cut = re.search(r"\s*[-–—]{1,2}$", before)
+        return src.name, cut.start() if cut else len(before)
+    if before.endswith((".", "!", "?", '"', "”", "»", ")", "’")):
+        return src.name, len(before)
+    return None
+
+
+def _lead_outlet(raw: str, lang: str | None) -> str | None:
+    """An outlet credited before the text: known, a domain, or named as a paper/site ("Harian X")."""
+    return G.known_or_domain(raw) or (G.resolve_credit(raw) if _outlet_word(lang).match(raw) else None)
+
+
+def _stamp(org: str, f: Findings) -> Hit | None:
+    """A header stamp naming ``org``: an agency is a source, an outlet the publisher."""
+    got = G.classify_org(org)
+    if got and got[0] == "source":
+        return Hit(sources=[got[1]], drop=True, kind="stamp")
+    if got and f.dateline_outlet is None:
+        return Hit(outlet=got[1], drop=True, kind="stamp")
+    return None
+
+
+# --- the rules ----------------------------------------------------------------------------------------
+# Each rule: (line, findings) -> Hit | None.  Header rules first, then whole-line credits and photo
+# credits, then credits inside a line.  A dropped line stops the table; a cut line goes on.
+
+
+def header_stamp(ln: Line, f: Findings) -> Hit | None:
+    """'<Agency> | Updated: <date>', '<Outlet> - 12 Mei 2024, 10:00 WIB' (stamp_patterns)."""
+    for rx in P.regexes("stamp_patterns", lang=ln.lang):
+        m = rx.fullmatch(ln.text)
+        org = m.group("org") if m else None
+        if org and G.classify_org(org) and G.known_or_domain(org):
+            return _stamp(org, f) or Hit(credit=False, kind=None)
+    return None
+
+
+def byline_stamp(ln: Line, f: Findings) -> Hit | None:
+    """'<name> - <outlet>': the publisher's byline stamp (byline_stamps)."""
+    for rx in P.regexes("byline_stamps", 0, ln.lang):
+        m = rx.fullmatch(ln.text)
+        if m and is_name_list(m.group("name"), 4) and G.known_or_domain(m.group("org")):
+            return _stamp(m.group("org"), f) or Hit(credit=False, kind=None)
+    return None
+
+
+def lead_credit(ln: Line, f: Findings) -> Hit | None:
+    """'Dari Kompas.com' before the text (lead_credits)."""
+    for rx in P.regexes("lead_credits", lang=ln.lang):
+        m = rx.fullmatch(ln.text)
+        name = _lead_outlet(m.group("org").strip(), ln.lang) if m else None
+        if name:
+            return Hit(sources=[name], drop=True, kind="lead_credit")
+    return None
+
+
+def headline_credit(ln: Line, f: Findings) -> Hit | None:
+    """'(<Newspaper> <date>)' closing a reposted headline (headline_credits); a place in brackets
+    ('(Jakarta, 12/3/2024)') is no credit."""
+    if len(ln.text) > 250 or not is_headline_like(ln.text, 250):
+        return None
+    for rx in P.regexes("headline_credits", 0, ln.lang):
+        m = rx.search(ln.text)
+        name = _lead_outlet(m.group("org").strip(), ln.lang) if m else None
+        if m and name:
+            return Hit(sources=[name], rest=ln.text[: m.start()].rstrip())
+    return None
+
+
+def credit_without_target(ln: Line, f: Findings) -> Hit | None:
+    """'Source link': a credit line that names nobody (credit_no_target)."""
+    if P.norm_key(ln.text) in P.line_keys("credit_no_target", ln.lang):
+        return Hit(drop=True)
+    return None
+
+
+def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
+    """'Foto: AFP/John Doe', 'foto istimewa' as a whole line (photo_labels)."""
+    rx = _rx(ln.lang)
+    m = rx["photo_line"].match(ln.text) or (len(ln.text) <= 60 and rx["photo_word"].match(ln.text))
+    if m and len(ln.text) <= 160:
+        org = photo_org(m.group("val"))
+        if org:
+            return Hit(photos=[org], drop=True, kind="photo_credit", credit=False)
+    return None
+
+
+def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
+    """'<caption> | Foto: AFP/John Doe': the credit leaves, the caption stays."""
+    m = _rx(ln.lang)["photo_frag"].search(ln.text)
+    org = photo_org(m.group("val")) if m else None
+    if m and org:
+        return Hit(photos=[org], rest=ln.text[: m.start()].rstrip(" |•"), credit=False)
+    return None
+
+
+def writer_tag(ln: Line, f: Findings) -> Hit | None:
+    """'(Tribunnews.com/Andari Wulan Nugrahani)'."""
+    m = _WRITER_TAG.match(ln.text)
+    if not m:
+        return None
+    name = G.resolve_credit(m.group("org"))
+    return Hit(sources=[name] if name else [], drop=True, kind="writer_tag", end=True)
+
+
+def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
+    """'(REUTERS/Stringer)', '[Photo/Xinhua]', a trailing 'REUTERS/Name/File Photo' and
+    'This photo provided by <A> ... [<B>]' captions: the credits leave, the caption stays."""
+    line, photos = ln.text, []
+    for fm in list(_SLASH_FRAG.finditer(line))[::-1]:
+        parts = [p.strip() for p in fm.group("val").split("/")]
+        if any(G.lookup(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
+            P.norm_key(p) in ("photo", "foto") for p in parts
+        ):
+            org = photo_org(fm.group("val"))
+            if org:
+                photos.append(org)
+                line = (line[: fm.start()] + line[fm.end() :]).strip()
+    m = _bare_photo().search(line)
+    if m:
+        org = photo_org(m.group("val"))
+        if org:
+            photos.append(org)
+            line = line[: m.start()].strip()
+    for rx in P.regexes("photo_provided", lang=ln.lang):
+        m = rx.search(line)
+        if m:
+            photos.append(G.resolve_credit(m.group("a")) or m.group("a").strip())
+            bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
+            org = photo_org(bm.group("b")) if bm else None
+            if bm and org:
+                photos.append(org)
+                line = line[: bm.start()].rstrip()
+            break
+    if line == ln.text:
+        return None
+    if not line:  # nothing but credits
+        return Hit(photos=photos, drop=True, kind=None, credit=False)
+    return Hit(photos=photos, rest=line, credit=False)
+
+
+def credit_line(ln: Line, f: Findings) -> Hit | None:
+    """'SUMBER: ASHARQ AL-AWSAT, AFP' (credit_labels); 'Sumber : ANTARA/<photographer>' is a photo credit."""
+    m = _rx(ln.lang)["credit_line"].match(ln.text)
+    if not m or len(m.group("val")) > 120:
+        return None
+    val = m.group("val")
+    if _looks_photo_value(val):
+        org = photo_org(val)
+        return Hit(photos=[org] if org else [], drop=True, kind="photo_credit", credit=False)
+    return Hit(sources=G.resolve_list(val), drop=True, kind="credit_line", end=True)
+
+
+def credit_suffix(ln: Line, f: Findings) -> Hit | None:
+    """'... pihak. (Sumber: Antara)'."""
+    m = _rx(ln.lang)["credit_tail"].search(ln.text)
+    if not m:
+        return None
+    return Hit(sources=G.resolve_list(m.group("val")), rest=ln.text[: m.start()].rstrip(), end=True)
+
+
+def republication(ln: Line, f: Findings) -> Hit | None:
+    """'Artikel ini telah tayang di Tribunnews.com dengan judul ...' (republish)."""
+    for rx in P.regexes("republish", lang=ln.lang):
+        m = rx.search(ln.text)
+        if m:
+            name = G.resolve_credit(m.group("org"))
+            whole = m.start() < 3
+            return Hit(sources=[name] if name else [], drop=whole, kind="republish", end=whole)
+    return None
+
+
+def copyright_line(ln: Line, f: Findings) -> Hit | None:
+    """'Copyright (C) 2007-2008 Reuters' credits its holder; a notice naming nobody is a footer."""
+    if not _rx(ln.lang)["copyright"].match(ln.text) or len(ln.text) > 200:
+        return None
+    holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|\(c\)", " ", ln.text))
+    found = G.find(holder, strict_case=False)
+    if found:
+        return Hit(sources=[found[0][2].name], drop=True, kind="copyright")
+    return Hit(drop=True, kind="footer", credit=False)
+
+
+def rights_notice(ln: Line, f: Findings) -> Hit | None:
+    """Per-article rights notices ('Dilarang keras mengambil konten ... ANTARA') (copyright_notices)."""
+    for rx in P.regexes("copyright_notices", lang=ln.lang):
+        m = rx.search(ln.text)
+        if m:
+            name = G.resolve_credit(m.group("org"))
+            return Hit(sources=[name] if name else [], drop=True, kind="copyright")
+    return None
+
+
+def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
+    """'dpa', '(AFP)', 'Reuters/AP' alone on a line in the foot."""
+    if len(ln.text) > 40:
+        return None
+    found = G.find(ln.text)
+    if not found or not all(src.is_agency for _, _, src in found):
+        return None
+    rest = ln.text
+    for s, e, _ in sorted(found, reverse=True):
+        rest = rest[:s] + rest[e:]
+    if re.sub(r"(?i)[\s()\[\]/,&.\-–—]|\band\b|\bund\b|\bdan\b", "", rest):
+        return None
+    return Hit(sources=[src.name for _, _, src in found], drop=True, kind="end_tag", end=True)
+
+
+def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
+    """'... pihak. – Bernama', '... pandemia. EFE', '(Yonhap)' closing a paragraph."""
+    tag = _end_tag(ln.text)
+    if not tag:
+        return None
+    return Hit(sources=[tag[0]], rest=ln.text[: tag[1]].rstrip(" -–—"), end=True)
+
+
+def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
+    """Indonesian coded tags '(ant)', '(ant/xyz)': the first code names the outlet (gazetteer codes)."""
+    m = _CODED.search(ln.text)
+    if not m:
+        return None
+    name = G.code(re.split(r"\s*/\s*", m.group("codes"))[0])
+    return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True) if name else None
+
+
+def credit_sentence(ln: Line, f: Findings) -> Hit | None:
+    """'Material der Nachrichtenagenturen dpa, Reuters, ...' (credit_sentences)."""
+    for rx in P.regexes("credit_sentences", lang=ln.lang):
+        m = rx.search(ln.text)
+        if not m:
+            continue
+        names = G.resolve_list(m.group("list"), known_only=True)
+        if names:
+            if (m.end() - m.start()) >= 0.8 * len(ln.text):
+                return Hit(sources=names, drop=True)
+            return Hit(sources=names, rest=(ln.text[: m.start()] + ln.text[m.end() :]).strip())
+        break
+    return None
+
+
+def relay_credit(ln: Line, f: Findings) -> Hit | None:
+    """Relay formulas stay in the body: 'seperti dilansir Reuters menuturkan ...' (relay)."""
+    forms = relay_forms(ln.lang)
+    names = []
+    if forms.after:
+        for m in forms.after.finditer(ln.text):
+            name = _relay_target(ln.text[m.end() :], ln.lang)
+            if name:
+                names.append(name)
+    for rx in forms.inside:
+        for m in rx.finditer(ln.text):
+            name = G.resolve_credit(m.group("source"))
+            if name:
+                names.append(name)
+    return Hit(sources=names) if names else None
+
+
+def closing_credit(ln: Line, f: Findings) -> Hit | None:
+    """'— The Guardian' closing the article (tail_credits)."""
+    for rx in P.regexes("tail_credits", 0, ln.lang):
+        m = rx.search(ln.text)
+        name = G.known_or_domain(m.group("org")) if m else None
+        if m and name:
+            whole = m.start() == 0
+            return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
+                       rest=None if whole else ln.text[: m.start()].rstrip())
+    return None
+
+
+def broadcast_signoff(ln: Line, f: Findings) -> Hit | None:
+    """'MBN뉴스 김주하입니다.' closing a transcript (signoffs)."""
+    for rx in P.regexes("signoffs", 0, ln.lang):
+        m = rx.search(ln.text)
+        if not m:
+            continue
+        org = _KO_NEWS.sub("", m.group("org").strip()) or m.group("org").strip()
+        name = G.resolve_credit(org)
+        if not name:
+            return None
+        whole = m.start() == 0
+        return Hit(sources=[name], drop=whole, kind="signoff", end=True,
+                   rest=None if whole else ln.text[: m.start()].rstrip())
+    return None
+
+
+def embedded_photo_dateline(ln: Line, f: Findings) -> Hit | None:
+    """Korean embedded photo captions carry their own agency dateline: a photo credit."""
+    photos = []
+    for rx in P.regexes("embedded_photo_patterns", 0, ln.lang):
+        for m in rx.finditer(ln.text):
+            if ln.first and m.start() == 0:
+                continue
+            if f.dateline and m.group(0).strip() == f.dateline.strip():
+                continue
+            got = G.classify_org(m.group("org"))
+            if got:
+                photos.append(got[1])
+    return Hit(photos=photos, credit=False) if photos else None
+
+
+def _anywhere(ln: Line) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    where: Callable[[Line], bool]  # the positions the rule applies to
+    apply: Callable[[Line, Findings], Hit | None]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("header_stamp", lambda ln: ln.head, header_stamp),
+    Rule("byline_stamp", lambda ln: ln.head, byline_stamp),
+    Rule("lead_credit", lambda ln: ln.lead, lead_credit),
+    Rule("headline_credit", lambda ln: ln.lead, headline_credit),
+    Rule("credit_without_target", _anywhere, credit_without_target),
+    Rule("photo_credit_line", _anywhere, photo_credit_line),
+    Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),
+    Rule("writer_tag", _anywhere, writer_tag),
+    Rule("caption_photo_credits", _anywhere, caption_photo_credits),
+    Rule("credit_line", _anywhere, credit_line),
+    Rule("credit_suffix", _anywhere, credit_suffix),
+    Rule("republication", _anywhere, republication),
+    Rule("copyright_line", _anywhere, copyright_line),
+    Rule("rights_notice", _anywhere, rights_notice),
+    Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
+    Rule("agency_end_tag", _anywhere, agency_end_tag),
+    Rule("coded_end_tag", _anywhere, coded_end_tag),
+    Rule("credit_sentence", _anywhere, credit_sentence),
+    Rule("relay_credit", _anywhere, relay_credit),
+    Rule("closing_credit", lambda ln: ln.last, closing_credit),
+    Rule("broadcast_signoff", lambda ln: ln.foot, broadcast_signoff),
+    Rule("embedded_photo_dateline", _anywhere, embedded_photo_dateline),
+)
+
+
+# --- the engine -----------------------------------------------------------------------------------------
+
+
+def _dateline_credit(dateline: str, f: Findings) -> None:
+    f.attribution_text.append(dateline)
+    org = _dateline_org(dateline)
+    got = G.classify_org(org) if org else None
+    if got and got[0] == "source":
+        f.sources.add(got[1])
+    elif got:
+        f.dateline_outlet = got[1]
+
+
+def _byline_credits(bylines: list[str], f: Findings) -> None:
+    """Own-reporter bylines naming another outlet credit that outlet ("By X, Associated Press")."""
+    own = P.norm_key(f.dateline_outlet) if f.dateline_outlet else None
+    for b in bylines:
+        for _, _, src in G.find(b):
+            if P.norm_key(src.name) != own:
+                f.sources.add(src.name)
+                f.attribution_text.append(b)
+        for dm in G.DOMAIN.finditer(b):
+            name = G.canonical(dm.group(1))
+            if P.norm_key(name) != own:
+                f.sources.add(name)
+
+
+def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
+    """Short unrelated headlines after the closing credit of the article are boilerplate."""
+    if not lines or f.end_marker <= lines[0].index:
+        return
+    tail = [ln for ln in lines if ln.index > f.end_marker and ln.index not in dropped]
+    if tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail):
+        for ln in tail:
+            dropped.add(ln.index)
+            f.removed.append({"kind": "trailing_headline", "text": ln.text})
 
 
 def attribute(
@@ -278,364 +691,52 @@ def attribute(
     ``dateline`` is the raw dateline that cleaning lifted off the first line; ``bylines`` are the
     byline lines it removed (an own-reporter byline naming another outlet credits that outlet)."""
     text = normalize_text(text)
-    sl = scope_lang(lang)
-    rx = _rx(sl)
-    table = P.alias_table()
-    sources, photos = _Names(), _Names()
-    attribution_text: list[str] = []
-    attribution_lines: list[str] = []
-    removed: list[dict[str, str]] = []
-    dateline_outlet: str | None = None
-    id_family = (lang or "id") in ("id", "ms") or lang is None
-
+    scope = scope_lang(lang)
+    f = Findings(dateline=dateline)
     if dateline:
-        attribution_text.append(dateline)
-        org = _dateline_org(dateline)
-        got = _classify_org(org) if org else None
-        if got and got[0] == "source":
-            sources.add(got[1])
-        elif got:
-            dateline_outlet = got[1]
-
-    lines = [ln.strip() for ln in text.split("\n")]
-    n = len(lines)
-    drop = [False] * n
-    content_idx = [i for i, ln in enumerate(lines) if ln]
-    foot_start = content_idx[len(content_idx) // 2] if content_idx else 0
-    end_marker = -1
-
-    def credit(i: int, names: list[str], remove: bool, kind: str = "attribution") -> None:
-        for nm in names:
-            sources.add(nm)
-        attribution_text.append(lines[i])
-        if orig[i] not in attribution_lines:
-            attribution_lines.append(orig[i])
-        if remove:
-            drop[i] = True
-            removed.append({"kind": kind, "text": lines[i]})
-
-    orig = list(lines)
-    # header stamps: "<Agency> | Updated: <date>", "<Outlet> - 12 Mei 2024, 10:00 WIB"
-    for i in content_idx[:4]:
-        for srx in P.regexes("stamp_patterns", lang=sl):
-            m = srx.fullmatch(lines[i])
-            got = _classify_org(m.group("org")) if m else None
-            if got and (table.resolve(m.group("org")) or _DOMAIN.fullmatch(m.group("org").strip())):
-                if got[0] == "source":
-                    credit(i, [got[1]], True, "stamp")
-                elif dateline_outlet is None:
-                    dateline_outlet = got[1]
-                    credit(i, [], True, "stamp")
-                break
-        if drop[i]:
-            continue
-        line = lines[i]
-        # byline stamp "<name> - <outlet>": the publisher (an agency there is a source)
-        for brx in P.regexes("byline_stamps", 0, sl):
-            m = brx.fullmatch(line)
-            org = _known_or_domain(m.group("org")) if m and is_name_list(m.group("name"), 4) else None
-            if org:
-                got = _classify_org(m.group("org"))
-                if got and got[0] == "source":
-                    credit(i, [got[1]], True, "stamp")
-                elif got and dateline_outlet is None:
-                    dateline_outlet = got[1]
-                    credit(i, [], True, "stamp")
-                break
-        if drop[i] or i not in content_idx[:3]:
-            continue
-        # "Dari Kompas.com" before the text
-        for lrx in P.regexes("lead_credits", lang=sl):
-            m = lrx.fullmatch(line)
-            raw = m.group("org").strip() if m else ""
-            name = _known_or_domain(raw) or (_resolve_name(raw) if _OUTLET_WORDS.match(raw) else None)
-            if name:
-                credit(i, [name], True, "lead_credit")
-                break
-        if drop[i]:
-            continue
-        # "(<Newspaper> <date>)" closing a reposted headline
-        if len(line) <= 250 and is_headline_like(line, 250):
-            for hrx in P.regexes("headline_credits", 0, sl):
-                m = hrx.search(line)
-                raw = m.group("org").strip() if m else ""
-                # a place in brackets ("(Jakarta, 12/3/2024)") is no credit: known outlets only
-                name = _known_or_domain(raw) or (_resolve_name(raw) if _OUTLET_WORDS.match(raw) else None)
-                if name:
-                    credit(i, [name], False)
-                    lines[i] = line[: m.start()].rstrip()
-                    break
-
-    last_idx = set(content_idx[-3:])
-    for i in content_idx:
-        line = lines[i]
-        if drop[i]:
-            continue
-        key = P.norm_key(line)
-        # "Source link": a credit whose target is not named
-        if key in P.line_keys("credit_no_target", sl):
-            credit(i, [], True)
-            continue
-        # photo credits: whole line, then fragments appended to captions
-        m = rx["photo_line"].match(line) or (len(line) <= 60 and rx["photo_word"].match(line))
-        if m and len(line) <= 160:
-            org = photo_org(m.group("val"))
-            if org:
-                photos.add(org)
-                drop[i] = True
-                removed.append({"kind": "photo_credit", "text": line})
+        _dateline_credit(dateline, f)
+    raw = [s.strip() for s in text.split("\n")]
+    content = [i for i, s in enumerate(raw) if s]
+    lines = [
+        Line(index=i, text=raw[i], original=raw[i], rank=r, count=len(content), lang=scope, first=r == 0)
+        for r, i in enumerate(content)
+    ]
+    dropped: set[int] = set()
+    for ln in lines:
+        for rule in RULES:
+            if not rule.where(ln):
                 continue
-        m = rx["photo_frag"].search(line)
-        if m:
-            org = photo_org(m.group("val"))
-            if org:
-                photos.add(org)
-                lines[i] = line = line[: m.start()].rstrip(" |•")
-        # writer tag "(Tribunnews.com/Andari Wulan Nugrahani)"
-        m = _WRITER_TAG.match(line)
-        if m:
-            name = _resolve_name(m.group("org"))
-            credit(i, [name] if name else [], True, "writer_tag")
-            end_marker = max(end_marker, i)
-            continue
-        # "(REUTERS/Stringer)" appended to a caption, "[Photo/Xinhua]", "REUTERS/Name/File Photo"
-        for fm in list(_SLASH_FRAG.finditer(line))[::-1]:
-            parts = [p.strip() for p in fm.group("val").split("/")]
-            if any(table.resolve(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
-                P.norm_key(p) in ("photo", "foto") for p in parts
-            ):
-                org = photo_org(fm.group("val"))
-                if org:
-                    photos.add(org)
-                    line = (line[: fm.start()] + line[fm.end() :]).strip()
-        m = _bare_photo().search(line)
-        if m:
-            org = photo_org(m.group("val"))
-            if org:
-                photos.add(org)
-                line = line[: m.start()].strip()
-        # "This photo provided by <A> ... [<B>]": both are photo credits
-        for prx in P.regexes("photo_provided", lang=sl):
-            m = prx.search(line)
-            if m:
-                photos.add(_resolve_name(m.group("a")) or m.group("a").strip())
-                bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
-                org = photo_org(bm.group("b")) if bm else None
-                if org:
-                    photos.add(org)
-                    lines[i] = line = line[: bm.start()].rstrip()
+            hit = rule.apply(ln, f)
+            if hit is None:
+                continue
+            f.record(ln, hit)
+            if hit.drop:
+                dropped.add(ln.index)
                 break
-        lines[i] = line
-        if not line:
-            drop[i] = True
-            continue
-        # credit line "SUMBER: ASHARQ AL-AWSAT, AFP"
-        m = rx["credit_line"].match(line)
-        if m and len(m.group("val")) <= 120:
-            val = m.group("val")
-            if _looks_photo_value(val):
-                org = photo_org(val)
-                if org:
-                    photos.add(org)
-                drop[i] = True
-                removed.append({"kind": "photo_credit", "text": line})
-                continue
-            credit(i, _resolve_list(val), True, "credit_line")
-            end_marker = max(end_marker, i)
-            continue
-        # "... pihak. (Sumber: Antara)"
-        m = rx["credit_tail"].search(line)
-        if m:
-            credit(i, _resolve_list(m.group("val")), False)
-            lines[i] = line = line[: m.start()].rstrip()
-            end_marker = max(end_marker, i)
-        # republication "Artikel ini telah tayang di Tribunnews.com dengan judul ..."
-        for rrx in P.regexes("republish", lang=sl):
-            m = rrx.search(line)
-            if m:
-                name = _resolve_name(m.group("org"))
-                credit(i, [name] if name else [], m.start() < 3, "republish")
-                break
-        if drop[i]:
-            end_marker = max(end_marker, i)
-            continue
-        # copyright / rights lines
-        if rx["copyright"].match(line) and len(line) <= 200:
-            holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|\(c\)", " ", line))
-            found = [s for _, _, s in table.find(holder, strict_case=False)]
-            if found:
-                credit(i, [found[0].name], True, "copyright")
-            else:
-                drop[i] = True
-                removed.append({"kind": "footer", "text": line})
-            continue
-        hit = False
-        for crx in P.regexes("copyright_notices", lang=sl):
-            m = crx.search(line)
-            if m:
-                name = _resolve_name(m.group("org"))
-                credit(i, [name] if name else [], True, "copyright")
-                hit = True
-                break
-        if hit:
-            continue
-        # bare agency line in the foot: "dpa", "(AFP)", "Reuters/AP"
-        if i >= foot_start and len(line) <= 40:
-            found = table.find(line)
-            rest = line
-            for s, e, _ in sorted(found, reverse=True):
-                rest = rest[:s] + rest[e:]
-            if (
-                found
-                and all(src.is_agency for _, _, src in found)
-                and not re.sub(r"(?i)[\s()\[\]/,&.\-–—]|\band\b|\bund\b|\bdan\b", "", rest)
-            ):
-                credit(i, [src.name for _, _, src in found], True, "end_tag")
-                end_marker = max(end_marker, i)
-                continue
-        # end tag appended to a paragraph: "... pihak. – Bernama", "... pandemia. EFE", "(Yonhap)"
-        tag = _end_tag(line)
-        if tag:
-            name, cut = tag
-            credit(i, [name], False)
-            lines[i] = line = line[:cut].rstrip(" -–—")
-            end_marker = max(end_marker, i)
-        m = _CODED.search(line)
-        if m:
-            first = re.split(r"\s*/\s*", m.group("codes"))[0]
-            name = table.code(first)
-            if name:
-                credit(i, [name], False)
-                lines[i] = line = line[: m.start()].rstrip()
-                end_marker = max(end_marker, i)
-        # credit sentences "Material der Nachrichtenagenturen dpa, Reuters, ..."
-        for csx in P.regexes("credit_sentences", lang=sl):
-            m = csx.search(line)
-            if m:
-                names = _resolve_list(m.group("list"), known_only=True)
-                if names:
-                    whole = (m.end() - m.start()) >= 0.8 * len(line)
-                    credit(i, names, whole)
-                    if not whole:
-                        lines[i] = (line[: m.start()] + line[m.end() :]).strip()
-                    break
-        if drop[i]:
-            continue
-        # relay formulas stay in the body: "seperti dilansir Reuters menuturkan ..."
-        relay = P.combined("relay", lang=sl)
-        for m in relay.finditer(line) if relay else ():
-            name = _relay_target(line[m.end() :], id_family)
-            if name:
-                credit(i, [name], False)
-        for rlx in P.regexes("relay_after", lang=sl):
-            for m in rlx.finditer(line):
-                name = _resolve_name(m.group("org"))
-                if name:
-                    credit(i, [name], False)
-        # the closing credit "— <outlet>" and broadcast sign-offs
-        if i in last_idx:
-            for trx in P.regexes("tail_credits", 0, sl):
-                m = trx.search(line)
-                name = _known_or_domain(m.group("org")) if m else None
-                if name:
-                    whole = m.start() == 0
-                    credit(i, [name], whole, "tail_credit")
-                    if not whole:
-                        lines[i] = line = line[: m.start()].rstrip()
-                    end_marker = max(end_marker, i)
-                    break
-            if drop[i]:
-                continue
-        if i >= foot_start:
-            for srx in P.regexes("signoffs", 0, sl):
-                m = srx.search(line)
-                if m:
-                    org = _KO_NEWS.sub("", m.group("org").strip()) or m.group("org").strip()
-                    name = _resolve_name(org)
-                    if name:
-                        credit(i, [name], m.start() == 0, "signoff")
-                        if m.start() > 0:
-                            lines[i] = line = line[: m.start()].rstrip()
-                        end_marker = max(end_marker, i)
-                    break
-            if drop[i]:
-                continue
-        # Korean embedded photo captions carry their own agency dateline
-        for erx in P.regexes("embedded_photo_patterns", 0, sl):
-            for m in erx.finditer(line):
-                if i == content_idx[0] and m.start() == 0:
-                    continue
-                if dateline and m.group(0).strip() == dateline.strip():
-                    continue
-                got = _classify_org(m.group("org"))
-                if got:
-                    photos.add(got[1])
+    _byline_credits(bylines or [], f)
+    _trailing_headlines(lines, dropped, f)
 
-    # own-reporter bylines naming another outlet credit that outlet ("By X, Associated Press")
-    for b in bylines or []:
-        for _, _, src in table.find(b):
-            if dateline_outlet is None or P.norm_key(src.name) != P.norm_key(dateline_outlet):
-                sources.add(src.name)
-                attribution_text.append(b)
-        for dm in _DOMAIN.finditer(b):
-            dom = dm.group(1)
-            src = table.resolve(dom)
-            name = src.name if src else dom
-            if dateline_outlet is None or P.norm_key(name) != P.norm_key(dateline_outlet):
-                sources.add(name)
-
-    # short unrelated headlines after the closing credit of the article are boilerplate
-    if end_marker > (content_idx[0] if content_idx else 0):
-        tail = [i for i in content_idx if i > end_marker and not drop[i]]
-        if tail and len(tail) <= 12 and all(is_headline_like(lines[i], 200) for i in tail):
-            for i in tail:
-                drop[i] = True
-                removed.append({"kind": "trailing_headline", "text": lines[i]})
-
-    if dateline_outlet:
-        sources.items = [s for s in sources.items if P.norm_key(s) != P.norm_key(dateline_outlet)]
+    if f.dateline_outlet:
+        own = P.norm_key(f.dateline_outlet)
+        f.sources.items = [s for s in f.sources.items if P.norm_key(s) != own]
+    by_index = {ln.index: ln.text for ln in lines}
     kept: list[str] = []
-    for i, line in enumerate(lines):
-        if drop[i]:
+    for i, s in enumerate(raw):
+        if i in dropped:
             continue
-        if line:
-            kept.append(line)
+        s = by_index.get(i, "")
+        if s:
+            kept.append(s)
         elif kept and kept[-1]:
             kept.append("")
-    is_wire = any((table.resolve(s) or P.Source(s, "outlet")).is_agency for s in sources.items)
+    is_wire = any((G.lookup(s) or P.Source(s, "outlet")).is_agency for s in f.sources.items)
     return Attribution(
-        sources=sources.items,
-        attribution_text=attribution_text,
-        photo_credits=photos.items,
-        dateline_outlet=dateline_outlet,
+        sources=f.sources.items,
+        attribution_text=f.attribution_text,
+        photo_credits=f.photos.items,
+        dateline_outlet=f.dateline_outlet,
         is_wire_copy=is_wire,
         body="\n".join(kept).strip(),
-        removed_segments=removed,
-        attribution_lines=attribution_lines,
+        removed_segments=f.removed,
+        attribution_lines=f.attribution_lines,
     )
-
-
-def _end_tag(line: str) -> tuple[str, int] | None:
-    """(agency, cut position) when the line ends with an agency tag after a sentence or a dash."""
-    if len(line) < 30:
-        return None
-    tail_start = max(0, len(line) - 45)
-    found = [f for f in P.alias_table().find(line[tail_start:]) if f[2].is_agency]
-    if not found:
-        return None
-    start, end, src = found[-1]
-    start += tail_start
-    end += tail_start
-    if not _TAIL_OK.match(line[end:]):
-        return None
-    before = line[:start].rstrip()
-    opened = before.endswith(("(", "["))
-    if opened:
-        before = before[:-1].rstrip()
-    # "... pihak. – Bernama" / "... -- ANTARA"; a dash inside a sentence ("названию – ТАСС") is no tag
-    if re.search(r"(?:[.!?\"”»)’]\s*[-–—]{1,2}|[-–—]{2})$", before):
-        cut = re.search(r"\s*[-–—]{1,2}$", before).start()
-        return src.name, cut
-    if before.endswith((".", "!", "?", '"', "”", "»", ")", "’")):
-        return src.name, len(before)
-    return None

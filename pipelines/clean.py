@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipelines import gazetteer as G
 from pipelines import patterns as P
 
 MAX_CHARS = 200_000  # a body beyond this is not an article; keep the head, record the cut
@@ -219,14 +220,7 @@ def _org_of(m: re.Match[str]) -> str | None:
 
 def plausible_dateline_org(org: str) -> bool:
     """An org inside a dateline must be a known source or look like a brand / agency."""
-    if P.alias_table().resolve(org) or P.alias_table().resolve(org.split("/")[0]):
-        return True
-    if re.search(r"\w\.[A-Za-z]{2,6}\b", org):  # a domain
-        return True
-    if re.match(r"(?i)(?:kantor berita|agencia|agence|agentur|риа|иа)\b", org):
-        return True
-    letters = [c for c in org if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
+    return G.plausible_org(org)
 
 
 def find_dateline(line: str, lang: str | None = None) -> tuple[str, str] | None:

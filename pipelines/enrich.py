@@ -2,11 +2,15 @@
 
 ``analyze_text`` is the plain-text entry point the attribution benchmark scores;
 ``enrich`` applies the same stages to an Article dict and fills its fields.  Both are pure and
-never raise on bad input: an unusable body yields empty results and ``und``.
+never raise on bad input: an unusable body yields empty results and ``und``.  A failure inside a
+stage (a bug) is never passed off as "no sources": it is logged, ``analyze_text`` returns it under
+``error`` and ``enrich`` records a removed segment of kind ``error`` (``ERROR_KIND``), which the
+crawl counts as ``news/enrich_errors``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -17,6 +21,8 @@ from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
 from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
 
+log = logging.getLogger(__name__)
+ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
@@ -94,6 +100,7 @@ def analyze_text(
     try:
         cleaned, language, attr = _run(normalize_text(text), lang, timings=timings)
     except Exception as exc:  # a bug must not take the pipeline down; report it in the result
+        log.exception("analyze_text failed")
         return {
             "sources": [],
             "dateline_outlet": None,
@@ -125,6 +132,16 @@ def analyze_text(
     }
 
 
+def enrich_failed(article_fields: Mapping[str, Any] | Any) -> bool:
+    """True when ``enrich`` recorded a failure of its stages on this article (dict or Article)."""
+    segs = (
+        article_fields.get("removed_segments")
+        if isinstance(article_fields, Mapping)
+        else getattr(article_fields, "removed_segments", None)
+    )
+    return any(isinstance(s, Mapping) and s.get("kind") == ERROR_KIND for s in segs or ())
+
+
 def _merge(old: Any, new: list[str]) -> list[str]:
     out = [x for x in (old or []) if isinstance(x, str) and x.strip()]
     keys = {x.casefold() for x in out}
@@ -153,8 +170,9 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     removed = list(out.get("removed_segments") or [])
     try:
         cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint)
-    except Exception as exc:  # never raise out of the pipeline; keep the body as it was
-        removed.append({"kind": "error", "text": f"enrich failed: {exc!r}"})
+    except Exception as exc:  # never raise out of the pipeline; keep the body as it was, say so
+        log.exception("enrich failed for %s", out.get("url"))
+        removed.append({"kind": ERROR_KIND, "text": f"enrich failed: {exc!r}"})
         out["removed_segments"] = removed
         return out
     out["body"] = attr.body

@@ -38,7 +38,7 @@ _LIST_KEYS = (
     "credit_no_target",
     "credit_sentences",
     "relay",
-    "relay_after",
+    "outlet_words",
     "republish",
     "copyright_notices",
     "dateline_patterns",

@@ -17,7 +17,19 @@ DE = "Die Regierung will das Programm fortsetzen, sagte ein Sprecher am Montag i
 
 
 def run(text):
-    return analyze_text(text, None)
+    r = analyze_text(text, None)
+    # a crash inside the stages must fail the test, not pass as "no sources"
+    assert "error" not in r, r["error"]
+    return r
+
+
+def test_a_crash_is_not_taken_for_no_sources(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr("pipelines.enrich.attribute", broken)
+    with pytest.raises(AssertionError, match="rule bug"):
+        run(f"{ID}\nKantor berita Reuters melaporkan hal serupa.")
 
 
 def folded(names):

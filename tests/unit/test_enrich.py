@@ -1,13 +1,15 @@
 """analyze_text / enrich: the three text stages together, on the seed article and on Article dicts."""
 
+import asyncio
 import json
+import logging
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from pipelines.article import Article
-from pipelines.enrich import analyze_text, enrich
+from pipelines.enrich import analyze_text, enrich, enrich_failed
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 SEED = (FIX / "seed" / "tribunnews-korut-rusia.txt").read_text(encoding="utf-8")
@@ -107,6 +109,40 @@ def test_enrich_bad_bodies_never_raise(body):
     out = enrich({"body": body, "language": "id", "provenance": {"language": "meta"}}, {})
     assert out["source_attribution"] == []
     assert out["language"] in ("id", "und", "en")
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("rule bug")
+
+
+def test_a_stage_crash_is_logged_and_reported_not_silent(monkeypatch, caplog):
+    monkeypatch.setattr("pipelines.enrich.attribute", _broken)
+    with caplog.at_level(logging.ERROR, logger="pipelines.enrich"):
+        r = analyze_text(SEED, None)
+        out = enrich({"url": "https://example.com/a", "body": SEED}, {})
+    assert "rule bug" in r["error"] and r["sources"] == []
+    assert enrich_failed(out) and out["body"] == SEED  # kept as extracted, and marked
+    assert sum("rule bug" in (rec.exc_text or "") for rec in caplog.records) == 2
+    monkeypatch.undo()
+    assert not enrich_failed(enrich({"body": SEED}, {}))
+
+
+def test_crawl_counts_enrich_errors(monkeypatch):
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.pipelines import EnrichPipeline
+
+    crawler = get_crawler(settings_dict={"STAGE_WORKERS": 0})
+    crawler.stats = MemoryStatsCollector(crawler)
+    stage = EnrichPipeline.from_crawler(crawler)
+    art = Article(url="https://example.com/a", source="sample", body=SEED)
+    asyncio.run(stage.process_item(art))
+    assert crawler.stats.get_value("news/enrich_errors") is None
+    monkeypatch.setattr("pipelines.enrich.attribute", _broken)
+    out = asyncio.run(stage.process_item(art))
+    assert crawler.stats.get_value("news/enrich_errors") == 1
+    assert out.body == SEED
 
 
 def test_empty_body_keeps_extracted_language():

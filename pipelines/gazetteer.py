@@ -1,0 +1,160 @@
+"""The gazetteer of news agencies and outlets: canonical names, aliases, kind and country.
+
+The data is ``pipelines/patterns/agencies.yaml`` (one entry per organisation); this module is the
+one place that turns a credited name into its canonical form.  ``lookup`` is the public entry
+point for other code (``--attribution afp`` and ``--attribution "Agence France-Presse"`` both
+find ``AFP``); the other functions decide what a name found in a credit position credits.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipelines import patterns as P
+
+Source = P.Source
+
+DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([A-Za-z0-9][\w-]*(?:\.[A-Za-z]{2,6}){1,2})(?![\w-])")
+_LIST_SPLIT = re.compile(
+    r"\s*(?:,|;|\s/\s|/|&|\+|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bserta\b)\s*", re.IGNORECASE
+)
+ARTICLE = re.compile(r"^(?:the|die|der|la|le|el|l')\s+", re.IGNORECASE)
+_GLUED = re.compile(r"[A-Z]{3,}[a-z]")  # "AFPKorea": two texts glued together, not a name
+
+
+def lookup(name: str) -> Source | None:
+    """The gazetteer entry for a name, alias or web domain ('afp', 'Agence France-Presse',
+    'ТАСС', 'www.antaranews.com'), compared case-insensitively after NFKC; None if unknown."""
+    if not isinstance(name, str):
+        return None
+    table = P.alias_table()
+    raw = name.strip().strip("\"'“”«»()[]").strip()
+    return table.resolve(raw) or table.resolve(ARTICLE.sub("", raw))
+
+
+def canonical(name: str) -> str:
+    """The canonical spelling of a source name (README table), or the name as given if unknown."""
+    src = lookup(name)
+    return src.name if src else name.strip()
+
+
+def find(text: str, strict_case: bool = True) -> list[tuple[int, int, Source]]:
+    """Every known name in ``text`` as (start, end, entry); see ``AliasTable.find``."""
+    return P.alias_table().find(text, strict_case=strict_case)
+
+
+def code(tag: str) -> str | None:
+    """The outlet an Indonesian coded end tag's first code names ('ant' -> ANTARA)."""
+    return P.alias_table().code(tag)
+
+
+def is_agency(name: str) -> bool:
+    src = lookup(name)
+    return bool(src and src.is_agency)
+
+
+@lru_cache(maxsize=1)
+def _agency_mark() -> re.Pattern[str]:
+    """'kantor berita Antara', 'agence France-Presse' (words: each language's agency_words)."""
+    return re.compile(rf"^(?:{P.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
+
+
+def agency_marked(org: str) -> str | None:
+    """The name in 'kantor berita X' / 'agencia X' / 'РИА X' (canonical when known), else None."""
+    m = _agency_mark().match(org.strip())
+    if not m:
+        return None
+    src = lookup(m.group("name"))
+    return src.name if src else m.group("name").strip()
+
+
+def _vague(text: str) -> bool:
+    key = P.norm_key(text)
+    return any(key == P.norm_key(v) or key.startswith(P.norm_key(v) + " ") for v in P.merged("credit_vague"))
+
+
+def resolve_credit(raw: str, known_only: bool = False) -> str | None:
+    """The canonical name of an item in a credit position, its domain, or - unless ``known_only``
+    - the name as written when it is short and name-shaped ("The Conversation", "Harian Jogja")."""
+    raw = raw.strip().strip("\"'“”«»()[]").strip()
+    if not raw:
+        return None
+    src = lookup(raw)
+    if src:
+        return src.name
+    marked = agency_marked(raw)
+    if marked:
+        return marked
+    words = raw.split()
+    dm = DOMAIN.fullmatch(words[0]) if words else None
+    if dm and len(words) == 1:
+        src = lookup(dm.group(1))
+        return src.name if src else dm.group(1)
+    if known_only or _vague(raw):
+        return None
+    if len(raw) > 40 or len(words) > 4 or not any(c.isalpha() for c in raw) or _GLUED.search(raw):
+        return None
+    return raw
+
+
+def split_list(val: str) -> list[str]:
+    return [x for x in (s.strip(" .") for s in _LIST_SPLIT.split(val)) if x]
+
+
+def resolve_list(val: str, known_only: bool = False) -> list[str]:
+    """The sources a credit value names ("ASHARQ AL-AWSAT, AFP" -> two)."""
+    # "dpa/bb" and "Asharq Al-Awsat" are single aliases: try the whole value first
+    whole = lookup(val)
+    if whole:
+        return [whole.name]
+    if known_only:  # a credit sentence: every known source it names, in order
+        return list(dict.fromkeys(src.name for _, _, src in find(val)))
+    out = []
+    for item in split_list(val):
+        name = resolve_credit(item, known_only)
+        if name:
+            out.append(name)
+    return out
+
+
+def known_or_domain(raw: str) -> str | None:
+    """A credited outlet only when the gazetteer knows it or it is a web domain (high precision)."""
+    raw = raw.strip().strip("\"'“”«»").strip()
+    src = lookup(raw)
+    if src:
+        return src.name
+    m = DOMAIN.fullmatch(raw)
+    return m.group(1) if m else None
+
+
+def plausible_org(org: str) -> bool:
+    """An org inside a dateline must be a known source or look like a brand / agency."""
+    if lookup(org) or lookup(org.split("/")[0]):
+        return True
+    if re.search(r"\w\.[A-Za-z]{2,6}\b", org):  # a domain
+        return True
+    if agency_marked(org):
+        return True
+    letters = [c for c in org if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
+
+
+def classify_org(org: str) -> tuple[str, str] | None:
+    """('source'|'outlet', name) for an org named in a dateline or header stamp: an agency there
+    is a source, any other brand the publishing outlet (kept as written: sub-brands stay apart)."""
+    org = org.strip().strip('«»"')
+    if "=" in org:  # Korean "(서울=연합뉴스)"
+        org = org.split("=", 1)[1]
+    src = lookup(org) or lookup(org.split("/")[0])
+    if src:
+        if src.is_agency:
+            return "source", src.name
+        same = P.norm_key(src.name) == P.norm_key(org) or not DOMAIN.fullmatch(org)
+        return "outlet", src.name if same else org
+    marked = agency_marked(org)
+    if marked:
+        return "source", marked
+    if plausible_org(org):
+        return "outlet", org
+    return None
