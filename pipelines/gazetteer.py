@@ -33,6 +33,11 @@ def lookup(name: str) -> Source | None:
     return table.resolve(raw) or table.resolve(ARTICLE.sub("", raw))
 
 
+def entries() -> tuple[Source, ...]:
+    """Every organisation of the gazetteer (name, kind, country, aliases)."""
+    return tuple(P.alias_table().entries)
+
+
 def canonical(name: str) -> str:
     """The canonical spelling of a source name (README table), or the name as given if unknown."""
     src = lookup(name)

@@ -195,31 +195,50 @@ def chrome_line_keys(lang: str | None = None) -> frozenset[str]:
 # --- agency / outlet alias table ---------------------------------------------------------------
 
 
+_KINDS = ("agency", "outlet", "photo", "generic")
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
-    kind: str  # "agency" | "outlet" | "generic"
+    kind: str  # "agency" | "outlet" | "photo" | "generic" (see agencies.yaml)
+    country: str | None = None  # ISO 3166-1 alpha-2 of the organisation's seat
+    aliases: tuple[str, ...] = ()
 
     @property
     def is_agency(self) -> bool:
         return self.kind in ("agency", "generic")
 
+    @property
+    def is_photo(self) -> bool:
+        return self.kind == "photo"
+
 
 class AliasTable:
     def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str]):
         self.by_key: dict[str, Source] = {}
-        aliases: list[str] = []
+        self.entries: list[Source] = []
+        findable: list[str] = []
         for e in entries:
+            if not isinstance(e, dict) or not e.get("name"):
+                raise PatternError(f"agencies.yaml: an entry needs a name: {e!r}")
             name, kind = str(e["name"]), str(e.get("kind", "outlet"))
-            if kind not in ("agency", "outlet", "generic"):
+            if kind not in _KINDS:
                 raise PatternError(f"agencies.yaml: {name}: unknown kind {kind!r}")
-            src = Source(name, kind)
-            for alias in [name, *(e.get("aliases") or [])]:
-                alias = str(alias)
-                self.by_key.setdefault(norm_key(alias), src)
-                aliases.append(alias)
+            country = e.get("country")
+            if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
+                raise PatternError(f"agencies.yaml: {name}: country must be ISO 3166-1 alpha-2: {country!r}")
+            aliases = tuple(dict.fromkeys([name, *(str(a) for a in e.get("aliases") or [])]))
+            src = Source(name, kind, str(country) if country else None, aliases)
+            self.entries.append(src)
+            for alias in aliases:
+                other = self.by_key.setdefault(norm_key(alias), src)
+                if other is not src:
+                    raise PatternError(f"agencies.yaml: alias {alias!r} of {name} already names {other.name}")
+            if not e.get("exact"):  # "Trend", "Dawn": ordinary words, only whole credited values
+                findable.extend(aliases)
         self.codes = {str(k).casefold(): str(v) for k, v in codes.items()}
-        alts = sorted(set(aliases), key=len, reverse=True)
+        alts = sorted(set(findable), key=len, reverse=True)
         # whole-word alias finder (case-insensitive; callers check case for short aliases)
         self.finder = re.compile(
             r"(?<![\w.@/-])("

@@ -1,0 +1,104 @@
+"""The gazetteer of agencies and outlets (pipelines/patterns/agencies.yaml via pipelines/gazetteer.py)."""
+
+import pytest
+
+from pipelines import gazetteer as G
+from pipelines import patterns as P
+
+
+@pytest.mark.parametrize(
+    "name,canonical",
+    [
+        ("afp", "AFP"),
+        ("Agence France-Presse", "AFP"),
+        ("The Associated Press", "AP"),
+        ("REUTERS", "Reuters"),
+        ("Kantor Berita Antara", "ANTARA"),
+        ("www.antaranews.com", "ANTARA"),
+        ("https://antaranews.com", "ANTARA"),
+        ("Deutsche Presse-Agentur", "dpa"),
+        ("dpa/bb", "dpa"),
+        ("ИТАР-ТАСС", "TASS"),
+        ("ТАСС", "TASS"),
+        ("РИА Новости", "RIA Novosti"),
+        ("연합뉴스", "Yonhap"),
+        ("조선중앙통신", "KCNA"),
+        ("新华社", "Xinhua"),
+        ("共同通信", "Kyodo"),
+        ("Press Trust of India", "PTI"),
+        ("Agencia EFE", "EFE"),
+        ("Anadolu Ajansı", "AA"),
+        ("وكالة الأناضول", "AA"),
+        ("Thông tấn xã Việt Nam", "VNA"),
+        ("Philippine News Agency", "PNA"),
+        ("Agência Lusa", "Lusa"),
+        ("Australian Associated Press", "AAP"),
+        ("Pertubuhan Berita Nasional Malaysia", "Bernama"),
+        ("ФедералПресс", "FederalPress"),
+        ("KOMPAS.com", "Kompas.com"),
+        ("the Guardian", "The Guardian"),
+    ],
+)
+def test_lookup_finds_the_canonical_name_of_any_alias(name, canonical):
+    src = G.lookup(name)
+    assert src is not None and src.name == canonical
+    assert G.canonical(name) == canonical
+
+
+def test_unknown_names_are_none_and_keep_their_spelling():
+    assert G.lookup("Harian Entah Apa") is None
+    assert G.canonical(" Harian Entah Apa ") == "Harian Entah Apa"
+    assert G.lookup("") is None and G.lookup(None) is None  # type: ignore[arg-type]
+
+
+# the issue's list of national agencies, each with its country
+NATIONAL = {
+    "ANTARA": "ID", "Bernama": "MY", "KCNA": "KP", "Yonhap": "KR", "TASS": "RU", "RIA Novosti": "RU",
+    "Interfax": "RU", "Xinhua": "CN", "Kyodo": "JP", "PTI": "IN", "dpa": "DE", "EFE": "ES",
+    "Europa Press": "ES", "ANSA": "IT", "APA": "AT", "AA": "TR", "IRNA": "IR", "WAFA": "PS", "VNA": "VN",
+    "PNA": "PH", "Lusa": "PT", "AAP": "AU", "AFP": "FR", "AP": "US", "Reuters": "GB",
+}
+
+
+@pytest.mark.parametrize("name,country", sorted(NATIONAL.items()))
+def test_agencies_are_agencies_with_their_country(name, country):
+    src = G.lookup(name)
+    assert src is not None and src.kind == "agency" and src.country == country
+    assert G.is_agency(name)
+
+
+def test_every_entry_is_well_formed():
+    entries = G.entries()
+    assert len(entries) > 300
+    assert sum(e.kind == "agency" for e in entries) > 120
+    for e in entries:
+        assert e.kind in ("agency", "outlet", "photo", "generic")
+        assert e.country is None or (len(e.country) == 2 and e.country.isupper()) or e.kind == "generic"
+        assert e.name in e.aliases
+
+
+def test_ordinary_word_names_are_only_whole_values():
+    # "Trend" (Azerbaijan's agency), "Dawn" (Pakistan) are words too: a credit value, not running text
+    assert G.lookup("Trend").name == "Trend" and G.lookup("Dawn").name == "Dawn"
+    assert G.find("The Trend is clear, said the analyst at Dawn.") == []
+    assert [s.name for _, _, s in G.find("Laporan itu dikutip dari Reuters dan AFP.")] == ["Reuters", "AFP"]
+
+
+def test_short_capital_aliases_only_match_in_capitals():
+    assert G.find("the ap said so, and ant was there") == []
+    assert [s.name for _, _, s in G.find("(AP)")] == ["AP"]
+
+
+def test_photo_agencies_are_not_agencies():
+    assert G.lookup("Getty Images").is_photo and not G.is_agency("Getty Images")
+    assert G.lookup("EPA").kind == "photo"
+
+
+def test_an_alias_naming_two_organisations_is_a_pattern_error():
+    with pytest.raises(P.PatternError, match="already names"):
+        P.AliasTable([{"name": "A", "kind": "agency", "aliases": ["X"]},
+                      {"name": "B", "kind": "outlet", "aliases": ["x"]}], {})
+    with pytest.raises(P.PatternError, match="country"):
+        P.AliasTable([{"name": "A", "kind": "agency", "country": "France"}], {})
+    with pytest.raises(P.PatternError, match="kind"):
+        P.AliasTable([{"name": "A", "kind": "blog"}], {})
