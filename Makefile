@@ -12,7 +12,7 @@ KIBANA_URL ?= http://localhost:5601
 .PHONY: os-fetch os-up os-down os-status rollover kibana-import
 .PHONY: system-deps replay bench-index bench-deps bench bench-memory
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
-	bench-quality bench-quality-extraction bench-quality-text
+	bench-quality bench-quality-extraction bench-quality-metadata bench-quality-text
 
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -93,10 +93,13 @@ bench-memory: venv es-fetch ## RSS of a 20,000-page crawl with every stage and W
 bench-index: venv es-fetch ## index stage vs helpers.bulk vs one request per document, real node
 	$(PY) -m bench.index --json bench/results/index-$$(date +%F).json
 
-bench-quality: bench-quality-extraction bench-quality-text ## extraction, attribution, language quality + speed
+bench-quality: bench-quality-extraction bench-quality-metadata bench-quality-text ## extraction, metadata, attribution, language quality + speed
 
 bench-quality-extraction: venv ## extract_text vs plain trafilatura on the AEB and news sets
 	$(PY) bench/quality_extraction.py --shared $(SHARED_BENCH)
+
+bench-quality-metadata: venv ## title, authors, date: ours vs trafilatura's metadata vs htmldate (tune/blind/full)
+	$(PY) bench/quality_metadata.py --shared $(SHARED_BENCH)
 
 bench-quality-text: venv ## attribution/boilerplate/dateline scores, language accuracy, ms per stage
 	$(PY) bench/quality_text.py --shared $(SHARED_BENCH)

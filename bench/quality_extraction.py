@@ -4,7 +4,10 @@
 Both run in this one process, over the same pages, scored by the shared benchmark's own scorer
 (``eval_extraction.py``: AEB 4-gram shingle P/R/F1). Prints one table, the targets and whether each is met.
 
-    .venv/bin/python bench/quality_extraction.py [--shared ../shared/bench] [--limit N] [--json-out FILE]
+    .venv/bin/python bench/quality_extraction.py [--shared DIR] [--part tune|blind|all] [--json-out F]
+
+Each set is reported for its tuning part, its blind part (``bench/splits.json``, see ``bench/splits.py``) and
+in full; the news set also per language. Tuning runs use ``--part tune`` and never look at blind pages.
 
 The shared folder comes from ``--shared``, else ``$NEWS_INGEST_BENCH``, else ``../shared/bench`` beside the
 repository.
@@ -119,7 +122,15 @@ def main() -> int:
     ap.add_argument("--bootstrap", type=int, default=200)
     ap.add_argument("--json-out", help="write all numbers as JSON here")
     ap.add_argument("--per-page", help="write per-page F1 of both extractors (JSON lines) here")
+    ap.add_argument("--part", choices=("tune", "blind", "all"), default="all",
+                    help="run only this part of the split (tuning runs use --part tune)")
+    ap.add_argument("--include-blind", action="store_true", help="--per-page also writes blind pages")
     args = ap.parse_args()
+    sys.path.insert(0, str(REPO / "bench"))
+    from splits import load as load_splits
+    from splits import part_of
+
+    splits = load_splits()
 
     logging.disable(logging.CRITICAL)
     warnings.filterwarnings("ignore")
@@ -137,9 +148,12 @@ def main() -> int:
     all_ok = True
     for rel in DATASETS:
         _, pages = ev.load_dataset(str(shared / rel))
+        name = Path(rel).name
+        parts = {p["id"]: part_of(splits, name, p) for p in pages}
+        if args.part != "all":
+            pages = [p for p in pages if parts[p["id"]] == args.part]
         if args.limit:
             pages = pages[: args.limit]
-        name = Path(rel).name
         rows_by: dict[str, Any] = {}
         labels = ("trafilatura.extract", "extract_text")
         preds_by = run_interleaved((plain_trafilatura, ours), pages, args.warmup, stage_ms, drops)
@@ -161,8 +175,39 @@ def main() -> int:
                 f"{m['f1']:>6.3f} {m['pages_per_s']:>8.1f} {m['median_ms']:>7.1f}  "
                 f"{m['exceptions']}/{m['empty']}"
             )
+        shown = ("tune", "blind") if args.part == "all" else ()
+        for part in shown:
+            for label in labels:
+                sub = [r for r in rows_by[label] if parts[r["id"]] == part]
+                pm = ev.score_pages(sub, 0)
+                report["datasets"][name][label][part] = {k: pm[k] for k in ("precision", "recall", "f1", "n")}
+                print(f"  {part:<6} {label:<28} {pm['n']:>4} {pm['precision']:>6.3f} {pm['recall']:>6.3f} "
+                      f"{pm['f1']:>6.3f}")
+        if name == "news":
+            langs: dict[str, list[int]] = {}
+            for i, r in enumerate(rows_by["extract_text"]):
+                langs.setdefault(r["language"] or "?", []).append(i)
+            by_lang = report["datasets"][name]["by_language"] = {}
+            print(f"  {'lang':<6} {'n':>3}  {'trafilatura F1':>14} {'extract_text F1':>15}  delta"
+                  + ("   (tune / blind F1 of extract_text)" if shown else ""))
+            for lang in sorted(langs, key=lambda k: (-len(langs[k]), k)):
+                idx = langs[lang]
+                base_f1 = ev.score_pages([rows_by["trafilatura.extract"][i] for i in idx], 0)["f1"]
+                ours_f1 = ev.score_pages([rows_by["extract_text"][i] for i in idx], 0)["f1"]
+                by_lang[lang] = {"n": len(idx), "trafilatura": base_f1, "extract_text": ours_f1}
+                extra = ""
+                for part in shown:
+                    mine = rows_by["extract_text"]
+                    sub = [mine[i] for i in idx if parts[mine[i]["id"]] == part]
+                    f = ev.score_pages(sub, 0)["f1"] if sub else float("nan")
+                    by_lang[lang][part] = f
+                    extra += f" {f:6.3f}"
+                delta = ours_f1 - base_f1
+                print(f"  {lang:<6} {len(idx):>3}  {base_f1:>14.3f} {ours_f1:>15.3f} {delta:+.3f}{extra}")
         if per_page:
             for a, b in zip(rows_by["trafilatura.extract"], rows_by["extract_text"], strict=True):
+                if parts[a["id"]] != "tune" and not args.include_blind:
+                    continue
                 per_page.write(
                     json.dumps(
                         {
