@@ -66,7 +66,7 @@ def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]
         if not res.ok:
             drops[res.drop_reason or "?"] += 1
             return ""
-        text = ex._analyze(res.article.body or "", res.article.language)
+        text = ex.final_body(res.article)
         stage_ms["analyze"].append((time.perf_counter() - t1) * 1000)
         return text
 

@@ -386,10 +386,13 @@ def extract_pages(
     return result
 
 
-def _analyze(body: str, lang: str | None) -> str:
-    from pipelines.enrich import analyze_text  # late: tests replace it on the module
+def final_body(article: Article) -> str:
+    """The body the crawl indexes: cleaning, language and attribution exactly as the crawl runs them (the
+    page's declared language is a hint checked against detection, never taken as true)."""
+    from pipelines.process import enrich_article  # late: process imports this module
 
-    return analyze_text(body, lang).get("clean_text", body)
+    enriched = enrich_article(article, {})
+    return (enriched.body or "") if enriched is not None else ""
 
 
 def extract_text(html: str, url: str | None = None) -> str:
@@ -397,4 +400,4 @@ def extract_text(html: str, url: str | None = None) -> str:
     result = extract(html, url)
     if not result.ok:
         return ""
-    return _analyze(result.article.body or "", result.article.language)
+    return final_body(result.article)

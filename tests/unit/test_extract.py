@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -372,24 +370,24 @@ def test_extract_pages_skips_a_failed_part_and_needs_the_first():
     assert extract_pages([], {}).drop_reason == "empty"
 
 
-def test_extract_text_passes_body_and_language_to_enrichment(monkeypatch):
-    seen = {}
+def test_extract_text_is_the_crawl_body():
+    """extract_text returns exactly what the crawl path (process_page) indexes as the body."""
+    from pipelines.process import process_page
 
-    def analyze_text(text, lang):
-        seen["text"], seen["lang"] = text, lang
-        return {
-            "clean_text": "CLEANED " + text.split("\n")[0],
-            "sources": [],
-            "dateline_outlet": None,
-            "photo_credits": [],
-            "lang": lang,
-        }
-
-    monkeypatch.setitem(sys.modules, "pipelines.enrich", types.SimpleNamespace(analyze_text=analyze_text))
-    out = extract_text(page("news_jsonld.html"), NEWS_URL)
-    assert out.startswith("CLEANED JAKARTA, KABARNUSANTARA - Harga beras")
-    assert seen["lang"] == "id" and "Baca juga" in seen["text"]
+    for name, url in (("news_jsonld.html", NEWS_URL), ("meta_only.html", None), ("windows1252.html", None)):
+        html = page(name) if name != "windows1252.html" else (PAGES / name).read_bytes()
+        assert extract_text(html, url) == process_page(html, url or "").article.body
     assert extract_text(page("consent_wall.html"), None) == ""
+
+
+def test_extract_text_checks_a_wrong_declared_language():
+    """An Indonesian page declaring `en`: the declaration is a hint checked against detection, as in the
+    crawl, so Indonesian cleaning still removes the `Baca juga:` line."""
+    html = page("news_jsonld.html").replace('<html lang="id">', '<html lang="en">')
+    html = html.replace('"inLanguage": "id-ID"', '"inLanguage": "en"')
+    out = extract_text(html, NEWS_URL)
+    assert "Kementerian Perdagangan menyatakan" in out
+    assert "Baca juga" not in out
 
 
 def test_extract_text_with_the_real_enrichment_stage():
