@@ -6,19 +6,19 @@ Every reader returns ``(value, provenance)`` so the article can say where each v
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.extract_rules import RULES
+from pipelines.extract_rules import RULES, compile_any
 
 _WS = re.compile(r"\s+")
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
-_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.I)
 _NOT_A_NAME = re.compile(r"^(?:https?:|www\.|@)|\.(?:com|id|my|net|org|co)\b", re.I)
 
 ARTICLE_TYPES = frozenset(RULES["article_types"])
@@ -94,6 +94,7 @@ class PageMeta:
     html_lang: str | None = None
     title_tag: str | None = None
     h1: str | None = None
+    h1_all: list[str] = field(default_factory=list)  # every <h1>, in order (the first may be a logo)
 
     @property
     def types(self) -> set[str]:
@@ -166,6 +167,11 @@ def read_page(tree: HtmlElement) -> PageMeta:
     title = tree.find(".//title")
     if title is not None:
         pm.title_tag = _text(title.text_content()) or None
+    for h1 in tree.iter("h1"):
+        if text := _text(h1.text_content())[:500]:
+            pm.h1_all.append(text)
+        if len(pm.h1_all) >= 5:
+            break
     h1 = tree.find(".//h1")
     if h1 is not None:
         pm.h1 = _text(h1.text_content())[:500] or None
@@ -184,17 +190,117 @@ def ld_str(value: Any) -> str | None:
     return text or None
 
 
-def title(pm: PageMeta) -> tuple[str | None, str | None]:
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
+# separators between a headline and the site's name or section in <title>/og:title
+_TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+
+
+def clean_text(value: str | None) -> str:
+    """Whitespace collapsed, HTML entities that survived into JSON/meta decoded, zero-width marks gone."""
+    text = _text(value)
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(html.unescape(text))
+    return _ZERO_WIDTH.sub("", text).strip()
+
+
+def squash(text: str | None) -> str:
+    """Letters and digits only, case-folded: how names of the outlet are compared."""
+    return re.sub(r"[\W_]+", "", (text or "").casefold()).removeprefix("the")
+
+
+def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
+    """Ways the outlet names itself: site name, publisher, application name, the host's labels."""
+    names = [pm.first_meta("site_name"), ld_str((pm.article_node or {}).get("publisher"))]
+    names += pm.meta.get("application-name", []) + pm.meta.get("og:site_name", [])
+    for node in pm.jsonld:
+        if {"Organization", "NewsMediaOrganization", "WebSite"} & set(_types(node)):
+            names.append(ld_str(node.get("name")))
+    host = (urlsplit(url or "").hostname or "").lower().removeprefix("www.")
+    labels = [x for x in host.split(".") if x and x not in _HOST_NOISE]
+    if labels:
+        names.append(labels[0])
+        names.append(".".join(host.split(".")[-2:]))
+    return {k for k in (squash(n) for n in names if n) if len(k) >= 2}
+
+
+_HOST_NOISE = frozenset({"m", "amp", "mobile", "news", "edition", "en", "de", "id"})
+
+
+def is_outlet(name: str, keys: set[str]) -> bool:
+    key = squash(name)
+    if not key:
+        return False
+    words = name.split()
+    if len(words) <= 3 and squash(words[0]) in keys:  # "n-tv NACHRICHTEN", "BR24 Redaktion"
+        return True
+    for k in keys:
+        if key == k or (len(k) >= 4 and (key.startswith(k) or k.startswith(key) and len(key) >= 4)):
+            return True
+    return False
+
+
+def _site_parts(text: str, keys: set[str]) -> str:
+    """``text`` without a leading/trailing part that names the outlet ("Headline - The Namibian")."""
+    parts = _TITLE_SEP.split(text)
+    if len(parts) < 2:
+        return text
+    while len(parts) > 1 and is_outlet(parts[-1], keys):
+        parts.pop()
+    while len(parts) > 1 and is_outlet(parts[0], keys):
+        parts.pop(0)
+    if len(parts) == len(_TITLE_SEP.split(text)):
+        return text
+    # re-join with the separators that stood between the kept parts
+    start = text.find(parts[0])
+    end = text.rfind(parts[-1]) + len(parts[-1])
+    return text[start:end].strip() if start >= 0 and end > start else text
+
+
+def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]:
+    """The headline, without a part that names the outlet ("Headline - The Namibian", "… | Lesotho Times").
+
+    ``og:title`` first: on the development pages it is the display headline more often than any other
+    source (the JSON-LD headline is often an SEO variant, the <title> carries site and section). Without
+    it, the candidates (<h1>s, JSON-LD headline, other title metas, <title>) vote: one vote per other
+    source saying the same, or the same followed by a separator and a section; ties in that order.
+    """
+    keys = outlet_keys(pm, url)
     node = pm.article_node or {}
+    for v in pm.meta.get("og:title", ())[:1]:
+        text = _site_parts(clean_text(v), keys)
+        if text and not is_outlet(text, keys):
+            return text, "meta"
+    raw: list[tuple[str, str]] = [(h, "html") for h in pm.h1_all[:3]]
     if v := ld_str(node.get("headline") or node.get("name")):
-        return v, "json-ld"
-    if v := pm.first_meta("title"):
-        return v, "meta"
-    if pm.h1:
-        return pm.h1, "html"
+        raw.append((v, "json-ld"))
+    for name in _META_KEYS["title"][1:]:
+        raw.extend((v, "meta") for v in pm.meta.get(name, ())[:1])
     if pm.title_tag:
-        return pm.title_tag, "html"
-    return None, None
+        raw.append((pm.title_tag, "title"))
+    cands: list[tuple[str, str]] = []
+    for text, src in raw:
+        text = _site_parts(clean_text(text), keys)
+        if text and not is_outlet(text, keys):
+            cands.append((text, src))
+    if not cands:
+        return None, None
+
+    def votes(i: int) -> int:
+        text, src = cands[i]
+        key = text.casefold()
+        n = 0
+        for j, (text_j, src_j) in enumerate(cands):
+            if j == i or (src_j == src == "html"):
+                continue
+            other = text_j.casefold()
+            if other == key or (other.startswith(key) and _TITLE_SEP.match(other, len(key))):
+                n += 1
+        return n
+
+    best = max(range(len(cands)), key=lambda i: (votes(i), -i))
+    text, src = cands[best]
+    return text, ("html" if src == "title" else src)
 
 
 def description(pm: PageMeta) -> str | None:
@@ -235,43 +341,149 @@ def _absolute(value: str | None, base: str | None) -> str | None:
     return urljoin(base, value) if base else value
 
 
+_A = RULES["authors"]
+_A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:\-–]?\s*", re.I)
+_A_PREFIX_INSIDE = re.compile(r"\s(?:by|von|oleh|par|por|door)\s+(?=[^\W\d_])", re.I)
+_A_ROLE_END = re.compile(r"(?:\s*[,\-–|/(]\s*|\s+)(?:" + "|".join(_A["roles"]) + r")\)?\s*$", re.I)
+_A_ROLE_ONLY = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")$", re.I)
+_A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")\s*[:\-–]?\s+", re.I)
+_A_JOIN = re.compile(r"\s*(?:[,;|/·•]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
+_A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
+_A_NOT = compile_any(_A["not_names"])
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<!\w)@\w{2,}")
+# "박준석 기자 외 1명" (and one other), "Jane Doe and 2 others"
+_OTHERS = re.compile(r"\s*(?:외|外)\s*\d+\s*명?|\s+(?:and|und|dan)\s+\d+\s+\w+$", re.I)
+_HAS_DIGIT_TAIL = re.compile(r"[\s,|–-]*\d.*$")
+
+
 def _split_names(value: str) -> list[str]:
-    parts = _AUTHOR_SPLIT.split(value) if len(value) > 40 or "," in value or ";" in value else [value]
-    return [p.strip(" .-–—") for p in parts if p and p.strip(" .-–—")]
-
-
-def _clean_authors(names: list[str]) -> list[str]:
     out: list[str] = []
+    for part in _A_JOIN.split(value):
+        pieces = _A_WEAK.split(part)
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return [p for p in out if p and p.strip()]
+
+
+def clean_name(name: str) -> str:
+    """One byline name without its lead-in, role, e-mail, handle, or trailing date/time."""
+    name = clean_text(name)
+    name = _EMAIL.sub(" ", name)
+    name = _HANDLE.sub(" ", name)
+    name = _OTHERS.sub("", name)
+    if (m := _A_PREFIX_INSIDE.search(name)) and len(name[: m.start()].split()) <= 2:
+        name = name[m.end():]  # "Capital Von Jemima Kelly": a section or label, then the lead-in word
+    for _ in range(2):
+        name = _A_PREFIX.sub("", name.strip(" .,:;-–—|"))
+        name = _A_ROLE_START.sub("", name)
+        name = _A_ROLE_END.sub("", name)
+    name = _HAS_DIGIT_TAIL.sub("", name)  # "Jane Doe 05.12.2024 10:15", "Jane Doe | 3 hours ago"
+    return " ".join(name.split()).strip(" .,:;-–—|()")
+
+
+def normalize_authors(
+    values: list[str], outlet: set[str]
+) -> tuple[list[str], list[str]]:
+    """(people, agency credits) from raw byline values: split "A and B", cleaned, the outlet itself and
+    junk dropped, news agencies set apart (a byline agency is attribution, not an author)."""
+    from pipelines import patterns as P  # late: the pattern tables load on first use
+
+    people: list[str] = []
+    agencies: list[str] = []
     seen: set[str] = set()
-    for name in names:
-        name = _text(name).removeprefix("By ").removeprefix("by ").removeprefix("Oleh ").strip()
-        if not name or len(name) > 80 or _NOT_A_NAME.search(name) or not re.search(r"[^\W\d_]", name):
-            continue
-        if name.lower() not in seen:
-            seen.add(name.lower())
-            out.append(name)
-    return out[:20]
+    for value in values:
+        value = clean_text(value)
+        if "://" in value or value.lower().startswith("www."):
+            continue  # a profile URL (article:author often holds one), not a name
+        for raw in _split_names(value):
+            src = P.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
+            name = clean_name(raw)
+            if src is None and name:
+                src = P.alias_table().resolve(name) or _leading_agency(name)
+            if src is not None and src.is_agency:
+                if src.name not in agencies:
+                    agencies.append(src.name)
+                continue
+            if (
+                not name
+                or len(name) > 80
+                or len(name.split()) > 6
+                or _NOT_A_NAME.search(name)
+                or not re.search(r"[^\W\d_]", name)
+                or (_A_NOT and _A_NOT.search(name))
+                or _A_ROLE_ONLY.match(name)
+                or is_outlet(name, outlet)
+                or (src is not None and squash(src.name) in outlet)
+            ):
+                continue
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                people.append(name)
+    return people[:20], agencies
 
 
-def authors(pm: PageMeta) -> tuple[list[str], str | None]:
+_PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I)
+
+
+def _leading_agency(name: str) -> Any:
+    """"Associated Press in Valencia", "AFP/Jakarta": an agency named first, then only a place."""
+    from pipelines import patterns as P
+
+    hits = P.alias_table().find(name, strict_case=False)
+    if not hits or hits[0][0] != 0 or not hits[0][2].is_agency:
+        return None
+    rest = name[hits[0][1]:].strip(" ,/-–")
+    return hits[0][2] if not rest or _PLACE_AFTER.match(rest) else None
+
+
+def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
+    """Raw author values per source, best first: JSON-LD persons, then each meta key."""
+    out: list[tuple[list[str], str]] = []
     raw = (pm.article_node or {}).get("author") or (pm.article_node or {}).get("creator")
     items = raw if isinstance(raw, list) else [raw] if raw else []
     names: list[str] = []
     for item in items:
         if isinstance(item, dict):
-            if "Organization" in _types(item) or "NewsMediaOrganization" in _types(item):
+            if {"Organization", "NewsMediaOrganization"} & set(_types(item)):
                 continue  # an outlet credited as author is not a byline
-            if n := ld_str(item.get("name")):
-                names.extend(_split_names(n))
+            n = ld_str(item.get("name"))
+            if not n:  # schema.org Person written as parts
+                n = " ".join(x for x in (ld_str(item.get("givenName")), ld_str(item.get("familyName"))) if x)
+            if n:
+                names.append(n)
         elif isinstance(item, str):
-            names.extend(_split_names(item))
-    if cleaned := _clean_authors(names):
-        return cleaned, "json-ld"
+            names.append(item)
+    if names:
+        out.append((names, "json-ld"))
     for key in _META_KEYS["authors"]:
-        names = [n for v in pm.meta.get(key, ()) for n in _split_names(v)]
-        if cleaned := _clean_authors(names):
-            return cleaned, "meta"
-    return [], None
+        if values := [v for v in pm.meta.get(key, ()) if v]:
+            out.append((values, "meta"))
+    return out
+
+
+def authors(
+    pm: PageMeta, url: str | None = None, html_byline: Any = None
+) -> tuple[list[str], str | None, list[str]]:
+    """(people, provenance, agency credits). The first source that names a person wins; a source that only
+    names the outlet or an agency does not stop the search. ``html_byline`` (a callable) is asked last."""
+    keys = outlet_keys(pm, url)
+    credits: list[str] = []
+    for values, src in byline_candidates(pm):
+        people, agencies = normalize_authors(values, keys)
+        credits += [a for a in agencies if a not in credits]
+        if people:
+            return people, src, credits
+    if html_byline is not None:
+        found = html_byline()
+        if found:
+            people, agencies = normalize_authors([found], keys)
+            credits += [a for a in agencies if a not in credits]
+            if people:
+                return people, "html", credits
+    return [], None, credits
 
 
 def tags(pm: PageMeta) -> list[str]:

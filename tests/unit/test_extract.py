@@ -48,7 +48,7 @@ def test_jsonld_news_article_fields():
 
 def test_jsonld_provenance_values():
     prov = news().article.provenance
-    assert prov["title"] == "json-ld"
+    assert prov["title"] == "meta"  # og:title, <h1> and the JSON-LD headline agree; og:title is named first
     assert prov["published_at"] == "json-ld"
     assert prov["modified_at"] == "json-ld"
     assert prov["authors"] == "json-ld"
@@ -458,3 +458,85 @@ def test_bare_year_is_not_a_date():
     assert res.article.published_at == "2024-12-01T00:00:00+08:00"  # not 2024-03-01 (today's month/day)
     assert res.article.provenance["published_at"] in ("htmldate", "url")
     assert not any(n.startswith("published_at:rejected") for n in res.notes)
+
+
+# ------------------------------------------------------------------------------------------ authors, title
+
+from pipelines import extract_meta as meta  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("values", "people", "agencies"),
+    [
+        (["Samya Kullab and Vasilisa Stepanenko"], ["Samya Kullab", "Vasilisa Stepanenko"], []),
+        (["Dominik Bath und Theresa Martus"], ["Dominik Bath", "Theresa Martus"], []),
+        (["Siti Rahmawati dan Andi Pratama"], ["Siti Rahmawati", "Andi Pratama"], []),
+        (["By Joseph Brean, Staff Writer"], ["Joseph Brean"], []),
+        (["Von Dieter Kuckelkorn d.kuckelkorn@boersen-zeitung.de"], ["Dieter Kuckelkorn"], []),
+        (["Capital Von Jemima Kelly"], ["Jemima Kelly"], []),
+        (["신현주 기자"], ["신현주"], []),
+        (["Oleh: Wartawan Siti Nurhaliza | 05/12/2024 10:15 WIB"], ["Siti Nurhaliza"], []),
+        (["Jane Doe @janedoe"], ["Jane Doe"], []),
+        (["Associated Press in Valencia"], [], ["AP"]),
+        (["Felix Schröder, Jörg Soldwisch, dpa"], ["Felix Schröder", "Jörg Soldwisch"], ["dpa"]),
+        (["Reuters"], [], ["Reuters"]),
+        (["Lesotho Times"], [], []),  # the outlet itself
+        (["n-tv NACHRICHTEN"], [], []),
+        (["https://www.facebook.com/lesothotimes"], [], []),
+        (["Updated 3 hours ago"], [], []),
+    ],
+)
+def test_author_normalisation(values, people, agencies):
+    outlet = {"lesothotimes", "ntv", "ntvde"}
+    assert meta.normalize_authors(values, outlet) == (people, agencies)
+
+
+def _head(extra: str) -> str:
+    body = "<p>" + "Kalimat isi berita yang cukup panjang untuk diekstrak dengan baik. " * 12 + "</p>"
+    return f"<html><head>{extra}</head><body><article>{body}</article></body></html>"
+
+
+def test_outlet_as_author_falls_through_to_the_visible_byline():
+    html = _head(
+        '<meta name="author" content="Lesotho Times"><meta property="og:site_name" content="Lesotho Times">'
+    ).replace("<article>", '<article><div class="author-name">By Mohloai Mpesi</div>')
+    res = extract(html, "https://lesothotimes.com/2025/05/23/story/", now=NOW)
+    assert res.article.authors == ["Mohloai Mpesi"] and res.article.provenance["authors"] == "html"
+
+
+def test_agency_byline_is_attribution_not_author():
+    ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "AFP"}], "headline": "Gericht"}'
+    res = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW)
+    assert res.article.authors == []
+    assert {"kind": "byline_agency", "text": "AFP"} in res.article.removed_segments
+    assert "authors:agency:AFP" in res.notes
+
+
+def test_person_written_as_given_and_family_name():
+    ld = (
+        '{"@type": "NewsArticle", "headline": "Kalifat", "author": [{"@type": "Person", '
+        '"givenName": "Birgit", "familyName": "Baumann"}, '
+        '{"@type": "Person", "givenName": "Anna Giulia", "familyName": "Fink"}]}'
+    )
+    res = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW)
+    assert res.article.authors == ["Birgit Baumann", "Anna Giulia Fink"]
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        ('<meta property="og:title" content="Nam, SA Green hydrogen pipeline flagged - The Namibian">'
+         '<meta property="og:site_name" content="The Namibian">', "Nam, SA Green hydrogen pipeline flagged"),
+        ('<meta property="og:title" content="Mexico to fight &#8216;illogical&#8217; steel tariffs">',
+         "Mexico to fight ‘illogical’ steel tariffs"),
+        ("<title>EU und Indien besiegeln Freihandelsabkommen - Landesspiegel</title>",
+         "EU und Indien besiegeln Freihandelsabkommen"),  # the host's name: landesspiegel.li
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "SEO headline"}</script>'
+         "<title>Visible headline | Sport | Landesspiegel</title>", "Visible headline"),
+    ],
+)
+def test_title_without_the_site_name(head, want):
+    h1 = "<article><h1>Visible headline</h1>" if "SEO" in head else "<article>"
+    html = _head(head).replace("<article>", h1)
+    res = extract(html, "https://www.landesspiegel.li/2026/01/27/eu-indien/", now=NOW)
+    assert res.article.title == want
