@@ -199,11 +199,16 @@ def main_text(tree: HtmlElement, url: str | None, pm: meta.PageMeta) -> tuple[st
     if len(text) >= SHORT_CHARS:
         if len(ld_body) >= 400 and agreement(text, ld_body) < LD_AGREEMENT:
             best = agreement(text, ld_body)
-            others = (("trafilatura-default", {"fast": True}), ("trafilatura-recall", {"favor_recall": True}))
+            others = (
+                ("trafilatura-default", {"fast": True}),
+                ("trafilatura-recall", {"favor_recall": True, "fast": True}),
+            )
             for name, options in others:
                 other = _trafilatura(tree, url, **options)
                 if (score := agreement(other, ld_body)) > best + 0.02:
                     text, method, best = other, name, score
+                if best >= LD_AGREEMENT:
+                    break
         text, added = add_sibling_sections(tree, text)
         if added:
             method = f"{method}+sections"
@@ -325,23 +330,36 @@ def _in_furniture(el: HtmlElement) -> bool:
     return False
 
 
-def _html_byline(tree: HtmlElement) -> str | None:
-    """A visible byline: trafilatura's author XPaths (rel=author, itemprop, author/byline classes) read in
-    place (no copy of the tree), skipping comments, sidebars, teasers, figures and times."""
-    from trafilatura.xpaths import AUTHOR_XPATHS
+# where pages put a byline: rel/itemprop author, or a class/id word (author, byline, autor, penulis ...)
+_BYLINE_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:author-?name|authorname|authors?|byline|by-line|autor(?:in)?|penulis|reporter|writer)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
+_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small"})
 
-    for expression in AUTHOR_XPATHS:
-        try:
-            found = expression(tree)
-        except Exception:  # noqa: BLE001 - a best-effort fallback
-            return None
-        for el in found[:20]:
-            if _in_furniture(el):
-                continue
-            content = " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())
-            if 2 < len(content) < 120:
-                return content
-    return None
+
+def _html_byline(tree: HtmlElement) -> str | None:
+    """A visible byline, found in one pass over the body: ``rel=author``/``itemprop=author`` first, else an
+    element whose class or id names an author or byline; not in comments, sidebars, teasers, figures."""
+    body = tree.find(".//body")
+    if body is None:
+        return None
+    fallback = None
+    for el in body.iter(*_BYLINE_TAGS):
+        rel, prop = el.get("rel") or "", el.get("itemprop") or ""
+        strong = rel == "author" or "author" in prop
+        if not strong and (
+            fallback is not None or not _BYLINE_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        ):
+            continue
+        content = " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())
+        if not (2 < len(content) < 120) or _in_furniture(el):
+            continue
+        if strong:
+            return content
+        fallback = content
+    return fallback
 
 
 class _Lazy:
