@@ -306,7 +306,8 @@ def _htmldate(tree: HtmlElement) -> str | None:
     from htmldate import find_date
 
     try:
-        return find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+        # with the time of day when the page gives one (else midnight)
+        return find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z")
     except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
         return None
 
