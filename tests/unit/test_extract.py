@@ -540,3 +540,55 @@ def test_title_without_the_site_name(head, want):
     html = _head(head).replace("<article>", h1)
     res = extract(html, "https://www.landesspiegel.li/2026/01/27/eu-indien/", now=NOW)
     assert res.article.title == want
+
+
+# ------------------------------------------------------------------------------------------ body candidates
+
+SECTIONS = """<html><body><main><article>
+<div class="body articleBody">
+<p>Friedrich Merz, der Kandidat der Union, hat am Freitag im Bundestag eine Niederlage erlitten, als
+sein Antrag zur Migration keine Mehrheit fand.</p>
+<p>Tym samym debata przerodzila sie w spor o granice wspolpracy z AfD, der die Fraktionen bis in die
+Nacht beschaeftigte und die Sitzung verlaengerte.</p>
+<p class="note">Dieser Artikel erschien zuerst in der Printausgabe und wurde fuer die Online-Ausgabe
+aktualisiert und ergaenzt.</p>
+</div>
+<div class="article--featured"><p>Lesen Sie auch: Wie die Union ihre Strategie fuer den Wahlkampf in
+den letzten drei Wochen neu ausrichtet und was das bedeutet.</p></div>
+<div class="body articleBody">
+<p>Der groesste Widerspruch der Lage ist, dass ausgerechnet die Partei, die sich abgrenzen wollte,
+nun auf ihre Stimmen angewiesen war.</p>
+<aside class="related"><p>Mehr zum Thema: Alle Entwicklungen zur Bundestagswahl im Liveblog, mit
+Analysen, Umfragen und Hintergruenden.</p></aside>
+<p>Nach der Niederlage kuendigte Merz an, das Thema im Wahlkampf weiter zu verfolgen, und rief die
+anderen Parteien zur Zusammenarbeit auf.</p>
+</div>
+</article></main></body></html>"""
+
+
+def test_sibling_sections_of_the_article_come_back_in_order():
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(SECTIONS)
+    kept = [" ".join(p.text_content().split()) for p in tree.iter("p")][:2]  # what one container gave
+    text, added = ex.add_sibling_sections(tree, "\n".join(kept))
+    lines = text.split("\n")
+    assert added == 2 and lines[:2] == kept
+    assert lines[2].startswith("Der groesste Widerspruch") and lines[3].startswith("Nach der Niederlage")
+    assert "Printausgabe" not in text  # dropped by the extractor inside the kept container: stays dropped
+    assert "Lesen Sie auch" not in text and "Mehr zum Thema" not in text  # other class / page furniture
+
+
+def test_sibling_sections_need_two_kept_paragraphs_in_one_section():
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(SECTIONS)
+    first = " ".join(next(tree.iter("p")).text_content().split())
+    assert ex.add_sibling_sections(tree, first) == (first, 0)
+
+
+def test_agreement_is_shingle_f1():
+    text = "Harga beras medium naik hingga Rp1.500 per kilogram dalam dua pekan terakhir."
+    assert ex.agreement(text, text) == 1.0
+    assert ex.agreement(text, "") == 0.0
+    assert 0.3 < ex.agreement(text, text + " Ekonom menilai langkah itu tepat untuk sementara.") < 1.0
