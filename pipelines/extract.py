@@ -549,12 +549,13 @@ def extract_pages(
 
 
 def final_body(article: Article) -> str:
-    """The body the crawl indexes: cleaning, language and attribution exactly as the crawl runs them (the
-    page's declared language is a hint checked against detection, never taken as true)."""
-    from pipelines.process import enrich_article  # late: process imports this module
+    """The body the crawl indexes: cleaning, language and attribution exactly as ``process.enrich_article``
+    runs them (the page's declared language is a hint checked against detection, never taken as true)."""
+    from dataclasses import asdict
 
-    enriched = enrich_article(article, {})
-    return (enriched.body or "") if enriched is not None else ""
+    from pipelines.enrich import enrich
+
+    return enrich(asdict(article), {"language": None}).get("body") or ""
 
 
 def extract_text(html: str, url: str | None = None) -> str:
