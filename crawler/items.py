@@ -20,8 +20,9 @@ class FetchedPage:
 
     ``url`` is the article's identity (the first page's URL for a multi-page article).
     ``body``/``encoding`` are the first page's bytes and the charset that really decodes them
-    (checked, not just copied from the header).  ``pages`` holds every part in reading order as
-    ``(url, decoded html)`` when the article spans more than one page — feed it to
+    (``pipelines.charset``, the one decoder, not just the header); ``text`` is the first page decoded
+    by it — the spider decodes once and extraction reads ``text``.  ``pages`` holds every part in
+    reading order as ``(url, decoded html)`` when the article spans more than one page — feed it to
     ``pipelines.extract.extract_pages``; it is empty for single-page articles.
     ``hints`` carries what discovery knew: source, language_hint, country, feed_title,
     feed_published, sitemap_title, sitemap_published, sitemap_language, discovered_via, encoding,
@@ -36,3 +37,4 @@ class FetchedPage:
     fetched_at: str | None = None
     hints: dict[str, Any] = field(default_factory=dict)
     pages: list[tuple[str, str]] = field(default_factory=list)
+    text: str | None = None

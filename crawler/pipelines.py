@@ -58,7 +58,9 @@ class ExtractPipeline(_Stage):
         if item.pages:
             result = await self.pool.run(extract_pages, item.pages, hints)
         else:
-            result = await self.pool.run(extract, item.body, item.url, hints)
+            # the spider decoded the page once (pipelines.charset): extraction reads that text
+            page = item.text if item.text is not None else item.body
+            result = await self.pool.run(extract, page, item.url, hints)
         if not result.ok:
             raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
         self.stats.inc_value("news/extracted")

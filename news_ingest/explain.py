@@ -18,9 +18,11 @@ from lxml import html as lxml_html
 
 from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, resolve
 from news_ingest.sources import Source, load_crawler_config, load_sources, source_for_url
+from pipelines import charset
 from pipelines import discovery as d
 from pipelines.crawl_config import CrawlerConfig
 from pipelines.dedupe import article_id, normalize_url
+from pipelines.page_kind import page_verdict
 
 USER_AGENT = "news-ingest/0.1"
 FETCH_TIMEOUT = 10
@@ -121,9 +123,9 @@ def _fetch_checks(ex: Explanation, src: Source) -> None:
         elif not d.is_html(ctype, body):
             ex.page_kind = f"not HTML ({ctype})"
         else:
-            enc = d.pick_encoding(body, d.header_charset(ctype))
-            kind, evidence = d.page_kind(lxml_html.document_fromstring(body.decode(enc, errors="replace")))
-            ex.page_kind = f"{kind} ({evidence})"
+            text, _ = charset.decode(body, ctype)
+            verdict = page_verdict(lxml_html.document_fromstring(text), ex.rule, src.article_pages)
+            ex.page_kind = str(verdict)
     except (OSError, ValueError) as exc:
         ex.notes.append(f"fetch failed: {exc}")
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from pipelines import hosts
 from pipelines.crawl_config import CrawlerConfig, MultiPage
+from pipelines.page_kind import ARTICLE_PAGES_MODES
 
 SOURCES_PATH = Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
 # the bundled sample site's source (make demo, the tests): never in the shipped file
@@ -52,16 +54,23 @@ class Source:
     multipage: MultiPage = field(default_factory=MultiPage)
     allow_loopback: bool = False  # only for local fixture sites: crawled links never reach internal hosts
     fixture: bool = False  # a test/demo site: never part of `all`, crawled only when named
+    # is a page under article_allow an article? auto: unless strong markup says it is a listing;
+    # url: always; markup: only when its markup says so (og:type=website then means "not an article")
+    article_pages: str = "auto"
+    # the ports the source owns on its domains: the ports of its configured URLs and `ports:`, plus the
+    # default ports 80/443 unless it is a loopback fixture site (filled by parse_source)
+    ports: tuple[int, ...] = (80, 443)
     # compiled patterns (not from YAML)
     allow_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
     deny_re: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
 
     def owns_host(self, host: str | None) -> bool:
-        """True when ``host`` is one of the domains or a subdomain of one."""
-        if not host:
-            return False
-        host = host.lower().rstrip(".")
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        """True when ``host`` is one of the domains or a subdomain of one (any port: see ``owns``)."""
+        return hosts.host_in(host, self.domains)
+
+    def owns(self, url: str) -> bool:
+        """True when the URL's host AND port are the source's (``pipelines.hosts.owns``, the one check)."""
+        return hosts.owns(self.domains, self.ports, url)
 
     def url_rule(self, url: str) -> tuple[str, str | None]:
         """('deny'|'allow'|'none', the pattern that decided)."""
@@ -170,7 +179,8 @@ def _multipage(r: _Reader) -> MultiPage:
 
 _KNOWN = {"name", "domains", "start_urls", "feeds", "sitemaps", "robots_sitemaps", "article_allow",
           "article_deny", "language", "country", "max_pages", "max_age_days", "follow_depth", "delay",
-          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "fixture", "notes"}
+          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "fixture", "notes",
+          "article_pages", "ports"}
 
 
 def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
@@ -208,7 +218,12 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
         allow_loopback=r.get("allow_loopback", bool, False),
         fixture=r.get("fixture", bool, bool(entry.get("allow_loopback") is True)),
         allow_re=_patterns(r, "article_allow"), deny_re=_patterns(r, "article_deny"),
+        article_pages=r.get("article_pages", str, "auto"),
     )
+    if src.article_pages not in ARTICLE_PAGES_MODES:
+        raise r.fail("article_pages", f"unknown value {src.article_pages!r}",
+                     f"use one of {list(ARTICLE_PAGES_MODES)} (auto: the URL rule outweighs weak markup)")
+    src = replace(src, ports=_owned_ports(r, src))
     if not (src.start_urls or src.feeds or src.sitemaps or src.robots_sitemaps):
         raise r.fail("start_urls", "no way to discover articles",
                      "give start_urls, feeds or sitemaps (or set robots_sitemaps: true)")
@@ -220,6 +235,19 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
     if src.country is not None and not re.fullmatch(r"[A-Z]{2}", src.country):
         raise r.fail("country", f"{src.country!r} is not an ISO 3166 alpha-2 code", "use e.g. ID, MY, GB")
     return src
+
+
+def _owned_ports(r: _Reader, src: Source) -> tuple[int, ...]:
+    ports: set[int] = set() if src.allow_loopback else set(hosts.DEFAULT_PORTS.values())
+    for url in (*src.start_urls, *src.feeds, *src.sitemaps):
+        hp = hosts.host_port(url)
+        if hp:
+            ports.add(hp[1])
+    for i, p in enumerate(r.get("ports", list, [])):
+        if not isinstance(p, int) or isinstance(p, bool) or not 0 < p < 65536:
+            raise r.fail(f"ports[{i}]", f"{p!r} is not a TCP port", "write port numbers, e.g. ports: [8080]")
+        ports.add(p)
+    return tuple(sorted(ports))
 
 
 def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
@@ -309,11 +337,15 @@ def _fixture_names() -> set[str]:
 
 
 def source_for_url(sources: dict[str, Source], url: str) -> Source | None:
-    """The source whose domains own the URL's host (the most specific domain wins)."""
-    host = (urlsplit(url).hostname or "").lower()
-    best: tuple[int, Source] | None = None
+    """The source whose domains own the URL's host (the most specific domain wins; among sources on one
+    host, e.g. fixture sites on loopback ports, the one owning the URL's port)."""
+    hp = hosts.host_port(url)
+    host = hp[0] if hp else (urlsplit(url).hostname or "").lower()
+    best: tuple[tuple[bool, int], Source] | None = None
     for src in sources.values():
         for d in src.domains:
-            if (host == d or host.endswith("." + d)) and (best is None or len(d) > best[0]):
-                best = (len(d), src)
+            if host == d or host.endswith("." + d):
+                key = (bool(hp) and hp[1] in src.ports, len(d))
+                if best is None or key > best[0]:
+                    best = (key, src)
     return best[1] if best else None

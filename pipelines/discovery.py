@@ -1,12 +1,12 @@
-"""Pure helpers for the news spider: feeds, sitemaps, robots.txt, article test, page parts, charset.
+"""Pure helpers for the news spider: feeds, sitemaps, robots.txt, URL traps, page parts, content types.
 
-No Scrapy here, so each piece is unit-tested on bytes and the spider stays a thin driver.
+No Scrapy here, so each piece is unit-tested on bytes and the spider stays a thin driver.  Whether a page
+is an article is ``pipelines.page_kind``; how its bytes decode is ``pipelines.charset``.
 """
 
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +22,6 @@ from pipelines.crawl_config import CrawlerConfig, MultiPage
 
 NS_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
-ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                 "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting"}
-LISTING_TYPES = {"collectionpage", "itemlist", "searchresultspage", "website", "webpage", "profilepage"}
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -154,54 +151,6 @@ def url_trap(url: str, cfg: CrawlerConfig) -> str | None:
     return None
 
 
-# ------------------------------------------------------------------------------------- article test
-
-
-def page_kind(tree: lxml_html.HtmlElement) -> tuple[str, str]:
-    """('article'|'listing'|'unknown', the evidence) from og:type and JSON-LD @type.
-
-    Cheap on purpose: it runs on every page before extraction, to keep section and index pages
-    (which the URL patterns cannot always tell apart) out of the index.
-    """
-    ld_types = set()
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        ld_types |= _ld_types(script)
-    if ld_types & ARTICLE_TYPES:
-        return "article", f"json-ld {sorted(ld_types & ARTICLE_TYPES)[0]}"
-    og = (tree.xpath('string(//meta[@property="og:type"]/@content)') or "").strip().lower()
-    if og == "article" or og.startswith("article"):
-        return "article", "og:type article"
-    if ld_types & LISTING_TYPES:
-        return "listing", f"json-ld {sorted(ld_types & LISTING_TYPES)[0]}"
-    if og in ("website", "profile", "video.other", "video.movie", "product"):
-        return "listing", f"og:type {og}"
-    if tree.xpath("//article//p") or tree.xpath('//meta[@property="article:published_time"]'):
-        return "article", "article markup"
-    return "unknown", "no og:type, JSON-LD or article markup"
-
-
-def _ld_types(text: str) -> set[str]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        # Sites ship broken JSON-LD (single quotes, trailing commas): fall back to the @type strings.
-        return {m.lower() for m in re.findall(r'"@type"\s*:\s*"([A-Za-z]+)"', text)}
-    found: set[str] = set()
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            t = node.get("@type")
-            for v in t if isinstance(t, list) else [t]:
-                if isinstance(v, str):
-                    found.add(v.lower())
-            if "@graph" in node:
-                stack.append(node["@graph"])
-    return found
-
-
 # ------------------------------------------------------------------------------- multi-page articles
 
 
@@ -262,50 +211,7 @@ def show_all_url(url: str, rule: MultiPage) -> str | None:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-# ------------------------------------------------------------------------------------------ charsets
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
-
-
-def pick_encoding(body: bytes, header_encoding: str | None) -> str:
-    """The charset that actually decodes ``body``.
-
-    Sites send wrong or missing charset headers (a windows-1252 page labelled utf-8); a label that
-    fails to decode strictly loses to the page's own <meta charset>, then utf-8, then windows-1252
-    (which decodes every byte, and is what browsers assume for Latin pages without a label).
-    """
-    candidates = []
-    if body.startswith(b"\xef\xbb\xbf"):
-        return "utf-8"
-    if header_encoding:
-        candidates.append(header_encoding)
-    m = _META_CHARSET.search(body[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii"))
-    candidates += ["utf-8", "cp1252"]
-    for enc in candidates:
-        try:
-            body.decode(_normalize_charset(enc))
-            return _normalize_charset(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return "cp1252"
-
-
-_LATIN1_LABELS = ("iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252")
-
-
-def _normalize_charset(enc: str) -> str:
-    enc = enc.strip().lower()
-    # WHATWG: iso-8859-1 and us-ascii labels mean windows-1252 in practice
-    return "cp1252" if enc in _LATIN1_LABELS else enc
-
-
-def header_charset(content_type: str | None) -> str | None:
-    """The charset= parameter of a Content-Type header (only what the server said, no guessing)."""
-    m = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type or "", re.I)
-    return m.group(1) if m else None
+# ------------------------------------------------------------------------------------- content types
 
 
 def is_html(content_type: str | None, body_start: bytes = b"") -> bool:

@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
 from trafilatura.settings import DEFAULT_CONFIG
 
-from pipelines import dates
+from pipelines import dates, page_kind
 from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
@@ -52,7 +52,6 @@ _SOFT404 = RULES["soft_404"]
 _SOFT404_RE = compile_any(_SOFT404["phrases"])
 _INDEX = RULES["index_page"]
 _INDEX_URL = compile_any(_INDEX["url"])
-_INDEX_TYPES = frozenset(_INDEX["jsonld_types"])
 _JS = RULES["js_shell"]
 _JS_RE = compile_any(_JS["phrases"])
 _JS_MOUNTS = frozenset(_JS["mount_ids"])
@@ -250,8 +249,15 @@ def _link_density(tree: HtmlElement) -> float:
     return min(1.0, linked / total)
 
 
-def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None) -> str | None:
-    """Reason this page is not an article (``consent_wall``, ``soft_404``, ``index_page``, ``js_shell``)."""
+def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None,
+                hints: dict[str, Any] | None = None) -> str | None:
+    """Reason this page is not an article (``consent_wall``, ``soft_404``, ``index_page``, ``js_shell``).
+
+    What the markup says is the one classifier's verdict (``pipelines.page_kind``, the spider asks the same),
+    from the source's URL rule and ``article_pages`` setting when the hints carry them."""
+    hints = hints or {}
+    verdict = page_kind.classify(page_kind.read_markup(tree, pm.jsonld), hints.get("url_rule"),
+                                 hints.get("article_pages") or "auto")
     title_line = " ".join(x for x in (pm.title_tag, pm.h1) if x)
     if len(body) < _JS["max_visible_chars"]:
         visible = _visible_text(tree)
@@ -261,9 +267,11 @@ def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None
             scripts = sum(1 for _ in tree.iter("script"))
             if mounts or _JS_RE.search(noscript + " " + visible) or (scripts >= 3 and len(visible) < 80):
                 return "js_shell"
+    if not verdict.is_article:
+        return "index_page"
     # Pages marked up as articles need stronger evidence: a short story about a cookie law or "Flight 404"
     # must stay.
-    is_article_marked = pm.article_node is not None or (pm.first_meta("og_type") or "").lower() == "article"
+    is_article_marked = verdict.strong
     if len(body) < _CONSENT["max_text_chars"]:
         text = f"{title_line}\n{body}"
         hits = sum(1 for p in _CONSENT_PHRASES if p.search(text))
@@ -276,10 +284,9 @@ def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None
         if (in_title and in_short_body) or (not is_article_marked and (in_title or in_short_body)):
             return "soft_404"
     if not is_article_marked and len(body) < _INDEX["max_text_chars"]:
-        listing_type = bool(_INDEX_TYPES & pm.types)
         listing_url = bool(url and _INDEX_URL.search(url))
-        suspect = listing_type or listing_url or len(body) < MIN_USABLE_CHARS
-        if suspect and (listing_type or _link_density(tree) >= _INDEX["link_density"]):
+        suspect = listing_url or len(body) < MIN_USABLE_CHARS
+        if suspect and _link_density(tree) >= _INDEX["link_density"]:
             return "index_page"
     return None
 
@@ -497,7 +504,7 @@ def extract(
         pm = meta.read_page(tree)
         body, result.method = main_text(tree, url, pm)
         body = _drop_title_line(body, meta.title(pm, url)[0], pm)
-        if reason := not_article(tree, pm, body, url):
+        if reason := not_article(tree, pm, body, url, hints):
             result.drop_reason = f"not_article:{reason}"
         elif len(body) < MIN_BODY_CHARS:
             result.drop_reason = "no_text" if not body else "too_short"

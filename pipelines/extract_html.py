@@ -1,8 +1,7 @@
 """Turn what the crawler fetched (bytes or text) into one parsed lxml tree, or a reason not to.
 
-Decoding order for bytes: BOM, then strict UTF-8 (valid multi-byte UTF-8 is almost never an accident, so
-it wins over a wrong declaration), then the HTTP charset, then the page's ``<meta charset>``, then
-windows-1252 (the WHATWG default for ``latin-1`` labels and the usual truth of undeclared Western pages).
+Bytes are decoded by the project's one charset decoder (``pipelines.charset``: BOM, header, meta, sniff,
+with valid multi-byte UTF-8 winning over a wrong label).
 """
 
 from __future__ import annotations
@@ -13,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
+
+from pipelines.charset import decode
 
 # Above this many bytes of markup a page is refused outright; between SCRIPT_STRIP_BYTES and the cap,
 # inline scripts and styles (the usual bulk of a huge news page) are cut before parsing.
@@ -45,25 +46,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MZ", "exe"),
     (b"\x00asm", "wasm"),
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[A-Za-z!/]")
-# labels browsers read as windows-1252 (WHATWG encoding standard)
-_AS_CP1252 = {
-    "latin-1",
-    "latin1",
-    "iso-8859-1",
-    "iso8859-1",
-    "iso_8859-1",
-    "l1",
-    "ascii",
-    "us-ascii",
-    "windows-1252",
-    "cp1252",
-    "x-cp1252",
-}
-
-
 class Rejected(Exception):
     """The input cannot become an article; ``reason`` is the drop reason to count."""
 
@@ -97,39 +81,6 @@ def sniff_binary(head: bytes) -> str | None:
     return "binary" if controls > max(8, len(sample) // 50) else None
 
 
-def _normal_label(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().strip("'\"").lower()
-    if label in _AS_CP1252:
-        return "cp1252"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def decode(raw: bytes, http_charset: str | None = None) -> tuple[str, str]:
-    """Decode page bytes; returns (text, encoding used). Never raises on bad bytes."""
-    for bom, enc in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if raw.startswith(bom):
-            return raw[len(bom) :].decode(enc, errors="replace"), enc
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    m = _META_CHARSET.search(raw[:8192])
-    for label in (http_charset, m.group(1).decode("ascii", "ignore") if m else None):
-        enc = _normal_label(label)
-        if enc and enc not in ("utf-8", "utf-16-le", "utf-16-be", "utf-16"):  # those just failed / lie
-            return raw.decode(enc, errors="replace"), enc
-    return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
 def parse(html: str | bytes, http_charset: str | None = None) -> Parsed:
     """Decode, check and parse a page once. Raises Rejected(empty|binary|too_large|not_html)."""
     if html is None:
@@ -143,7 +94,7 @@ def parse(html: str | bytes, http_charset: str | None = None) -> Parsed:
             raise Rejected("binary", kind)
         if len(raw) > MAX_HTML_BYTES:
             raise Rejected("too_large", f"{len(raw)} bytes")
-        text, encoding = decode(raw, http_charset)
+        text, encoding = decode(raw, declared=http_charset)
     elif isinstance(html, str):
         text, encoding = html, "str"
         if not text.strip():

@@ -7,7 +7,6 @@ Every reader returns ``(value, provenance)`` so the article can say where each v
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,13 +14,13 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipelines import jsonld
 from pipelines.extract_rules import RULES, compile_any
+from pipelines.page_kind import ARTICLE_TYPES
 
 _WS = re.compile(r"\s+")
 _LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
 _NOT_A_NAME = re.compile(r"^(?:https?:|www\.|@)|\.(?:com|id|my|net|org|co)\b", re.I)
-
-ARTICLE_TYPES = frozenset(RULES["article_types"])
 
 # meta names/properties (lower-case) per field, best first
 _META_KEYS: dict[str, tuple[str, ...]] = {
@@ -115,41 +114,16 @@ def _text(value: Any) -> str:
     return _WS.sub(" ", str(value)).strip() if value is not None else ""
 
 
-def _types(node: dict[str, Any]) -> list[str]:
-    t = node.get("@type")
-    items = t if isinstance(t, list) else [t]
-    return [str(x).rsplit("/", 1)[-1] for x in items if x]
-
-
-def _flatten(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
-    if depth > 4:
-        return
-    if isinstance(data, list):
-        for item in data:
-            _flatten(item, out, depth + 1)
-    elif isinstance(data, dict):
-        if "@type" in data:
-            out.append(data)
-        if "@graph" in data:
-            _flatten(data["@graph"], out, depth + 1)
-        main = data.get("mainEntity")
-        if isinstance(main, (dict, list)):
-            _flatten(main, out, depth + 1)
+_types = jsonld.types
 
 
 def read_page(tree: HtmlElement) -> PageMeta:
     """One pass over the head-ish parts of the tree."""
     pm = PageMeta()
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
-            continue
-        raw = script.text.strip().removeprefix("<!--").removesuffix("-->").strip().rstrip(";")
-        try:
-            data = json.loads(raw, strict=False)
-        except ValueError:
-            continue
-        _flatten(data, pm.jsonld)
+    pm.jsonld = jsonld.nodes(tree)
     for node in pm.jsonld:
+        if node.get(jsonld.BROKEN):  # recovered from broken JSON: it names a type, it has no fields
+            continue
         if ARTICLE_TYPES.intersection(_types(node)) and (pm.article_node is None or "articleBody" in node):
             pm.article_node = node
     for el in tree.iter("meta"):

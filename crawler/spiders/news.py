@@ -38,8 +38,10 @@ from twisted.python.failure import Failure
 from crawler.items import FetchedPage
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
+from pipelines import charset
 from pipelines import discovery as d
 from pipelines.dedupe import article_id, normalize_url
+from pipelines.page_kind import page_verdict
 
 log = logging.getLogger(__name__)
 SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
@@ -167,7 +169,7 @@ class NewsSpider(scrapy.Spider):
                 floor = max(floor, delay)
                 self.crawler.stats.set_value(f"news/{source}/robots_crawl_delay", delay)
             if src.robots_sitemaps:
-                extra = [u for u in robots.sitemaps if src.owns_host(urlsplit(u).hostname)]
+                extra = [u for u in robots.sitemaps if src.owns(u)]
                 urls = urls + [u for u in extra if u not in urls]
         self.host_floor[host] = floor
         yield from self._discovery(src, urls)
@@ -201,7 +203,7 @@ class NewsSpider(scrapy.Spider):
             log.warning("sitemap %s unreadable: %s", response.url, exc)
             return
         if kind == "index":
-            children = [e for e in entries if src.owns_host(urlsplit(e.url).hostname) and self._fresh(src, e)]
+            children = [e for e in entries if src.owns(e.url) and self._fresh(src, e)]
             for entry in children[:MAX_CHILD_SITEMAPS]:
                 if entry.url not in self._seen_urls and self._budget(src, entry.url):
                     self._seen_urls.add(entry.url)
@@ -240,7 +242,7 @@ class NewsSpider(scrapy.Spider):
             if url is None:
                 continue
             parts = urlsplit(url)
-            if not src.owns_host(parts.hostname):
+            if not src.owns(url):
                 if url not in self._seen_urls:
                     self._seen_urls.add(url)
                     self.drop(src.name, "offsite", url)
@@ -279,8 +281,7 @@ class NewsSpider(scrapy.Spider):
                 self.drop(src.name, "bad_url", e.url)
                 continue
             e.url = url
-            host = urlsplit(e.url).hostname
-            if not src.owns_host(host):
+            if not src.owns(e.url):
                 if e.url not in self._seen_urls:
                     self._seen_urls.add(e.url)
                     self.drop(src.name, "offsite", e.url)
@@ -350,18 +351,21 @@ class NewsSpider(scrapy.Spider):
     # -------------------------------------------------------------------------------------- articles
 
     def _html(self, response: Response, src: Source) -> lxml_html.HtmlElement | None:
-        """Parsed page, or None after counting why it is unusable."""
-        ctype = response.headers.get(b"Content-Type")
-        if not d.is_html(ctype.decode("latin-1") if ctype else None, response.body):
+        """Parsed page, or None after counting why it is unusable.  Decoded once, by the one charset
+        decoder (``pipelines.charset``); the text and encoding are kept in ``response.meta``."""
+        raw = response.headers.get(b"Content-Type")
+        ctype = raw.decode("latin-1") if raw else None
+        if not d.is_html(ctype, response.body):
             self.drop(src.name, "non_html", response.url)
             return None
         if not response.body.strip():
             self.drop(src.name, "empty_body", response.url)
             return None
-        enc = d.pick_encoding(response.body, d.header_charset(ctype.decode("latin-1") if ctype else None))
+        text, enc = charset.decode(response.body, ctype)
         response.meta["news_encoding"] = enc
+        response.meta["news_text"] = text
         try:
-            return lxml_html.document_fromstring(response.body.decode(enc, errors="replace"))
+            return lxml_html.document_fromstring(text)
         except Exception:  # noqa: BLE001 - lxml rejects a few pathological documents
             self.drop(src.name, "unparsable", response.url)
             return None
@@ -380,19 +384,20 @@ class NewsSpider(scrapy.Spider):
             if part > 1:  # a broken later part: keep what we have
                 yield self._item(src, identity, pages, hints, incomplete=True)
             return
-        enc = response.meta["news_encoding"]
-        text = response.body.decode(enc, errors="replace")
+        enc, text = response.meta["news_encoding"], response.meta["news_text"]
         if part == 1:
             if not show_all:
                 identity = _clean(response.url) or response.url
-            kind, evidence = d.page_kind(tree)
-            if kind == "listing":
+            url_rule = src.url_rule(identity)[0]
+            verdict = page_verdict(tree, url_rule, src.article_pages)
+            if not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)
-                log.debug("not an article (%s): %s", evidence, response.url)
+                log.debug("not an article (%s): %s", verdict, response.url)
                 for req in await self._follow_from_article(src, tree, response.url, depth):
                     yield req
                 return
-            hints = {**hints, "encoding": enc}
+            # extraction asks the same classifier with the same inputs (pipelines.page_kind)
+            hints = {**hints, "encoding": enc, "url_rule": url_rule, "article_pages": src.article_pages}
         pages = [*pages, (response.url, text)]
         nxt = None if show_all or part >= src.multipage.max_pages else \
             d.next_part(tree, response.url, identity, part, src.multipage)
@@ -453,7 +458,7 @@ class NewsSpider(scrapy.Spider):
             self.count(src.name, "articles_incomplete")
         now = datetime.now(UTC).isoformat(timespec="seconds")
         return FetchedPage(url=identity, body=pages[0][1].encode(enc, errors="replace"), status=200,
-                           encoding=enc, source=src.name, fetched_at=now,
+                           encoding=enc, source=src.name, fetched_at=now, text=pages[0][1],
                            hints=hints, pages=pages if len(pages) > 1 else [])
 
     # ---------------------------------------------------------------------------------------- errors

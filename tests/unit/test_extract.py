@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipelines import extract as ex
+from pipelines.charset import decode
 from pipelines.extract import extract, extract_pages, extract_text
-from pipelines.extract_html import MAX_HTML_BYTES, decode, sniff_binary
+from pipelines.extract_html import MAX_HTML_BYTES, sniff_binary
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
 SITE = Path(__file__).resolve().parents[1] / "fixtures" / "site" / "berita"  # the sample site's pages
@@ -254,11 +255,11 @@ def test_misdeclared_encoding_valid_utf8_wins():
 
 def test_decode_fallbacks():
     assert decode("café".encode("cp1252"))[1] == "cp1252"  # undeclared, not UTF-8
-    assert decode("café".encode("cp1252"), "ISO-8859-1")[0] == "café"
-    assert decode("Привет".encode("koi8-r"), "koi8-r") == ("Привет", "koi8-r")
-    assert decode("x".encode("cp1252"), "no-such-charset")[1] == "utf-8"
+    assert decode("café".encode("cp1252"), declared="ISO-8859-1")[0] == "café"
+    assert decode("Привет".encode("koi8-r"), declared="koi8-r") == ("Привет", "koi8-r")
+    assert decode("x".encode("cp1252"), declared="no-such-charset")[1] == "utf-8"
     assert decode(b"\xef\xbb\xbf<p>bom</p>") == ("<p>bom</p>", "utf-8")
-    assert decode("<p>é</p>".encode("cp1252"), "utf-8")[1] == "cp1252"  # a lying UTF-8 label
+    assert decode("<p>é</p>".encode("cp1252"), declared="utf-8")[1] == "cp1252"  # a lying UTF-8 label
 
 
 def test_binary_pdf_dropped():
