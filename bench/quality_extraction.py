@@ -51,9 +51,21 @@ def load_scorer(shared: Path) -> ModuleType:
     return module
 
 
+def load_models() -> None:
+    """Load what a worker loads once at start-up, before anything is timed: both language detectors
+    (langdetect reads ~55 profiles, about 1 s, the first time a close call needs it; py3langid its model).
+    Left to happen inside the timed loop, that one-off cost landed on whichever page first needed it."""
+    from pipelines import language
+
+    language.langid_top("warm-up text for the language models, loaded once per process")
+    language.langdetect_top("warm-up text for the language models, loaded once per process")
+
+
 def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str]]:
     """extract_text, instrumented: per-stage milliseconds and drop reasons on the side."""
     from pipelines import extract as ex
+
+    load_models()
 
     stage_ms: dict[str, list[float]] = {"extract": [], "analyze": []}
     drops: Counter[str] = Counter()

@@ -111,10 +111,14 @@ def _shingles(text: str) -> Counter[tuple[str, ...]]:
 
 def agreement(a: str, b: str) -> float:
     """Shingle F1 of two texts (4-word shingles, as the benchmark scores bodies): 1 = the same text."""
-    sa, sb = _shingles(a), _shingles(b)
+    return _agreement(_shingles(a), _shingles(b))[0]
+
+
+def _agreement(sa: Counter[tuple[str, ...]], sb: Counter[tuple[str, ...]]) -> tuple[float, float]:
+    """(shingle F1, share of ``sb`` found in ``sa``) of two shingle bags."""
     common = sum((sa & sb).values())
     total = sum(sa.values()) + sum(sb.values())
-    return 2 * common / total if total else 0.0
+    return (2 * common / total if total else 0.0), (common / sum(sb.values()) if sb else 0.0)
 
 
 def _signature(el: HtmlElement) -> tuple[str, str]:
@@ -196,15 +200,18 @@ def main_text(tree: HtmlElement, url: str | None, pm: meta.PageMeta) -> tuple[st
     text, method = _trafilatura(tree, url, favor_precision=True, fast=True), "trafilatura"
     ld_body = meta.ld_str((pm.article_node or {}).get("articleBody")) or ""
     if len(text) >= SHORT_CHARS:
-        if len(ld_body) >= 400 and agreement(text, ld_body) < LD_AGREEMENT:
-            best = agreement(text, ld_body)
+        ld_shingles = _shingles(ld_body) if len(ld_body) >= 400 else None
+        best, covered = _agreement(_shingles(text), ld_shingles) if ld_shingles else (1.0, 1.0)
+        # default and recall modes keep more than precision: they can only agree better with the
+        # publisher's body when precision left part of it out
+        if best < LD_AGREEMENT and covered < LD_AGREEMENT:
             others = (
                 ("trafilatura-default", {"fast": True}),
                 ("trafilatura-recall", {"favor_recall": True, "fast": True}),
             )
             for name, options in others:
                 other = _trafilatura(tree, url, **options)
-                if (score := agreement(other, ld_body)) > best + 0.02:
+                if (score := _agreement(_shingles(other), ld_shingles)[0]) > best + 0.02:
                     text, method, best = other, name, score
                 if best >= LD_AGREEMENT:
                     break

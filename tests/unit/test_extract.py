@@ -593,3 +593,59 @@ def test_agreement_is_shingle_f1():
     assert ex.agreement(text, text) == 1.0
     assert ex.agreement(text, "") == 0.0
     assert 0.3 < ex.agreement(text, text + " Ekonom menilai langkah itu tepat untuk sementara.") < 1.0
+
+
+_LD_STORY = (
+    "Harga beras medium di pasar induk naik hingga Rp1.500 per kilogram dalam dua pekan terakhir menjelang "
+    "Ramadan, kata pedagang. Pemerintah menyiapkan operasi pasar di tiga puluh kota mulai pekan depan. "
+    "Bulog menyatakan stok cadangan beras cukup untuk enam bulan ke depan dan distribusi akan dipercepat. "
+    "Ekonom menilai lonjakan harga dipicu panen yang mundur akibat hujan dan biaya angkut yang naik tajam. "
+    "Di Surabaya dan Makassar harga beras premium bertahan, sementara di Medan pedagang mengeluhkan pasokan "
+    "yang tersendat sejak awal bulan karena kapal pengangkut tertahan cuaca buruk di perairan Sumatra."
+)
+
+
+def _ld_page(body: str) -> str:
+    import json as _json
+
+    node = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harga beras naik",
+            "articleBody": body}
+    return (f'<html><head><script type="application/ld+json">{_json.dumps(node)}</script></head>'
+            f"<body><article><p>{body}</p></article></body></html>")
+
+
+def _fake_modes(monkeypatch, outputs: dict[str, str]) -> list[str]:
+    """trafilatura replaced by canned outputs per mode; returns the modes asked for, in order."""
+    asked: list[str] = []
+
+    def fake(tree, url, **options):
+        mode = "recall" if options.get("favor_recall") else "precision" if options.get("favor_precision") else "default"
+        asked.append(mode)
+        return outputs[mode]
+
+    monkeypatch.setattr(ex, "_trafilatura", fake)
+    return asked
+
+
+def test_body_holding_all_of_the_publishers_jsonld_body_needs_no_second_extraction(monkeypatch):
+    from lxml import html as lxml_html
+
+    # precision holds all of the JSON-LD body plus more (a box the publisher left out of articleBody), so
+    # they disagree; default/recall keep more than precision and could only disagree further
+    extra = ("Dukung jurnalisme independen: berlangganan mulai Rp50.000 per bulan dan dapatkan akses ke semua "
+             "laporan mendalam, arsip lengkap, dan buletin harian kami tanpa iklan. ") * 3
+    precision = _LD_STORY + "\n" + extra
+    asked = _fake_modes(monkeypatch, {"precision": precision, "default": "x", "recall": "y"})
+    tree = lxml_html.fromstring(_ld_page(_LD_STORY))
+    text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
+    assert asked == ["precision"] and text == precision and method == "trafilatura"
+
+
+def test_body_missing_part_of_the_jsonld_body_is_compared_with_other_modes(monkeypatch):
+    from lxml import html as lxml_html
+
+    half = _LD_STORY[: len(_LD_STORY) // 2].rsplit(". ", 1)[0] + "." + " Baca juga: Harga cabai turun." * 12
+    asked = _fake_modes(monkeypatch, {"precision": half, "default": _LD_STORY, "recall": _LD_STORY + " Iklan."})
+    tree = lxml_html.fromstring(_ld_page(_LD_STORY))
+    text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
+    assert asked == ["precision", "default"] and text == _LD_STORY and method == "trafilatura-default"
