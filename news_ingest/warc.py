@@ -201,7 +201,12 @@ class WarcIngester:
             return "empty"
         hints: dict[str, Any] = {"fetched_at": warc_date, "source": src.name if src else host}
         if src is not None:
-            hints.update(language_hint=src.language, country=src.country)
+            from pipelines.dedupe import normalize_url  # late: numpy (dedupe); the CLI imports warc
+
+            # the same identity and article rules as the crawl: the source's hosts own its canonicals
+            hints.update(language_hint=src.language, country=src.country, article_pages=src.article_pages,
+                         owner={"domains": list(src.domains), "ports": list(src.ports)},
+                         url_rule=src.url_rule(normalize_url(url))[0])
         if ctype and (m := _CHARSET.search(ctype)):
             hints["encoding"] = m.group(1)
         result = self.process_page(body, url, hints)

@@ -14,8 +14,12 @@ from typing import Any
 @dataclass
 class Article:
     # identity and origin
-    url: str = ""
-    canonical_url: str | None = None
+    url: str = ""  # where the article was fetched (after redirects; tracking parameters dropped)
+    canonical_url: str | None = None  # what the page declares (kept even when it does not give the id)
+    # every id the article is known under, the document id first (pipelines.dedupe.identify): the
+    # accepted canonical's, the fetched URL's, each redirect source's — the "already indexed?" lookup
+    # checks them all, so a re-crawl skips the article whichever URL it finds it under
+    known_ids: list[str] = field(default_factory=list)
     source: str | None = None  # configured source name (config/sources.yaml)
     domain: str | None = None
     country: str | None = None

@@ -3,8 +3,10 @@
 Pure functions over plain data.  The bulk indexer (``news_ingest/store/indexer.py``) asks the cluster for
 candidates (same content hash, or a shared LSH band) and hands them to ``choose_cluster``.
 
-* ``article_id``: hash of the normalised canonical URL, so a re-crawl, a tracking-tagged link
-  and a replay all land on the same document.
+* ``article_id``: hash of the normalised URL (``normalize_url``: for ids and seen-sets only; requests
+  go to ``fetch_url``, the URL as discovered), so a re-crawl, a tracking-tagged link and a replay all
+  land on the same document.  ``identify`` decides which URL gives the id (an owned canonical, else
+  the fetched URL) and every id an article is known under (``known_ids``).
 * ``content_hash``: of the body with case, Unicode form and whitespace normalised — a re-crawl
   that only re-wraps lines is not a revision; an edited word is.
 * ``minhash``: 128 MinHash values over word 3-shingles (stored hex in ``fingerprint``) and 32
@@ -25,6 +27,7 @@ import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import chain
@@ -34,6 +37,9 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsp
 
 import numpy as np
 import yaml
+from w3lib.url import safe_url_string
+
+from pipelines import hosts
 
 TRACKING_FILE = Path(__file__).resolve().parent / "tracking_params.yaml"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -50,21 +56,42 @@ _SPACE = re.compile(r"\s+")
 
 # --------------------------------------------------------------------------- URLs and ids
 @lru_cache(maxsize=1)
-def _tracking() -> tuple[tuple[str, ...], frozenset[str]]:
+def _tracking() -> tuple[tuple[str, ...], frozenset[str], frozenset[str], re.Pattern[str]]:
     data = yaml.safe_load(TRACKING_FILE.read_text()) or {}
     prefixes = tuple(p.lower() for p in data.get("prefixes", []))
-    return prefixes, frozenset(n.lower() for n in data.get("names", []))
+    session = frozenset(n.lower() for n in data.get("session", []))
+    token = re.compile(data.get("session_token") or r"^\S{16,}$")
+    return prefixes, frozenset(n.lower() for n in data.get("names", [])), session, token
 
 
 def _is_tracking(name: str) -> bool:
-    prefixes, names = _tracking()
+    prefixes, names, _, _ = _tracking()
     low = name.lower()
     return low in names or low.startswith(prefixes)
 
 
+def _is_session(name: str, value: str) -> bool:
+    _, _, session, token = _tracking()
+    return name.lower() in session and bool(token.match(value))
+
+
+def _strip_session_path(path: str) -> str:
+    """``/a.html;jsessionid=0A1B...`` -> ``/a.html`` (path parameters that are session ids)."""
+    if ";" not in path:
+        return path
+    out = []
+    for segment in path.split("/"):
+        head, *params = segment.split(";")
+        kept = [p for p in params if not _is_session(*(p.split("=", 1) + [""])[:2])]
+        out.append(";".join([head, *kept]))
+    return "/".join(out)
+
+
 def normalize_url(url: str) -> str:
-    """One spelling per article URL: lower-case scheme and host, no default port, no fragment,
-    no tracking parameters, sorted query, no trailing slash (except the root), no empty path."""
+    """One spelling per article URL, for ids and seen-sets only (never for fetching: ``fetch_url``):
+    lower-case scheme and host, no default port, no fragment, no tracking or session parameters
+    (``tracking_params.yaml``), sorted query, no trailing slash (except the root), no empty path.
+    ``tests/unit/test_dedupe.py`` pins the ids of real URL shapes (GOLDEN_IDS)."""
     if not isinstance(url, str) or not url.strip():
         raise ValueError(f"not a URL: {url!r}")
     parts = urlsplit(url.strip())
@@ -80,7 +107,7 @@ def normalize_url(url: str) -> str:
         raise ValueError(f"bad port in URL {url!r}") from exc
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     # re-quote the path so %7E and ~ (and é vs %C3%A9) are one spelling
-    path = parts.path
+    path = _strip_session_path(parts.path)
     if not _PLAIN_PATH.fullmatch(path):  # (most article paths are plain: skip the round trip)
         path = quote(unquote(path), safe=_PATH_SAFE)
     if "//" in path:
@@ -89,7 +116,8 @@ def normalize_url(url: str) -> str:
         path = path.rstrip("/") or "/"
     query = ""
     if parts.query:
-        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+        pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if not _is_tracking(k) and not _is_session(k, v)]
         query = urlencode(sorted(pairs))
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 
@@ -97,6 +125,74 @@ def normalize_url(url: str) -> str:
 def article_id(canonical_or_url: str) -> str:
     """Stable document id: 128-bit BLAKE2b of the normalised URL, hex."""
     return hashlib.blake2b(normalize_url(canonical_or_url).encode(), digest_size=16).hexdigest()
+
+
+def fetch_url(url: str) -> str:
+    """The URL to request for a discovered URL: as discovered, only made safe — no fragment, no
+    tracking parameters (click and campaign tags: never content), unsafe characters percent-encoded.
+    Everything else (trailing slash, case, parameter order, session ids) stays as the site wrote it:
+    rewriting it is how a crawler meets its own redirects.  Raises ValueError on a non-http(s) URL."""
+    if not isinstance(url, str) or not url.strip():
+        raise ValueError(f"not a URL: {url!r}")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    try:
+        parts.port  # noqa: B018 - validates the port
+    except ValueError as exc:
+        raise ValueError(f"bad port in URL {url!r}") from exc
+    query = parts.query
+    if query:
+        kept = [p for p in query.split("&") if p and not _is_tracking(unquote(p.split("=", 1)[0]))]
+        query = "&".join(kept)
+    netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
+    return safe_url_string(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, "")))
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Under which id an article is stored, and every id it is known under (``id`` first)."""
+
+    id: str
+    id_url: str  # the URL the id is the hash of: the accepted canonical, else the fetched URL
+    canonical_accepted: bool
+    known_ids: tuple[str, ...]
+
+
+def _canonical_ok(fetched: str, canonical: str, owner: dict[str, Any] | None) -> bool:
+    try:
+        normalize_url(canonical)
+    except ValueError:
+        return False
+    if urlsplit(canonical).path in ("", "/") and urlsplit(fetched).path not in ("", "/"):
+        return False  # every page "canonical" to the home page: a broken theme, not an identity
+    if hosts.same_site(fetched, canonical):
+        return True
+    return bool(owner) and hosts.owns(owner.get("domains") or (), owner.get("ports") or (), canonical)
+
+
+def identify(fetched_url: str, canonical: str | None = None, redirected_from: Iterable[str] = (),
+             owner: dict[str, Any] | None = None) -> Identity:
+    """The identity of an article fetched at ``fetched_url`` (after redirects from ``redirected_from``),
+    whose page declares ``canonical``.
+
+    The canonical gives the id only when a host of the same source owns it (``owner``: the source's
+    ``domains`` and ``ports``; without one only the fetched URL's own site and its www./m./amp.
+    variants): a syndicated copy that declares the original outlet's URL canonical is a document of
+    its own source, never the original.  Otherwise the fetched URL gives the id.  ``known_ids`` holds
+    the id, the fetched URL's and every redirect source's id, so a re-crawl finds the article under
+    any of them.  Raises ValueError when ``fetched_url`` is not an http(s) URL."""
+    fetched_id = article_id(fetched_url)
+    accepted = bool(canonical) and _canonical_ok(fetched_url, canonical or "", owner)
+    id_url = canonical if accepted and canonical else fetched_url
+    known = [article_id(id_url), fetched_id]
+    for url in redirected_from:
+        try:
+            known.append(article_id(url))
+        except ValueError:
+            continue
+    ids = tuple(dict.fromkeys(known))
+    return Identity(id=ids[0], id_url=id_url, canonical_accepted=accepted, known_ids=ids)
 
 
 # --------------------------------------------------------------------------- content

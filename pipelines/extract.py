@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
 from trafilatura.settings import DEFAULT_CONFIG
 
-from pipelines import dates, page_kind
+from pipelines import dates, dedupe, page_kind
 from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
@@ -462,6 +462,7 @@ def _fields(
     return Article(
         url=page_url,
         canonical_url=canonical,
+        known_ids=_known_ids(page_url, canonical, hints),
         source=hints.get("source"),
         domain=host.removeprefix("www.") or None,
         country=hints.get("country"),
@@ -479,6 +480,18 @@ def _fields(
         provenance=prov,
         removed_segments=[{"kind": "byline_agency", "text": name} for name in agency_credits],
     )
+
+
+def _known_ids(url: str, canonical: str | None, hints: dict[str, Any]) -> list[str]:
+    """The article's ids (``pipelines.dedupe.identify``): the canonical counts only when the source that
+    fetched the page (``hints["owner"]``: its domains and ports) owns it; redirect sources are aliases."""
+    if not url:
+        return []
+    try:
+        return list(dedupe.identify(url, canonical, hints.get("redirected_from") or (),
+                                    hints.get("owner")).known_ids)
+    except ValueError:
+        return []
 
 
 def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:

@@ -36,6 +36,10 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
         doc = dict(new)
         doc["version"] = doc.get("version") or 1
         return "created", doc
+    # every id the article was ever known under stays known (the stored document's id first)
+    known = list(dict.fromkeys([*(existing.get("known_ids") or []), *(new.get("known_ids") or [])]))
+    new = {**new, "known_ids": known} if known else new
+    aliases_added = len(known) > len(existing.get("known_ids") or [])
     first = _earliest(existing.get("first_seen_at"), new.get("first_seen_at"))
     e_seen, n_seen = existing.get("last_seen_at"), new.get("last_seen_at")
     history = list(existing.get("history") or [])
@@ -43,7 +47,7 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
     keep_cluster = {k: existing[k] for k in ("cluster_id", "is_cluster_canonical") if existing.get(k)
                     is not None}
     if new.get("content_hash") == existing.get("content_hash"):
-        if not _later(n_seen, e_seen) and first == existing.get("first_seen_at"):
+        if not _later(n_seen, e_seen) and first == existing.get("first_seen_at") and not aliases_added:
             return "duplicate", None
         doc = {**new, **keep_cluster, "first_seen_at": first, "version": version, "history": history,
                "last_seen_at": n_seen if _later(n_seen, e_seen) else e_seen}
@@ -54,7 +58,8 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
         entry = {"content_hash": new.get("content_hash"), "modified_at": new.get("modified_at"),
                  "seen_at": n_seen}
         history = sorted([*history, entry], key=lambda h: h.get("seen_at") or "")[-history_size:]
-        return "late", {"first_seen_at": first, "version": version + 1, "history": history}
+        late = {"first_seen_at": first, "version": version + 1, "history": history}
+        return "late", {**late, "known_ids": known} if known else late
     entry = {"content_hash": existing.get("content_hash"), "modified_at": existing.get("modified_at"),
              "seen_at": e_seen}
     doc = {**new, **keep_cluster, "first_seen_at": first, "version": version + 1,

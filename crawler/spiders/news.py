@@ -40,7 +40,7 @@ from news_ingest.sources import Source, load_crawler_config, load_sources, selec
 from news_ingest.store.client import connect
 from pipelines import charset
 from pipelines import discovery as d
-from pipelines.dedupe import article_id, normalize_url
+from pipelines.dedupe import article_id, fetch_url, normalize_url
 from pipelines.page_kind import page_verdict
 
 log = logging.getLogger(__name__)
@@ -48,10 +48,18 @@ SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".
 MAX_CHILD_SITEMAPS = 200
 
 
-def _clean(url: str) -> str | None:
-    """One spelling per URL (no fragment, no tracking parameters), so rules and dedupe see the same URL."""
+def _norm(url: str) -> str | None:
+    """The URL's one spelling, for rules, ids and seen-sets (never fetched: see ``_fetchable``)."""
     try:
         return normalize_url(url)
+    except ValueError:
+        return None
+
+
+def _fetchable(url: str) -> str | None:
+    """The URL to request: as discovered, only made safe (``pipelines.dedupe.fetch_url``)."""
+    try:
+        return fetch_url(url)
     except ValueError:
         return None
 
@@ -76,7 +84,7 @@ class NewsSpider(scrapy.Spider):
         except ValueError:
             raise ValueError(f"limit={limit!r} is not a number. Fix: -a limit=100") from None
         self.refresh = _truthy(refresh)
-        self._seen_urls: set[str] = set()  # every URL requested this run (listing pages, feeds)
+        self._seen_urls: set[str] = set()  # normalised URLs requested this run (listing pages, feeds)
         self._seen_ids: set[str] = set()  # article ids scheduled this run
         self._requests: dict[str, int] = defaultdict(int)
         self._articles: dict[str, int] = defaultdict(int)
@@ -146,9 +154,10 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery(self, src: Source, urls: Iterable[str]) -> Iterator[scrapy.Request]:
         for url in urls:
-            if url in self._seen_urls:
+            key = _norm(url) or url
+            if key in self._seen_urls:
                 continue
-            self._seen_urls.add(url)
+            self._seen_urls.add(key)
             if url in src.feeds:
                 yield self._request(src, url, self.parse_feed, priority=50)
             elif url in src.start_urls:
@@ -205,9 +214,10 @@ class NewsSpider(scrapy.Spider):
         if kind == "index":
             children = [e for e in entries if src.owns(e.url) and self._fresh(src, e)]
             for entry in children[:MAX_CHILD_SITEMAPS]:
-                if entry.url not in self._seen_urls and self._budget(src, entry.url):
-                    self._seen_urls.add(entry.url)
-                    yield self._request(src, entry.url, self.parse_sitemap, priority=40)
+                url, key = _fetchable(entry.url), _norm(entry.url)
+                if url and key and key not in self._seen_urls and self._budget(src, url):
+                    self._seen_urls.add(key)
+                    yield self._request(src, url, self.parse_sitemap, priority=40)
             return
         for req in await self._article_requests(src, entries, depth=0):
             yield req
@@ -222,8 +232,9 @@ class NewsSpider(scrapy.Spider):
         articles, listings = self._links(src, tree, response.url)
         if depth < src.follow_depth:
             for url in listings:
-                if url not in self._seen_urls and self._budget(src, url):
-                    self._seen_urls.add(url)
+                key = _norm(url) or url
+                if key not in self._seen_urls and self._budget(src, url):
+                    self._seen_urls.add(key)
                     req = self._request(src, url, self.parse_listing, priority=5, depth=depth + 1)
                     req.meta["news_kind"] = "listing"
                     yield req
@@ -231,28 +242,30 @@ class NewsSpider(scrapy.Spider):
             yield req
 
     def _links(self, src: Source, tree: lxml_html.HtmlElement, page_url: str) -> tuple[list[str], list[str]]:
-        """In-source links split into (article URLs, other pages worth following)."""
-        articles: list[str] = []
-        listings: list[str] = []
+        """In-source links split into (article URLs, other pages worth following), as fetchable URLs,
+        one per normalised spelling."""
+        articles: dict[str, str] = {}
+        listings: dict[str, str] = {}
         # each distinct href once (menus repeat links): same result, a third fewer URL normalisations
         for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
             if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "whatsapp:")):
                 continue
-            url = _clean(urljoin(page_url, href))
-            if url is None:
+            url = _fetchable(urljoin(page_url, href))
+            key = _norm(url) if url else None
+            if url is None or key is None:
                 continue
-            parts = urlsplit(url)
             if not src.owns(url):
-                if url not in self._seen_urls:
-                    self._seen_urls.add(url)
+                if key not in self._seen_urls:
+                    self._seen_urls.add(key)
                     self.drop(src.name, "offsite", url)
                 continue
-            rule, _ = src.url_rule(url)
+            rule, _ = src.url_rule(key)
             if rule == "allow":
-                articles.append(url)
-            elif rule == "none" and not parts.path.lower().endswith(SKIP_EXT) and not self._is_part(src, url):
-                listings.append(url)
-        return list(dict.fromkeys(articles)), list(dict.fromkeys(listings))
+                articles.setdefault(key, url)
+            elif (rule == "none" and not urlsplit(url).path.lower().endswith(SKIP_EXT)
+                  and not self._is_part(src, key)):
+                listings.setdefault(key, url)
+        return list(articles.values()), list(listings.values())
 
     @staticmethod
     def _is_part(src: Source, url: str) -> bool:
@@ -276,24 +289,24 @@ class NewsSpider(scrapy.Spider):
         """Filter discovered URLs (domain, rules, age, this run, the index) and build article requests."""
         candidates: dict[str, d.Entry] = {}
         for e in entries:
-            url = _clean(e.url)
-            if url is None:
+            url, key = _fetchable(e.url), _norm(e.url)
+            if url is None or key is None:
                 self.drop(src.name, "bad_url", e.url)
                 continue
-            e.url = url
+            e.url = url  # fetched as discovered; rules, ids and seen-sets use the normalised spelling
             if not src.owns(e.url):
-                if e.url not in self._seen_urls:
-                    self._seen_urls.add(e.url)
+                if key not in self._seen_urls:
+                    self._seen_urls.add(key)
                     self.drop(src.name, "offsite", e.url)
                 continue
-            rule, _ = src.url_rule(e.url)
+            rule, _ = src.url_rule(key)
             if rule != "allow":
                 self.drop(src.name, "denied_by_rule" if rule == "deny" else "not_article_url", e.url)
                 continue
             if not self._fresh(src, e):
                 self.drop(src.name, "too_old", e.url)
                 continue
-            aid = article_id(e.url)
+            aid = article_id(key)
             if aid in self._seen_ids:
                 continue
             self._seen_ids.add(aid)
@@ -317,7 +330,7 @@ class NewsSpider(scrapy.Spider):
             req = self._request(src, first or e.url, self.parse_article, identity=e.url, hints=hints,
                                 depth=depth, part=1, pages=[], show_all=bool(first))
             # redirects of article URLs are followed by _redirected (index lookup on the target first)
-            req.meta.update(news_kind="article", dont_redirect=True,
+            req.meta.update(news_kind="article", dont_redirect=True, news_chain=[],
                             handle_httpstatus_list=[301, 302, 303, 307, 308])
             out.append(req)
         return out
@@ -387,8 +400,8 @@ class NewsSpider(scrapy.Spider):
         enc, text = response.meta["news_encoding"], response.meta["news_text"]
         if part == 1:
             if not show_all:
-                identity = _clean(response.url) or response.url
-            url_rule = src.url_rule(identity)[0]
+                identity = response.url  # where the article is (after redirects), as fetched
+            url_rule = src.url_rule(_norm(identity) or identity)[0]
             verdict = page_verdict(tree, url_rule, src.article_pages)
             if not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)
@@ -396,8 +409,12 @@ class NewsSpider(scrapy.Spider):
                 for req in await self._follow_from_article(src, tree, response.url, depth):
                     yield req
                 return
-            # extraction asks the same classifier with the same inputs (pipelines.page_kind)
-            hints = {**hints, "encoding": enc, "url_rule": url_rule, "article_pages": src.article_pages}
+            # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
+            # the article its ids from the same hosts (pipelines.dedupe.identify)
+            hints = {**hints, "encoding": enc, "url_rule": url_rule, "article_pages": src.article_pages,
+                     "owner": {"domains": list(src.domains), "ports": list(src.ports)}}
+            if chain := response.meta.get("news_chain"):
+                hints["redirected_from"] = list(chain)
         pages = [*pages, (response.url, text)]
         nxt = None if show_all or part >= src.multipage.max_pages else \
             d.next_part(tree, response.url, identity, part, src.multipage)
@@ -415,25 +432,39 @@ class NewsSpider(scrapy.Spider):
 
     async def _redirected(self, src: Source, response: Response, hints: dict[str, Any],
                           depth: int) -> list[scrapy.Request]:
-        """Follow an article redirect ourselves, so a target already indexed (or already fetched this
-        run) is not fetched again.  Off-site targets are refused by the safety middleware."""
+        """Follow an article redirect ourselves: to a host and port the source owns, never in a loop.
+        A target with the request's own id (``/slug`` -> ``/slug/``, http -> https) is followed at
+        once; a target that is another article URL (a shortlink, a moved story) is checked against
+        this run and the index first, so a known article is not fetched again."""
         location = response.headers.get(b"Location")
-        hops = response.meta.get("news_redirects", 0) + 1
-        target = _clean(urljoin(response.url, location.decode("latin-1"))) if location else None
-        if target is None or hops > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+        chain = [*response.meta.get("news_chain", []), response.url]
+        target = _fetchable(urljoin(response.url, location.decode("latin-1"))) if location else None
+        key = _norm(target) if target else None
+        if target is None or key is None or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             self.drop(src.name, "bad_redirect", response.url)
             return []
-        aid = article_id(target)
-        if aid in self._seen_ids:
-            self.drop(src.name, "duplicate_after_redirect", response.url)
+        if target in chain:
+            self.drop(src.name, "redirect_loop", response.url)
             return []
-        self._seen_ids.add(aid)
-        if not self.refresh and await self._existing(src, [aid]):
-            self.count(src.name, "skipped_seen")
+        if not src.owns(target):
+            self.drop(src.name, "offsite_redirect", f"{response.url} -> {target}")
             return []
+        rule, _ = src.url_rule(key)
+        if rule != "allow":
+            self.drop(src.name, "denied_by_rule" if rule == "deny" else "not_article_url", target)
+            return []
+        aid = article_id(key)
+        if aid not in {article_id(u) for u in chain if _norm(u)}:
+            if aid in self._seen_ids:
+                self.drop(src.name, "duplicate_after_redirect", response.url)
+                return []
+            self._seen_ids.add(aid)
+            if not self.refresh and await self._existing(src, [aid]):
+                self.count(src.name, "skipped_seen")
+                return []
         req = self._request(src, target, self.parse_article, identity=target, hints=hints, depth=depth,
                             part=1, pages=[], show_all=False)
-        req.meta.update(news_kind="article", news_redirects=hops, redirect_urls=[response.url],
+        req.meta.update(news_kind="article", news_chain=chain, redirect_urls=chain,
                         dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
         return [req]
 

@@ -9,7 +9,8 @@ Interface (what other modules code against):
 ``connect(settings=None, check=True) -> Store``; errors ``StoreError`` (unusable, message
 names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTTP 413);
 ``Store.alias``, ``.engine``, ``.setup()``, ``.ping()``, ``.refresh()``, ``.count()``,
-``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.existing_ids(ids)``, ``.search_raw(body)``,
+``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.known_docs(ids, fields)``, ``.existing_ids(ids)``,
+``.search_raw(body)``,
 ``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``.
 """
 
@@ -332,8 +333,32 @@ class Store:
                 found[d["_id"]] = {**d.get("_source", {}), "_index": d["_index"]}
         return found
 
+    def known_docs(self, ids: Iterable[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """The stored documents known under any of ``ids`` — as their document id or one of their
+        ``known_ids`` (a fetched URL, a redirect source, the accepted canonical): one ``ids``/``terms``
+        search on the alias.  ``{requested id: {**fields, "_id": document id, "_index": index}}``;
+        ids known nowhere are absent.  Near real time: what was written a second ago may be missing
+        (the crawl's own seen-sets cover its run)."""
+        ids = list(dict.fromkeys(ids))
+        if not ids or not self.indices():
+            return {}
+        source = sorted({*(fields or []), "known_ids"})
+        body = {"size": min(10_000, 2 * len(ids) + 10), "_source": source, "track_total_hits": False,
+                "query": {"bool": {"filter": [{"bool": {"minimum_should_match": 1, "should": [
+                    {"ids": {"values": ids}}, {"terms": {"known_ids": ids}}]}}]}}}
+        resp = self.search_raw(body)
+        wanted = set(ids)
+        found: dict[str, dict[str, Any]] = {}
+        for hit in resp.get("hits", {}).get("hits", []):
+            doc = {**hit.get("_source", {}), "_id": hit["_id"], "_index": hit.get("_index")}
+            for key in wanted & {hit["_id"], *(doc.get("known_ids") or [])}:
+                if key == hit["_id"] or key not in found:  # a document's own id wins over an alias
+                    found[key] = doc
+        return found
+
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
-        return set(self.get_docs(list(ids), fields=[]))
+        """Which of ``ids`` some stored article is known under (``known_docs``: one search)."""
+        return set(self.known_docs(ids))
 
     def refresh(self) -> None:
         self._req("POST", f"/{self.alias}/_refresh")

@@ -37,7 +37,7 @@ from pipelines.revisions import merge
 log = logging.getLogger(__name__)
 
 MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "modified_at", "history",
-                "cluster_id", "is_cluster_canonical"]
+                "cluster_id", "is_cluster_canonical", "known_ids", "source"]
 CANDIDATE_FIELDS = ["content_hash", "fingerprint", "fingerprint_bands", "cluster_id", "is_cluster_canonical",
                     "first_seen_at", "published_at", "fetched_at"]
 RETRYABLE_ITEM = {429, 500, 502, 503, 504}
@@ -166,14 +166,15 @@ class Indexer:
         """Article -> document with ``id``, hashes and seen times; None (dead-lettered) if it has
         no usable URL."""
         doc = _as_dict(article)
-        try:
-            doc["id"] = dedupe.article_id(doc.get("canonical_url") or doc.get("url") or "")
-        except ValueError as exc:
-            try:  # a bad canonical URL should not cost the article
-                doc["id"] = dedupe.article_id(doc.get("url") or "")
-            except ValueError:
+        known = [i for i in doc.get("known_ids") or [] if isinstance(i, str) and len(i) == 32]
+        if not known:  # not from extraction: the same rule, without a source's other hosts
+            try:
+                known = list(dedupe.identify(doc.get("url") or doc.get("canonical_url") or "",
+                                             doc.get("canonical_url")).known_ids)
+            except ValueError as exc:
                 self._dead([(None, None, f"no usable URL: {exc}", doc)])
                 return None
+        doc["id"], doc["known_ids"] = known[0], known
         if not doc.get("content_hash") or ("fingerprint_bands" not in doc and doc.get("body")):
             dedupe.annotate(doc)
         seen = doc.get("fetched_at") or self._now()
@@ -361,12 +362,16 @@ class Indexer:
         """The reads and merges for one batch: (bulk operations, prepared documents by id)."""
         pending = self._fold(docs)
         existing = self._retrying(self.store.get_docs, list(pending), MERGE_FIELDS)
+        self._adopt_known(pending, existing)
         merged: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
         for id_, doc in pending.items():
             old = existing.get(id_)
             kind, out = merge(old, doc, self.config.history_size)
             self._count(kind, 1)
             if out is not None:
+                known = out.get("known_ids") or []
+                if known and known[0] != id_:
+                    out["known_ids"] = [id_, *(k for k in known if k != id_)]
                 merged.append((kind, id_, out, old))
         fresh = [out for kind, _, out, _ in merged
                  if kind == "created" or (kind != "late" and not out.get("cluster_id"))]
@@ -375,6 +380,26 @@ class Indexer:
         for doc in fresh:  # from now on a stored copy for later batches (the ops hold copies)
             doc["_stored"] = True
         return ops, pending
+
+    def _adopt_known(self, pending: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]]) -> None:
+        """A new document whose id is not stored, but which a stored article of the same source is
+        known under (its fetched URL, a redirect, a canonical it used to declare), is that article: it
+        takes the stored id instead of forking a second document (one ``known_docs`` search)."""
+        new = [d for i, d in pending.items() if i not in existing and d.get("known_ids")]
+        if not new:
+            return
+        found = self._retrying(self.store.known_docs, sorted({k for d in new for k in d["known_ids"]}),
+                               MERGE_FIELDS)
+        for doc in new:
+            match = next((found[k] for k in doc["known_ids"] if k in found
+                          and found[k].get("source") == doc.get("source")), None)
+            if match is None or match["_id"] in pending:
+                continue
+            del pending[doc["id"]]
+            doc["id"] = match["_id"]
+            pending[doc["id"]] = doc
+            existing[doc["id"]] = {k: v for k, v in match.items() if k != "_id"}
+            self._count("adopted_known_id", 1)
 
     def _op(self, kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
         """``created``: create (a 409 means another writer was first: merge again); ``revised``:

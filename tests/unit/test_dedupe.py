@@ -117,3 +117,97 @@ def test_choose_cluster_exact_hash_then_earliest():
     # an unparseable fingerprint from elsewhere is skipped, not a crash
     broken = {"id": "x", "fingerprint": "zz", "first_seen_at": "2024-12-04T00:00:00Z"}
     assert dedupe.choose_cluster(dict(doc, content_hash="h"), [broken], window_days=7) is None
+
+
+# ---------------------------------------------------------------------------------------------- identity
+# Stored documents are keyed by these: a normaliser change that moves one forks every stored article.
+GOLDEN_IDS = {
+    "https://www.tribunnews.com/internasional/2024/12/04/korea-utara-dan-rusia-resmi-berlakukan-perjanjian"
+    "-pertahanan-bersama": "45538dbc1c4d39a5a4d6eb567b521632",
+    "https://nasional.kompas.com/read/2024/12/05/10150011/judul-berita": "48ca209fb182a8fef6e07766c0c88df4",
+    "https://www.kabarborneo.example/2024/12/05/banjir-surut-di-samarinda/": "c94c647bf28c0d4318f6cef816f73188",
+    "https://www.thestar.com.my/news/nation/2024/12/05/floods-kelantan": "b0ceb15c58284e9f9aaa7651d2e92822",
+    "https://example.com/berita/a.html?id=42&page=2": "127d9bfe0a1eb295b35f32b1a749fa3d",
+    "http://127.0.0.1:8765/berita/banjir-jakarta-surut.html": "4ac95da1ecb69e273b04bba4b6c92ccb",
+}
+
+
+@pytest.mark.parametrize(("url", "golden"), GOLDEN_IDS.items())
+def test_golden_ids(url, golden):
+    assert dedupe.article_id(url) == golden
+    tagged = url + ("&" if "?" in url else "?") + "utm_source=fb&fbclid=x"
+    assert dedupe.article_id(tagged) == golden
+
+
+@pytest.mark.parametrize("variant", [
+    "https://portal.example/berita/a.html;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+    "https://portal.example/berita/a.html;JSESSIONID=0A1B2C3D4E5F60718293A4B5C6D7E8F9?x=1",
+    "https://portal.example/berita/a.html?PHPSESSID=9k3j2h4g5f6d7s8a9q0w1e2r3t&x=1",
+    "https://portal.example/berita/a.html?x=1&sid=5f2b9c0e1d3a4b5c6d7e8f9a0b1c2d3e",
+    "https://portal.example/berita/a.html?x=1&jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+])
+def test_session_ids_are_not_part_of_the_id(variant):
+    base = "https://portal.example/berita/a.html" + ("?x=1" if "x=1" in variant else "")
+    assert dedupe.normalize_url(variant) == dedupe.normalize_url(base)
+
+
+def test_a_short_sid_is_a_story_id_and_stays():
+    # PHP-Nuke style: modules.php?name=News&file=article&sid=1234 — the sid IS the article
+    a = "https://portal.example/modules.php?name=News&file=article&sid=1234"
+    b = "https://portal.example/modules.php?name=News&file=article&sid=1235"
+    assert dedupe.article_id(a) != dedupe.article_id(b)
+
+
+@pytest.mark.parametrize(("discovered", "fetched"), [
+    ("https://kabarborneo.example/2024/12/05/banjir/", "https://kabarborneo.example/2024/12/05/banjir/"),
+    ("https://kabarborneo.example/?p=123", "https://kabarborneo.example/?p=123"),
+    ("https://Kabarborneo.example/Berita/A.html?b=2&a=1#komentar", "https://kabarborneo.example/Berita/A.html?b=2&a=1"),
+    ("https://kabarborneo.example/berita/a.html?utm_source=fb&id=7&fbclid=x",
+     "https://kabarborneo.example/berita/a.html?id=7"),
+    ("https://kabarborneo.example/berita/a.html;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+     "https://kabarborneo.example/berita/a.html;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9"),
+    ("https://kabarborneo.example/berita/banjir besar.html", "https://kabarborneo.example/berita/banjir%20besar.html"),
+])
+def test_urls_are_fetched_as_discovered_only_made_safe(discovered, fetched):
+    assert dedupe.fetch_url(discovered) == fetched
+
+
+OWNER = {"domains": ["kabarborneo.example"], "ports": [80, 443]}
+PAGE = "https://kabarborneo.example/2024/12/05/banjir-surut/"
+
+
+def ids(*urls: str) -> list[str]:
+    return [dedupe.article_id(u) for u in urls]
+
+
+def test_a_canonical_of_the_same_site_gives_the_id_and_every_url_is_known():
+    canon = "https://www.kabarborneo.example/2024/12/05/banjir-surut/?utm_source=share"
+    who = dedupe.identify(PAGE + "amp/", canon, ["https://kabarborneo.example/?p=123"], OWNER)
+    assert who.id == dedupe.article_id(canon) and who.canonical_accepted
+    assert who.known_ids == tuple(dict.fromkeys(ids(canon, PAGE + "amp/", "https://kabarborneo.example/?p=123")))
+
+
+def test_a_canonical_on_another_host_is_kept_but_does_not_give_the_id():
+    wire = "https://kabarborneo.example/2024/12/05/banjir-surut/"
+    who = dedupe.identify("https://partner.example/nasional/banjir-surut-samarinda", wire,
+                          owner={"domains": ["partner.example"], "ports": [80, 443]})
+    assert who.id == dedupe.article_id("https://partner.example/nasional/banjir-surut-samarinda")
+    assert not who.canonical_accepted and dedupe.article_id(wire) not in who.known_ids
+    # the same host on another port is another site too (the loopback fixture outlets)
+    other = dedupe.identify("http://127.0.0.1:8002/berita/x", "http://127.0.0.1:8001/2024/12/05/x/",
+                            owner={"domains": ["127.0.0.1"], "ports": [8002]})
+    assert not other.canonical_accepted
+
+
+def test_a_canonical_on_another_domain_of_the_same_source_is_accepted():
+    owner = {"domains": ["kabarborneo.example", "kabarborneo.id"], "ports": [80, 443]}
+    who = dedupe.identify(PAGE, "https://kabarborneo.id/2024/12/05/banjir-surut/", owner=owner)
+    assert who.canonical_accepted
+    assert not dedupe.identify(PAGE, "https://kabarborneo.id/2024/12/05/banjir-surut/").canonical_accepted
+
+
+@pytest.mark.parametrize("bad", ["https://kabarborneo.example/", "https://kabarborneo.example", "not a url",
+                                 "ftp://kabarborneo.example/x", "javascript:void(0)"])
+def test_a_home_page_or_broken_canonical_is_not_accepted(bad):
+    who = dedupe.identify(PAGE, bad, owner=OWNER)
+    assert who.id == dedupe.article_id(PAGE) and not who.canonical_accepted

@@ -47,6 +47,17 @@ class FakeStore:
         return {i: {k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields}
                 for i in ids if i in self.docs}
 
+    def known_docs(self, ids, fields=None):
+        self._maybe_fail("known_docs")
+        out = {}
+        for i, d in self.docs.items():
+            if self.searchable is not None and i not in self.searchable:
+                continue
+            for key in set(ids) & {i, *(d.get("known_ids") or [])}:
+                out[key] = {**{k: copy.deepcopy(v) for k, v in d.items() if not fields or k in fields},
+                            "_id": i, "_index": "fake-000001"}
+        return out
+
     def search_raw(self, body):
         self._maybe_fail("search")
         should = next(f["bool"]["should"] for f in body["query"]["bool"]["filter"] if "bool" in f)

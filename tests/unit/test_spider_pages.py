@@ -63,9 +63,9 @@ def collect(agen: Any) -> list[Any]:
 
 
 def page(body: str, url: str, ctype: str = "text/html; charset=utf-8", encoding: str = "utf-8",
-         status: int = 200, headers: dict[str, str] | None = None) -> Response:
+         status: int = 200, headers: dict[str, str] | None = None, request: Request | None = None) -> Response:
     return HtmlResponse(url=url, body=body.encode(encoding), status=status,
-                        headers={"Content-Type": ctype, **(headers or {})}, request=Request(url))
+                        headers={"Content-Type": ctype, **(headers or {})}, request=request or Request(url))
 
 
 def article_html(head: str = "", body: str = "", title: str = "Banjir surut di Samarinda") -> str:
@@ -141,3 +141,59 @@ def test_a_link_to_another_port_of_the_host_is_offsite(spider):
     followed = [r.url for r in out if isinstance(r, Request)]
     assert [u.rstrip("/") for u in followed] == [f"{OUTLET}/2024/12/06/bantuan-tiba"]
     assert dropped(spider) == {"offsite": 1}
+
+
+# ------------------------------------------------------------------------------------------------ identity
+from pipelines import discovery as d  # noqa: E402
+from pipelines.dedupe import article_id  # noqa: E402
+
+
+def requests(out: list[Any]) -> list[Request]:
+    return [x for x in out if isinstance(x, Request)]
+
+
+def test_article_urls_are_fetched_as_discovered(spider):
+    src = spider.sources["outlet"]
+    out = asyncio.run(spider._article_requests(src, [d.Entry(URL + "?utm_source=feed#respond", via="rss")], 0))
+    assert [r.url for r in out] == [URL]  # the trailing slash stays; tracking and fragment go
+    again = asyncio.run(spider._article_requests(src, [d.Entry(URL.rstrip("/"), via="sitemap")], 0))
+    assert again == []  # one id: the same article is not scheduled twice
+
+
+def redirect(url: str, location: str, status: int = 301, chain: list[str] | None = None) -> Response:
+    req = Request(url, meta={"news_chain": chain or []})
+    return Response(url=url, status=status, headers={"Location": location}, request=req)
+
+
+def test_a_redirect_to_the_slash_form_is_followed_not_dropped(spider):
+    """WordPress: /slug -> 301 /slug/; the target has the request's id and must be fetched."""
+    src = spider.sources["outlet"]
+    spider._seen_ids.add(article_id(URL))  # scheduled under this id when discovered
+    out = collect(spider.parse_article(redirect(URL.rstrip("/"), URL), **kwargs(spider, URL.rstrip("/"))))
+    assert [r.url for r in requests(out)] == [URL], dropped(spider)
+    assert requests(out)[0].meta["news_chain"] == [URL.rstrip("/")]
+    follow = requests(out)[0]
+    html = article_html('<meta property="og:type" content="article">')
+    page_out = collect(spider.parse_article(page(html, URL, request=follow), **follow.cb_kwargs))
+    (item,) = items(page_out)
+    assert item.url == URL and item.hints["redirected_from"] == [URL.rstrip("/")]
+    assert item.hints["owner"] == {"domains": list(src.domains), "ports": [8001]}
+
+
+def test_a_shortlink_to_an_article_already_fetched_is_a_duplicate(spider):
+    spider._seen_ids.add(article_id(URL))
+    short = f"{OUTLET}/2024/12/05/p-123/"
+    out = collect(spider.parse_article(redirect(short, URL), **kwargs(spider, short)))
+    assert requests(out) == [] and dropped(spider) == {"duplicate_after_redirect": 1}
+
+
+def test_a_redirect_to_another_port_of_the_host_is_refused(spider):
+    out = collect(spider.parse_article(redirect(URL, f"{OTHER_PORT}/2024/12/05/banjir-surut-di-samarinda/"),
+                                       **kwargs(spider, URL)))
+    assert requests(out) == [] and dropped(spider) == {"offsite_redirect": 1}
+
+
+def test_a_redirect_loop_ends(spider):
+    loop = redirect(URL, URL.rstrip("/"), chain=[URL.rstrip("/")])
+    assert requests(collect(spider.parse_article(loop, **kwargs(spider, URL)))) == []
+    assert dropped(spider) == {"redirect_loop": 1}
