@@ -40,8 +40,8 @@ def test_bulk_raw_reports_each_operation_in_order(store):
     assert docs["c"] == {"url": "http://x/c", "_index": f"{store.alias}-000001"}  # upsert, not doc
     first = f"{store.alias}-000001"
     assert store.get_docs(["a"], fields=["url"])["a"] == {"url": "http://x/a", "_index": first}
-    assert store.existing_ids(["a", "b", "zz"]) == {"a"}
     store.refresh()
+    assert store.existing_ids(["a", "b", "zz"]) == {"a"}  # one search: near real time, after a refresh
     assert store.count() == 2
     assert store.count({"term": {"url": "http://x/c"}}) == 1
 
