@@ -6,7 +6,6 @@ Each subcommand is a thin wrapper over functions the pipeline and the tests also
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -14,6 +13,7 @@ import sys
 from news_ingest import runner, search, warc
 from news_ingest.settings import RolloverSettings, StatePaths
 from news_ingest.store.client import StoreError, connect
+from news_ingest.terminal import printable_json
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -63,7 +63,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from news_ingest.explain import explain  # late: lxml and the page classifier, only for this command
 
     ex = explain(args.url, fetch=args.fetch)
-    print(json.dumps(ex.as_dict(), ensure_ascii=False, indent=2) if args.json else ex.text())
+    print(printable_json(ex.as_dict(), ensure_ascii=False, indent=2) if args.json else ex.text())
     return 0
 
 

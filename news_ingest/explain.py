@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, resolve
 from news_ingest.sources import Source, load_crawler_config, load_sources, source_for_url
+from news_ingest.terminal import printable
 from pipelines import charset
 from pipelines import discovery as d
 from pipelines.crawl_config import CrawlerConfig
@@ -54,8 +55,8 @@ class Explanation:
                 ("url trap", self.url_trap or "ok"), ("address", self.address or "ok"),
                 ("robots.txt", self.robots), ("page", self.page_kind or "not fetched"),
                 ("verdict", self.verdict)]
-        out = [f"{k:<11} {v}" for k, v in rows]
-        out += [f"note        {n}" for n in self.notes]
+        out = [f"{k:<11} {printable(v)}" for k, v in rows]
+        out += [f"note        {printable(n)}" for n in self.notes]
         return "\n".join(out)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from news_ingest.store.client import Store, connect, language_group
 from news_ingest.store.ledger import recent_runs
+from news_ingest.terminal import printable
 
 # Fields whose fill rate per source `stats` reports (the ones newsrooms filter and facet on).
 FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image", "language",
@@ -151,16 +152,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 def print_hits(resp: dict[str, Any], text: str, collapse: bool = False) -> None:
     """Top hits as users read them: date, source, language, attribution, title, URL, snippet."""
     total = resp["hits"]["total"]["value"]
-    print(f"{total} hit(s) for {text!r}" + (" (one line per story)" if collapse else ""))
+    print(f"{total} hit(s) for {printable(repr(text))}" + (" (one line per story)" if collapse else ""))
     for hit in resp["hits"]["hits"]:
-        s = hit["_source"]
+        s = {k: printable(v) if isinstance(v, str) else v for k, v in hit["_source"].items()}
         copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {}).get("value")
-        agencies = ", ".join(s.get("source_attribution") or []) or "-"
+        agencies = printable(", ".join(s.get("source_attribution") or [])) or "-"
         extra = f", {copies} copies" if copies and copies > 1 else ""
         when = (s.get("published_at") or "-")[:16]
         print(f"\n{when}  {s.get('source') or '-'}  [{s.get('language') or '-'}]"
               f"  attribution: {agencies}{' (wire)' if s.get('is_wire_copy') else ''}{extra}")
-        print(f"  {s.get('title') or '(no title)'}\n  {s.get('url')}\n  {snippet(hit)}")
+        print(f"  {s.get('title') or '(no title)'}\n  {s.get('url')}\n  "
+              f"{printable(snippet(hit), keep=_bold(True))}")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -171,7 +173,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     def table(title: str, rows: dict[str, int]) -> None:
         print(f"\n{title}")
         for k, v in rows.items():
-            print(f"  {v:>8}  {k}")
+            print(f"  {v:>8}  {printable(k)}")
 
     table("per source", {k: v["articles"] for k, v in st["sources"].items()})
     table("per language", st["languages"])
@@ -182,13 +184,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
     short = [f[:8] for f in FILL_FIELDS]
     print("  " + f"{'source':<20}" + "".join(f"{h:>9}" for h in short))
     for src, v in st["sources"].items():
-        print("  " + f"{src[:20]:<20}" + "".join(f"{100 * v['fill'][f]:>9.0f}" for f in FILL_FIELDS))
+        print("  " + f"{printable(src)[:20]:<20}"
+              + "".join(f"{100 * v['fill'][f]:>9.0f}" for f in FILL_FIELDS))
     runs = recent_runs(store)
     if runs:
         print("\nrecent crawl runs")
         for r in runs:
-            print(f"  {r.get('started_at', '-')[:19]}  {r.get('status', '-'):<8} "
-                  f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}")
+            print(printable(f"  {r.get('started_at', '-')[:19]}  {r.get('status', '-'):<8} "
+                            f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}"))
     return 0
 
 
