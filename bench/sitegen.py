@@ -204,7 +204,7 @@ def sources_yaml(base: str, name: str = "bench", delay: float = 0.0, concurrency
     concurrency: {concurrency}
     max_pages: {max_pages}
     multipage: none
-    allow_loopback: true
+    allow_loopback: ["{base}"]  # the port of the generated site's URL, no other
 """
 
 

@@ -6,7 +6,7 @@ robots.txt Crawl-delay (see crawler/middlewares.py and crawler/extensions.py).
 
 import os
 
-from news_ingest.sources import SourceConfigError, load_crawler_config
+from news_ingest.sources import Ceilings, SourceConfigError, load_crawler_config, user_agent
 from pipelines.crawl_config import CrawlerConfig
 
 BOT_NAME = "news-ingest"
@@ -14,10 +14,11 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 try:
-    CONTACT_URL = load_crawler_config().contact_url
+    _CONFIG = load_crawler_config()
 except SourceConfigError:  # the spider reports the config error properly when it starts
-    CONTACT_URL = CrawlerConfig.contact_url
-USER_AGENT = f"news-ingest/0.1 (+{CONTACT_URL})"
+    _CONFIG = CrawlerConfig()
+CONTACT_URL = _CONFIG.contact_url
+USER_AGENT = user_agent(_CONFIG)  # news-ingest explain --fetch sends the same
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
@@ -28,16 +29,31 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # sources raise or lower it per host (`concurrency`)
 
-DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # backstop; each source sets max_page_bytes (default 4 MB) per request
+# Hard ceilings no source can exceed (news_ingest.sources.Ceilings; NEWS_MAX_PAGE_BYTES [8 MB],
+# NEWS_MAX_DECOMPRESSED_BYTES [32 MB], NEWS_MAX_REDIRECTS [5], NEWS_MAX_URL_LENGTH [4096]).  Each source
+# sets lower per-request limits (max_page_bytes, default 4 MB; max_redirects); the safety middleware
+# clamps every request to these.
+try:
+    CEILINGS = Ceilings.from_env()
+except SourceConfigError:  # reported properly when the spider loads its sources
+    CEILINGS = Ceilings()
+DOWNLOAD_MAXSIZE = CEILINGS.page_bytes  # also the limit after HTTP decompression
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-REDIRECT_MAX_TIMES = 5
+REDIRECT_MAX_TIMES = CEILINGS.redirects
 METAREFRESH_ENABLED = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# The address policy sits in the DNS resolver: the answer checked is the answer connected to
+# (crawler/resolver.py).  DNS_SERVERS = "ip[:port],..." asks those servers instead of the system
+# resolver (tests point it at their own server on loopback); answers are cached DNSCACHE_TTL seconds.
+TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
+DNS_SERVERS = os.environ.get("DNS_SERVERS", "")
+DNSCACHE_TTL = float(os.environ.get("DNSCACHE_TTL", "300"))
+DNS_TIMEOUT = 10
 DNSCACHE_ENABLED = True
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

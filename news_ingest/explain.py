@@ -8,16 +8,27 @@ also the page's og:type / JSON-LD).
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
+import contextlib
+import http.client
+import socket
+import ssl
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
-from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, resolve
-from news_ingest.sources import Source, load_crawler_config, load_sources, source_for_url
+from news_ingest.netpolicy import Lookup, check_host, lookup_for
+from news_ingest.sources import (
+    Ceilings,
+    Source,
+    load_crawler_config,
+    load_sources,
+    source_for_url,
+    user_agent,
+)
 from news_ingest.terminal import printable
 from pipelines import charset
 from pipelines import discovery as d
@@ -25,9 +36,9 @@ from pipelines.crawl_config import CrawlerConfig
 from pipelines.dedupe import article_id, normalize_url
 from pipelines.page_kind import page_verdict
 
-USER_AGENT = "news-ingest/0.1"
-FETCH_TIMEOUT = 10
-MAX_FETCH_BYTES = 4 * 1024 * 1024
+FETCH_TIMEOUT = 10.0  # seconds for one whole fetch: every redirect, connect, headers and body
+_REDIRECTS = (301, 302, 303, 307, 308)
+_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass
@@ -60,17 +71,123 @@ class Explanation:
         return "\n".join(out)
 
 
-def _get(url: str) -> tuple[int, str | None, bytes]:
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:  # noqa: S310 - http(s) checked
-            return resp.status, resp.headers.get("Content-Type"), resp.read(MAX_FETCH_BYTES)
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type"), b""
+class FetchRefused(Exception):
+    """The crawler would not make (or finish) this request; ``reason`` is the crawl's drop reason."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(f"{reason}: {url}")
+        self.reason, self.url = reason, url
+
+
+@dataclass
+class Fetcher:
+    """GET as the crawler does: the same address policy on every hop (a redirect is checked before it
+    is connected to, and the connection goes to the addresses that were checked), the crawler's
+    user agent, the source's size and redirect limits under the ceilings, and one deadline for the
+    whole fetch, so a server dripping its body a byte at a time cannot hold it."""
+
+    src: Source
+    sources: dict[str, Source]
+    agent: str
+    timeout: float = FETCH_TIMEOUT
+    lookup: Lookup | None = None
+    ceilings: Ceilings = field(default_factory=Ceilings.from_env)
+
+    def get(self, url: str) -> tuple[int, str | None, bytes]:
+        deadline = time.monotonic() + self.timeout
+        lookup = self.lookup or lookup_for()
+        for _ in range(min(self.src.max_redirects, self.ceilings.redirects) + 1):
+            parts = urlsplit(url)
+            if parts.scheme not in _PORTS:
+                raise FetchRefused("bad_scheme", url)
+            if len(url) > self.ceilings.url_length:
+                raise FetchRefused("url_too_long", url[:200])
+            host = (parts.hostname or "").lower().rstrip(".")
+            if not self.src.owns(url):  # host AND port (pipelines.hosts, the one ownership check)
+                raise FetchRefused("offsite_redirect", url)
+            try:
+                port = parts.port or _PORTS[parts.scheme]
+            except ValueError:
+                raise FetchRefused("bad_port", url) from None
+            addresses, reason = check_host(host, port, self.sources,
+                                           lambda h: lookup(h, max(0.1, deadline - time.monotonic())))
+            if reason:
+                raise FetchRefused(reason, url)
+            status, headers, body = self._once(parts, host, port, addresses, deadline)
+            location = headers.get("Location")
+            if status in _REDIRECTS and location:
+                url = urljoin(url, location.strip())
+                continue
+            return status, headers.get("Content-Type"), body
+        raise FetchRefused("too_many_redirects", url)
+
+    def _connect(self, addresses: tuple[str, ...], port: int, deadline: float) -> socket.socket:
+        error: OSError | None = None
+        for addr in addresses:  # the checked addresses, and no others
+            try:
+                return socket.create_connection((addr, port), timeout=_left(deadline))
+            except OSError as exc:
+                error = exc
+        raise error or OSError("no address")
+
+    def _once(self, parts: Any, host: str, port: int, addresses: tuple[str, ...],
+              deadline: float) -> tuple[int, http.client.HTTPMessage, bytes]:
+        sock = self._connect(addresses, port, deadline)
+        # the deadline holds even for a server that drips its headers or body a byte at a time:
+        # at the deadline the socket is shut, which ends any read in progress
+        watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (sock,))
+        watchdog.daemon = True
+        watchdog.start()
+        conn = http.client.HTTPConnection(host, port, timeout=_left(deadline))
+        try:
+            if parts.scheme == "https":
+                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+            conn.sock = sock  # already connected to a checked address
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            conn.putrequest("GET", target, skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", parts.netloc.rsplit("@", 1)[-1])
+            conn.putheader("User-Agent", self.agent)
+            conn.putheader("Accept-Encoding", "identity")
+            conn.endheaders()
+            resp = conn.getresponse()
+            cap = min(self.src.max_page_bytes, self.ceilings.page_bytes)
+            if resp.status in _REDIRECTS:
+                return resp.status, resp.headers, b""
+            chunks, size = [], 0
+            while True:
+                sock.settimeout(_left(deadline))
+                chunk = resp.read1(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > cap:
+                    raise FetchRefused("too_large", f"{parts.geturl()} (over {cap:,} bytes)")
+                chunks.append(chunk)
+            _left(deadline)  # a read ended by the watchdog is a timeout, not the end of the body
+            return resp.status, resp.headers, b"".join(chunks)
+        except OSError:
+            _left(deadline)  # the watchdog shut the socket: say so
+            raise
+        finally:
+            watchdog.cancel()
+            conn.close()
+            sock.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("timed out (the whole fetch has FETCH_TIMEOUT seconds)")
+    return left
 
 
 def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerConfig | None = None,
-            fetch: bool = False) -> Explanation:
+            fetch: bool = False, timeout: float = FETCH_TIMEOUT) -> Explanation:
     sources = sources if sources is not None else load_sources()
     config = config or load_crawler_config()
     ex = Explanation(url=url)
@@ -81,9 +198,10 @@ def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerC
         return ex
     ex.article_id = article_id(ex.normalized)
     src = source_for_url(sources, ex.normalized)
-    host = urlsplit(ex.normalized).hostname or ""
-    ex.address = ("metadata_address" if host in METADATA_HOSTS
-                  else address_verdict(resolve(host), bool(src and src.allow_loopback)))
+    parts = urlsplit(ex.normalized)
+    lookup = lookup_for()
+    _, ex.address = check_host(parts.hostname or "", parts.port or _PORTS.get(parts.scheme, 80),
+                               None if src is None else sources, lambda h: lookup(h, timeout))
     ex.url_trap = d.url_trap(ex.normalized, config)
     if src is None:
         ex.verdict = "not crawled: off-site for every source (add its domain to a source in sources.yaml)"
@@ -98,19 +216,20 @@ def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerC
     if src.multipage.show_all and ex.rule == "allow":
         ex.notes.append(f"fetched as {d.show_all_url(ex.normalized, src.multipage)} (show-all page)")
     if fetch and ex.address is None:
-        _fetch_checks(ex, src)
+        _fetch_checks(ex, Fetcher(src, sources, user_agent(config), timeout, lookup))
     ex.verdict = _verdict(ex)
     return ex
 
 
-def _fetch_checks(ex: Explanation, src: Source) -> None:
+def _fetch_checks(ex: Explanation, fetcher: Fetcher) -> None:
     parts = urlsplit(ex.normalized or ex.url)
+    agent = fetcher.agent
     try:
-        status, _, body = _get(f"{parts.scheme}://{parts.netloc}/robots.txt")
+        status, _, body = fetcher.get(f"{parts.scheme}://{parts.netloc}/robots.txt")
         if status == 200:
             robots = d.parse_robots(body)
-            allowed = robots.allowed(ex.normalized or ex.url, USER_AGENT)
-            delay = robots.crawl_delay(USER_AGENT)
+            allowed = robots.allowed(ex.normalized or ex.url, agent)
+            delay = robots.crawl_delay(agent)
             ex.robots = "allowed" if allowed else "disallowed"
             if delay:
                 ex.robots += f", Crawl-delay {delay}s"
@@ -118,17 +237,21 @@ def _fetch_checks(ex: Explanation, src: Source) -> None:
             ex.robots = f"allowed (robots.txt answered {status})"
         if ex.robots.startswith("disallowed") or ex.rule != "allow":
             return
-        status, ctype, body = _get(ex.normalized or ex.url)
+        status, ctype, body = fetcher.get(ex.normalized or ex.url)
         if status != 200:
             ex.page_kind = f"HTTP {status}"
         elif not d.is_html(ctype, body):
             ex.page_kind = f"not HTML ({ctype})"
         else:
             text, _ = charset.decode(body, ctype)
-            verdict = page_verdict(lxml_html.document_fromstring(text), ex.rule, src.article_pages)
+            verdict = page_verdict(lxml_html.document_fromstring(text), ex.rule, fetcher.src.article_pages)
             ex.page_kind = str(verdict)
-    except (OSError, ValueError) as exc:
-        ex.notes.append(f"fetch failed: {exc}")
+    except FetchRefused as exc:
+        ex.page_kind = f"refused: {exc.reason}"
+        ex.notes.append(f"fetch refused before connecting: {exc}" if exc.reason != "too_large"
+                        else f"fetch stopped: {exc}")
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # TimeoutError is an OSError
+        ex.notes.append(f"fetch failed: {exc or type(exc).__name__}")
 
 
 def _verdict(ex: Explanation) -> str:
@@ -138,6 +261,8 @@ def _verdict(ex: Explanation) -> str:
         return f"not crawled: URL trap ({ex.url_trap})"
     if ex.robots.startswith("disallowed"):
         return "not crawled: robots.txt disallows it"
+    if ex.page_kind and ex.page_kind.startswith("refused"):
+        return f"not crawled: {ex.page_kind} (a redirect or the page broke the crawl's rules)"
     if ex.rule == "deny":
         return "not an article: denied by rule"
     if ex.rule == "none":

@@ -33,6 +33,56 @@ class SourceConfigError(ValueError):
     """sources.yaml is unusable; the message says where and how to fix it."""
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "kb": 1024, "kib": 1024, "mb": 1024**2, "mib": 1024**2, "gb": 1024**3,
+          "gib": 1024**3}
+
+
+def parse_size(value: Any) -> int:
+    """``4194304``, ``"4MB"``, ``"512 KiB"`` -> bytes (KB/MB/GB are binary: 1 MB = 1,048,576)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    m = _SIZE.match(str(value)) if isinstance(value, str) else None
+    if not m:
+        raise ValueError(f"{value!r} is not a size (e.g. 4194304, 4MB, 512KB)")
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
+
+
+@dataclass(frozen=True)
+class Ceilings:
+    """Hard limits of the whole crawler that no source can exceed (a source may set lower ones).
+
+    Set by the environment (documented defaults in brackets): ``NEWS_MAX_PAGE_BYTES`` [8 MB] for one
+    response, also after HTTP decompression (Scrapy's ``DOWNLOAD_MAXSIZE``); ``NEWS_MAX_DECOMPRESSED_BYTES``
+    [32 MB] for what the crawler inflates itself (gzipped sitemaps); ``NEWS_MAX_REDIRECTS`` [5]
+    (``REDIRECT_MAX_TIMES``); ``NEWS_MAX_URL_LENGTH`` [4096] characters of any URL requested."""
+
+    page_bytes: int = 8 * 1024 * 1024
+    decompressed_bytes: int = 32 * 1024 * 1024
+    redirects: int = 5
+    url_length: int = 4096
+
+    ENV = {"page_bytes": "NEWS_MAX_PAGE_BYTES", "decompressed_bytes": "NEWS_MAX_DECOMPRESSED_BYTES",
+           "redirects": "NEWS_MAX_REDIRECTS", "url_length": "NEWS_MAX_URL_LENGTH"}
+
+    @classmethod
+    def from_env(cls, env: Any = None) -> Ceilings:
+        env = os.environ if env is None else env
+        values: dict[str, int] = {}
+        for fld, var in cls.ENV.items():
+            raw = env.get(var)
+            if raw in (None, ""):
+                continue
+            try:
+                values[fld] = parse_size(raw) if fld.endswith("bytes") else int(raw)
+            except ValueError:
+                raise SourceConfigError(f"{var}={raw!r} is not a number. Fix: e.g. {var}="
+                                        f"{getattr(cls, fld)}") from None
+            if values[fld] <= 0:
+                raise SourceConfigError(f"{var}={raw!r} must be > 0. Fix: e.g. {var}={getattr(cls, fld)}")
+        return cls(**values)
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
@@ -50,9 +100,13 @@ class Source:
     follow_depth: int = 2  # link hops from a start URL; feeds/sitemaps items are depth 0
     delay: float = 1.0  # minimum seconds between requests to one host (robots Crawl-delay may raise it)
     concurrency: int = 2  # parallel requests per host
-    max_page_bytes: int = 4 * 1024 * 1024
+    max_page_bytes: int = 4 * 1024 * 1024  # at most Ceilings.page_bytes
+    max_decompressed_bytes: int = 32 * 1024 * 1024  # gzipped sitemaps; at most Ceilings.decompressed_bytes
+    max_redirects: int = 5  # at most Ceilings.redirects
     multipage: MultiPage = field(default_factory=MultiPage)
-    allow_loopback: bool = False  # only for local fixture sites: crawled links never reach internal hosts
+    # loopback ports a local fixture site may be reached on; () for every real source: crawled links
+    # never reach internal hosts
+    allow_loopback: tuple[int, ...] = ()
     fixture: bool = False  # a test/demo site: never part of `all`, crawled only when named
     # is a page under article_allow an article? auto: unless strong markup says it is a listing;
     # url: always; markup: only when its markup says so (og:type=website then means "not an article")
@@ -71,6 +125,10 @@ class Source:
     def owns(self, url: str) -> bool:
         """True when the URL's host AND port are the source's (``pipelines.hosts.owns``, the one check)."""
         return hosts.owns(self.domains, self.ports, url)
+
+    def loopback_allowed(self, port: int) -> bool:
+        """True when this (fixture) source may reach a loopback address on ``port``."""
+        return port in self.allow_loopback
 
     def url_rule(self, url: str) -> tuple[str, str | None]:
         """('deny'|'allow'|'none', the pattern that decided)."""
@@ -179,16 +237,64 @@ def _multipage(r: _Reader) -> MultiPage:
 
 _KNOWN = {"name", "domains", "start_urls", "feeds", "sitemaps", "robots_sitemaps", "article_allow",
           "article_deny", "language", "country", "max_pages", "max_age_days", "follow_depth", "delay",
-          "concurrency", "max_page_bytes", "multipage", "allow_loopback", "fixture", "notes",
-          "article_pages", "ports"}
+          "concurrency", "max_page_bytes", "max_decompressed_bytes", "max_redirects", "multipage",
+          "allow_loopback", "fixture", "notes", "article_pages", "ports"}
 
 
-def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
+def _limit(r: _Reader, fld: str, default: int, ceiling: int, var: str, size: bool = True) -> int:
+    """A per-source limit: positive, and at most the crawler's ceiling (a source may only lower it)."""
+    raw = r.get(fld, (int, str), None)
+    if raw is None:
+        return min(default, ceiling)
+    try:
+        value = parse_size(raw) if size else int(raw)
+    except ValueError as exc:
+        raise r.fail(fld, str(exc), f"write `{fld}:` as a number{' or a size like 4MB' if size else ''}") \
+            from None
+    if value <= 0:
+        raise r.fail(fld, f"must be > 0, got {raw!r}", "use a positive number")
+    if value > ceiling:
+        raise r.fail(fld, f"{raw!r} ({value:,}) is over the crawler's ceiling of {ceiling:,} ({var})",
+                     f"lower it to at most {ceiling:,}; a source may only lower a ceiling. (Raising {var} "
+                     f"raises it for every source: the ceiling is what stops a compression bomb)")
+    return value
+
+
+def _loopback_ports(r: _Reader) -> tuple[int, ...]:
+    """``allow_loopback: [8765]``: the loopback ports a fixture site is reached on.  An entry may be
+    ``${VAR}`` that expands to a port or to a URL with an explicit port (the fixture server's URL)."""
+    raw = r.entry.get("allow_loopback")
+    if raw is None or raw is False:
+        return ()
+    if raw is True:
+        raise r.fail("allow_loopback", "needs the list of ports, not `true` (every port of this machine "
+                     "would be in scope)", "write e.g. `allow_loopback: [8765]`, the fixture server's port")
+    items = raw if isinstance(raw, list) else [raw]
+    ports = []
+    for i, item in enumerate(items):
+        text = _expand(item) if isinstance(item, str) else item
+        port: Any = text
+        if isinstance(text, str):
+            parts = urlsplit(text.strip()) if "://" in text else None
+            try:
+                port = parts.port if parts is not None else int(text.strip())
+            except ValueError:
+                port = None
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+            raise r.fail(f"allow_loopback[{i}]", f"{item!r} is not a port (or a URL with an explicit port)",
+                         "write the port number, e.g. 8765")
+        ports.append(port)
+    return tuple(sorted(set(ports)))
+
+
+def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH,
+                 ceilings: Ceilings | None = None) -> Source:
     if not isinstance(entry, dict):
         raise SourceConfigError(f"{path.name}: sources[{index}] is a {type(entry).__name__}, not a mapping. "
                                 f"Fix: write each source as `- name: ...` with its fields indented below")
     where = f"source {entry.get('name')!r}" if entry.get("name") else f"sources[{index}]"
     r = _Reader(path, where, entry)
+    ceilings = ceilings or Ceilings.from_env()
     name = r.get("name", str, required=True)
     if not _NAME.match(name):
         raise r.fail("name", f"{name!r} is not a plain lowercase name", "use letters, digits, - or _")
@@ -213,10 +319,14 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
         follow_depth=r.positive("follow_depth", int, 2, allow_zero=True),
         delay=r.positive("delay", float, 1.0, allow_zero=True),
         concurrency=r.positive("concurrency", int, 2),
-        max_page_bytes=r.positive("max_page_bytes", int, 4 * 1024 * 1024),
+        max_page_bytes=_limit(r, "max_page_bytes", 4 * 1024 * 1024, ceilings.page_bytes,
+                              "NEWS_MAX_PAGE_BYTES"),
+        max_decompressed_bytes=_limit(r, "max_decompressed_bytes", 32 * 1024 * 1024,
+                                      ceilings.decompressed_bytes, "NEWS_MAX_DECOMPRESSED_BYTES"),
+        max_redirects=_limit(r, "max_redirects", 5, ceilings.redirects, "NEWS_MAX_REDIRECTS", size=False),
         multipage=_multipage(r),
-        allow_loopback=r.get("allow_loopback", bool, False),
-        fixture=r.get("fixture", bool, bool(entry.get("allow_loopback") is True)),
+        allow_loopback=_loopback_ports(r),
+        fixture=r.get("fixture", bool, bool(entry.get("allow_loopback"))),
         allow_re=_patterns(r, "article_allow"), deny_re=_patterns(r, "article_deny"),
         article_pages=r.get("article_pages", str, "auto"),
     )
@@ -228,7 +338,7 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH) -> Source:
         raise r.fail("start_urls", "no way to discover articles",
                      "give start_urls, feeds or sitemaps (or set robots_sitemaps: true)")
     if src.allow_loopback and not src.fixture:
-        raise r.fail("fixture", "a source with allow_loopback: true is a local fixture site",
+        raise r.fail("fixture", "a source with allow_loopback is a local fixture site",
                      "remove `fixture: false` (a loopback source is never part of `all`)")
     if src.language is not None and not re.fullmatch(r"[a-z]{2,3}", src.language):
         raise r.fail("language", f"{src.language!r} is not an ISO 639 code", "use e.g. id, ms, en")
@@ -252,7 +362,7 @@ def _owned_ports(r: _Reader, src: Source) -> tuple[int, ...]:
 
 def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
     if raw is None:
-        return CrawlerConfig()
+        return CrawlerConfig(max_url_length=min(CrawlerConfig.max_url_length, Ceilings.from_env().url_length))
     if not isinstance(raw, dict):
         raise SourceConfigError(f"{path.name}: `crawler:` must be a mapping. Fix: indent its keys below it")
     r = _Reader(path, "crawler", raw)
@@ -263,7 +373,9 @@ def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
     contact = _expand(r.get("contact_url", str, CrawlerConfig.contact_url))
     if urlsplit(contact).scheme not in ("http", "https", "mailto"):
         raise r.fail("contact_url", f"{contact!r} is not a URL", "give an https:// page or mailto: address")
-    return CrawlerConfig(contact_url=contact, max_url_length=r.positive("max_url_length", int, 2000),
+    url_length = _limit(r, "max_url_length", CrawlerConfig.max_url_length, Ceilings.from_env().url_length,
+                        "NEWS_MAX_URL_LENGTH", size=False)
+    return CrawlerConfig(contact_url=contact, max_url_length=url_length,
                          max_path_segments=r.positive("max_path_segments", int, 12),
                          max_query_params=r.positive("max_query_params", int, 8, allow_zero=True))
 
@@ -286,17 +398,23 @@ def default_path() -> Path:
 
 def load_sources(path: Path | None = None) -> dict[str, Source]:
     path = path or default_path()
+    ceilings = Ceilings.from_env()
     data = _read(path)
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:
         raise SourceConfigError(f"{path.name}: no `sources:` list. Fix: add `sources:` with entries")
     out: dict[str, Source] = {}
     for i, entry in enumerate(entries):
-        src = parse_source(entry, i, path)
+        src = parse_source(entry, i, path, ceilings)
         if src.name in out:
             raise SourceConfigError(f"{path.name}: source {src.name!r} appears twice. Fix: rename one")
         out[src.name] = src
     return out
+
+
+def user_agent(config: CrawlerConfig) -> str:
+    """The User-Agent the crawler sends (and the robots.txt agent it obeys as)."""
+    return f"news-ingest/0.1 (+{config.contact_url})"
 
 
 def load_crawler_config(path: Path | None = None) -> CrawlerConfig:

@@ -201,7 +201,7 @@ class NewsSpider(scrapy.Spider):
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
-                body = gunzip(body, max_size=src.max_page_bytes * 8)
+                body = gunzip(body, max_size=src.max_decompressed_bytes)
             except Exception:  # noqa: BLE001 - a corrupt .gz is counted, never a crash
                 self.count(source, "errors/bad_sitemap")
                 return

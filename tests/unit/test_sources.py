@@ -122,7 +122,7 @@ def test_fixture_sources_live_in_their_own_file_and_all_never_selects_them(tmp_p
     domains: [127.0.0.1]
     start_urls: ["http://127.0.0.1:8765/"]
     article_allow: ['/berita/']
-    allow_loopback: true
+    allow_loopback: [8765]
   - name: staging
     domains: [staging.example.com]
     start_urls: ["https://staging.example.com/"]
@@ -140,7 +140,7 @@ def test_fixture_sources_live_in_their_own_file_and_all_never_selects_them(tmp_p
 
 def test_loopback_source_cannot_be_declared_real(tmp_path):
     bad = GOOD.replace("    article_allow:",
-                       "    allow_loopback: true\n    fixture: false\n    article_allow:")
+                       "    allow_loopback: [8765]\n    fixture: false\n    article_allow:")
     with pytest.raises(SourceConfigError, match="field 'fixture'.*Fix:"):
         load_sources(_write(tmp_path, bad))
 
@@ -150,3 +150,63 @@ def test_naming_the_sample_site_without_the_fixture_file_says_how(tmp_path):
         select(load_sources(SOURCES_PATH), "sample")
     msg = str(err.value)
     assert "fixture source" in msg and "NEWS_SOURCES=" in msg and "sample_site" in msg
+
+
+# --------------------------------------------------------------------------- ceilings and ports
+def test_a_source_cannot_lift_the_size_ceiling(tmp_path):
+    """max_page_bytes: 256MB let a compression bomb inflate to 268 MB in the crawler."""
+    for value in ("256MB", "268435456"):
+        bad = GOOD.replace("    article_allow:", f"    max_page_bytes: {value}\n    article_allow:")
+        with pytest.raises(SourceConfigError, match=r"field 'max_page_bytes': .*268,435,456\) is over the "
+                           r"crawler's ceiling of 8,388,608 \(NEWS_MAX_PAGE_BYTES\).*Fix: lower it"):
+            load_sources(_write(tmp_path, bad))
+    ok = GOOD.replace("    article_allow:", "    max_page_bytes: 512KB\n    max_redirects: 2\n    article_allow:")
+    src = load_sources(_write(tmp_path, ok))["site"]  # lowering is fine
+    assert src.max_page_bytes == 512 * 1024 and src.max_redirects == 2
+
+
+@pytest.mark.parametrize(("field", "value", "var"), [
+    ("max_decompressed_bytes", "1GB", "NEWS_MAX_DECOMPRESSED_BYTES"),
+    ("max_redirects", "50", "NEWS_MAX_REDIRECTS"),
+])
+def test_every_ceiling_holds_for_a_source(tmp_path, field, value, var):
+    bad = GOOD.replace("    article_allow:", f"    {field}: {value}\n    article_allow:")
+    with pytest.raises(SourceConfigError, match=f"field '{field}'.*ceiling.*{var}"):
+        load_sources(_write(tmp_path, bad))
+
+
+def test_ceilings_are_settings_with_documented_defaults(tmp_path, monkeypatch):
+    from news_ingest.sources import Ceilings
+
+    assert Ceilings.from_env({}) == Ceilings(8 * 1024**2, 32 * 1024**2, 5, 4096)
+    monkeypatch.setenv("NEWS_MAX_PAGE_BYTES", "1MB")
+    monkeypatch.setenv("NEWS_MAX_URL_LENGTH", "1000")
+    src = load_sources(_write(tmp_path, GOOD))["site"]
+    assert src.max_page_bytes == 1024**2  # the source default (4 MB) is clamped to a lower ceiling
+    assert load_crawler_config(_write(tmp_path, GOOD)).max_url_length == 1000
+    long_urls = GOOD + "crawler:\n  max_url_length: 3000\n"
+    with pytest.raises(SourceConfigError, match="max_url_length.*ceiling of 1,000 .NEWS_MAX_URL_LENGTH"):
+        load_crawler_config(_write(tmp_path, long_urls))
+    monkeypatch.setenv("NEWS_MAX_REDIRECTS", "many")
+    with pytest.raises(SourceConfigError, match="NEWS_MAX_REDIRECTS='many' is not a number"):
+        Ceilings.from_env()
+
+
+def test_allow_loopback_needs_explicit_ports(tmp_path, monkeypatch):
+    local = """sources:
+  - name: local
+    domains: [127.0.0.1]
+    start_urls: ["http://127.0.0.1:8765/"]
+    article_allow: ['/berita/']
+    allow_loopback: PORTS
+"""
+    with pytest.raises(SourceConfigError, match="allow_loopback.*needs the list of ports.*Fix: write e.g."):
+        load_sources(_write(tmp_path, local.replace("PORTS", "true")))
+    with pytest.raises(SourceConfigError, match=r"allow_loopback\[0\].*not a port"):
+        load_sources(_write(tmp_path, local.replace("PORTS", "[http]")))
+    src = load_sources(_write(tmp_path, local.replace("PORTS", "[8765]")))["local"]
+    assert src.loopback_allowed(8765) and not src.loopback_allowed(6379) and not src.loopback_allowed(80)
+    # the fixture file takes the port from the fixture server's URL
+    monkeypatch.setenv("SAMPLE_SITE_URL", "http://127.0.0.1:40123")
+    sample = load_sources(FIXTURE_SOURCES_PATH)["sample"]
+    assert sample.allow_loopback == (40123,) and sample.fixture
