@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.frontier import ITEMS_DURABLE
 from crawler.items import FetchedPage
-from crawler.workers import StagePool
+from crawler.workers import StageFailed, StagePool
 from news_ingest.sources import load_sources
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.indexer import IndexConfig, Indexer
@@ -41,6 +41,15 @@ class _Stage:
     def from_crawler(cls, crawler: Crawler) -> _Stage:
         return cls(crawler)
 
+    async def stage(self, item: Any, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in the stage pool; a page that crashes its worker or runs over the stage
+        timeout is dropped (``worker_crash`` / ``timeout``, dead-lettered by the pool)."""
+        url, source = getattr(item, "url", "?"), getattr(item, "source", None)
+        try:
+            return await self.pool.run(fn, *args, page={"url": url, "source": source})
+        except StageFailed as exc:
+            raise self.drop(exc.reason, url, exc.detail, source) from None
+
     def drop(self, reason: str, url: str, detail: str = "", source: str | None = None) -> DropItem:
         self.stats.inc_value(f"news/dropped/{reason}")
         if source:
@@ -56,11 +65,11 @@ class ExtractPipeline(_Stage):
             return item
         hints = {**item.hints, "source": item.source, "encoding": item.encoding or item.hints.get("encoding")}
         if item.pages:
-            result = await self.pool.run(extract_pages, item.pages, hints)
+            result = await self.stage(item, extract_pages, item.pages, hints)
         else:
             # the spider decoded the page once (pipelines.charset): extraction reads that text
             page = item.text if item.text is not None else item.body
-            result = await self.pool.run(extract, page, item.url, hints)
+            result = await self.stage(item, extract, page, item.url, hints)
         if not result.ok:
             raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
         self.stats.inc_value("news/extracted")
@@ -81,7 +90,7 @@ class EnrichPipeline(_Stage):
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
-        enriched = await self.pool.run(enrich_article, item,
+        enriched = await self.stage(item, enrich_article, item,
                                        {"language_hint": self.languages.get(item.source or "")})
         if enriched is None:
             raise self.drop("empty_after_cleaning", item.url, source=item.source)
@@ -99,7 +108,7 @@ class DedupePipeline(_Stage):
     """Article -> content hash and near-duplicate fingerprint (clusters are linked at index time)."""
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
-        return await self.pool.run(fingerprint, item) if isinstance(item, Article) else item
+        return await self.stage(item, fingerprint, item) if isinstance(item, Article) else item
 
 
 class IndexPipeline:

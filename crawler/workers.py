@@ -1,42 +1,86 @@
-"""CPU-bound stages off the reactor thread: one process pool shared by the stage adapters.
+"""CPU-bound stages off the reactor thread, in worker processes that a poison page cannot take down
+with it.
 
 Scrapy runs downloads, callbacks and item pipelines on one thread.  Extraction and the text stages are
 pure CPU (tens of milliseconds a page), so run inline they stall the downloader and the index stage,
 and AutoThrottle reads the stall as server latency.  With ``STAGE_WORKERS`` = N > 0 each adapter sends
-its stage function to one of N worker processes and awaits the result; 0 runs the stages inline.
+its stage function to one of N worker processes and awaits the result; 0 runs the stages inline
+(without the protections below).
 
 Workers are *spawned* (not forked): the crawler process has a running event loop and threads (the
-index stage's sender), and a forked child could inherit a held lock.  Only the pure ``pipelines``
-modules are imported there, never Scrapy.  Arguments and results are small pickles (a page's HTML
-in, an ``Article`` out).
+index stage's sender), and a forked child could inherit a held lock.  Only this module and the pure
+``pipelines`` modules are imported there, never Scrapy.  Arguments and results are small pickles (a
+page's HTML in, an ``Article`` out) over one pipe per worker.
+
+**Containment.**  Each worker runs one page at a time on its own pipe, so the parent always knows
+which page a worker holds:
+
+- a worker that dies (a crash in a C extension, the OOM killer) takes only its own page with it: that
+  page is dead-lettered as ``worker_crash`` with its URL (``<dead letters>/pages/``), counted
+  (``stage/worker_crash``, and dropped by the adapter as ``news/dropped/worker_crash``); a fresh worker
+  replaces the dead one and every other page goes on in its own worker, untouched;
+- a page whose stage runs longer than ``STAGE_TIMEOUT`` seconds (default 30) is stopped by a timer in
+  the worker (``setitimer``), or, if the worker does not answer even then (stuck inside C code),
+  the worker is killed ``STAGE_KILL_GRACE`` seconds later: the page is ``timeout`` (dead-lettered,
+  counted, dropped with that reason);
+- a worker is recycled after ``STAGE_WORKER_MAX_PAGES`` stage calls (default 3000, about 1000 pages:
+  each page makes three) to bound its memory.
+
+``close()`` (at engine stop) only tells the workers to exit; a daemon thread reaps them, so the
+reactor is never blocked while they go (the ``AlreadyCalledError`` tracebacks at the end of loaded
+crawls came from a blocking shutdown).
+
+``STAGE_TEST_HOOKS=1`` (tests only) makes a worker crash or hang on a page whose text contains
+``news-ingest-test:crash-worker`` / ``news-ingest-test:hang-worker`` (``...:hang-worker-hard`` blocks
+the timer signal too, like a stuck C call).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
-
-from scrapy import signals
-from scrapy.crawler import Crawler
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipelines.process import process_page
+
+if TYPE_CHECKING:  # the spawned workers import this module: keep Scrapy and the store out of them
+    from scrapy.crawler import Crawler
+
+    from news_ingest.store.spool import DeadLetters
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 _ATTR = "_news_stage_pool"
+STARTUP_TIMEOUT = 180.0  # a spawned worker imports the stages and warms up before its first page
+HOOK_CRASH, HOOK_HANG, HOOK_HANG_HARD = ("news-ingest-test:crash-worker", "news-ingest-test:hang-worker",
+                                         "news-ingest-test:hang-worker-hard")
 
 
+class StageFailed(Exception):
+    """A stage did not finish for one page: ``reason`` is ``worker_crash`` or ``timeout``."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+class _Alarm(BaseException):
+    """Raised in a worker by the stage timer (a BaseException: stage code must not swallow it)."""
+
+
+# ----------------------------------------------------------------------------------- the worker
 def _watch_parent(parent: int) -> None:
-    """Exit when the crawler is gone: a ``kill -9``'d crawler cannot shut its pool down, and its
-    workers would otherwise wait on their task queue forever."""
+    """Exit when the crawler is gone: a ``kill -9``'d crawler cannot shut its workers down, and they
+    would otherwise wait on their pipe forever."""
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(0)
@@ -49,6 +93,93 @@ def _init_worker(parent: int) -> None:
             + "Pemerintah kota mengumumkan harga beras naik minggu ini. " * 12
             + "</p></article></body></html>")
     process_page(page, "http://127.0.0.1/warm", {"language_hint": "id"})
+
+
+def _test_hook(args: tuple[Any, ...]) -> None:
+    """Tests only (STAGE_TEST_HOOKS=1): crash or hang on a marked page."""
+    text = repr(args)[:2_000_000]
+    if HOOK_CRASH in text:
+        os.kill(os.getpid(), signal.SIGSEGV)  # what a libxml2 crash looks like from outside
+    if HOOK_HANG_HARD in text:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})  # deaf to the timer, like C code
+        time.sleep(3600)
+    if HOOK_HANG in text:
+        time.sleep(3600)
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _Alarm()
+
+
+def _worker_main(conn: Connection, parent: int, hooks: bool) -> None:
+    _init_worker(parent)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    conn.send(("ready", os.getpid()))  # the stage clock starts with a page, not with the start-up
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        fn, args, timeout = task
+        try:
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            if hooks:
+                _test_hook(args)
+            result: tuple[str, Any] = ("ok", fn(*args))
+        except _Alarm:
+            result = ("timeout", f"{fn.__name__} ran over {timeout:g}s")
+        except Exception as exc:  # noqa: BLE001 - the stage's own error goes back to the adapter
+            result = ("error", exc)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            conn.send(result)
+        except Exception as exc:  # noqa: BLE001 - an unpicklable result or error
+            conn.send(("error", RuntimeError(f"{fn.__name__}: result could not be sent back: {exc!r}")))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, hooks: bool) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), hooks), daemon=True,
+                                name="news-stage-worker")
+        self.proc.start()
+        child.close()
+        self.pages = 0
+        self.ready = False
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.conn.send(None)
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.proc.kill()
+
+
+def _reap(workers: list[_Worker], grace: float = 10.0) -> None:
+    """Wait for stopped workers off the reactor thread; kill the ones that do not go."""
+    deadline = time.monotonic() + grace
+    for w in workers:
+        w.proc.join(max(0.0, deadline - time.monotonic()))
+        if w.proc.is_alive():
+            w.kill()
+            w.proc.join(2.0)
+        with contextlib.suppress(OSError):
+            w.conn.close()
+
+
+def _setting(crawler: Crawler, name: str, default: float, kind: type = float) -> Any:
+    raw = os.environ.get(name) or crawler.settings.get(name, default)
+    try:
+        value = kind(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={raw!r} is not a number. Fix: e.g. {name}={default}") from None
+    if value < 0:
+        raise ValueError(f"{name}={value} is negative. Fix: e.g. {name}={default}")
+    return value
 
 
 def worker_count(crawler: Crawler) -> int:
@@ -64,47 +195,153 @@ def worker_count(crawler: Crawler) -> int:
     return n
 
 
+# ----------------------------------------------------------------------------------- the pool
 class StagePool:
     """Runs stage functions in worker processes (or inline with 0 workers); closed with the engine."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
+    def __init__(self, workers: int, timeout: float = 30.0, max_pages: int = 3000, kill_grace: float = 5.0,
+                 stats: Any = None, dead_letters: DeadLetters | None = None) -> None:
+        self.workers, self.timeout, self.max_pages, self.kill_grace = workers, timeout, max_pages, kill_grace
+        self.stats, self.dead_letters = stats, dead_letters
+        self.hooks = os.environ.get("STAGE_TEST_HOOKS") == "1"
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: set[_Worker] = set()
+        self._closed = False
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> StagePool:
         """The crawler's one pool, created by the first adapter that asks."""
+        from scrapy import signals  # late: not in the workers
+
+        from news_ingest.store.indexer import IndexConfig
+        from news_ingest.store.spool import DeadLetters
+
         pool = getattr(crawler, _ATTR, None)
         if pool is None:
-            pool = cls(worker_count(crawler))
+            dead = Path(IndexConfig.from_env().dead_letter_dir) / "pages"
+            pool = cls(worker_count(crawler), timeout=_setting(crawler, "STAGE_TIMEOUT", 30.0),
+                       max_pages=_setting(crawler, "STAGE_WORKER_MAX_PAGES", 3000, int),
+                       kill_grace=_setting(crawler, "STAGE_KILL_GRACE", 5.0),
+                       stats=crawler.stats, dead_letters=DeadLetters(dead))
             setattr(crawler, _ATTR, pool)
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
             if pool.workers:
-                log.info("stages run in %d worker process(es)", pool.workers)
+                log.info("stages run in %d worker process(es), %gs per page at most", pool.workers,
+                         pool.timeout)
         return pool
 
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            spawn = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=spawn, initializer=_init_worker,
-                                                 initargs=(os.getpid(),))
-        return self._executor
+    def _start(self) -> asyncio.Queue[_Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self.workers):
+                self._add()
+        return self._idle
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+    def _add(self) -> None:
+        worker = _Worker(self._ctx, self.hooks)
+        self._all.add(worker)
+        assert self._idle is not None
+        self._idle.put_nowait(worker)
+
+    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+        """Take a worker out (stopped, or killed), reap it off the reactor thread, start a fresh one."""
+        self._all.discard(worker)
+        worker.kill() if kill else worker.stop()
+        threading.Thread(target=_reap, args=([worker],), name="stage-reaper", daemon=True).start()
+        if not self._closed:
+            self._add()
+
+    async def run(self, fn: Callable[..., T], *args: Any, page: dict[str, Any] | None = None) -> T:
+        """``fn(*args)`` in a worker.  ``page`` ({"url", "source"}) names what is dead-lettered when the
+        worker dies or the stage runs over its time: ``StageFailed`` is raised then."""
         if not self.workers:
             return fn(*args)
+        idle = self._start()
+        worker = await self._ready_worker(idle)
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool(), fn, *args)
-        except BrokenProcessPool:
-            # a worker died (OOM killer, a crash in a C extension): start a fresh pool for the next
-            # items and run this one here, so the page is not lost
-            log.warning("a stage worker died; restarting the pool, running %s inline once", fn.__name__)
-            broken, self._executor = self._executor, None
-            if broken is not None:
-                broken.shutdown(wait=False, cancel_futures=True)
-            return fn(*args)
+            kind, value = await self._call(worker, fn, args)
+        except asyncio.CancelledError:  # the item was cancelled mid-stage: its worker is in an unknown state
+            self._retire(worker, kill=True)
+            raise
+        if kind == "ok" or kind == "error":
+            worker.pages += 1
+            if worker.pages >= self.max_pages > 0:
+                self._inc("stage/workers_recycled")
+                self._retire(worker)
+            else:
+                idle.put_nowait(worker)
+            if kind == "error":
+                raise value
+            return value
+        # a crash, or a timeout: this page only; its worker is replaced
+        self._retire(worker, kill=True)
+        self._inc(f"stage/{kind}")
+        url = (page or {}).get("url") or "?"
+        log.error("stage %s %s for %s (%s); the page is dead-lettered, the crawl goes on",
+                  fn.__name__, "crashed its worker" if kind == "worker_crash" else "timed out", url, value)
+        if self.dead_letters is not None:
+            try:
+                self.dead_letters.write([(None, None, kind, {"url": url, "source": (page or {}).get("source"),
+                                                             "stage": fn.__name__, "detail": str(value)})])
+            except OSError as exc:
+                log.error("could not dead-letter %s: %s", url, exc)
+        raise StageFailed(kind, f"{fn.__name__}: {value}")
+
+    async def _readable(self, worker: _Worker, timeout: float) -> bool:
+        """Wait (without blocking the reactor) until the worker's pipe has data or is closed."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await asyncio.wait_for(ready, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            loop.remove_reader(fd)
+
+    async def _ready_worker(self, idle: asyncio.Queue[_Worker]) -> _Worker:
+        """An idle worker that has finished starting (a worker that dies starting is no page's fault)."""
+        for _ in range(4):
+            worker = await idle.get()
+            if worker.ready:
+                return worker
+            try:
+                if await self._readable(worker, STARTUP_TIMEOUT) and worker.conn.recv()[0] == "ready":
+                    worker.ready = True
+                    return worker
+            except (EOFError, OSError):
+                pass
+            log.error("a stage worker failed to start (exit code %s); starting another", worker.proc.exitcode)
+            self._retire(worker, kill=True)
+        raise RuntimeError("stage workers keep failing to start; see the log above (STAGE_WORKERS=0 runs "
+                           "the stages inline)")
+
+    async def _call(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+        try:
+            worker.conn.send((fn, args, self.timeout))
+        except (OSError, ValueError) as exc:  # its pipe is gone: the worker died while idle
+            return "worker_crash", f"worker exited ({worker.proc.exitcode}) before taking the page: {exc}"
+        limit = self.timeout + self.kill_grace
+        if not await self._readable(worker, limit):
+            return "timeout", f"{fn.__name__} did not answer within {limit:g}s; its worker was killed"
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):  # readable because the other end closed: the worker died
+            worker.proc.join(1.0)
+            return "worker_crash", f"worker died (exit code {worker.proc.exitcode})"
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(key)
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Tell every worker to exit and return at once (they are reaped on a daemon thread)."""
+        self._closed = True
+        workers, self._all = list(self._all), set()
+        for w in workers:
+            w.stop()
+        if workers:
+            threading.Thread(target=_reap, args=(workers,), name="stage-reaper", daemon=True).start()

@@ -1,0 +1,105 @@
+"""Stage workers contain poison pages: a crash or a hang takes only its own page, counted and
+dead-lettered; workers are recycled; closing never blocks the reactor."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import Counter
+
+import pytest
+
+from crawler import workers
+from news_ingest.store.spool import DeadLetters
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.values: Counter = Counter()
+
+    def inc_value(self, key, n=1):
+        self.values[key] += n
+
+
+@pytest.fixture
+def make(monkeypatch, tmp_path):
+    monkeypatch.setenv("STAGE_TEST_HOOKS", "1")
+    pools = []
+
+    def build(n=2, **kw):
+        pool = workers.StagePool(n, stats=Stats(), dead_letters=DeadLetters(tmp_path / "pages"), **kw)
+        pools.append(pool)
+        return pool
+
+    yield build
+    for pool in pools:
+        pool.close()
+
+
+def dead_letters(tmp_path):
+    return [json.loads(line) for f in sorted((tmp_path / "pages").glob("*.jsonl"))
+            for line in f.read_text().splitlines()]
+
+
+def test_a_worker_that_dies_takes_only_its_own_page(make, tmp_path):
+    pool = make(2)
+
+    async def main():
+        pages = [f"berita {i}" for i in range(6)]
+        pages[2] = f"berita 2 {workers.HOOK_CRASH}"
+        results = await asyncio.gather(*[pool.run(len, p, page={"url": f"http://x.test/{i}", "source": "x"})
+                                         for i, p in enumerate(pages)], return_exceptions=True)
+        # the pool is whole again: two workers serve
+        return results, await asyncio.gather(*[pool.run(len, "ok") for _ in range(4)])
+
+    results, after = asyncio.run(main())
+    assert after == [2, 2, 2, 2]
+    assert isinstance(results[2], workers.StageFailed) and results[2].reason == "worker_crash"
+    assert [r for i, r in enumerate(results) if i != 2] == [len(f"berita {i}") for i in range(6) if i != 2]
+    assert pool.stats.values["stage/worker_crash"] == 1
+    [letter] = dead_letters(tmp_path)
+    assert letter["reason"] == "worker_crash" and letter["doc"]["url"] == "http://x.test/2"
+    assert letter["doc"]["source"] == "x" and letter["doc"]["stage"] == "len"
+
+
+@pytest.mark.parametrize("hook", [workers.HOOK_HANG, workers.HOOK_HANG_HARD])
+def test_a_stuck_extraction_ends_as_timeout(make, tmp_path, hook):
+    pool = make(1, timeout=1.0, kill_grace=1.0)
+
+    async def main():
+        t0 = time.monotonic()
+        with pytest.raises(workers.StageFailed) as err:
+            await pool.run(len, f"<p>{hook}</p>", page={"url": "http://x.test/slow"})
+        took = time.monotonic() - t0
+        return err.value, took, await pool.run(len, "next page")
+
+    exc, took, after = asyncio.run(main())
+    assert exc.reason == "timeout" and took < 10
+    assert after == len("next page")  # the one worker came back (or was replaced)
+    assert pool.stats.values["stage/timeout"] == 1
+    assert dead_letters(tmp_path)[0]["reason"] == "timeout"
+
+
+def test_stage_errors_pass_through_and_workers_are_recycled(make):
+    pool = make(1, max_pages=2)
+
+    async def main():
+        with pytest.raises(ValueError):
+            await pool.run(int, "not a number")  # the stage's own error: the adapter's business
+        pids = set()
+        for _ in range(4):
+            await pool.run(len, "x")
+            pids |= {w.proc.pid for w in pool._all}
+        return pids
+
+    assert len(asyncio.run(main())) >= 2
+    assert pool.stats.values["stage/workers_recycled"] >= 2
+
+
+def test_close_does_not_block_while_workers_exit(make):
+    pool = make(2)
+    asyncio.run(pool.run(len, "warm"))
+    t0 = time.monotonic()
+    pool.close()
+    assert time.monotonic() - t0 < 0.5
