@@ -348,7 +348,8 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH,
 
 
 def _owned_ports(r: _Reader, src: Source) -> tuple[int, ...]:
-    ports: set[int] = set() if src.allow_loopback else set(hosts.DEFAULT_PORTS.values())
+    # a loopback fixture site owns only its configured ports, allow_loopback's among them
+    ports: set[int] = set(src.allow_loopback) if src.allow_loopback else set(hosts.DEFAULT_PORTS.values())
     for url in (*src.start_urls, *src.feeds, *src.sitemaps):
         hp = hosts.host_port(url)
         if hp:

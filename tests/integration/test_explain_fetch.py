@@ -18,7 +18,8 @@ from news_ingest.sources import load_crawler_config, parse_source, user_agent
 from tests.integration.dns_fixture import RebindingDNS
 
 ARTICLE = (b"<html><head><title>Banjir</title><meta property='og:type' content='article'></head><body>"
-           b"<article><p>" + b"Banjir di Jakarta mulai surut pada Kamis pagi. " * 30 + b"</p></article></body></html>")
+           b"<article><p>" + b"Banjir di Jakarta mulai surut pada Kamis pagi. " * 30
+           + b"</p></article></body></html>")
 
 
 class Site:
@@ -99,9 +100,9 @@ def world(monkeypatch):
         return real(address, *args, **kwargs)
 
     monkeypatch.setattr(explain_mod.socket, "create_connection", recording)
-    src = parse_source({"name": "site", "domains": ["127.0.0.1", "sample.test"], "start_urls": [f"{site.base}/"],
-                        "article_allow": ["/berita/"], "allow_loopback": [site.port],
-                        "max_page_bytes": 200_000}, 0)
+    src = parse_source({"name": "site", "domains": ["127.0.0.1", "sample.test"],
+                        "start_urls": [f"{site.base}/"], "article_allow": ["/berita/"],
+                        "allow_loopback": [site.port], "max_page_bytes": 200_000}, 0)
     yield {"site": site, "other": other, "sources": {"site": src}, "connects": connects}
     site.close()
     other.close()

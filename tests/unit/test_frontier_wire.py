@@ -67,8 +67,9 @@ def article_request(spider) -> scrapy.Request:
     return scrapy.Request("https://news.example.com/berita/x.html?a=1", callback=spider.parse_article,
                           errback=spider.on_error, priority=5, dont_filter=True, body=b"\x00\xffbin",
                           headers={"Accept-Language": "id"},
-                          meta={"news_source": "site", "download_maxsize": 4194304, "redirect_urls": ("a", "b"),
-                                "tags": {"x"}, "weird": {"__bytes__": "not a tag"}},
+                          meta={"news_source": "site", "download_maxsize": 4194304,
+                                "redirect_urls": ("a", "b"), "tags": {"x"},
+                                "weird": {"__bytes__": "not a tag"}},
                           cb_kwargs={"source": "site", "identity": "https://news.example.com/berita/x.html",
                                      "hints": {"pages": [("u", "t")], "n": 1.5, "none": None}})
 

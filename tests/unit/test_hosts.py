@@ -43,12 +43,12 @@ def test_a_source_owns_its_configured_ports(tmp_path):
     domains: [127.0.0.1]
     start_urls: ["http://127.0.0.1:8001/"]
     article_allow: ['/20']
-    allow_loopback: true
+    allow_loopback: [8001]
   - name: wire
     domains: [127.0.0.1]
     feeds: ["http://127.0.0.1:8002/feed/"]
     article_allow: ['/berita/']
-    allow_loopback: true
+    allow_loopback: [8002, 8003]
     ports: [8003]
   - name: real
     domains: [example.co.id]

@@ -92,14 +92,17 @@ def refused(middleware, url: str, **meta) -> str:
 
 def test_loopback_refused_by_default_and_allowed_on_the_listed_ports_only():
     m, _, _ = make()
-    assert refused(m, "http://127.0.0.1:8080/berita/x.html") == "loopback_address"
+    assert refused(m, "http://127.0.0.1/berita/x.html") == "loopback_address"
     m, _, crawler = make(allow_loopback=[8080])
     run(m, "http://127.0.0.1:8080/berita/x.html")
     # politeness: robots Crawl-delay (2.0) beats the source delay (0.5); the source sets concurrency
     assert crawler.engine.downloader.per_slot_settings["127.0.0.1"] == {"delay": 2.0, "concurrency": 3}
-    # another port of the same machine (a second listener, Redis, a search node) is not in scope
-    assert refused(m, "http://127.0.0.1:6379/berita/x.html") == "loopback_address"
-    assert refused(m, "http://127.0.0.1/berita/x.html") == "loopback_address"
+    # another port of the same machine (a second listener, Redis, a search node) is not in scope:
+    # not the source's (pipelines.hosts), and loopback only on the listed ports anyway
+    assert refused(m, "http://127.0.0.1:6379/berita/x.html") == "offsite"
+    assert refused(m, "http://127.0.0.1:6379/berita/x.html", redirect_urls=["http://127.0.0.1:8080/a"]) \
+        == "offsite_redirect"
+    assert refused(m, "http://127.0.0.1/berita/x.html") == "loopback_address"  # port 80: its start URL's
 
 
 @pytest.mark.parametrize(("url", "meta", "reason"), [

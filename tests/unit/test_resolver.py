@@ -62,13 +62,13 @@ def test_answers_are_cached_for_the_ttl_only(monkeypatch):
     monkeypatch.setattr(resolver.time, "monotonic", lambda: now[0])
     lookup = Answers(["93.184.216.34"], ["127.0.0.1"])
     res = make(lookup, ttl=60)
-    assert res.check("www.example.test", 443).addresses == ("93.184.216.34",)
+    assert res.check("www.example.test", 80).addresses == ("93.184.216.34",)
     now[0] += 59
-    assert res.check("www.example.test", 443).addresses == ("93.184.216.34",)  # cached, checked again
+    assert res.check("www.example.test", 80).addresses == ("93.184.216.34",)  # cached, checked again
     assert lookup.calls == 1
     now[0] += 2  # expired: asked again, and the new answer is checked
-    assert res.check("www.example.test", 443).refusal == "loopback_address"
-    assert lookup.calls == 2 and res.refusal("www.example.test", 443) == "loopback_address"
+    assert res.check("www.example.test", 80).refusal == "loopback_address"
+    assert lookup.calls == 2 and res.refusal("www.example.test", 80) == "loopback_address"
 
 
 def test_resolution_failure_fails_closed():
@@ -110,7 +110,8 @@ def test_cache_size_is_bounded():
 def test_dns_servers_setting_is_validated():
     from news_ingest.netpolicy import parse_servers
 
-    assert parse_servers("127.0.0.1:5353, ::1, [::1]:5300") == [("127.0.0.1", 5353), ("::1", 53), ("::1", 5300)]
+    assert parse_servers("127.0.0.1:5353, ::1, [::1]:5300") == [("127.0.0.1", 5353), ("::1", 53),
+                                                                 ("::1", 5300)]
     assert parse_servers("") == []
     with pytest.raises(ValueError, match="not an IP address.*Fix: e.g. DNS_SERVERS=127.0.0.1:5353"):
         parse_servers("dns.example.com")

@@ -160,7 +160,8 @@ def test_a_source_cannot_lift_the_size_ceiling(tmp_path):
         with pytest.raises(SourceConfigError, match=r"field 'max_page_bytes': .*268,435,456\) is over the "
                            r"crawler's ceiling of 8,388,608 \(NEWS_MAX_PAGE_BYTES\).*Fix: lower it"):
             load_sources(_write(tmp_path, bad))
-    ok = GOOD.replace("    article_allow:", "    max_page_bytes: 512KB\n    max_redirects: 2\n    article_allow:")
+    ok = GOOD.replace("    article_allow:",
+                      "    max_page_bytes: 512KB\n    max_redirects: 2\n    article_allow:")
     src = load_sources(_write(tmp_path, ok))["site"]  # lowering is fine
     assert src.max_page_bytes == 512 * 1024 and src.max_redirects == 2
 

@@ -26,12 +26,12 @@ sources:
     language: id
     country: ID
     follow_depth: 1
-    allow_loopback: true
+    allow_loopback: [8001]
   - name: other
     domains: [127.0.0.1]
     start_urls: ["{OTHER_PORT}/"]
     article_allow: ['/berita/']
-    allow_loopback: true
+    allow_loopback: [8002]
 """
 
 
