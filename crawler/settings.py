@@ -78,6 +78,12 @@ EXTENSIONS = {
 # worker processes so the reactor thread keeps downloading and indexing (crawler/workers.py).
 # 0 = inline.  The environment variable STAGE_WORKERS overrides it.  Each worker holds ~150 MB.
 STAGE_WORKERS = min(4, os.cpu_count() or 1)
+# A poison page takes only its own worker: seconds one stage may take for one page (the worker's timer;
+# a worker that does not answer STAGE_KILL_GRACE seconds later is killed), and stage calls before a
+# worker is replaced to bound its memory.  Each is overridden by the environment variable of its name.
+STAGE_TIMEOUT = 30.0
+STAGE_KILL_GRACE = 5.0
+STAGE_WORKER_MAX_PAGES = 3000
 # Bytes of responses whose callbacks/items are still in progress before the engine stops fetching
 # (Scrapy's default 5 MB). Items now wait for a stage worker, and news pages of 0.3-2 MB filled 5 MB with
 # a handful of pages, so fetching stalled while workers idled: 20 MB measured 11% faster on 2,000 pages.
