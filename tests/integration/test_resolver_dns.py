@@ -77,13 +77,20 @@ def test_failed_resolution_fails_closed(dns):
 class Listener:
     """An HTTP listener on 127.0.0.1 that counts what reaches it."""
 
-    def __init__(self) -> None:
+    def __init__(self, redirects: dict[str, str] | None = None) -> None:
         self.hits: Counter[str] = Counter()
+        self.redirects = redirects if redirects is not None else {}
         listener = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 listener.hits[self.path] += 1
+                if self.path in listener.redirects:
+                    self.send_response(302)
+                    self.send_header("Location", listener.redirects[self.path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 body = b"<html><body><a href='/berita/satu.html'>satu</a></body></html>"
                 self.send_response(404 if self.path == "/robots.txt" else 200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -106,13 +113,16 @@ class Listener:
 def test_a_real_crawl_resolves_through_the_policy(dns, tmp_path):
     """The crawl asks the configured server; a name answering 127.0.0.1 reaches the fixture site on its
     allowed port, and an internal service on another port of the machine is never connected to."""
-    site, internal = Listener(), Listener()
+    site, internal, admin = Listener(), Listener(), Listener()
+    # a redirect from the allowed host to another port of it (a second listener: an admin interface)
+    site.redirects["/berita/pindah.html"] = f"http://site.example.test:{admin.port}/berita/rahasia.html"
     server = dns({"site.example.test": [["127.0.0.1"]], "intranet.example.test": [["127.0.0.1", "::1"]]})
     sources = tmp_path / "sources.yaml"
     sources.write_text(f"""sources:
   - name: sample
     domains: [site.example.test, intranet.example.test]
-    start_urls: ["http://site.example.test:{site.port}/", "http://intranet.example.test:{internal.port}/"]
+    start_urls: ["http://site.example.test:{site.port}/", "http://intranet.example.test:{internal.port}/",
+                 "http://site.example.test:{site.port}/berita/pindah.html"]
     article_allow: ['/berita/']
     robots_sitemaps: false
     follow_depth: 0
@@ -125,13 +135,15 @@ def test_a_real_crawl_resolves_through_the_policy(dns, tmp_path):
     try:
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     finally:
-        site.close()
-        internal.close()
+        for listener in (site, internal, admin):
+            listener.close()
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads([ln for ln in proc.stderr.splitlines() if SUMMARY_MARKER in ln][0]
                          .split(SUMMARY_MARKER, 1)[1])["sources"]["sample"]
     assert site.hits["/"] == 1  # reached by name, through the configured DNS server
     assert dict(internal.hits) == {}  # not even robots.txt
     assert summary["dropped"].get("loopback_address", 0) >= 1, summary
+    assert site.hits["/berita/pindah.html"] == 1 and dict(admin.hits) == {}  # the redirect is not followed
+    assert summary["dropped"].get("offsite_redirect") == 1, summary
     asked = {name for name, _ in server.queries}
     assert {"site.example.test", "intranet.example.test"} <= asked
