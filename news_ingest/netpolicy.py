@@ -159,11 +159,6 @@ def lookup_for(servers: str | Sequence[str] | None = None) -> Lookup:
     return lambda host, timeout=10.0: server_lookup(parsed, host, timeout)
 
 
-def resolve(host: str) -> list[str]:
-    """Every address the host resolves to, by the lookup ``DNS_SERVERS`` selects."""
-    return lookup_for()(host, 10.0)
-
-
 def check_host(host: str, port: int, sources: dict[str, Source] | None,
                lookup: Callable[[str], Sequence[str]]) -> tuple[tuple[str, ...], str | None]:
     """(addresses the connection may use, None) or ((), refusal reason) for ``host:port``.
