@@ -51,6 +51,9 @@ TELNETCONSOLE_ENABLED = False
 # (crawler/resolver.py).  DNS_SERVERS = "ip[:port],..." asks those servers instead of the system
 # resolver (tests point it at their own server on loopback); answers are cached DNSCACHE_TTL seconds.
 TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
+# Through an HTTP proxy the proxy resolves the names and the policy would only see the proxy's address:
+# http(s)_proxy from the environment is not used.
+HTTPPROXY_ENABLED = False
 DNS_SERVERS = os.environ.get("DNS_SERVERS", "")
 DNSCACHE_TTL = float(os.environ.get("DNSCACHE_TTL", "300"))
 DNS_TIMEOUT = 10

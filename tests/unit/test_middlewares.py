@@ -165,3 +165,12 @@ def test_requests_are_clamped_to_the_source_limits_and_the_ceilings():
     assert big.meta["redirect_ttl"] == 5
     unlimited = run(m, "http://127.0.0.1:8080/berita/y.html", download_maxsize=0)  # 0 = no limit in Scrapy
     assert unlimited.meta["download_maxsize"] == 4 * 1024**2
+
+
+def test_the_crawl_settings_put_the_policy_in_the_resolver_and_bypass_no_proxy():
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    assert settings["TWISTED_DNS_RESOLVER"] == "crawler.resolver.PolicyResolver"
+    assert settings.getbool("HTTPPROXY_ENABLED") is False  # a proxy would resolve names out of sight
+    assert settings.getint("DOWNLOAD_MAXSIZE") == 8 * 1024**2 and settings.getint("REDIRECT_MAX_TIMES") == 5
