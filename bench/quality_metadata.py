@@ -4,7 +4,8 @@
 On the news set's truth files (``title``, ``authors``, ``publishing_date``), every system on every page in
 this one process, reported for the tuning part, the blind part (``bench/splits.json``) and the full set:
 
-- **title**: exact match after normalisation (NFKC, case, quotes/dashes, whitespace, edge punctuation);
+- **title**: exact match after normalisation (NFKC, case, quotes/dashes, whitespace, edge punctuation, invisible
+  soft hyphens and zero-width marks);
 - **authors F1**: per-page set F1 of normalised names (both empty = 1), mean over pages. Two columns:
   *people* drops, on both sides alike, credits that are a news agency (``pipelines/patterns/agencies.yaml``)
   or the outlet itself (the truth's publisher name) — in this project those are attribution, not authors;
@@ -59,8 +60,11 @@ _WS = re.compile(r"\s+")
 # ------------------------------------------------------------------------------------------ normalising
 
 
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")  # soft hyphen, zero-width marks: never seen
+
+
 def norm_title(text: str | None) -> str:
-    t = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
+    t = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text or "")).casefold().translate(_QUOTES)
     return _WS.sub(" ", t).strip(" .:;,-|")
 
 

@@ -167,7 +167,10 @@ def ld_str(value: Any) -> str | None:
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 # separators between a headline and the site's name or section in <title>/og:title
-_TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜]\s*|\s+::\s+")
+_TITLE_SEP = re.compile(r"\s+[|\-–—:·•»/~]{1,2}\s+|\s*[|ㅣ｜：]\s*|\s+::\s+")
+# what may stand between a headline and a short tail (section, site) when another source confirms the cut
+_TAIL_SEP = re.compile(r"\s*[|\-–—:·•»/~ㅣ｜：]{1,2}\s*")
+TAIL_MAX_WORDS, TAIL_MAX_CHARS = 4, 30
 
 
 def clean_text(value: str | None) -> str:
@@ -241,10 +244,6 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
     """
     keys = outlet_keys(pm, url)
     node = pm.article_node or {}
-    for v in pm.meta.get("og:title", ())[:1]:
-        text = _site_parts(clean_text(v), keys)
-        if text and not is_outlet(text, keys):
-            return text, "meta"
     raw: list[tuple[str, str]] = [(h, "html") for h in pm.h1_all[:3]]
     if v := ld_str(node.get("headline") or node.get("name")):
         raw.append((v, "json-ld"))
@@ -257,6 +256,10 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
         text = _site_parts(clean_text(text), keys)
         if text and not is_outlet(text, keys):
             cands.append((text, src))
+    for v in pm.meta.get("og:title", ())[:1]:
+        text = _site_parts(clean_text(v), keys)
+        if text and not is_outlet(text, keys):
+            return _confirmed_head(text, [c for c, _ in cands]), "meta"
     if not cands:
         return None, None
 
@@ -275,6 +278,22 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
     best = max(range(len(cands)), key=lambda i: (votes(i), -i))
     text, src = cands[best]
     return text, ("html" if src == "title" else src)
+
+
+def _confirmed_head(text: str, others: list[str]) -> str:
+    """``text`` without a short tail ("Headline - National", "Headline-정치") when another of the page's own
+    title sources says the headline alone: the tail is a section or site label, not part of the headline."""
+    key = text.casefold()
+    best = text
+    for other in others:
+        head = other.casefold().strip()
+        if len(head) < 8 or len(head) >= len(best) or not key.startswith(head):
+            continue
+        m = _TAIL_SEP.match(text, len(head))
+        tail = text[m.end():] if m and m.end() > len(head) else ""
+        if tail and len(tail) <= TAIL_MAX_CHARS and len(tail.split()) <= TAIL_MAX_WORDS:
+            best = text[: len(head)].strip()
+    return best
 
 
 def description(pm: PageMeta) -> str | None:

@@ -534,6 +534,19 @@ def test_person_written_as_given_and_family_name():
          "EU und Indien besiegeln Freihandelsabkommen"),  # the host's name: landesspiegel.li
         ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "SEO headline"}</script>'
          "<title>Visible headline | Sport | Landesspiegel</title>", "Visible headline"),
+        # a section label between headline and site name, cut because the JSON-LD headline says the headline
+        ('<meta property="og:title" content="Russia hits Kyiv with ballistic missile - National | Globalnews.ca">'
+         '<script type="application/ld+json">{"@type": "NewsArticle", '
+         '"headline": "Russia hits Kyiv with ballistic missile"}</script>', "Russia hits Kyiv with ballistic missile"),
+        ('<meta property="og:title" content="민주당 선호투표제 도입 또다시 불발-정치ㅣ한국일보">'
+         '<meta property="og:site_name" content="한국일보">'
+         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "민주당 선호투표제 도입 또다시 불발"}'
+         "</script>", "민주당 선호투표제 도입 또다시 불발"),
+        # a full-width colon before the site name (Japanese titles)
+        ('<meta property="og:title" content="宮崎県で震度5弱、1メートルの津波注意報 気象庁：朝日新聞デジタル">'
+         '<meta property="og:site_name" content="朝日新聞デジタル">', "宮崎県で震度5弱、1メートルの津波注意報 気象庁"),
+        # no other source confirms the cut: a colon inside the headline stays
+        ('<meta property="og:title" content="Streit um Klöckner: Lang legt nach">', "Streit um Klöckner: Lang legt nach"),
     ],
 )
 def test_title_without_the_site_name(head, want):
