@@ -8,7 +8,8 @@ this one process, reported for the tuning part, the blind part (``bench/splits.j
   soft hyphens and zero-width marks);
 - **authors F1**: per-page set F1 of normalised names (both empty = 1), mean over pages. Two columns:
   *people* drops, on both sides alike, credits that are a news agency (``pipelines/patterns/agencies.yaml``)
-  or the outlet itself (the truth's publisher name) — in this project those are attribution, not authors;
+  or the outlet itself (the truth's publisher names or the page's own ``og:site_name``/``application-name``,
+  accents folded) — in this project those are attribution, not authors;
   *as given* scores the truth lists untouched (Fundus lists ``dpa``, ``AP``, ``ORF.at`` as authors);
 - **date day / minute**: the publication date on the truth's calendar day (in the truth's zone), and
   within 60 seconds of it (a date-only answer counts as midnight);
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html as html_lib
 import json
 import logging
 import os
@@ -74,7 +76,25 @@ def norm_name(text: str | None) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", norm_name(text).removeprefix("the "))
+    """Letters and digits only, accents folded ("Habertürk" = "Haberturk"), a leading "the" dropped."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", norm_name(text)) if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "", folded.removeprefix("the "))
+
+
+_SITE_NAME_META = re.compile(
+    r"<meta\s[^>]*(?:property|name)\s*=\s*[\"'](?:og:site_name|application-name)[\"'][^>]*>", re.I
+)
+_CONTENT = re.compile(r"content\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.I)
+
+
+def outlet_names(truth: dict[str, Any], html: str) -> list[str]:
+    """How the outlet names itself: the truth's publisher names and the page's own og:site_name /
+    application-name (the truth lists "朝日新聞デジタル", the page's site name, for the Asahi Shimbun)."""
+    names = [truth.get("publisher_name"), truth.get("publisher")]
+    for tag in _SITE_NAME_META.findall(html[:200_000]):
+        if m := _CONTENT.search(tag):
+            names.append(html_lib.unescape(m.group(1) or m.group(2) or ""))
+    return [k for k in (_squash(x) for x in names if x) if k]
 
 
 def is_credit_not_person(name: str, outlet_names: list[str]) -> bool:
@@ -227,7 +247,7 @@ def main() -> int:
         html = gzip.decompress(Path(page["html_path"]).read_bytes()).decode("utf-8", errors="replace")
         truth = json.loads(Path(page["html_path"][: -len(".html.gz")] + ".truth.json").read_text("utf-8"))
         country = page["id"].split("/")[0]
-        outlets = [_squash(x) for x in (truth.get("publisher_name"), truth.get("publisher")) if x]
+        outlets = outlet_names(truth, html)
         part = part_of(splits, "news", page)
         order = SYSTEMS if i % 2 == 0 else tuple(reversed(SYSTEMS))
         record: dict[str, Any] = {"id": page["id"], "part": part}

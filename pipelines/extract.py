@@ -352,29 +352,55 @@ _BYLINE_ATTR = re.compile(
     re.I,
 )
 _BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small"})
+# a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
+_PROFILE_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
+    r"|redakteur(?:e|in)?|staff|writers?|columnists?|kolumnist(?:en|in)?|profile)/[^/?#\s]{2,}",
+    re.I,
+)
+
+
+def _element_text(el: HtmlElement) -> str:
+    return " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())
+
+
+def _profile_links(el: HtmlElement) -> str:
+    """The names in links to writers' pages under ``el``'s parent ("By <a>A</a> and <a>B</a>"), joined."""
+    scope = el.getparent() if el.getparent() is not None else el
+    names = []
+    for a in scope.iter("a"):
+        href = a.get("href") or ""
+        if _PROFILE_HREF.search(href) and 2 < len(t := _element_text(a)) < 80 and t not in names:
+            names.append(t)
+    return ", ".join(names)
 
 
 def _html_byline(tree: HtmlElement) -> str | None:
-    """A visible byline, found in one pass over the body: ``rel=author``/``itemprop=author`` first, else an
-    element whose class or id names an author or byline; not in comments, sidebars, teasers, figures."""
+    """A visible byline, found in one pass over the body: ``rel=author``/``itemprop=author`` first, then links
+    to a writer's page on the site (``/author/jane-doe``), else an element whose class or id names an author
+    or byline; not in comments, sidebars, teasers, figures."""
     body = tree.find(".//body")
     if body is None:
         return None
-    fallback = None
+    fallback = profile = None
     for el in body.iter(*_BYLINE_TAGS):
         rel, prop = el.get("rel") or "", el.get("itemprop") or ""
         strong = rel == "author" or "author" in prop
-        if not strong and (
-            fallback is not None or not _BYLINE_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}")
-        ):
-            continue
-        content = " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())
-        if not (2 < len(content) < 120) or _in_furniture(el):
-            continue
         if strong:
-            return content
-        fallback = content
-    return fallback
+            content = _element_text(el)
+            if 2 < len(content) < 120 and not _in_furniture(el):
+                return content
+            continue
+        if profile is None and el.tag == "a" and _PROFILE_HREF.search(el.get("href") or ""):
+            if 2 < len(_element_text(el)) < 80 and not _in_furniture(el):
+                profile = _profile_links(el)
+            continue
+        if fallback is not None or not _BYLINE_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            continue
+        content = _element_text(el)
+        if 2 < len(content) < 120 and not _in_furniture(el):
+            fallback = content
+    return profile or fallback
 
 
 class _Lazy:

@@ -209,8 +209,11 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     if not key:
         return False
     words = name.split()
-    if len(words) <= 3 and squash(words[0]) in keys:  # "n-tv NACHRICHTEN", "BR24 Redaktion"
+    first = squash(words[0])
+    if len(words) <= 3 and first in keys:  # "n-tv NACHRICHTEN", "BR24 Redaktion"
         return True
+    if len(words) <= 2 and len(first) >= 5 and any(k.startswith(first) for k in keys):
+        return True  # a desk account named after the outlet: "Ilanga D" on Ilanga News
     for k in keys:
         if key == k or (len(k) >= 4 and (key.startswith(k) or k.startswith(key) and len(key) >= 4)):
             return True

@@ -505,6 +505,32 @@ def test_outlet_as_author_falls_through_to_the_visible_byline():
     assert res.article.authors == ["Mohloai Mpesi"] and res.article.provenance["authors"] == "html"
 
 
+def test_links_to_writers_pages_are_the_byline():
+    # no author class or rel: the links to the writers' pages on the site name them (LTO, many WordPress themes)
+    byline = ('<p class="reader__meta-info">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a> und '
+              '<a href="https://www.lto.de/autoren/name/anna-schmidt">Anna Schmidt</a></p>'
+              '<nav><a href="/autoren/">Alle Autoren</a></nav>')
+    html = _head("").replace("<article>", "<article>" + byline)
+    res = extract(html, "https://www.lto.de/recht/hintergruende/h/story", now=NOW)
+    assert res.article.authors == ["Dr. Max Kolter", "Anna Schmidt"] and res.article.provenance["authors"] == "html"
+
+
+def test_writer_links_in_teasers_are_not_the_byline():
+    teaser = ('<div class="related-articles"><a href="/author/jane-doe">Jane Doe</a></div>')
+    html = _head("").replace("</article>", "</article>" + teaser)
+    assert extract(html, "https://example.com/news/story", now=NOW).article.authors == []
+
+
+def test_desk_account_named_after_the_outlet_is_no_author():
+    # WordPress posts by the site's own account: "Ilanga D" on Ilanga News (ilanganews.co.za)
+    ld = '{"@type": "BlogPosting", "headline": "Ikhansela", "author": {"@id": "/author/admin/", "name": "Ilanga D"}}'
+    html = _head(f'<meta property="og:site_name" content="Ilanga News">'
+                 f'<script type="application/ld+json">{ld}</script>')
+    assert extract(html, "https://ilanganews.co.za/ikhansela/", now=NOW).article.authors == []
+    assert meta.normalize_authors(["Ilanga D"], {"ilanganews"}) == ([], [])
+    assert meta.normalize_authors(["Ilan Goldberg"], {"ilanganews"}) == (["Ilan Goldberg"], [])
+
+
 def test_agency_byline_is_attribution_not_author():
     ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "AFP"}], "headline": "Gericht"}'
     res = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW)
