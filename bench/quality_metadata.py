@@ -4,8 +4,8 @@
 On the news set's truth files (``title``, ``authors``, ``publishing_date``), every system on every page in
 this one process, reported for the tuning part, the blind part (``bench/splits.json``) and the full set:
 
-- **title**: exact match after normalisation (NFKC, case, quotes/dashes, whitespace, edge punctuation, invisible
-  soft hyphens and zero-width marks);
+- **title**: exact match after normalisation (NFKC, case, quotes/dashes, whitespace, edge punctuation,
+  invisible soft hyphens and zero-width marks);
 - **authors F1**: per-page set F1 of normalised names (both empty = 1), mean over pages. Two columns:
   *people* drops, on both sides alike, credits that are a news agency (``pipelines/patterns/agencies.yaml``)
   or the outlet itself (the truth's publisher names or the page's own ``og:site_name``/``application-name``,
@@ -77,7 +77,8 @@ def norm_name(text: str | None) -> str:
 
 def _squash(text: str) -> str:
     """Letters and digits only, accents folded ("Habertürk" = "Haberturk"), a leading "the" dropped."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", norm_name(text)) if not unicodedata.combining(c))
+    decomposed = unicodedata.normalize("NFKD", norm_name(text))
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[\W_]+", "", folded.removeprefix("the "))
 
 

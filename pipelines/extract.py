@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -316,14 +316,19 @@ def _pick_date(
     return None, None
 
 
+_HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+
+
 def _htmldate(tree: HtmlElement) -> str | None:
     from htmldate import find_date
 
     try:
         # with the time of day when the page gives one (else midnight)
-        return find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z")
+        found = find_date(tree, extensive_search=False, original_date=True, outputformat=_HTMLDATE_FORMAT)
     except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
         return None
+    # htmldate writes midnight when it found only a day: say so, so that a time from elsewhere can refine it
+    return found.removesuffix("T00:00:00") if found else None
 
 
 # class/id words of page parts whose bylines are not this article's (matched per token, below <body>)
@@ -403,15 +408,100 @@ def _html_byline(tree: HtmlElement) -> str | None:
     return profile or fallback
 
 
-class _Lazy:
-    """A date candidate computed only when the ones before it failed (htmldate is the slow one)."""
+def _html_time(tree: HtmlElement) -> str | None:
+    """The article's visible dateline: an ``itemprop=datePublished`` element, else the first
+    ``<time datetime>``, outside comments, teasers, figures and sidebars."""
+    for el in tree.xpath('//body//*[@itemprop="datePublished"]'):
+        value = el.get("datetime") or el.get("content") or el.text_content()
+        if value and value.strip() and not _in_furniture(el):
+            return value.strip()
+    for el in tree.xpath("//body//time[@datetime]"):
+        value = el.get("datetime").strip()
+        if value and not _UPDATED.search(el.get("class") or "") and not _in_furniture(el):
+            return value
+    return None
 
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
+
+_UPDATED = re.compile(r"updated|modified|aktualisiert|diperbarui", re.I)  # a <time> of the last change
 
 
-def _resolve(cands: list[tuple[Any, str]]) -> list[tuple[Any, str]]:
-    return [(c.fn() if isinstance(c, _Lazy) else c, s) for c, s in cands]
+# where a publication date may come from, best first: the page's own metadata, its visible dateline, then
+# guesses (htmldate reads the page's text), what the feed or sitemap said, and the day in the URL
+PAGE_DATE_SOURCES = ("json-ld", "meta", "html")
+DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "url")
+SAME_INSTANT = timedelta(seconds=60)
+
+
+def published_date(
+    tree: HtmlElement,
+    pm: meta.PageMeta,
+    ld_pub: Any,
+    hints: dict[str, Any],
+    page_url: str,
+    read: dict[str, Any],
+    now: datetime,
+    notes: list[str],
+) -> tuple[str | None, str | None]:
+    """(ISO date, source) of the publication, from the best source, using what each value says about itself.
+
+    The first plausible value in ``DATE_SOURCES`` order is the date (each source is read only when needed:
+    htmldate is the slow one). Then what the parser knows about it (``dates.ParsedDate``) decides whether
+    another source says the same more precisely: a time without a zone takes the zone of another source
+    that shows the same wall-clock minute with one; a day without a time takes the time of the first other
+    source (page, htmldate, feed, sitemap) with a time on that same day; a UTC time is shown in the page's
+    own offset when another of the page's sources gives the same instant with one (the moment does not
+    change, the publisher's clock is kept). The sanity rules (``dates.plausible``) apply to every value;
+    rejected and unreadable values are noted."""
+    tz = dates.zone_for(read.get("country"))
+    raw: dict[str, Any] = {
+        "json-ld": lambda: ld_pub,
+        "meta": lambda: pm.first_meta("published"),
+        "html": lambda: _html_time(tree),
+        "htmldate": lambda: _htmldate(tree),
+        "feed": lambda: hints.get("feed_published"),
+        "sitemap": lambda: hints.get("sitemap_published"),
+        "url": lambda: dates.url_date(page_url, tz),
+    }
+    seen: dict[str, dates.ParsedDate | None] = {}
+
+    def get(source: str) -> dates.ParsedDate | None:
+        if source not in seen:
+            value = raw[source]()
+            got = dates.parse(value, **read)
+            if got is None and value not in (None, ""):
+                notes.append(f"published_at:unparseable:{source}:{str(value)[:40]}")
+            elif got is not None and not dates.plausible(got.dt, now):
+                notes.append(f"published_at:rejected:{source}:{dates.iso(got.dt)}")
+                got = None
+            seen[source] = got
+        return seen[source]
+
+    source = next((s for s in DATE_SOURCES if get(s) is not None), None)
+    if source is None:
+        return None, None
+    best = get(source)
+    assert best is not None
+    dt = best.dt
+    if best.has_time and not best.has_zone:
+        wall = dt.replace(tzinfo=None, second=0, microsecond=0)
+        for other in (*PAGE_DATE_SOURCES, "feed", "sitemap"):
+            o = get(other) if other != source else None
+            if o and o.has_zone and o.has_time and o.dt.replace(tzinfo=None, second=0, microsecond=0) == wall:
+                dt = dt.replace(tzinfo=o.dt.tzinfo)
+                break
+    elif not best.has_time:
+        day = dt.astimezone(tz).date()
+        for other in (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap"):
+            o = get(other) if other != source else None
+            if o and o.has_time and o.dt.astimezone(tz).date() == day:
+                return dates.iso(o.dt), other
+    if best.has_zone and dt.utcoffset() == timedelta(0):
+        for other in PAGE_DATE_SOURCES:
+            o = get(other) if other != source else None
+            if o and o.has_zone and o.dt.utcoffset() != timedelta(0) and abs(o.dt - dt) < SAME_INSTANT:
+                dt = dt.astimezone(o.dt.tzinfo)
+                break
+    return dates.iso(dt), source
 
 
 def _fields(
@@ -424,7 +514,6 @@ def _fields(
     notes: list[str],
 ) -> Article:
     country = hints.get("country")
-    tz = dates.zone_for(country)
     lang_hint = meta.normal_lang(hints.get("language_hint"))
     read = {"country": country, "languages": [lang_hint] if lang_hint else None}  # how to read date strings
     prov: dict[str, str] = {}
@@ -441,26 +530,7 @@ def _fields(
         prov["title"] = src
 
     ld_pub, ld_mod = meta.ld_dates(pm)
-    pub_cands: list[tuple[Any, str]] = [(ld_pub, "json-ld"), (pm.first_meta("published"), "meta")]
-    published, src = _pick_date(pub_cands, read, now, "published_at", notes)
-    if not published:
-        later = [
-            (_Lazy(lambda: _htmldate(tree)), "htmldate"),
-            (hints.get("feed_published"), "feed"),
-            (hints.get("sitemap_published"), "sitemap"),
-            (dates.url_date(page_url, tz), "url"),
-        ]
-        for cand in later:  # one at a time so htmldate runs only when needed
-            published, src = _pick_date(_resolve([cand]), read, now, "published_at", notes)
-            if published:
-                break
-    if src == "htmldate":
-        # htmldate gives a day; a feed or sitemap timestamp on that same day is the more precise truth
-        for key, name in (("feed_published", "feed"), ("sitemap_published", "sitemap")):
-            dt = dates.parse_date(hints.get(key), **read)
-            if dates.plausible(dt, now) and dates.iso(dt.astimezone(tz))[:10] == published[:10]:
-                published, src = dates.iso(dt), name
-                break
+    published, src = published_date(tree, pm, ld_pub, hints, page_url, read, now, notes)
     if published and src:
         prov["published_at"] = src
     modified, src = _pick_date(

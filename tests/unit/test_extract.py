@@ -506,13 +506,14 @@ def test_outlet_as_author_falls_through_to_the_visible_byline():
 
 
 def test_links_to_writers_pages_are_the_byline():
-    # no author class or rel: the links to the writers' pages on the site name them (LTO, many WordPress themes)
+    # no author class or rel: the links to the writers' pages on the site name them (LTO, WordPress themes)
     byline = ('<p class="reader__meta-info">von <a href="/autoren/name/max-kolter">Dr. Max Kolter</a> und '
               '<a href="https://www.lto.de/autoren/name/anna-schmidt">Anna Schmidt</a></p>'
               '<nav><a href="/autoren/">Alle Autoren</a></nav>')
     html = _head("").replace("<article>", "<article>" + byline)
     res = extract(html, "https://www.lto.de/recht/hintergruende/h/story", now=NOW)
-    assert res.article.authors == ["Dr. Max Kolter", "Anna Schmidt"] and res.article.provenance["authors"] == "html"
+    assert res.article.authors == ["Dr. Max Kolter", "Anna Schmidt"]
+    assert res.article.provenance["authors"] == "html"
 
 
 def test_writer_links_in_teasers_are_not_the_byline():
@@ -523,7 +524,8 @@ def test_writer_links_in_teasers_are_not_the_byline():
 
 def test_desk_account_named_after_the_outlet_is_no_author():
     # WordPress posts by the site's own account: "Ilanga D" on Ilanga News (ilanganews.co.za)
-    ld = '{"@type": "BlogPosting", "headline": "Ikhansela", "author": {"@id": "/author/admin/", "name": "Ilanga D"}}'
+    ld = ('{"@type": "BlogPosting", "headline": "Ikhansela", '
+          '"author": {"@id": "/author/admin/", "name": "Ilanga D"}}')
     html = _head(f'<meta property="og:site_name" content="Ilanga News">'
                  f'<script type="application/ld+json">{ld}</script>')
     assert extract(html, "https://ilanganews.co.za/ikhansela/", now=NOW).article.authors == []
@@ -561,18 +563,19 @@ def test_person_written_as_given_and_family_name():
         ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "SEO headline"}</script>'
          "<title>Visible headline | Sport | Landesspiegel</title>", "Visible headline"),
         # a section label between headline and site name, cut because the JSON-LD headline says the headline
-        ('<meta property="og:title" content="Russia hits Kyiv with ballistic missile - National | Globalnews.ca">'
+        ('<meta property="og:title" content="Russia hits Kyiv with missile - National | Globalnews.ca">'
          '<script type="application/ld+json">{"@type": "NewsArticle", '
-         '"headline": "Russia hits Kyiv with ballistic missile"}</script>', "Russia hits Kyiv with ballistic missile"),
-        ('<meta property="og:title" content="민주당 선호투표제 도입 또다시 불발-정치ㅣ한국일보">'
+         '"headline": "Russia hits Kyiv with missile"}</script>', "Russia hits Kyiv with missile"),
+        ('<meta property="og:title" content="민주당 선호투표제 또 불발-정치ㅣ한국일보">'
          '<meta property="og:site_name" content="한국일보">'
-         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "민주당 선호투표제 도입 또다시 불발"}'
-         "</script>", "민주당 선호투표제 도입 또다시 불발"),
+         '<script type="application/ld+json">{"@type": "NewsArticle", '
+         '"headline": "민주당 선호투표제 또 불발"}</script>', "민주당 선호투표제 또 불발"),
         # a full-width colon before the site name (Japanese titles)
-        ('<meta property="og:title" content="宮崎県で震度5弱、1メートルの津波注意報 気象庁：朝日新聞デジタル">'
-         '<meta property="og:site_name" content="朝日新聞デジタル">', "宮崎県で震度5弱、1メートルの津波注意報 気象庁"),
+        ('<meta property="og:title" content="宮崎県で震度5弱、津波注意報 気象庁：朝日新聞デジタル">'
+         '<meta property="og:site_name" content="朝日新聞デジタル">', "宮崎県で震度5弱、津波注意報 気象庁"),
         # no other source confirms the cut: a colon inside the headline stays
-        ('<meta property="og:title" content="Streit um Klöckner: Lang legt nach">', "Streit um Klöckner: Lang legt nach"),
+        ('<meta property="og:title" content="Streit um Klöckner: Lang legt nach">',
+         "Streit um Klöckner: Lang legt nach"),
     ],
 )
 def test_title_without_the_site_name(head, want):
@@ -658,7 +661,8 @@ def _fake_modes(monkeypatch, outputs: dict[str, str]) -> list[str]:
     asked: list[str] = []
 
     def fake(tree, url, **options):
-        mode = "recall" if options.get("favor_recall") else "precision" if options.get("favor_precision") else "default"
+        mode = "recall" if options.get("favor_recall") else "default"
+        mode = "precision" if options.get("favor_precision") else mode
         asked.append(mode)
         return outputs[mode]
 
@@ -671,8 +675,8 @@ def test_body_holding_all_of_the_publishers_jsonld_body_needs_no_second_extracti
 
     # precision holds all of the JSON-LD body plus more (a box the publisher left out of articleBody), so
     # they disagree; default/recall keep more than precision and could only disagree further
-    extra = ("Dukung jurnalisme independen: berlangganan mulai Rp50.000 per bulan dan dapatkan akses ke semua "
-             "laporan mendalam, arsip lengkap, dan buletin harian kami tanpa iklan. ") * 3
+    extra = ("Dukung jurnalisme independen: berlangganan mulai Rp50.000 per bulan dan dapatkan akses ke "
+             "semua laporan mendalam, arsip lengkap, dan buletin harian kami tanpa iklan. ") * 3
     precision = _LD_STORY + "\n" + extra
     asked = _fake_modes(monkeypatch, {"precision": precision, "default": "x", "recall": "y"})
     tree = lxml_html.fromstring(_ld_page(_LD_STORY))
@@ -684,7 +688,56 @@ def test_body_missing_part_of_the_jsonld_body_is_compared_with_other_modes(monke
     from lxml import html as lxml_html
 
     half = _LD_STORY[: len(_LD_STORY) // 2].rsplit(". ", 1)[0] + "." + " Baca juga: Harga cabai turun." * 12
-    asked = _fake_modes(monkeypatch, {"precision": half, "default": _LD_STORY, "recall": _LD_STORY + " Iklan."})
+    outputs = {"precision": half, "default": _LD_STORY, "recall": _LD_STORY + " Iklan."}
+    asked = _fake_modes(monkeypatch, outputs)
     tree = lxml_html.fromstring(_ld_page(_LD_STORY))
     text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
     assert asked == ["precision", "default"] and text == _LD_STORY and method == "trafilatura-default"
+
+
+# ------------------------------------------------------------------------------------------ best date source
+
+
+def _dated(ld_date: str | None, body_extra: str = "") -> str:
+    ld = f', "datePublished": "{ld_date}"' if ld_date else ""
+    head = f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "Harga"{ld}}}</script>'
+    return _head(head).replace("<article>", "<article>" + body_extra)
+
+
+def test_utc_date_is_shown_in_the_pages_own_offset_for_the_same_instant():
+    html = _dated("2024-04-25T08:21:02Z", '<time datetime="2024-04-25 04:21:02.000000-0400">April 25</time>')
+    a = extract(html, "https://www.rollingstone.com/music/story/", now=NOW).article
+    assert a.published_at == "2024-04-25T04:21:02-04:00" and a.provenance["published_at"] == "json-ld"
+    # another instant is another date: the JSON-LD value stands as written
+    html = _dated("2024-04-25T08:21:02Z", '<time datetime="2024-04-25T09:30:00-04:00">April 25</time>')
+    assert extract(html, None, now=NOW).article.published_at == "2024-04-25T08:21:02+00:00"
+
+
+def test_naive_time_takes_the_zone_of_a_source_showing_the_same_clock():
+    html = _dated("2024-04-20T14:09:42", '<time datetime="2024-04-20T14:09:00+03:00">14:09</time>')
+    a = extract(html, None, now=NOW).article  # no country: without the <time>, UTC would be assumed
+    assert a.published_at == "2024-04-20T14:09:42+03:00"
+
+
+def test_day_without_time_takes_the_time_of_the_visible_dateline():
+    dateline = '<time class="entry-date published" datetime="2025-02-20T07:48:14+07:00">20 Feb</time>'
+    html = _dated("2025-02-20", dateline)
+    a = extract(html, None, {"country": "id"}, now=NOW).article
+    assert a.published_at == "2025-02-20T07:48:14+07:00" and a.provenance["published_at"] == "html"
+    # a time on another day does not refine it
+    html = _dated("2025-02-20", '<time datetime="2025-02-21T07:48:14+07:00">21 Feb</time>')
+    a = extract(html, None, {"country": "id"}, now=NOW).article
+    assert a.published_at == "2025-02-20T00:00:00+07:00" and a.provenance["published_at"] == "json-ld"
+
+
+def test_visible_dateline_when_the_page_has_no_date_metadata():
+    extra = ('<div class="related"><time datetime="2024-12-01T08:00:00+01:00">1.12.</time></div>'
+             '<time class="updated" datetime="2025-01-10T09:00:00+01:00">aktualisiert</time>'
+             '<span itemprop="datePublished" content="2025-01-09T12:13:17+01:00">9. Januar</span>')
+    a = extract(_dated(None, extra), None, now=NOW).article
+    assert a.published_at == "2025-01-09T12:13:17+01:00" and a.provenance["published_at"] == "html"
+    extra = ('<div class="related"><time datetime="2024-12-01T08:00:00+01:00">1.12.</time></div>'
+             '<time class="updated" datetime="2025-01-10T09:00:00+01:00">aktualisiert</time>'
+             '<time datetime="2025-01-09T12:13:17+01:00">9. Januar</time>')
+    a = extract(_dated(None, extra), None, now=NOW).article
+    assert a.published_at == "2025-01-09T12:13:17+01:00" and a.provenance["published_at"] == "html"
