@@ -22,10 +22,12 @@ from crawler.workers import StageFailed, StagePool
 from news_ingest.sources import load_sources
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.indexer import IndexConfig, Indexer
+from news_ingest.templates import SourceTemplates
 from pipelines.article import Article
 from pipelines.enrich import enrich_failed
 from pipelines.extract import extract, extract_pages
 from pipelines.process import enrich_article, fingerprint
+from pipelines.templates import TEMPLATE_KINDS
 
 log = logging.getLogger(__name__)
 
@@ -80,28 +82,42 @@ class ExtractPipeline(_Stage):
 
 
 class EnrichPipeline(_Stage):
-    """Article -> cleaned body, dateline, language, source attribution (``pipelines.enrich``)."""
+    """Article -> cleaned body, dateline, language, source attribution (``pipelines.enrich``);
+    each source's learned furniture (``news_ingest.templates``) goes to the worker as data and the
+    model learns from every article enriched."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         # the source's configured language is a hint for the detector (Malay vs Indonesian)
         self.languages = {name: src.language for name, src in load_sources().items()}
+        self.templates = SourceTemplates()
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, Article):
             return item
+        raw_body = item.body
         enriched = await self.stage(item, enrich_article, item,
-                                       {"language_hint": self.languages.get(item.source or "")})
+                                    {"language_hint": self.languages.get(item.source or ""),
+                                     "template": self.templates.template(item.source)})
         if enriched is None:
             raise self.drop("empty_after_cleaning", item.url, source=item.source)
         if enrich_failed(enriched):  # indexed as extracted, but never silently: logged and counted
             self.stats.inc_value("news/enrich_errors")
             log.error("enrich failed on %s: %s", item.url,
                       next(s["text"] for s in enriched.removed_segments if s.get("kind") == "error"))
+        self.templates.learn(item.source, raw_body, item.title, item.url)
+        learned = sum(s.get("kind") in TEMPLATE_KINDS for s in enriched.removed_segments)
+        if learned:
+            self.stats.inc_value("news/template_removed", learned)
         self.stats.inc_value(f"news/language/{enriched.language}")
         if enriched.source_attribution:
             self.stats.inc_value("news/attributed")
         return enriched
+
+    def close_spider(self, spider: Any = None) -> None:
+        self.templates.close()
+        if self.templates.store.errors:
+            self.stats.set_value("news/template_errors", self.templates.store.errors)
 
 
 class DedupePipeline(_Stage):

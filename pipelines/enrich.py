@@ -20,9 +20,12 @@ from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
 from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
+from pipelines.templates import Template, apply_template
 
 log = logging.getLogger(__name__)
 ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
+# removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
+TEXT_BOILERPLATE_KINDS = ("trailing_headline", "footer", "template_line", "template_prefix", "teaser")
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
@@ -65,6 +68,8 @@ def _run(
     declared: str | None = None,
     hint: str | None = None,
     timings: dict[str, float] | None = None,
+    template: Template | None = None,
+    title: str | None = None,
 ) -> tuple[Cleaned, tuple, Attribution]:
     t0 = time.perf_counter()
     given = normalize_code(lang)
@@ -82,6 +87,9 @@ def _run(
     cleaned.removed_segments.extend(foreign)
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
     attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines)
+    # the source's learned furniture goes last: credit and byline lines have been read by then
+    attr.body, learned = apply_template(template, attr.body, title)
+    attr.removed_segments.extend(learned)
     t3 = time.perf_counter()
     if timings is not None:
         timings["clean"] = (t1 - t0) * 1000
@@ -91,14 +99,18 @@ def _run(
 
 
 def analyze_text(
-    text: str, lang: str | None = None, timings: dict[str, float] | None = None
+    text: str,
+    lang: str | None = None,
+    timings: dict[str, float] | None = None,
+    template: Template | None = None,
 ) -> dict[str, Any]:
-    """Clean, identify the language and attribute a plain-text body.
+    """Clean, identify the language and attribute a plain-text body (with a source's learned
+    ``template``, see ``pipelines/templates.py``, its furniture goes too).
 
     Returns ``sources``, ``dateline_outlet``, ``photo_credits``, ``clean_text``, ``lang`` and, for
     line-level scoring, ``attribution_lines`` and ``boilerplate_lines`` (whole input lines)."""
     try:
-        cleaned, language, attr = _run(normalize_text(text), lang, timings=timings)
+        cleaned, language, attr = _run(normalize_text(text), lang, timings=timings, template=template)
     except Exception as exc:  # a bug must not take the pipeline down; report it in the result
         log.exception("analyze_text failed")
         return {
@@ -117,7 +129,7 @@ def analyze_text(
     attribution_lines += [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
     boiler_kinds = {"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"}
     boilerplate = [s["text"] for s in cleaned.removed_segments if s["kind"] in boiler_kinds]
-    boilerplate += [s["text"] for s in attr.removed_segments if s["kind"] in ("trailing_headline", "footer")]
+    boilerplate += [s["text"] for s in attr.removed_segments if s["kind"] in TEXT_BOILERPLATE_KINDS]
     return {
         "sources": attr.sources,
         "dateline_outlet": attr.dateline_outlet,
@@ -156,8 +168,9 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     """Apply clean -> language -> attribution to an Article dict; returns a new dict.
 
     ``hints`` may carry ``declared_language`` (the page's lang attribute / meta; if absent, an
-    extractor-set ``language`` whose provenance is not "detector" counts as declared) and
-    ``language`` (the source's configured language from sources.yaml)."""
+    extractor-set ``language`` whose provenance is not "detector" counts as declared),
+    ``language`` (the source's configured language from sources.yaml) and ``template`` (the
+    source's learned ``pipelines.templates.Template``)."""
     out = dict(article_fields)
     hints = hints or {}
     prov = dict(out.get("provenance") or {})
@@ -169,7 +182,8 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     body = out.get("body")
     removed = list(out.get("removed_segments") or [])
     try:
-        cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint)
+        cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint,
+                                       template=hints.get("template"), title=out.get("title"))
     except Exception as exc:  # never raise out of the pipeline; keep the body as it was, say so
         log.exception("enrich failed for %s", out.get("url"))
         removed.append({"kind": ERROR_KIND, "text": f"enrich failed: {exc!r}"})

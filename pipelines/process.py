@@ -32,7 +32,9 @@ class ProcessResult:
 def enrich_article(article: Article, hints: dict[str, Any]) -> Article | None:
     """Clean, identify the language and attribute; None when cleaning left no body."""
     # the source's configured language is a hint for the detector, never a declared language
-    fields = enrich(asdict(article), {"language": hints.get("language_hint")})
+    # the source's learned furniture (pipelines/templates.py) comes as data: a Template or None
+    fields = enrich(asdict(article), {"language": hints.get("language_hint"),
+                                      "template": hints.get("template")})
     if not (fields.get("body") or "").strip():
         return None
     return article_from_dict(fields)

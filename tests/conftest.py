@@ -26,6 +26,20 @@ ENGINES = tuple(e.strip() for e in os.environ.get("SEARCH_TEST_ENGINES", "elasti
 _URL_ENV = {"elasticsearch": "ES_TEST_URL", "opensearch": "OPENSEARCH_TEST_URL"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_template_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Crawls learn per-source templates (news_ingest/templates.py) under NEWS_HOME: the suite's
+    crawls learn into a directory of their own, never the checkout's var/ (a later run would clean
+    with what an earlier one learned).  A test that checks learning sets NEWS_TEMPLATE_DIR itself."""
+    old = os.environ.get("NEWS_TEMPLATE_DIR")
+    os.environ["NEWS_TEMPLATE_DIR"] = str(tmp_path_factory.mktemp("templates"))
+    yield
+    if old is None:
+        os.environ.pop("NEWS_TEMPLATE_DIR", None)
+    else:
+        os.environ["NEWS_TEMPLATE_DIR"] = old
+
+
 @dataclass(frozen=True)
 class SearchNode:
     engine: str

@@ -1,0 +1,143 @@
+"""The persistent per-source template models (``pipelines/templates.py``): one JSON file per source.
+
+``TemplateStore(root)`` keeps ``<root>/<source>.json``; the default root is ``$NEWS_HOME/templates``
+(``NEWS_TEMPLATE_DIR`` moves it; a relative one is taken under ``NEWS_HOME`` like the other state
+paths).  A write takes the source's lock file (``<source>.lock``, ``flock``), writes a temporary
+file in the same directory, fsyncs it and renames it over the old one, so a crash or a concurrent
+reader never sees half a model.  Two crawls of the same source at once (the runner prevents it for
+one source; overlapping source sets could) serialise their writes: the later one wins, which
+costs at most the other's most recent articles.  A missing model is an empty one; an unreadable
+or malformed file is logged, counted in ``errors`` and replaced by a fresh model (its content is
+never trusted halfway).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from news_ingest.settings import news_home
+from pipelines.templates import EMPTY, Template, TemplateModel, compile_template, learn
+
+log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def template_dir(env: dict[str, str] | None = None) -> Path:
+    """``NEWS_TEMPLATE_DIR`` (relative: under ``NEWS_HOME``), else ``$NEWS_HOME/templates``."""
+    env = os.environ if env is None else env
+    return news_home(env) / Path(env.get("NEWS_TEMPLATE_DIR") or "templates").expanduser()
+
+
+class TemplateStore:
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root is not None else template_dir()
+        self.errors = 0  # unreadable models replaced by fresh ones
+
+    def _name(self, source: str) -> str:
+        name = _UNSAFE.sub("_", source or "_unknown").strip(".") or "_unknown"
+        return name[:100]
+
+    def path(self, source: str) -> Path:
+        return self.root / f"{self._name(source)}.json"
+
+    @contextlib.contextmanager
+    def _lock(self, source: str):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / f"{self._name(source)}.lock", "a+") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def load(self, source: str) -> TemplateModel:
+        path = self.path(source)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return TemplateModel()
+        except OSError as exc:
+            self.errors += 1
+            log.warning("template model %s unreadable (%s); starting a fresh one", path, exc)
+            return TemplateModel()
+        try:
+            return TemplateModel.from_dict(json.loads(raw))
+        except ValueError as exc:  # JSONDecodeError is a ValueError
+            self.errors += 1
+            log.warning("template model %s is malformed (%s); starting a fresh one", path, exc)
+            return TemplateModel()
+
+    def save(self, source: str, model: TemplateModel) -> Path:
+        path = self.path(source)
+        data = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":"))
+        with self._lock(source):
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        return path
+
+
+class SourceTemplates:
+    """The models of the sources one crawl touches: loaded on first use, compiled for the stage
+    workers (``template``), updated with each article (``learn``, the pure ``pipelines.templates``
+    learner) and written back every ``save_every`` articles of a source and at ``close``."""
+
+    def __init__(self, store: TemplateStore | None = None, save_every: int = 25) -> None:
+        self.store = store or TemplateStore()
+        self.save_every = save_every
+        self._models: dict[str, TemplateModel] = {}
+        self._compiled: dict[str, Template] = {}
+        self._unsaved: dict[str, int] = {}
+
+    def model(self, source: str) -> TemplateModel:
+        if source not in self._models:
+            self._models[source] = self.store.load(source)
+        return self._models[source]
+
+    def template(self, source: str | None) -> Template:
+        """The source's compiled template (empty for an unnamed source or too few pages)."""
+        if not source:
+            return EMPTY
+        if source not in self._compiled:
+            self._compiled[source] = compile_template(self.model(source))
+        return self._compiled[source]
+
+    def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None:
+        if not source:
+            return
+        before = self.model(source)
+        after = learn(before, body, title, url)
+        if after.seq == before.seq:
+            return  # re-crawled or empty: nothing learned
+        self._models[source] = after
+        self._compiled.pop(source, None)
+        self._unsaved[source] = self._unsaved.get(source, 0) + 1
+        if self._unsaved[source] >= self.save_every:
+            self.save(source)
+
+    def save(self, source: str) -> None:
+        if self._unsaved.pop(source, 0):
+            try:
+                self.store.save(source, self._models[source])
+            except OSError as exc:  # the crawl goes on; the model is rebuilt from later pages
+                self.store.errors += 1
+                log.error("template model of %s not saved: %s", source, exc)
+
+    def close(self) -> None:
+        for source in list(self._unsaved):
+            self.save(source)

@@ -1,0 +1,247 @@
+"""Learned per-source templates: the furniture a site repeats on article after article.
+
+Every site has lines the generic rules (``pipelines/patterns``) do not know: its own promo line, a
+footer, a hashtag block, a label prefix in front of a teaser headline (``Baca Selanjutnya: <a
+headline>``), the title of another of its stories inserted as a teaser.  They are learned from the
+source's own pages, in any language, without a pattern:
+
+* ``learn(model, body, title, url)`` counts, once per article, each line of the raw extracted body
+  and each short label prefix (the text before ``:``/``|``/``»`` opening a line), and remembers the
+  article's title.  The model is bounded: counts decay by half every ``DECAY_EVERY`` articles and
+  the rarest entries are dropped beyond the size limits.
+* ``compile_template(model)`` turns a model into a ``Template`` (frozen sets of keys): what an article
+  of the source may lose.  Below ``MIN_DOCS`` learned articles it is empty (generic rules only).
+* ``apply_template(template, text, title)`` removes, and reports with their kind, the lines of a
+  cleaned body that recur in at least ``MIN_COUNT`` articles and ``MIN_SHARE`` of the source's
+  recent articles (``template_line``), short lines opened by a recurring label prefix
+  (``template_prefix``), and lines equal to the title of another article of the source
+  (``teaser``).  Nothing learned removes a line seen in fewer than ``MIN_COUNT`` articles, so a line
+  that occurs once - however much it looks like furniture - stays.
+
+All functions are pure: the persistent per-source model (a file per source) is
+``news_ingest/templates.py``; the crawl updates it as it indexes (``crawler/pipelines.py``) and hands
+each stage worker the compiled ``Template`` as data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipelines.patterns import norm_key
+
+FORMAT = 1
+MIN_DOCS = 5  # a source with fewer learned articles gets the generic rules only
+MIN_COUNT = 3  # a learned line must recur in at least this many articles...
+MIN_SHARE = 0.2  # ...and in this share of the source's recent articles
+MIN_VARIANTS = 2  # a label prefix must have opened different lines (a teaser label, not a constant)
+DECAY_EVERY = 200  # every this many articles all counts halve: the model follows the site's redesigns
+MAX_LINES = 3000  # size limits of a model (entries beyond them: the rarest go first)
+MAX_PREFIXES = 400
+MAX_TITLES = 1000
+MAX_SEEN = 2000
+MAX_LINE_CHARS = 600  # longer lines are article paragraphs, never furniture worth a key
+MAX_TEASER_CHARS = 200  # a label-prefixed line must be this short (a teaser headline, not a paragraph)
+
+TEMPLATE_KINDS = frozenset({"template_line", "template_prefix", "teaser"})  # removed_segments kinds
+_PREFIX = re.compile(r"^\W{0,3}(?P<label>[^\W\d_][^:：|»\n]{1,38}?)\s*[:：|»]+\s*(?P<rest>\S.*)$")
+_BULLET = re.compile(r"^[\s•·*>»\-–—]+")
+_SENT_END = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
+
+
+@dataclass
+class TemplateModel:
+    """What one source's articles repeat.  ``lines``/``prefixes``: key -> [articles, last seen];
+    ``prefix_variants``: key -> hashes of the distinct lines it opened (a few); ``titles``: key -> last seen;
+    ``seen``: article id -> sequence number (an article re-crawled is not counted twice)."""
+
+    docs: float = 0.0  # learned articles, decayed like the counts
+    seq: int = 0  # articles learned in total
+    lines: dict[str, list[float]] = field(default_factory=dict)
+    prefixes: dict[str, list[float]] = field(default_factory=dict)
+    prefix_variants: dict[str, list[str]] = field(default_factory=dict)
+    titles: dict[str, int] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "docs": self.docs, "seq": self.seq, "lines": self.lines,
+                "prefixes": self.prefixes, "prefix_variants": self.prefix_variants,
+                "titles": self.titles, "seen": self.seen}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TemplateModel:
+        """A model from its stored form; ValueError if it is not one (callers start afresh)."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"not a template model of format {FORMAT}")
+        try:
+            return cls(
+                docs=float(data["docs"]),
+                seq=int(data["seq"]),
+                lines={str(k): [float(v[0]), float(v[1])] for k, v in data["lines"].items()},
+                prefixes={str(k): [float(v[0]), float(v[1])] for k, v in data["prefixes"].items()},
+                prefix_variants={str(k): [str(h) for h in v] for k, v in data["prefix_variants"].items()},
+                titles={str(k): int(v) for k, v in data["titles"].items()},
+                seen={str(k): int(v) for k, v in data["seen"].items()},
+            )
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+            raise ValueError(f"malformed template model: {exc!r}") from exc
+
+
+@dataclass(frozen=True)
+class Template:
+    """A compiled model: the keys an article of the source may lose (see ``apply_template``)."""
+
+    lines: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.prefixes or self.titles)
+
+
+EMPTY = Template()
+
+
+def line_key(line: str) -> str:
+    """Comparison key of a line: NFKC, casefold, spaces collapsed, bullets and edge punctuation off."""
+    return norm_key(_BULLET.sub("", line))
+
+
+def _prefix(line: str) -> tuple[str, str] | None:
+    """(label key, continuation) for a line opened by a short label: 'Baca Selanjutnya: <headline>'."""
+    m = _PREFIX.match(line.strip())
+    if not m or len(m.group("label").split()) > 5:
+        return None
+    return norm_key(m.group("label")), m.group("rest").strip()
+
+
+def _article_id(url: str | None, title: str | None, body: str) -> str:
+    basis = url or f"{title or ''}\n{body[:2000]}"
+    return hashlib.sha1(basis.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def _trim(table: dict[str, list[float]], limit: int) -> None:
+    if len(table) > limit:
+        keep = sorted(table.items(), key=lambda kv: (kv[1][0], kv[1][1]), reverse=True)[:limit]
+        table.clear()
+        table.update(keep)
+
+
+def _trim_recent(table: dict[str, int], limit: int) -> None:
+    if len(table) > limit:
+        keep = sorted(table.items(), key=lambda kv: kv[1], reverse=True)[:limit]
+        table.clear()
+        table.update(keep)
+
+
+def learn(model: TemplateModel | None, body: str | None, title: str | None = None,
+          url: str | None = None) -> TemplateModel:
+    """A new model that has also seen this article (the given model is not changed)."""
+    old = model or TemplateModel()
+    new = TemplateModel(docs=old.docs, seq=old.seq, lines={k: list(v) for k, v in old.lines.items()},
+                        prefixes={k: list(v) for k, v in old.prefixes.items()},
+                        prefix_variants={k: list(v) for k, v in old.prefix_variants.items()},
+                        titles=dict(old.titles),
+                        seen=dict(old.seen))
+    body = body if isinstance(body, str) else ""
+    aid = _article_id(url, title, body)
+    if aid in new.seen or not body.strip():
+        return new  # re-crawled or empty: nothing new to count
+    new.seq += 1
+    new.docs += 1
+    seq = new.seq
+    new.seen[aid] = seq
+    keys: set[str] = set()
+    prefixes: dict[str, str] = {}
+    for raw in body.split("\n"):
+        line = raw.strip()
+        if not line or len(line) > MAX_LINE_CHARS:
+            continue
+        key = line_key(line)
+        if key:
+            keys.add(key)
+        pre = _prefix(line)
+        if pre:
+            prefixes.setdefault(pre[0], pre[1])
+    for key in keys:
+        entry = new.lines.setdefault(key, [0.0, seq])
+        entry[0] += 1
+        entry[1] = seq
+    for key, rest in prefixes.items():
+        entry = new.prefixes.setdefault(key, [0.0, seq])
+        entry[0] += 1
+        entry[1] = seq
+        variants = new.prefix_variants.setdefault(key, [])
+        digest = hashlib.sha1(line_key(rest).encode("utf-8", "replace")).hexdigest()[:8]
+        if digest not in variants and len(variants) < MIN_VARIANTS:
+            variants.append(digest)
+    if title and line_key(title):
+        new.titles[line_key(title)] = seq
+    if seq % DECAY_EVERY == 0:  # halve every count: what the site stopped printing fades out
+        new.docs /= 2
+        for table in (new.lines, new.prefixes):
+            for key in [k for k, v in table.items() if v[0] < 1]:
+                del table[key]
+            for v in table.values():
+                v[0] /= 2
+    _trim(new.lines, MAX_LINES)
+    _trim(new.prefixes, MAX_PREFIXES)
+    new.prefix_variants = {k: v for k, v in new.prefix_variants.items() if k in new.prefixes}
+    _trim_recent(new.titles, MAX_TITLES)
+    _trim_recent(new.seen, MAX_SEEN)
+    return new
+
+
+def _recurring(count: float, docs: float) -> bool:
+    return count >= MIN_COUNT and count >= MIN_SHARE * docs
+
+
+def compile_template(model: TemplateModel | None) -> Template:
+    """What the source's articles may lose; empty until ``MIN_DOCS`` articles were learned."""
+    if model is None or model.seq < MIN_DOCS:
+        return EMPTY
+    lines = frozenset(k for k, (n, _) in model.lines.items() if _recurring(n, model.docs))
+    prefixes = frozenset(
+        k for k, (n, _) in model.prefixes.items()
+        if _recurring(n, model.docs) and len(model.prefix_variants.get(k, ())) >= MIN_VARIANTS
+        and k not in lines  # a label alone on its line ("Baca juga:") is a line entry
+    )
+    return Template(lines=lines, prefixes=prefixes, titles=frozenset(model.titles))
+
+
+def _teaser_shaped(text: str) -> bool:
+    """A headline: short, one sentence at most, not a closing sentence."""
+    text = text.strip()
+    if not 0 < len(text) <= MAX_TEASER_CHARS or text.endswith("."):
+        return False
+    return len(_SENT_END.findall(text + " ")) <= 1
+
+
+def apply_template(template: Template | None, text: str,
+                   title: str | None = None) -> tuple[str, list[dict[str, str]]]:
+    """(body without the learned furniture, removed segments {"kind", "text"})."""
+    if not template or not text:
+        return text, []
+    own = line_key(title) if title else ""
+    removed: list[dict[str, str]] = []
+    kept: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        kind = None
+        if s:
+            key = line_key(s)
+            if key in template.lines:
+                kind = "template_line"
+            elif key and key != own and key in template.titles and _teaser_shaped(s):
+                kind = "teaser"
+            else:
+                pre = _prefix(s)
+                if pre and pre[0] in template.prefixes and _teaser_shaped(pre[1]):
+                    kind = "template_prefix"
+        if kind:
+            removed.append({"kind": kind, "text": s})
+        elif s or (kept and kept[-1]):
+            kept.append(s)
+    return "\n".join(kept).strip(), removed

@@ -1,0 +1,194 @@
+"""Learned per-source templates: the pure learner/applier (pipelines/templates.py) and the model
+files (news_ingest/templates.py)."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from news_ingest.templates import SourceTemplates, TemplateStore, template_dir
+from pipelines import templates as T
+from pipelines.enrich import analyze_text, enrich
+
+PROMO = "Dukung jurnalisme warga: kirim tulisanmu ke redaksi@kabarkota.id sekarang juga"
+HASHTAGS = "#KabarKota #BeritaJateng #InfoSemarang"
+TITLES = [f"Judul Berita Nomor {n} tentang Banjir di Kota Semarang" for n in range(12)]
+
+
+def body(n: int, *extra: str) -> str:
+    return "\n".join([
+        f"SEMARANG - Paragraf pembuka berita nomor {n} menjelaskan kejadian yang berbeda dari berita lain.",
+        f"Rekomendasi Redaksi: {TITLES[(n + 3) % len(TITLES)]}",
+        f"Paragraf kedua berita nomor {n} berisi keterangan saksi dan data dari pemerintah daerah setempat.",
+        PROMO,
+        *extra,
+        HASHTAGS,
+        TITLES[(n + 1) % len(TITLES)],
+    ])
+
+
+def trained(n: int = 8) -> T.TemplateModel:
+    model = None
+    for i in range(n):
+        model = T.learn(model, body(i), TITLES[i], f"https://kabarkota.id/berita/{i}/")
+    assert model is not None
+    return model
+
+
+def test_recurring_lines_prefixes_and_other_titles_are_learned_and_removed():
+    template = T.compile_template(trained())
+    assert T.line_key(PROMO) in template.lines and T.line_key(HASHTAGS) in template.lines
+    assert template.prefixes == {"rekomendasi redaksi"}
+    text, removed = T.apply_template(template, body(6, "Kronologi Kejadian"), TITLES[6])
+    assert PROMO not in text and HASHTAGS not in text and "Rekomendasi Redaksi" not in text
+    assert TITLES[7] not in text  # the next story's headline card
+    assert "Kronologi Kejadian" in text and "Paragraf kedua berita nomor 6" in text
+    assert {s["kind"] for s in removed} == {"template_line", "template_prefix", "teaser"}
+    assert [s["text"] for s in removed if s["kind"] == "teaser"] == [TITLES[7]]
+
+
+def test_nothing_learned_removes_a_line_seen_in_fewer_than_three_articles():
+    model = None
+    for i in range(10):
+        extra = ["Catatan: baris ini hanya ada di dua berita"] if i in (2, 5) else []
+        model = T.learn(model, body(i, *extra), TITLES[i], f"u{i}")
+    template = T.compile_template(model)
+    once = "Baris yang persis mirip furnitur tapi hanya muncul sekali"
+    text, _ = T.apply_template(template, body(11, "Catatan: baris ini hanya ada di dua berita", once),
+                               TITLES[11])
+    assert "Catatan: baris ini hanya ada di dua berita" in text and once in text
+
+
+def test_a_label_prefix_never_takes_a_paragraph_or_a_sentence():
+    template = T.compile_template(trained())
+    lead = ("Rekomendasi Redaksi: pemerintah kota menyiapkan anggaran baru untuk penanganan banjir. "
+            "Wali kota mengatakan dana itu cair bulan depan.")
+    text, removed = T.apply_template(template, lead, None)
+    assert text == lead and removed == []
+
+
+def test_the_articles_own_title_stays():
+    template = T.compile_template(trained())
+    text, removed = T.apply_template(template, f"{TITLES[4]}\nIsi berita yang panjang.", TITLES[4])
+    assert TITLES[4] in text and removed == []
+
+
+def test_few_pages_fall_back_to_the_generic_rules():
+    model = trained(T.MIN_DOCS - 1)
+    assert not T.compile_template(model)
+    text = body(9)
+    assert T.apply_template(T.compile_template(model), text, None) == (text, [])
+
+
+def test_learning_is_pure_and_a_recrawled_article_is_not_counted_twice():
+    model = trained(6)
+    before = json.dumps(model.to_dict(), sort_keys=True)
+    again = T.learn(model, body(0), TITLES[0], "https://kabarkota.id/berita/0/")
+    assert json.dumps(model.to_dict(), sort_keys=True) == before  # the given model is unchanged
+    assert again.seq == model.seq == 6
+    assert T.learn(model, "", "x", "new").seq == 6  # an empty body teaches nothing
+
+
+def test_the_model_is_bounded_and_forgets_what_the_site_stopped_printing(monkeypatch):
+    monkeypatch.setattr(T, "MAX_LINES", 50)
+    monkeypatch.setattr(T, "MAX_TITLES", 20)
+    monkeypatch.setattr(T, "MAX_SEEN", 30)
+    monkeypatch.setattr(T, "DECAY_EVERY", 40)
+    model = None
+    for i in range(200):
+        old_promo = ["Promo lama yang sudah tidak dipakai situs ini"] if i < 40 else []
+        text = "\n".join([f"Baris unik nomor {i} dan {j}" for j in range(5)] + old_promo + [PROMO])
+        model = T.learn(model, text, f"Judul {i}", f"u{i}")
+    assert model is not None
+    assert len(model.lines) <= 50 and len(model.titles) <= 20 and len(model.seen) <= 30
+    template = T.compile_template(model)
+    assert T.line_key(PROMO) in template.lines
+    assert T.line_key("Promo lama yang sudah tidak dipakai situs ini") not in template.lines
+
+
+def test_model_round_trip_and_malformed_data():
+    model = trained()
+    assert T.TemplateModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
+    for bad in (None, [], {"format": 99}, {"format": T.FORMAT, "docs": "x"}, {"format": T.FORMAT}):
+        with pytest.raises(ValueError):
+            T.TemplateModel.from_dict(bad)
+
+
+def test_enrich_applies_a_template_after_the_credits_are_read():
+    model = None
+    for i in range(8):
+        model = T.learn(model, body(i) + "\nSUMBER: ANTARA", TITLES[i], f"u{i}")
+    template = T.compile_template(model)
+    out = enrich({"body": body(6) + "\nSUMBER: ANTARA", "title": TITLES[6]}, {"template": template})
+    assert out["source_attribution"] == ["ANTARA"]  # a recurring credit line still credits
+    assert PROMO not in out["body"] and HASHTAGS not in out["body"]
+    assert {"template_line", "template_prefix", "teaser"} <= {s["kind"] for s in out["removed_segments"]}
+    r = analyze_text(body(6), None, template=template)
+    assert PROMO in r["boilerplate_lines"] and PROMO not in r["clean_text"]
+
+
+# --- the model files ---------------------------------------------------------------------------------
+
+
+def test_store_round_trip_atomic_replace_and_safe_names(tmp_path):
+    store = TemplateStore(tmp_path)
+    assert store.load("kabarkota").seq == 0  # no file yet: an empty model
+    model = trained()
+    path = store.save("kabarkota", model)
+    assert path == tmp_path / "kabarkota.json" and store.load("kabarkota") == model
+    store.save("kabarkota", T.learn(model, body(20), "baru", "u20"))
+    assert store.load("kabarkota").seq == model.seq + 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kabarkota.json", "kabarkota.lock"]  # no temp left
+    assert store.path("../../etc/passwd").parent == tmp_path
+
+
+def test_a_malformed_model_file_is_logged_counted_and_replaced(tmp_path, caplog):
+    store = TemplateStore(tmp_path)
+    (tmp_path / "kabarkota.json").write_text("{not json", encoding="utf-8")
+    assert store.load("kabarkota").seq == 0 and store.errors == 1
+    assert "malformed" in caplog.text
+    store.save("kabarkota", trained())
+    assert store.load("kabarkota").seq == 8
+
+
+def _save_many(root: str, worker: int) -> None:
+    store = TemplateStore(root)
+    model = trained()
+    for i in range(15):
+        store.save("kabarkota", T.learn(model, body(100 + worker * 20 + i), "t", f"w{worker}-{i}"))
+
+
+def test_concurrent_writers_never_leave_a_broken_file(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_save_many, args=(str(tmp_path), w)) for w in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    store = TemplateStore(tmp_path)
+    assert store.load("kabarkota").seq == 9 and store.errors == 0
+    assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
+
+
+def test_source_templates_learn_compile_and_save_every_n(tmp_path):
+    st = SourceTemplates(TemplateStore(tmp_path), save_every=3)
+    for i in range(7):
+        if i < T.MIN_DOCS:
+            assert st.template("kabarkota") == T.EMPTY  # too few pages yet: generic rules only
+        st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
+    assert TemplateStore(tmp_path).load("kabarkota").seq == 6  # saved after 3 and 6
+    assert T.line_key(PROMO) in st.template("kabarkota").lines
+    st.close()
+    assert TemplateStore(tmp_path).load("kabarkota").seq == 7
+    st.learn(None, body(1), "x", "y")  # an article without a source teaches nothing
+    assert st.template(None) == T.EMPTY
+
+
+def test_template_dir_is_under_news_home(tmp_path):
+    assert template_dir({"NEWS_HOME": str(tmp_path)}) == tmp_path / "templates"
+    assert template_dir({"NEWS_HOME": str(tmp_path), "NEWS_TEMPLATE_DIR": "t2"}) == tmp_path / "t2"
+    assert template_dir({"NEWS_HOME": str(tmp_path), "NEWS_TEMPLATE_DIR": "/abs/t"}) == Path("/abs/t")
