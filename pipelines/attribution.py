@@ -31,6 +31,7 @@ from pipelines.clean import is_headline_like, is_name_list, normalize_text, scop
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
 _CODED = re.compile(r"\(\s*(?P<codes>[a-z]{2,8}(?:\s*/\s*[a-z0-9]{1,8}){0,3})\s*\)\s*\.?\s*$", re.IGNORECASE)
+_ORG_CODE = re.compile(r"\((?P<tag>[\w.-]{2,24}(?:/[\w.-]{1,24}){1,3})\)\s*\.?\s*$")
 _WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*/\s*(?P<who>[^()]{2,60})\)\.?$")
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
@@ -98,17 +99,29 @@ class Hit:
 
 
 class _Names:
-    """An ordered set of names compared like the scorer does (NFKC + casefold)."""
+    """An ordered set of names compared like the scorer does (NFKC + casefold); a bare brand and
+    its domain ("Kontan", "Kontan.co.id") are one name, kept as the domain."""
 
     def __init__(self) -> None:
         self.items: list[str] = []
-        self._keys: set[str] = set()
+
+    @staticmethod
+    def _stem(key: str) -> str:
+        return key.split(".")[0] if G.DOMAIN.fullmatch(key) else key
 
     def add(self, name: str | None) -> None:
         key = P.norm_key(name) if name else ""
-        if key and key not in self._keys:
-            self._keys.add(key)
-            self.items.append(name)  # type: ignore[arg-type]
+        if not key:
+            return
+        for i, old in enumerate(self.items):
+            okey = P.norm_key(old)
+            if okey == key:
+                return
+            if self._stem(okey) == self._stem(key) and (okey == self._stem(okey)) != (key == self._stem(key)):
+                if key != self._stem(key):  # the new one is the domain: it wins
+                    self.items[i] = name  # type: ignore[assignment]
+                return
+        self.items.append(name)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -163,9 +176,15 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "photo_frag": re.compile(
-            r"(?:[|•]\s*|[(\[]\s*)(?:" + photo + r")\s*[:/]\s*(?P<val>[^|()\[\]\n]{2,80}?)\s*[)\]]?\s*$",
+            r"(?:[|•]\s*|[(\[]\s*|(?<=[.!?\"”])\s+|\s[-–—]\s*|\s(?=(?:" + photo + r")\s*:\s*[^:\n]*/))"
+            r"(?:©\s*)?(?:" + photo + r")\s*(?:©|[:/])\s*(?P<val>[^|\[\]\n]{2,80}?)\s*[)\]]?\s*\.?$",
             re.IGNORECASE,
         ),
+        "photo_tail": re.compile(  # "... tempête. © DPA", "Albares. / <name> – Europa Press"
+            r"(?:(?<=[.!?\"”])\s+©\s*(?P<c>[^©\n]{2,40}?)|\s/\s(?P<who>[^/\n]{3,60}?)\s[-–—]\s(?P<org>[^/\n]{2,40}?))"
+            r"\s*\.?$"
+        ),
+        "photo_lead": re.compile(r"^\((?P<org>[A-Z][\w.-]{1,20}) (?:files?|photo|archives?)\)\s+(?=\S)"),
         "photo_word": re.compile(
             r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
         ),
@@ -210,32 +229,46 @@ def relay_forms(lang: str | None = None) -> RelayForms:
 # --- name helpers ---------------------------------------------------------------------------------
 
 
-def photo_org(val: str) -> str | None:
-    """Who a photo credit value names: a known org, a site, else the person or courtesy word."""
+def photo_orgs(val: str) -> list[str]:
+    """Who a photo credit value names: its organisations ("Sara Maia/O Povo/Folhapress" -> both
+    papers, "EFE-EPA" -> both agencies), else a site, else the person or the courtesy word."""
     val = re.sub(r"^\s*(?:©|\(c\))\s*", "", val.strip(), flags=re.IGNORECASE).strip(" ()[].")
     markers = {P.norm_key(m) for m in P.merged("photo_markers")}
     parts = []
     for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
         part = re.sub(r"\s+(?:photo|foto|file photo)$", "", part.strip(), flags=re.IGNORECASE).strip(" ©.")
-        if part and P.norm_key(part) not in markers:
+        part = re.sub(r"^\((?:[^()]{2,20})\)\s*", "", part)  # "(Symbolbild) Microgen"
+        if not part or P.norm_key(part) in markers:
+            continue
+        pieces = re.split(r"\s*[-–]\s*", part)  # "EFE-EPA": two known agencies
+        if len(pieces) > 1 and all(G.lookup(x) for x in pieces):
+            parts.extend(pieces)
+        else:
             parts.append(part)
     if not parts:
-        return None
-    for part in parts:
-        src = G.lookup(part)
-        if src:
-            return src.name
+        return []
+    known = [G.credited(part, G.lookup(part)) for part in parts if G.lookup(part)]
+    if known:
+        return list(dict.fromkeys(known))
     for part in parts:
         if G.DOMAIN.fullmatch(part):
-            return part
+            return [part]
     if len(parts) == 1:
         p = parts[0]
-        return p[:1].upper() + p[1:] if len(p.split()) <= 5 else None
+        return [p[:1].upper() + p[1:]] if len(p.split()) <= 5 else []
+    if len(parts) >= 3:  # "<photographer>/<paper>/<agency>"
+        return [x for x in parts[1:] if len(x.split()) <= 5]
     for part in parts:
         letters = [c for c in part if c.isalpha()]
         if letters and all(c.isupper() for c in letters) and len(part) <= 20:
-            return part
-    return parts[-1] if len(parts[-1].split()) <= 5 else None
+            return [part]
+    return [parts[-1]] if len(parts[-1].split()) <= 5 else []
+
+
+def photo_org(val: str) -> str | None:
+    """The first organisation (or person) a photo credit value names."""
+    orgs = photo_orgs(val)
+    return orgs[0] if orgs else None
 
 
 def _looks_photo_value(val: str) -> bool:
@@ -248,6 +281,12 @@ def _looks_photo_value(val: str) -> bool:
         and is_name_list(tail.strip(), 2)
         and not G.lookup(tail.strip())
     )
+
+
+def _only_photo_agencies(val: str) -> bool:
+    """'Sumber: Freepik', 'Source: Getty Images': a stock-photo credit, never a text source."""
+    items = G.split_list(val)
+    return bool(items) and all((G.lookup(x) or P.Source(x, "outlet")).is_photo for x in items)
 
 
 def _dateline_org(dateline: str) -> str | None:
@@ -277,11 +316,10 @@ def _relay_target(rest: str, lang: str | None) -> str | None:
     rest = _outlet_word(lang).sub("", G.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
     found = G.find(rest[:80])
     if found and found[0][0] == 0:
-        return found[0][2].name
+        return G.credited(rest[: found[0][1]], found[0][2])
     m = G.DOMAIN.match(rest)
     if m:
-        src = G.lookup(m.group(1))
-        return src.name if src else m.group(1)
+        return G.credited(m.group(1))
     days = "|".join(re.escape(d) for d in P.merged("weekdays"))
     if days:  # an unknown outlet dated like a dateline: "Dilansir Harian Jogja, Kamis (...)"
         m = re.match(r"(?P<org>(?:[A-Z][\w.&'-]*\s?){1,4}?)\s*,\s*(?:" + days + r")\b", rest)
@@ -389,18 +427,30 @@ def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
     rx = _rx(ln.lang)
     m = rx["photo_line"].match(ln.text) or (len(ln.text) <= 60 and rx["photo_word"].match(ln.text))
     if m and len(ln.text) <= 160:
-        org = photo_org(m.group("val"))
-        if org:
-            return Hit(photos=[org], drop=True, kind="photo_credit", credit=False)
+        orgs = photo_orgs(m.group("val"))
+        if orgs:
+            return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
     return None
 
 
 def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
-    """'<caption> | Foto: AFP/John Doe': the credit leaves, the caption stays."""
-    m = _rx(ln.lang)["photo_frag"].search(ln.text)
-    org = photo_org(m.group("val")) if m else None
-    if m and org:
-        return Hit(photos=[org], rest=ln.text[: m.start()].rstrip(" |•"), credit=False)
+    """'<caption> | Foto: AFP/John Doe', '<caption>. Photo: AP/<name>', '<caption>. © DPA',
+    '<caption>. / <name> – Europa Press', '(AFP files) In a file picture ...': the credit leaves,
+    the caption stays."""
+    rx = _rx(ln.lang)
+    m = rx["photo_frag"].search(ln.text)
+    orgs = photo_orgs(m.group("val")) if m else []
+    if m and orgs:
+        return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
+    m = rx["photo_tail"].search(ln.text)
+    if m:
+        org = m.group("c") or m.group("org")
+        src = G.lookup(org)
+        if src or (m.group("c") and org.isupper()):
+            return Hit(photos=[G.credited(org, src)], rest=ln.text[: m.start()].rstrip(), credit=False)
+    m = rx["photo_lead"].match(ln.text)
+    if m and G.lookup(m.group("org")):
+        return Hit(photos=[G.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
     return None
 
 
@@ -422,24 +472,24 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
         if any(G.lookup(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
             P.norm_key(p) in ("photo", "foto") for p in parts
         ):
-            org = photo_org(fm.group("val"))
-            if org:
-                photos.append(org)
+            orgs = photo_orgs(fm.group("val"))
+            if orgs:
+                photos.extend(orgs)
                 line = (line[: fm.start()] + line[fm.end() :]).strip()
     m = _bare_photo().search(line)
     if m:
-        org = photo_org(m.group("val"))
-        if org:
-            photos.append(org)
+        orgs = photo_orgs(m.group("val"))
+        if orgs:
+            photos.extend(orgs)
             line = line[: m.start()].strip()
     for rx in P.regexes("photo_provided", lang=ln.lang):
         m = rx.search(line)
         if m:
             photos.append(G.resolve_credit(m.group("a")) or m.group("a").strip())
             bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
-            org = photo_org(bm.group("b")) if bm else None
-            if bm and org:
-                photos.append(org)
+            orgs = photo_orgs(bm.group("b")) if bm else []
+            if bm and orgs:
+                photos.extend(orgs)
                 line = line[: bm.start()].rstrip()
             break
     if line == ln.text:
@@ -455,9 +505,8 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     if not m or len(m.group("val")) > 120:
         return None
     val = m.group("val")
-    if _looks_photo_value(val):
-        org = photo_org(val)
-        return Hit(photos=[org] if org else [], drop=True, kind="photo_credit", credit=False)
+    if _looks_photo_value(val) or _only_photo_agencies(val):
+        return Hit(photos=photo_orgs(val), drop=True, kind="photo_credit", credit=False)
     return Hit(sources=G.resolve_list(val), drop=True, kind="credit_line", end=True)
 
 
@@ -487,7 +536,8 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
     holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|\(c\)", " ", ln.text))
     found = G.find(holder, strict_case=False)
     if found:
-        return Hit(sources=[found[0][2].name], drop=True, kind="copyright")
+        s, e, src = found[0]
+        return Hit(sources=[G.credited(holder[s:e], src)], drop=True, kind="copyright")
     return Hit(drop=True, kind="footer", credit=False)
 
 
@@ -508,6 +558,8 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     found = G.find(ln.text)
     if not found or not all(src.is_agency for _, _, src in found):
         return None
+    if len(found) == 1 and found[0][1] - found[0][0] <= 2 and not re.search(r"[()\[\]\-–—]", ln.text):
+        return None  # a bare "AA" is a font-size button as often as Anadolu's tag
     rest = ln.text
     for s, e, _ in sorted(found, reverse=True):
         rest = rest[:s] + rest[e:]
@@ -525,12 +577,21 @@ def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
 
 
 def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
-    """Indonesian coded tags '(ant)', '(ant/xyz)': the first code names the outlet (gazetteer codes)."""
+    """Coded end tags: '(ant)', '(ant/xyz)' (the first code names the outlet: gazetteer codes), and
+    an outlet written out among staff codes, '(Reuters/kid)', '(IC-NY/REPUBLIKA)'."""
     m = _CODED.search(ln.text)
+    name = G.code(re.split(r"\s*/\s*", m.group("codes"))[0]) if m else None
+    if m and name:
+        return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True)
+    m = _ORG_CODE.search(ln.text)
     if not m:
         return None
-    name = G.code(re.split(r"\s*/\s*", m.group("codes"))[0])
-    return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True) if name else None
+    parts = m.group("tag").split("/")
+    staff = [x for x in parts if re.fullmatch(r"[a-z]{2,5}|[A-Z]{1,3}(?:-[A-Z]{1,3})?", x)]
+    named = [x for x in parts if x not in staff and x[:1].isupper() and G.lookup(x)]
+    if named and len(named) + len(staff) == len(parts):  # an outlet among staff codes, no person
+        return Hit(sources=[G.credited(named[0])], rest=ln.text[: m.start()].rstrip(), end=True)
+    return None
 
 
 def credit_sentence(ln: Line, f: Findings) -> Hit | None:
@@ -565,13 +626,40 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=names) if names else None
 
 
+_OUTLET_SHAPE = re.compile(
+    r"(?:online|news|daily|times|post|tv|radio|press|media|harian|berita|akhbar|\.com|\.id|\.my)\b",
+    re.IGNORECASE,
+)
+
+
+def _signoff_outlet(raw: str) -> str | None:
+    """A sign-off name that is an outlet: known, a domain, or outlet-shaped - all capitals ('K!
+    ONLINE'), an outlet word ('myMetro Online'), an inner capital ('myMetro') - never a person's
+    name ('— Joe Biden')."""
+    name = G.known_or_domain(raw)
+    if name:
+        return name
+    raw = raw.strip().rstrip(".")
+    words = raw.split()
+    if not 1 <= len(words) <= 3 or not any(c.isalpha() for c in raw) or len(raw) > 30:
+        return None
+    letters = [c for c in raw if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters) and len(words) >= 2:
+        return raw
+    if _OUTLET_SHAPE.search(raw) or any(re.search(r"[a-z][A-Z]", w) for w in words):
+        return raw
+    return None
+
+
 def closing_credit(ln: Line, f: Findings) -> Hit | None:
-    """'— The Guardian' closing the article (tail_credits)."""
+    """'— The Guardian' closing the article, '... kata dia. – K! ONLINE' (tail_credits)."""
     for rx in P.regexes("tail_credits", 0, ln.lang):
         m = rx.search(ln.text)
-        name = G.known_or_domain(m.group("org")) if m else None
-        if m and name:
-            whole = m.start() == 0
+        if not m:
+            continue
+        whole = m.start() == 0
+        name = G.known_or_domain(m.group("org")) if whole else _signoff_outlet(m.group("org"))
+        if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())
     return None
@@ -628,6 +716,7 @@ RULES: tuple[Rule, ...] = (
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),
     Rule("writer_tag", _anywhere, writer_tag),
+    Rule("coded_end_tag", _anywhere, coded_end_tag),
     Rule("caption_photo_credits", _anywhere, caption_photo_credits),
     Rule("credit_line", _anywhere, credit_line),
     Rule("credit_suffix", _anywhere, credit_suffix),
@@ -636,7 +725,6 @@ RULES: tuple[Rule, ...] = (
     Rule("rights_notice", _anywhere, rights_notice),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
     Rule("agency_end_tag", _anywhere, agency_end_tag),
-    Rule("coded_end_tag", _anywhere, coded_end_tag),
     Rule("credit_sentence", _anywhere, credit_sentence),
     Rule("relay_credit", _anywhere, relay_credit),
     Rule("closing_credit", lambda ln: ln.last, closing_credit),
@@ -662,12 +750,13 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
     """Own-reporter bylines naming another outlet credit that outlet ("By X, Associated Press")."""
     own = P.norm_key(f.dateline_outlet) if f.dateline_outlet else None
     for b in bylines:
-        for _, _, src in G.find(b):
-            if P.norm_key(src.name) != own:
-                f.sources.add(src.name)
+        for s, e, src in G.find(b):
+            name = G.credited(b[s:e], src)
+            if P.norm_key(name) != own:
+                f.sources.add(name)
                 f.attribution_text.append(b)
         for dm in G.DOMAIN.finditer(b):
-            name = G.canonical(dm.group(1))
+            name = G.credited(dm.group(1))
             if P.norm_key(name) != own:
                 f.sources.add(name)
 
@@ -684,12 +773,18 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
 
 
 def attribute(
-    text: str, lang: str | None, dateline: str | None = None, bylines: list[str] | None = None
+    text: str,
+    lang: str | None,
+    dateline: str | None = None,
+    bylines: list[str] | None = None,
+    ends_after: int | None = None,
 ) -> Attribution:
     """Find the article's credited sources in a cleaned body (see module doc).
 
     ``dateline`` is the raw dateline that cleaning lifted off the first line; ``bylines`` are the
-    byline lines it removed (an own-reporter byline naming another outlet credits that outlet)."""
+    byline lines it removed (an own-reporter byline naming another outlet credits that outlet);
+    ``ends_after`` is how many body lines came before a byline that closed the story (cleaning's
+    ``Cleaned.ends_after``): like a closing credit, it ends the story."""
     text = normalize_text(text)
     scope = scope_lang(lang)
     f = Findings(dateline=dateline)
@@ -701,6 +796,8 @@ def attribute(
         Line(index=i, text=raw[i], original=raw[i], rank=r, count=len(content), lang=scope, first=r == 0)
         for r, i in enumerate(content)
     ]
+    if ends_after and 0 < ends_after <= len(lines):
+        f.end_marker = lines[ends_after - 1].index
     dropped: set[int] = set()
     for ln in lines:
         for rule in RULES:

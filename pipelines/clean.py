@@ -56,6 +56,7 @@ _INTO_DOMAIN = frozenset(
     {"di", "ke", "dari", "pada", "oleh", "laman", "situs", "website", "portal", "akun"}
     | {"from", "at", "of", "on", "to", "by", "via", "the", "in"}
 )
+_BULLET = re.compile(r"^[\s•·*>»▪►◦‣-]+")
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
 
 
@@ -67,6 +68,8 @@ class Cleaned:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     dateline_line: str | None = None  # the whole original line the dateline opened
+    # non-empty body lines before the last byline of the foot (the story ends there), or None
+    ends_after: int | None = None
 
 
 def scope_lang(lang: str | None) -> str | None:
@@ -268,6 +271,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         text = text[:MAX_CHARS]
     lines = [ln.strip() for ln in text.split("\n")]
     n = len(lines)
+    _cut_residue(lines, removed, lang)
     nonempty = [i for i, ln in enumerate(lines) if ln]
     zone = set(nonempty[:_HEAD_ZONE]) | set(nonempty[-_HEAD_ZONE:])
     kinds: list[str | None] = [None] * n
@@ -317,6 +321,9 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 editors.extend(e for e in by[1] if e not in editors)
         i += 1
 
+    _edge_chrome(lines, kinds, lang)
+    _duplicated_teasers(lines, kinds)
+
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = None
     opening = [k for k in range(n) if lines[k] and not kinds[k]][:6]
@@ -339,8 +346,14 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     for i in embedded_teasers(lines, kinds, dateline_line):
         kinds[i] = "teaser"
 
+    # a byline after the last paragraph closes the story: short lines after it are not the story's
+    paras = [i for i in range(n) if lines[i] and not kinds[i] and _is_paragraph(lines[i])]
+    foot_bylines = [i for i in range(n) if kinds[i] == "byline" and paras and i > paras[-1]]
+    ends_after = None
     kept: list[str] = []
     for i, line in enumerate(lines):
+        if foot_bylines and i == foot_bylines[-1]:
+            ends_after = sum(1 for x in kept if x)
         if kinds[i]:
             removed.append({"kind": kinds[i], "text": line})
         elif line:
@@ -355,7 +368,72 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         authors=authors,
         editors=editors,
         dateline_line=dateline_line,
+        ends_after=ends_after,
     )
+
+
+def _is_paragraph(line: str) -> bool:
+    """Running text: a long line, or a sentence of a dozen words."""
+    return len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " ")))
+
+
+def _cut_residue(lines: list[str], removed: list[dict[str, str]], lang: str | None) -> None:
+    """Residue glued to the start of the first lines (leading_residue) is cut off."""
+    rxs = P.regexes("leading_residue", lang=lang)
+    if not rxs:
+        return
+    for i in [k for k, ln in enumerate(lines) if ln][:3]:
+        for rx in rxs:
+            m = rx.match(lines[i])
+            if m and m.end() < len(lines[i]):
+                removed.append({"kind": "chrome", "text": lines[i][: m.end()].strip()})
+                lines[i] = lines[i][m.end() :].strip()
+                break
+
+
+def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) -> None:
+    """Section labels ("Politik", "Binnenland") standing alone before the first or after the last
+    paragraph, or next to other chrome, are page chrome; between paragraphs a lone label could be
+    a subheading and stays."""
+    labels = P.line_keys("section_labels", lang)
+    if not labels:
+        return
+    live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
+    paras = [i for i in live if _is_paragraph(lines[i])]
+    first, last = (paras[0], paras[-1]) if paras else (len(lines), -1)
+    for pos, i in enumerate(live):
+        if P.norm_key(lines[i]) not in labels:
+            continue
+        near = [j for j in (live[pos - 1] if pos else None, live[pos + 1] if pos + 1 < len(live) else None)
+                if j is not None]
+        beside_chrome = any(P.norm_key(lines[j]) in labels for j in near) or any(
+            kinds[k] for k in range(max(0, i - 1), min(len(lines), i + 2)) if k != i
+        )
+        if i < first or i > last or beside_chrome:
+            kinds[i] = "chrome"
+
+
+def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
+    """A headline printed twice in a row after the story began ("• <title>" / "<title>", or glued
+    to itself) is a teaser card of another story; the article's own title at the top is not."""
+    live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
+    paras = [i for i in live if _is_paragraph(lines[i])]
+    if not paras:
+        return
+    for pos, i in enumerate(live):
+        if i <= paras[0]:
+            continue
+        head = _BULLET.sub("", lines[i]).strip()
+        if not is_headline_like(head, 200) or head.endswith((".", ":")) or len(head.split()) < 3:
+            continue
+        nxt = live[pos + 1] if pos + 1 < len(live) else None
+        if nxt is not None and P.norm_key(_BULLET.sub("", lines[nxt])) == P.norm_key(head):
+            kinds[i] = kinds[nxt] = "teaser"
+            continue
+        half = len(head) // 2
+        if len(head) >= 30 and head[:half].strip() == head[half:].strip() and not kinds[i]:
+            kinds[i] = "teaser"  # "<title> <title>": a card whose two text nodes were glued
+
 
 
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]{2,}|[A-Z]{2,6})\b")

@@ -44,6 +44,39 @@ def canonical(name: str) -> str:
     return src.name if src else name.strip()
 
 
+_LATIN = re.compile(r"[A-Za-zÀ-ɏ]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _mostly_latin(text: str) -> bool:
+    return len(_LATIN.findall(text)) * 2 > len(_LETTER.findall(text))
+
+_WEB_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
+
+
+def credited(raw: str, src: Source | None = None) -> str:
+    """How a credited name is reported: an agency (or the generic "Agencies") by its canonical
+    name ("Agence France-Presse" -> AFP); an outlet or photo agency as credited - the labelling
+    rule "the name as credited": a domain stays a domain ("Kontan.co.id" is not "Kontan"), a
+    sub-brand stays itself - except that a bare brand whose entry is its own domain takes the
+    domain ("Tribunnews" -> Tribunnews.com), a spelling of the entry's name takes the entry's and a
+    name in another script takes its usual Latin name (연합뉴스TV -> Yonhap News TV)."""
+    written = _WEB_PREFIX.sub("", raw.strip().strip("\"'“”«»()[]").strip()).rstrip(".")
+    src = src if src is not None else lookup(written)
+    if src is None:
+        return written
+    if src.kind in ("agency", "generic"):
+        return src.name
+    key, name_key = P.norm_key(written), P.norm_key(src.name)
+    if not _mostly_latin(written):  # 연합뉴스TV, Коммерсантъ: the usual Latin name (README §4)
+        return src.name
+    if key == name_key or key == P.norm_key(ARTICLE.sub("", src.name)):
+        return src.name
+    if DOMAIN.fullmatch(src.name) and name_key.startswith(key + "."):
+        return src.name
+    return written
+
+
 def find(text: str, strict_case: bool = True) -> list[tuple[int, int, Source]]:
     """Every known name in ``text`` as (start, end, entry); see ``AliasTable.find``."""
     return P.alias_table().find(text, strict_case=strict_case)
@@ -87,15 +120,14 @@ def resolve_credit(raw: str, known_only: bool = False) -> str | None:
         return None
     src = lookup(raw)
     if src:
-        return src.name
+        return credited(raw, src)
     marked = agency_marked(raw)
     if marked:
         return marked
     words = raw.split()
     dm = DOMAIN.fullmatch(words[0]) if words else None
     if dm and len(words) == 1:
-        src = lookup(dm.group(1))
-        return src.name if src else dm.group(1)
+        return credited(dm.group(1))
     if known_only or _vague(raw):
         return None
     if len(raw) > 40 or len(words) > 4 or not any(c.isalpha() for c in raw) or _GLUED.search(raw):
@@ -112,9 +144,9 @@ def resolve_list(val: str, known_only: bool = False) -> list[str]:
     # "dpa/bb" and "Asharq Al-Awsat" are single aliases: try the whole value first
     whole = lookup(val)
     if whole:
-        return [whole.name]
+        return [credited(val, whole)]
     if known_only:  # a credit sentence: every known source it names, in order
-        return list(dict.fromkeys(src.name for _, _, src in find(val)))
+        return list(dict.fromkeys(credited(val[s:e], src) for s, e, src in find(val)))
     out = []
     for item in split_list(val):
         name = resolve_credit(item, known_only)
@@ -128,7 +160,7 @@ def known_or_domain(raw: str) -> str | None:
     raw = raw.strip().strip("\"'“”«»").strip()
     src = lookup(raw)
     if src:
-        return src.name
+        return credited(raw, src)
     m = DOMAIN.fullmatch(raw)
     return m.group(1) if m else None
 
@@ -155,8 +187,7 @@ def classify_org(org: str) -> tuple[str, str] | None:
     if src:
         if src.is_agency:
             return "source", src.name
-        same = P.norm_key(src.name) == P.norm_key(org) or not DOMAIN.fullmatch(org)
-        return "outlet", src.name if same else org
+        return "outlet", credited(org if lookup(org) else org.split("/")[0], src)
     marked = agency_marked(org)
     if marked:
         return "source", marked

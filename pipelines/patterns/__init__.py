@@ -57,6 +57,8 @@ _LIST_KEYS = (
     "signoffs",
     "photo_provided",
     "midline_datelines",
+    "section_labels",
+    "leading_residue",
 )
 
 
