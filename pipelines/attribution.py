@@ -166,7 +166,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     photo = P.label_alternation("photo_labels", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(
-            r"^[(\[]?\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$", re.IGNORECASE
+            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$", re.IGNORECASE
         ),
         "credit_tail": re.compile(
             r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
@@ -310,22 +310,28 @@ def _outlet_word(lang: str | None) -> re.Pattern[str]:
     return re.compile(r"^(?:" + words + r")\s+(?=\S)", re.IGNORECASE)
 
 
-def _relay_target(rest: str, lang: str | None) -> str | None:
-    """The outlet right after a relay verb, or None if what follows is not an outlet."""
+def _relay_target(rest: str, lang: str | None) -> list[str]:
+    """The outlets right after a relay verb ("dilansir Reuters", "mengutip Carscoop dan Autonews,
+    Selasa"), or none if what follows is not an outlet ("dikutip dari siaran persnya")."""
     # "dilansir Reuters", "dilansir laman BBC", "via the Guardian", "передает «Интерфакс»"
     rest = _outlet_word(lang).sub("", G.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
+    days = "|".join(re.escape(d) for d in P.merged("weekdays"))
+    # a list of names dated like a dateline: "Carscoop dan Autonews, Selasa (9/5/2017)"
+    m = re.match(r"(?P<names>[^,.;:()\n]{2,80}?)\s*,\s*(?:" + days + r")\b", rest) if days else None
+    if m and is_name_list(m.group("names"), 4):
+        return [G.credited(x) for x in G.split_list(m.group("names"))]
     found = G.find(rest[:80])
     if found and found[0][0] == 0:
-        return G.credited(rest[: found[0][1]], found[0][2])
+        names = [G.credited(rest[: found[0][1]], found[0][2])]
+        if len(found) > 1:  # "Reuters dan AFP": two names joined by a conjunction
+            s, e, src = found[1]
+            if re.fullmatch(r"\s*(?:,|dan|and|&|y|et|und|и)\s*", rest[found[0][1] : s]):
+                names.append(G.credited(rest[s:e], src))
+        return names
     m = G.DOMAIN.match(rest)
     if m:
-        return G.credited(m.group(1))
-    days = "|".join(re.escape(d) for d in P.merged("weekdays"))
-    if days:  # an unknown outlet dated like a dateline: "Dilansir Harian Jogja, Kamis (...)"
-        m = re.match(r"(?P<org>(?:[A-Z][\w.&'-]*\s?){1,4}?)\s*,\s*(?:" + days + r")\b", rest)
-        if m:
-            return m.group("org").strip()
-    return None
+        return [G.credited(m.group(1))]
+    return []
 
 
 def _end_tag(line: str) -> tuple[str, int] | None:
@@ -341,6 +347,8 @@ def _end_tag(line: str) -> tuple[str, int] | None:
     end += tail_start
     if not _TAIL_OK.match(line[end:]):
         return None
+    if start and line[start - 1] in "’'":
+        return None  # "de l’AFP": an elided article, not a closing quote before a tag
     before = line[:start].rstrip()
     if before.endswith(("(", "[")):
         before = before[:-1].rstrip()
@@ -377,9 +385,14 @@ def header_stamp(ln: Line, f: Findings) -> Hit | None:
     """'<Agency> | Updated: <date>', '<Outlet> - 12 Mei 2024, 10:00 WIB' (stamp_patterns)."""
     for rx in P.regexes("stamp_patterns", lang=ln.lang):
         m = rx.fullmatch(ln.text)
-        org = m.group("org") if m else None
+        if not m:
+            continue
+        groups = m.groupdict()
+        org, brand = groups.get("org"), groups.get("brand")
         if org and G.classify_org(org) and G.known_or_domain(org):
             return _stamp(org, f) or Hit(credit=False, kind=None)
+        if brand and is_name_list(brand.strip(), 1) and f.dateline_outlet is None:
+            return _stamp(brand.strip(), f) or Hit(outlet=brand.strip(), drop=True, kind="stamp")
     return None
 
 
@@ -469,6 +482,8 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     line, photos = ln.text, []
     for fm in list(_SLASH_FRAG.finditer(line))[::-1]:
         parts = [p.strip() for p in fm.group("val").split("/")]
+        if all(re.fullmatch(r"[a-z]{2,6}", p) for p in parts):
+            continue  # "(flo/jpnn)": staff codes, the own outlet's code last
         if any(G.lookup(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
             P.norm_key(p) in ("photo", "foto") for p in parts
         ):
@@ -504,7 +519,10 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     m = _rx(ln.lang)["credit_line"].match(ln.text)
     if not m or len(m.group("val")) > 120:
         return None
-    val = m.group("val")
+    val = re.sub(r"\s*\([^()]{2,60}\)\s*$", "", m.group("val")).strip() or m.group("val")
+    url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
+    if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site
+        return Hit(sources=[G.credited(url.group(1))], drop=True, kind="credit_line", end=True)
     if _looks_photo_value(val) or _only_photo_agencies(val):
         return Hit(photos=photo_orgs(val), drop=True, kind="photo_credit", credit=False)
     return Hit(sources=G.resolve_list(val), drop=True, kind="credit_line", end=True)
@@ -615,9 +633,7 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
     names = []
     if forms.after:
         for m in forms.after.finditer(ln.text):
-            name = _relay_target(ln.text[m.end() :], ln.lang)
-            if name:
-                names.append(name)
+            names.extend(_relay_target(ln.text[m.end() :], ln.lang))
     for rx in forms.inside:
         for m in rx.finditer(ln.text):
             name = G.resolve_credit(m.group("source"))
@@ -683,7 +699,8 @@ def broadcast_signoff(ln: Line, f: Findings) -> Hit | None:
 
 def embedded_photo_dateline(ln: Line, f: Findings) -> Hit | None:
     """Korean embedded photo captions carry their own agency dateline: a photo credit."""
-    photos = []
+    photos: list[str] = []
+    sources: list[str] = []
     for rx in P.regexes("embedded_photo_patterns", 0, ln.lang):
         for m in rx.finditer(ln.text):
             if ln.first and m.start() == 0:
@@ -691,8 +708,15 @@ def embedded_photo_dateline(ln: Line, f: Findings) -> Hit | None:
             if f.dateline and m.group(0).strip() == f.dateline.strip():
                 continue
             got = G.classify_org(m.group("org"))
-            if got:
+            if got and ln.first and not f.dateline and not sources:
+                sources.append(got[1])  # the story's dateline behind a glued sub-title
+            elif got:
                 photos.append(got[1])
+    for rx in P.regexes("provided_photo_patterns", 0, ln.lang):  # "[연합뉴스TV제공=연합뉴스]"
+        for m in rx.finditer(ln.text):
+            photos.extend(G.credited(x) for x in (m.group("a"), m.group("org")) if x)
+    if sources:
+        return Hit(sources=sources, photos=photos)
     return Hit(photos=photos, credit=False) if photos else None
 
 

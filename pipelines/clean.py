@@ -153,6 +153,12 @@ def split_names(text: str) -> list[str]:
     return [n.strip(" .") for n in _NAME_SPLIT.split(text.strip()) if n.strip(" .")]
 
 
+def _block_pattern(line: str, lang: str | None = None) -> bool:
+    """A line that opens a block of other stories' headlines by its shape ("Next In Nation")."""
+    rx = P.combined("block_patterns", lang=lang)
+    return len(line) <= 60 and bool(rx and rx.fullmatch(line.strip(" :")))
+
+
 def _is_chrome(line: str, lang: str | None = None) -> bool:
     if P.norm_key(line) in P.chrome_line_keys(lang):
         return True
@@ -226,13 +232,16 @@ def plausible_dateline_org(org: str) -> bool:
     return G.plausible_org(org)
 
 
-def find_dateline(line: str, lang: str | None = None) -> tuple[str, str] | None:
-    """(dateline text, rest of the line) if ``line`` opens with a dateline."""
+def find_dateline(line: str, lang: str | None = None, with_org_only: bool = False) -> tuple[str, str] | None:
+    """(dateline text, rest of the line) if ``line`` opens with a dateline (with ``with_org_only``,
+    only one naming an outlet or agency: deep in the page a bare place is no dateline)."""
     for rx in _dateline_rxs(scope_lang(lang)):
         m = rx.match(line)
         if not m:
             continue
         org = _org_of(m)
+        if with_org_only and org is None:
+            continue
         rest = line[m.end() :].strip()
         if org is not None:
             if not plausible_dateline_org(org):
@@ -291,7 +300,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 j = _next_nonempty(lines, i + 1)
                 if j is not None and is_headline_like(lines[j]) and not _related(lines[j], lang)[0]:
                     kinds[j] = "related"
-        elif P.norm_key(line) in P.line_keys("block_labels", lang):
+        elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
             kinds[i] = "related_block"
             j = i + 1
             while j < n:
@@ -326,9 +335,9 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = None
-    opening = [k for k in range(n) if lines[k] and not kinds[k]][:6]
-    for i in opening:
-        found = find_dateline(lines[i], lang)
+    opening = [k for k in range(n) if lines[k] and not kinds[k]][:10]
+    for pos, i in enumerate(opening):
+        found = find_dateline(lines[i], lang, with_org_only=pos >= 6)
         if found:
             dateline, rest = found
             dateline_line = lines[i]

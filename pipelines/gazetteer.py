@@ -173,6 +173,8 @@ def plausible_org(org: str) -> bool:
         return True
     if agency_marked(org):
         return True
+    if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", org.strip()):  # "KompasOtomotif": a camel-case brand
+        return True
     letters = [c for c in org if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
 

@@ -59,6 +59,8 @@ _LIST_KEYS = (
     "midline_datelines",
     "section_labels",
     "leading_residue",
+    "provided_photo_patterns",
+    "block_patterns",
 )
 
 
