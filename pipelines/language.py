@@ -152,17 +152,42 @@ def id_ms_scores(text: str) -> dict[str, int]:
 
 
 def _decide_id_ms(text: str, declared: str | None, hint: str | None) -> tuple[str, float, str]:
+    """Indonesian or Malay: marker words decide when they clearly lean one way; else py3langid
+    restricted to the pair when it is sure; else the page's / source's language; else the pair's
+    detector anyway."""
     scores = id_ms_scores(text)
     ms, idn = scores.get("ms", 0), scores.get("id", 0)
-    clear = max(ms, idn) >= 2 and abs(ms - idn) >= max(1, 0.25 * max(ms, idn))
-    if ms != idn and (clear or min(ms, idn) == 0):
+    pair, pair_p = _langid_id_ms().classify(text)
+    clear = max(ms, idn) >= 3 and abs(ms - idn) >= max(2, 0.3 * max(ms, idn))
+    if clear:
+        lang = "ms" if ms > idn else "id"
+        return lang, round(max(ms, idn) / (ms + idn), 3), "detector"
+    if pair_p >= 0.85:
+        return pair, round(float(pair_p), 3), "detector"
+    if ms != idn:
         lang = "ms" if ms > idn else "id"
         return lang, round(max(ms, idn) / (ms + idn), 3), "detector"
     for code, prov in ((declared, "declared"), (hint, "hint")):
         if code in _ID_FAMILY:
             return code, 0.5, prov
-    lang, prob = _langid_id_ms().classify(text)
-    return lang, float(prob), "detector"
+    return pair, float(pair_p), "detector"
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
+def _script_check(text: str, lang: str) -> str:
+    """Korean needs Hangul, Japanese needs kana; Han text without either is Chinese."""
+    if lang not in ("ko", "ja", "zh"):
+        return lang
+    hangul, kana, han = len(_HANGUL.findall(text)), len(_KANA.findall(text)), len(_HAN.findall(text))
+    if hangul > max(kana, han) * 0.2 and hangul >= 5:
+        return "ko"
+    if kana >= 5 and kana >= 0.05 * han:
+        return "ja"
+    return "zh" if han >= 5 else lang
 
 
 def _head(text: str, limit: int) -> str:
@@ -218,6 +243,7 @@ def detect_language(text: str, declared: str | None = None, hint: str | None = N
         else:
             lang, prob = ld_lang, ld_p
     prov = "detector"
+    lang = _script_check(head, lang)
     if lang in _ID_FAMILY or (lid in _ID_FAMILY and lid_p > 0.5):
         lang, prob, prov = _decide_id_ms(sample, declared, hint)
     elif prob < 0.6 or letters < 40:
