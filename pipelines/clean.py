@@ -56,6 +56,7 @@ _INTO_DOMAIN = frozenset(
     {"di", "ke", "dari", "pada", "oleh", "laman", "situs", "website", "portal", "akun"}
     | {"from", "at", "of", "on", "to", "by", "via", "the", "in"}
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET = re.compile(r"^[\s•·*>»▪►◦‣-]+")
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
 
@@ -159,8 +160,36 @@ def _block_pattern(line: str, lang: str | None = None) -> bool:
     return len(line) <= 60 and bool(rx and rx.fullmatch(line.strip(" :")))
 
 
+@lru_cache(maxsize=1)
+def _date_token() -> re.Pattern[str]:
+    words = sorted({w.casefold() for w in P.merged("date_words")}, key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile(r"(?:\d+(?:[:./-]\d+)*|(?:" + alt + r")\.?|[^\w\s]+)", re.IGNORECASE)
+
+
+def is_date_line(line: str) -> bool:
+    """A date widget: only month/weekday names, date words, numbers and separators, with a digit."""
+    s = line.strip()
+    if not s or len(s) > 60 or not any(c.isdigit() for c in s):
+        return False
+    toks = s.replace(",", " , ").split()
+    return len(toks) <= 10 and all(_date_token().fullmatch(tok) for tok in toks)
+
+
+def _is_counter(line: str) -> bool:
+    """'15 meneos', '2 dni', 'RM 13.90/month', '399 тыс.': a few tokens, most of them numbers."""
+    toks = line.split()
+    if not 0 < len(toks) <= 6 or len(line) > 40 or any(len(t) > 14 for t in toks):
+        return False
+    return sum(any(c.isdigit() for c in t) for t in toks) * 2 >= len(toks) and not (
+        _SENT_END.search(line + " ") and len(toks) > 3
+    )
+
+
 def _is_chrome(line: str, lang: str | None = None) -> bool:
     if P.norm_key(line) in P.chrome_line_keys(lang):
+        return True
+    if is_date_line(line):
         return True
     rx = _rx(lang)["chrome"]
     return bool(rx and rx.fullmatch(line))
@@ -311,6 +340,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                         is_headline_like(lines[j], 160)
                         and not lines[j].endswith((".", "!", "?"))
                         or (is_headline_like(lines[j], 120) and len(lines[j].split()) < 14)
+                        or _opens_with_own_dateline(lines[j], lang)  # the block's teasers carry datelines
                     ):
                         kinds[j] = "related"
                     else:
@@ -354,6 +384,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
     for i in embedded_teasers(lines, kinds, dateline_line):
         kinds[i] = "teaser"
+    for i in _dateline_teasers(lines, kinds, dateline_line, lang):
+        kinds[i] = "teaser"
 
     # a byline after the last paragraph closes the story: short lines after it are not the story's
     paras = [i for i in range(n) if lines[i] and not kinds[i] and _is_paragraph(lines[i])]
@@ -381,9 +413,43 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     )
 
 
+def _opens_with_own_dateline(line: str, lang: str | None) -> bool:
+    text = line
+    for rx in P.regexes("leading_residue", lang=lang):
+        text = rx.sub("", text, count=1)
+    return find_dateline(text, lang, with_org_only=True) is not None
+
+
+def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: str | None,
+                      lang: str | None) -> list[int]:
+    """Later lines that open with an outlet or agency dateline of their own and stop short ("DEN
+    HAAG (ANP) - De miljoenen", often behind "28 minuten geleden") are teasers of other stories."""
+    live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
+    paras = [i for i in live if _is_paragraph(lines[i])]
+    if not paras:
+        return []
+    residue = P.regexes("leading_residue", lang=lang)
+    out = []
+    for i in live:
+        if i <= paras[0] or lines[i] == dateline_line:
+            continue
+        text = lines[i]
+        for rx in residue:
+            text = rx.sub("", text, count=1)
+        found = find_dateline(text, lang, with_org_only=True)
+        if not found:
+            continue
+        rest = found[1]
+        if len(rest.split()) <= 15 and not _SENT_END.search(rest + " "):
+            out.append(i)
+    return out
+
+
 def _is_paragraph(line: str) -> bool:
-    """Running text: a long line, or a sentence of a dozen words."""
-    return len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " ")))
+    """Running text: a long line, a sentence of a dozen words, or (CJK, no spaces) of 40 characters."""
+    if len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " "))):
+        return True
+    return len(_CJK.findall(line)) >= 40 and bool(re.search(r"[。！？」』”]", line))
 
 
 def _cut_residue(lines: list[str], removed: list[dict[str, str]], lang: str | None) -> None:
@@ -405,12 +471,13 @@ def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) ->
     paragraph, or next to other chrome, are page chrome; between paragraphs a lone label could be
     a subheading and stays."""
     labels = P.line_keys("section_labels", lang)
-    if not labels:
-        return
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
     paras = [i for i in live if _is_paragraph(lines[i])]
     first, last = (paras[0], paras[-1]) if paras else (len(lines), -1)
     for pos, i in enumerate(live):
+        if (i < first or i > last) and _is_counter(lines[i]):
+            kinds[i] = "chrome"
+            continue
         if P.norm_key(lines[i]) not in labels:
             continue
         near = [j for j in (live[pos - 1] if pos else None, live[pos + 1] if pos + 1 < len(live) else None)

@@ -61,6 +61,7 @@ _LIST_KEYS = (
     "leading_residue",
     "provided_photo_patterns",
     "block_patterns",
+    "date_words",
 )
 
 
