@@ -291,7 +291,7 @@ def _only_photo_agencies(val: str) -> bool:
 
 def _dateline_org(dateline: str) -> str | None:
     for rx in P.regexes("dateline_patterns", 0):
-        m = rx.match(dateline + " ")
+        m = rx.match(dateline + " X")  # shapes that look at what follows see a word
         if m:
             for k, v in m.groupdict().items():
                 if k.startswith("org") and v:
@@ -519,7 +519,7 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     m = _rx(ln.lang)["credit_line"].match(ln.text)
     if not m or len(m.group("val")) > 120:
         return None
-    val = re.sub(r"\s*\([^()]{2,60}\)\s*$", "", m.group("val")).strip() or m.group("val")
+    val = re.sub(r"\s*\([^()]{2,60}\)?\s*$", "", m.group("val")).strip() or m.group("val")
     url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
     if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site
         return Hit(sources=[G.credited(url.group(1))], drop=True, kind="credit_line", end=True)

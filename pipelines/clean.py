@@ -313,6 +313,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     nonempty = [i for i, ln in enumerate(lines) if ln]
     zone = set(nonempty[:_HEAD_ZONE]) | set(nonempty[-_HEAD_ZONE:])
     kinds: list[str | None] = [None] * n
+    first_para = next((k for k in range(n) if _is_paragraph(lines[k])), n)
     authors: list[str] = []
     editors: list[str] = []
 
@@ -332,8 +333,16 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
             kinds[i] = "related_block"
             j = i + 1
+            taken: list[int] = []
             while j < n:
+                if lines[j] and j < first_para and _opens_with_own_dateline(lines[j], lang):
+                    # the story itself starts here (a widget heading at the top of the page): the
+                    # headline right before its dateline is the story's title, not a teaser
+                    if taken and taken[-1] == _prev_nonempty(lines, j):
+                        kinds[taken[-1]] = None
+                    break
                 if lines[j]:
+                    taken.append(j)
                     if _is_chrome(lines[j], lang) or _is_prompt(lines[j], lang):
                         kinds[j] = "chrome" if _is_chrome(lines[j], lang) else "prompt"
                     elif (
@@ -365,7 +374,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = None
-    opening = [k for k in range(n) if lines[k] and not kinds[k]][:10]
+    opening = [k for k in range(n) if lines[k] and not kinds[k]][:15]
     for pos, i in enumerate(opening):
         found = find_dateline(lines[i], lang, with_org_only=pos >= 6)
         if found:
@@ -587,6 +596,13 @@ def embedded_teasers(
             continue
         out.append(i)
     return out
+
+
+def _prev_nonempty(lines: list[str], end: int) -> int | None:
+    for j in range(end - 1, -1, -1):
+        if lines[j]:
+            return j
+    return None
 
 
 def _next_nonempty(lines: list[str], start: int) -> int | None:
