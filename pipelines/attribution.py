@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from pipelines import gazetteer as G
 from pipelines import patterns as P
-from pipelines.clean import is_headline_like, is_name_list, normalize_text, scope_lang
+from pipelines.clean import is_headline_like, is_name_list, is_paragraph, normalize_text, scope_lang
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -38,6 +38,7 @@ _SLASH_FRAG = re.compile(
 )
 _KO_NEWS = re.compile(r"\s*뉴스$")
 _SLOT = "{source}"
+_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 
 
 @dataclass
@@ -296,6 +297,9 @@ def _dateline_org(dateline: str) -> str | None:
             for k, v in m.groupdict().items():
                 if k.startswith("org") and v:
                     return v.strip()
+            word = dateline.strip().rstrip("-–—:,. ").strip()
+            if G.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
+                return word
     # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
     m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
     if m and (G.lookup(m.group("org")) or G.DOMAIN.fullmatch(m.group("org"))):
@@ -785,6 +789,30 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
                 f.sources.add(name)
 
 
+_CJK_OR_BRACKET = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|^[\[【(\"“«„'‘]")
+
+
+def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
+    """Once the credits are read, what is left of one to three words before the story's first
+    paragraph, or of one or two after its last, without a sentence end, is page furniture (section
+    names, widget labels, brand lines, button texts).  Quoted or bracketed lines and CJK text are
+    left alone: a quoted subheading or a speaker label ("[앵커]") is the story's."""
+    live = [ln for ln in lines if ln.index not in dropped and ln.text]
+    paras = [ln.index for ln in live if is_paragraph(ln.text)]
+    if not paras:
+        return
+    first, last = paras[0], paras[-1]
+    for ln in live:
+        words = len(ln.text.split())
+        zone_max = 3 if ln.index < first else 2 if ln.index > last else 0
+        if not zone_max or words > zone_max or _SENTENCE_END.search(ln.text):
+            continue
+        if _CJK_OR_BRACKET.search(ln.text):
+            continue
+        dropped.add(ln.index)
+        f.removed.append({"kind": "edge_chrome", "text": ln.text})
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate."""
     if not lines or f.end_marker <= lines[0].index:
@@ -836,6 +864,7 @@ def attribute(
                 break
     _byline_credits(bylines or [], f)
     _trailing_headlines(lines, dropped, f)
+    _edge_fragments(lines, dropped, f)
 
     if f.dateline_outlet:
         own = P.norm_key(f.dateline_outlet)

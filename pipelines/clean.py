@@ -261,6 +261,12 @@ def plausible_dateline_org(org: str) -> bool:
     return G.plausible_org(org)
 
 
+def _known_place_org(dateline: str) -> str | None:
+    """'BERNAMA -', 'VIVA –': a "place-only" dateline whose word is a known agency or outlet."""
+    word = dateline.strip().rstrip("-–—:,. ").strip()
+    return word if len(word) >= 2 and G.lookup(word) else None
+
+
 def find_dateline(line: str, lang: str | None = None, with_org_only: bool = False) -> tuple[str, str] | None:
     """(dateline text, rest of the line) if ``line`` opens with a dateline (with ``with_org_only``,
     only one naming an outlet or agency: deep in the page a bare place is no dateline)."""
@@ -268,7 +274,7 @@ def find_dateline(line: str, lang: str | None = None, with_org_only: bool = Fals
         m = rx.match(line)
         if not m:
             continue
-        org = _org_of(m)
+        org = _org_of(m) or _known_place_org(m.group("dl"))
         if with_org_only and org is None:
             continue
         rest = line[m.end() :].strip()
@@ -313,7 +319,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     nonempty = [i for i, ln in enumerate(lines) if ln]
     zone = set(nonempty[:_HEAD_ZONE]) | set(nonempty[-_HEAD_ZONE:])
     kinds: list[str | None] = [None] * n
-    first_para = next((k for k in range(n) if _is_paragraph(lines[k])), n)
+    first_para = next((k for k in range(n) if is_paragraph(lines[k])), n)
     authors: list[str] = []
     editors: list[str] = []
 
@@ -397,7 +403,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         kinds[i] = "teaser"
 
     # a byline after the last paragraph closes the story: short lines after it are not the story's
-    paras = [i for i in range(n) if lines[i] and not kinds[i] and _is_paragraph(lines[i])]
+    paras = [i for i in range(n) if lines[i] and not kinds[i] and is_paragraph(lines[i])]
     foot_bylines = [i for i in range(n) if kinds[i] == "byline" and paras and i > paras[-1]]
     ends_after = None
     kept: list[str] = []
@@ -434,7 +440,7 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
     """Later lines that open with an outlet or agency dateline of their own and stop short ("DEN
     HAAG (ANP) - De miljoenen", often behind "28 minuten geleden") are teasers of other stories."""
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
-    paras = [i for i in live if _is_paragraph(lines[i])]
+    paras = [i for i in live if is_paragraph(lines[i])]
     if not paras:
         return []
     residue = P.regexes("leading_residue", lang=lang)
@@ -454,7 +460,7 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
     return out
 
 
-def _is_paragraph(line: str) -> bool:
+def is_paragraph(line: str) -> bool:
     """Running text: a long line, a sentence of a dozen words, or (CJK, no spaces) of 40 characters."""
     if len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " "))):
         return True
@@ -481,7 +487,7 @@ def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) ->
     a subheading and stays."""
     labels = P.line_keys("section_labels", lang)
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
-    paras = [i for i in live if _is_paragraph(lines[i])]
+    paras = [i for i in live if is_paragraph(lines[i])]
     first, last = (paras[0], paras[-1]) if paras else (len(lines), -1)
     for pos, i in enumerate(live):
         if (i < first or i > last) and _is_counter(lines[i]):
@@ -502,7 +508,7 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
     """A headline printed twice in a row after the story began ("• <title>" / "<title>", or glued
     to itself) is a teaser card of another story; the article's own title at the top is not."""
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
-    paras = [i for i in live if _is_paragraph(lines[i])]
+    paras = [i for i in live if is_paragraph(lines[i])]
     if not paras:
         return
     for pos, i in enumerate(live):

@@ -25,7 +25,9 @@ from pipelines.templates import Template, apply_template
 log = logging.getLogger(__name__)
 ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
 # removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
-TEXT_BOILERPLATE_KINDS = ("trailing_headline", "footer", "template_line", "template_prefix", "teaser")
+TEXT_BOILERPLATE_KINDS = (
+    "trailing_headline", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
+)
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
