@@ -344,3 +344,70 @@ def test_credit_sentence_inside_a_short_line_keeps_the_line():
     assert r["sources"] == ["AFP"]
     assert "L'opposition a dénoncé une manœuvre politique." in r["clean_text"]
     assert "avec AFP" not in r["clean_text"]
+
+
+# --- rule engine, third pass: names as credited, multi-organisation credits, coded tags, sign-offs -------
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet,photos",
+    [
+        # outlets as credited: a domain stays a domain, a brand and its domain are one credit
+        (f"{ID}\nSumber: Kontan.co.id", ["Kontan.co.id"], None, []),
+        (f"{ID}\nArtikel ini telah tayang di Kontan.co.id dengan judul X\nSumber: Kontan",
+         ["Kontan.co.id"], None, []),
+        (f"{ID}\nSumber: Agence France-Presse", ["AFP"], None, []),  # an agency by its canonical name
+        # several organisations in one photo credit
+        (f"Laskar Israel dalam operasi darat di Gaza. Foto: EFE-EPA\n{ID}", [], None, ["EFE", "EPA"]),
+        ("Delegações acompanham os líderes dos Brics durante cúpula em Fortaleza — Foto: Sara Maia/O Povo/"
+         "Folhapress\nO Brasil teve de abrir mão da presidência do banco dos Brics.", [], None,
+         ["O Povo", "Folhapress"]),
+        (f"{EN}\nA man walks in the snow in Boston on Saturday. Photo: AP/Michael Dwyer", [], None, ["AP"]),
+        # coded tags: an outlet among staff codes credits it; staff codes alone credit nobody
+        (f"{ID}\n{ID}\n(Reuters/kid)", ["Reuters"], None, []),
+        (f"{ID}\n{ID}\n(flo/jpnn)", [], None, []),
+        # outlet-shaped sign-offs after the last sentence; a person after a quote is no credit
+        (f"KUALA LUMPUR – {ID}\n{ID} – K! ONLINE", ["K! ONLINE"], None, []),
+        (f"{ID}\n{ID} – myMetro Online", ["myMetro Online"], None, []),
+        # relay formulas naming two outlets, and the publisher between verb and source
+        (f"Mengutip Carscoop dan Autonews, Selasa (9/5/2017), {ID}", ["Carscoop", "Autonews"],
+         None, []),
+        (f"Dilansir AFP dan Aljazeera, Minggu (4/12/2024), {ID}", ["AFP", "Aljazeera"], None, []),
+        (f"Seperti dituturkan kru film, dikutip detikINET dari Ubergizmo, Selasa (9/5/2017), {ID}", ["Ubergizmo"],
+         None, []),
+        # an elided article before the agency is no end tag
+        ("Les flammes brûlaient jusqu'aux arbres, selon une journaliste de l’AFP.", [], None, []),
+        # agency datelines of other conventions
+        ("【ワシントン共同】米国務省の報道担当者は19日、日本の核兵器保有が必要と発言したことに関し"
+         "懸念を示した。", ["Kyodo"], None, []),
+        ("(路透北京28日電)中國今天表示,南北韓目前對峙局勢「令人擔憂」,中國同意將致力緩解"
+         "雙方對抗。", ["Reuters"], None, []),
+        ("12.12.2018, Warszawa (PAP) – Proszę Wysoką Izbę o ocenę ostatniego roku, powiedział premier.",
+         ["PAP"],
+         None, []),
+        (f"BERNAMA - {ID}", ["Bernama"], None, []),
+        (f"Detiknews.id Surabaya – {ID}", [], "Detiknews.id", []),
+        (f"Michigan, KompasOtomotif – {ID}", [], "KompasOtomotif", []),
+        ("Một đoạn văn dài về tin tức hôm nay được viết ở đây cho bạn đọc.\nTheo Reuters", ["Reuters"],
+         None, []),
+    ],
+)
+def test_third_pass_constructions(text, sources, outlet, photos):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+    assert folded(r["photo_credits"]) == folded(photos)
+
+
+def test_quote_signoff_and_short_sumber_sentence_stay_content():
+    assert run(f'{EN}\n"We will not give up." — Joe Biden')["sources"] == []
+    r = run(f"{ID}\nSumber ANTARA di kepolisian menyebutkan hal itu")
+    assert r["sources"] == [] and "Sumber ANTARA di kepolisian" in r["clean_text"]
+
+
+def test_edge_fragments_go_after_the_credits_are_read():
+    r = run(f"POLITIK\nNasional\n{ID}\n{ID}\ndpa\nTERKINI\nBagikan")
+    assert r["sources"] == ["dpa"]  # read before the fragments go
+    assert r["clean_text"] == f"{ID}\n{ID}"
+    r = run(f"[앵커]\n{KO}\n\"TAM KADRO SAHADAYIZ\"")
+    assert "[앵커]" in r["clean_text"] and "TAM KADRO" in r["clean_text"]

@@ -270,3 +270,45 @@ def test_digest_of_unrelated_items_has_no_teasers():
     ]
     c = clean("\n".join(items), "en")
     assert not [s for s in c.removed_segments if s["kind"] == "teaser"]
+
+
+# --- structure: dates, counters, section labels, duplicated cards, dateline teasers ------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Kamis, 25 April 2024", "Wednesday, July 29, 2009", "06/08/2019 10:07 PM", "Tue - 07 Apr 2020",
+     "Selasa, 07 Des 2021 10:29 WIB", "2018/04/14"],
+)
+def test_date_widgets_are_chrome(line):
+    c = clean(f"{BODY}\n{line}\n{BODY}")
+    assert line not in c.body.split("\n")
+
+
+def test_counters_and_section_labels_only_at_the_edges():
+    c = clean(f"Politik\n15 meneos\n{BODY}\nEkonomi\n{BODY}\n2 dni")
+    assert c.body == f"{BODY}\nEkonomi\n{BODY}"  # the mid-story "Ekonomi" could be a subheading
+
+
+def test_a_headline_printed_twice_after_the_lead_is_a_teaser_card():
+    card = "Yönetmen Ali Özgentürk hayatını kaybetti"
+    c = clean(f"{BODY}\n{card}\n{card}\n{BODY}")
+    assert card not in c.body and c.body.count("Pemerintah menyatakan") == 2
+    top = "Kebakaran Pasar Bulu, 40 Kios Hangus Dilalap Api"
+    assert top in clean(f"{top}\n{top}\n{BODY}").body  # the article's own title stays
+
+
+def test_lines_opening_with_their_own_agency_dateline_are_other_stories():
+    text = (f"HOOGERHEIDE (ANP) - {BODY}\n{BODY}\nMeer uit Binnenland\n"
+            "AMSTERDAM (ANP) - Zo'n vijftig tot honderd betogers zijn vrijdag samengekomen voor vrede.\n"
+            "16 minuten geledenBREDA (ANP) - Een 38-jarige man")
+    c = clean(text, "nl")
+    assert "AMSTERDAM (ANP)" not in c.body and "BREDA" not in c.body and c.body.count("Pemerintah") == 2
+
+
+def test_a_widget_heading_at_the_top_does_not_take_the_story_title():
+    text = (f"Latest News\nKamis, 25 April 2024\nWartawan Bersumber dari Berita Sepihak\n"
+            f"Pekanbaru, kilatperistiwa.com---\n{BODY}")
+    c = clean(text, "id")
+    assert c.dateline == "Pekanbaru, kilatperistiwa.com---"
+    assert "Wartawan Bersumber dari Berita Sepihak" in c.body

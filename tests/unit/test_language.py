@@ -97,3 +97,22 @@ def test_fast_path_and_langdetect_path_agree_with_gold():
     assert guess_language(long_de) == "de"
     assert guess_language("Kurz.") is None  # too short for a first guess: cleaning uses every file
     assert detect_language("Der Zug fährt heute nicht.")[0] == "de"  # short: langdetect consulted
+
+
+def test_words_both_languages_use_do_not_make_indonesian_malay():
+    text = ("Partai Gelombang Rakyat Indonesia menilai pemilu tahun depan adalah pemilu transisi yang sangat "
+            "penting bagi kita semua sebagai bangsa, dan semua pihak perlu menjaga persatuan setelah pemilu.")
+    assert detect_language(text)[0] == "id"
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("中國今天表示,南北韓目前對峙局勢「令人擔憂」,中國同意南韓總統李明博,將致力緩解雙方對抗。"
+         "新華社報導上述評論。", "zh"),
+        ("米国務省の報道担当者は19日、日本の核兵器保有が必要と発言したことに関し懸念を示した。", "ja"),
+        ("정부는 17일 새로운 정책을 발표했다고 밝혔다. 이 정책은 내년부터 시행된다.", "ko"),
+    ],
+)
+def test_cjk_script_decides_between_chinese_japanese_korean(text, lang):
+    assert detect_language(text)[0] == lang
