@@ -373,8 +373,8 @@ def test_credit_sentence_inside_a_short_line_keeps_the_line():
         (f"Mengutip Carscoop dan Autonews, Selasa (9/5/2017), {ID}", ["Carscoop", "Autonews"],
          None, []),
         (f"Dilansir AFP dan Aljazeera, Minggu (4/12/2024), {ID}", ["AFP", "Aljazeera"], None, []),
-        (f"Seperti dituturkan kru film, dikutip detikINET dari Ubergizmo, Selasa (9/5/2017), {ID}", ["Ubergizmo"],
-         None, []),
+        (f"Seperti dituturkan kru film, dikutip detikINET dari Ubergizmo, Selasa (9/5/2017), {ID}",
+         ["Ubergizmo"], None, []),
         # an elided article before the agency is no end tag
         ("Les flammes brûlaient jusqu'aux arbres, selon une journaliste de l’AFP.", [], None, []),
         # agency datelines of other conventions
