@@ -569,6 +569,9 @@ def rights_notice(ln: Line, f: Findings) -> Hit | None:
         m = rx.search(ln.text)
         if m:
             name = G.resolve_credit(m.group("org"))
+            head = ln.text[: m.start()].rstrip()
+            if len(head) >= 40:  # the notice is glued to the last paragraph: only the notice goes
+                return Hit(sources=[name] if name else [], rest=head)
             return Hit(sources=[name] if name else [], drop=True, kind="copyright")
     return None
 

@@ -181,7 +181,8 @@ def _is_counter(line: str) -> bool:
     toks = line.split()
     if not 0 < len(toks) <= 6 or len(line) > 40 or any(len(t) > 14 for t in toks):
         return False
-    return sum(any(c.isdigit() for c in t) for t in toks) * 2 >= len(toks) and not (
+    numeric = sum(sum(c.isdigit() for c in t) >= 0.3 * len(t) for t in toks)
+    return numeric * 2 >= len(toks) and not (
         _SENT_END.search(line + " ") and len(toks) > 3
     )
 
