@@ -42,7 +42,7 @@ sources:
     country: ID
     delay: 0
     concurrency: 4
-    allow_loopback: true
+    allow_loopback: [{port}]
     fixture: true
 """
 
@@ -67,7 +67,7 @@ class RecordArticles:
 def crawl(base: str, tmp: Path, templates: Path) -> tuple[list[dict[str, Any]], str]:
     record = tmp / f"record-{uuid.uuid4().hex[:6]}.jsonl"
     sources = tmp / "sources.yaml"
-    sources.write_text(SOURCES.format(base=base), encoding="utf-8")
+    sources.write_text(SOURCES.format(base=base, port=base.rsplit(":", 1)[1]), encoding="utf-8")
     pipelines = {"crawler.pipelines.ExtractPipeline": 100, "crawler.pipelines.EnrichPipeline": 200,
                  "tests.integration.test_template_crawl.RecordArticles": 950}
     env = {**os.environ, "NEWS_SOURCES": str(sources), "CRAWL_RECORD": str(record), "CRAWL_DELAY": "0",
