@@ -447,8 +447,9 @@ def published_date(
     The first plausible value in ``DATE_SOURCES`` order is the date (each source is read only when needed:
     htmldate is the slow one). Then what the parser knows about it (``dates.ParsedDate``) decides whether
     another source says the same more precisely: a time without a zone takes the zone of another source
-    that shows the same wall-clock minute with one; a day without a time takes the time of the first other
-    source (page, htmldate, feed, sitemap) with a time on that same day; a UTC time is shown in the page's
+    that shows the same wall-clock minute with one; a day without a time takes the time of a feed or
+    sitemap timestamp on that same day (a visible dateline giving only a day yields to htmldate when both
+    name the same day: htmldate may know the time); a UTC time is shown in the page's
     own offset when another of the page's sources gives the same instant with one (the moment does not
     change, the publisher's clock is kept). The sanity rules (``dates.plausible``) apply to every value;
     rejected and unreadable values are noted."""
@@ -477,6 +478,12 @@ def published_date(
         return seen[source]
 
     source = next((s for s in DATE_SOURCES if get(s) is not None), None)
+    if source == "html" and not get("html").has_time:
+        # a visible dateline with only a day is no better than htmldate's reading of the page: htmldate's
+        # value stands when it names the same day (it may know the time) or the dateline is all there is
+        later = get("htmldate")
+        if later is not None and later.dt.astimezone(tz).date() == get("html").dt.astimezone(tz).date():
+            source = "htmldate"
     if source is None:
         return None, None
     best = get(source)
@@ -491,7 +498,7 @@ def published_date(
                 break
     elif not best.has_time:
         day = dt.astimezone(tz).date()
-        for other in (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap"):
+        for other in ("feed", "sitemap"):
             o = get(other) if other != source else None
             if o and o.has_time and o.dt.astimezone(tz).date() == day:
                 return dates.iso(o.dt), other

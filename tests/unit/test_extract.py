@@ -719,15 +719,23 @@ def test_naive_time_takes_the_zone_of_a_source_showing_the_same_clock():
     assert a.published_at == "2024-04-20T14:09:42+03:00"
 
 
-def test_day_without_time_takes_the_time_of_the_visible_dateline():
-    dateline = '<time class="entry-date published" datetime="2025-02-20T07:48:14+07:00">20 Feb</time>'
-    html = _dated("2025-02-20", dateline)
-    a = extract(html, None, {"country": "id"}, now=NOW).article
-    assert a.published_at == "2025-02-20T07:48:14+07:00" and a.provenance["published_at"] == "html"
+def test_day_without_time_takes_the_time_of_a_feed_entry_of_that_day():
+    hints = {"country": "id", "feed_published": "Thu, 20 Feb 2025 02:15:00 GMT"}
+    a = extract(_dated("2025-02-20"), None, hints, now=NOW).article
+    assert a.published_at == "2025-02-20T02:15:00+00:00" and a.provenance["published_at"] == "feed"
     # a time on another day does not refine it
-    html = _dated("2025-02-20", '<time datetime="2025-02-21T07:48:14+07:00">21 Feb</time>')
-    a = extract(html, None, {"country": "id"}, now=NOW).article
+    hints["feed_published"] = "Fri, 21 Feb 2025 02:15:00 GMT"
+    a = extract(_dated("2025-02-20"), None, hints, now=NOW).article
     assert a.published_at == "2025-02-20T00:00:00+07:00" and a.provenance["published_at"] == "json-ld"
+
+
+def test_visible_dateline_with_only_a_day_yields_to_htmldate_on_that_day(monkeypatch):
+    monkeypatch.setattr(ex, "_htmldate", lambda tree: "2024-08-22T12:00:00+0200")
+    a = extract(_dated(None, '<time datetime="2024-08-22">22. August</time>'), None, now=NOW).article
+    assert a.published_at == "2024-08-22T12:00:00+02:00" and a.provenance["published_at"] == "htmldate"
+    monkeypatch.setattr(ex, "_htmldate", lambda tree: "2024-08-19T12:00:00+0200")  # another day: the page's
+    a = extract(_dated(None, '<time datetime="2024-08-22">22. August</time>'), None, now=NOW).article
+    assert a.published_at == "2024-08-22T00:00:00+00:00" and a.provenance["published_at"] == "html"
 
 
 def test_visible_dateline_when_the_page_has_no_date_metadata():
