@@ -353,10 +353,12 @@ def _in_furniture(el: HtmlElement) -> bool:
 # where pages put a byline: rel/itemprop author, or a class/id word (author, byline, autor, penulis ...)
 _BYLINE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:author-?name|authorname|authors?|byline|by-line|autor(?:in)?|penulis|reporter|writer)"
-    r"(?:$|[\s_-])",
+    r"(?:$|[\s_-])"
+    # camelCase and run-together names ("articleAuthor", "AuthorCard", "bylineText", "journalist-name")
+    r"|author(?!i[tz]|is)|byline|journalist|zuozhe|bianji|submitted-by|posted-by",
     re.I,
 )
-_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small"})
+_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small", "h3", "h4"})
 # a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
 _PROFILE_HREF = re.compile(
     r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
@@ -400,7 +402,8 @@ def _html_byline(tree: HtmlElement) -> str | None:
             if 2 < len(_element_text(el)) < 80 and not _in_furniture(el):
                 profile = _profile_links(el)
             continue
-        if fallback is not None or not _BYLINE_ATTR.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+        attrs = " ".join(el.get(k) or "" for k in ("class", "id", "data-component", "data-testid"))
+        if fallback is not None or not _BYLINE_ATTR.search(attrs):
             continue
         content = _element_text(el)
         if 2 < len(content) < 120 and not _in_furniture(el):

@@ -516,6 +516,17 @@ def test_links_to_writers_pages_are_the_byline():
     assert res.article.provenance["authors"] == "html"
 
 
+@pytest.mark.parametrize(
+    "byline",
+    ['<span class="articleAuthor">Von Jane Doe</span>', '<div data-component="Byline">By Jane Doe</div>',
+     '<h4 class="c-journalist-name">Jane Doe</h4>', '<p class="bylineText">Jane Doe</p>'],
+)
+def test_byline_classes_written_in_camel_case_or_data_attributes(byline):
+    html = _head("").replace("<article>", "<article>" + byline)
+    res = extract(html, "https://example.com/news/story", now=NOW)
+    assert res.article.authors == ["Jane Doe"] and res.article.provenance["authors"] == "html"
+
+
 def test_writer_links_in_teasers_are_not_the_byline():
     teaser = ('<div class="related-articles"><a href="/author/jane-doe">Jane Doe</a></div>')
     html = _head("").replace("</article>", "</article>" + teaser)
