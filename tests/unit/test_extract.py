@@ -760,3 +760,69 @@ def test_visible_dateline_when_the_page_has_no_date_metadata():
              '<time datetime="2025-01-09T12:13:17+01:00">9. Januar</time>')
     a = extract(_dated(None, extra), None, now=NOW).article
     assert a.published_at == "2025-01-09T12:13:17+01:00" and a.provenance["published_at"] == "html"
+
+
+# ------------------------------------------------------------------------------------------ per-site rules
+
+from pipelines.extract_rules import site_rule_for, site_rules  # noqa: E402
+
+_RULE_PAGE = """<html><head><title>Harga beras naik</title></head><body>
+<div class="promo"><p>{promo}</p><p>{promo}</p><p>{promo}</p></div>
+<div class="story-text"><p>{p1}</p>
+<aside class="baca-juga"><p>Baca juga: Harga cabai turun drastis di pasar</p></aside>
+<p>{p2}</p><div class="caption">Foto: Pedagang beras di Pasar Induk</div></div>
+</body></html>""".format(
+    promo="Langganan sekarang dan nikmati berita pilihan redaksi tanpa iklan, mulai Rp10.000 saja. " * 3,
+    p1="Harga beras medium di pasar induk naik hingga Rp1.500 per kilogram dalam dua pekan terakhir "
+       "menjelang Ramadan, kata pedagang kepada wartawan pada Kamis pagi.",
+    p2="Pemerintah menyiapkan operasi pasar di tiga puluh kota mulai pekan depan, sementara Bulog menyatakan "
+       "stok cadangan beras cukup untuk enam bulan ke depan.",
+)
+_RULE = {"kabarnusantara.example": {"body": "//div[@class='story-text']",
+                                    "drop": [".//aside", ".//div[@class='caption']"]}}
+
+
+def test_site_rule_is_the_body_candidate_where_one_exists(monkeypatch):
+    monkeypatch.setattr(ex, "SITE_RULES", site_rules(_RULE))
+    res = extract(_RULE_PAGE, "https://m.kabarnusantara.example/ekonomi/harga-beras", now=NOW)
+    lines = res.article.body.split("\n")
+    assert res.method == "site-rule" and res.article.provenance["body"] == "site-rule"
+    assert lines[0].startswith("Harga beras medium") and lines[1].startswith("Pemerintah menyiapkan")
+    assert "Baca juga" not in res.article.body and "Foto:" not in res.article.body
+    assert "Langganan" not in res.article.body
+    # another site: no rule, the generic extractor
+    assert extract(_RULE_PAGE, "https://other.example/ekonomi/harga-beras", now=NOW).method != "site-rule"
+
+
+def test_site_rule_finding_nothing_is_noted_and_the_generic_body_stands(monkeypatch):
+    rules = site_rules({"kabarnusantara.example": {"body": "//div[@id='gone']"}})
+    monkeypatch.setattr(ex, "SITE_RULES", rules)
+    res = extract(_RULE_PAGE, "https://kabarnusantara.example/ekonomi/harga-beras", now=NOW)
+    assert res.ok and res.method != "site-rule" and "site_rule:no_text:kabarnusantara.example" in res.notes
+
+
+def test_site_rule_disagreeing_with_the_publishers_jsonld_body_loses(monkeypatch):
+    # the rule points at the promo box (a redesign moved the story); the page's own articleBody says so
+    rules = site_rules({"kabarnusantara.example": {"body": "//div[@class='promo']"}})
+    monkeypatch.setattr(ex, "SITE_RULES", rules)
+    page_body = _RULE_PAGE.split("<body>")[1].split("</body>")[0]
+    html = _ld_page(_LD_STORY).replace("</body>", page_body + "</body>")
+    res = extract(html, "https://kabarnusantara.example/ekonomi/harga-beras", now=NOW)
+    assert res.method != "site-rule" and "Langganan" not in res.article.body
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [{"x.example": {"body": "//div[@class="}}, {"x.example": {"drop": [".//aside"]}},
+     {"x.example": {"body": "//article", "keep": "//p"}}, {"x.example": {"body": [""]}}],
+)
+def test_malformed_site_rules_are_errors_at_load(spec):
+    with pytest.raises(ValueError, match="sites.x.example"):
+        site_rules(spec)
+
+
+def test_site_rule_lookup_by_host_and_parent_domain():
+    rules = site_rules({"www.Example.com": {"body": "//article"}})
+    assert site_rule_for(rules, "https://m.example.com/a").host == "example.com"
+    assert site_rule_for(rules, "https://example.com/a").host == "example.com"
+    assert site_rule_for(rules, "https://example.org/a") is None and site_rule_for(rules, None) is None
