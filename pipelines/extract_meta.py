@@ -60,12 +60,22 @@ _META_KEYS: dict[str, tuple[str, ...]] = {
     "authors": (
         "author",
         "article:author",
+        "og:article:author",
+        "og:author",
         "parsely-author",
         "dc.creator",
+        "dc:creator",
+        "dcterms.creator",
         "sailthru.author",
         "byl",
         "content_author",
         "cxenseparse:author",
+        "authors",
+        "citation_author",
+        "dcsext.author",
+        "rbauthors",
+        "shareaholic:article_author_name",
+        "atc-metaauthor",
     ),
     "tags": (
         "article:tag",
@@ -212,8 +222,10 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     first = squash(words[0])
     if len(words) <= 3 and first in keys:  # "n-tv NACHRICHTEN", "BR24 Redaktion"
         return True
-    if len(words) <= 2 and len(first) >= 5 and any(k.startswith(first) for k in keys):
-        return True  # a desk account named after the outlet: "Ilanga D" on Ilanga News
+    if len(words) <= 2 and len(first) >= 5 and any(k.startswith(first) and 2 * len(first) >= len(k)
+                                                   for k in keys):
+        return True  # a desk account named after the outlet: "Ilanga D" on Ilanga News (not "Kristel X" on
+        # Kristeligt Dagblad: the word must be most of the outlet's name)
     for k in keys:
         if key == k or (len(k) >= 4 and (key.startswith(k) or k.startswith(key) and len(key) >= 4)):
             return True
@@ -439,6 +451,11 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     """Raw author values per source, best first: JSON-LD persons, then each meta key."""
     out: list[tuple[list[str], str]] = []
     raw = (pm.article_node or {}).get("author") or (pm.article_node or {}).get("creator")
+    if not raw:  # the article node names nobody: another article or page node of the page may
+        for node in pm.jsonld:
+            kinds = (ARTICLE_TYPES | {"WebPage"}).intersection(_types(node))
+            if node is not pm.article_node and kinds and (raw := node.get("author") or node.get("creator")):
+                break
     items = raw if isinstance(raw, list) else [raw] if raw else []
     names: list[str] = []
     for item in items:

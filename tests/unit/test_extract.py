@@ -527,6 +527,15 @@ def test_byline_classes_written_in_camel_case_or_data_attributes(byline):
     assert res.article.authors == ["Jane Doe"] and res.article.provenance["authors"] == "html"
 
 
+def test_authors_from_more_meta_names_and_other_jsonld_nodes():
+    html = _head('<meta name="dc:creator" content="Jane Doe">')
+    assert extract(html, None, now=NOW).article.authors == ["Jane Doe"]
+    ld = ('[{"@type": "NewsArticle", "headline": "Harga"}, '
+          '{"@type": "WebPage", "author": {"@type": "Person", "name": "Siti Rahma"}}]')
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Siti Rahma"] and a.provenance["authors"] == "json-ld"
+
+
 def test_writer_links_in_teasers_are_not_the_byline():
     teaser = ('<div class="related-articles"><a href="/author/jane-doe">Jane Doe</a></div>')
     html = _head("").replace("</article>", "</article>" + teaser)
@@ -542,6 +551,7 @@ def test_desk_account_named_after_the_outlet_is_no_author():
     assert extract(html, "https://ilanganews.co.za/ikhansela/", now=NOW).article.authors == []
     assert meta.normalize_authors(["Ilanga D"], {"ilanganews"}) == ([], [])
     assert meta.normalize_authors(["Ilan Goldberg"], {"ilanganews"}) == (["Ilan Goldberg"], [])
+    assert meta.normalize_authors(["Kristel Berg"], {"kristeligtdagblad"}) == (["Kristel Berg"], [])
 
 
 def test_agency_byline_is_attribution_not_author():
