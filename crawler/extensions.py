@@ -19,8 +19,11 @@ from news_ingest.store.ledger import record_run
 log = logging.getLogger(__name__)
 SUMMARY_MARKER = "news-ingest crawl summary:"
 _SCALARS = ("pages_fetched", "articles_found", "articles_multipage", "articles_incomplete", "skipped_seen",
-            "article_parts", "robots_crawl_delay")
-_GROUPS = ("dropped", "errors", "discovered")
+            "article_parts", "robots_crawl_delay", "not_modified")
+# requests: what reached the downloader, by kind (article, listing, feed, sitemap, robots): an incremental
+# run over an unchanged site has no `article` key; skipped_known: article URLs fetched for nothing before
+# (crawl state); refetched: indexed articles fetched again (changed, incomplete)
+_GROUPS = ("dropped", "errors", "discovered", "requests", "skipped_known", "refetched", "warnings")
 # the run's totals (crawler/pipelines.py IndexPipeline.STAT_KEYS): summary key -> Scrapy stat
 COUNTS = {"indexed": "news/indexed", "extracted": "news/extracted", "spooled": "news/index/spooled",
           "dead_letter": "news/index/dead_letter", "replayed": "news/index/replayed"}

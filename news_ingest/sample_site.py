@@ -11,9 +11,11 @@ counted in ``server.hits`` (path with query) so tests can assert what was fetche
 from __future__ import annotations
 
 import argparse
+import hashlib
 import threading
 import time
 from collections import Counter
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -80,7 +82,14 @@ class SiteHandler(BaseHTTPRequestHandler):
         body = file.read_bytes()
         if file.suffix in (".xml", ".txt"):
             body = body.replace(b"{BASE}", self.server.base.encode())
-        self.send(200, body, TYPES.get(file.suffix, "application/octet-stream"))
+        # validators like any static file server (nginx, Apache): an unchanged file answers 304
+        etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"'
+        modified = formatdate(file.stat().st_mtime, usegmt=True)
+        if self.headers.get("If-None-Match") == etag:
+            self.send(304, b"", "", headers={"ETag": etag, "Last-Modified": modified})
+            return
+        self.send(200, body, TYPES.get(file.suffix, "application/octet-stream"),
+                  headers={"ETag": etag, "Last-Modified": modified})
 
     def _file(self, path: str, query: dict[str, str]) -> Path | None:
         root = self.server.root

@@ -367,10 +367,10 @@ def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
     if not isinstance(raw, dict):
         raise SourceConfigError(f"{path.name}: `crawler:` must be a mapping. Fix: indent its keys below it")
     r = _Reader(path, "crawler", raw)
-    unknown = set(raw) - {"contact_url", "max_url_length", "max_path_segments", "max_query_params"}
+    known = ("contact_url", "max_url_length", "max_path_segments", "max_query_params", "recheck_days")
+    unknown = set(raw) - set(known)
     if unknown:
-        raise r.fail(sorted(unknown)[0], "unknown field",
-                     "use contact_url, max_url_length, max_path_segments, max_query_params")
+        raise r.fail(sorted(unknown)[0], "unknown field", f"use {', '.join(known)}")
     contact = _expand(r.get("contact_url", str, CrawlerConfig.contact_url))
     if urlsplit(contact).scheme not in ("http", "https", "mailto"):
         raise r.fail("contact_url", f"{contact!r} is not a URL", "give an https:// page or mailto: address")
@@ -378,7 +378,8 @@ def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
                         "NEWS_MAX_URL_LENGTH", size=False)
     return CrawlerConfig(contact_url=contact, max_url_length=url_length,
                          max_path_segments=r.positive("max_path_segments", int, 12),
-                         max_query_params=r.positive("max_query_params", int, 8, allow_zero=True))
+                         max_query_params=r.positive("max_query_params", int, 8, allow_zero=True),
+                         recheck_days=r.positive("recheck_days", float, 30.0))
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -34,3 +34,5 @@ class CrawlerConfig:
     max_url_length: int = 2000
     max_path_segments: int = 12
     max_query_params: int = 8
+    # an article URL fetched for nothing (no article, not HTML, too large) is fetched again after this
+    recheck_days: float = 30.0

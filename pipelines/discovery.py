@@ -33,6 +33,7 @@ class Entry:
     title: str | None = None
     published: str | None = None  # ISO 8601 UTC
     language: str | None = None
+    modified: str | None = None  # ISO 8601 UTC: sitemap <lastmod>, feed <updated>
     via: str = "link"  # rss | atom | sitemap | news-sitemap | link
 
 
@@ -60,8 +61,11 @@ def parse_feed(body: bytes, base_url: str) -> tuple[list[Entry], str | None]:
             continue
         st = e.get("published_parsed") or e.get("updated_parsed")
         published = datetime.fromtimestamp(calendar.timegm(st), UTC) if st else None
+        up = dict.get(e, "updated_parsed")  # not e.get: feedparser maps a missing one to published
+        updated = datetime.fromtimestamp(calendar.timegm(up), UTC) if up else None
         out.append(Entry(url=urljoin(base_url, link.strip()), title=(e.get("title") or "").strip() or None,
-                         published=_iso(published), language=parsed.feed.get("language"), via=kind))
+                         published=_iso(published), language=parsed.feed.get("language"), via=kind,
+                         modified=_iso(updated)))
     problem = None
     if parsed.get("bozo") and not out:
         problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
@@ -91,7 +95,8 @@ def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
         loc = _child_text(node, "loc")
         if not loc:
             continue
-        entry = Entry(url=loc, via="sitemap", published=_iso(parse_date(_child_text(node, "lastmod"))))
+        lastmod = _iso(parse_date(_child_text(node, "lastmod")))
+        entry = Entry(url=loc, via="sitemap", published=lastmod, modified=lastmod)
         news = node.find(f"{{{NS_NEWS}}}news")
         if news is not None:
             entry.via = "news-sitemap"

@@ -65,3 +65,20 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
     doc = {**new, **keep_cluster, "first_seen_at": first, "version": version + 1,
            "history": [*history, entry][-history_size:]}
     return "revised", doc
+
+
+REFETCH_SLACK_SECONDS = 120  # sitemaps stamp lastmod a moment after the page's own dateModified
+
+
+def refetch_reason(stored: dict[str, Any], listed: str | None) -> str | None:
+    """Why an article already indexed must be fetched again, or None: ``incomplete`` (a later part
+    of it failed last time), ``changed`` (its feed or sitemap date — ``<lastmod>``, ``<updated>`` — is
+    newer than the stored ``modified_at``, else ``published_at``).  Without dates nothing says it
+    changed: it is not fetched (``refresh=1`` fetches everything)."""
+    if stored.get("pages_incomplete"):
+        return "incomplete"
+    ref = dedupe.parse_time(stored.get("modified_at")) or dedupe.parse_time(stored.get("published_at"))
+    when = dedupe.parse_time(listed)
+    if ref and when and (when - ref).total_seconds() > REFETCH_SLACK_SECONDS:
+        return "changed"
+    return None

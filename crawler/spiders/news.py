@@ -36,16 +36,20 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
+from news_ingest.crawl_state import CrawlState
+from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
 from pipelines import charset
 from pipelines import discovery as d
 from pipelines.dedupe import article_id, fetch_url, normalize_url
 from pipelines.page_kind import page_verdict
+from pipelines.revisions import refetch_reason
 
 log = logging.getLogger(__name__)
 SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
 MAX_CHILD_SITEMAPS = 200
+LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete"]  # what decides a re-fetch
 
 
 def _norm(url: str) -> str | None:
@@ -90,6 +94,11 @@ class NewsSpider(scrapy.Spider):
         self._articles: dict[str, int] = defaultdict(int)
         self.host_floor: dict[str, float] = {}  # minimum delay per host (source delay, robots Crawl-delay)
         self._store: Any = None
+        self._states: dict[str, CrawlState] = {}  # per source: validators, outcomes (news_ingest.crawl_state)
+        # feed/sitemap URL -> (source, kind, ETag, Last-Modified) of this run's copy, saved at a clean close
+        self._validators: dict[str, tuple[str, str, str | None, str | None]] = {}
+        self._unsettled: set[str] = set()  # feeds/sitemaps with an article this run did not settle
+        self._conditional_ok = True  # False when the index could not be checked (see _bind_states)
 
     @staticmethod
     def _parse_since(since: str | None) -> datetime | None:
@@ -104,7 +113,33 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider._on_sent, signal=signals.request_reached_downloader)
+        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         return spider
+
+    def crawl_state(self, source: str) -> CrawlState:
+        """(Not ``state``: Scrapy's SpiderState extension owns that attribute under JOBDIR.)
+        The source's crawl state for this index (``$NEWS_HOME/state/crawl/<alias>/<source>.sqlite``),
+        opened on first use."""
+        if source not in self._states:
+            alias = SearchSettings.from_env().index
+            self._states[source] = CrawlState.for_source(alias, source, recheck_days=self.config.recheck_days)
+        return self._states[source]
+
+    async def _bind_states(self) -> None:
+        """Tie each source's crawl state to the index behind the alias (reset when the index was made
+        again).  When the cluster cannot say, this run sends no conditional requests."""
+        try:
+            if self._store is None:
+                self._store = await asyncio.to_thread(connect)
+            uuids = await asyncio.to_thread(self._store.index_uuids)
+        except Exception as exc:  # noqa: BLE001 - the cluster being away must not stop the crawl
+            log.warning("index not reachable (%s): feeds and sitemaps are fetched in full this run", exc)
+            self._conditional_ok = False
+            return
+        for name in self.sources:
+            if not self.crawl_state(name).bind(uuids):
+                log.info("crawl state of %s reset: the index behind %s is new", name, self._store.alias)
 
     # ------------------------------------------------------------------------------------ bookkeeping
 
@@ -126,10 +161,70 @@ class NewsSpider(scrapy.Spider):
         self._requests[src.name] += 1
         return True
 
-    def _request(self, src: Source, url: str, callback: Any, priority: int = 0, **kw: Any) -> scrapy.Request:
+    def _request(self, src: Source, url: str, callback: Any, priority: int = 0, kind: str | None = None,
+                 **kw: Any) -> scrapy.Request:
         meta = {"news_source": src.name, "download_maxsize": src.max_page_bytes}
+        if kind:
+            meta["news_kind"] = kind
         return scrapy.Request(url, callback=callback, errback=self.on_error, dont_filter=True,
                               priority=priority, meta=meta, cb_kwargs={"source": src.name, **kw})
+
+    def _conditional(self, src: Source, req: scrapy.Request) -> scrapy.Request:
+        """A feed or sitemap request sent with the validators of the last clean run (an unchanged one
+        answers 304); never with ``refresh=1``."""
+        req.meta["handle_httpstatus_list"] = [304]
+        use = not self.refresh and self._conditional_ok
+        saved = self.crawl_state(src.name).validators(req.url) if use else None
+        if saved and saved[2] in ("feed", "urlset"):  # never an index: its children change under it
+            etag, modified, _ = saved
+            if etag:
+                req.headers["If-None-Match"] = etag
+            if modified:
+                req.headers["If-Modified-Since"] = modified
+        return req
+
+    def _not_modified(self, response: Response, source: str, kind: str) -> bool:
+        """True (counted) for a 304; else remember this copy's validators for a clean close."""
+        if response.status == 304:
+            self.count(source, "not_modified")
+            saved = self.crawl_state(source).validators(response.url)
+            if saved:  # still the copy whose entries were all settled
+                self._validators[response.url] = (source, saved[2] or kind, saved[0], saved[1])
+            return True
+        etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+        self._validators[response.url] = (source, kind, etag.decode("latin-1") if etag else None,
+                                          modified.decode("latin-1") if modified else None)
+        return False
+
+    def _on_sent(self, request: scrapy.Request, spider: Any = None) -> None:
+        """Requests that reached the downloader, by kind: ``requests/article`` is what an incremental
+        run must keep at zero for an unchanged site."""
+        src = request.meta.get("news_source")
+        if src:
+            self.count(src, f"requests/{request.meta.get('news_kind') or 'other'}")
+
+    @staticmethod
+    def _chain_ids(urls: Iterable[str]) -> list[str]:
+        return [article_id(k) for k in (_norm(u) for u in urls) if k]
+
+    def _remember(self, src: str, urls: Iterable[str], outcome: str) -> None:
+        """An article URL (and the URLs that led to it) fetched for nothing: not fetched again until the
+        outcome expires (``news_ingest.crawl_state``)."""
+        urls = list(urls)
+        self.crawl_state(src).record(self._chain_ids(urls), outcome, urls[-1] if urls else None)
+
+    def _on_item_dropped(self, item: Any, response: Any = None, exception: Any = None,
+                         spider: Any = None) -> None:
+        """An item pipeline dropped an article (extraction said it is no article, nothing was left after
+        cleaning ...): remembered like the spider's own drops.  A failing stage (``error``) is not."""
+        reason = str(exception).split(":", 1)[0].strip() if exception else ""
+        source = getattr(item, "source", None)
+        if not reason or reason == "error" or source not in self.sources:
+            return
+        hints = getattr(item, "hints", None) or {}
+        urls = [*hints.get("redirected_from", []), item.url] if isinstance(item, FetchedPage) else [item.url]
+        known = list(getattr(item, "known_ids", None) or [])
+        self.crawl_state(source).record([*known, *self._chain_ids(urls)], f"dropped:{reason}", item.url)
 
     def _on_headers(self, headers: Any, body_length: int, request: scrapy.Request, spider: Any) -> None:
         """Stop downloading a PDF/image/video as soon as its headers say what it is."""
@@ -141,13 +236,15 @@ class NewsSpider(scrapy.Spider):
     # ---------------------------------------------------------------------------------------- start
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        await self._bind_states()
         for src in self.sources.values():
             hosts = {}
             for url in (*src.feeds, *src.sitemaps, *src.start_urls):
                 parts = urlsplit(url)
                 hosts.setdefault(f"{parts.scheme}://{parts.netloc}", []).append(url)
             for origin, urls in hosts.items():
-                req = self._request(src, f"{origin}/robots.txt", self.parse_robots, priority=100, urls=urls)
+                req = self._request(src, f"{origin}/robots.txt", self.parse_robots, priority=100,
+                                    kind="robots", urls=urls)
                 req.meta["dont_obey_robotstxt"] = True
                 req.meta["handle_httpstatus_all"] = True
                 yield req
@@ -159,13 +256,13 @@ class NewsSpider(scrapy.Spider):
                 continue
             self._seen_urls.add(key)
             if url in src.feeds:
-                yield self._request(src, url, self.parse_feed, priority=50)
+                req = self._request(src, url, self.parse_feed, priority=50, kind="feed")
+                yield self._conditional(src, req)
             elif url in src.start_urls:
-                req = self._request(src, url, self.parse_listing, priority=10, depth=0)
-                req.meta["news_kind"] = "listing"
-                yield req
+                yield self._request(src, url, self.parse_listing, priority=10, kind="listing", depth=0)
             else:  # configured or robots.txt sitemaps
-                yield self._request(src, url, self.parse_sitemap, priority=40)
+                yield self._conditional(src, self._request(src, url, self.parse_sitemap, priority=40,
+                                                           kind="sitemap"))
 
     def parse_robots(self, response: Response, source: str, urls: list[str]) -> Iterator[scrapy.Request]:
         src = self.sources[source]
@@ -188,38 +285,47 @@ class NewsSpider(scrapy.Spider):
     async def parse_feed(self, response: Response, source: str) -> AsyncIterator[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
+        if self._not_modified(response, source, "feed"):
+            return
         entries, problem = d.parse_feed(response.body, response.url)
         if problem:
             self.count(source, "errors/bad_feed")
+            self._unsettled.add(response.url)
             log.warning("feed %s unreadable: %s", response.url, problem)
-        for req in await self._article_requests(src, entries, depth=0):
+        for req in await self._article_requests(src, entries, depth=0, origin=response.url):
             yield req
 
     async def parse_sitemap(self, response: Response, source: str) -> AsyncIterator[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
+        if self._not_modified(response, source, "urlset"):
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=src.max_decompressed_bytes)
             except Exception:  # noqa: BLE001 - a corrupt .gz is counted, never a crash
                 self.count(source, "errors/bad_sitemap")
+                self._unsettled.add(response.url)
                 return
         try:
             kind, entries = d.parse_sitemap(body)
         except Exception as exc:  # noqa: BLE001 - lxml raises several types on garbage
             self.count(source, "errors/bad_sitemap")
+            self._unsettled.add(response.url)
             log.warning("sitemap %s unreadable: %s", response.url, exc)
             return
         if kind == "index":
+            self._validators.pop(response.url, None)  # an index is always fetched in full
             children = [e for e in entries if src.owns(e.url) and self._fresh(src, e)]
             for entry in children[:MAX_CHILD_SITEMAPS]:
                 url, key = _fetchable(entry.url), _norm(entry.url)
                 if url and key and key not in self._seen_urls and self._budget(src, url):
                     self._seen_urls.add(key)
-                    yield self._request(src, url, self.parse_sitemap, priority=40)
+                    yield self._conditional(src, self._request(src, url, self.parse_sitemap, priority=40,
+                                                               kind="sitemap"))
             return
-        for req in await self._article_requests(src, entries, depth=0):
+        for req in await self._article_requests(src, entries, depth=0, origin=response.url):
             yield req
 
     async def parse_listing(self, response: Response, source: str,
@@ -235,9 +341,8 @@ class NewsSpider(scrapy.Spider):
                 key = _norm(url) or url
                 if key not in self._seen_urls and self._budget(src, url):
                     self._seen_urls.add(key)
-                    req = self._request(src, url, self.parse_listing, priority=5, depth=depth + 1)
-                    req.meta["news_kind"] = "listing"
-                    yield req
+                    yield self._request(src, url, self.parse_listing, priority=5, kind="listing",
+                                        depth=depth + 1)
         for req in await self._article_requests(src, [d.Entry(u) for u in articles], depth=depth):
             yield req
 
@@ -284,9 +389,11 @@ class NewsSpider(scrapy.Spider):
         oldest = datetime.now(UTC) - timedelta(days=src.max_age_days) if src.max_age_days else None
         return oldest is None or published >= oldest
 
-    async def _article_requests(self, src: Source, entries: list[d.Entry],
-                                depth: int) -> list[scrapy.Request]:
-        """Filter discovered URLs (domain, rules, age, this run, the index) and build article requests."""
+    async def _article_requests(self, src: Source, entries: list[d.Entry], depth: int,
+                                origin: str | None = None) -> list[scrapy.Request]:
+        """Filter discovered URLs (domain, rules, age, this run, the index, the crawl state) and build
+        article requests.  ``origin``: the feed or sitemap they came from (its validators are saved at
+        the end only when every article of it was settled)."""
         candidates: dict[str, d.Entry] = {}
         for e in entries:
             url, key = _fetchable(e.url), _norm(e.url)
@@ -314,15 +421,28 @@ class NewsSpider(scrapy.Spider):
             candidates[aid] = e
         if candidates and not self.refresh:
             known = await self._existing(src, list(candidates))
-            for aid in known:
+            for aid, doc in known.items():
+                e = candidates[aid]
+                listed = max((t for t in (e.modified, e.published) if t), default=None,
+                             key=lambda t: d.parse_date(t) or datetime.min.replace(tzinfo=UTC))
+                if why := refetch_reason(doc, listed):
+                    self.count(src.name, f"refetched/{why}")
+                    continue
                 self.count(src.name, "skipped_seen")
+                del candidates[aid]
+            for aid, outcome in self.crawl_state(src.name).outcomes(list(candidates)).items():
+                self.count(src.name, f"skipped_known/{outcome.split(':', 1)[0]}")
                 del candidates[aid]
         out = []
         for e in candidates.values():
             if self.limit is not None and self._articles[src.name] >= self.limit:
                 self.drop(src.name, "over_limit", e.url)
+                if origin:
+                    self._unsettled.add(origin)
                 continue
             if not self._budget(src, e.url):
+                if origin:
+                    self._unsettled.add(origin)
                 continue
             self._articles[src.name] += 1
             hints = self._hints(src, e)
@@ -330,26 +450,27 @@ class NewsSpider(scrapy.Spider):
             req = self._request(src, first or e.url, self.parse_article, identity=e.url, hints=hints,
                                 depth=depth, part=1, pages=[], show_all=bool(first))
             # redirects of article URLs are followed by _redirected (index lookup on the target first)
-            req.meta.update(news_kind="article", dont_redirect=True, news_chain=[],
+            req.meta.update(news_kind="article", dont_redirect=True, news_chain=[], news_origin=origin,
                             handle_httpstatus_list=[301, 302, 303, 307, 308])
             out.append(req)
         return out
 
-    async def _existing(self, src: Source, ids: list[str]) -> set[str]:
-        """Ids already in the index; one mget per batch, off the reactor thread."""
+    async def _existing(self, src: Source, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The indexed articles known under any of ``ids`` (``Store.known_docs``: one ids/terms search
+        on the alias per batch of 500, off the reactor thread), with what decides a re-fetch."""
         try:
             if self._store is None:
                 self._store = await asyncio.to_thread(connect)
-            found: set[str] = set()
+            found: dict[str, dict[str, Any]] = {}
             for i in range(0, len(ids), 500):
-                found |= await asyncio.to_thread(self._store.existing_ids, ids[i:i + 500])
+                found |= await asyncio.to_thread(self._store.known_docs, ids[i:i + 500], LOOKUP_FIELDS)
             return found
         except Exception as exc:  # noqa: BLE001 - the lookup failing must not stop the crawl
             if "index_not_found" in str(exc):
-                return set()  # first run: nothing indexed yet
+                return {}  # first run: nothing indexed yet
             self.count(src.name, "errors/seen_lookup")
             log.warning("already-indexed lookup failed (%s); fetching %d articles anyway", exc, len(ids))
-            return set()
+            return {}
 
     @staticmethod
     def _hints(src: Source, e: d.Entry) -> dict[str, Any]:
@@ -370,9 +491,11 @@ class NewsSpider(scrapy.Spider):
         ctype = raw.decode("latin-1") if raw else None
         if not d.is_html(ctype, response.body):
             self.drop(src.name, "non_html", response.url)
+            response.meta["news_drop"] = "non_html"
             return None
         if not response.body.strip():
             self.drop(src.name, "empty_body", response.url)
+            response.meta["news_drop"] = "empty_body"
             return None
         text, enc = charset.decode(response.body, ctype)
         response.meta["news_encoding"] = enc
@@ -381,6 +504,7 @@ class NewsSpider(scrapy.Spider):
             return lxml_html.document_fromstring(text)
         except Exception:  # noqa: BLE001 - lxml rejects a few pathological documents
             self.drop(src.name, "unparsable", response.url)
+            response.meta["news_drop"] = "unparsable"
             return None
 
     async def parse_article(self, response: Response, source: str, identity: str, hints: dict[str, Any],
@@ -396,6 +520,9 @@ class NewsSpider(scrapy.Spider):
         if tree is None:
             if part > 1:  # a broken later part: keep what we have
                 yield self._item(src, identity, pages, hints, incomplete=True)
+            else:
+                outcome = response.meta.get("news_drop", "dropped")
+                self._remember(source, self._urls_of(identity, response), outcome)
             return
         enc, text = response.meta["news_encoding"], response.meta["news_text"]
         if part == 1:
@@ -405,6 +532,7 @@ class NewsSpider(scrapy.Spider):
             verdict = page_verdict(tree, url_rule, src.article_pages)
             if not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)
+                self._remember(source, self._urls_of(identity, response), "not_article_page")
                 log.debug("not an article (%s): %s", verdict, response.url)
                 for req in await self._follow_from_article(src, tree, response.url, depth):
                     yield req
@@ -430,8 +558,20 @@ class NewsSpider(scrapy.Spider):
             for req in await self._follow_from_article(src, tree, response.url, depth):
                 yield req
 
+    @staticmethod
+    def _urls_of(identity: str, response: Response) -> list[str]:
+        """Every URL an article response stands for: as discovered, each redirect hop, as fetched."""
+        return list(dict.fromkeys([identity, *response.meta.get("news_chain", []), response.url]))
+
     async def _redirected(self, src: Source, response: Response, hints: dict[str, Any],
                           depth: int) -> list[scrapy.Request]:
+        reqs, outcome = await self._redirect_target(src, response, hints, depth)
+        if outcome:  # not followed: not fetched again either, until the outcome expires
+            self._remember(src.name, [*response.meta.get("news_chain", []), response.url], outcome)
+        return reqs
+
+    async def _redirect_target(self, src: Source, response: Response, hints: dict[str, Any],
+                               depth: int) -> tuple[list[scrapy.Request], str | None]:
         """Follow an article redirect ourselves: to a host and port the source owns, never in a loop.
         A target with the request's own id (``/slug`` -> ``/slug/``, http -> https) is followed at
         once; a target that is another article URL (a shortlink, a moved story) is checked against
@@ -442,31 +582,33 @@ class NewsSpider(scrapy.Spider):
         key = _norm(target) if target else None
         if target is None or key is None or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             self.drop(src.name, "bad_redirect", response.url)
-            return []
+            return [], "bad_redirect"
         if target in chain:
             self.drop(src.name, "redirect_loop", response.url)
-            return []
+            return [], "redirect_loop"
         if not src.owns(target):
             self.drop(src.name, "offsite_redirect", f"{response.url} -> {target}")
-            return []
+            return [], "offsite_redirect"
         rule, _ = src.url_rule(key)
         if rule != "allow":
-            self.drop(src.name, "denied_by_rule" if rule == "deny" else "not_article_url", target)
-            return []
+            reason = "denied_by_rule" if rule == "deny" else "not_article_url"
+            self.drop(src.name, reason, target)
+            return [], reason
         aid = article_id(key)
         if aid not in {article_id(u) for u in chain if _norm(u)}:
             if aid in self._seen_ids:
                 self.drop(src.name, "duplicate_after_redirect", response.url)
-                return []
+                return [], "alias"
             self._seen_ids.add(aid)
             if not self.refresh and await self._existing(src, [aid]):
                 self.count(src.name, "skipped_seen")
-                return []
+                return [], "alias"
         req = self._request(src, target, self.parse_article, identity=target, hints=hints, depth=depth,
                             part=1, pages=[], show_all=False)
         req.meta.update(news_kind="article", news_chain=chain, redirect_urls=chain,
+                        news_origin=response.meta.get("news_origin"),
                         dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
-        return [req]
+        return [req], None
 
     async def _follow_from_article(self, src: Source, tree: lxml_html.HtmlElement, url: str,
                                    depth: int) -> list[scrapy.Request]:
@@ -499,16 +641,20 @@ class NewsSpider(scrapy.Spider):
         source = request.meta.get("news_source") or "unknown"
         exc = failure.value
         reason = getattr(exc, "reason", None)
+        outcome = None  # a permanent answer: remembered; anything else leaves the origin unsettled
         if reason:  # refused by our safety middleware
             self.drop(source, reason, request.url)
         elif failure.check(HttpError):
             self.count(source, f"errors/http_{exc.response.status}")
+            outcome = "gone" if exc.response.status in (404, 410) else None
         elif isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
             self.drop(source, "robots_txt", request.url)
+            outcome = "robots_txt"
         elif isinstance(exc, IgnoreRequest):
             self.drop(source, "ignored", request.url)
         elif isinstance(exc, DownloadCancelledError) or "maxsize" in str(exc).lower():
             self.drop(source, "too_large", request.url)
+            outcome = "too_large"
         elif failure.check(DNSLookupError):
             self.count(source, "errors/dns")
         elif failure.check(TwistedTimeoutError, TCPTimedOutError, TimeoutError):
@@ -520,7 +666,35 @@ class NewsSpider(scrapy.Spider):
         kw = request.cb_kwargs
         if request.callback == self.parse_article and kw.get("part", 1) > 1 and kw.get("pages"):
             yield self._item(self.sources[source], kw["identity"], kw["pages"], kw["hints"], incomplete=True)
+        elif request.callback == self.parse_article and source in self.sources:
+            if outcome and outcome != "robots_txt":  # robots.txt refusals cost no fetch: asked every run
+                urls = [kw.get("identity", request.url), *request.meta.get("news_chain", []), request.url]
+                self._remember(source, dict.fromkeys(urls), outcome)
+            elif not outcome and request.meta.get("news_origin"):
+                self._unsettled.add(request.meta["news_origin"])  # retried next run: not behind a 304
+        elif request.callback in (self.parse_feed, self.parse_sitemap):
+            self._unsettled.add(request.url)
         log.info("failed %s: %s", request.url, reason or failure.getErrorMessage())
+
+    def closed(self, reason: str) -> None:
+        """A clean finish saves the validators of every feed and sitemap whose articles all settled (the
+        next run may then get a 304 for them); any other end keeps the previous ones, or none."""
+        clean = reason == "finished" and self._conditional_ok
+        for url, (source, kind, etag, modified) in self._validators.items():
+            state = self.crawl_state(source)
+            if clean and url not in self._unsettled and kind in ("feed", "urlset"):
+                state.save_validators(url, kind, etag, modified)
+            elif url in self._unsettled:
+                state.forget_validators(url)
+        if clean and self._validators and self._store is not None:
+            try:  # the index this run created belongs to the state from now on
+                uuids = self._store.index_uuids()
+                for state in self._states.values():
+                    state.remember_indices(uuids)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("index not reachable at close (%s): validators kept for the old index", exc)
+        for state in self._states.values():
+            state.close()
 
     def source_of(self, url: str) -> Source | None:
         return source_for_url(self.sources, url)

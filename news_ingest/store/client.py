@@ -241,6 +241,14 @@ class Store:
         self._indices = (now, names)
         return names
 
+    def index_uuids(self) -> set[str]:
+        """The uuids of the indices behind the alias (empty when there is none): what identifies
+        "this index" to state kept outside it (``news_ingest.crawl_state``)."""
+        if not self.indices(fresh=True):
+            return set()
+        resp = self._req("GET", f"/{self.alias}/_settings/index.uuid", ignore=(404,)) or {}
+        return {v["settings"]["index"]["uuid"] for v in resp.values() if "settings" in v}
+
     def languages(self) -> dict[str, str]:
         """``{language code: group}`` of the write index (empty: standard analysis only)."""
         if self._languages is None:

@@ -20,7 +20,8 @@ def test_lookup_by_any_known_id_in_one_search_across_a_rollover(store):
     store.bulk_raw([{"op": "index", "id": known[0], "doc": {"url": AMP, "known_ids": list(known),
                                                             "modified_at": "2024-12-05T03:00:00+00:00"}}])
     store.rollover_if_needed(max_docs=1)
-    store.bulk_raw([{"op": "index", "id": "other", "doc": {"url": "https://x.example/b", "known_ids": ["other"]}}])
+    store.bulk_raw([{"op": "index", "id": "other",
+                     "doc": {"url": "https://x.example/b", "known_ids": ["other"]}}])
     store.refresh()
     calls = []
     real = store.search_raw
@@ -29,7 +30,8 @@ def test_lookup_by_any_known_id_in_one_search_across_a_rollover(store):
              dedupe.article_id("https://kabarborneo.example/unknown/"), "other"]
     found = store.known_docs(asked, ["modified_at"])
     assert len(calls) == 1
-    assert set(found) == {dedupe.article_id(SHORT), dedupe.article_id(AMP), dedupe.article_id(PERMALINK), "other"}
+    assert set(found) == {dedupe.article_id(SHORT), dedupe.article_id(AMP), dedupe.article_id(PERMALINK),
+                          "other"}
     assert {found[i]["_id"] for i in asked[:3]} == {known[0]}
     assert found[asked[0]]["modified_at"] == "2024-12-05T03:00:00+00:00"
     assert store.existing_ids(asked) == set(found)
@@ -38,7 +40,8 @@ def test_lookup_by_any_known_id_in_one_search_across_a_rollover(store):
 def test_indexer_adopts_the_stored_document_an_alias_points_to(store, tmp_path):
     cfg = IndexConfig(spool_dir=tmp_path / "spool", dead_letter_dir=tmp_path / "dead")
     ix = Indexer(store, cfg)
-    ix.add(Article(url=SHORT, source="kabar", title="Banjir", body=BODY, fetched_at="2024-12-05T03:00:00+00:00",
+    ix.add(Article(url=SHORT, source="kabar", title="Banjir", body=BODY,
+                   fetched_at="2024-12-05T03:00:00+00:00",
                    known_ids=[dedupe.article_id(SHORT)]))
     ix.flush()
     store.refresh()

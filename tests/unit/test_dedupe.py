@@ -125,7 +125,8 @@ GOLDEN_IDS = {
     "https://www.tribunnews.com/internasional/2024/12/04/korea-utara-dan-rusia-resmi-berlakukan-perjanjian"
     "-pertahanan-bersama": "45538dbc1c4d39a5a4d6eb567b521632",
     "https://nasional.kompas.com/read/2024/12/05/10150011/judul-berita": "48ca209fb182a8fef6e07766c0c88df4",
-    "https://www.kabarborneo.example/2024/12/05/banjir-surut-di-samarinda/": "c94c647bf28c0d4318f6cef816f73188",
+    "https://www.kabarborneo.example/2024/12/05/banjir-surut-di-samarinda/":
+        "c94c647bf28c0d4318f6cef816f73188",
     "https://www.thestar.com.my/news/nation/2024/12/05/floods-kelantan": "b0ceb15c58284e9f9aaa7651d2e92822",
     "https://example.com/berita/a.html?id=42&page=2": "127d9bfe0a1eb295b35f32b1a749fa3d",
     "http://127.0.0.1:8765/berita/banjir-jakarta-surut.html": "4ac95da1ecb69e273b04bba4b6c92ccb",

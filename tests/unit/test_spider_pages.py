@@ -36,13 +36,24 @@ sources:
 
 
 class FakeStore:
-    def __init__(self, known: set[str] | None = None) -> None:
-        self.known = known or set()
+    """The index as the spider's lookup sees it: ``{id: stored fields}``."""
+
+    def __init__(self, known: dict[str, dict[str, Any]] | None = None) -> None:
+        self.known = known or {}
         self.asked: list[list[str]] = []
 
-    def existing_ids(self, ids: list[str]) -> set[str]:
+    def index_uuids(self) -> set[str]:
+        return {"u1"}
+
+    def known_docs(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
         self.asked.append(list(ids))
-        return self.known & set(ids)
+        return {i: {**self.known[i], "_id": i} for i in ids if i in self.known}
+
+
+def make_spider(**kw: Any) -> NewsSpider:
+    sp = NewsSpider.from_crawler(get_crawler(NewsSpider, {}), source="outlet", **kw)
+    sp._store = FakeStore()
+    return sp
 
 
 @pytest.fixture()
@@ -50,10 +61,8 @@ def spider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> NewsSpider:
     path = tmp_path / "sources.yaml"
     path.write_text(SOURCES)
     monkeypatch.setenv("NEWS_SOURCES", str(path))
-    crawler = get_crawler(NewsSpider, {})
-    sp = NewsSpider.from_crawler(crawler, source="outlet")
-    sp._store = FakeStore()
-    return sp
+    monkeypatch.setenv("NEWS_HOME", str(tmp_path / "home"))  # the crawl state of these tests
+    return make_spider()
 
 
 def collect(agen: Any) -> list[Any]:
@@ -63,7 +72,8 @@ def collect(agen: Any) -> list[Any]:
 
 
 def page(body: str, url: str, ctype: str = "text/html; charset=utf-8", encoding: str = "utf-8",
-         status: int = 200, headers: dict[str, str] | None = None, request: Request | None = None) -> Response:
+         status: int = 200, headers: dict[str, str] | None = None,
+         request: Request | None = None) -> Response:
     return HtmlResponse(url=url, body=body.encode(encoding), status=status,
                         headers={"Content-Type": ctype, **(headers or {})}, request=request or Request(url))
 
@@ -154,7 +164,8 @@ def requests(out: list[Any]) -> list[Request]:
 
 def test_article_urls_are_fetched_as_discovered(spider):
     src = spider.sources["outlet"]
-    out = asyncio.run(spider._article_requests(src, [d.Entry(URL + "?utm_source=feed#respond", via="rss")], 0))
+    entry = d.Entry(URL + "?utm_source=feed#respond", via="rss")
+    out = asyncio.run(spider._article_requests(src, [entry], 0))
     assert [r.url for r in out] == [URL]  # the trailing slash stays; tracking and fragment go
     again = asyncio.run(spider._article_requests(src, [d.Entry(URL.rstrip("/"), via="sitemap")], 0))
     assert again == []  # one id: the same article is not scheduled twice
@@ -197,3 +208,94 @@ def test_a_redirect_loop_ends(spider):
     loop = redirect(URL, URL.rstrip("/"), chain=[URL.rstrip("/")])
     assert requests(collect(spider.parse_article(loop, **kwargs(spider, URL)))) == []
     assert dropped(spider) == {"redirect_loop": 1}
+
+
+# ------------------------------------------------------------------------------------------ incremental
+FEED = f"{OUTLET}/feed/"
+RSS = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kabar Borneo</title>
+<item><title>Banjir surut di Samarinda</title><link>{URL}</link>
+<pubDate>Thu, 05 Dec 2024 02:15:00 +0000</pubDate></item></channel></rss>"""
+
+
+def feed_response(status: int = 200, request: Request | None = None) -> Response:
+    headers = {"Content-Type": "application/rss+xml; charset=UTF-8", "ETag": '"5f2-abc"',
+               "Last-Modified": "Thu, 05 Dec 2024 02:20:00 GMT"}
+    body = RSS.encode() if status == 200 else b""
+    return Response(url=FEED, status=status, headers=headers, body=body, request=request or Request(FEED))
+
+
+def feed_request(sp: NewsSpider) -> Request:
+    (req,) = list(sp._discovery(sp.sources["outlet"], [FEED]))
+    return req
+
+
+def test_an_unchanged_feed_costs_a_304_after_a_clean_run(spider):
+    first = feed_request(spider)
+    assert "If-None-Match" not in first.headers
+    out = collect(spider.parse_feed(feed_response(request=first), source="outlet"))
+    assert [r.url for r in out] == [URL]
+    spider.closed("finished")
+    again = make_spider()
+    req = feed_request(again)
+    assert req.headers["If-None-Match"] == b'"5f2-abc"'
+    assert req.headers["If-Modified-Since"] == b"Thu, 05 Dec 2024 02:20:00 GMT"
+    assert collect(again.parse_feed(feed_response(304, req), source="outlet")) == []
+    assert again.crawler.stats.get_value("news/outlet/not_modified") == 1
+    again.closed("finished")
+    assert make_spider().crawl_state("outlet").validators(FEED)[0] == '"5f2-abc"'  # still the settled copy
+
+
+def test_a_feed_whose_article_failed_is_fetched_in_full_next_time(spider):
+    from twisted.internet.error import TimeoutError as TwistedTimeout
+    from twisted.python.failure import Failure
+
+    out = collect(spider.parse_feed(feed_response(request=feed_request(spider)), source="outlet"))
+    failure = Failure(TwistedTimeout())
+    failure.request = out[0]
+    list(spider.on_error(failure))
+    spider.closed("finished")
+    assert "If-None-Match" not in feed_request(make_spider()).headers
+    # a run that did not finish (shutdown, kill) saves nothing either
+    sp = make_spider()
+    collect(sp.parse_feed(feed_response(request=feed_request(sp)), source="outlet"))
+    sp.closed("shutdown")
+    assert "If-None-Match" not in feed_request(make_spider()).headers
+
+
+def test_indexed_articles_are_skipped_unless_listed_as_changed_or_incomplete(spider):
+    src = spider.sources["outlet"]
+    spider._store = FakeStore({article_id(URL): {"modified_at": "2024-12-05T02:15:00+00:00"}})
+    entry = d.Entry(URL, via="sitemap", published="2024-12-05T02:15:00+00:00",
+                    modified="2024-12-05T02:16:00+00:00")  # a minute later: the sitemap's stamp
+    assert asyncio.run(spider._article_requests(src, [entry], 0)) == []
+    assert spider.crawler.stats.get_value("news/outlet/skipped_seen") == 1
+    fresh = make_spider()
+    fresh._store = spider._store
+    changed = d.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
+    assert [r.url for r in asyncio.run(fresh._article_requests(src, [changed], 0))] == [URL]
+    assert fresh.crawler.stats.get_value("news/outlet/refetched/changed") == 1
+    part = make_spider()
+    part._store = FakeStore({article_id(URL): {"pages_incomplete": True}})
+    assert len(asyncio.run(part._article_requests(src, [d.Entry(URL)], 0))) == 1
+
+
+def test_a_page_that_was_no_article_is_not_fetched_again(spider):
+    ld = '<script type="application/ld+json">{"@type":"CollectionPage","name":"Terpopuler"}</script>'
+    collect(spider.parse_article(page(article_html(ld), URL), **kwargs(spider, URL)))
+    again = make_spider()
+    assert asyncio.run(again._article_requests(again.sources["outlet"], [d.Entry(URL)], 0)) == []
+    assert again.crawler.stats.get_value("news/outlet/skipped_known/not_article_page") == 1
+    assert len(asyncio.run(make_spider(refresh="1")._article_requests(again.sources["outlet"],
+                                                                       [d.Entry(URL)], 0))) == 1
+
+
+def test_an_article_an_item_pipeline_dropped_is_remembered(spider):
+    from scrapy.exceptions import DropItem
+
+    item = FetchedPage(url=URL, body=b"", source="outlet", hints={"redirected_from": [URL.rstrip("/")]})
+    spider._on_item_dropped(item, None, DropItem(f"not_article:soft_404: {URL}"))
+    spider._on_item_dropped(FetchedPage(url=URL + "x/", body=b"", source="outlet"), None,
+                            DropItem(f"error: {URL}x/ boom"))  # a failing stage: tried again next run
+    asked = [article_id(URL.rstrip("/")), article_id(URL + "x/")]
+    outcomes = make_spider().crawl_state("outlet").outcomes(asked)
+    assert outcomes == {article_id(URL.rstrip("/")): "dropped:not_article"}
