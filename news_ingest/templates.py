@@ -5,8 +5,10 @@
 paths).  A write takes the source's lock file (``<source>.lock``, ``flock``), writes a temporary
 file in the same directory, fsyncs it and renames it over the old one, so a crash or a concurrent
 reader never sees half a model.  Two crawls of the same source at once (the runner prevents it for
-one source; overlapping source sets could) serialise their writes: the later one wins, which
-costs at most the other's most recent articles.  A missing model is an empty one; an unreadable
+one source; overlapping source sets could) never lose each other's articles: a crawl writes with
+``TemplateStore.update`` - under the lock it re-reads the model on disk and learns the articles it
+saw since its last write onto it (read-merge-write; an article both saw counts once, the learner
+skips ids it has seen).  A missing model is an empty one; an unreadable
 or malformed file is logged, counted in ``errors`` and replaced by a fresh model (its content is
 never trusted halfway).
 """
@@ -20,6 +22,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from news_ingest.settings import news_home
@@ -75,34 +78,48 @@ class TemplateStore:
             return TemplateModel()
 
     def save(self, source: str, model: TemplateModel) -> Path:
+        """Write ``model`` as the source's model (replacing what is there)."""
+        with self._lock(source):
+            return self._write(source, model)
+
+    def update(self, source: str, change: Callable[[TemplateModel], TemplateModel]) -> TemplateModel:
+        """Read-merge-write under the source's lock: ``change`` gets the model on disk now (another
+        crawl may have written it since we read it) and returns the model to write."""
+        with self._lock(source):
+            model = change(self.load(source))
+            self._write(source, model)
+            return model
+
+    def _write(self, source: str, model: TemplateModel) -> Path:
         path = self.path(source)
         data = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":"))
-        with self._lock(source):
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
         return path
 
 
 class SourceTemplates:
     """The models of the sources one crawl touches: loaded on first use, compiled for the stage
     workers (``template``), updated with each article (``learn``, the pure ``pipelines.templates``
-    learner) and written back every ``save_every`` articles of a source and at ``close``."""
+    learner) and written back every ``save_every`` articles of a source and at ``close``: the
+    articles learned since the last write are learned again onto the model on disk under its lock
+    (``TemplateStore.update``), so concurrent crawls of a source merge, none overwrites the other."""
 
     def __init__(self, store: TemplateStore | None = None, save_every: int = 25) -> None:
         self.store = store or TemplateStore()
         self.save_every = save_every
         self._models: dict[str, TemplateModel] = {}
         self._compiled: dict[str, Template] = {}
-        self._unsaved: dict[str, int] = {}
+        self._pending: dict[str, list[tuple[str, str | None, str | None]]] = {}  # learned, not written
 
     def model(self, source: str) -> TemplateModel:
         if source not in self._models:
@@ -126,18 +143,28 @@ class SourceTemplates:
             return  # re-crawled or empty: nothing learned
         self._models[source] = after
         self._compiled.pop(source, None)
-        self._unsaved[source] = self._unsaved.get(source, 0) + 1
-        if self._unsaved[source] >= self.save_every:
+        pending = self._pending.setdefault(source, [])
+        pending.append((body or "", title, url))
+        if len(pending) >= self.save_every:
             self.save(source)
 
     def save(self, source: str) -> None:
-        if self._unsaved.pop(source, 0):
-            try:
-                self.store.save(source, self._models[source])
-            except OSError as exc:  # the crawl goes on; the model is rebuilt from later pages
-                self.store.errors += 1
-                log.error("template model of %s not saved: %s", source, exc)
+        pending = self._pending.pop(source, None)
+        if not pending:
+            return
+
+        def merge(on_disk: TemplateModel) -> TemplateModel:
+            for body, title, url in pending:
+                on_disk = learn(on_disk, body, title, url)
+            return on_disk
+
+        try:
+            self._models[source] = self.store.update(source, merge)
+        except OSError as exc:  # the crawl goes on; the model is rebuilt from later pages
+            self.store.errors += 1
+            log.error("template model of %s not saved: %s", source, exc)
+        self._compiled.pop(source, None)
 
     def close(self) -> None:
-        for source in list(self._unsaved):
+        for source in list(self._pending):
             self.save(source)

@@ -3,7 +3,9 @@
 For our own archives (``WARC_DIR``) and Common Crawl's CC-NEWS files alike: every HTML ``response``
 record with status 200 goes through ``pipelines.process.process_page`` and the same ``Indexer`` the
 crawl uses (batches, revision merge, spool when the cluster is down).  Re-running over an archive
-after an extraction improvement updates the stored articles in place (ids are URL-based).
+after an extraction improvement updates the stored articles in place (ids are URL-based).  Like
+the crawl, each page's source template (``news_ingest.templates``) is applied and learned from; the
+models are written (read-merge-write under their locks) when a file is done.
 
 Resumable per file: a small JSON state file remembers each finished file (by path, size and
 mtime) and, for an interrupted one, how many records were already handled; ``--force`` redoes.
@@ -106,10 +108,13 @@ def _html(content_type: str | None) -> bool:
 
 class WarcIngester:
     def __init__(self, indexer: Any, filters: Filters | None = None, sources: dict[str, Source] | None = None,
-                 state: State | None = None, checkpoint_every: int = 500) -> None:
+                 state: State | None = None, checkpoint_every: int = 500, templates: Any = None) -> None:
+        from news_ingest.templates import SourceTemplates
         from pipelines.process import process_page  # the stage chain; imported late (heavy)
 
         self.process_page = process_page
+        # the sources' learned furniture, applied and learned as the crawl does (written per file)
+        self.templates = templates if templates is not None else SourceTemplates()
         self.indexer, self.filters, self.state = indexer, filters or Filters(), state
         self.sources = sources if sources is not None else load_sources()
         self.checkpoint_every = checkpoint_every
@@ -161,6 +166,7 @@ class WarcIngester:
                     entry["records"] = n
                     self.state.save()
         self.indexer.flush()
+        self.templates.close()  # what this file's pages taught their sources' models
         if self.state:
             entry.update(done=True, records=res.records)
             self.state.save()
@@ -209,7 +215,7 @@ class WarcIngester:
                          url_rule=src.url_rule(normalize_url(url))[0])
         if ctype and (m := _CHARSET.search(ctype)):
             hints["encoding"] = m.group(1)
-        result = self.process_page(body, url, hints)
+        result = self.process_page(body, url, hints, templates=self.templates)
         if not result.ok:
             return result.drop_reason or "dropped"
         article = result.article

@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from pipelines import gazetteer as G
 from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
@@ -208,8 +209,32 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
         out["language_confidence"] = conf
         prov["language"] = lang_prov
     out["provenance"] = prov
-    out["source_attribution"] = attr.sources
+    sources, byline_wire = _with_byline_agencies(attr, removed)
+    out["source_attribution"] = sources
     out["attribution_text"] = attr.attribution_text
     out["photo_credits"] = attr.photo_credits
-    out["is_wire_copy"] = attr.is_wire_copy if attr.body or attr.sources else None
+    out["is_wire_copy"] = (attr.is_wire_copy or byline_wire) if attr.body or sources else None
     return out
+
+
+def _with_byline_agencies(attr: Attribution, segments: list[Any]) -> tuple[list[str], bool]:
+    """The body's credited sources plus the agencies extraction found in the page's byline
+    (``byline_agency`` segments of ``pipelines/extract_meta.py``: "By Jane Doe, AFP"), each once;
+    and whether the byline named a wire agency."""
+    sources = list(attr.sources)
+    keys = {P.norm_key(s) for s in sources}
+    own = P.norm_key(attr.dateline_outlet) if attr.dateline_outlet else None
+    wire = False
+    for seg in segments:
+        if not isinstance(seg, Mapping) or seg.get("kind") != "byline_agency":
+            continue
+        raw = seg.get("text")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        src = G.lookup(raw)
+        name = G.credited(raw, src)
+        wire = wire or bool(src and src.is_agency)
+        if P.norm_key(name) not in keys and P.norm_key(name) != own:
+            sources.append(name)
+            keys.add(P.norm_key(name))
+    return sources, wire

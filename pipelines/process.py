@@ -2,19 +2,31 @@
 
 extract -> clean/language/attribution (enrich) -> dedupe fingerprints.  The WARC ingester,
 replays of stored pages and the benchmarks call this; the crawl runs the same functions as
-separate item pipelines (``crawler/pipelines.py``).
+separate item pipelines (``crawler/pipelines.py``).  Like the crawl, ``process_page`` applies the
+source's learned template and lets the page teach it, when the caller hands it the sources' models
+(``templates``: ``news_ingest.templates.SourceTemplates``, which owns the files; this module
+only calls it).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pipelines import dedupe
 from pipelines.article import Article, article_from_dict
 from pipelines.enrich import enrich
 from pipelines.extract import extract, extract_pages
+from pipelines.templates import Template
+
+
+class SourceTemplateModels(Protocol):
+    """The sources' learned furniture: ``news_ingest.templates.SourceTemplates``."""
+
+    def template(self, source: str | None) -> Template: ...
+
+    def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None: ...
 
 
 @dataclass
@@ -49,9 +61,15 @@ def fingerprint(article: Article) -> Article:
 
 
 def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = None,
-                 pages: list[tuple[str, str]] | None = None) -> ProcessResult:
-    """Run every pure stage on one page (or the parts of a multi-page article)."""
+                 pages: list[tuple[str, str]] | None = None,
+                 templates: SourceTemplateModels | None = None) -> ProcessResult:
+    """Run every pure stage on one page (or the parts of a multi-page article).  With
+    ``templates``, the source's (``hints["source"]``) learned template is applied and the
+    extracted body is learned from once the page is enriched, as the crawl's EnrichPipeline does."""
     hints = hints or {}
+    source = hints.get("source")
+    if templates is not None:
+        hints = {**hints, "template": templates.template(source)}
     result = ProcessResult()
     t0 = time.perf_counter()
     extracted = extract_pages(pages, hints) if pages else extract(body, url, hints)
@@ -61,11 +79,14 @@ def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = Non
         return result
     extracted.article.fetched_at = hints.get("fetched_at") or extracted.article.fetched_at
     t1 = time.perf_counter()
+    raw_body, title = extracted.article.body, extracted.article.title
     article = enrich_article(extracted.article, hints)
     result.ms["enrich"] = (time.perf_counter() - t1) * 1000
     if article is None:
         result.drop_reason = "empty_after_cleaning"
         return result
+    if templates is not None:
+        templates.learn(source, raw_body, title, article.url or url)
     t2 = time.perf_counter()
     result.article = fingerprint(article)
     result.ms["dedupe"] = (time.perf_counter() - t2) * 1000

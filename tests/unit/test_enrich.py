@@ -207,3 +207,23 @@ def test_own_cases_precision_no_false_source_on_hard_negatives():
         if "hard_negative" in c["phenomena"] and not gold:
             assert not got, c["id"]
     assert tp / max(1, tp + fp) >= 0.97
+
+
+def test_an_agency_credited_in_the_byline_reaches_source_attribution():
+    """Extraction finds 'By Jane Doe, AFP' in the page's byline and records the agency as a
+    ``byline_agency`` segment (pipelines/extract_meta.py); enrich merges it with the body's credits
+    instead of overwriting it, and the story counts as wire copy."""
+    body = (
+        "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam, "
+        "dan warga mulai mengungsi ke balai desa.\nSUMBER: REUTERS"
+    )
+    out = enrich({"body": body, "removed_segments": [{"kind": "byline_agency", "text": "AFP"}]}, {})
+    assert out["source_attribution"] == ["Reuters", "AFP"]
+    assert out["is_wire_copy"] is True
+    assert {"kind": "byline_agency", "text": "AFP"} in out["removed_segments"]
+    # the same agency credited twice is one source; a body without credits keeps the byline's
+    out = enrich({"body": body, "removed_segments": [{"kind": "byline_agency", "text": "Reuters"}]}, {})
+    assert out["source_attribution"] == ["Reuters"]
+    plain = "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam."
+    out = enrich({"body": plain, "removed_segments": [{"kind": "byline_agency", "text": "AFP"}]}, {})
+    assert out["source_attribution"] == ["AFP"] and out["is_wire_copy"] is True

@@ -109,3 +109,41 @@ def test_resume_skips_finished_files_and_handled_records(tmp_path):
     idx3 = FakeIndexer()
     WarcIngester(idx3, sources={"kompas": SRC}, state=State(state.path)).ingest(f, force=True)
     assert len(idx3.docs) == 2
+
+
+FURNITURE_SITE = Path(__file__).resolve().parents[1] / "fixtures" / "furniture_site"
+KABARKOTA = parse_source({"name": "kabarkota", "domains": ["kabarkota.example"],
+                          "start_urls": ["https://kabarkota.example/"],
+                          "article_allow": [r"/daerah/\d{4}/"], "language": "id", "country": "ID"}, 0)
+
+
+def test_warc_ingest_learns_and_applies_the_sources_template_like_the_crawl(tmp_path, monkeypatch):
+    """Archived pages of one source go through the same chain as a crawl (pipelines.process): the
+    source's learned model is applied to each page and learns from it; the model is written when
+    the file is done, so the next ingest (or crawl) of the source removes its furniture."""
+    from news_ingest.templates import SourceTemplates, TemplateStore
+    from pipelines.templates import TEMPLATE_KINDS, compile_template, line_key
+
+    monkeypatch.setenv("NEWS_TEMPLATE_DIR", str(tmp_path / "templates"))
+    f = tmp_path / "kabarkota.warc.gz"
+    pages = sorted(FURNITURE_SITE.glob("daerah/**/index.html"))
+    assert len(pages) == 8
+    with open(f, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        for page in pages:
+            path = page.parent.relative_to(FURNITURE_SITE).as_posix()
+            response(w, f"https://kabarkota.example/{path}/", page.read_bytes())
+    first = FakeIndexer()
+    WarcIngester(first, sources={"kabarkota": KABARKOTA}).ingest(f)
+    model = TemplateStore(tmp_path / "templates").load("kabarkota")
+    assert model.seq == 8
+    assert line_key("#KabarKota #BeritaJateng #InfoSemarang") in compile_template(model).lines
+
+    second = FakeIndexer()
+    WarcIngester(second, sources={"kabarkota": KABARKOTA}, templates=SourceTemplates()).ingest(f)
+    assert len(second.docs) == 8
+    for art in second.docs:
+        assert "#KabarKota #BeritaJateng" not in art.body and "Rekomendasi Redaksi:" not in art.body
+        assert {"template_line", "template_prefix"} <= {s["kind"] for s in art.removed_segments}
+        assert all(s["text"] for s in art.removed_segments if s["kind"] in TEMPLATE_KINDS)
+    assert TemplateStore(tmp_path / "templates").load("kabarkota").seq == 8  # same pages: nothing new
