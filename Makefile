@@ -25,9 +25,10 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed ## create the virtualenv with all dependencies
 
-system-deps: ## Debian packages the tests need (redis-server, maven); installed when run as root
+system-deps: ## Debian packages the tests need (redis-server, maven, cron); installed when run as root
 	@missing=""; command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
+	[ -x /usr/sbin/cron ] || missing="$$missing cron"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
