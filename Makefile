@@ -61,9 +61,8 @@ os-status: venv ## is the local OpenSearch running?
 rollover: venv ## start a new write index when the current one is full (run from cron)
 	$(VENV)/bin/news-ingest rollover
 
-kibana-import: ## load the saved objects into Kibana: make kibana-import KIBANA_URL=... [KIBANA_AUTH=user:pw]
-	curl -fsS -X POST "$(KIBANA_URL)/api/saved_objects/_import?overwrite=true" -H "kbn-xsrf: true" \
-	  $(if $(KIBANA_AUTH),-u "$(KIBANA_AUTH)") --form file=@config/kibana/saved-objects.ndjson
+kibana-import: ## load the saved objects into Kibana 8.8+ (fails unless all imported): make kibana-import KIBANA_URL=... [KIBANA_AUTH=user:pw]
+	@$(PYTHON) -m news_ingest.kibana --url "$(KIBANA_URL)" $(if $(KIBANA_AUTH),--auth "$(KIBANA_AUTH)")
 
 es-setup: venv ## install the index template and alias (idempotent)
 	$(VENV)/bin/news-ingest setup

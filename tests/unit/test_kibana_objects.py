@@ -119,3 +119,28 @@ def test_dashboard_covers_what_the_issue_asks():
     assert any(t.startswith("Field fill") for t in titles)
     aggregated = {f for o in VISUALISATIONS for f in _vis_fields(o)[0]}
     assert {"published_at", "source", "language", "source_attribution", "is_wire_copy"} <= aggregated
+
+
+def test_dashboard_opens_on_a_range_that_shows_the_demo_articles():
+    """The sample site's articles are dated 2019-2024: a "last 30 days" dashboard shows none."""
+    site = Path(__file__).resolve().parents[1] / "fixtures" / "site"
+    dates = [m for f in site.rglob("*.html")
+             for m in re.findall(r'"datePublished"\s*:\s*"([^"]+)"', f.read_text(encoding="utf-8",
+                                                                             errors="replace"))]
+    from datetime import datetime
+
+    earliest = min(datetime.fromisoformat(d) for d in dates)
+    dash = next(o for o in _objects() if o["type"] == "dashboard")["attributes"]
+    assert dash["timeRestore"] is True and dash["timeTo"] == "now"
+    assert datetime.fromisoformat(dash["timeFrom"].replace("Z", "+00:00")) <= earliest
+
+
+def test_minimum_kibana_version_is_stated_where_users_import():
+    from news_ingest.kibana import MIN_KIBANA
+
+    stamped = max(tuple(map(int, o["coreMigrationVersion"].split("."))) for o in _objects())
+    assert ".".join(map(str, stamped)) == MIN_KIBANA
+    short = ".".join(MIN_KIBANA.split(".")[:2])
+    root = Path(__file__).resolve().parents[2]
+    for doc in ("README.md", "docs/engines.md"):
+        assert f"Kibana {short} or newer" in (root / doc).read_text(), doc
