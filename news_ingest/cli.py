@@ -13,7 +13,7 @@ import sys
 from news_ingest import runner, search, warc
 from news_ingest.settings import RolloverSettings, StatePaths
 from news_ingest.store.client import StoreError, connect
-from news_ingest.terminal import printable_json
+from news_ingest.terminal import printable, printable_json
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -64,11 +64,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     ex = explain(args.url, fetch=args.fetch)
     print(printable_json(ex.as_dict(), ensure_ascii=False, indent=2) if args.json else ex.text())
+    failed = [n for n in ex.notes if n.startswith(("fetch failed", "fetch refused"))]
+    if args.fetch and failed:
+        print(f"error: {printable(failed[0])}: robots.txt and the page were not checked", file=sys.stderr)
+        return 1
     return 0
 
 
+class Parser(argparse.ArgumentParser):
+    """Option errors as one line naming the fix (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message}. Fix: see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="news-ingest", description="News crawling and ingestion.")
+    ap = Parser(prog="news-ingest", description="News crawling and ingestion.")
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("setup", help="install the index template and alias (idempotent)").set_defaults(
         func=cmd_setup)
@@ -96,11 +107,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # `news-ingest stats | head`: the reader is gone; end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell tool killed by the closed pipe
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # configuration errors (sources.yaml, env values)
+    except ValueError as exc:  # configuration errors (sources.yaml, env values), bad option values
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

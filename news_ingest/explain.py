@@ -252,9 +252,13 @@ def _fetch_checks(ex: Explanation, fetcher: Fetcher) -> None:
                         else f"fetch stopped: {exc}")
     except (OSError, ValueError, http.client.HTTPException) as exc:  # TimeoutError is an OSError
         ex.notes.append(f"fetch failed: {exc or type(exc).__name__}")
+        if ex.robots.startswith("not checked"):
+            ex.robots = "unknown: the fetch failed"
 
 
 def _verdict(ex: Explanation) -> str:
+    if any(n.startswith("fetch failed") for n in ex.notes):
+        return "unknown: the fetch failed, so robots.txt and the page could not be checked"
     if ex.address and ex.address != "unresolvable":
         return f"refused: {ex.address} (crawled links never reach internal hosts)"
     if ex.url_trap:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from news_ingest.store.client import Store, connect, language_group
 from news_ingest.store.ledger import recent_runs
@@ -21,11 +24,81 @@ FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image
                "source_attribution", "dateline", "tags", "canonical_url", "modified_at")
 HIT_FIELDS = ["url", "title", "source", "published_at", "language", "source_attribution",
               "is_wire_copy", "cluster_id", "body"]
+MAX_QUERY_CHARS = 1000  # a search is a few words; a pasted article is refused with a clear message
+# highlight markers the cluster puts around matches (STX/ETX: never in stored text, which is
+# stripped of control characters before rendering); render_snippet turns them into bold or [..]
+HL_PRE, HL_POST = "\x02", "\x03"
+
+
+class UsageError(ValueError):
+    """A bad option value; the message names the option and the fix (printed as one line)."""
+
+
+def check_query(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UsageError("empty query. Fix: news-ingest search WORDS (e.g. news-ingest search banjir)")
+    if len(text) > MAX_QUERY_CHARS:
+        raise UsageError(f"the query is {len(text):,} characters; at most {MAX_QUERY_CHARS:,} are searched. "
+                         f"Fix: search for a few words or a phrase, not a whole text")
+    return text
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_when(value: str | None, option: str) -> str | None:
+    """``--since``/``--until``: a day (YYYY-MM-DD) or an ISO 8601 time, else a UsageError."""
+    if value is None:
+        return None
+    v = value.strip()
+    try:
+        if _DAY.match(v):
+            datetime.strptime(v, "%Y-%m-%d")
+        else:
+            datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date. Fix: {option} 2024-12-01 "
+                         f"(or an ISO time: {option} 2024-12-01T08:00+07:00)") from None
+    return v
+
+
+def parse_tz(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--tz {value!r} is not a time zone. Fix: --tz Asia/Jakarta (an IANA name) "
+                         f"or --tz UTC") from None
+    return value
+
+
+def attribution_filter(values: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """A filter matching the attributed agencies named in ``values``, whatever their case or
+    alias (``afp``, ``Agence France-Presse`` -> ``AFP``) through the agency alias table
+    (pipelines/patterns/agencies.yaml).  Names the table does not know are matched
+    case-insensitively as written and returned, so the caller can say so."""
+    from pipelines.patterns import alias_table
+
+    table = alias_table()
+    canonical, unknown = [], []
+    for v in values:
+        src = table.resolve(v)
+        if src is not None:
+            canonical.append(src.name)
+        else:
+            unknown.append(v.strip())
+    should: list[dict[str, Any]] = []
+    if canonical:
+        should.append({"terms": {"source_attribution": sorted(set(canonical))}})
+    should += [{"term": {"source_attribution": {"value": u, "case_insensitive": True}}} for u in unknown]
+    return {"bool": {"should": should, "minimum_should_match": 1}}, unknown
 
 
 def build_query(text: str, *, size: int = 10, filters: list[dict] | None = None,
                 language_group: str | None = None, collapse: bool = False, sort_by_date: bool = False,
-                pre_tag: str = "<em>", post_tag: str = "</em>") -> dict[str, Any]:
+                pre_tag: str = HL_PRE, post_tag: str = HL_POST) -> dict[str, Any]:
     """A search body: the standard-analysed ``title``/``body`` always, plus the per-language
     fields (``title_<group>``/``body_<group>``: stemmed) — all of them, or only the group of
     ``language_group``.  Fields a cluster lacks (fallback template) simply match nothing."""
@@ -63,7 +136,7 @@ def build_filters(*, language: str | None = None, source: list[str] | None = Non
         rng = {k: v for k, v in (("gte", since), ("lte", until)) if v}
         out.append({"range": {"published_at": rng}})
     if attribution:
-        out.append({"terms": {"source_attribution": attribution}})
+        out.append(attribution_filter(attribution)[0])
     if wire is not None:
         out.append({"term": {"is_wire_copy": wire}})
     return out
@@ -72,9 +145,11 @@ def build_filters(*, language: str | None = None, source: list[str] | None = Non
 def search(store: Store, text: str, *, size: int = 10, language: str | None = None,
            source: list[str] | None = None, since: str | None = None, until: str | None = None,
            attribution: list[str] | None = None, wire: bool | None = None, collapse: bool = False,
-           sort_by_date: bool = False, pre_tag: str = "<em>", post_tag: str = "</em>") -> dict[str, Any]:
-    """Run a user search; ``language`` both filters and selects the stemmed fields."""
-    group = language_group(language, store.languages()) if language else None
+           sort_by_date: bool = False, pre_tag: str = HL_PRE, post_tag: str = HL_POST) -> dict[str, Any]:
+    """Run a user search; ``language`` both filters and selects the stemmed fields (where the
+    cluster has that language's analyzer: see :func:`stemming_for`)."""
+    text = check_query(text)
+    group = stemming_for(store, language) if language else None
     filters = build_filters(language=language, source=source, since=since, until=until,
                             attribution=attribution, wire=wire)
     return store.search_raw(build_query(text, size=size, filters=filters, language_group=group,
@@ -82,20 +157,88 @@ def search(store: Store, text: str, *, size: int = 10, language: str | None = No
                                         pre_tag=pre_tag, post_tag=post_tag))
 
 
-def snippet(hit: dict[str, Any], width: int = 220) -> str:
+def stemming_for(store: Store, language: str) -> str | None:
+    """The language group whose stemmed fields the write index has for ``language`` (None: the
+    cluster has no analyzer for it — the fallback template — so matching is unstemmed)."""
+    return language_group(language, store.languages())
+
+
+# C0/C1 controls, DEL and the bidi overrides/isolates: stored text may carry any of them (pages
+# are hostile input); a terminal must only ever see printable text and our own escapes
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(text: str) -> str:
+    return _UNSAFE.sub("", re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)))
+
+
+def terminal_text(text: str) -> str:
+    """One line of printable text: control characters gone, whitespace runs collapsed."""
+    return _printable(text).strip()
+
+
+def render_snippet(fragment: str, tty: bool) -> str:
+    """A highlighted fragment for a terminal: matches in bold (a tty) or [brackets] (a pipe/file);
+    every other control character removed, so a page cannot drive the terminal."""
+    on, off = ("\033[1m", "\033[0m") if tty else ("[", "]")
+    parts = re.split(f"({HL_PRE}|{HL_POST})", fragment)
+    out = []
+    for part in parts:
+        out.append(on if part == HL_PRE else off if part == HL_POST else _printable(part))
+    text = "".join(out)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def snippet(hit: dict[str, Any], width: int = 220, tty: bool = False) -> str:
     """The best highlighted fragment (language field or standard body), else the body's start."""
     hl = hit.get("highlight", {})
     for key in sorted(hl, key=lambda k: (k == "title", k == "body")):
         if key != "title" and hl[key]:
-            return " … ".join(hl[key])
+            return " … ".join(render_snippet(f, tty) for f in hl[key])
     body = (hit.get("_source", {}).get("body") or "").strip()
-    return re.sub(r"\s+", " ", body[:width])
+    return terminal_text(body[:width])
 
 
 # --------------------------------------------------------------------------- stats
-def stats_body(since: str | None = None, top: int = 20) -> dict[str, Any]:
+def day_zones(tz: str | None, source_zones: dict[str, str]) -> dict[str, tuple[str, list[str] | None]]:
+    """How ``stats`` buckets days: ``{agg name: (zone, sources or None = all)}``.  ``tz`` given: one
+    zone for everything.  Else each source's own zone (from its country), sources not configured
+    in UTC — so an article dated 00:30 +07:00 counts on its own local day, not the previous UTC day."""
+    if tz:
+        return {"days": (tz, None)}
+    by_zone: dict[str, list[str]] = {}
+    for name, zone in sorted(source_zones.items()):
+        by_zone.setdefault(zone, []).append(name)
+    out: dict[str, tuple[str, list[str] | None]] = {
+        f"days_{i}": (zone, names) for i, (zone, names) in enumerate(sorted(by_zone.items()))}
+    out["days_other"] = ("UTC", [])  # everything not named above
+    return out
+
+
+def _days_aggs(zones: dict[str, tuple[str, list[str] | None]]) -> dict[str, Any]:
+    named = sorted({n for _, names in zones.values() for n in names or ()})
+    aggs: dict[str, Any] = {}
+    for key, (zone, names) in zones.items():
+        hist = {"date_histogram": {"field": "published_at", "calendar_interval": "day", "time_zone": zone,
+                                   "min_doc_count": 1, "order": {"_key": "desc"}}}
+        if names is None:
+            aggs[key] = hist
+        else:
+            flt = ({"terms": {"source": names}} if names else
+                   {"bool": {"must_not": [{"terms": {"source": named}}]}} if named else {"match_all": {}})
+            aggs[key] = {"filter": flt, "aggs": {"days": hist}}
+    return aggs
+
+
+def stats_body(since: str | None = None, top: int = 20, source: list[str] | None = None,
+               days: dict[str, tuple[str, list[str] | None]] | None = None) -> dict[str, Any]:
     fill = {f: {"exists": {"field": f}} for f in FILL_FIELDS}
-    query: dict[str, Any] = ({"range": {"published_at": {"gte": since}}} if since else {"match_all": {}})
+    filters: list[dict[str, Any]] = []
+    if since:
+        filters.append({"range": {"published_at": {"gte": since}}})
+    if source:
+        filters.append({"terms": {"source": source}})
+    query: dict[str, Any] = {"bool": {"filter": filters}} if filters else {"match_all": {}}
     return {
         "size": 0, "track_total_hits": True, "query": query,
         "aggs": {
@@ -104,17 +247,37 @@ def stats_body(since: str | None = None, top: int = 20) -> dict[str, Any]:
             "languages": {"terms": {"field": "language", "size": top, "missing": "(none)"}},
             "agencies": {"terms": {"field": "source_attribution", "size": top}},
             "wire": {"terms": {"field": "is_wire_copy"}},
-            "days": {"date_histogram": {"field": "published_at", "calendar_interval": "day",
-                                        "min_doc_count": 1, "order": {"_key": "desc"}}},
+            **_days_aggs(days or {"days": ("UTC", None)}),
             "syndicated": {"cardinality": {"field": "cluster_id"}},
         },
     }
 
 
-def stats(store: Store, since: str | None = None, top: int = 20) -> dict[str, Any]:
-    """Articles per source, language, day and attributed agency; fill rates per source."""
-    resp = store.search_raw(stats_body(since, top))
+def source_zones() -> dict[str, str]:
+    """Configured source -> the IANA zone of its country (pipelines/dates.py); {} without config."""
+    from news_ingest.sources import SourceConfigError, load_sources
+    from pipelines.dates import zone_for
+
+    try:
+        sources = load_sources()
+    except SourceConfigError:
+        return {}
+    return {name: str(zone_for(src.country)) for name, src in sources.items()}
+
+
+def stats(store: Store, since: str | None = None, top: int = 20, tz: str | None = None,
+          source: list[str] | None = None, zones: dict[str, str] | None = None) -> dict[str, Any]:
+    """Articles per source, language, day and attributed agency; fill rates per source.  Days are
+    local days: of ``tz``, else of each source's own zone (``zones``, default from sources.yaml)."""
+    day_groups = day_zones(tz, source_zones() if zones is None else zones)
+    resp = store.search_raw(stats_body(since, top, source, day_groups))
     aggs = resp["aggregations"]
+    days: dict[str, int] = {}
+    for key in day_groups:
+        hist = aggs[key] if "buckets" in aggs[key] else aggs[key]["days"]
+        for b in hist["buckets"]:
+            day = b["key_as_string"][:10]
+            days[day] = days.get(day, 0) + b["doc_count"]
     total = resp["hits"]["total"]["value"]
     per_source = {}
     for b in aggs["sources"]["buckets"]:
@@ -127,71 +290,100 @@ def stats(store: Store, since: str | None = None, top: int = 20) -> dict[str, An
         "languages": {b["key"]: b["doc_count"] for b in aggs["languages"]["buckets"]},
         "agencies": {b["key"]: b["doc_count"] for b in aggs["agencies"]["buckets"]},
         "wire": {b.get("key_as_string", str(b["key"])): b["doc_count"] for b in aggs["wire"]["buckets"]},
-        "days": {b["key_as_string"][:10]: b["doc_count"] for b in aggs["days"]["buckets"]},
+        "days": dict(sorted(days.items(), reverse=True)),
+        "day_zone": tz or ("UTC" if len(day_groups) == 1 else "each source's own"),
         "stories": aggs["syndicated"]["value"],
     }
 
 
 # --------------------------------------------------------------------------- CLI
-def _bold(tty: bool) -> tuple[str, str]:
-    return ("\033[1m", "\033[0m") if tty else ("[", "]")
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def check_sources(store: Store, names: list[str] | None) -> None:
+    """Warn about ``--source`` names neither sources.yaml nor the index knows (a typo finds nothing)."""
+    if not names:
+        return
+    configured = set(source_zones())
+    for name in names:
+        if name not in configured and not store.count({"term": {"source": name}}):
+            known = ", ".join(sorted(configured)) or "none configured"
+            warn(f"--source {name!r}: no such source in sources.yaml and no article from it in the index "
+                 f"(known: {known})")
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    text = check_query(" ".join(args.query))
+    since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
+    if args.size < 1 or args.size > 500:
+        raise UsageError(f"--size {args.size}: give 1 to 500 hits. Fix: --size 20")
     store = connect()
-    pre, post = _bold(sys.stdout.isatty())
-    text = " ".join(args.query)
+    check_sources(store, args.source)
+    if args.attribution:
+        for name in attribution_filter(args.attribution)[1]:
+            warn(f"--attribution {name!r} is not in the agency table (pipelines/patterns/agencies.yaml); "
+                 f"matched as written, ignoring case")
+    if args.lang and stemming_for(store, args.lang) is None:
+        warn(f"--lang {args.lang}: this cluster has no analyzer for that language, so words are matched "
+             f"as written (no stemming); the filter by language still applies")
     wire = {"yes": True, "no": False}.get(args.wire or "")
-    resp = search(store, text, size=args.size, language=args.lang, source=args.source, since=args.since,
-                  until=args.until, attribution=args.attribution, wire=wire, collapse=args.collapse,
-                  sort_by_date=args.sort == "date", pre_tag=pre, post_tag=post)
-    print_hits(resp, text, collapse=args.collapse)
+    resp = search(store, text, size=args.size, language=args.lang, source=args.source, since=since,
+                  until=until, attribution=args.attribution, wire=wire, collapse=args.collapse,
+                  sort_by_date=args.sort == "date")
+    print_hits(resp, text, collapse=args.collapse, tty=sys.stdout.isatty())
     return 0
 
 
-def print_hits(resp: dict[str, Any], text: str, collapse: bool = False) -> None:
-    """Top hits as users read them: date, source, language, attribution, title, URL, snippet."""
+def print_hits(resp: dict[str, Any], text: str, collapse: bool = False, tty: bool = False) -> None:
+    """Top hits as users read them: date, source, language, attribution, title, URL, snippet —
+    all of it printable text only (see :func:`terminal_text`)."""
     total = resp["hits"]["total"]["value"]
-    print(f"{total} hit(s) for {printable(repr(text))}" + (" (one line per story)" if collapse else ""))
+    print(f"{total} hit(s) for {terminal_text(text)!r}" + (" (one line per story)" if collapse else ""))
     for hit in resp["hits"]["hits"]:
         s = {k: printable(v) if isinstance(v, str) else v for k, v in hit["_source"].items()}
         copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {}).get("value")
-        agencies = printable(", ".join(s.get("source_attribution") or [])) or "-"
+        agencies = ", ".join(terminal_text(a) for a in s.get("source_attribution") or []) or "-"
         extra = f", {copies} copies" if copies and copies > 1 else ""
         when = (s.get("published_at") or "-")[:16]
-        print(f"\n{when}  {s.get('source') or '-'}  [{s.get('language') or '-'}]"
+        src, lang = terminal_text(s.get("source") or "-"), terminal_text(s.get("language") or "-")
+        print(f"\n{when}  {src}  [{lang}]"
               f"  attribution: {agencies}{' (wire)' if s.get('is_wire_copy') else ''}{extra}")
-        print(f"  {s.get('title') or '(no title)'}\n  {s.get('url')}\n  "
-              f"{printable(snippet(hit), keep=_bold(True))}")
+        print(f"  {terminal_text(s.get('title') or '(no title)')}\n  {terminal_text(s.get('url') or '')}\n"
+              f"  {snippet(hit, tty=tty)}")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    since = parse_when(args.since, "--since")
+    tz = parse_tz(args.tz)
     store = connect()
-    st = stats(store, since=args.since, top=args.top)
+    check_sources(store, args.source)
+    st = stats(store, since=since, top=args.top, tz=tz, source=args.source)
     print(f"{st['total']} articles, {st['stories']} distinct stories (syndication clusters)")
 
     def table(title: str, rows: dict[str, int]) -> None:
         print(f"\n{title}")
         for k, v in rows.items():
-            print(f"  {v:>8}  {printable(k)}")
+            print(f"  {v:>8}  {terminal_text(str(k))}")
 
     table("per source", {k: v["articles"] for k, v in st["sources"].items()})
     table("per language", st["languages"])
     table("per attributed agency", st["agencies"])
     table("wire copy", st["wire"])
-    table("per day (published_at, newest first)", dict(list(st["days"].items())[:args.days]))
+    table(f"per day (published_at, local day in {st['day_zone']} time zone, newest first)",
+          dict(list(st["days"].items())[:args.days]))
     print("\nfield fill rates per source (%)")
     short = [f[:8] for f in FILL_FIELDS]
     print("  " + f"{'source':<20}" + "".join(f"{h:>9}" for h in short))
     for src, v in st["sources"].items():
-        print("  " + f"{printable(src)[:20]:<20}"
-              + "".join(f"{100 * v['fill'][f]:>9.0f}" for f in FILL_FIELDS))
+        rates = "".join(f"{100 * v['fill'][f]:>9.0f}" for f in FILL_FIELDS)
+        print("  " + f"{terminal_text(src)[:20]:<20}" + rates)
     runs = recent_runs(store)
     if runs:
         print("\nrecent crawl runs")
         for r in runs:
-            print(printable(f"  {r.get('started_at', '-')[:19]}  {r.get('status', '-'):<8} "
-                            f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}"))
+            print(f"  {r.get('started_at', '-')[:19]}  {r.get('status', '-'):<10} "
+                  f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}")
     return 0
 
 
@@ -199,11 +391,13 @@ def register(sub: Any) -> None:
     """Add ``search`` and ``stats`` to the ``news-ingest`` subcommands."""
     p = sub.add_parser("search", help="full-text search with highlighted snippets")
     p.add_argument("query", nargs="+")
-    p.add_argument("--lang", help="detected language (filters, and uses that language's stemming)")
+    p.add_argument("--lang", help="detected language: filters by it, and searches its stemmed fields where "
+                                  "the cluster has that language's analyzer (a warning says when not)")
     p.add_argument("--source", action="append", help="configured source name (repeatable)")
     p.add_argument("--since", help="published on or after (YYYY-MM-DD or ISO time)")
     p.add_argument("--until", help="published on or before")
-    p.add_argument("--attribution", action="append", help="attributed agency, e.g. AFP (repeatable)")
+    p.add_argument("--attribution", action="append",
+                   help="attributed agency, any case or alias: AFP, afp, 'Agence France-Presse' (repeatable)")
     p.add_argument("--wire", choices=["yes", "no"], help="only wire copy / only own copy")
     p.add_argument("--collapse", action="store_true", help="one hit per syndicated story")
     p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
@@ -211,6 +405,8 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_search)
     p = sub.add_parser("stats", help="articles per source, language, day, agency; fill rates")
     p.add_argument("--since", help="only articles published on or after this date")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--tz", help="count days in this time zone (default: each source's own, from its country)")
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--days", type=int, default=14, help="how many days to list")
     p.set_defaults(func=cmd_stats)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from news_ingest import cli
 from news_ingest.search import stats
 from news_ingest.store.ledger import record_run
+
+ROOT = Path(__file__).resolve().parents[2]
 
 WIRE = ("Korea Utara dan Rusia menandatangani perjanjian pertahanan bersama. Perjanjian itu mulai "
         "berlaku pada hari Rabu, kata kantor berita KCNA.")
@@ -41,8 +47,13 @@ def loaded(store, monkeypatch):
 
 
 def _run(capsys, *argv: str) -> str:
+    return _run_both(capsys, *argv)[0]
+
+
+def _run_both(capsys, *argv: str) -> tuple[str, str]:
     assert cli.main(list(argv)) == 0
-    return capsys.readouterr().out
+    cap = capsys.readouterr()
+    return cap.out, cap.err
 
 
 def test_search_prints_hits_with_highlights_dates_sources_attribution(loaded, capsys):
@@ -51,6 +62,7 @@ def test_search_prints_hits_with_highlights_dates_sources_attribution(loaded, ca
     assert out.startswith("1 hit(s) for 'perjanjian pertahanan'")
     assert "2024-12-05T08:00  tribunnews  [id]  attribution: AFP (wire)" in out
     assert "https://www.tribunnews.com/a" in out and "[perjanjian]" in out.lower()  # highlight (no tty)
+    assert "<em>" not in out and "\x02" not in out
     assert "kompas" not in out and "Banjir" not in out
 
 
@@ -90,3 +102,55 @@ def test_cli_reports_an_unreachable_cluster_cleanly(monkeypatch, capsys):
     monkeypatch.delenv("SEARCH_URL", raising=False)
     assert cli.main(["stats"]) == 2
     assert "error: cannot reach" in capsys.readouterr().err
+
+
+def test_attribution_any_case_or_alias(loaded, capsys):
+    for name in ("afp", "AFP", "Agence France-Presse", "agence france presse"):
+        out = _run(capsys, "search", "perjanjian", "--attribution", name)
+        assert out.startswith("2 hit(s)"), (name, out)
+    out = _run(capsys, "search", "pact", "--attribution", "reuters", "--attribution", "afp")
+    assert out.startswith("1 hit(s)") and "thestar" in out
+
+
+def test_warnings_for_unknown_source_and_unstemmed_language(loaded, capsys):
+    out, err = _run_both(capsys, "search", "perjanjian", "--source", "nosuch")
+    assert out.startswith("0 hit(s)")
+    assert "warning: --source 'nosuch': no such source in sources.yaml and no article from it" in err
+    _, err = _run_both(capsys, "search", "perjanjian", "--lang", "id")
+    stemmed = "indonesian" in loaded.available_analyzers()
+    # the test zip of Elasticsearch has no language analyzers, OpenSearch's has: the CLI says which
+    assert ("no analyzer for that language" in err) is not stemmed, err
+
+
+def test_stored_control_characters_never_reach_the_terminal(loaded, capsys):
+    doc = {"url": "https://www.tribunnews.com/x", "source": "tribunnews", "language": "id",
+           "title": "Judul \x1b]0;owned\x07\x1b[2J bersih", "body": "Perjanjian \x1b[31mmerah\x1b[0m dagang.",
+           "published_at": "2024-12-07T08:00:00+07:00"}
+    assert all(i.ok for i in loaded.bulk_raw([{"op": "index", "id": "esc", "doc": doc}]))
+    loaded.refresh()
+    out = _run(capsys, "search", "dagang")
+    assert "Judul ]0;owned[2J bersih" in out and "\x1b" not in out and "\x07" not in out
+
+
+def test_stats_days_in_each_sources_time_zone(loaded, capsys):
+    # 00:30 in Jakarta on the 6th is 17:30 UTC on the 5th
+    doc = {"url": "https://www.tribunnews.com/m", "source": "tribunnews", "language": "id",
+           "title": "Tengah malam", "body": "Berita tengah malam.",
+           "published_at": "2024-12-06T00:30:00+07:00"}
+    assert all(i.ok for i in loaded.bulk_raw([{"op": "index", "id": "midnight", "doc": doc}]))
+    loaded.refresh()
+    local = stats(loaded)  # tribunnews is an Indonesian source: Asia/Jakarta days
+    assert local["days"]["2024-12-06"] == 2 and local["days"]["2024-12-05"] == 2  # + thestar's 6th (MY)
+    utc = stats(loaded, tz="UTC")
+    assert utc["days"]["2024-12-05"] == 3 and utc["days"]["2024-12-06"] == 1
+    out = _run(capsys, "stats", "--tz", "Asia/Jakarta", "--source", "tribunnews")
+    assert "local day in Asia/Jakarta time zone" in out and "       1  2024-12-06" in out
+
+
+def test_stats_into_a_closed_pipe_ends_quietly(loaded):
+    env = {"ES_URL": loaded.settings.urls[0], "ES_INDEX": loaded.alias, "PATH": "/usr/bin:/bin"}
+    proc = subprocess.Popen([sys.executable, "-m", "news_ingest.cli", "stats"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # `stats | head` where head has already gone
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == 141 and "Traceback" not in err and "BrokenPipe" not in err, err
