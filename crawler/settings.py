@@ -12,6 +12,7 @@ from pipelines.crawl_config import CrawlerConfig
 BOT_NAME = "news-ingest"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` reports a bad configuration in one line
 
 try:
     _CONFIG = load_crawler_config()

@@ -26,6 +26,22 @@ def _bool(value: str | None, default: bool) -> bool:
     raise ValueError(f"expected true/false, got {value!r}")
 
 
+def _check_url(var: str, url: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url if "://" in url else "")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        shown = url.rsplit("@", 1)[-1]  # never echo a password
+        example = f"http://{shown}" if "://" not in url else "http://127.0.0.1:9200"
+        raise ValueError(f"{var}={shown!r} is not an http(s) URL. Fix: {var}={example} "
+                         f"(comma-separated for several nodes)")
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        shown = url.rsplit("@", 1)[-1]
+        raise ValueError(f"{var}: {shown!r} has a bad port. Fix: e.g. {var}=http://host:9200") from None
+
+
 @dataclass(frozen=True)
 class SearchSettings:
     urls: tuple[str, ...] = (DEFAULT_URL,)
@@ -40,8 +56,11 @@ class SearchSettings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
         env = os.environ if env is None else env
+        var = "SEARCH_URL" if env.get("SEARCH_URL") else "ES_URL"
         raw_urls = env.get("SEARCH_URL") or env.get("ES_URL") or DEFAULT_URL  # either engine
         urls = tuple(u.strip().rstrip("/") for u in raw_urls.split(",") if u.strip())
+        for u in urls:
+            _check_url(var, u)
         try:
             verify = _bool(env.get("ES_VERIFY_CERTS"), True)
         except ValueError as exc:

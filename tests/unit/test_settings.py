@@ -82,3 +82,16 @@ def test_news_home_relative_is_made_absolute(tmp_path, monkeypatch):
 
     monkeypatch.chdir(tmp_path)
     assert StatePaths.from_env({"NEWS_HOME": "state-here"}).home == tmp_path / "state-here"
+
+
+@pytest.mark.parametrize(("url", "expect"), [
+    ("localhost:9200", "ES_URL='localhost:9200' is not an http(s) URL. Fix: ES_URL=http://localhost:9200"),
+    ("es1.internal", "Fix: ES_URL=http://es1.internal"),
+    ("ftp://es1:21", "is not an http(s) URL"),
+    ("http://es1:92OO", "has a bad port"),
+    ("user:secret@es1:9200", "Fix: ES_URL=http://es1:9200"),
+])
+def test_es_url_mistakes_are_named_with_the_fix(url, expect):
+    with pytest.raises(ValueError) as err:
+        SearchSettings.from_env({"ES_URL": url})
+    assert expect in str(err.value) and "secret" not in str(err.value)
