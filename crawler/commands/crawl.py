@@ -19,7 +19,7 @@ def check(spider: str, spargs: dict[str, Any]) -> None:
         return
     from crawler.spiders.news import NewsSpider
     from news_ingest.settings import SearchSettings
-    from pipelines.index import IndexConfig
+    from news_ingest.store.indexer import IndexConfig
 
     NewsSpider(**spargs)  # sources.yaml, the source selection, since=, limit=
     IndexConfig.from_env()

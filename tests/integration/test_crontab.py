@@ -22,7 +22,7 @@ import pytest
 
 from bench.sitegen import Site, serve, sources_yaml
 from news_ingest.runner import Lock
-from news_ingest.store import connect
+from news_ingest.store.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 CRONTAB = ROOT / "config" / "crontab.example"

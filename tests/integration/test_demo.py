@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from news_ingest.demo import kibana_link
-from news_ingest.store import connect
+from news_ingest.store.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]
 
