@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from news_ingest.search import build_query, search
+from news_ingest.search import HL_PRE, build_query, search
 
 DOCS = {
     "id-affixed": {"url": "http://x/1", "language": "id", "title": "Pembangunan jembatan Kalimantan",
@@ -75,7 +75,7 @@ def test_indonesian_root_word_finds_affixed_forms(loaded):
     assert found == {"id-affixed", "ms-affixed", "id-exact"}
     hits = search(loaded, "bangun", language="id")["hits"]["hits"]  # --lang id also filters
     assert {h["_id"] for h in hits} == {"id-affixed", "id-exact"}
-    assert any("<em>" in f for h in hits for f in h["highlight"].get("body_id", []))
+    assert any(HL_PRE in f for h in hits for f in h["highlight"].get("body_id", []))
     assert {h["_id"] for h in search(loaded, "bangun", language="ms")["hits"]["hits"]} == {"ms-affixed"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from news_ingest.search import search
+from news_ingest.search import HL_PRE, search
 from news_ingest.settings import SearchSettings
 from news_ingest.store.client import BulkItem, StoreError, StoreUnavailable, connect
 
@@ -58,7 +58,7 @@ def test_bulk_index_and_full_text_search(store):
     assert store.count() == 2
     hits = search(store, "perjanjian pertahanan")["hits"]["hits"]
     assert [h["_id"] for h in hits] == ["a"]
-    assert "<em>" in hits[0]["highlight"]["body"][0]
+    assert f"{HL_PRE}Perjanjian" in hits[0]["highlight"]["body"][0]
 
 
 def test_unknown_field_is_rejected_not_silently_mapped(store):
