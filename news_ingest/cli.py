@@ -11,7 +11,7 @@ import os
 import sys
 
 from news_ingest import runner, search, warc
-from news_ingest.settings import RolloverSettings, StatePaths
+from news_ingest.settings import RolloverSettings
 from news_ingest.store.client import StoreError, connect
 from news_ingest.terminal import printable, printable_json
 
@@ -35,9 +35,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     """Deliver what the outage spool holds (oldest first); exit 1 if some is still pending."""
     from news_ingest.store.indexer import IndexConfig, Indexer  # late: numpy (dedupe), not on every start
 
-    paths = StatePaths.from_env()  # $NEWS_HOME/spool whatever the working directory
-    config = IndexConfig.from_env({**os.environ, "INDEX_SPOOL_DIR": str(paths.spool),
-                                   "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter)})
+    config = IndexConfig.from_env()  # $NEWS_HOME/spool whatever the working directory
     indexer = Indexer(connect(), config)
     if args.dead_letters:
         sent, again = indexer.resend_dead_letters()

@@ -268,8 +268,7 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
         cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={','.join(names)}",
                *(extra or [])]
         crawl_env = {"SCRAPY_SETTINGS_MODULE": "crawler.settings", **env,
-                     "NEWS_HOME": str(paths.home), "INDEX_SPOOL_DIR": str(paths.spool),
-                     "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter), "NEWS_SUMMARY_FILE": str(summary_path),
+                     "NEWS_HOME": str(paths.home), "NEWS_SUMMARY_FILE": str(summary_path),
                      # the runner records the run itself, with health and lock details: not the crawl too
                      "NEWS_INGEST_RUNNER": "1"}
         returncode, interrupted = _crawl(cmd, log_path, crawl_env, list(locks.values()))

@@ -245,10 +245,8 @@ def run(files: list[str], *, state_path: Path | None = None, domains: list[str] 
                       since=_date(since), until=_date(until))
     store = store or connect()
     store.setup()
-    paths = StatePaths.from_env()
-    indexer = Indexer(store, IndexConfig.from_env({**os.environ, "INDEX_SPOOL_DIR": str(paths.spool),
-                                                   "INDEX_DEAD_LETTER_DIR": str(paths.dead_letter)}))
-    ing = WarcIngester(indexer, filters, state=State(state_path or paths.warc_state))
+    indexer = Indexer(store, IndexConfig.from_env())
+    ing = WarcIngester(indexer, filters, state=State(state_path or StatePaths.from_env().warc_state))
     results = []
     try:
         for f in files:

@@ -24,13 +24,15 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from news_ingest.store.client import RequestTooLarge, StoreError, StoreUnavailable
-from news_ingest.store.spool import DeadLetters, ReplayResult, Spool
+from news_ingest.settings import StatePaths
+from news_ingest.store.client import RequestTooLarge, Store, StoreError, StoreUnavailable
+from news_ingest.store.ledger import record_run
+from news_ingest.store.spool import ARTICLE, RUN, DeadLetters, ReplayResult, Spool
 from pipelines import dedupe
 from pipelines.revisions import merge
 
@@ -65,8 +67,9 @@ class IndexConfig:
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     outage_probe_seconds: float = 30.0  # while the cluster is away, spool without asking it
-    spool_dir: Path = Path("var/spool")
-    dead_letter_dir: Path = Path("var/dead-letter")
+    # $NEWS_HOME/spool and $NEWS_HOME/dead-letter (news_ingest.settings.StatePaths), never the cwd
+    spool_dir: Path = field(default_factory=lambda: StatePaths.from_env().spool)
+    dead_letter_dir: Path = field(default_factory=lambda: StatePaths.from_env().dead_letter)
     syndication_window_days: float = 3.0
     history_size: int = 10
     bulk_in_flight: int = 2  # bulk requests the flush path keeps in flight (the cluster never waits)
@@ -75,26 +78,33 @@ class IndexConfig:
            "flush_seconds": ("INDEX_FLUSH_SECONDS", float), "max_retries": ("INDEX_MAX_RETRIES", int),
            "backoff_base": ("INDEX_BACKOFF_SECONDS", float),
            "outage_probe_seconds": ("INDEX_OUTAGE_PROBE_SECONDS", float),
-           "spool_dir": ("INDEX_SPOOL_DIR", Path), "dead_letter_dir": ("INDEX_DEAD_LETTER_DIR", Path),
+           "spool_dir": ("INDEX_SPOOL_DIR", None), "dead_letter_dir": ("INDEX_DEAD_LETTER_DIR", None),
            "syndication_window_days": ("INDEX_SYNDICATION_WINDOW_DAYS", float),
            "history_size": ("INDEX_HISTORY_SIZE", int), "bulk_in_flight": ("INDEX_BULK_IN_FLIGHT", int)}
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> IndexConfig:
-        """From env-style names (``INDEX_BATCH_DOCS`` ...): os.environ or Scrapy settings."""
+        """From env-style names (``INDEX_BATCH_DOCS`` ...): os.environ or Scrapy settings.  The
+        directories are those of ``StatePaths`` (``NEWS_HOME`` from the environment)."""
         kw: dict[str, Any] = {}
         for attr, (name, conv) in cls.ENV.items():
             raw = values.get(name)
-            if raw is None or raw == "":
+            if conv is None or raw is None or raw == "":
                 continue
             try:
                 kw[attr] = conv(raw)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{name}={raw!r}: {exc}") from None
-        cfg = cls(**kw)
-        if (cfg.batch_docs < 1 or cfg.batch_bytes < 1024 or cfg.flush_seconds <= 0 or cfg.max_retries < 0
-                or not 1 <= cfg.bulk_in_flight <= 8):
-            raise ValueError(f"index batching settings out of range: {cfg}")
+            except (TypeError, ValueError):
+                kind, example = {int: ("a whole number", getattr(cls, attr)),
+                                 float: ("a number", getattr(cls, attr))}.get(conv, ("a size", "5MB"))
+                raise ValueError(f"{name}={raw!r} is not {kind}. Fix: e.g. {name}={example}") from None
+        paths = StatePaths.from_env({**os.environ, **{k: str(v) for k, v in values.items() if v is not None}})
+        cfg = cls(**kw, spool_dir=paths.spool, dead_letter_dir=paths.dead_letter)
+        limits = {"INDEX_BATCH_DOCS": cfg.batch_docs >= 1, "INDEX_BATCH_BYTES": cfg.batch_bytes >= 1024,
+                  "INDEX_FLUSH_SECONDS": cfg.flush_seconds > 0, "INDEX_MAX_RETRIES": cfg.max_retries >= 0,
+                  "INDEX_BULK_IN_FLIGHT": 1 <= cfg.bulk_in_flight <= 8}
+        if bad := [k for k, ok in limits.items() if not ok]:
+            raise ValueError(f"{bad[0]} is out of range. Fix: batch docs >= 1, batch bytes >= 1KB, flush "
+                             f"seconds > 0, retries >= 0, bulk in flight 1..8")
         return cfg
 
     @classmethod
@@ -319,7 +329,7 @@ class Indexer:
             self._spool(list(pending.values()), f"{type(exc).__name__}: {exc}")
 
     def _spool(self, docs: list[dict[str, Any]], reason: str) -> None:
-        self.spool.append(docs, reason)
+        self.spool.append(docs, reason, target=getattr(self.store, "alias", None))
         self._count("spooled", len(docs))
         log.warning("spooled %d document(s) to %s: %s", len(docs), self.spool.directory, reason)
 
@@ -517,9 +527,10 @@ class Indexer:
                         conflicts.append(op["id"])  # created meanwhile by another writer
                     elif item.status in RETRYABLE_ITEM:
                         retry.append(op)
-                    else:
-                        self._dead([(op["id"], item.status, item.error or "rejected",
-                                     originals.get(op["id"], op["doc"]))])
+                    elif op["id"] in originals:
+                        self._dead([(op["id"], item.status, item.error or "rejected", originals[op["id"]])])
+                    else:  # an operation on a stored copy (the canonical flag): keep the operation
+                        self._dead([(op["id"], item.status, item.error or "rejected", op["doc"], op)])
             todo = retry
             if todo and attempt < self.config.max_retries:
                 self._count("retries", 1)
@@ -552,18 +563,65 @@ class Indexer:
         sent, before = 0, self.stats["dead_letter"]
         for path in self.dead.claim():
             with open(path, encoding="utf-8") as fh:
-                docs = [json.loads(line)["doc"] for line in fh if line.strip()]
+                records = [json.loads(line) for line in fh if line.strip()]
+            docs, ops = [], []
+            for rec in records:
+                doc, op = rec.get("doc") or {}, rec.get("op")
+                if op is None and "id" not in doc and rec.get("id") and not doc.get("url"):
+                    op = {"op": "update", "id": rec["id"], "doc": doc}  # recorded before ops were kept
+                if op is not None:
+                    ops.append(op)
+                elif "id" in doc:
+                    docs.append(doc)
+                elif (prepared := self.prepare(doc)) is not None:  # rejected before it had an id
+                    docs.append(prepared)
             for i in range(0, len(docs), self.config.batch_docs):
                 self.send(docs[i:i + self.config.batch_docs])
-            sent += len(docs)
+            if ops:
+                self._resend_ops(ops)
+            sent += len(records)
             self.dead.done(path)
         return sent, self.stats["dead_letter"] - before
 
+    def _resend_ops(self, ops: list[dict[str, Any]]) -> None:
+        """Dead-lettered operations on stored copies, as they were; an outage keeps them dead-lettered."""
+        try:
+            with self._send_lock:
+                self._check_up()
+                for op in self._bulk(ops, {}):
+                    self._dead([(op.get("id"), None, "kept failing with 429/5xx", op.get("doc") or {}, op)])
+        except StoreError as exc:
+            self._dead([(op["id"], None, f"not re-sent: {exc}", op["doc"], op) for op in ops])
+
     def replay(self) -> ReplayResult:
-        """Send what the spool holds, oldest first; stops (keeping the rest) if the cluster fails."""
+        """Send what the spool holds, oldest first, each record to the alias it was written to
+        (run-ledger records to that alias's ledger); stops (keeping the rest) if the cluster fails."""
         before = self.stats["indexed"]
-        result = self.spool.replay(lambda docs: self.send(docs, spool_on_failure=False),
-                                   batch_docs=self.config.batch_docs)
+        others: dict[str, Indexer] = {}
+
+        def send(docs: list[dict[str, Any]], kind: str, target: str | None) -> None:
+            ix = self if target in (None, self.store.alias) else others.get(target)
+            if ix is None:  # another alias on the same cluster, same client
+                store = Store(dataclasses.replace(self.store.settings, index=target), self.store.backend)
+                ix = others[target] = Indexer(store, self.config, clock=self._clock, sleep=self._sleep,
+                                              now=self._now)
+            if kind == RUN:
+                for doc in docs:
+                    record_run(ix.store, doc)
+                self._count("runs_replayed", len(docs))
+            elif kind == ARTICLE:
+                ix.send(docs, spool_on_failure=False)
+            else:
+                raise StoreError(f"unknown spool record kind {kind!r} (a newer version wrote it?)")
+
+        try:
+            result = self.spool.replay(send, batch_docs=self.config.batch_docs, by_target=True)
+        finally:
+            for ix in others.values():
+                ix._writer.shutdown(wait=True)
+                ix.dead.close()
+                with self._stats_lock:
+                    self.stats.update(ix.stats)
         self.stats["replayed"] += self.stats["indexed"] - before
         if result.records or result.pending_segments:
             log.info("spool %s: %s", self.spool.directory, result)

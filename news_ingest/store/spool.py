@@ -29,6 +29,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
+ARTICLE, RUN = "article", "run"  # record kinds
 
 
 def _fsync_dir(path: Path) -> None:
@@ -112,11 +113,18 @@ class Spool:
         self.directory = Path(self.directory)
 
     # ---------------------------------------------------------------- writing
-    def append(self, docs: list[dict[str, Any]], reason: str) -> None:
-        """Durably store documents; returns only after they are on disk."""
+    def append(self, docs: list[dict[str, Any]], reason: str, target: str | None = None,
+               kind: str = ARTICLE) -> None:
+        """Durably store documents; returns only after they are on disk.  ``target``: the alias
+        they were written to (replay sends them back there, not to whatever ``ES_INDEX`` says
+        then); ``kind``: ``article`` (through the indexer) or ``run`` (a run-ledger record)."""
         if not docs:
             return
-        records = [{"v": FORMAT_VERSION, "spooled_at": _now(), "reason": reason, "doc": d} for d in docs]
+        extra: dict[str, Any] = {"index": target} if target else {}
+        if kind != ARTICLE:
+            extra["kind"] = kind
+        records = [{"v": FORMAT_VERSION, "spooled_at": _now(), "reason": reason, **extra, "doc": d}
+                   for d in docs]
         with self._lock:
             if self._current is None:
                 self.directory.mkdir(parents=True, exist_ok=True)
@@ -188,10 +196,13 @@ class Spool:
             os.fsync(fh.fileno())
         log.error("spool %s line %d is unreadable; kept in %s", seg.name, lineno, qdir)
 
-    def replay(self, send: Callable[[list[dict[str, Any]]], None], batch_docs: int = 500) -> ReplayResult:
+    def replay(self, send: Callable[..., None], batch_docs: int = 500,
+               by_target: bool = False) -> ReplayResult:
         """Hand spooled documents to ``send`` in batches, oldest first, deleting each segment once
         all its documents were sent.  ``send`` raises to stop (the cluster is still away): the
-        current segment and all later ones stay for the next replay."""
+        current segment and all later ones stay for the next replay.  With ``by_target`` each
+        batch holds one kind and target and the call is ``send(docs, kind, target)`` (target None:
+        a record spooled before targets were recorded)."""
         result = ReplayResult()
         if not self.directory.is_dir():
             return result
@@ -206,7 +217,7 @@ class Spool:
             segs = self.segments()
             for i, seg in enumerate(segs):
                 try:
-                    result.records += self._replay_segment(seg, send, batch_docs, result)
+                    result.records += self._replay_segment(seg, send, batch_docs, result, by_target)
                 except Exception as exc:  # the receiver failed: keep this and later segments
                     result.pending_segments = len(segs) - i
                     result.error = f"{type(exc).__name__}: {exc}"
@@ -221,22 +232,34 @@ class Spool:
             lock_fh.close()
         return result
 
-    def _replay_segment(self, seg: Path, send: Callable[[list[dict[str, Any]]], None], batch_docs: int,
-                        result: ReplayResult) -> int:
+    def _replay_segment(self, seg: Path, send: Callable[..., None], batch_docs: int,
+                        result: ReplayResult, by_target: bool = False) -> int:
         sent = 0
         batch: list[dict[str, Any]] = []
+        group: tuple[str, str | None] = (ARTICLE, None)
+
+        def flush() -> None:
+            nonlocal sent, batch
+            if batch:
+                if by_target:
+                    send(batch, *group)
+                else:
+                    send(batch)
+                sent += len(batch)
+                batch = []
+
         for rec in self._read(seg):
             if rec is None:
                 result.corrupt += 1
                 continue
+            key = (rec.get("kind") or ARTICLE, rec.get("index"))
+            if key != group:
+                flush()
+                group = key
             batch.append(rec["doc"])
             if len(batch) >= batch_docs:
-                send(batch)
-                sent += len(batch)
-                batch = []
-        if batch:
-            send(batch)
-            sent += len(batch)
+                flush()
+        flush()
         return sent
 
 
@@ -251,13 +274,15 @@ class DeadLetters:
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
 
-    def write(self, entries: list[tuple[str | None, int | None, str, dict[str, Any]]]) -> None:
-        """entries: (id, HTTP status or None, reason, document)."""
+    def write(self, entries: list[tuple[Any, ...]]) -> None:
+        """entries: (id, HTTP status or None, reason, document[, operation]).  The operation is kept
+        for a rejected update of a stored copy (its document is only the changed fields)."""
         if not entries:
             return
         at = _now()
         day = at[:10].replace("-", "")
-        records = [{"at": at, "id": i, "status": s, "reason": r, "doc": d} for i, s, r, d in entries]
+        records = [{"at": at, "id": e[0], "status": e[1], "reason": e[2], "doc": e[3],
+                    **({"op": e[4]} if len(e) > 4 and e[4] else {})} for e in entries]
         with self._lock:
             if day not in self._files:
                 self.directory.mkdir(parents=True, exist_ok=True)

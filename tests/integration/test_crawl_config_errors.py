@@ -24,6 +24,8 @@ def _crawl(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
     (["-a", "source=kompsa"], {}, "unknown source(s) ['kompsa']"),
     (["-a", "source=sample"], {}, "is a fixture source of the bundled sample site"),
     (["-a", "source=kompas", "-a", "since=soon"], {}, "since='soon' is not a date. Fix: -a since=YYYY-MM-DD"),
+    (["-a", "source=kompas"], {"INDEX_BATCH_DOCS": "many"},
+     "INDEX_BATCH_DOCS='many' is not a whole number. Fix: e.g. INDEX_BATCH_DOCS=500"),
     (["-a", "source=kompas"], {"ES_URL": "localhost:9200"}, "ES_URL='localhost:9200' is not an http(s) URL"),
     (["-a", "source=kompas"], {"NEWS_SOURCES": "/nonexistent/sources.yaml"}, "not found. Fix:"),
 ])

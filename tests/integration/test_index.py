@@ -163,3 +163,47 @@ def test_recrawl_after_rollover_updates_the_copy_in_the_old_index(store, make_in
     doc = get(store, url)
     assert doc["version"] == 2 and doc["body"].endswith("diperbaiki.")
     assert doc["_index"].endswith("-000001")
+
+
+def test_spooled_documents_are_replayed_into_the_alias_they_were_written_to(store, make_indexer, tmp_path):
+    """An outage while writing to ES_INDEX=news-x, replayed by a process configured for another
+    alias: the documents go back to news-x, not into the replaying process's alias."""
+    from dataclasses import replace
+
+    from news_ingest.store.client import Store
+
+    other = Store(replace(store.settings, index=store.alias + "-x"), store.backend)
+    other.setup()
+    try:
+        writer = Indexer(other, IndexConfig(spool_dir=tmp_path / "spool", dead_letter_dir=tmp_path / "dead"))
+        docs = [writer.prepare(art(f"https://www.tribunnews.com/berita/x{n}", f"{UNRELATED} X {n}.",
+                                   "2024-12-04T08:00:00+00:00")) for n in range(3)]
+        writer._spool(docs, "cluster unreachable (test)")  # what an outage does to a batch
+        writer.spool.close()
+        res = make_indexer().replay()  # the replaying process's alias is `store`
+        assert res.records == 3 and res.pending_segments == 0
+        other.refresh()
+        store.refresh()
+        assert other.count() == 3 and store.count() == 0
+    finally:
+        other.drop()
+
+
+def test_a_dead_lettered_update_is_sent_again(store, make_indexer, tmp_path):
+    """The canonical-flag update on a stored copy, dead-lettered as the indexer records it (the
+    partial document, its id beside it): `replay --dead-letters` applies it, no KeyError."""
+    url = "https://www.tribunnews.com/internasional/kanonik"
+    ix = make_indexer()
+    ix.add(art(url, BODY, "2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    store.refresh()
+    aid = dedupe.article_id(url)
+    assert get(store, url)["is_cluster_canonical"] is True
+    DeadLetters(tmp_path / "dead").write([(aid, 429, "es_rejected_execution_exception",
+                                           {"is_cluster_canonical": False})])
+    no_url = {"title": "tanpa URL", "body": UNRELATED}  # dead-lettered by prepare: it has no id
+    DeadLetters(tmp_path / "dead").write([(None, None, "no usable URL", no_url)])
+    sent, again = make_indexer().resend_dead_letters()
+    assert sent == 2 and again == 1  # the update applied; the URL-less document rejected again, no crash
+    store.refresh()
+    assert get(store, url)["is_cluster_canonical"] is False

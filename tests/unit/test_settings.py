@@ -95,3 +95,16 @@ def test_es_url_mistakes_are_named_with_the_fix(url, expect):
     with pytest.raises(ValueError) as err:
         SearchSettings.from_env({"ES_URL": url})
     assert expect in str(err.value) and "secret" not in str(err.value)
+
+
+def test_index_spool_and_dead_letters_live_under_news_home(tmp_path, monkeypatch):
+    from news_ingest.store.indexer import IndexConfig
+
+    monkeypatch.chdir(tmp_path)
+    cfg = IndexConfig.from_env({"NEWS_HOME": str(tmp_path / "home")})
+    assert cfg.spool_dir == tmp_path / "home" / "spool"
+    assert cfg.dead_letter_dir == tmp_path / "home" / "dead-letter"
+    cfg = IndexConfig.from_env({"NEWS_HOME": str(tmp_path / "home"), "INDEX_SPOOL_DIR": "/data/spool"})
+    assert cfg.spool_dir == Path("/data/spool")
+    with pytest.raises(ValueError, match=r"INDEX_FLUSH_SECONDS='soon' is not a number\. Fix: e\.g\. "):
+        IndexConfig.from_env({"INDEX_FLUSH_SECONDS": "soon"})

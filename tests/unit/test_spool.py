@@ -100,3 +100,17 @@ def test_dead_letters_keep_reason_and_document(tmp_path):
     assert rec["doc"] == {"url": "u"}
     line = next(tmp_path.glob("dead-letter-*.jsonl")).read_text()
     assert json.loads(line)["at"]
+
+
+def test_records_carry_their_target_and_kind(tmp_path):
+    sp = Spool(tmp_path)
+    sp.append([{"url": "a"}], "x")  # written before targets were recorded: target unknown
+    sp.append([{"url": "b"}, {"url": "c"}], "x", target="news-x")
+    sp.append([{"run_id": "r1"}], "x", target="news-x", kind="run")
+    sp.append([{"url": "d"}], "x", target="news-y")
+    sp.close()
+    got = []
+    res = Spool(tmp_path).replay(lambda docs, kind, target: got.append((kind, target, docs)), by_target=True)
+    assert res.records == 5
+    assert got == [("article", None, [{"url": "a"}]), ("article", "news-x", [{"url": "b"}, {"url": "c"}]),
+                   ("run", "news-x", [{"run_id": "r1"}]), ("article", "news-y", [{"url": "d"}])]
