@@ -25,9 +25,10 @@ FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image
 HIT_FIELDS = ["url", "title", "source", "published_at", "language", "source_attribution",
               "is_wire_copy", "cluster_id", "body"]
 MAX_QUERY_CHARS = 1000  # a search is a few words; a pasted article is refused with a clear message
-# highlight markers the cluster puts around matches (STX/ETX: never in stored text, which is
-# stripped of control characters before rendering); render_snippet turns them into bold or [..]
-HL_PRE, HL_POST = "\x02", "\x03"
+# highlight markers the cluster puts around matches: two private-use characters (not control
+# characters: the highlighter trims those off a fragment's ends); render_snippet turns them into
+# bold or [..], and every other character a terminal would act on is removed
+HL_PRE, HL_POST = "\ue000", "\ue001"
 
 
 class UsageError(ValueError):
@@ -165,7 +166,7 @@ def stemming_for(store: Store, language: str) -> str | None:
 
 # C0/C1 controls, DEL and the bidi overrides/isolates: stored text may carry any of them (pages
 # are hostile input); a terminal must only ever see printable text and our own escapes
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000\ue001]")
 
 
 def _printable(text: str) -> str:
@@ -185,8 +186,8 @@ def render_snippet(fragment: str, tty: bool) -> str:
     out = []
     for part in parts:
         out.append(on if part == HL_PRE else off if part == HL_POST else _printable(part))
-    text = "".join(out)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    return text + off if tty and text.count(on) > text.count(off) else text
 
 
 def snippet(hit: dict[str, Any], width: int = 220, tty: bool = False) -> str:

@@ -62,7 +62,7 @@ def test_search_prints_hits_with_highlights_dates_sources_attribution(loaded, ca
     assert out.startswith("1 hit(s) for 'perjanjian pertahanan'")
     assert "2024-12-05T08:00  tribunnews  [id]  attribution: AFP (wire)" in out
     assert "https://www.tribunnews.com/a" in out and "[perjanjian]" in out.lower()  # highlight (no tty)
-    assert "<em>" not in out and "\x02" not in out
+    assert "<em>" not in out and "\ue000" not in out
     assert "kompas" not in out and "Banjir" not in out
 
 
