@@ -201,7 +201,10 @@ class Store:
             self._languages = None
             self._indices = None
             return f"{self.engine}: created {first} behind alias {self.alias}; {kind}"
-        added = self._add_missing_fields(self.indices(fresh=True)[0], body["template"]["mappings"])
+        added = []
+        for index in self.indices(fresh=True):  # updates land in place, in older indices too
+            new = self._add_missing_fields(index, body["template"]["mappings"])
+            added += [f for f in new if f not in added]
         added += self._add_missing_fields(f"{self.alias}-runs", _runs_template()["mappings"])
         return f"{self.engine}: alias {self.alias} already set up; {kind}" + (
             f"; added new fields {added} to the existing indices" if added else "")
@@ -218,6 +221,12 @@ class Store:
             self._req("PUT", f"/{index}/_mapping", body={"properties": missing})
             log.warning("%s: added fields %s to %s (created by an older version)", self.engine,
                         sorted(missing), index)
+        # keyword limits (ignore_above) can be set in place: an index made before them would
+        # otherwise dead-letter every article with one oversize value
+        limits = _limits(wanted["properties"], have)
+        if limits:
+            self._req("PUT", f"/{index}/_mapping", body={"properties": limits})
+            log.warning("%s: set ignore_above on %s of %s", self.engine, sorted(limits), index)
         return sorted(missing)
 
     def drop(self) -> None:
@@ -397,6 +406,22 @@ class Store:
 
     def close(self) -> None:
         self.backend.close()
+
+
+def _limits(wanted: dict[str, Any], have: dict[str, Any]) -> dict[str, Any]:
+    """The existing keyword fields (also inside objects) that lack the template's ignore_above,
+    as a mapping update: each field as it is, plus its limit."""
+    out: dict[str, Any] = {}
+    for name, want in wanted.items():
+        cur = have.get(name)
+        if not cur:
+            continue
+        if want.get("type") == "keyword" and "ignore_above" in want and "ignore_above" not in cur:
+            out[name] = {**cur, "ignore_above": want["ignore_above"]}
+        elif "properties" in want and "properties" in cur and (sub := _limits(want["properties"],
+                                                                                cur["properties"])):
+            out[name] = {"properties": sub}
+    return out
 
 
 def _runs_template() -> dict[str, Any]:

@@ -207,3 +207,39 @@ def test_a_dead_lettered_update_is_sent_again(store, make_indexer, tmp_path):
     assert sent == 2 and again == 1  # the update applied; the URL-less document rejected again, no crash
     store.refresh()
     assert get(store, url)["is_cluster_canonical"] is False
+
+
+def test_one_oversize_field_never_costs_the_article(store, make_indexer):
+    """A 40 kB og:site_name (and byline) is over Lucene's term limit: the article is indexed, the
+    values kept in _source (only not searchable as terms), nothing dead-lettered."""
+    big = "Tribunnews.com Network " * 1800  # ~41 kB
+    url = "https://www.tribunnews.com/berita/situs-raksasa"
+    ix = make_indexer()
+    ix.add(art(url, BODY, "2024-12-04T08:00:00+00:00", site_name=big, authors=[big, "Redaksi"],
+               tags=["korea utara"]))
+    ix.close()
+    store.refresh()
+    assert ix.stats["dead_letter"] == 0 and ix.stats["indexed"] == 1
+    doc = get(store, url)
+    assert doc["site_name"] == big and doc["authors"] == [big, "Redaksi"]
+    assert store.count({"term": {"authors": "Redaksi"}}) == 1  # the other values stay searchable
+
+
+def test_setup_gives_an_older_index_the_keyword_limits(store, make_indexer):
+    """An index made before ignore_above: `setup` (run at every crawl start) sets it in place."""
+    import copy
+
+    from news_ingest.store.client import template_for
+
+    old = copy.deepcopy(template_for(store.alias, None)["template"])
+    for m in old["mappings"]["properties"].values():
+        m.pop("ignore_above", None)
+    store.drop()
+    aliases = {store.alias: {"is_write_index": True}}
+    store._req("PUT", f"/{store.alias}-000001", body={**old, "aliases": aliases})
+    store.setup()
+    url = "https://www.tribunnews.com/berita/situs-raksasa-lama"
+    ix = make_indexer()
+    ix.add(art(url, BODY, "2024-12-04T08:00:00+00:00", site_name="x" * 40_000))
+    ix.close()
+    assert ix.stats["dead_letter"] == 0 and ix.stats["indexed"] == 1

@@ -130,3 +130,24 @@ def test_runs_template_is_valid_json_with_the_ledger_fields():
     props = body["mappings"]["properties"]
     for name in ("run_id", "started_at", "finished_at", "sources", "counts", "errors", "status"):
         assert name in props
+
+
+def _keywords(props: dict, prefix: str = ""):
+    for name, m in props.items():
+        if m.get("type") == "keyword":
+            yield prefix + name, m
+        yield from _keywords(m.get("properties", {}), f"{prefix}{name}.")
+        yield from _keywords(m.get("fields", {}), f"{prefix}{name}.")
+
+
+@pytest.mark.parametrize("props", [_props(ALL_ANALYZERS),
+                                   json.loads(RUNS_TEMPLATE_PATH.read_text())["mappings"]["properties"]],
+                         ids=["articles", "runs"])
+def test_no_keyword_value_can_be_too_long_for_the_index(props):
+    """Lucene refuses a term over 32766 bytes, and with it the whole document: every indexed or
+    doc-valued keyword has ignore_above (characters; 8191 * 4 UTF-8 bytes fits), so one oversize
+    value (a 40 kB og:site_name) is kept in _source, not indexed, and never costs the article."""
+    for name, m in _keywords(props):
+        if m.get("index", True) is False and m.get("doc_values", True) is False:
+            continue  # stored only in _source: no term at all
+        assert 0 < m.get("ignore_above", 0) <= 8191, name
