@@ -182,9 +182,7 @@ class Store:
         body = self.template_body()
         meta = body["template"]["mappings"]["_meta"]
         self._req("PUT", f"/_index_template/{self.alias}", body=body)
-        self._req("PUT", f"/_index_template/{self.alias}-runs", body={
-            "index_patterns": [f"{self.alias}-runs"], "priority": 200,
-            "template": _runs_template()})
+        self.ensure_runs_template()
         kind = (f"language-aware template ({len(set(meta['languages'].values()))} language groups)"
                 if meta["analysis"] == "language" else
                 "standard-analysis fallback template (cluster has no language analyzers)")
@@ -277,7 +275,8 @@ class Store:
         if max_docs:
             conditions["max_docs"] = int(max_docs)
         if max_size:
-            conditions["max_size"] = max_size
+            # one primary shard (the template): its size is the primary store
+            conditions[self.backend.rollover_size_condition] = max_size
         if not conditions:
             raise ValueError("rollover_if_needed needs max_docs and/or max_size")
         resp = self._req("POST", f"/{self.alias}/_rollover", body={"conditions": conditions})
@@ -387,6 +386,17 @@ class Store:
     def search_raw(self, body: dict[str, Any]) -> dict[str, Any]:
         """A search over every index behind the alias; ``body`` is the standard search body."""
         return dict(self._req("POST", f"/{self.alias}/_search", body=body))
+
+    def ensure_runs_template(self) -> None:
+        """The run ledger's template (types, one shard, ``auto_expand_replicas: 0-1``), installed
+        before the first run record: a run that indexed nothing never ran ``setup``, and an
+        auto-created ``<alias>-runs`` would get guessed types and a replica a single node cannot
+        place (a yellow cluster).  Idempotent; once per Store."""
+        if getattr(self, "_runs_template_ok", False):
+            return
+        self._req("PUT", f"/_index_template/{self.alias}-runs", body={
+            "index_patterns": [f"{self.alias}-runs"], "priority": 200, "template": _runs_template()})
+        self._runs_template_ok = True
 
     def index_doc(self, index_suffix: str, doc: dict[str, Any], doc_id: str | None = None) -> str:
         """Write one document to the side index ``<alias>-<suffix>`` (e.g. the run ledger,

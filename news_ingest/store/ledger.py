@@ -34,6 +34,7 @@ def record_run(store: Store, run_doc: dict[str, Any]) -> str:
     doc.setdefault("counts", {})
     run_id = str(doc.get("run_id") or f"{(started or datetime.now(UTC).isoformat())}-{doc['host']}")
     doc["run_id"] = run_id
+    store.ensure_runs_template()  # before the first write, which creates the index
     return store.index_doc("runs", doc, doc_id=run_id)
 
 

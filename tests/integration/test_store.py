@@ -168,3 +168,43 @@ def test_setup_brings_an_index_of_an_older_version_up_to_date(store):
         "url": "http://x/1", "title": "Judul", "fingerprint_bands": ["00:ab"], "version": 1}}])
     assert [it.status for it in items] == [201]
     assert "added new fields" not in store.setup()  # idempotent
+
+
+def test_first_run_record_gets_the_ledger_template(es_settings):
+    """A run that indexed nothing never ran setup: its ledger record must not auto-create
+    <alias>-runs with guessed types and a replica a single node cannot place."""
+    from news_ingest.store.ledger import record_run
+
+    st = connect(es_settings)
+    try:
+        record_run(st, {"run_id": "r1", "started_at": "2024-12-06T00:00:00+00:00",
+                        "finished_at": "2024-12-06T00:01:00+00:00", "sources": ["kompas"], "status": "ok"})
+        index = f"{st.alias}-runs"
+        settings = st.backend.request("GET", f"/{index}/_settings")[index]["settings"]["index"]
+        assert settings["auto_expand_replicas"] == "0-1" and settings["number_of_shards"] == "1"
+        props = st.backend.request("GET", f"/{index}/_mapping")[index]["mappings"]["properties"]
+        assert props["started_at"]["type"] == "date" and props["status"]["type"] == "keyword"
+        health = st.backend.request("GET", f"/_cluster/health/{index}", params={"wait_for_status": "green"})
+        assert health["status"] == "green"
+    finally:
+        st.drop()
+
+
+def test_rollover_command_is_quiet_for_cron(store):
+    """`news-ingest rollover` from cron: nothing on stderr (a deprecation warning is a daily mail)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ES_URL": store.settings.urls[0], "ES_INDEX": store.alias,
+           "SEARCH_ENGINE": store.engine}
+    env.pop("SEARCH_URL", None)
+    for args in (["rollover"], ["rollover", "--max-docs", "1", "--max-size", "1gb"]):
+        proc = subprocess.run([sys.executable, "-m", "news_ingest.cli", *args], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    store.bulk([{"_id": "a", "url": "http://x/a"}])
+    store.refresh()
+    proc = subprocess.run([sys.executable, "-m", "news_ingest.cli", "rollover", "--max-docs", "1"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stderr == "" and "rolled over to" in proc.stdout, proc.stderr

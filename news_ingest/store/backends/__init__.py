@@ -53,6 +53,10 @@ class LazyBackend:
     def client(self) -> Any:
         return self._backend().client
 
+    @property
+    def rollover_size_condition(self) -> str:
+        return self._backend().rollover_size_condition
+
     def request(self, method: str, path: str, **kw: Any) -> Any:
         return self._backend().request(method, path, **kw)
 

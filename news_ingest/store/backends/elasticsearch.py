@@ -26,6 +26,7 @@ def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
 
 class ElasticsearchBackend:
     engine = "elasticsearch"
+    rollover_size_condition = "max_primary_shard_size"
 
     def __init__(self, settings: SearchSettings) -> None:
         self.where = settings.display_url

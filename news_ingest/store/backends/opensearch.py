@@ -28,6 +28,7 @@ def client_kwargs(settings: SearchSettings) -> dict[str, Any]:
 
 class OpenSearchBackend:
     engine = "opensearch"
+    rollover_size_condition = "max_size"
 
     def __init__(self, settings: SearchSettings, engine: str = "opensearch") -> None:
         self.where = settings.display_url
