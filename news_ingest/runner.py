@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -41,10 +42,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from news_ingest.settings import CHECKOUT, StatePaths
+from news_ingest.settings import CHECKOUT, SearchSettings, StatePaths
 from news_ingest.sources import load_sources, select
-from news_ingest.store.client import connect
+from news_ingest.store.client import StoreError, StoreUnavailable, connect
 from news_ingest.store.ledger import record_run
+from news_ingest.store.spool import RUN, Spool
 
 HEALTH_FIELDS = ("body", "title", "published_at")
 HEALTH_DROP = 0.3  # absolute fall in a fill rate that is reported
@@ -281,10 +283,11 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
         if crawl is None:
             summary["error"] = f"the crawl wrote no summary (exit {returncode}); see {log_path}"
         failed, per_source, warnings = dict(stuck), {}, {}
+        search = SearchSettings.from_env(env)
         if store is None:
             try:
-                store = connect()
-            except Exception as exc:  # noqa: BLE001 - health and ledger are best effort; the crawl ran
+                store = connect(search)
+            except StoreError as exc:  # health is best effort; the ledger record is spooled below
                 summary["ledger_error"] = str(exc)
         health = HealthState(paths.health)
         with health.locked() as history:
@@ -310,17 +313,27 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
         summary["status"] = run_status(crawl_ok=crawl is not None and returncode == 0 and not interrupted,
                                        sources=names, failed=failed, dead_letter=counts["dead_letter"],
                                        spooled=counts["spooled"])
-        if store is not None:
-            try:
-                summary["run_id"] = record_run(store, {
-                    "started_at": started, "finished_at": summary["finished_at"], "sources": names,
-                    "status": summary["status"], "counts": counts, "log": str(log_path),
-                    "errors": [f"{n}: {r}" for n, r in failed.items()] + (
-                        [summary["error"]] if "error" in summary else []),
-                    "health_warnings": [f"{n}: {w}" for n, ws in warnings.items() for w in ws],
-                    "per_source": per_source})
-            except Exception as exc:  # noqa: BLE001
-                summary["ledger_error"] = str(exc)
+        errors = [f"{n}: {r}" for n, r in failed.items()] + ([summary["error"]] if "error" in summary else [])
+        run_doc = {
+            "run_id": f"{started}-{socket.gethostname()}", "started_at": started,
+            "finished_at": summary["finished_at"], "sources": names, "status": summary["status"],
+            "counts": counts, "log": str(log_path),
+            "errors": errors,
+            "health_warnings": [f"{n}: {w}" for n, ws in warnings.items() for w in ws],
+            "per_source": per_source}
+        try:
+            if store is None:
+                raise StoreUnavailable(summary.get("ledger_error") or "no cluster")
+            summary["run_id"] = record_run(store, run_doc)
+        except StoreError as exc:
+            # the cluster is away: the record waits in the spool like the documents, and the next
+            # crawl start (or `news-ingest replay`) writes it to the ledger
+            if summary["status"] == "ok":
+                summary["status"] = run_doc["status"] = "ok_spooled"
+            spool = Spool(paths.spool)
+            spool.append([run_doc], f"run ledger: {exc}", target=search.index, kind=RUN)
+            spool.close()
+            summary.update(run_id=run_doc["run_id"], ledger_error=str(exc), ledger="spooled")
         return EXIT[summary["status"]], summary
     finally:
         for lock in locks.values():

@@ -151,3 +151,31 @@ def test_all_never_crawls_a_fixture_source(tmp_path, es_settings):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "only fixture sources" in proc.stderr, proc.stderr
+
+
+def test_a_run_during_an_outage_is_ok_spooled_and_its_ledger_record_survives(tmp_path, es_settings):
+    """The cluster is down for the whole run: nothing is lost — the articles and the run's own
+    ledger record wait in the spool (status ok_spooled, exit 4), and `news-ingest replay` later
+    delivers both, into the alias the run wrote to."""
+    site = Site(6)
+    server, base = serve(site)
+    env = _env(tmp_path, es_settings, sources_yaml(base, concurrency=4))
+    down = {**env, "ES_URL": "http://127.0.0.1:9", "INDEX_MAX_RETRIES": "0", "INDEX_BACKOFF_SECONDS": "0.05"}
+    try:
+        proc = subprocess.run(CMD, cwd=tmp_path, env=down, capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert proc.returncode == 4 and summary["status"] == "ok_spooled", proc.stdout + proc.stderr
+    assert summary["spooled"] == 6 and summary["indexed"] == 0 and summary["ledger"] == "spooled"
+    replay = subprocess.run([sys.executable, "-m", "news_ingest.cli", "replay"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert replay.returncode == 0 and "replayed 7 document(s)" in replay.stdout, replay.stdout + replay.stderr
+    store = connect(es_settings)
+    store.refresh()
+    assert store.count() == 6
+    store.client.indices.refresh(index=f"{store.alias}-runs")
+    runs = [r["_source"] for r in store.client.search(index=f"{store.alias}-runs")["hits"]["hits"]]
+    assert [(r["run_id"], r["status"], r["counts"]["spooled"]) for r in runs] == [
+        (summary["run_id"], "ok_spooled", 6)]
