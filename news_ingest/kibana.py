@@ -20,7 +20,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-NDJSON = Path(__file__).resolve().parent.parent / "config" / "kibana" / "saved-objects.ndjson"
+from news_ingest.settings import CONFIG_DIR
+
+NDJSON = CONFIG_DIR / "kibana" / "saved-objects.ndjson"
 MIN_KIBANA = "8.8.0"  # the objects' coreMigrationVersion: an older Kibana refuses them
 
 

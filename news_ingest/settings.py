@@ -12,6 +12,19 @@ from urllib.parse import urlsplit, urlunsplit
 _PARENT = Path(__file__).resolve().parent.parent
 # the source checkout this module runs from (an editable install); None when installed from a wheel
 CHECKOUT: Path | None = _PARENT if (_PARENT / "pyproject.toml").is_file() else None
+
+
+def config_dir(env: dict[str, str] | None = None) -> Path:
+    """The configuration defaults (sources.yaml, elasticsearch/ templates, kibana/ objects):
+    ``NEWS_CONFIG_DIR``, else the checkout's ``config/``, else the copy a wheel ships as package
+    data (``news_ingest/config/``).  ``NEWS_SOURCES`` names another sources file on its own."""
+    env = os.environ if env is None else env
+    if env.get("NEWS_CONFIG_DIR"):
+        return Path(env["NEWS_CONFIG_DIR"]).expanduser().absolute()
+    return CHECKOUT / "config" if CHECKOUT is not None else Path(__file__).resolve().parent / "config"
+
+
+CONFIG_DIR = config_dir()
 DEFAULT_URL = "http://127.0.0.1:9200"
 DEFAULT_INDEX = "news-articles"
 

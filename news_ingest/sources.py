@@ -16,11 +16,12 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from news_ingest.settings import CONFIG_DIR
 from pipelines import hosts
 from pipelines.crawl_config import CrawlerConfig, MultiPage
 from pipelines.page_kind import ARTICLE_PAGES_MODES
 
-SOURCES_PATH = Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
+SOURCES_PATH = CONFIG_DIR / "sources.yaml"  # the shipped default (package data in a wheel)
 # the bundled sample site's source (make demo, the tests): never in the shipped file
 FIXTURE_SOURCES_PATH = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "sources.yaml"
 _ENV = re.compile(r"\$\{(\w+)(?::-([^}]*))?\}")

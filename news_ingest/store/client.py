@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from news_ingest.settings import SearchSettings
+from news_ingest.settings import CONFIG_DIR, SearchSettings
 from news_ingest.store.backends import Backend, create_backend
 from news_ingest.store.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
 
@@ -34,7 +34,7 @@ __all__ = ["BulkItem", "RequestTooLarge", "Store", "StoreError", "StoreUnavailab
            "language_group", "load_languages", "template_for"]
 
 log = logging.getLogger(__name__)
-CONFIG = Path(__file__).resolve().parents[2] / "config" / "elasticsearch"
+CONFIG = CONFIG_DIR / "elasticsearch"  # the checkout's config/, or the wheel's package data
 TEMPLATE_PATH = CONFIG / "article-template.json"
 LANGUAGES_PATH = CONFIG / "languages.json"
 RUNS_TEMPLATE_PATH = CONFIG / "runs-template.json"
