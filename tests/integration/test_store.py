@@ -208,3 +208,37 @@ def test_rollover_command_is_quiet_for_cron(store):
     proc = subprocess.run([sys.executable, "-m", "news_ingest.cli", "rollover", "--max-docs", "1"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stderr == "" and "rolled over to" in proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("engine", ["auto", "elasticsearch", "opensearch"])
+def test_es_url_naming_a_web_server_is_a_clear_error(engine):
+    """ES_URL pointing at Kibana or some web server: one message saying so, not the client's
+    'Unknown mimetype' or an HTML page."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def _page(self) -> None:
+            body = b"<!DOCTYPE html><html><body><h1>Welcome</h1></body></html>"
+            self.send_response(200 if self.path == "/" else 404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_HEAD = _page  # noqa: N815 - http.server API
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(StoreError) as err:
+            connect(SearchSettings(urls=(url,), index="x", engine=engine)).count()
+    finally:
+        server.shutdown()
+        server.server_close()
+    msg = str(err.value)
+    assert "not a search cluster's JSON" in msg and "Fix: ES_URL=" in msg and "<html" not in msg, msg

@@ -50,8 +50,21 @@ class Backend(Protocol):
         ...
 
 
+def not_a_cluster(where: str, what: str) -> StoreError:
+    """ES_URL names something that answers HTTP but is no search cluster (Kibana, a web server)."""
+    return StoreError(f"{where} answered with {what}, not a search cluster's JSON: is ES_URL the "
+                      f"address of an Elasticsearch/OpenSearch node (usually port 9200), not Kibana (5601) "
+                      f"or another web server? Fix: ES_URL=http://<node>:9200")
+
+
+def looks_like_a_page(body: Any) -> bool:
+    return isinstance(body, str | bytes) and body.lstrip()[:1] in ("<", b"<")
+
+
 def classify(status: int | None, reason: str, where: str, engine: str) -> StoreError:
     """Turn an HTTP status (None: no answer at all) into the right error with a fix."""
+    if status is not None and looks_like_a_page(reason):
+        return not_a_cluster(where, f"an HTML page (HTTP {status})")
     if status is None:
         local = "127.0.0.1" in where or "localhost" in where
         up = {"elasticsearch": "`make es-up`", "opensearch": "`make os-up`"}.get(

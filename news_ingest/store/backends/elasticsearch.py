@@ -6,11 +6,17 @@ from collections.abc import Collection
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, TransportError
+from elastic_transport import ConnectionTimeout, SerializationError, TransportError
 from elasticsearch import ApiError, Elasticsearch, UnsupportedProductError
 
 from news_ingest.settings import SearchSettings
-from news_ingest.store.backends.base import StoreError, classify, common_client_options, error_reason
+from news_ingest.store.backends.base import (
+    StoreError,
+    classify,
+    common_client_options,
+    error_reason,
+    not_a_cluster,
+)
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
@@ -36,6 +42,8 @@ class ElasticsearchBackend:
         if isinstance(exc, UnsupportedProductError):
             return StoreError(f"{self.where} is not Elasticsearch (OpenSearch?). Fix: set "
                               f"SEARCH_ENGINE=opensearch or SEARCH_ENGINE=auto")
+        if isinstance(exc, SerializationError):  # an answer, but not JSON: a web page
+            return not_a_cluster(self.where, f"something else than JSON ({str(exc)[:80]})")
         if isinstance(exc, ApiError):
             return classify(exc.meta.status, error_reason(exc.body), self.where, self.engine)
         if isinstance(exc, (TransportConnectionError, ConnectionTimeout, TransportError)):

@@ -10,7 +10,14 @@ from opensearchpy import OpenSearch
 from opensearchpy import exceptions as ose
 
 from news_ingest.settings import SearchSettings
-from news_ingest.store.backends.base import StoreError, classify, common_client_options, error_reason
+from news_ingest.store.backends.base import (
+    StoreError,
+    classify,
+    common_client_options,
+    error_reason,
+    looks_like_a_page,
+    not_a_cluster,
+)
 
 # opensearch-py logs every failed request with a traceback at WARNING; failures reach the
 # caller as one StoreError with a fix instead.
@@ -36,6 +43,8 @@ class OpenSearchBackend:
         self.client = OpenSearch(**client_kwargs(settings))
 
     def _translate(self, exc: Exception) -> StoreError:
+        if isinstance(exc, ose.SerializationError):  # an answer, but not JSON: a web page
+            return not_a_cluster(self.where, f"something else than JSON ({str(exc)[:80]})")
         if isinstance(exc, ose.ConnectionError):  # includes timeouts and TLS failures
             return classify(None, str(exc.info or exc.error or type(exc).__name__)[:300], self.where,
                             self.engine)
@@ -47,13 +56,16 @@ class OpenSearchBackend:
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                 body: Any = None, ignore: Collection[int] = ()) -> Any:
         try:
-            return self.client.transport.perform_request(method, path, params=params, body=body)
+            answer = self.client.transport.perform_request(method, path, params=params, body=body)
         except ose.TransportError as exc:
             if isinstance(exc.status_code, int) and exc.status_code in ignore:
                 return None
             raise self._translate(exc) from exc
         except Exception as exc:
             raise self._translate(exc) from exc
+        if looks_like_a_page(answer):  # a 200 from a web server: opensearch-py hands back the text
+            raise not_a_cluster(self.where, "an HTML page")
+        return answer
 
     def bulk(self, lines: list[dict[str, Any]], params: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
