@@ -76,3 +76,26 @@ def test_attribution_matches_any_case_or_alias():
     assert unknown == ["Kantor Berita Nusantara"]
     assert should[1]["term"]["source_attribution"] == {"value": "Kantor Berita Nusantara",
                                                        "case_insensitive": True}
+
+
+def test_explain_fetch_that_failed_exits_non_zero(tmp_path):
+    """`explain --fetch` when nothing answers: a clear error and exit 1, not "robots.txt not
+    checked (use --fetch)" with an article verdict and exit 0."""
+    from news_ingest.sources import FIXTURE_SOURCES_PATH
+
+    env = {"PATH": "/usr/bin:/bin", "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH),
+           "SAMPLE_SITE_URL": "http://127.0.0.1:9", "NEWS_HOME": str(tmp_path)}  # port 9: nothing listens
+    proc = subprocess.run([sys.executable, "-m", "news_ingest.cli", "explain", "--fetch",
+                           "http://127.0.0.1:9/berita/banjir-jakarta-surut.html"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stderr.startswith("error: fetch failed") and proc.stderr.count("\n") == 1
+    assert "use --fetch" not in proc.stdout and "verdict     unknown: the fetch failed" in proc.stdout
+
+
+def test_crawl_summary_counts_dead_letters_and_spooled_documents():
+    from crawler.extensions import summarize
+
+    out = summarize({"news/indexed": 5, "news/index/dead_letter": 2, "news/index/spooled": 3,
+                     "news/kompas/pages_fetched": 4}, ["kompas"], 1.0)
+    assert (out["indexed"], out["dead_letter"], out["spooled"], out["replayed"]) == (5, 2, 3, 0)
