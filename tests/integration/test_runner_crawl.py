@@ -179,3 +179,33 @@ def test_a_run_during_an_outage_is_ok_spooled_and_its_ledger_record_survives(tmp
     runs = [r["_source"] for r in store.client.search(index=f"{store.alias}-runs")["hits"]["hits"]]
     assert [(r["run_id"], r["status"], r["counts"]["spooled"]) for r in runs] == [
         (summary["run_id"], "ok_spooled", 6)]
+
+
+def test_a_killed_runner_leaves_the_lock_to_its_crawl(tmp_path, es_settings):
+    """kill -9 of the runner (no chance to forward anything): the crawl child still holds the
+    source's lock, so the next scheduled run skips the source instead of crawling it twice."""
+    site = Site(200, delay_ms=300)
+    server, base = serve(site)
+    env = _env(tmp_path, es_settings, sources_yaml(base, concurrency=2))
+    lock_path = tmp_path / "home" / "lock" / "crawl-bench.lock"
+    runner = subprocess.Popen(CMD, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    child = None
+    try:
+        deadline = time.monotonic() + 120
+        while sum(n for p, n in list(site.hits.items()) if p.startswith("/news/")) < 3:
+            assert runner.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        child = json.loads(lock_path.read_text())["child"]
+        runner.kill()
+        runner.wait(10)
+        assert _alive(child)
+        again = subprocess.run(CMD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        summary = json.loads(again.stdout)
+        assert again.returncode == 0 and summary["status"] == "skipped_locked", again.stdout
+        assert summary["locked_by_other_run"]["bench"]["child"] == child
+    finally:
+        if child and _alive(child):
+            os.kill(child, signal.SIGKILL)
+        server.shutdown()
+        server.server_close()
