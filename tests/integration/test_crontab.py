@@ -156,9 +156,13 @@ cat > "$f"
     assert saw_lock_held
     # the mail: the `--all` line fails (every source here is a loopback fixture, never part of
     # `all`), and cron mailed its output through the mail command to exactly MAILTO
-    args = [p.read_text().split() for p in mails.glob("*.args")]
-    # (and nothing else mailed: the successful run, rollover and the log clean-up stay quiet)
-    assert args == [["-FCronDaemon", "-i", "-B8BITMIME", "-oem", variables["MAILTO"]]], "\n=====\n".join(
-        p.read_text() for p in mails.iterdir())
-    body = next(p for p in mails.iterdir() if not p.name.endswith(".args")).read_text()
-    assert "To: ops@example.org" in body and "only fixture sources" in body, body
+    # (a loaded machine may let a second minute start: each minute mails the same once)
+    sent = {p: p.with_suffix(".args") for p in mails.iterdir() if p.suffix != ".args"}
+    everything = "\n=====\n".join(p.read_text() for p in mails.iterdir())
+    assert sent, everything
+    for body, args in sent.items():
+        assert args.read_text().split() == ["-FCronDaemon", "-i", "-B8BITMIME", "-oem", variables["MAILTO"]]
+        text = body.read_text()
+        # nothing else mailed: the successful crawl, rollover and the log clean-up stay quiet
+        assert "To: ops@example.org" in text and "crawl --all" in text.split("\n\n", 1)[0], everything
+        assert "only fixture sources" in text, everything
