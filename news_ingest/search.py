@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from news_ingest.store.client import Store, connect, language_group
 from news_ingest.store.ledger import recent_runs
 from news_ingest.terminal import printable
+from pipelines import gazetteer
 
 # Fields whose fill rate per source `stats` reports (the ones newsrooms filter and facet on).
 FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image", "language",
@@ -77,15 +78,12 @@ def parse_tz(value: str | None) -> str | None:
 
 def attribution_filter(values: list[str]) -> tuple[dict[str, Any], list[str]]:
     """A filter matching the attributed agencies named in ``values``, whatever their case or
-    alias (``afp``, ``Agence France-Presse`` -> ``AFP``) through the agency alias table
-    (pipelines/patterns/agencies.yaml).  Names the table does not know are matched
-    case-insensitively as written and returned, so the caller can say so."""
-    from pipelines.patterns import alias_table
-
-    table = alias_table()
+    alias (``afp``, ``Agence France-Presse`` -> ``AFP``) through the gazetteer
+    (``pipelines.gazetteer.lookup``; data: pipelines/patterns/agencies.yaml).  Names it does not
+    know are matched case-insensitively as written and returned, so the caller can say so."""
     canonical, unknown = [], []
     for v in values:
-        src = table.resolve(v)
+        src = gazetteer.lookup(v)
         if src is not None:
             canonical.append(src.name)
         else:
