@@ -98,7 +98,7 @@ def main() -> int:
         store.refresh()
         print(f"\n{store.count({'term': {'source': 'sample'}})} articles indexed")
         print()
-        print_hits(search(store, QUERY, size=3), QUERY)
+        print_hits(search(store, QUERY, size=3), QUERY, tty=sys.stdout.isatty())
         print()
         print(stop_hint(settings.urls[0]))
         if span := date_range(store, "sample"):
