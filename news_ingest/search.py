@@ -162,17 +162,16 @@ def stemming_for(store: Store, language: str) -> str | None:
     return language_group(language, store.languages())
 
 
-# C0/C1 controls, DEL and the bidi overrides/isolates: stored text may carry any of them (pages
-# are hostile input); a terminal must only ever see printable text and our own escapes
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ue000\ue001]")
-
-
 def _printable(text: str) -> str:
-    return _UNSAFE.sub("", re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)))
+    """Stored text (hostile: a page puts anything in it) as text a terminal only displays: the
+    project's one sanitiser (news_ingest.terminal: escape sequences, C0/C1 and bidi controls), our
+    highlight markers removed, whitespace runs collapsed."""
+    clean = printable(unicodedata.normalize("NFC", text)).replace(HL_PRE, "").replace(HL_POST, "")
+    return re.sub(r"\s+", " ", clean)
 
 
 def terminal_text(text: str) -> str:
-    """One line of printable text: control characters gone, whitespace runs collapsed."""
+    """One line of printable text (see :func:`_printable`)."""
     return _printable(text).strip()
 
 
@@ -381,8 +380,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if runs:
         print("\nrecent crawl runs")
         for r in runs:
-            print(f"  {r.get('started_at', '-')[:19]}  {r.get('status', '-'):<10} "
-                  f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}")
+            line = (f"{r.get('started_at', '-')[:19]}  {r.get('status', '-'):<10} "
+                    f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}")
+            print("  " + _printable(line))
     return 0
 
 

@@ -62,11 +62,12 @@ def test_a_closed_pipe_ends_quietly():
 
 def test_highlights_rendered_for_a_terminal_and_a_pipe():
     frag = f"Korea Utara {HL_PRE}perjanjian{HL_POST} \x1b[31mpertahanan\x1b]0;pwned\x07 \u202eevil"
-    assert render_snippet(frag, tty=False) == "Korea Utara [perjanjian] [31mpertahanan]0;pwned evil"
+    # escape sequences go whole, not just their ESC
+    assert render_snippet(frag, tty=False) == "Korea Utara [perjanjian] pertahanan evil"
     tty = render_snippet(frag, tty=True)
     assert tty.startswith("Korea Utara \033[1mperjanjian\033[0m ") and tty.count("\x1b") == 2
     assert "<em>" not in tty and HL_PRE not in tty and "\x07" not in tty and "\u202e" not in tty
-    assert terminal_text("a\r\nb\x00c\x9bd") == "a bcd"
+    assert terminal_text("a\r\nb\x00c\x9bd") == "a bc"  # \x9b is CSI: it takes the "d" as its final byte
 
 
 def test_attribution_matches_any_case_or_alias():

@@ -44,27 +44,30 @@ def hostile_hit() -> dict:
     return {"_source": {"url": "http://127.0.0.1/berita/x\x1b[8m.html", "title": HOSTILE, "source": "sample",
                         "published_at": "2024-12-05T10:15:00+07:00", "language": "id\x1b[2J",
                         "source_attribution": ["AFP\x1b]0;x\x07"], "body": HOSTILE},
-            "highlight": {"body": [f"pre \x1b[1mperjanjian\x1b[0m {HOSTILE}"]}}
+            "highlight": {"body": [f"pre {search.HL_PRE}perjanjian{search.HL_POST} \x1b[1mfake\x1b[0m "
+                                   f"{HOSTILE}"]}}
 
 
 def test_search_output_is_sanitised(capsys):
-    search.print_hits({"hits": {"total": {"value": 1}, "hits": [hostile_hit()]}}, "perjanjian\x1b[2J")
+    search.print_hits({"hits": {"total": {"value": 1}, "hits": [hostile_hit()]}}, "perjanjian\x1b[2J",
+                      tty=True)
     out = capsys.readouterr().out
     assert_clean(out.replace("\x1b[1m", "").replace("\x1b[0m", ""))
-    assert "\x1b[1mperjanjian\x1b[0m" in out  # our own bold survives
+    assert "\x1b[1mperjanjian\x1b[0m" in out  # our own bold survives, a page's does not
+    assert out.count("\x1b[1m") == 1 and "fake" in out
     assert "Harga beras naik" in out and "AFP" in out
 
 
 def test_stats_output_is_sanitised(monkeypatch, capsys):
     fill = dict.fromkeys(search.FILL_FIELDS, 1.0)
     monkeypatch.setattr(search, "connect", lambda: object())
-    monkeypatch.setattr(search, "stats", lambda store, since=None, top=20: {
+    monkeypatch.setattr(search, "stats", lambda store, **kw: {"day_zone": "UTC",
         "total": 1, "stories": 1, "sources": {"evil\x1b[2J": {"articles": 1, "fill": fill}},
         "languages": {"id\x9b2J": 1}, "agencies": {HOSTILE: 1}, "wire": {"false": 1},
         "days": {"2024-12-05": 1}})
     monkeypatch.setattr(search, "recent_runs", lambda store: [
         {"started_at": "2024-12-05T00:00:00", "status": "ok\x1b[2J", "sources": ["a\rb"], "error_count": 0}])
-    assert search.cmd_stats(argparse.Namespace(since=None, top=20, days=14)) == 0
+    assert search.cmd_stats(argparse.Namespace(since=None, top=20, days=14, tz=None, source=None)) == 0
     out = capsys.readouterr().out
     assert_clean(out)
     assert "evil" in out and "Harga beras naik" in out
