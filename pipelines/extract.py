@@ -233,6 +233,65 @@ def _inside_block(el: HtmlElement, container: HtmlElement) -> bool:
     return False
 
 
+LEAD_MIN_CHARS = 40  # a description shorter than this (in words' letters) is no lead paragraph
+_LEAD_TAGS = frozenset({"p", "h2", "h3", "div", "span", "strong"})
+# class/id words of the page's header block (headline, kicker, byline, date): a dek there is not body text
+_HEADERISH = re.compile(
+    r"(?:^|[-_\s])(?:header|hero|title|meta|byline|masthead|headline|heading)(?:$|[-_\s])", re.I
+)
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _in_header_block(el: HtmlElement) -> bool:
+    for a in el.iterancestors():
+        if a.tag in ("body", "html"):
+            return False
+        if a.tag == "header" or _HEADERISH.search(f"{a.get('class') or ''} {a.get('id') or ''}"):
+            return True
+    return False
+
+
+def add_lead(tree: HtmlElement, pm: meta.PageMeta, text: str) -> tuple[str, bool]:
+    """The lead paragraph (standfirst) put back in front of the body when the evidence says it is one.
+
+    Extractors often leave out the paragraph between the headline and the body. It is put back when the
+    page's own description (JSON-LD/meta) is shown word for word in an element after the ``<h1>`` and
+    before the body's first paragraph, outside page furniture and outside the header block (a dek in a
+    ``<header>``, hero or title/byline block belongs to the page's heading, not to the story).
+    """
+    desc = meta.description(pm)
+    want = _words(meta.clean_text(desc)) if desc else ""
+    if len(want) < LEAD_MIN_CHARS or want in _words(text):
+        return text, False
+    body = tree.find(".//body")
+    first_line = next((ln for ln in text.split("\n") if len(ln) >= SECTION_MIN_CHARS), "")
+    first_key = _words(first_line)[:40]
+    if body is None or not first_key:
+        return text, False
+    probe = want.split(" ", 1)[0]
+    seen_h1 = False
+    lead: HtmlElement | None = None
+    for el in body.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == "h1" and not seen_h1:
+            seen_h1 = True
+            continue
+        if lead is None:
+            if (tag in _LEAD_TAGS and el.text and probe in el.text.casefold()
+                    and _words(el.text_content()) == want):
+                if not seen_h1 or _in_page_furniture(el) or _in_header_block(el):
+                    return text, False
+                lead = el
+        elif tag == "p" and _words(el.text_content()).startswith(first_key):
+            return " ".join(lead.text_content().split()) + "\n" + text, True
+    return text, False
+
+
 def main_text(
     tree: HtmlElement, url: str | None, pm: meta.PageMeta, notes: list[str] | None = None
 ) -> tuple[str, str | None]:
@@ -292,6 +351,9 @@ def _generic_text(
         text, added = add_sibling_sections(tree, text)
         if added:
             method = f"{method}+sections"
+        text, led = add_lead(tree, pm, text)
+        if led:
+            method = f"{method}+lead"
         return text, method
     recall = _trafilatura(tree, url, favor_recall=True)
     if len(recall) > 2 * len(text):

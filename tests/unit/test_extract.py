@@ -836,3 +836,40 @@ def test_site_rule_lookup_by_host_and_parent_domain():
     assert site_rule_for(rules, "https://m.example.com/a").host == "example.com"
     assert site_rule_for(rules, "https://example.com/a").host == "example.com"
     assert site_rule_for(rules, "https://example.org/a") is None and site_rule_for(rules, None) is None
+
+
+# ------------------------------------------------------------------------------------------ lead paragraph
+
+_LEAD = "Die Stadt will den Busverkehr bis 2030 verdoppeln und dafür drei neue Linien einrichten."
+_STORY = ("Der Gemeinderat hat am Dienstag einen Plan beschlossen, der den öffentlichen Verkehr in der Stadt "
+          "grundlegend verändern soll, wie die Verwaltung mitteilte. ") * 3
+
+
+def _lead_page(lead_html: str) -> str:
+    return (f'<html><head><meta name="description" content="{_LEAD}"></head><body><article>'
+            f"<h1>Mehr Busse für die Stadt</h1>{lead_html}<div class=\"text\"><p>{_STORY}</p>"
+            f"<p>{_STORY}</p></div></article></body></html>")
+
+
+def test_lead_paragraph_shown_between_headline_and_body_is_put_back():
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(_lead_page(f'<div class="intro"><strong>{_LEAD}</strong></div>'))
+    body = "\n".join([" ".join(_STORY.split())] * 2)
+    text, added = ex.add_lead(tree, ex.meta.read_page(tree), body)
+    assert added and text.split("\n")[0] == _LEAD and text.endswith(body)
+
+
+@pytest.mark.parametrize(
+    "lead_html",
+    [f'<header class="article-header"><p class="dek">{_LEAD}</p></header>',  # the page's heading block
+     f'<div class="c-entry-hero"><p>{_LEAD}</p></div>',
+     f'<figure><figcaption>{_LEAD}</figcaption></figure>',  # a caption that repeats the description
+     f'<p>{_LEAD} Mehr dazu im Liveblog.</p>'],  # not the description word for word
+)
+def test_lead_needs_the_description_word_for_word_outside_the_heading_block(lead_html):
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(_lead_page(lead_html))
+    body = "\n".join([" ".join(_STORY.split())] * 2)
+    assert ex.add_lead(tree, ex.meta.read_page(tree), body) == (body, False)
