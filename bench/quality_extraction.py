@@ -2,7 +2,9 @@
 """Extraction quality and speed: ``pipelines.extract:extract_text`` against plain ``trafilatura.extract``.
 
 Both run in this one process, over the same pages, scored by the shared benchmark's own scorer
-(``eval_extraction.py``: AEB 4-gram shingle P/R/F1). Prints one table, the targets and whether each is met.
+(``eval_extraction.py``: AEB 4-gram shingle P/R/F1). Prints one table, the targets and whether each is met,
+and the extraction stage's own body before the crawl's cleaning (``extraction_only`` in the JSON), so a
+change in either stage can be told apart.
 
     .venv/bin/python bench/quality_extraction.py [--shared DIR] [--part tune|blind|all] [--json-out F]
 
@@ -76,20 +78,23 @@ def load_models() -> None:
         analyze_text(_WARM_UP_TEXTS[0], lang)
 
 
-def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str]]:
-    """extract_text, instrumented: per-stage milliseconds and drop reasons on the side."""
+def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str], list[str]]:
+    """extract_text, instrumented: per-stage milliseconds, drop reasons and the extraction stage's own body
+    (before cleaning) on the side."""
     from pipelines import extract as ex
 
     load_models()
 
     stage_ms: dict[str, list[float]] = {"extract": [], "analyze": []}
     drops: Counter[str] = Counter()
+    extracted: list[str] = []
 
     def run(html: str, url: str | None) -> str:
         t0 = time.perf_counter()
         res = ex.extract(html, url)
         t1 = time.perf_counter()
         stage_ms["extract"].append((t1 - t0) * 1000)
+        extracted.append(res.article.body if res.ok else "")
         if not res.ok:
             drops[res.drop_reason or "?"] += 1
             return ""
@@ -97,7 +102,7 @@ def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]
         stage_ms["analyze"].append((time.perf_counter() - t1) * 1000)
         return text
 
-    return run, stage_ms, drops
+    return run, stage_ms, drops, extracted
 
 
 def run_interleaved(
@@ -163,7 +168,7 @@ def main() -> int:
     warnings.filterwarnings("ignore")
     shared = Path(args.shared).resolve()
     ev = load_scorer(shared)
-    ours, stage_ms, drops = make_ours()
+    ours, stage_ms, drops, extracted = make_ours()
     pick_enrich = "pipelines.enrich" if importlib.util.find_spec("pipelines.enrich") else "missing (raw body)"
 
     report: dict[str, Any] = {"shared": str(shared), "enrich": pick_enrich, "datasets": {}}
@@ -184,6 +189,14 @@ def main() -> int:
         rows_by: dict[str, Any] = {}
         labels = ("trafilatura.extract", "extract_text")
         preds_by = run_interleaved((plain_trafilatura, ours), pages, args.warmup, stage_ms, drops)
+        raw_preds = [
+            {"text": t, "status": "ok" if TOKEN_RE.search(t) else "empty", "error": None, "seconds": 0}
+            for t in extracted[-len(pages):]
+        ]
+        raw_rows, raw_m = ev.score_dataset(pages, raw_preds, 0, 0)
+        report["datasets"].setdefault(name, {})["extraction_only"] = {
+            k: raw_m[k] for k in ("precision", "recall", "f1", "n")
+        }
         for label, preds in zip(labels, preds_by, strict=True):
             rows, m = ev.score_dataset(pages, preds, args.bootstrap, 0)
             secs = [p["seconds"] for p in preds]
@@ -202,7 +215,14 @@ def main() -> int:
                 f"{m['f1']:>6.3f} {m['pages_per_s']:>8.1f} {m['median_ms']:>7.1f}  "
                 f"{m['exceptions']}/{m['empty']}"
             )
+        print(f"  {'(extract_text before cleaning)':<37} {raw_m['n']:>4} {raw_m['precision']:>6.3f} "
+              f"{raw_m['recall']:>6.3f} {raw_m['f1']:>6.3f}")
         shown = ("tune", "blind") if args.part == "all" else ()
+        for part in shown:
+            sub = [r for r in raw_rows if parts[r["id"]] == part]
+            pm = ev.score_pages(sub, 0)
+            only = report["datasets"][name]["extraction_only"]
+            only[part] = {k: pm[k] for k in ("precision", "recall", "f1")}
         for part in shown:
             for label in labels:
                 sub = [r for r in rows_by[label] if parts[r["id"]] == part]
