@@ -56,6 +56,7 @@ from twisted.internet import task
 log = logging.getLogger(__name__)
 
 LEASE_META = "frontier_lease"
+ADMIT_WINDOW = 2.0  # seconds between another process's seen-set check and its push, generously
 PASS_META = ("retry_times", "redirect_urls")  # a retry or a redirect of a request already admitted
 
 # ---------------------------------------------------------------------------------------- scripts
@@ -454,6 +455,7 @@ class FrontierScheduler:
         self._renewer: task.LoopingCall | None = None
         self._delays: dict[str, float] = {}
         self._key = hmac_key()
+        self._last_filtered = -ADMIT_WINDOW
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -501,6 +503,11 @@ class FrontierScheduler:
         assert self.frontier is not None
         if self.local:
             return True
+        if time.monotonic() - self._last_filtered < ADMIT_WINDOW:
+            # a request another process admitted an instant ago (seen-set first, queue next): it is
+            # about to be queued; without this a crawler starting beside another one found the queue
+            # empty in that instant and finished at once
+            return True
         try:
             # others' leases count: their callbacks may still add work, or they may die and give it back
             return (self.frontier.queued_hosts() > 0
@@ -527,6 +534,7 @@ class FrontierScheduler:
         passes = any(k in request.meta for k in PASS_META) or request.meta.get("frontier_dont_filter")
         if not passes and self.frontier.seen(self.crawler.request_fingerprinter.fingerprint(request)):
             self.stats.inc_value("frontier/filtered")
+            self._last_filtered = time.monotonic()
             return False
         host = (urlsplit(request.url).hostname or "").lower()
         try:

@@ -143,3 +143,16 @@ def test_a_request_that_is_not_plain_data_stays_local_and_is_counted(monkeypatch
     assert sched.enqueue_request(req)
     assert stats.values["frontier/enqueued/local_not_serialisable"] == 1
     assert sched.next_request() is req
+
+
+def test_a_request_another_crawler_just_admitted_keeps_this_one_waiting(monkeypatch):
+    """Two crawlers starting together: the second one's start URL is already in the seen-set but not yet
+    in the queue; it must not find the frontier empty and finish at once (it did, now and then)."""
+    sched, stats = scheduler(b"", monkeypatch)
+    sched.crawler.request_fingerprinter = SimpleNamespace(fingerprint=lambda r: b"fp")
+    sched.frontier = SimpleNamespace(seen=lambda key: True, queued_hosts=lambda: 0, leased=lambda: 0)
+    assert not sched.has_pending_requests()
+    assert not sched.enqueue_request(scrapy.Request("https://news.example.com/"))  # filtered: seen
+    assert sched.has_pending_requests()  # the other process is about to queue it
+    monkeypatch.setattr(fr.time, "monotonic", lambda: 10**9)
+    assert not sched.has_pending_requests()
