@@ -46,6 +46,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -208,6 +209,10 @@ class StagePool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._closed = False
+        # pages and results go through the pipes on these threads, never on the reactor thread: a
+        # multi-megabyte page does not fit a pipe's buffer, and a busy machine may not schedule the
+        # reading worker at once
+        self._io = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="stage-io")
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> StagePool:
@@ -320,15 +325,16 @@ class StagePool:
                            "the stages inline)")
 
     async def _call(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
+        loop = asyncio.get_running_loop()
         try:
-            worker.conn.send((fn, args, self.timeout))
+            await loop.run_in_executor(self._io, worker.conn.send, (fn, args, self.timeout))
         except (OSError, ValueError) as exc:  # its pipe is gone: the worker died while idle
             return "worker_crash", f"worker exited ({worker.proc.exitcode}) before taking the page: {exc}"
         limit = self.timeout + self.kill_grace
         if not await self._readable(worker, limit):
             return "timeout", f"{fn.__name__} did not answer within {limit:g}s; its worker was killed"
         try:
-            return worker.conn.recv()
+            return await loop.run_in_executor(self._io, worker.conn.recv)
         except (EOFError, OSError):  # readable because the other end closed: the worker died
             worker.proc.join(1.0)
             return "worker_crash", f"worker died (exit code {worker.proc.exitcode})"
@@ -340,6 +346,7 @@ class StagePool:
     def close(self) -> None:
         """Tell every worker to exit and return at once (they are reaped on a daemon thread)."""
         self._closed = True
+        self._io.shutdown(wait=False)
         workers, self._all = list(self._all), set()
         for w in workers:
             w.stop()
