@@ -155,9 +155,12 @@ def test_node_start_changes_no_directory_and_shows_no_secret(tmp_path, monkeypat
         import shutil
 
         shutil.rmtree(node.workdir, ignore_errors=True)
-        for copy in devnode.NODE_RUNTIME.glob(f"{engine.artifact}-*"):
-            shutil.rmtree(copy, ignore_errors=True)
+        for copy in devnode.NODE_RUNTIME.glob("*/.news-ingest-source"):  # the copies made of our tree
+            if copy.read_text().startswith(str(tmp_path)):
+                shutil.rmtree(copy.parent, ignore_errors=True)
     assert {p: p.stat().st_mode for p in watched} == modes  # no ancestor (nor the trees) was opened up
+    assert not [c for c in devnode.NODE_RUNTIME.glob("*/.news-ingest-source")
+                if c.read_text().startswith(str(tmp_path))]  # and the test left no copy behind
     assert secret not in node_cmdline and secret not in node_environ
     cmdlines, env = seen.split("--- env")
     assert secret not in cmdlines, cmdlines  # neither the launcher's nor its parent's command line
