@@ -9,7 +9,7 @@ OPENSEARCH_URL ?= http://127.0.0.1:9201
 export OPENSEARCH_URL
 KIBANA_URL ?= http://localhost:5601
 
-.PHONY: os-fetch os-up os-down os-status rollover kibana-import
+.PHONY: os-fetch os-up os-down os-status rollover kibana-import cluster-up cluster-down cluster-status
 .PHONY: system-deps replay bench-index bench-deps bench bench-memory
 .PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-metadata bench-quality-text
@@ -57,6 +57,17 @@ os-down: venv ## stop the local OpenSearch
 
 os-status: venv ## is the local OpenSearch running?
 	$(PY) -m news_ingest.devnode status --engine opensearch
+
+CLUSTER_ENGINE ?= elasticsearch
+
+cluster-up: venv ## start a 3-node cluster on loopback (CLUSTER_ENGINE=opensearch for OpenSearch; ports 9210-9212 / 9220-9222) and print its ES_URL
+	$(PY) -m news_ingest.devnode cluster-up --engine $(CLUSTER_ENGINE)
+
+cluster-down: venv ## stop every node of that cluster
+	$(PY) -m news_ingest.devnode cluster-down --engine $(CLUSTER_ENGINE)
+
+cluster-status: venv ## health and nodes of that cluster
+	$(PY) -m news_ingest.devnode cluster-status --engine $(CLUSTER_ENGINE)
 
 rollover: venv ## start a new write index when the current one is full (run from cron)
 	$(VENV)/bin/news-ingest rollover

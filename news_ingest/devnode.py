@@ -191,6 +191,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped yet (``kill -0`` still succeeds on it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _node_user() -> tuple[int, int] | None:
     """As root, the unprivileged account the node runs as (created once); else None."""
     if os.geteuid() != 0:
@@ -263,6 +271,13 @@ class Node:
     engine: Engine
     workdir: Path
     port: int
+    # a member of a multi-node cluster (``start_cluster``): its name, fixed transport port, the
+    # transport ports of every member, and the names that bootstrap the cluster (its first start only)
+    name: str = "node-1"
+    transport_port: int = 0
+    cluster_name: str | None = None
+    seeds: tuple[int, ...] = ()
+    bootstrap: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -276,16 +291,19 @@ class Node:
         try:
             pid = int(self.pidfile.read_text().strip())
             os.kill(pid, 0)
-            return pid
         except (FileNotFoundError, ValueError, ProcessLookupError):
             return None
         except PermissionError:
             return pid
+        return None if _zombie(pid) else pid  # killed, not yet reaped (a daemon's parent is init)
+
+    @property
+    def main_log(self) -> Path:
+        return self.workdir / "logs" / f"{self.cluster_name or f'news-ingest-dev-{self.port}'}.log"
 
     def log_tail(self, lines: int = 25) -> str:
-        main_log = self.workdir / "logs" / f"news-ingest-dev-{self.port}.log"
         texts = []
-        for p in (self.workdir / "stdout.log", main_log):
+        for p in (self.workdir / "stdout.log", self.main_log):
             if p.exists():
                 texts.append(f"--- {p}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-lines:]))
         return "\n".join(texts) or "(no log written)"
@@ -294,19 +312,26 @@ class Node:
 def _write_config(node: Node, home: Path, java_home: Path) -> None:
     conf = node.workdir / "config"
     shutil.copytree(home / "config", conf, dirs_exist_ok=True)
-    settings = {
-        "cluster.name": f"news-ingest-dev-{node.port}",
-        "node.name": "node-1",
-        "discovery.type": "single-node",
+    settings: dict[str, object] = {
+        "cluster.name": node.cluster_name or f"news-ingest-dev-{node.port}",
+        "node.name": node.name,
         "network.host": "127.0.0.1",
         "http.port": node.port,
-        "transport.port": 0,
+        "transport.port": node.transport_port,
         "node.portsfile": True,
         "path.data": str(node.workdir / "data"),
         "path.logs": str(node.workdir / "logs"),
         "cluster.routing.allocation.disk.threshold_enabled": False,
         "action.destructive_requires_name": False,
     }
+    if node.seeds:  # one member of a cluster on loopback: it finds the others by their transport ports
+        settings["discovery.seed_hosts"] = [f"127.0.0.1:{p}" for p in node.seeds]
+        if node.bootstrap:  # only when the cluster forms for the first time (a restarted member rejoins)
+            key = ("cluster.initial_master_nodes" if node.engine.name == "elasticsearch"
+                   else "cluster.initial_cluster_manager_nodes")
+            settings[key] = list(node.bootstrap)
+    else:
+        settings["discovery.type"] = "single-node"
     if node.engine.name == "elasticsearch":
         settings["xpack.security.enabled"] = False
     # (OpenSearch's test distribution has no security plugin, so no setting for it: an
@@ -330,12 +355,25 @@ def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: 
           heap: str = "512m", timeout: float = 180.0) -> Node:
     engine, java_home = resolve(engine_name)
     port = port or free_port()
+    _check_port(port)
+    workdir = Path(workdir or tempfile.mkdtemp(prefix=f"{engine.name}-"))
+    node = Node(engine, workdir, port)
+    _launched(node, _launch(node, java_home, heap), java_home)
+    _wait_ready(node, timeout)
+    return node
+
+
+def _check_port(port: int) -> None:
     if not port_free(port):
         raise NodeError(f"port {port} on 127.0.0.1 is already in use (another node? `make es-status` / "
                         f"`make os-status`). Fix: stop it, or choose another port in ES_URL / OPENSEARCH_URL")
+
+
+def _launch(node: Node, java_home: Path, heap: str) -> subprocess.Popen[bytes]:
+    """Write the node's config and start its launcher (which daemonizes the node); returns at once
+    so several members of a cluster boot side by side."""
+    engine, workdir = node.engine, node.workdir
     home = distribution(engine)
-    workdir = Path(workdir or tempfile.mkdtemp(prefix=f"{engine.name}-"))
-    node = Node(engine, workdir, port)
     if node.pid():
         raise NodeError(f"a node is already running from {workdir} (pid {node.pid()})")
     shutil.rmtree(workdir / "logs", ignore_errors=True)
@@ -360,13 +398,15 @@ def start(engine_name: str = "elasticsearch", port: int | None = None, workdir: 
                             f"enter, e.g. /tmp (nothing here opens up directories above it)")
         switch = _as_node_user(ids)
     with open(workdir / "stdout.log", "wb") as out:
-        proc = subprocess.run(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                              **switch)  # type: ignore[arg-type]
-    if proc.returncode != 0:
-        raise NodeError(f"{engine.name} {engine.version} failed to start (exit {proc.returncode}) "
+        return subprocess.Popen(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                **switch)  # type: ignore[arg-type]
+
+
+def _launched(node: Node, proc: subprocess.Popen[bytes], java_home: Path) -> None:
+    """Wait for the launcher to hand over to the daemonized node."""
+    if proc.wait() != 0:
+        raise NodeError(f"{node.engine.name} {node.engine.version} failed to start (exit {proc.returncode}) "
                         f"with Java {_java_major(java_home)} at {java_home}.\n{node.log_tail()}")
-    _wait_ready(node, timeout)
-    return node
 
 
 _FATAL = ("Exception in thread \"main\"", "fatal error in thread", "uncaught exception in thread")
@@ -376,7 +416,7 @@ def _failed_to_boot(node: Node) -> bool:
     """A daemonized node that dies in bootstrap leaves no pid, only a stack trace in its log."""
     if node.pid() is not None:
         return False
-    for p in (node.workdir / "stdout.log", node.workdir / "logs" / f"news-ingest-dev-{node.port}.log"):
+    for p in (node.workdir / "stdout.log", node.main_log):
         if p.exists() and any(marker in p.read_text(errors="replace") for marker in _FATAL):
             return True
     return False
@@ -416,6 +456,186 @@ def stop(node: Node, timeout: float = 60.0) -> bool:
     return True
 
 
+def kill(node: Node, timeout: float = 30.0) -> bool:
+    """``kill -9`` the node (a machine losing power, an OOM kill): no shutdown, no flush."""
+    pid = node.pid()
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and node.pid() is not None:
+        time.sleep(0.1)
+    node.pidfile.unlink(missing_ok=True)
+    return True
+
+
+# --------------------------------------------------------------------------- a cluster on loopback
+# `make cluster-up` ports: HTTP base+0.., transport base+100.. (Elasticsearch 9210, OpenSearch 9220)
+CLUSTER_PORTS = {"elasticsearch": 9210, "opensearch": 9220}
+CLUSTER_HEAP = os.environ.get("CLUSTER_HEAP", "384m")  # per node; 3 nodes fit a 2-core CI machine
+
+
+@dataclass
+class Cluster:
+    """Several nodes of one engine on 127.0.0.1, each master-eligible and a data node, found by their
+    fixed transport ports.  ``url`` is what ES_URL takes (every node, comma-separated)."""
+
+    engine: Engine
+    nodes: list[Node]
+    java_home: Path
+    heap: str
+    workdir: Path
+
+    @property
+    def urls(self) -> list[str]:
+        return [n.url for n in self.nodes]
+
+    @property
+    def url(self) -> str:
+        return ",".join(self.urls)
+
+    def running(self) -> list[Node]:
+        return [n for n in self.nodes if n.pid() is not None]
+
+    def request(self, path: str, timeout: float = 30.0) -> dict:
+        """GET ``path`` from the first running node that answers."""
+        last: Exception | None = None
+        for node in self.running():
+            try:
+                with urllib.request.urlopen(f"{node.url}{path}", timeout=timeout) as r:
+                    return json.load(r)
+            except urllib.error.HTTPError as exc:
+                try:  # e.g. 408 from health with wait_for: the body still says where the cluster is
+                    return json.load(exc)
+                except ValueError:
+                    last = exc
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                last = exc
+        raise NodeError(f"no node of the {self.engine.name} cluster answers {path}: {last}")
+
+    def health(self) -> dict:
+        return self.request("/_cluster/health")
+
+
+def cluster_layout(engine_name: str, workdir: Path, size: int = 3,
+                   base_port: int | None = None) -> Cluster:
+    """The nodes of a cluster and their ports (fixed from ``base_port``: HTTP base+i, transport
+    base+100+i; else free ports), without starting anything."""
+    engine, java_home = resolve(engine_name)
+    if base_port:
+        http = [base_port + i for i in range(size)]
+        transport = [base_port + 100 + i for i in range(size)]
+    else:
+        http = [free_port() for _ in range(size)]
+        transport = [free_port() for _ in range(size)]
+    names = tuple(f"node-{i + 1}" for i in range(size))
+    cluster_name = f"news-ingest-{engine.name}-cluster-{http[0]}"
+    nodes = [Node(engine, workdir / names[i], http[i], name=names[i], transport_port=transport[i],
+                  cluster_name=cluster_name, seeds=tuple(transport), bootstrap=names) for i in range(size)]
+    return Cluster(engine, nodes, java_home, CLUSTER_HEAP, workdir)
+
+
+def start_cluster(engine_name: str = "elasticsearch", size: int = 3, workdir: Path | None = None,
+                  base_port: int | None = None, heap: str | None = None, timeout: float = 300.0) -> Cluster:
+    """Start ``size`` nodes side by side (each waits for the others to elect a master) and return once
+    all have joined and the cluster is green.  Any failure stops every node it started."""
+    workdir = Path(workdir or tempfile.mkdtemp(prefix=f"{engine_name}-cluster-"))
+    cluster = cluster_layout(engine_name, workdir, size, base_port)
+    if heap:
+        cluster.heap = heap
+    if running := cluster.running():
+        raise NodeError(f"{cluster.engine.name} cluster in {workdir} is already running ({len(running)} "
+                        f"node(s)). Fix: `make cluster-down` first")
+    for node in cluster.nodes:
+        _check_port(node.port)
+        _check_port(node.transport_port)
+    workdir.mkdir(parents=True, exist_ok=True)
+    if ids := _node_user():  # the members' directories are inside it (start() chowns its workdir alike)
+        os.chown(workdir, *ids)
+    try:
+        procs = [(node, _launch(node, cluster.java_home, cluster.heap)) for node in cluster.nodes]
+        for node, proc in procs:
+            _launched(node, proc, cluster.java_home)
+        for node in cluster.nodes:  # the cluster now exists: a restarted member rejoins it
+            node.bootstrap = ()
+        wait_for_health(cluster, "green", nodes=size, timeout=timeout)
+    except BaseException:
+        stop_cluster(cluster)
+        raise
+    (workdir / "cluster.json").write_text(json.dumps({
+        "engine": cluster.engine.name, "heap": cluster.heap,
+        "nodes": [{"name": n.name, "http": n.port, "transport": n.transport_port} for n in cluster.nodes]}))
+    return cluster
+
+
+def load_cluster(workdir: Path) -> Cluster | None:
+    """The cluster ``start_cluster`` left in ``workdir`` (None if it never started there)."""
+    try:
+        spec = json.loads((workdir / "cluster.json").read_text())
+    except (OSError, ValueError):
+        return None
+    engine, java_home = resolve(spec["engine"])
+    seeds = tuple(n["transport"] for n in spec["nodes"])
+    cluster_name = f"news-ingest-{engine.name}-cluster-{spec['nodes'][0]['http']}"
+    nodes = [Node(engine, workdir / n["name"], n["http"], name=n["name"], transport_port=n["transport"],
+                  cluster_name=cluster_name, seeds=seeds) for n in spec["nodes"]]
+    return Cluster(engine, nodes, java_home, spec.get("heap", CLUSTER_HEAP), workdir)
+
+
+def restart(cluster: Cluster, node: Node, timeout: float = 180.0) -> None:
+    """Start a stopped (or killed) member again on its ports and data; returns once it has rejoined."""
+    _check_port(node.port)
+    node.bootstrap = ()
+    _launched(node, _launch(node, cluster.java_home, cluster.heap), cluster.java_home)
+    wait_for_health(cluster, None, nodes=len(cluster.nodes), timeout=timeout)
+
+
+def wait_for_health(cluster: Cluster, status: str | None = "green", nodes: int | None = None,
+                    timeout: float = 180.0) -> dict:
+    """Wait until the cluster reports ``status`` (or better) with ``nodes`` members; the last
+    health on timeout is in the error."""
+    rank = {"red": 0, "yellow": 1, "green": 2}
+    deadline = time.monotonic() + timeout
+    health: dict = {}
+    while time.monotonic() < deadline:
+        for node in cluster.nodes:
+            if node.pidfile.exists() and node.pid() is None and _failed_to_boot(node):
+                raise NodeError(f"{node.name} of the {cluster.engine.name} cluster exited during "
+                                f"start-up.\n{node.log_tail()}")
+        query = "&".join(q for q in (f"wait_for_status={status}" if status else "",
+                                     f"wait_for_nodes={nodes}" if nodes else "", "timeout=5s") if q)
+        try:
+            health = cluster.request(f"/_cluster/health?{query}", timeout=15)
+        except NodeError:
+            time.sleep(0.5)
+            continue
+        if (not health.get("timed_out") and (nodes is None or health.get("number_of_nodes") == nodes)
+                and (status is None or rank.get(health.get("status", "red"), 0) >= rank[status])):
+            return health
+        time.sleep(0.5)
+    raise NodeError(f"the {cluster.engine.name} cluster did not reach {status or 'any status'} with "
+                    f"{nodes} node(s) within {timeout:.0f}s (last health: {health}).\n"
+                    + "\n".join(n.log_tail(10) for n in cluster.nodes))
+
+
+def stop_cluster(cluster: Cluster, timeout: float = 60.0) -> int:
+    """Stop every running member (side by side); returns how many were running."""
+    running = [(n, n.pid()) for n in cluster.nodes]
+    running = [(n, pid) for n, pid in running if pid is not None]
+    for _, pid in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(n.pid() is not None for n, _ in running):
+        time.sleep(0.2)
+    for node, pid in running:
+        if node.pid() is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        node.pidfile.unlink(missing_ok=True)
+    return len(running)
+
+
 # --------------------------------------------------------------------------- CLI (make es-up ...)
 def _port_of(url: str) -> int:
     parts = urlsplit(url)
@@ -426,12 +646,18 @@ def _port_of(url: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="devnode", description=__doc__.splitlines()[0])
-    ap.add_argument("action", choices=["fetch", "up", "down", "status"])
+    ap.add_argument("action", choices=["fetch", "up", "down", "status", "cluster-up", "cluster-down",
+                                       "cluster-status"])
     ap.add_argument("--engine", default="elasticsearch", choices=sorted(ENGINES))
     ap.add_argument("--url", help="where the node listens (default: Elasticsearch ES_URL or "
                                   "http://127.0.0.1:9200; OpenSearch OPENSEARCH_URL or http://127.0.0.1:9201)")
+    ap.add_argument("--nodes", type=int, default=3, help="cluster-up: how many nodes (default 3)")
+    ap.add_argument("--base-port", type=int, help="cluster-*: first HTTP port (transport: +100; default "
+                                                  "9210 Elasticsearch, 9220 OpenSearch)")
     args = ap.parse_args(argv)
     engine = ENGINES[args.engine]
+    if args.action.startswith("cluster-"):
+        return _cluster_main(args.action, engine, args.nodes, args.base_port or CLUSTER_PORTS[engine.name])
     default = "http://127.0.0.1:9200" if engine.name == "elasticsearch" else "http://127.0.0.1:9201"
     env_url = os.environ.get("ES_URL") if engine.name == "elasticsearch" else os.environ.get("OPENSEARCH_URL")
     try:
@@ -463,6 +689,43 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (urllib.error.URLError, OSError) as exc:
         print(f"error: node at {node.url} does not answer: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cluster_main(action: str, engine: Engine, size: int, base_port: int) -> int:
+    workdir = CACHE / "run" / f"{engine.name}-cluster-{base_port}"
+    make = "make cluster-up" + (" CLUSTER_ENGINE=opensearch" if engine.name == "opensearch" else "")
+    try:
+        cluster = load_cluster(workdir)
+        if action == "cluster-up":
+            if cluster and cluster.running():
+                print(f"{engine.name} cluster already running: ES_URL={cluster.url} "
+                      f"({len(cluster.running())} of {len(cluster.nodes)} nodes)")
+                return 0
+            if size < 2:
+                raise NodeError("a cluster needs at least 2 nodes (one node: make es-up / make os-up)")
+            shutil.rmtree(workdir, ignore_errors=True)  # a fresh cluster: a stale one would not bootstrap
+            t0 = time.monotonic()
+            cluster = start_cluster(engine.name, size, workdir, base_port)
+            health = cluster.health()
+            print(f"{cluster.engine.name} {cluster.engine.version}: {len(cluster.nodes)} nodes up in "
+                  f"{time.monotonic() - t0:.0f}s, health {health['status']}, heap {cluster.heap} each "
+                  f"(logs {workdir}/node-*/logs)\nES_URL={cluster.url}")
+        elif action == "cluster-down":
+            n = stop_cluster(cluster) if cluster else 0
+            print(f"{engine.name} cluster at port {base_port}: " + (f"stopped {n} node(s)" if n
+                                                                      else "was not running"))
+        else:
+            if not cluster or not cluster.running():
+                print(f"{engine.name} cluster at port {base_port}: not running (start it: {make})")
+                return 1
+            health = cluster.health()
+            up = ", ".join(f"{n.name} :{n.port} " + ("up" if n.pid() else "DOWN") for n in cluster.nodes)
+            print(f"{engine.name} cluster: health {health['status']}, {health['number_of_nodes']} nodes "
+                  f"({up}), unassigned shards {health.get('unassigned_shards', 0)}\nES_URL={cluster.url}")
+    except NodeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 

@@ -170,3 +170,48 @@ def test_node_start_changes_no_directory_and_shows_no_secret(tmp_path, monkeypat
     if root:  # ran as the node user, from a copy it owns (it could not enter `locked`)
         assert f"uid: {devnode.pwd.getpwnam(devnode.NODE_USER).pw_uid}" in cmdlines
         assert str(devnode.NODE_RUNTIME) in cmdlines.split("self:")[1].splitlines()[0]
+
+
+@pytest.mark.parametrize("engine_name", sorted(devnode.ENGINES))
+def test_cluster_members_find_each_other_on_loopback(engine_name, tmp_path, monkeypatch):
+    """A member of `make cluster-up`: fixed transport port, every member as a seed, the bootstrap
+    names on the first start only (a restarted member rejoins, it must not bootstrap a new cluster)."""
+    home = tmp_path / "dist"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "jvm.options").write_text("-Xms1g\n")
+    monkeypatch.setattr(devnode, "_java_has_module", lambda java_home, module: True)
+    monkeypatch.setattr(devnode, "resolve", lambda name: (devnode.ENGINES[name], tmp_path))
+    cluster = devnode.cluster_layout(engine_name, tmp_path / "c", 3, base_port=19210)
+    assert [n.port for n in cluster.nodes] == [19210, 19211, 19212]
+    assert cluster.url == "http://127.0.0.1:19210,http://127.0.0.1:19211,http://127.0.0.1:19212"
+    node = cluster.nodes[1]
+    devnode._write_config(node, home, tmp_path)
+    yml = (node.workdir / "config" / node.engine.config_file).read_text()
+    key = ("cluster.initial_master_nodes" if engine_name == "elasticsearch"
+           else "cluster.initial_cluster_manager_nodes")
+    assert 'discovery.seed_hosts: ["127.0.0.1:19310", "127.0.0.1:19311", "127.0.0.1:19312"]' in yml
+    assert f'{key}: ["node-1", "node-2", "node-3"]' in yml
+    assert "transport.port: 19311" in yml and 'node.name: "node-2"' in yml
+    assert "discovery.type" not in yml
+    assert len({n.cluster_name for n in cluster.nodes}) == 1
+    node.bootstrap = ()
+    devnode._write_config(node, home, tmp_path)
+    assert key not in (node.workdir / "config" / node.engine.config_file).read_text()
+
+
+def test_a_killed_unreaped_node_counts_as_stopped(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    node = devnode.Node(devnode.ENGINES["elasticsearch"], tmp_path, 9297)
+    node.pidfile.write_text(str(proc.pid))
+    try:
+        assert node.pid() == proc.pid
+        assert devnode.kill(node, timeout=10)  # our child: a zombie until we reap it
+        assert not node.pidfile.exists()
+        node.pidfile.write_text(str(proc.pid))
+        assert node.pid() is None  # kill -0 still succeeds on the zombie; it is not a running node
+    finally:
+        proc.kill()
+        proc.wait()
