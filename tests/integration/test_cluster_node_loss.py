@@ -1,0 +1,195 @@
+"""A real 3-node cluster loses a data node mid-crawl: no article is lost, none is indexed twice.
+
+Three nodes of one engine on loopback (``news_ingest.devnode.start_cluster``: the same test
+distribution as every other test, 384 MB heap each), one replica per shard (the template's choice on
+a cluster).  A real ``scrapy crawl`` writes into it with ES_URL naming all three nodes.  The fixture
+site holds back its later article pages; once they are released and the crawl is indexing them, the
+node that holds the write index's primary shard is killed with SIGKILL.  The crawl must finish on
+its own (exit 0, nothing spooled, nothing dead-lettered: a replica takes over), the node is started
+again, the cluster returns to green, and every article is in the index exactly once — on the
+primary and on the replica.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from news_ingest import devnode
+from news_ingest.sources import FIXTURE_SOURCES_PATH
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLES = 60
+HELD_FROM = 15  # article pages from this one on wait until the test releases them
+WORDS = ["pemerintah", "menteri", "warga", "banjir", "harga", "beras", "sawit", "ekspor", "bank", "rupiah",
+         "sekolah", "guru", "rumah", "sakit", "jalan", "tol", "kereta", "bandara", "kapal", "pantai", "hutan",
+         "sungai", "hujan", "panen", "petani", "nelayan", "pasar", "pajak", "anggaran", "provinsi"]
+# one engine by default: both would double the test's cost (a cluster boot is ~35-65 s on 2 cores);
+# the cluster code paths are the engines' shared REST, and CLUSTER_TEST_ENGINES=elasticsearch,opensearch
+# runs both
+ENGINES = [e.strip() for e in os.environ.get("CLUSTER_TEST_ENGINES", "elasticsearch").split(",") if e.strip()]
+
+
+def article_html(n: int) -> bytes:
+    rng = random.Random(1000 + n)
+    paras = "".join(
+        "<p>" + " ".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 18))).capitalize() + "."
+                         for _ in range(3)) + f" Laporan wartawan nomor {n}.</p>" for _ in range(6))
+    title = f"Kabar daerah nomor {n}: {rng.choice(WORDS)} dan {rng.choice(WORDS)}"
+    return f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{title} - Kabar Contoh</title>
+<meta property="og:type" content="article"><meta property="og:title" content="{title}">
+<meta property="article:published_time" content="2024-12-0{1 + n % 9}T{n % 24:02d}:15:00+07:00"></head>
+<body><header><nav><a href="/">Beranda</a> <a href="/kategori/daerah/">Daerah</a></nav></header>
+<main><article><h1>{title}</h1><div class="byline">Oleh Redaksi</div>{paras}</article></main>
+<aside><h3>Terpopuler</h3><a href="/berita/kabar-{(n + 1) % ARTICLES:03d}.html">Baca juga</a></aside>
+<footer>Copyright 2024 Kabar Contoh. All rights reserved.</footer></body></html>""".encode()
+
+
+class HeldSite:
+    """A news site on loopback whose article pages from HELD_FROM on wait for ``release``."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def serve(self) -> tuple[ThreadingHTTPServer, str]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server API
+                if self.path == "/":
+                    links = "".join(f'<li><a href="/berita/kabar-{n:03d}.html">Kabar {n}</a></li>'
+                                    for n in range(ARTICLES))
+                    body = f"<html><body><h1>Kabar Contoh</h1><ul>{links}</ul></body></html>".encode()
+                elif self.path.startswith("/berita/kabar-") and self.path.endswith(".html"):
+                    n = int(self.path[len("/berita/kabar-"):-len(".html")])
+                    if n >= HELD_FROM:
+                        site.release.wait(180)
+                    body = article_html(n)
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _call(cluster: devnode.Cluster, method: str, path: str, body: dict | None = None) -> dict:
+    """One request to the first running node that answers."""
+    last: Exception | None = None
+    for node in cluster.running():
+        req = urllib.request.Request(f"{node.url}{path}", method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.load(r)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            last = exc
+    raise AssertionError(f"no node answers {path}: {last}")
+
+
+def _count(cluster: devnode.Cluster, alias: str) -> int:
+    try:
+        return int(_call(cluster, "GET", f"/{alias}/_count")["count"])
+    except (AssertionError, KeyError):
+        return 0
+
+
+@pytest.fixture(params=ENGINES)
+def cluster(request):
+    # under /tmp: as root the nodes run as an unprivileged user that cannot enter pytest's tmp_path
+    workdir = Path(tempfile.mkdtemp(prefix=f"{request.param}-cluster-test-"))
+    cl = devnode.start_cluster(request.param, 3, workdir)
+    try:
+        yield cl
+    finally:
+        devnode.stop_cluster(cl)
+        assert not cl.running(), "a node was left running"
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cluster, tmp_path):
+    site = HeldSite()
+    server, base = site.serve()
+    alias = "cluster-test"
+    env = {**os.environ, "ES_URL": cluster.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base,
+           "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH), "CRAWL_DELAY": "0", "NEWS_HOME": str(tmp_path / "home"),
+           "INDEX_BATCH_DOCS": "5", "INDEX_FLUSH_SECONDS": "0.5",
+           "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+    log_path = tmp_path / "crawl.log"
+    try:
+        with open(log_path, "w") as log:
+            crawl = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
+                                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + 180
+                while _count(cluster, alias) < HELD_FROM // 2:
+                    assert crawl.poll() is None, log_path.read_text()[-3000:]
+                    assert time.monotonic() < deadline, "nothing indexed into the cluster"
+                    time.sleep(0.3)
+                settings = _call(cluster, "GET", f"/{alias}/_settings/index.number_of_replicas")
+                assert {v["settings"]["index"]["number_of_replicas"] for v in settings.values()} == {"1"}
+                shards = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,node")
+                assert sorted(s["prirep"] for s in shards) == ["p", "r"], shards  # one primary, one replica
+                primary = next(s["node"] for s in shards if s["prirep"] == "p")
+                victim = next(n for n in cluster.nodes if n.name == primary)
+
+                site.release.set()  # the held pages flow: the crawl is indexing when the node dies
+                before = _count(cluster, alias)
+                while _count(cluster, alias) < before + 3 and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert devnode.kill(victim)
+                killed_at = _count(cluster, alias)
+                assert killed_at < ARTICLES, "the crawl was over before the node died"
+                assert crawl.wait(timeout=300) == 0, log_path.read_text()[-3000:]
+            finally:
+                if crawl.poll() is None:
+                    crawl.kill()
+                    crawl.wait()
+        crawl_log = log_path.read_text()
+        # the replica took over: nothing had to wait in the spool, nothing was rejected
+        assert "'news/index/spooled'" not in crawl_log, crawl_log[-3000:]
+        assert not list((tmp_path / "dead").glob("*.jsonl")), "nothing was rejected"
+        assert len(cluster.running()) == 2
+
+        devnode.restart(cluster, victim)
+        health = devnode.wait_for_health(cluster, "green", nodes=3, timeout=180)
+        assert health["status"] == "green" and health["number_of_nodes"] == 3
+
+        _call(cluster, "POST", f"/{alias}/_refresh")
+        assert _count(cluster, alias) == ARTICLES
+        agg = _call(cluster, "POST", f"/{alias}/_search", {
+            "size": 0, "aggs": {"u": {"terms": {"field": "url", "size": 1000}}}})["aggregations"]["u"]["buckets"]
+        assert sorted(b["key"] for b in agg) == sorted(f"{base}/berita/kabar-{n:03d}.html"
+                                                       for n in range(ARTICLES))
+        assert all(b["doc_count"] == 1 for b in agg)
+        # both copies of every shard hold every article (the returning node caught up)
+        copies = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,docs,node")
+        assert sorted(c["prirep"] for c in copies) == ["p", "r"] and {c["state"] for c in copies} == {"STARTED"}
+        assert {int(c["docs"]) for c in copies} == {ARTICLES}, copies
+        assert len({c["node"] for c in copies}) == 2
+    finally:
+        site.release.set()
+        server.shutdown()
