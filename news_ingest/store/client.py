@@ -20,8 +20,10 @@ import copy
 import functools
 import json
 import logging
+import os
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,8 @@ from news_ingest.settings import CONFIG_DIR, SearchSettings
 from news_ingest.store.backends import Backend, create_backend
 from news_ingest.store.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
 
-__all__ = ["BulkItem", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
-           "language_group", "load_languages", "template_for"]
+__all__ = ["BulkItem", "IndexLayout", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
+           "language_group", "load_languages", "shard_settings", "template_for"]
 
 log = logging.getLogger(__name__)
 CONFIG = CONFIG_DIR / "elasticsearch"  # the checkout's config/, or the wheel's package data
@@ -95,6 +97,48 @@ def template_for(alias: str, analyzers: Iterable[str] | None) -> dict[str, Any]:
     return body
 
 
+@dataclass(frozen=True)
+class IndexLayout:
+    """Shards and replicas of the article indices.  ``replicas`` None: chosen by the cluster's size
+    (``shard_settings``); a number (``INDEX_REPLICAS=2``) or an auto-expand range (``0-1``, ``0-all``)
+    overrides it.  One primary shard per index by default: rollover keeps each index small, and a
+    search over the alias spreads over the indices' shards on every node."""
+
+    shards: int = 1
+    replicas: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> IndexLayout:
+        env = os.environ if env is None else env
+        raw_shards = (env.get("INDEX_SHARDS") or "1").strip()
+        raw_replicas = (env.get("INDEX_REPLICAS") or "").strip().lower() or None
+        if not raw_shards.isdigit() or not 1 <= int(raw_shards) <= 64:
+            raise ValueError(f"INDEX_SHARDS={raw_shards!r} is not a number of shards (1-64). "
+                             f"Fix: e.g. INDEX_SHARDS=1")
+        if raw_replicas not in (None, "auto") and not _REPLICAS.match(raw_replicas):
+            raise ValueError(f"INDEX_REPLICAS={raw_replicas!r} is neither a number of replicas nor an "
+                             f"auto-expand range. Fix: e.g. INDEX_REPLICAS=1, INDEX_REPLICAS=0-1 or unset it "
+                             f"(one replica on a cluster, 0-1 on one node)")
+        return cls(int(raw_shards), None if raw_replicas == "auto" else raw_replicas)
+
+
+_REPLICAS = re.compile(r"^(\d{1,2}|\d{1,2}-(\d{1,2}|all))$")
+
+
+def shard_settings(data_nodes: int, layout: IndexLayout = IndexLayout()) -> dict[str, Any]:
+    """Index settings for ``layout`` on a cluster of ``data_nodes``.  One node: ``auto_expand_replicas
+    0-1`` (green alone, a replica as soon as a second node joins).  Several: one replica, fixed — a node
+    lost leaves the cluster yellow (visible) until the copy is rebuilt, rather than auto-expand quietly
+    dropping the replica when the cluster shrinks to one node."""
+    want = layout.replicas
+    if want is None:
+        want = "0-1" if data_nodes <= 1 else "1"
+    if want.isdigit():
+        return {"number_of_shards": layout.shards, "number_of_replicas": int(want),
+                "auto_expand_replicas": False}
+    return {"number_of_shards": layout.shards, "auto_expand_replicas": want}
+
+
 def derive_language_fields(doc: dict[str, Any], languages: dict[str, str]) -> dict[str, Any]:
     """Copy of ``doc`` with ``title_<group>``/``body_<group>`` for its detected language.
 
@@ -120,9 +164,10 @@ def _item_error(item: dict[str, Any]) -> str | None:
 class Store:
     """One alias (``settings.index``) on one cluster, through one backend."""
 
-    def __init__(self, settings: SearchSettings, backend: Backend) -> None:
+    def __init__(self, settings: SearchSettings, backend: Backend, layout: IndexLayout | None = None) -> None:
         self.settings = settings
         self.backend = backend
+        self.layout = layout or IndexLayout.from_env()
         self._languages: dict[str, str] | None = None
         self._indices: tuple[float, list[str]] | None = None
 
@@ -171,7 +216,15 @@ class Store:
         return found
 
     def template_body(self) -> dict[str, Any]:
-        return template_for(self.alias, self.available_analyzers())
+        """The article template for this cluster: its language analyzers, and shards/replicas for
+        its number of data nodes (``shard_settings``)."""
+        body = template_for(self.alias, self.available_analyzers())
+        nodes = int(self._req("GET", "/_cluster/health").get("number_of_data_nodes") or 1)
+        settings = body["template"]["settings"]
+        for key in ("number_of_shards", "number_of_replicas", "auto_expand_replicas"):
+            settings.pop(key, None)
+        settings.update(shard_settings(nodes, self.layout))
+        return body
 
     def setup(self) -> str:
         """Install the best template the cluster supports and the first index behind the alias.
@@ -186,6 +239,10 @@ class Store:
         kind = (f"language-aware template ({len(set(meta['languages'].values()))} language groups)"
                 if meta["analysis"] == "language" else
                 "standard-analysis fallback template (cluster has no language analyzers)")
+        shape = body["template"]["settings"]
+        kind += (f", {shape['number_of_shards']} shard(s), replicas " +
+                 (str(shape["number_of_replicas"]) if "number_of_replicas" in shape
+                  else f"auto {shape['auto_expand_replicas']}"))
         log.info("%s: installed %s for alias %s", self.engine, kind, self.alias)
         if self._req("GET", f"/_alias/{self.alias}", ignore=(404,)) is None:
             first = f"{self.alias}-000001"

@@ -49,8 +49,9 @@ def article_html(n: int) -> bytes:
         "<p>" + " ".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 18))).capitalize() + "."
                          for _ in range(3)) + f" Laporan wartawan nomor {n}.</p>" for _ in range(6))
     title = f"Kabar daerah nomor {n}: {rng.choice(WORDS)} dan {rng.choice(WORDS)}"
-    return f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{title} - Kabar Contoh</title>
-<meta property="og:type" content="article"><meta property="og:title" content="{title}">
+    return f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>{title} - Kabar Contoh</title><meta property="og:type" content="article">
+<meta property="og:title" content="{title}">
 <meta property="article:published_time" content="2024-12-0{1 + n % 9}T{n % 24:02d}:15:00+07:00"></head>
 <body><header><nav><a href="/">Beranda</a> <a href="/kategori/daerah/">Daerah</a></nav></header>
 <main><article><h1>{title}</h1><div class="byline">Oleh Redaksi</div>{paras}</article></main>
@@ -149,8 +150,10 @@ def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cl
                     assert crawl.poll() is None, log_path.read_text()[-3000:]
                     assert time.monotonic() < deadline, "nothing indexed into the cluster"
                     time.sleep(0.3)
-                settings = _call(cluster, "GET", f"/{alias}/_settings/index.number_of_replicas")
-                assert {v["settings"]["index"]["number_of_replicas"] for v in settings.values()} == {"1"}
+                # the template's choice on a cluster: one replica, fixed (not auto-expanded)
+                got = [v["settings"]["index"] for v in _call(cluster, "GET", f"/{alias}/_settings").values()]
+                assert [(s["number_of_replicas"], s.get("auto_expand_replicas")) for s in got] == [
+                    ("1", "false")]
                 shards = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,node")
                 assert sorted(s["prirep"] for s in shards) == ["p", "r"], shards  # one primary, one replica
                 primary = next(s["node"] for s in shards if s["prirep"] == "p")
@@ -180,14 +183,15 @@ def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cl
 
         _call(cluster, "POST", f"/{alias}/_refresh")
         assert _count(cluster, alias) == ARTICLES
-        agg = _call(cluster, "POST", f"/{alias}/_search", {
-            "size": 0, "aggs": {"u": {"terms": {"field": "url", "size": 1000}}}})["aggregations"]["u"]["buckets"]
+        agg = _call(cluster, "POST", f"/{alias}/_search", {"size": 0, "aggs": {
+            "u": {"terms": {"field": "url", "size": 1000}}}})["aggregations"]["u"]["buckets"]
         assert sorted(b["key"] for b in agg) == sorted(f"{base}/berita/kabar-{n:03d}.html"
                                                        for n in range(ARTICLES))
         assert all(b["doc_count"] == 1 for b in agg)
         # both copies of every shard hold every article (the returning node caught up)
         copies = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,docs,node")
-        assert sorted(c["prirep"] for c in copies) == ["p", "r"] and {c["state"] for c in copies} == {"STARTED"}
+        assert sorted(c["prirep"] for c in copies) == ["p", "r"]
+        assert {c["state"] for c in copies} == {"STARTED"}
         assert {int(c["docs"]) for c in copies} == {ARTICLES}, copies
         assert len({c["node"] for c in copies}) == 2
     finally:

@@ -242,3 +242,28 @@ def test_es_url_naming_a_web_server_is_a_clear_error(engine):
         server.server_close()
     msg = str(err.value)
     assert "not a search cluster's JSON" in msg and "Fix: ES_URL=" in msg and "<html" not in msg, msg
+
+
+def test_one_node_gets_auto_expanding_replicas_and_green(store):
+    """A single node cannot place a replica: the index auto-expands 0-1 (green now, one replica as
+    soon as a second node joins).  The 3-node case is in test_cluster_node_loss."""
+    write = store.indices(fresh=True)[0]
+    got = store._req("GET", f"/{write}/_settings")[write]["settings"]["index"]
+    assert got["auto_expand_replicas"] == "0-1" and got["number_of_shards"] == "1"
+    health = store._req("GET", f"/_cluster/health/{write}", params={"wait_for_status": "green"})
+    assert health["status"] == "green"
+
+
+def test_index_replicas_setting_overrides_the_choice(es_settings):
+    from news_ingest.store.backends import create_backend
+    from news_ingest.store.client import IndexLayout, Store
+
+    st = Store(es_settings, create_backend(es_settings), IndexLayout.from_env({"INDEX_REPLICAS": "0"}))
+    try:
+        assert "replicas 0" in st.setup()
+        write = st.indices(fresh=True)[0]
+        got = st._req("GET", f"/{write}/_settings")[write]["settings"]["index"]
+        assert got["number_of_replicas"] == "0" and got.get("auto_expand_replicas", "false") == "false"
+    finally:
+        st.drop()
+        st.close()
