@@ -26,13 +26,13 @@ from functools import lru_cache
 
 from pipelines import gazetteer as G
 from pipelines import patterns as P
-from pipelines.clean import is_headline_like, is_name_list, is_paragraph, normalize_text, scope_lang
+from pipelines.clean import is_date_line, is_headline_like, is_name_list, is_paragraph, normalize_text, scope_lang
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
 _CODED = re.compile(r"\(\s*(?P<codes>[a-z]{2,8}(?:\s*/\s*[a-z0-9]{1,8}){0,3})\s*\)\s*\.?\s*$", re.IGNORECASE)
 _ORG_CODE = re.compile(r"\((?P<tag>[\w.-]{2,24}(?:/[\w.-]{1,24}){1,3})\)\s*\.?\s*$")
-_WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*/\s*(?P<who>[^()]{2,60})\)\.?$")
+_WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*[/,]\s*(?P<who>[^()]{2,60})\)\.?$")
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
 )
@@ -67,6 +67,8 @@ class Line:
     count: int  # number of non-empty lines
     lang: str | None  # the pattern scope (None: every language file)
     first: bool = False  # the first non-empty line
+    story_start: int = 0  # rank of the story's first paragraph (running text)
+    story_end: int = -1  # rank of its last paragraph (-1: none)
 
     @property
     def head(self) -> bool:  # header stamps sit in the first four lines
@@ -81,8 +83,14 @@ class Line:
         return self.rank >= self.count // 2
 
     @property
-    def last(self) -> bool:  # the closing credit "— <outlet>" in the last three lines
-        return self.rank >= self.count - 3
+    def last(self) -> bool:
+        """The closing credit's place ("— <outlet>"): the last three lines, or the story's last
+        paragraph and what follows it (a follow block or a comment form may come after)."""
+        return self.rank >= self.count - 3 or (self.story_end >= 0 and self.rank >= self.story_end)
+
+    @property
+    def before_story(self) -> bool:  # above the first paragraph: titles, stamps, the lead picture
+        return self.rank < self.story_start
 
 
 @dataclass
@@ -166,8 +174,9 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     credit = P.label_alternation("credit_labels", lang) or r"(?!x)x"
     photo = P.label_alternation("photo_labels", lang) or r"(?!x)x"
     return {
-        "credit_line": re.compile(
-            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$", re.IGNORECASE
+        "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
+            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$",
+            re.IGNORECASE,
         ),
         "credit_tail": re.compile(
             r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
@@ -187,9 +196,17 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
         ),
         "photo_lead": re.compile(r"^\((?P<org>[A-Z][\w.-]{1,20}) (?:files?|photo|archives?)\)\s+(?=\S)"),
         "photo_word": re.compile(
-            r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
+            r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?i:courtesy\s+(?:of\s+)?|by\s+)?"
+            r"(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
         ),
-        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|\(c\))", re.IGNORECASE),
+        # "<caption>. Foto MEDIA SOSIAL", "<caption> FOTO ISTIMEWA/site.com", "<caption> – Bernama photo"
+        "photo_word_tail": re.compile(
+            r"(?:(?<=[.!?\"”)])\s+|\s)(?i:foto|photo|bild)\s+(?P<val>[A-Z][A-Z.]+(?:\s[A-Z][A-Z.]+){0,3}"
+            r"|[A-Z][A-Z.]+/\S+)\s*$"
+        ),
+        "org_photo_tail": re.compile(r"\s[-–—]\s*(?P<org>[\w.&-]{2,30}(?:\s[\w.&-]{2,20})?)\s+(?i:photos?|pic|foto|gambar)\.?$"),
+        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|Ⓒ|\(c\)|" + (P.label_alternation("copyright_words", lang)
+                                 or r"(?!x)x") + r")", re.IGNORECASE),
     }
 
 
@@ -290,20 +307,21 @@ def _only_photo_agencies(val: str) -> bool:
     return bool(items) and all((G.lookup(x) or P.Source(x, "outlet")).is_photo for x in items)
 
 
-def _dateline_org(dateline: str) -> str | None:
+def _dateline_org(dateline: str) -> tuple[str, bool] | None:
+    """(the org a dateline names, whether in the agency stamp's bracketed form)."""
     for rx in P.regexes("dateline_patterns", 0):
         m = rx.match(dateline + " X")  # shapes that look at what follows see a word
         if m:
             for k, v in m.groupdict().items():
                 if k.startswith("org") and v:
-                    return v.strip()
+                    return v.strip(), k == "orgb" and dateline.lstrip()[:1] in "([【"
             word = dateline.strip().rstrip("-–—:,. ").strip()
             if G.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
-                return word
+                return word, False
     # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
     m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
     if m and (G.lookup(m.group("org")) or G.DOMAIN.fullmatch(m.group("org"))):
-        return m.group("org")
+        return m.group("org"), False
     return None
 
 
@@ -440,14 +458,27 @@ def credit_without_target(ln: Line, f: Findings) -> Hit | None:
 
 
 def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
-    """'Foto: AFP/John Doe', 'foto istimewa' as a whole line (photo_labels)."""
+    """'Foto: AFP/John Doe', 'foto istimewa', 'Photo Courtesy Associated Press' as a whole line
+    (photo_labels), and the wire style's bare credit line over a caption, 'ALEXANDR DEMYANCHUK /
+    SPUTNIK / AFP' (capitals, slashes, a known agency among the names)."""
     rx = _rx(ln.lang)
     m = rx["photo_line"].match(ln.text) or (len(ln.text) <= 60 and rx["photo_word"].match(ln.text))
     if m and len(ln.text) <= 160:
         orgs = photo_orgs(m.group("val"))
         if orgs:
             return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
+    if "/" in ln.text and len(ln.text) <= 100 and _mostly_capitals(ln.text):
+        parts = [p.strip() for p in ln.text.split("/")]
+        if all(1 <= len(p.split()) <= 4 for p in parts) and any(G.lookup(p) for p in parts):
+            orgs = photo_orgs(ln.text)
+            if orgs:
+                return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
     return None
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
 def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
@@ -468,6 +499,14 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     m = rx["photo_lead"].match(ln.text)
     if m and G.lookup(m.group("org")):
         return Hit(photos=[G.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
+    m = rx["photo_word_tail"].search(ln.text)
+    orgs = photo_orgs(m.group("val")) if m and m.start() > 0 else []
+    if m and orgs:
+        return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
+    m = rx["org_photo_tail"].search(ln.text)
+    src = G.lookup(m.group("org")) if m else None
+    if m and src:
+        return Hit(photos=[G.credited(m.group("org"), src)], rest=ln.text[: m.start()].rstrip(), credit=False)
     return None
 
 
@@ -524,12 +563,22 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     if not m or len(m.group("val")) > 120:
         return None
     val = re.sub(r"\s*\([^()]{2,60}\)?\s*$", "", m.group("val")).strip() or m.group("val")
+    val = _without_date_tail(val)
     url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
     if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site
         return Hit(sources=[G.credited(url.group(1))], drop=True, kind="credit_line", end=True)
     if _looks_photo_value(val) or _only_photo_agencies(val):
         return Hit(photos=photo_orgs(val), drop=True, kind="photo_credit", credit=False)
     return Hit(sources=G.resolve_list(val), drop=True, kind="credit_line", end=True)
+
+
+def _without_date_tail(val: str) -> str:
+    """'The Star Online March 06, 2008 – Thursday' -> 'The Star Online' (a date after the name)."""
+    toks = val.split()
+    for i in range(1, len(toks)):
+        if is_date_line(" ".join(toks[i:])):
+            return " ".join(toks[:i]).rstrip(" ,-–—|")
+    return val
 
 
 def credit_suffix(ln: Line, f: Findings) -> Hit | None:
@@ -552,14 +601,25 @@ def republication(ln: Line, f: Findings) -> Hit | None:
 
 
 def copyright_line(ln: Line, f: Findings) -> Hit | None:
-    """'Copyright (C) 2007-2008 Reuters' credits its holder; a notice naming nobody is a footer."""
-    if not _rx(ln.lang)["copyright"].match(ln.text) or len(ln.text) > 200:
+    """'Copyright (C) 2007-2008 Reuters', 'Hak cipta milik X' (copyright_words) credit their holder;
+    a notice naming nobody is a footer.  A short '© <agency>' above the story, with no year, is the
+    lead picture's credit."""
+    m = _rx(ln.lang)["copyright"].match(ln.text)
+    if not m or len(ln.text) > 200:
         return None
-    holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|\(c\)", " ", ln.text))
+    holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|\(c\)", " ", ln.text[m.end():]))
     found = G.find(holder, strict_case=False)
     if found:
         s, e, src = found[0]
-        return Hit(sources=[G.credited(holder[s:e], src)], drop=True, kind="copyright")
+        name = G.credited(holder[s:e], src)
+        if ln.before_story and len(ln.text) <= 40 and not _YEARS.search(ln.text):
+            return Hit(photos=[name], drop=True, kind="photo_credit", credit=False)
+        return Hit(sources=[name], drop=True, kind="copyright")
+    owner = re.match(r"\s*(?:milik|oleh|by|of|de|di|von|van)?\s*(?P<org>[^,;]{2,40}?)\.?\s*$", holder)
+    if owner and m.group(0).strip().casefold() not in ("copyright", "©", "ⓒ", "ⓒ", "(c)"):
+        name = G.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
+        if name and is_name_list(name, 1):
+            return Hit(sources=[name], drop=True, kind="copyright")
     return Hit(drop=True, kind="footer", credit=False)
 
 
@@ -591,6 +651,28 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     if re.sub(r"(?i)[\s()\[\]/,&.\-–—]|\band\b|\bund\b|\bdan\b", "", rest):
         return None
     return Hit(sources=[src.name for _, _, src in found], drop=True, kind="end_tag", end=True)
+
+
+_BRACKET_TAG = re.compile(r"(?:^|(?<=[.!?\"”»’。！？」』]))\s*[(（](?P<tag>[^()（）/\n]{2,24})[)）]\s*\.?$")
+
+
+def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
+    """'... ifadesini kullandı. (NTV)', '…述べた。(ブルームバーグ)': a known outlet or agency in brackets
+    closing the story.  (An unknown name in capitals there is as often staff initials or an
+    abbreviation explained earlier: cross-validation on the dev part said so.)"""
+    m = _BRACKET_TAG.search(ln.text)
+    if not m:
+        return None
+    tag = m.group("tag").strip()
+    src = G.lookup(tag)
+    if src and not src.is_photo:
+        name = G.credited(tag, src)
+    else:
+        return None
+    rest = ln.text[: m.start()].rstrip()
+    if not rest:
+        return Hit(sources=[name], drop=True, kind="end_tag", end=True)
+    return Hit(sources=[name], rest=rest, end=True)
 
 
 def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
@@ -649,6 +731,7 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=names) if names else None
 
 
+_DOMAIN_LIKE = re.compile(r"[^\W_][\w-]{1,30}\.(?:[A-Za-z]{2,6}|рф)")
 _OUTLET_SHAPE = re.compile(
     r"(?:online|news|daily|times|post|tv|radio|press|media|harian|berita|akhbar|\.com|\.id|\.my)\b",
     re.IGNORECASE,
@@ -663,6 +746,13 @@ def _signoff_outlet(raw: str) -> str | None:
     if name:
         return name
     raw = raw.strip().rstrip(".")
+    if "," in raw:  # "Jamil Santos/VBL, GMA Integrated News": the writer, then the outlet
+        raw = raw.rsplit(",", 1)[1].strip()
+        name = G.known_or_domain(raw)
+        if name:
+            return name
+    if _DOMAIN_LIKE.fullmatch(raw):  # "Взгляд.UA": a site's name in its own script
+        return raw
     words = raw.split()
     if not 1 <= len(words) <= 3 or not any(c.isalpha() for c in raw) or len(raw) > 30:
         return None
@@ -756,6 +846,7 @@ RULES: tuple[Rule, ...] = (
     Rule("rights_notice", _anywhere, rights_notice),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
     Rule("agency_end_tag", _anywhere, agency_end_tag),
+    Rule("bracket_end_tag", lambda ln: ln.last, bracket_end_tag),
     Rule("credit_sentence", _anywhere, credit_sentence),
     Rule("relay_credit", _anywhere, relay_credit),
     Rule("closing_credit", lambda ln: ln.last, closing_credit),
@@ -767,10 +858,10 @@ RULES: tuple[Rule, ...] = (
 # --- the engine -----------------------------------------------------------------------------------------
 
 
-def _dateline_credit(dateline: str, f: Findings) -> None:
+def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = None) -> None:
     f.attribution_text.append(dateline)
-    org = _dateline_org(dateline)
-    got = G.classify_org(org) if org else None
+    found = org or _dateline_org(dateline)
+    got = G.classify_org(*found) if found else None
     if got and got[0] == "source":
         f.sources.add(got[1])
     elif got:
@@ -833,22 +924,26 @@ def attribute(
     dateline: str | None = None,
     bylines: list[str] | None = None,
     ends_after: int | None = None,
+    dateline_org: tuple[str, bool] | None = None,
 ) -> Attribution:
     """Find the article's credited sources in a cleaned body (see module doc).
 
     ``dateline`` is the raw dateline that cleaning lifted off the first line; ``bylines`` are the
     byline lines it removed (an own-reporter byline naming another outlet credits that outlet);
     ``ends_after`` is how many body lines came before a byline that closed the story (cleaning's
-    ``Cleaned.ends_after``): like a closing credit, it ends the story."""
+    ``Cleaned.ends_after``): like a closing credit, it ends the story; ``dateline_org`` is the org
+    cleaning read in the dateline (``Cleaned.dateline_org``; without it the dateline is read again)."""
     text = normalize_text(text)
     scope = scope_lang(lang)
     f = Findings(dateline=dateline)
     if dateline:
-        _dateline_credit(dateline, f)
+        _dateline_credit(dateline, f, dateline_org)
     raw = [s.strip() for s in text.split("\n")]
     content = [i for i, s in enumerate(raw) if s]
+    paras = [r for r, i in enumerate(content) if is_paragraph(raw[i])]
     lines = [
-        Line(index=i, text=raw[i], original=raw[i], rank=r, count=len(content), lang=scope, first=r == 0)
+        Line(index=i, text=raw[i], original=raw[i], rank=r, count=len(content), lang=scope, first=r == 0,
+             story_start=paras[0] if paras else 0, story_end=paras[-1] if paras else -1)
         for r, i in enumerate(content)
     ]
     if ends_after and 0 < ends_after <= len(lines):

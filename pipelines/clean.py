@@ -71,6 +71,8 @@ class Cleaned:
     dateline_line: str | None = None  # the whole original line the dateline opened
     # non-empty body lines before the last byline of the foot (the story ends there), or None
     ends_after: int | None = None
+    # (the org the dateline names, in the agency stamp's bracketed form opening the line) or None
+    dateline_org: tuple[str, bool] | None = None
 
 
 def scope_lang(lang: str | None) -> str | None:
@@ -182,6 +184,8 @@ def _is_counter(line: str) -> bool:
     if not 0 < len(toks) <= 6 or len(line) > 40 or any(len(t) > 14 for t in toks):
         return False
     numeric = sum(sum(c.isdigit() for c in t) >= 0.3 * len(t) for t in toks)
+    if not any(t[:1].isdigit() or sum(c.isdigit() for c in t) * 2 > len(t) for t in toks):
+        return False  # "Źródło: tvn24": a name with digits in it is no count
     return numeric * 2 >= len(toks) and not (
         _SENT_END.search(line + " ") and len(toks) > 3
     )
@@ -257,9 +261,15 @@ def _org_of(m: re.Match[str]) -> str | None:
     return None
 
 
-def plausible_dateline_org(org: str) -> bool:
+def bracketed_org(m: re.Match[str]) -> bool:
+    """The dateline is the agency stamp's own form opening the line (group ``orgb``: '(<org>) -',
+    '[<org> <name> 기자]'); after a place the brackets may be a nickname ('Joko Widodo (Jokowi) -')."""
+    return bool(m.groupdict().get("orgb")) and m.group("dl").lstrip()[:1] in "([【"
+
+
+def plausible_dateline_org(org: str, bracketed: bool = False) -> bool:
     """An org inside a dateline must be a known source or look like a brand / agency."""
-    return G.plausible_org(org)
+    return G.plausible_org(org, bracketed)
 
 
 def _known_place_org(dateline: str) -> str | None:
@@ -271,6 +281,14 @@ def _known_place_org(dateline: str) -> str | None:
 def find_dateline(line: str, lang: str | None = None, with_org_only: bool = False) -> tuple[str, str] | None:
     """(dateline text, rest of the line) if ``line`` opens with a dateline (with ``with_org_only``,
     only one naming an outlet or agency: deep in the page a bare place is no dateline)."""
+    found = match_dateline(line, lang, with_org_only)
+    return (found[0], found[1]) if found else None
+
+
+def match_dateline(line: str, lang: str | None = None,
+                   with_org_only: bool = False) -> tuple[str, str, str | None, bool] | None:
+    """(dateline text, rest of the line, the org it names or None, whether in the agency stamp's
+    bracketed form opening the line) - see ``find_dateline``."""
     for rx in _dateline_rxs(scope_lang(lang)):
         m = rx.match(line)
         if not m:
@@ -280,11 +298,11 @@ def find_dateline(line: str, lang: str | None = None, with_org_only: bool = Fals
             continue
         rest = line[m.end() :].strip()
         if org is not None:
-            if not plausible_dateline_org(org):
+            if not plausible_dateline_org(org, bracketed_org(m)):
                 continue
         elif not (len(rest) >= 80 or _SENT_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
-        return m.group("dl").strip(), rest
+        return m.group("dl").strip(), rest, org, org is not None and bracketed_org(m)
     return None
 
 
@@ -380,12 +398,13 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     _duplicated_teasers(lines, kinds)
 
     # the dateline opens one of the first few remaining lines
-    dateline = dateline_line = None
+    dateline = dateline_line = dateline_org = None
     opening = [k for k in range(n) if lines[k] and not kinds[k]][:15]
     for pos, i in enumerate(opening):
-        found = find_dateline(lines[i], lang, with_org_only=pos >= 6)
+        found = match_dateline(lines[i], lang, with_org_only=pos >= 6)
         if found:
-            dateline, rest = found
+            dateline, rest, org, bracketed = found
+            dateline_org = (org, bracketed) if org else None
             dateline_line = lines[i]
             lines[i] = rest
             break
@@ -394,6 +413,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             found = find_midline_dateline(lines[i], lang)
             if found:
                 dateline, head, rest = found
+                dateline_org = (dateline.rstrip(" -–—"), False)
                 dateline_line = lines[i]
                 lines[i] = f"{head}\n{rest}"
                 break
@@ -426,6 +446,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         editors=editors,
         dateline_line=dateline_line,
         ends_after=ends_after,
+        dateline_org=dateline_org,
     )
 
 

@@ -34,18 +34,18 @@ _FOREIGN_RATIO = 200.0
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
 
 
-def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]], int]:
+def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]]:
     """Drop short lines before the first / after the last paragraph that are confidently in another
     language than the body (a trilingual site banner, English UI strings on a French page).
-    Returns the body, the removed segments and how many of them stood above the first paragraph."""
+    Returns the body and the removed segments."""
     if lang in ("und", "") or not body:
-        return body, [], 0
+        return body, []
     lines = body.split("\n")
     para = [i for i, ln in enumerate(lines) if len(ln) >= 120]
     if not para:
-        return body, [], 0
+        return body, []
     first, last = para[0], para[-1]
-    removed, keep, above = [], [], 0
+    removed, keep = [], []
     family = {"id": "idms", "ms": "idms"}
     for i, ln in enumerate(lines):
         edge = i < first or i > last
@@ -61,10 +61,9 @@ def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]
                 and family.get(code, code) != family.get(lang, lang)
             ):
                 removed.append({"kind": "foreign_ui", "text": ln})
-                above += ln.strip() != "" and i < first
                 continue
         keep.append(ln)
-    return "\n".join(keep).strip(), removed, above
+    return "\n".join(keep).strip(), removed
 
 
 def _run(
@@ -87,12 +86,13 @@ def _run(
     if not given and P.scope(scope_lang(guess)) != P.scope(scope_lang(language[0])):
         cleaned = clean(text, language[0])  # the guess was wrong: redo with the body's language
     t2 = time.perf_counter()
-    body, foreign, above = _foreign_edge_lines(cleaned.body, language[0])
-    cleaned.body = body
-    cleaned.removed_segments.extend(foreign)
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
-    ends_after = cleaned.ends_after - above if cleaned.ends_after else None
-    attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines, ends_after=ends_after)
+    attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines, ends_after=cleaned.ends_after,
+                     dateline_org=cleaned.dateline_org)
+    # lines in another language at the edges go once the credits are read ("Źródło: tvn24" on an
+    # English page is a credit, not a foreign banner)
+    attr.body, foreign = _foreign_edge_lines(attr.body, language[0])
+    cleaned.removed_segments.extend(foreign)
     # the source's learned furniture goes last: credit and byline lines have been read by then
     attr.body, learned = apply_template(template, attr.body, title)
     attr.removed_segments.extend(learned)

@@ -165,8 +165,21 @@ def known_or_domain(raw: str) -> str | None:
     return m.group(1) if m else None
 
 
-def plausible_org(org: str) -> bool:
-    """An org inside a dateline must be a known source or look like a brand / agency."""
+def brand_shaped(org: str) -> bool:
+    """One to four words, the first capitalised (or in a script without capitals), no sentence:
+    'VTC News', 'Dân trí', '아시아경제' - what any brand looks like in an agency-form stamp."""
+    org = org.strip()
+    words = org.split()
+    if not 1 <= len(words) <= 4 or len(org) > 30 or not org[:1].isalpha() or org[:1].islower():
+        return False
+    return not re.search(r"[.!?,;:]\s|\d{3,}", org + " ") and any(c.isalpha() for c in org)
+
+
+def plausible_org(org: str, bracketed: bool = False) -> bool:
+    """An org inside a dateline must be a known source or look like a brand / agency; in the agency
+    stamp's own form, '(<org>) -' (``bracketed``), any brand-shaped name will do."""
+    if bracketed and brand_shaped(org):
+        return True
     if lookup(org) or lookup(org.split("/")[0]):
         return True
     if re.search(r"\w\.[A-Za-z]{2,6}\b", org):  # a domain
@@ -179,9 +192,10 @@ def plausible_org(org: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters) and len(org) <= 20
 
 
-def classify_org(org: str) -> tuple[str, str] | None:
+def classify_org(org: str, bracketed: bool = False) -> tuple[str, str] | None:
     """('source'|'outlet', name) for an org named in a dateline or header stamp: an agency there
-    is a source, any other brand the publishing outlet (kept as written: sub-brands stay apart)."""
+    is a source, any other brand the publishing outlet (kept as written: sub-brands stay apart;
+    ``bracketed``: see ``plausible_org``)."""
     org = org.strip().strip('«»"')
     if "=" in org:  # Korean "(서울=연합뉴스)"
         org = org.split("=", 1)[1]
@@ -189,10 +203,13 @@ def classify_org(org: str) -> tuple[str, str] | None:
     if src:
         if src.is_agency:
             return "source", src.name
-        return "outlet", credited(org if lookup(org) else org.split("/")[0], src)
+        written = org if lookup(org) else org.split("/")[0]
+        if not _mostly_latin(written):  # a dateline outlet is the brand as written ("아시아경제")
+            return "outlet", _WEB_PREFIX.sub("", written.strip())
+        return "outlet", credited(written, src)
     marked = agency_marked(org)
     if marked:
         return "source", marked
-    if plausible_org(org):
+    if plausible_org(org, bracketed):
         return "outlet", org
     return None

@@ -62,6 +62,7 @@ _LIST_KEYS = (
     "provided_photo_patterns",
     "block_patterns",
     "date_words",
+    "copyright_words",
 )
 
 
@@ -244,11 +245,13 @@ class AliasTable:
                 findable.extend(aliases)
         self.codes = {str(k).casefold(): str(v) for k, v in codes.items()}
         alts = sorted(set(findable), key=len, reverse=True)
-        # whole-word alias finder (case-insensitive; callers check case for short aliases)
+        # whole-word alias finder (case-insensitive; callers check case for short aliases).  A dot
+        # after the name ends it only when no domain goes on ("antara.com" is not ANTARA), though a
+        # next sentence glued to it does ("передает ТАСС.Аресты ...": a capital, then small letters)
         self.finder = re.compile(
             r"(?<![\w.@/-])("
             + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
-            + r")(?![\w@-]|\.\w)",
+            + r")(?![\w@-]|\.(?![^\W\d_][^\W\d_A-ZА-ЯЁ]*[a-zа-яё][^\W\d_]*\s|\W|$)\w)",
             re.IGNORECASE,
         )
 

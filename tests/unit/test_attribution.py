@@ -411,3 +411,74 @@ def test_edge_fragments_go_after_the_credits_are_read():
     assert r["clean_text"] == f"{ID}\n{ID}"
     r = run(f"[앵커]\n{KO}\n\"TAM KADRO SAHADAYIZ\"")
     assert "[앵커]" in r["clean_text"] and "TAM KADRO" in r["clean_text"]
+
+
+TR = ("Bakan, toplantının ardından yaptığı açıklamada yeni düzenlemenin önümüzdeki ay yürürlüğe gireceğini "
+      "ve vatandaşların başvurularını çevrim içi yapabileceğini söyledi.")
+RU = ("Премьер-министр заявил, что правительство выделит дополнительные средства на ремонт дорог в регионах, "
+      "пострадавших от наводнения")
+JA = "政府は来年度も同じ計画を続けると発表し、予算をさらに増やす方針を示した。関係者によると、詳細は来月決まる見通しだ。"
+VI = ("Theo kế hoạch, dự án sẽ được khởi công vào cuối năm nay và hoàn thành trong vòng hai năm, "
+      "đại diện chủ đầu tư cho biết tại buổi họp báo.")
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        # round 2 (cross-validated on the dev part): an outlet or agency in brackets closing the story
+        (f"{TR} (NTV)", ["NTV"], None),
+        (f"{JA}(ブルームバーグ)", ["Bloomberg"], None),
+        (f"{TR} (ABC)", [], None),  # an unknown name in capitals there: often staff initials
+        # the closing sign-off is the story's last paragraph, though a follow block comes after it
+        (f"{ID}\n{ID} – Harian Metro.\nIKUTI KAMI DI MEDIA SOSIAL\nFacebook : Harian Metro\nInstagram : @hmetro",
+         ["Harian Metro"], None),
+        ("Inflasi inti tetap terkendali pada kuartal ketiga dan bank sentral mempertahankan suku bunga "
+         "acuannya. —Maria Santos/ABC, GMA Integrated News", ["GMA Integrated News"], None),
+        # a next sentence glued to the relayed name, no space after the full stop
+        (f"{RU}, передает ТАСС.Решение было принято на заседании правительства.", ["TASS"], None),
+        # "read the rest at <site>": the site the text comes from
+        ("Resolução publicada esta terça-feira determina um encargo anual de 15 milhões de euros entre "
+         "2023 e 2049.\nLeia mais em www.jornaldenegocios.pt", ["jornaldenegocios.pt"], None),
+        (f"{EN}\nRead the full story at www.example-news.com", ["example-news.com"], None),
+        (f"{ID}\nBaca selengkapnya di sini", [], None),
+        # a rights line in the language's words naming its holder; a Korean one glued to the text
+        (f"{ID}\nHak cipta milik Harian Kompas.", ["Harian Kompas"], None),
+        (f"{KO} 홍길동 기자 ⓒ 연합뉴스, 무단전재 및 재배포 금지", ["Yonhap"], None),
+        # agency-form stamps of the publisher's own brand open the lead: the dateline outlet
+        (f"(VTC News) - {VI}", [], "VTC News"),
+        (f"(CNN) {JA}", [], "CNN"),
+        (f"(voinews.id) {ID}", [], "voinews.id"),
+        (f"[아시아경제 홍길동 기자] {KO}", [], "아시아경제"),
+        (f"Kabul, MISTAR.ID\n{ID}", [], "MISTAR.ID"),
+        # ... but after a name the brackets are a nickname, no stamp
+        ("Presiden Joko Widodo (Jokowi) - meresmikan jalan tol baru di Jawa Tengah, " + ID, [], None),
+        (f"【仁川聯合ニュース】{JA}", ["Yonhap"], None),
+        # a credit label with a second word, the date after the name
+        (f"Sumber / Tarikh: The Star Online March 06, 2008 – Thursday\n{EN}", ["The Star Online"], None),
+    ],
+)
+def test_round2_constructions(text, sources, outlet):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+@pytest.mark.parametrize(
+    "text,photos",
+    [
+        (f"Polisi memeriksa lokasi kejadian di Jalan Merdeka, Senin pagi. Foto MEDIA SOSIAL\n{ID}", ["Media Sosial"]),
+        (f"Warga menyaksikan pertunjukan di alun-alun kota. FOTO ISTIMEWA/beritadaerah.com\n{ID}",
+         ["beritadaerah.com"]),
+        (f"Photo Courtesy Associated Press\n{EN}", ["AP"]),
+        (f"ALEXANDR DEMYANCHUK / SPUTNIK / AFP\n{EN}", ["Sputnik", "AFP"]),
+        (f"Ⓒ ANP\n{EN}", ["ANP"]),  # a short rights mark above the story: the lead picture's credit
+    ],
+)
+def test_round2_photo_credits(text, photos):
+    r = run(text)
+    assert folded(r["photo_credits"]) == folded(photos) and r["sources"] == []
+
+
+def test_a_name_with_digits_is_no_counter():
+    r = run(f"Źródło: tvn24\n{EN}")
+    assert r["sources"] == ["tvn24"]
