@@ -26,7 +26,14 @@ from functools import lru_cache
 
 from pipelines import gazetteer as G
 from pipelines import patterns as P
-from pipelines.clean import is_date_line, is_headline_like, is_name_list, is_paragraph, normalize_text, scope_lang
+from pipelines.clean import (
+    is_date_line,
+    is_headline_like,
+    is_name_list,
+    is_paragraph,
+    normalize_text,
+    scope_lang,
+)
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -173,9 +180,11 @@ class Findings:
 def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     credit = P.label_alternation("credit_labels", lang) or r"(?!x)x"
     photo = P.label_alternation("photo_labels", lang) or r"(?!x)x"
+    copyright_words = P.label_alternation("copyright_words", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
-            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*(?P<val>.+?)\s*[)\]]?\s*\.?$",
+            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
+            r"(?P<val>.+?)\s*[)\]]?\s*\.?$",
             re.IGNORECASE,
         ),
         "credit_tail": re.compile(
@@ -204,9 +213,10 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"(?:(?<=[.!?\"”)])\s+|\s)(?i:foto|photo|bild)\s+(?P<val>[A-Z][A-Z.]+(?:\s[A-Z][A-Z.]+){0,3}"
             r"|[A-Z][A-Z.]+/\S+)\s*$"
         ),
-        "org_photo_tail": re.compile(r"\s[-–—]\s*(?P<org>[\w.&-]{2,30}(?:\s[\w.&-]{2,20})?)\s+(?i:photos?|pic|foto|gambar)\.?$"),
-        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|Ⓒ|\(c\)|" + (P.label_alternation("copyright_words", lang)
-                                 or r"(?!x)x") + r")", re.IGNORECASE),
+        "org_photo_tail": re.compile(
+            r"\s[-–—]\s*(?P<org>[\w.&-]{2,30}(?:\s[\w.&-]{2,20})?)\s+(?i:photos?|pic|foto|gambar)\.?$"
+        ),
+        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|Ⓒ|\(c\)|" + copyright_words + ")", re.IGNORECASE),
     }
 
 

@@ -87,8 +87,8 @@ def _run(
         cleaned = clean(text, language[0])  # the guess was wrong: redo with the body's language
     t2 = time.perf_counter()
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
-    attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines, ends_after=cleaned.ends_after,
-                     dateline_org=cleaned.dateline_org)
+    attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines,
+                     ends_after=cleaned.ends_after, dateline_org=cleaned.dateline_org)
     # lines in another language at the edges go once the credits are read ("Źródło: tvn24" on an
     # English page is a credit, not a foreign banner)
     attr.body, foreign = _foreign_edge_lines(attr.body, language[0])

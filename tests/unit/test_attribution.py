@@ -417,7 +417,8 @@ TR = ("Bakan, toplantının ardından yaptığı açıklamada yeni düzenlemenin
       "ve vatandaşların başvurularını çevrim içi yapabileceğini söyledi.")
 RU = ("Премьер-министр заявил, что правительство выделит дополнительные средства на ремонт дорог в регионах, "
       "пострадавших от наводнения")
-JA = "政府は来年度も同じ計画を続けると発表し、予算をさらに増やす方針を示した。関係者によると、詳細は来月決まる見通しだ。"
+JA = ("政府は来年度も同じ計画を続けると発表し、予算をさらに増やす方針を示した。"
+      "関係者によると、詳細は来月決まる見通しだ。")
 VI = ("Theo kế hoạch, dự án sẽ được khởi công vào cuối năm nay và hoàn thành trong vòng hai năm, "
       "đại diện chủ đầu tư cho biết tại buổi họp báo.")
 
@@ -430,8 +431,8 @@ VI = ("Theo kế hoạch, dự án sẽ được khởi công vào cuối năm n
         (f"{JA}(ブルームバーグ)", ["Bloomberg"], None),
         (f"{TR} (ABC)", [], None),  # an unknown name in capitals there: often staff initials
         # the closing sign-off is the story's last paragraph, though a follow block comes after it
-        (f"{ID}\n{ID} – Harian Metro.\nIKUTI KAMI DI MEDIA SOSIAL\nFacebook : Harian Metro\nInstagram : @hmetro",
-         ["Harian Metro"], None),
+        (f"{ID}\n{ID} – Harian Metro.\nIKUTI KAMI DI MEDIA SOSIAL\nFacebook : Harian Metro\n"
+         "Instagram : @hmetro", ["Harian Metro"], None),
         ("Inflasi inti tetap terkendali pada kuartal ketiga dan bank sentral mempertahankan suku bunga "
          "acuannya. —Maria Santos/ABC, GMA Integrated News", ["GMA Integrated News"], None),
         # a next sentence glued to the relayed name, no space after the full stop
@@ -466,7 +467,8 @@ def test_round2_constructions(text, sources, outlet):
 @pytest.mark.parametrize(
     "text,photos",
     [
-        (f"Polisi memeriksa lokasi kejadian di Jalan Merdeka, Senin pagi. Foto MEDIA SOSIAL\n{ID}", ["Media Sosial"]),
+        (f"Polisi memeriksa lokasi kejadian di Jalan Merdeka, Senin pagi. Foto MEDIA SOSIAL\n{ID}",
+         ["Media Sosial"]),
         (f"Warga menyaksikan pertunjukan di alun-alun kota. FOTO ISTIMEWA/beritadaerah.com\n{ID}",
          ["beritadaerah.com"]),
         (f"Photo Courtesy Associated Press\n{EN}", ["AP"]),
