@@ -7,6 +7,9 @@
    scored by the shared benchmark scorer (``attribution/score.py``) through
    ``pipelines.enrich:analyze_text`` (no language given: it is detected):
    * ``dev``    bench/corpus/attribution/dev.jsonl - the rules were tuned on it;
+   * ``dev_a``, ``dev_b`` its two folds (``fold``: by a hash of the id): errors are studied on one,
+                a change is judged by the other (aggregates only); ``--line-model`` scores with
+                a line model trained on one fold (``bench/train_line_model.py --fold A``);
    * ``blind``  bench/corpus/attribution/blind.jsonl - never tuned on: only its aggregate numbers
                 are printed (overall and per language), never a case;
    * ``regression`` tests/fixtures/text/attribution_cases.jsonl (the 37 own cases);
@@ -20,7 +23,8 @@
    first sentence), ours next to plain seeded langdetect, plus the Malay/Indonesian fixtures.
 3. Median milliseconds of ``enrich`` per article, today's code next to the code before issue 11
    (``--baseline``, default ``BASELINE_REV``, taken from git), side by side: two worker processes
-   on the same texts, rounds alternating, one run; the ratio's target is <= 1.5.  Also the median
+   on the same texts taking turns every few texts (who goes first alternating), one run; the
+   ratio's target is <= 1.5.  Also the median
    per stage (clean, language, attribution) of today's code.
 Exits non-zero when a blind target is missed.
 """
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import importlib.util
 import json
 import os
@@ -56,6 +61,12 @@ TARGETS = {"sources_f1": 0.95, "dateline_f1": 0.95, "boilerplate_removed": 0.95,
            "language_accuracy": 0.99}
 SPEED_TARGET = 1.5
 _FIRST_SENT = re.compile(r"^(.{20,}?[.!?。！？])(?:\s|$)", re.S)
+
+
+def fold(case_id: str) -> str:
+    """Cross-validation inside dev: fold "A" or "B" of a case, by a hash of its id (independent of
+    the dev/blind split, which hashes the id with sha1)."""
+    return "A" if int(hashlib.md5(("fold:" + case_id).encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "B"
 
 
 def first_sentence(text: str) -> str:
@@ -164,14 +175,16 @@ _WORKER = textwrap.dedent("""
     for t in texts[:20]:
         enrich({"body": t}, {})  # warm: pattern files, detector models
     print("ready", flush=True)
-    for _ in sys.stdin:
+    for line in sys.stdin:
+        a, b = map(int, line.split())
         out = []
-        for t in texts:
+        for t in texts[a:b]:
             t0 = time.perf_counter()
             enrich({"body": t}, {})
             out.append((time.perf_counter() - t0) * 1000)
         print(json.dumps(out), flush=True)
 """)
+CHUNK = 10  # texts per turn: the two sides take turns every few texts, so both see the same load
 
 
 def _baseline_tree(rev: str, dest: Path) -> Path:
@@ -199,13 +212,20 @@ def speed(texts: list[str], rev: str, rounds: int) -> dict[str, Any]:
             for p in procs.values():
                 assert p.stdout is not None and p.stdout.readline().strip() == "ready"
             per_article: dict[str, list[list[float]]] = {n: [] for n in procs}
-            for r in range(rounds):  # alternate who goes first: neither gets the quieter half
-                for name in (list(procs) if r % 2 == 0 else list(procs)[::-1]):
-                    p = procs[name]
-                    assert p.stdin is not None and p.stdout is not None
-                    p.stdin.write("go\n")
-                    p.stdin.flush()
-                    per_article[name].append(json.loads(p.stdout.readline()))
+            for r in range(rounds):
+                row: dict[str, list[float]] = {n: [] for n in procs}
+                for c, a in enumerate(range(0, len(texts), CHUNK)):
+                    # the sides take turns every CHUNK texts, who goes first alternating: on a shared
+                    # machine neither gets the quieter minutes
+                    order = list(procs) if (r + c) % 2 == 0 else list(procs)[::-1]
+                    for name in order:
+                        p = procs[name]
+                        assert p.stdin is not None and p.stdout is not None
+                        p.stdin.write(f"{a} {min(len(texts), a + CHUNK)}\n")
+                        p.stdin.flush()
+                        row[name].extend(json.loads(p.stdout.readline()))
+                for name in procs:
+                    per_article[name].append(row[name])
         finally:
             for p in procs.values():
                 if p.stdin:
@@ -226,14 +246,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", default=BASELINE_REV, help="git revision timed next to today's code")
     ap.add_argument("--no-speed", action="store_true", help="skip the side-by-side speed run")
     ap.add_argument("--sets", default="dev,blind,regression,sample",
-                    help="comma list of the labelled sets to score (while tuning: leave blind out)")
+                    help="comma list of the labelled sets to score (while tuning: leave blind out); "
+                         "dev_a, dev_b: the folds of dev")
+    ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     args = ap.parse_args(argv)
+    if args.line_model:
+        import pipelines.enrich as enrich_mod
+        from pipelines.line_model import load_model
+
+        model = load_model(Path(args.line_model))
+        enrich_mod.load_model = lambda: model
     shared = Path(args.shared)
     if not (shared / "attribution" / "score.py").exists():
         raise SystemExit(f"shared bench data not found under {shared} (use --shared)")
     scorer = load_scorer(shared)
 
-    sets = {"dev": CORPUS / "dev.jsonl", "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
+    sets = {"dev": CORPUS / "dev.jsonl", "dev_a": CORPUS / "dev.jsonl", "dev_b": CORPUS / "dev.jsonl",
+            "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
             "sample": shared / "attribution" / "sample.jsonl"}
     reports, all_texts = {}, []
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -247,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== {name}: {path} not found, skipped")
             continue
         cases = read_cases(path)
+        if name in ("dev_a", "dev_b"):
+            cases = [c for c in cases if fold(c["id"]) == name[-1].upper()]
         all_texts += [c["text"] for c in cases]
         reports[name] = score_set(scorer, cases)
         print_set(f"{name} ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path})", reports[name])

@@ -366,9 +366,16 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     return []
 
 
+def _ends_with_a_name(line: str) -> bool:
+    """Whether the line's last word ends a gazetteer name (a cheap test before the alias finder
+    runs over the line's tail)."""
+    tail = line.rstrip(" )].").rsplit(None, 1)[-1:]
+    return bool(tail) and tail[0].lstrip("-–—([\"'“«").casefold() in G.last_words()
+
+
 def _end_tag(line: str) -> tuple[str, int] | None:
     """(agency, cut position) when the line ends with an agency tag after a sentence or a dash."""
-    if len(line) < 30:
+    if len(line) < 30 or not _ends_with_a_name(line):
         return None
     tail_start = max(0, len(line) - 45)
     found = [f for f in G.find(line[tail_start:]) if f[2].is_agency]
@@ -495,12 +502,13 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     """'<caption> | Foto: AFP/John Doe', '<caption>. Photo: AP/<name>', '<caption>. © DPA',
     '<caption>. / <name> – Europa Press', '(AFP files) In a file picture ...': the credit leaves,
     the caption stays."""
-    rx = _rx(ln.lang)
-    m = rx["photo_frag"].search(ln.text)
+    rx, text = _rx(ln.lang), ln.text
+    # the credit's label is followed by "©", ":" or "/"; the tail forms need a "©" or a " / "
+    m = rx["photo_frag"].search(text) if ("©" in text or ":" in text or "/" in text) else None
     orgs = photo_orgs(m.group("val")) if m else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
-    m = rx["photo_tail"].search(ln.text)
+    m = rx["photo_tail"].search(ln.text) if ("©" in text or " / " in text) else None
     if m:
         org = m.group("c") or m.group("org")
         src = G.lookup(org)
@@ -509,11 +517,12 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     m = rx["photo_lead"].match(ln.text)
     if m and G.lookup(m.group("org")):
         return Hit(photos=[G.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
-    m = rx["photo_word_tail"].search(ln.text)
+    low = ln.text.casefold()
+    m = rx["photo_word_tail"].search(ln.text) if ("foto" in low or "photo" in low or "bild" in low) else None
     orgs = photo_orgs(m.group("val")) if m and m.start() > 0 else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
-    m = rx["org_photo_tail"].search(ln.text)
+    m = rx["org_photo_tail"].search(ln.text) if low.rstrip(". ").endswith(_PHOTO_WORDS) else None
     src = G.lookup(m.group("org")) if m else None
     if m and src:
         return Hit(photos=[G.credited(m.group("org"), src)], rest=ln.text[: m.start()].rstrip(), credit=False)
@@ -741,6 +750,7 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=names) if names else None
 
 
+_PHOTO_WORDS = ("photo", "photos", "pic", "foto", "gambar")
 _DOMAIN_LIKE = re.compile(r"[^\W_][\w-]{1,30}\.(?:[A-Za-z]{2,6}|рф)")
 _OUTLET_SHAPE = re.compile(
     r"(?:online|news|daily|times|post|tv|radio|press|media|harian|berita|akhbar|\.com|\.id|\.my)\b",

@@ -21,13 +21,15 @@ from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
 from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
+from pipelines.line_model import KIND as LEARNED_KIND
+from pipelines.line_model import LineModel, apply_line_model, load_model
 from pipelines.templates import Template, apply_template
 
 log = logging.getLogger(__name__)
 ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
 # removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
 TEXT_BOILERPLATE_KINDS = (
-    "trailing_headline", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
+    "trailing_headline", "footer", "edge_chrome", "template_line", "template_prefix", "teaser", LEARNED_KIND,
 )
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
@@ -74,7 +76,10 @@ def _run(
     timings: dict[str, float] | None = None,
     template: Template | None = None,
     title: str | None = None,
+    line_model: LineModel | None | bool = True,
 ) -> tuple[Cleaned, tuple, Attribution]:
+    """The stages; ``line_model`` True is the stored model (``pipelines/line_model.py``), None or
+    False none (its trainer reads the bodies the rules leave)."""
     t0 = time.perf_counter()
     given = normalize_code(lang)
     # cleaning applies one language's labels when the language is known; without one, a sure
@@ -96,6 +101,10 @@ def _run(
     # the source's learned furniture goes last: credit and byline lines have been read by then
     attr.body, learned = apply_template(template, attr.body, title)
     attr.removed_segments.extend(learned)
+    # what is left of the furniture, by its position, shape and UI vocabulary (a learned classifier)
+    model = load_model() if line_model is True else line_model or None
+    attr.body, furniture = apply_line_model(model, attr.body, language[0])
+    attr.removed_segments.extend(furniture)
     t3 = time.perf_counter()
     if timings is not None:
         timings["clean"] = (t1 - t0) * 1000

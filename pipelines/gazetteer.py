@@ -33,6 +33,19 @@ def lookup(name: str) -> Source | None:
     return table.resolve(raw) or table.resolve(ARTICLE.sub("", raw))
 
 
+@lru_cache(maxsize=1)
+def last_words() -> frozenset[str]:
+    """The last word of every alias, casefolded (and of every alias's domain-less form)."""
+    out = set()
+    for src in P.alias_table().entries:
+        for alias in src.aliases:
+            words = alias.split()
+            if words:
+                out.add(words[-1].casefold())
+                out.add(words[-1].casefold().strip("\"'“”«»()[]"))
+    return frozenset(out)
+
+
 def entries() -> tuple[Source, ...]:
     """Every organisation of the gazetteer (name, kind, country, aliases)."""
     return tuple(P.alias_table().entries)

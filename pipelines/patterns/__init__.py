@@ -63,6 +63,7 @@ _LIST_KEYS = (
     "block_patterns",
     "date_words",
     "copyright_words",
+    "ui_words",
 )
 
 

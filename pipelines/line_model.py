@@ -1,0 +1,321 @@
+"""A small learned line classifier for the page furniture the rules leave in a body.
+
+After cleaning and attribution have removed what their rules know, what remains of the furniture
+is recognisable by *structure* more than by words: where a line stands (above the story's first
+paragraph, after its last, inside a run of short lines), its shape (short, no closing punctuation,
+a short label and a colon, separators, hashtags, counters, all capitals, headline case), its script
+against the body's, and its vocabulary of page UI (``ui_words`` of the pattern files: share, follow,
+comment, log in, newsletter, ... in each language).  ``features`` turns a line in its body into
+named features; the model is logistic regression over them, trained on the development part of
+the evaluation corpus (``bench/train_line_model.py``) and stored as data
+(``pipelines/patterns/line_model.json``: weights, bias, threshold).  Applying it is pure and costs
+one pass over the body's lines.
+
+Removal is conservative: the threshold is chosen on the training data so that no line that must
+stay is lost, running text (paragraphs, sentences of a dozen words) is never a candidate, and a
+line is only scored when it is short.  A removed line is reported with kind ``learned_furniture``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines import patterns as P
+from pipelines.clean import is_date_line, is_headline_like, is_paragraph
+
+MODEL_PATH = P.PATTERN_DIR / "line_model.json"
+KIND = "learned_furniture"
+MAX_CHARS = 200  # longer lines are never candidates
+
+_SENT_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
+_SENT_ANY = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*(?:\s|$)")
+_LABEL = re.compile(r"^\W{0,3}(?P<label>[^:：|\n]{1,32}?)\s*[:：]\s*(?P<rest>.*)$")
+_DOMAIN = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|id|my|co|info|news|tv|ru|de|fr|jp|kr|vn)\b",
+                     re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_BULLET = re.compile(r"^[•·*▪►◦‣»>\-–—|]")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+
+
+_SCRIPTS = (
+    ("latin", re.compile(r"[A-Za-z\u00c0-\u024f]")),
+    ("cyrillic", re.compile(r"[\u0400-\u052f]")),
+    ("arabic", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
+    ("hangul", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("kana", re.compile(r"[\u3040-\u30ff]")),
+    ("han", re.compile(r"[\u3400-\u9fff]")),
+)
+
+
+def _script(text: str) -> str:
+    """The dominant script of a text (its first 3000 characters): latin, cyrillic, arabic, hangul,
+    kana (Japanese: mostly kanji with some kana), han, or none."""
+    text = text[:3000]
+    counts = {name: len(rx.findall(text)) for name, rx in _SCRIPTS}
+    top = max(counts, key=counts.__getitem__)
+    if not counts[top]:
+        return "none"
+    if top == "han" and counts["kana"]:
+        return "kana"
+    return top
+
+
+@lru_cache(maxsize=32)
+def _ui_words(lang: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(single UI words, multi-word UI phrases) of a scope, casefolded."""
+    words, phrases = set(), []
+    for item in P.merged("ui_words", P.scope_key(lang)):
+        key = unicodedata.normalize("NFKC", item).casefold().strip()
+        if not key:
+            continue
+        if " " in key or _CJK.search(key):
+            phrases.append(key)
+        else:
+            words.add(key)
+    return frozenset(words), tuple(sorted(set(phrases), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class LineModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = MODEL_PATH) -> LineModel | None:
+    """The stored model, or None when there is none (then nothing is removed)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise P.PatternError(f"{path.name}: {exc}") from exc
+    try:
+        return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                         float(data["threshold"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise P.PatternError(f"{path.name}: not a line model ({exc!r})") from exc
+
+
+def _bucket(name: str, value: float, edges: tuple[float, ...]) -> str:
+    for edge in edges:
+        if value <= edge:
+            return f"{name}<={edge:g}"
+    return f"{name}>{edges[-1]:g}"
+
+
+def _is_candidate(line: str) -> bool:
+    """Short lines only, and no prose: a paragraph, or two sentences however short, stays."""
+    return (bool(line) and len(line) <= MAX_CHARS and not is_paragraph(line)
+            and len(_SENT_ANY.findall(line + " ")) < 2)
+
+
+@dataclass
+class Context:
+    """What ``features`` needs to know about the whole body, computed once per body."""
+
+    lines: list[str]
+    paras: list[int]
+    is_para: list[bool]
+    script: str
+    keys: Counter[str]
+
+    @classmethod
+    def of(cls, lines: list[str], paras: list[int] | None = None, script: str | None = None) -> Context:
+        is_para = [is_paragraph(ln) for ln in lines]
+        paras = [k for k, p in enumerate(is_para) if p] if paras is None else paras
+        if script is None:
+            script = _script(" ".join(lines[k] for k in paras) or " ".join(lines))
+        return cls(lines, paras, is_para, script, Counter(P.norm_key(ln) for ln in lines))
+
+
+def features(lines: list[str], i: int, lang: str | None = None, body_script: str | None = None,
+             paras: list[int] | None = None, ctx: Context | None = None) -> dict[str, float]:
+    """Named features of ``lines[i]`` (the non-empty lines of a body) in its context."""
+    ctx = ctx or Context.of(lines, paras, body_script)
+    line = lines[i]
+    n = len(lines)
+    paras, body_script, is_para = ctx.paras, ctx.script, ctx.is_para
+    f: dict[str, float] = {}
+    first, last = (paras[0], paras[-1]) if paras else (n, -1)
+    if i < first:
+        f["pos:above"] = 1.0
+        f[_bucket("pos:above_dist", first - i, (1, 2, 4))] = 1.0
+    elif i > last:
+        f["pos:below"] = 1.0
+        f[_bucket("pos:below_dist", i - last, (1, 2, 4))] = 1.0
+    else:
+        f["pos:inside"] = 1.0
+    if i == 0:
+        f["pos:first"] = 1.0
+    if i == n - 1:
+        f["pos:last"] = 1.0
+    if not paras:
+        f["pos:no_paragraph"] = 1.0
+    # the run of short non-paragraph lines this line belongs to
+    a = i
+    while a > 0 and not is_para[a - 1] and i - a < 9:
+        a -= 1
+    b = i
+    while b + 1 < n and not is_para[b + 1] and b - i < 9:
+        b += 1
+    f[_bucket("run", b - a + 1, (1, 2, 4, 8))] = 1.0
+    prev_para = i > 0 and is_para[i - 1]
+    next_para = i + 1 < n and is_para[i + 1]
+    if prev_para and next_para:
+        f["ctx:between_paragraphs"] = 1.0
+    elif next_para:
+        f["ctx:before_paragraph"] = 1.0
+    elif prev_para:
+        f["ctx:after_paragraph"] = 1.0
+
+    # a hard-wrapped or link-split sentence goes on from the line before (or into the next one)
+    prev = lines[i - 1] if i > 0 else ""
+    nxt = lines[i + 1] if i + 1 < n else ""
+    if line[:1].islower() and prev and not _SENT_END.search(prev):
+        f["wrap:continues"] = 1.0
+    if nxt[:1].islower() and not _SENT_END.search(line) and not line.endswith((":", "：", "|")):
+        f["wrap:goes_on"] = 1.0
+    if line.endswith(("...", "…")):
+        f["shape:ellipsis"] = 1.0
+
+    words = line.split()
+    letters = [c for c in line if c.isalpha()]
+    f[_bucket("chars", len(line), (8, 20, 40, 80, 140))] = 1.0
+    f[_bucket("words", len(words), (1, 2, 4, 8, 14))] = 1.0
+    cjk = bool(_CJK.search(line))
+    if cjk:
+        f["shape:cjk"] = 1.0
+    if _SENT_END.search(line):
+        f["shape:sentence_end"] = 1.0
+    if len(_SENT_ANY.findall(line + " ")) >= 2:
+        f["shape:two_sentences"] = 1.0
+    if line.endswith((":", "：")):
+        f["shape:ends_colon"] = 1.0
+    if line.endswith(("|", "»", ">", "-", "–", "—", "/")):
+        f["shape:ends_separator"] = 1.0
+    if _BULLET.match(line):
+        f["shape:bullet"] = 1.0
+    if line[:1] in "\"“„«'‘「『":
+        f["shape:quote_start"] = 1.0
+    if line[:1] in "([【" and line[-1:] in ")]】":
+        f["shape:bracketed"] = 1.0
+    tags = line.count("#")
+    if tags:
+        f["shape:hashtag"] = 1.0
+        if tags >= 2:
+            f["shape:hashtags"] = 1.0
+    if "@" in line:
+        f["shape:at"] = 1.0
+    if _DOMAIN.search(line):
+        f["shape:url"] = 1.0
+    seps = len(re.findall(r"\s[|•·»/]\s|\s>\s", line))
+    if seps:
+        f[_bucket("shape:separators", seps, (1, 2))] = 1.0
+    m = _LABEL.match(line)
+    if m and len(m.group("label").split()) <= 4:
+        rest = m.group("rest").strip()
+        f["label:colon"] = 1.0
+        if not rest:
+            f["label:empty"] = 1.0
+        elif is_headline_like(rest, 180) and not _SENT_END.search(rest):
+            f["label:headline"] = 1.0
+        elif len(rest.split()) <= 4:
+            f["label:short_value"] = 1.0
+    if letters:
+        upper = sum(c.isupper() for c in letters) / len(letters)
+        if upper >= 0.8 and len(letters) >= 3:
+            f["case:all_caps"] = 1.0
+        latin = [w for w in words if _WORD.fullmatch(w.strip(".,:;!?\"'()")) and w[:1].isalpha()]
+        if len(latin) >= 3 and not cjk:
+            cap = sum(w[:1].isupper() for w in latin) / len(latin)
+            if cap >= 0.7:
+                f["case:title"] = 1.0
+            elif cap <= 0.2:
+                f["case:lower"] = 1.0
+    digits = sum(c.isdigit() for c in line)
+    if digits:
+        f[_bucket("digits", digits / max(1, len(line.replace(" ", ""))), (0.1, 0.3, 0.6))] = 1.0
+    if _TIME.search(line):
+        f["shape:date_or_time"] = 1.0
+    if is_date_line(line):
+        f["shape:date_widget"] = 1.0
+    if not letters:
+        f["shape:no_letters"] = 1.0
+    script = _script(line)
+    if script not in ("none", body_script) and not (script == "han" and body_script == "kana"):
+        f["script:other"] = 1.0
+    key = P.norm_key(line)
+    if key and ctx.keys[key] > 1:
+        f["repeat:in_body"] = 1.0
+    # page-UI vocabulary of the language
+    ui, phrases = _ui_words(lang)
+    low = unicodedata.normalize("NFKC", line).casefold()
+    toks = [t for t in _WORD.findall(low)]
+    hits = sum(1 for t in toks if t in ui) + sum(1 for p in phrases if p in low)
+    if hits:
+        f["ui:hit"] = 1.0
+        share = hits / max(1, len(toks))
+        f[_bucket("ui:share", share, (0.25, 0.5))] = 1.0
+        if hits >= 2:
+            f["ui:hits2"] = 1.0
+    # interactions the linear model cannot form itself
+    edge = "pos:above" in f or "pos:below" in f
+    if edge and "shape:sentence_end" not in f:
+        f["x:edge_unpunctuated"] = 1.0
+    if edge and hits:
+        f["x:edge_ui"] = 1.0
+    if "pos:inside" in f and "label:headline" in f:
+        f["x:inside_label_headline"] = 1.0
+    if "pos:below" in f and "case:title" in f:
+        f["x:below_title_case"] = 1.0
+    return f
+
+
+def candidates(lines: list[str]) -> list[int]:
+    return [i for i, ln in enumerate(lines) if _is_candidate(ln)]
+
+
+def apply_line_model(model: LineModel | None, body: str,
+                     lang: str | None = None) -> tuple[str, list[dict[str, str]]]:
+    """(body without the lines the model takes for furniture, their removed segments)."""
+    if model is None or not body:
+        return body, []
+    lines = [ln.strip() for ln in body.split("\n")]
+    live = [ln for ln in lines if ln]
+    if len(live) < 2:
+        return body, []
+    ctx = Context.of(live)
+    if not ctx.paras:
+        return body, []  # nothing to tell the story from its furniture by
+    drop = set()
+    for i in candidates(live):
+        if model.score(features(live, i, lang, ctx=ctx)) >= model.threshold:
+            drop.add(i)
+    if not drop:
+        return body, []
+    removed, kept, k = [], [], 0
+    for ln in lines:
+        if not ln:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if k in drop:
+            removed.append({"kind": KIND, "text": ln})
+        else:
+            kept.append(ln)
+        k += 1
+    return "\n".join(kept).strip(), removed

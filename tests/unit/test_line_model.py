@@ -1,0 +1,86 @@
+"""The learned line classifier (pipelines/line_model.py): its features, its conservative use, the
+stored model and its trainer's labels."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines import line_model as LM
+from pipelines import patterns as P
+from pipelines.enrich import analyze_text
+
+PARA = ("Pemerintah provinsi menyatakan program perbaikan jalan akan dilanjutkan tahun depan dengan "
+        "anggaran yang lebih besar dari tahun ini, kata pejabat dinas pekerjaan umum kepada wartawan.")
+PARA2 = ("Menurut dia, sebagian besar ruas jalan yang rusak berada di wilayah selatan yang sering dilanda "
+         "banjir pada musim hujan, sehingga perbaikannya harus didahulukan.")
+
+
+def test_features_see_position_shape_script_and_ui_vocabulary():
+    lines = ["Bagikan artikel ini", PARA, "Kronologi Kejadian", PARA2, "#Banjir #Jakarta #InfoKota", "로그인"]
+    f = LM.features(lines, 0, "id")
+    assert f["pos:above"] and f["pos:first"] and f["ui:hit"] and f["x:edge_ui"]
+    f = LM.features(lines, 2, "id")
+    assert f["pos:inside"] and f["ctx:between_paragraphs"] and "ui:hit" not in f
+    f = LM.features(lines, 4, "id")
+    assert f["pos:below"] and f["shape:hashtags"]
+    assert LM.features(lines, 5, "id")["script:other"]  # Hangul UI on an Indonesian page
+    f = LM.features(["Berita Terkait: Harga Cabai Naik Lagi di Pasar Induk", PARA], 0, "id")
+    assert f["label:colon"] and f["label:headline"]
+
+
+def test_prose_and_long_lines_are_never_candidates():
+    lines = [PARA, "Dia datang. Lalu pergi.", "x" * 201, "Kronologi Kejadian", "(c) lagi"]
+    assert LM.candidates(lines) == [3, 4]
+
+
+def _always(threshold: float = 0.5) -> LM.LineModel:
+    return LM.LineModel(weights={}, bias=10.0, threshold=threshold)  # scores every candidate ~1.0
+
+
+def test_apply_removes_only_candidates_and_reports_them():
+    body = "\n".join(["Bagikan", PARA, "", "Dia datang. Lalu pergi.", PARA2, "Ikuti kami di Instagram"])
+    out, removed = LM.apply_line_model(_always(), body, "id")
+    assert removed == [{"kind": LM.KIND, "text": "Bagikan"},
+                       {"kind": LM.KIND, "text": "Ikuti kami di Instagram"}]
+    assert out == "\n".join([PARA, "", "Dia datang. Lalu pergi.", PARA2])
+    # no model, or no running text to tell the story from its furniture by: nothing goes
+    assert LM.apply_line_model(None, body, "id") == (body, [])
+    assert LM.apply_line_model(_always(), "Bagikan\nIkuti kami", "id") == ("Bagikan\nIkuti kami", [])
+    nothing, gone = LM.apply_line_model(LM.LineModel({}, -10.0, 0.5), body, "id")
+    assert nothing == body and gone == []
+
+
+def test_the_stored_model_loads_and_is_conservative():
+    model = LM.load_model()
+    assert model is not None and 0.5 <= model.threshold < 1.0
+    assert model.weights["ui:hit"] > 0 and model.weights["shape:sentence_end"] < 0
+    # a subheading between paragraphs stays; share / follow furniture at the edges goes
+    r = analyze_text("\n".join([PARA, "Kronologi Kejadian", PARA2, "Bagikan:", "Ikuti kami di Instagram"]),
+                     None)
+    assert "Kronologi Kejadian" in r["clean_text"]
+    assert "Ikuti kami di Instagram" not in r["clean_text"]
+
+
+def test_a_malformed_model_file_is_a_clear_error(tmp_path):
+    bad = tmp_path / "m.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(P.PatternError):
+        LM.load_model(bad)
+    bad.write_text(json.dumps({"weights": {"a": 1}}), encoding="utf-8")
+    with pytest.raises(P.PatternError):
+        LM.load_model(bad)
+    assert LM.load_model(tmp_path / "none.json") is None
+
+
+def test_trainer_labels_from_the_corpus_schema():
+    from bench.train_line_model import label
+
+    case = {"expected": {"boilerplate_lines": ["Ikuti kami di Instagram @kabarkota"],
+                         "clean_text_must_contain": ["Kronologi Kejadian"],
+                         "clean_text_must_not_contain": ["Baca juga"]}}
+    assert label("Ikuti kami di Instagram @kabarkota", case) == 1
+    assert label("Baca juga: Harga cabai naik", case) == 1
+    assert label("Kronologi Kejadian", case) == -1
+    assert label("Foto: Istimewa", case) == 0
