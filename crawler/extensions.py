@@ -23,7 +23,7 @@ _SCALARS = ("pages_fetched", "articles_found", "articles_multipage", "articles_i
 # requests: what reached the downloader, by kind (article, listing, feed, sitemap, robots): an incremental
 # run over an unchanged site has no `article` key; skipped_known: article URLs fetched for nothing before
 # (crawl state); refetched: indexed articles fetched again (changed, incomplete)
-_GROUPS = ("dropped", "errors", "discovered", "requests", "skipped_known", "refetched", "warnings")
+_GROUPS = ("dropped", "errors", "discovered", "requests", "skipped_known", "refetched", "warnings", "backoff")
 # the run's totals (crawler/pipelines.py IndexPipeline.STAT_KEYS): summary key -> Scrapy stat
 COUNTS = {"indexed": "news/indexed", "extracted": "news/extracted", "spooled": "news/index/spooled",
           "dead_letter": "news/index/dead_letter", "replayed": "news/index/replayed"}

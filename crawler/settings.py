@@ -62,7 +62,9 @@ DNSCACHE_ENABLED = True
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
-# Depth is the spider's own follow_depth per source; Scrapy's global limit is only a backstop.
+# Depth is the spider's own follow_depth per source; Scrapy's global limit is only a backstop, raised by
+# the spider when a source's follow_depth, article parts and redirects need more (or refused when set
+# lower on the command line).
 DEPTH_LIMIT = 10
 DEPTH_PRIORITY = 0
 # JOBDIR (pause/resume): scrapy crawl news -a source=X -s JOBDIR=var/jobs/X.  Disk queues must pickle.
@@ -72,10 +74,21 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): a refused host is never contacted, not even for its robots.txt
     "crawler.middlewares.SafetyMiddleware": 60,
+    # 429/503: Retry-After (seconds or HTTP date, at most RETRY_AFTER_MAX) and a per-host backoff
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
 }
+RETRY_AFTER_MAX = float(os.environ.get("RETRY_AFTER_MAX", "120"))
+# robots.txt Crawl-delay is honoured up to this many seconds; above it the host is crawled at this pace
+# and the crawl summary warns (`warnings: {crawl_delay_capped: 1}`)
+CRAWL_DELAY_MAX = float(os.environ.get("CRAWL_DELAY_MAX", "30"))
+# one slow host (a long Crawl-delay, a backoff) must not fill the downloader and stall every other source:
+# the scheduler hands out requests of the hosts with the fewest in flight first
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.PoliteAutoThrottle": 0,
+    "crawler.shutdown.ShutdownDrain": 100,  # SIGTERM stops within seconds, even behind long delays
     "crawler.extensions.CrawlSummary": 500,
 }
 # The CPU-bound stages (extract, clean/language/attribution, fingerprints) run in this many spawned

@@ -241,7 +241,9 @@ def stats_body(since: str | None = None, top: int = 20, source: list[str] | None
         "size": 0, "track_total_hits": True, "query": query,
         "aggs": {
             "sources": {"terms": {"field": "source", "size": 200, "missing": "(none)"},
-                        "aggs": {"fill": {"filters": {"filters": fill}}}},
+                        "aggs": {"fill": {"filters": {"filters": fill}},
+                                 "incomplete": {"filter": {"term": {"pages_incomplete": True}}}}},
+            "incomplete": {"filter": {"term": {"pages_incomplete": True}}},
             "languages": {"terms": {"field": "language", "size": top, "missing": "(none)"}},
             "agencies": {"terms": {"field": "source_attribution", "size": top}},
             "wire": {"terms": {"field": "is_wire_copy"}},
@@ -281,7 +283,8 @@ def stats(store: Store, since: str | None = None, top: int = 20, tz: str | None 
     for b in aggs["sources"]["buckets"]:
         n = b["doc_count"]
         per_source[b["key"]] = {"articles": n, "fill": {f: round(v["doc_count"] / n, 3) if n else 0.0
-                                                        for f, v in b["fill"]["buckets"].items()}}
+                                                        for f, v in b["fill"]["buckets"].items()},
+                                "pages_incomplete": b["incomplete"]["doc_count"]}
     return {
         "total": total,
         "sources": per_source,
@@ -291,6 +294,8 @@ def stats(store: Store, since: str | None = None, top: int = 20, tz: str | None 
         "days": dict(sorted(days.items(), reverse=True)),
         "day_zone": tz or ("UTC" if len(day_groups) == 1 else "each source's own"),
         "stories": aggs["syndicated"]["value"],
+        # multi-page articles indexed without a part that failed (fetched again by the next crawl)
+        "pages_incomplete": aggs["incomplete"]["doc_count"],
     }
 
 
@@ -358,6 +363,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     check_sources(store, args.source)
     st = stats(store, since=since, top=args.top, tz=tz, source=args.source)
     print(f"{st['total']} articles, {st['stories']} distinct stories (syndication clusters)")
+    if st.get("pages_incomplete"):
+        print(f"{st['pages_incomplete']} multi-page article(s) missing a part (pages_incomplete; the next "
+              f"crawl fetches them again)")
 
     def table(title: str, rows: dict[str, int]) -> None:
         print(f"\n{title}")

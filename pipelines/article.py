@@ -14,7 +14,9 @@ from typing import Any
 @dataclass
 class Article:
     # identity and origin
-    url: str = ""  # where the article was fetched (after redirects; tracking parameters dropped)
+    # the article's URL: its accepted canonical, else where it was fetched (after redirects), tracking and
+    # session parameters dropped; the document id is the hash of this URL (pipelines.dedupe.identify)
+    url: str = ""
     canonical_url: str | None = None  # what the page declares (kept even when it does not give the id)
     # every id the article is known under, the document id first (pipelines.dedupe.identify): the
     # accepted canonical's, the fetched URL's, each redirect source's — the "already indexed?" lookup
@@ -56,6 +58,9 @@ class Article:
     cluster_id: str | None = None  # id of the earliest-seen copy of the same story
     is_cluster_canonical: bool | None = None  # True on that earliest copy
     version: int | None = None
+    # a multi-page article whose later part could not be fetched or extracted: indexed with what there is,
+    # fetched again by the next crawl (pipelines.revisions.refetch_reason), counted in `news-ingest stats`
+    pages_incomplete: bool | None = None
     # earlier revisions, newest last: {content_hash, modified_at, seen_at}
     history: list[dict[str, str | None]] = field(default_factory=list)
     # bookkeeping

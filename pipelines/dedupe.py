@@ -149,6 +149,17 @@ def fetch_url(url: str) -> str:
     return safe_url_string(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, "")))
 
 
+def public_url(url: str) -> str:
+    """The URL to store and show for a fetched page: ``fetch_url`` without session ids either (in the
+    query or as a ``;jsessionid=`` path parameter) — a link anyone can open, as the site wrote it
+    otherwise.  Raises ValueError on a non-http(s) URL."""
+    safe = fetch_url(url)
+    parts = urlsplit(safe)
+    query = "&".join(p for p in parts.query.split("&")
+                     if p and not _is_session(*(unquote(x) for x in (p.split("=", 1) + [""])[:2])))
+    return urlunsplit(parts._replace(path=_strip_session_path(parts.path), query=query))
+
+
 @dataclass(frozen=True)
 class Identity:
     """Under which id an article is stored, and every id it is known under (``id`` first)."""

@@ -6,7 +6,6 @@ is an article is ``pipelines.page_kind``; how its bytes decode is ``pipelines.ch
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +33,7 @@ class Entry:
     published: str | None = None  # ISO 8601 UTC
     language: str | None = None
     modified: str | None = None  # ISO 8601 UTC: sitemap <lastmod>, feed <updated>
+    bad_date: str | None = None  # a date the entry gives that is no date (placeholder year, junk): dropped
     via: str = "link"  # rss | atom | sitemap | news-sitemap | link
 
 
@@ -45,6 +45,19 @@ def parse_date(value: str | None) -> datetime | None:
     """A sitemap/feed/``since=`` date -> aware UTC, or None (also for placeholder years such as
     ``0001-01-01`` and bare years), read by the project's one date parser."""
     return dates.to_utc(dates.parse_date(value))
+
+
+def _entry_date(raw: str | None, bad: list[str]) -> str | None:
+    """An entry's date as ISO UTC; a date that is there but is no date (``0001-01-01``, ``9999-12-31``,
+    junk, more than a day in the future) goes to ``bad`` — its entry is dropped and counted, the rest of
+    the sitemap or feed stays."""
+    if not raw or not raw.strip():
+        return None
+    dt = parse_date(raw)
+    if dt is None or not dates.plausible(dt, datetime.now(UTC)):
+        bad.append(raw.strip()[:40])
+        return None
+    return _iso(dt)
 
 
 # ------------------------------------------------------------------------------------------------ feeds
@@ -59,13 +72,12 @@ def parse_feed(body: bytes, base_url: str) -> tuple[list[Entry], str | None]:
         link = e.get("link") or next((ln.get("href") for ln in e.get("links", []) if ln.get("href")), None)
         if not link:
             continue
-        st = e.get("published_parsed") or e.get("updated_parsed")
-        published = datetime.fromtimestamp(calendar.timegm(st), UTC) if st else None
-        up = dict.get(e, "updated_parsed")  # not e.get: feedparser maps a missing one to published
-        updated = datetime.fromtimestamp(calendar.timegm(up), UTC) if up else None
+        bad: list[str] = []  # the raw strings, read by the project's one date parser (not feedparser's)
+        published = _entry_date(dict.get(e, "published"), bad)
+        updated = _entry_date(dict.get(e, "updated"), bad)  # not e.get: feedparser maps one to the other
         out.append(Entry(url=urljoin(base_url, link.strip()), title=(e.get("title") or "").strip() or None,
-                         published=_iso(published), language=parsed.feed.get("language"), via=kind,
-                         modified=_iso(updated)))
+                         published=published or updated, language=parsed.feed.get("language"), via=kind,
+                         modified=updated, bad_date=bad[0] if bad else None))
     problem = None
     if parsed.get("bozo") and not out:
         problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
@@ -95,16 +107,18 @@ def parse_sitemap(body: bytes) -> tuple[str, list[Entry]]:
         loc = _child_text(node, "loc")
         if not loc:
             continue
-        lastmod = _iso(parse_date(_child_text(node, "lastmod")))
+        bad: list[str] = []
+        lastmod = _entry_date(_child_text(node, "lastmod"), bad)
         entry = Entry(url=loc, via="sitemap", published=lastmod, modified=lastmod)
         news = node.find(f"{{{NS_NEWS}}}news")
         if news is not None:
             entry.via = "news-sitemap"
-            pub = _iso(parse_date(news.findtext(f"{{{NS_NEWS}}}publication_date")))
+            pub = _entry_date(news.findtext(f"{{{NS_NEWS}}}publication_date"), bad)
             entry.published = pub or entry.published
             entry.title = (news.findtext(f"{{{NS_NEWS}}}title") or "").strip() or None
             lang = news.findtext(f"{{{NS_NEWS}}}publication/{{{NS_NEWS}}}language")
             entry.language = (lang or "").strip() or None
+        entry.bad_date = bad[0] if bad else None
         out.append(entry)
     return ("index" if tag == "sitemapindex" else "urlset"), out
 

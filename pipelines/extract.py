@@ -709,9 +709,10 @@ def _fields(
 
     host = (urlsplit(page_url).hostname or "").lower()
     return Article(
-        url=page_url,
+        url=_article_url(page_url, canonical, hints),
         canonical_url=canonical,
         known_ids=_known_ids(page_url, canonical, hints),
+        pages_incomplete=bool(hints.get("pages_incomplete")),
         source=hints.get("source"),
         domain=host.removeprefix("www.") or None,
         country=hints.get("country"),
@@ -731,16 +732,30 @@ def _fields(
     )
 
 
+def _identity(url: str, canonical: str | None, hints: dict[str, Any]) -> dedupe.Identity | None:
+    try:
+        return dedupe.identify(url, canonical, hints.get("redirected_from") or (), hints.get("owner"))
+    except ValueError:
+        return None
+
+
+def _article_url(url: str, canonical: str | None, hints: dict[str, Any]) -> str:
+    """The article's URL: its accepted canonical (an AMP twin and its page are one article, stored under
+    the page's URL), else where it was fetched — without tracking and session parameters."""
+    who = _identity(url, canonical, hints) if url else None
+    if who is None or not who.canonical_accepted:
+        return url
+    try:
+        return dedupe.public_url(who.id_url)
+    except ValueError:
+        return url
+
+
 def _known_ids(url: str, canonical: str | None, hints: dict[str, Any]) -> list[str]:
     """The article's ids (``pipelines.dedupe.identify``): the canonical counts only when the source that
     fetched the page (``hints["owner"]``: its domains and ports) owns it; redirect sources are aliases."""
-    if not url:
-        return []
-    try:
-        return list(dedupe.identify(url, canonical, hints.get("redirected_from") or (),
-                                    hints.get("owner")).known_ids)
-    except ValueError:
-        return []
+    who = _identity(url, canonical, hints) if url else None
+    return list(who.known_ids) if who else []
 
 
 def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
@@ -798,9 +813,10 @@ def extract_pages(
 ) -> ExtractResult:
     """One article stitched from ``[(url, html), ...]`` in reading order; identity is the first page.
 
-    Metadata comes from the first page; bodies are joined in order, leaving out paragraphs an earlier
-    page already had (sites repeat the lead and the footer on every page). A part that fails is noted
-    and skipped; only a failing first page drops the article.
+    Metadata comes from the first page; bodies are joined in order.  A line that every part repeats is the
+    site's furniture (the lead, a "Baca juga" block, the footer): it is kept once.  Any other repeated line
+    (a quote the story comes back to) is kept wherever it is.  A part that fails is noted and skipped, and
+    the article is marked ``pages_incomplete``; only a failing first page drops the article.
     """
     if not pages:
         return ExtractResult(drop_reason="empty", detail="no pages")
@@ -808,18 +824,21 @@ def extract_pages(
     result = extract(first_html, first_url, hints, now=now)
     if not result.ok or len(pages) == 1:
         return result
-    seen = set((result.article.body or "").split("\n"))
-    parts = [result.article.body or ""]
+    bodies = [(result.article.body or "").split("\n")]
     for i, (url, html) in enumerate(pages[1:], start=2):
         part = extract(html, url, hints, now=now)
         result.ms += part.ms
         if not part.ok:
             result.notes.append(f"page {i} dropped: {part.drop_reason}")
+            result.article.pages_incomplete = True
             continue
-        lines = [ln for ln in (part.article.body or "").split("\n") if ln not in seen]
-        seen.update(lines)
-        if lines:
-            parts.append("\n".join(lines))
+        bodies.append((part.article.body or "").split("\n"))
+    furniture = set.intersection(*(set(b) for b in bodies)) if len(bodies) > 1 else set()
+    parts = ["\n".join(bodies[0])]
+    for lines in bodies[1:]:
+        kept = [ln for ln in lines if ln not in furniture]
+        if kept:
+            parts.append("\n".join(kept))
     result.article.body = "\n".join(p for p in parts if p)
     result.article.provenance["body"] = f"{result.method}+pages:{len(pages)}"
     return result

@@ -17,6 +17,7 @@ sets; across runs it is the index.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -29,6 +30,7 @@ from lxml import html as lxml_html
 from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, StopDownload
 from scrapy.http import Response
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
@@ -40,9 +42,9 @@ from news_ingest.crawl_state import CrawlState
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
-from pipelines import charset
+from pipelines import charset, politeness
 from pipelines import discovery as d
-from pipelines.dedupe import article_id, fetch_url, normalize_url
+from pipelines.dedupe import article_id, fetch_url, normalize_url, public_url
 from pipelines.page_kind import page_verdict
 from pipelines.revisions import refetch_reason
 
@@ -109,9 +111,36 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"since={since!r} is not a date. Fix: -a since=YYYY-MM-DD")
         return dt
 
+    def depth_needed(self) -> int:
+        """Scrapy depth the deepest request of these sources can reach: robots.txt, a sitemap index, the
+        follow_depth hops, the article, its redirects and its later parts all count one."""
+        redirects = self.settings.getint("REDIRECT_MAX_TIMES", 5) if hasattr(self, "settings") else 5
+        return max((s.follow_depth + s.multipage.max_pages + redirects + 3 for s in self.sources.values()),
+                   default=0)
+
+    @classmethod
+    def _fit_depth_limit(cls, crawler: Any, spider: NewsSpider) -> None:
+        """Scrapy's DEPTH_LIMIT silently drops deeper requests (a source's ``follow_depth: 100``, the
+        later parts of a long article): raise it to what the sources need, or refuse clearly when it was
+        set lower on the command line."""
+        settings = crawler.settings
+        limit, needed = settings.getint("DEPTH_LIMIT"), spider.depth_needed()
+        if not limit or needed <= limit:
+            return
+        deepest = max(spider.sources.values(), key=lambda s: s.follow_depth + s.multipage.max_pages)
+        if settings.frozen or (settings.getpriority("DEPTH_LIMIT") or 0) >= SETTINGS_PRIORITIES["cmdline"]:
+            raise ValueError(f"DEPTH_LIMIT={limit} is below what source {deepest.name!r} needs ({needed}: "
+                             f"follow_depth {deepest.follow_depth}, multipage.max_pages "
+                             f"{deepest.multipage.max_pages}, redirects). Fix: -s DEPTH_LIMIT={needed} "
+                             f"(or 0), or lower follow_depth in sources.yaml")
+        settings.set("DEPTH_LIMIT", needed, priority="spider")
+        log.info("DEPTH_LIMIT raised from %d to %d for source %s (follow_depth %d)", limit, needed,
+                 deepest.name, deepest.follow_depth)
+
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        cls._fit_depth_limit(crawler, spider)
         crawler.signals.connect(spider._on_headers, signal=signals.headers_received)
         crawler.signals.connect(spider._on_sent, signal=signals.request_reached_downloader)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
@@ -270,10 +299,17 @@ class NewsSpider(scrapy.Spider):
         floor = src.delay
         if response.status == 200:
             robots = d.parse_robots(response.body)
-            delay = robots.crawl_delay(self.settings.get("USER_AGENT"))
+            declared = robots.crawl_delay(self.settings.get("USER_AGENT"))
+            ceiling = self.settings.getfloat("CRAWL_DELAY_MAX", politeness.CRAWL_DELAY_CEILING)
+            delay, capped = politeness.crawl_delay(declared, ceiling)
+            if declared:
+                self.crawler.stats.set_value(f"news/{source}/robots_crawl_delay", declared)
+            if capped:
+                self.count(source, "warnings/crawl_delay_capped")
+                log.warning("%s: robots.txt asks Crawl-delay %gs; crawled at the ceiling, %gs "
+                            "(CRAWL_DELAY_MAX)", host, declared, ceiling)
             if delay:
                 floor = max(floor, delay)
-                self.crawler.stats.set_value(f"news/{source}/robots_crawl_delay", delay)
             if src.robots_sitemaps:
                 extra = [u for u in robots.sitemaps if src.owns(u)]
                 urls = urls + [u for u in extra if u not in urls]
@@ -317,7 +353,10 @@ class NewsSpider(scrapy.Spider):
             return
         if kind == "index":
             self._validators.pop(response.url, None)  # an index is always fetched in full
-            children = [e for e in entries if src.owns(e.url) and self._fresh(src, e)]
+            for e in entries:
+                if e.bad_date:
+                    self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
+            children = [e for e in entries if src.owns(e.url) and not e.bad_date and self._fresh(src, e)]
             for entry in children[:MAX_CHILD_SITEMAPS]:
                 url, key = _fetchable(entry.url), _norm(entry.url)
                 if url and key and key not in self._seen_urls and self._budget(src, url):
@@ -409,6 +448,9 @@ class NewsSpider(scrapy.Spider):
             rule, _ = src.url_rule(key)
             if rule != "allow":
                 self.drop(src.name, "denied_by_rule" if rule == "deny" else "not_article_url", e.url)
+                continue
+            if e.bad_date:
+                self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
                 continue
             if not self._fresh(src, e):
                 self.drop(src.name, "too_old", e.url)
@@ -630,6 +672,8 @@ class NewsSpider(scrapy.Spider):
             hints["pages_incomplete"] = True
             self.count(src.name, "articles_incomplete")
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        with contextlib.suppress(ValueError):
+            identity = public_url(identity)  # no session id in the stored URL (ids never had one)
         return FetchedPage(url=identity, body=pages[0][1].encode(enc, errors="replace"), status=200,
                            encoding=enc, source=src.name, fetched_at=now, text=pages[0][1],
                            hints=hints, pages=pages if len(pages) > 1 else [])

@@ -24,7 +24,8 @@ def test_outcomes_expire(tmp_path, monkeypatch):
     state = CrawlState(tmp_path / "s.sqlite", recheck_days=30)
     state.record(["a", "b"], "not_article_page", "https://x.example/a")
     state.record(["c"], "gone")
-    assert state.outcomes(["a", "b", "c", "d"]) == {"a": "not_article_page", "b": "not_article_page", "c": "gone"}
+    assert state.outcomes(["a", "b", "c", "d"]) == {"a": "not_article_page", "b": "not_article_page",
+                                                    "c": "gone"}
     later = datetime.now(UTC) + timedelta(days=2)
     monkeypatch.setattr(crawl_state, "_now", lambda: later)
     assert state.outcomes(["a", "c"]) == {"a": "not_article_page"}  # a 404 is asked again after a day

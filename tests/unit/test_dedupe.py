@@ -212,3 +212,11 @@ def test_a_canonical_on_another_domain_of_the_same_source_is_accepted():
 def test_a_home_page_or_broken_canonical_is_not_accepted(bad):
     who = dedupe.identify(PAGE, bad, owner=OWNER)
     assert who.id == dedupe.article_id(PAGE) and not who.canonical_accepted
+
+
+def test_the_stored_url_has_no_session_id():
+    assert dedupe.public_url("https://portal.example/berita/a.html;jsessionid=0A1B2C3D4E5F60718293A4B5C6D7E8F9"
+                             "?x=1&PHPSESSID=9k3j2h4g5f6d7s8a9q0w1e2r3t&utm_source=fb") == \
+        "https://portal.example/berita/a.html?x=1"
+    assert dedupe.public_url("https://portal.example/modules.php?name=News&sid=1234") == \
+        "https://portal.example/modules.php?name=News&sid=1234"

@@ -16,7 +16,8 @@ PARA = ("Air mulai surut di beberapa kelurahan sejak Kamis pagi, kata petugas BP
 
 def html(head: str, title: str = "Banjir surut di Samarinda") -> str:
     return (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
-            f'<title>{title} - Kabar Borneo</title>{head}</head><body><main><h1>{title}</h1><div class="entry-content">'
+            f'<title>{title} - Kabar Borneo</title>{head}</head><body><main><h1>{title}</h1>'
+            f'<div class="entry-content">'
             + f"<p>{PARA}</p>" * 4 + "</div></main></body></html>")
 
 

@@ -1,0 +1,56 @@
+"""Retries that honour ``Retry-After``, with a per-host backoff.
+
+Scrapy's RetryMiddleware retries a 429/503 at once (scrapy/scrapy #4424, #6458) and AutoThrottle does
+not slow down on errors: a host answering "come back in 30 s" got its two retries within 0.1 s.  This
+middleware (in RetryMiddleware's place) raises the host's download-slot delay before the retry is
+scheduled: to ``Retry-After`` (seconds or an HTTP date, ``pipelines.politeness``) bounded by
+``RETRY_AFTER_MAX`` (default 120 s), or — without the header — to twice the host's delay (at least 1 s,
+same bound).  Every later request to that host waits too; AutoThrottle brings the delay back down as
+the host answers again (``crawler.extensions.PoliteAutoThrottle``, never below the source's floor).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+from pipelines.politeness import RETRY_AFTER_CEILING, retry_after_seconds
+
+log = logging.getLogger(__name__)
+BACKOFF_STATUSES = (429, 503)
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        mw = super().from_crawler(crawler)
+        mw.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", RETRY_AFTER_CEILING)
+        return mw
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        if (response.status in BACKOFF_STATUSES and response.status in self.retry_http_codes
+                and not request.meta.get("dont_retry", False)):
+            self._back_off(request, response)
+        return super().process_response(request, response)
+
+    def _back_off(self, request: Any, response: Any) -> None:
+        engine = getattr(self.crawler, "engine", None)
+        key = request.meta.get("download_slot")
+        slot = engine.downloader.slots.get(key) if engine is not None and key else None
+        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+        current = slot.delay if slot is not None else 0.0
+        wait = asked if asked is not None else max(1.0, 2 * current)
+        wait = min(wait, self.max_wait)
+        source = request.meta.get("news_source") or "unknown"
+        stats = self.crawler.stats
+        stats.inc_value(f"news/{source}/backoff/{'retry_after' if asked is not None else 'exponential'}")
+        if asked is not None and asked > self.max_wait:
+            stats.inc_value(f"news/{source}/warnings/retry_after_capped")
+        if slot is not None:
+            slot.delay = max(slot.delay, wait)
+            slot.lastseen = time.monotonic()  # the retry (and every next request) waits from now
+        log.info("%s answered %d: waiting %.1fs before the next request to it (Retry-After %s)",
+                 key, response.status, wait, "none" if asked is None else f"{asked:.0f}s")
