@@ -2,11 +2,12 @@
 
 Scrapy's RetryMiddleware retries a 429/503 at once (scrapy/scrapy #4424, #6458) and AutoThrottle does
 not slow down on errors: a host answering "come back in 30 s" got its two retries within 0.1 s.  This
-middleware (in RetryMiddleware's place) raises the host's download-slot delay before the retry is
-scheduled: to ``Retry-After`` (seconds or an HTTP date, ``pipelines.politeness``) bounded by
-``RETRY_AFTER_MAX`` (default 120 s), or — without the header — to twice the host's delay (at least 1 s,
-same bound).  Every later request to that host waits too; AutoThrottle brings the delay back down as
-the host answers again (``crawler.extensions.PoliteAutoThrottle``, never below the source's floor).
+middleware (in RetryMiddleware's place) holds the host's download slot before the retry is scheduled:
+nothing goes to that host for ``Retry-After`` (seconds or an HTTP date, ``pipelines.politeness``)
+bounded by ``RETRY_AFTER_MAX`` (default 120 s) — the retry and every other request to it wait.  Without
+the header the host's delay doubles (at least 1 s, same bound) and it is held that long; AutoThrottle
+brings the delay back down as the host answers again (``crawler.extensions.PoliteAutoThrottle``, never
+below the source's floor).
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ class RetryAfterMiddleware(RetryMiddleware):
         if asked is not None and asked > self.max_wait:
             stats.inc_value(f"news/{source}/warnings/retry_after_capped")
         if slot is not None:
-            slot.delay = max(slot.delay, wait)
-            slot.lastseen = time.monotonic()  # the retry (and every next request) waits from now
+            # nothing goes to this host before `wait` from now — the retry included (lastseen in the
+            # future: the downloader's randomised delay comes on top, never off it)
+            slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
+            if asked is None:  # no word from the host: its pace slows down (AutoThrottle eases it back)
+                slot.delay = max(slot.delay, wait)
         log.info("%s answered %d: waiting %.1fs before the next request to it (Retry-After %s)",
                  key, response.status, wait, "none" if asked is None else f"{asked:.0f}s")
