@@ -170,7 +170,12 @@ class Identity:
     known_ids: tuple[str, ...]
 
 
+_UNRENDERED = re.compile(r"[{}<>]|%7[bd]|%3[ce]", re.I)  # a template placeholder left in the markup
+
+
 def _canonical_ok(fetched: str, canonical: str, owner: dict[str, Any] | None) -> bool:
+    if _UNRENDERED.search(canonical):
+        return False  # href="{BASE}/slug/", "{{ canonical }}": an unrendered theme, not an identity
     try:
         normalize_url(canonical)
     except ValueError:

@@ -208,7 +208,8 @@ def test_a_canonical_on_another_domain_of_the_same_source_is_accepted():
 
 
 @pytest.mark.parametrize("bad", ["https://kabarborneo.example/", "https://kabarborneo.example", "not a url",
-                                 "ftp://kabarborneo.example/x", "javascript:void(0)"])
+                                 "ftp://kabarborneo.example/x", "javascript:void(0)",
+                                 PAGE + "{BASE}/2024/12/05/banjir-surut/", PAGE + "%7B%7Bcanonical%7D%7D"])
 def test_a_home_page_or_broken_canonical_is_not_accepted(bad):
     who = dedupe.identify(PAGE, bad, owner=OWNER)
     assert who.id == dedupe.article_id(PAGE) and not who.canonical_accepted
