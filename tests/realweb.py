@@ -407,7 +407,7 @@ def kabar_home(base: str) -> str:
 
 
 def kabar_category(base: str, name: str) -> str:
-    posts = [p for p in KABAR_POSTS if p.category.lower() == name and p.slug not in (WEBPAGE_ONLY, SITEMAP_ONLY)]
+    posts = [p for p in KABAR_POSTS if p.category.lower() == name and p.slug not in (WEBPAGE_ONLY, SITEMAP_ONLY, RATE_LIMITED)]
     items = "".join(f'<article><h2><a href="{base}{p.path}">{_e(p.title)}</a></h2></article>' for p in posts)
     graph = [{"@type": "CollectionPage", "@id": f"{base}/category/{name}/", "name": name.title()}]
     return (f'<!DOCTYPE html><html lang="id-ID"><head><meta charset="UTF-8"><title>{name.title()} &#8211; '
