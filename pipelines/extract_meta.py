@@ -447,6 +447,15 @@ def _leading_agency(name: str) -> Any:
     return hits[0][2] if not rest or _PLACE_AFTER.match(rest) else None
 
 
+def _same_path(by_id: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | None:
+    """The node whose @id is ``ref`` but for scheme and ``www.`` ("http://site/#/schema/person/x" referring to
+    "https://www.site/#/schema/person/x": Yoast writes the site URL as configured, pages as served)."""
+    def key(u: str) -> str:
+        return re.sub(r"^\w+://(?:www\.)?", "", u)
+    want = key(ref)
+    return next((n for i, n in by_id.items() if key(i) == want), None)
+
+
 def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     """Raw author values per source, best first: JSON-LD persons, then each meta key."""
     out: list[tuple[list[str], str]] = []
@@ -458,11 +467,22 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
                 break
     items = raw if isinstance(raw, list) else [raw] if raw else []
     names: list[str] = []
+    by_id: dict[str, dict[str, Any]] | None = None
     for item in items:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and isinstance(item.get("@id"), str):
+            # a reference to a node elsewhere in the graph (Yoast/WordPress: "author": {"@id": "…#/schema/
+            # person/…"} and the Person node beside the article): the name is there, not in the reference
+            if by_id is None:
+                by_id = {n["@id"]: n for n in pm.jsonld if isinstance(n.get("@id"), str)}
+            item = by_id.get(item["@id"]) or _same_path(by_id, item["@id"]) or {}
         if isinstance(item, dict):
             if {"Organization", "NewsMediaOrganization"} & set(_types(item)):
                 continue  # an outlet credited as author is not a byline
-            n = ld_str(item.get("name"))
+            value = item.get("name")
+            if isinstance(value, list):  # "name": ["Jane Doe", "John Roe"]
+                names.extend(n for n in (ld_str(v) for v in value) if n)
+                continue
+            n = ld_str(value)
             if not n:  # schema.org Person written as parts
                 n = " ".join(x for x in (ld_str(item.get("givenName")), ld_str(item.get("familyName"))) if x)
             if n:

@@ -572,6 +572,28 @@ def test_person_written_as_given_and_family_name():
     assert res.article.authors == ["Birgit Baumann", "Anna Giulia Fink"]
 
 
+
+def test_author_given_as_a_reference_to_a_person_node_of_the_graph():
+    # Yoast (WordPress) graphs: the article names its author by @id, the Person node beside it holds the name
+    # (here under http:// without www., while the page is served from https://www.)
+    ld = ('{"@context": "https://schema.org", "@graph": ['
+          '{"@type": "NewsArticle", "headline": "Harga", "author": {"@id": "http://site.example/#/schema/person/d7"},'
+          ' "publisher": {"@id": "https://www.site.example/#organization"}},'
+          '{"@type": "Organization", "@id": "https://www.site.example/#organization", "name": "Site Daily"},'
+          '{"@type": "Person", "@id": "https://www.site.example/#/schema/person/d7", "name": "Timo Shihepo",'
+          ' "url": "https://www.site.example/author/timo-shihepo/"}]}')
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Timo Shihepo"] and a.provenance["authors"] == "json-ld"
+    org = ld.replace('"author": {"@id": "http://site.example/#/schema/person/d7"}',
+                     '"author": {"@id": "https://www.site.example/#organization"}')
+    assert extract(_head(f'<script type="application/ld+json">{org}</script>'), None, now=NOW).article.authors == []
+
+
+def test_person_with_a_list_of_names():
+    ld = '{"@type": "NewsArticle", "headline": "Harga", "author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}'
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Jane Doe", "Siti Rahma"]
+
 @pytest.mark.parametrize(
     ("head", "want"),
     [
