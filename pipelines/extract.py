@@ -552,6 +552,44 @@ def _html_byline(tree: HtmlElement) -> str | None:
     return profile or fallback
 
 
+# a name as small outlets set it on a line of its own in bold: 2-4 words, each capitalised ("Mohloai Mpesi",
+# "MTHOBISI SITHOLE", "Lê Phương"), initials and hyphenated/apostrophised names included, nothing else
+_BOLD_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s+){1,3}[^\W\d_][\w'’.-]*$")
+
+
+def _is_bold_name(text: str) -> bool:
+    words = text.split()
+    return (
+        len(text) <= 40
+        and bool(_BOLD_NAME.match(text))
+        and all(w[0].isupper() for w in words)
+        and not text.endswith(".")
+    )
+
+
+def _body_byline(tree: HtmlElement, body: str) -> str | None:
+    """A byline set as the body's own first or last paragraph, the whole paragraph one bold name
+    (``<p><strong>Mohloai Mpesi</strong></p>`` before the story on WordPress outlets, ``<p style=
+    "text-align:right"><strong>Lê Phương</strong></p>`` after it on VnExpress). Asked only when no other
+    source names anybody."""
+    lines = [x.strip() for x in body.split("\n") if x.strip()]
+    if len(lines) < 3:
+        return None
+    ends = {" ".join(x.split()) for x in (lines[0], lines[-1])}
+    ends = {x for x in ends if _is_bold_name(x)}
+    if not ends:
+        return None
+    for el in tree.iter("strong", "b"):
+        text = " ".join(_element_text(el).split())
+        if text not in ends:
+            continue
+        par = el.getparent()
+        if par is None or par.tag not in ("p", "div") or " ".join(_element_text(par).split()) != text:
+            continue  # the bold words are part of a sentence or a longer block: a lead-in, not a byline
+        return text  # (no furniture check: the line is the extracted body's own first or last line)
+    return None
+
+
 def _html_time(tree: HtmlElement) -> str | None:
     """The article's visible dateline: an ``itemprop=datePublished`` element, else the first
     ``<time datetime>``, outside comments, teasers, figures and sidebars."""
@@ -692,7 +730,9 @@ def _fields(
     if modified and src:
         prov["modified_at"] = src
 
-    authors, src, agency_credits = meta.authors(pm, page_url, html_byline=lambda: _html_byline(tree))
+    authors, src, agency_credits = meta.authors(
+        pm, page_url, html_byline=lambda: _html_byline(tree), body_byline=lambda: _body_byline(tree, body)
+    )
     if src:
         prov["authors"] = src
     for name in agency_credits:  # a wire agency in the byline credits the story; it is nobody's name

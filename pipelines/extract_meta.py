@@ -498,10 +498,11 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
 
 
 def authors(
-    pm: PageMeta, url: str | None = None, html_byline: Any = None
+    pm: PageMeta, url: str | None = None, html_byline: Any = None, body_byline: Any = None
 ) -> tuple[list[str], str | None, list[str]]:
     """(people, provenance, agency credits). The first source that names a person wins; a source that only
-    names the outlet or an agency does not stop the search. ``html_byline`` (a callable) is asked last."""
+    names the outlet or an agency does not stop the search. ``html_byline`` and then ``body_byline``
+    (callables: a visible byline element, a byline line of the body) are asked last."""
     keys = outlet_keys(pm, url)
     credits: list[str] = []
     for values, src in byline_candidates(pm):
@@ -509,13 +510,13 @@ def authors(
         credits += [a for a in agencies if a not in credits]
         if people:
             return people, src, credits
-    if html_byline is not None:
-        found = html_byline()
+    for ask, src in ((html_byline, "html"), (body_byline, "body")):
+        found = ask() if ask is not None else None
         if found:
             people, agencies = normalize_authors([found], keys)
             credits += [a for a in agencies if a not in credits]
             if people:
-                return people, "html", credits
+                return people, src, credits
     return [], None, credits
 
 

@@ -589,6 +589,33 @@ def test_author_given_as_a_reference_to_a_person_node_of_the_graph():
     assert extract(_head(f'<script type="application/ld+json">{org}</script>'), None, now=NOW).article.authors == []
 
 
+
+def _story(first: str = "", last: str = "", middle: str = "") -> str:
+    p1, p2, p3 = ("<p>" + f"Kuthiwa imbuzi yesi-{n} efile emagcekeni esikole kwaba nomsindo omkhulu. " * 3 + "</p>"
+                  for n in (1, 2, 3))
+    return (f'<html><head><meta property="og:site_name" content="Ilanga News"></head><body><article>'
+            f"<h1>Ikhansela lisola uthishanhloko</h1>{first}{p1}{middle}{p2}{p3}{last}</article></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "want"),
+    [
+        ("<p><strong>MTHOBISI SITHOLE&nbsp;</strong></p>", "", ["MTHOBISI SITHOLE"]),  # WordPress outlets
+        ("", '<p class="Normal" style="text-align:right;"><strong>Lê Phương</strong></p>', ["Lê Phương"]),
+        ("<p><strong>Kuthiwa</strong> imbuzi efile esiyona-kele emagcekeni aseMabaso.</p>", "", []),  # lead-in
+        ("<p><strong>Read more: the full story of the goats.</strong></p>", "", []),  # not a name
+    ],
+)
+def test_a_bold_name_as_the_body_first_or_last_paragraph_is_the_byline(first, last, want):
+    a = extract(_story(first, last), "https://ilanganews.co.za/ikhansela/", now=NOW).article
+    assert a.authors == want
+    assert a.provenance.get("authors") == ("body" if want else None)
+
+
+def test_a_bold_subheading_inside_the_story_is_no_byline():
+    a = extract(_story(middle="<p><strong>Izinyathelo Ezilandelayo</strong></p>"), None, now=NOW).article
+    assert a.authors == []
+
 def test_person_with_a_list_of_names():
     ld = '{"@type": "NewsArticle", "headline": "Harga", "author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}'
     a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
