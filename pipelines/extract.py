@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -518,14 +519,22 @@ def _profile_links(el: HtmlElement) -> str:
     return ", ".join(names)
 
 
-def _html_byline(tree: HtmlElement) -> str | None:
-    """A visible byline, found in one pass over the body: ``rel=author``/``itemprop=author`` first, then links
-    to a writer's page on the site (``/author/jane-doe``), else an element whose class or id names an author
-    or byline; not in comments, sidebars, teasers, figures."""
+MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
+
+
+def _html_bylines(tree: HtmlElement) -> Iterator[str]:
+    """Visible bylines, best first, found in one pass over the body: ``rel=author``/``itemprop=author``
+    (yielded as met), then the links to writers' pages on the site (``/author/jane-doe``), then elements whose
+    class or id names an author or byline; not in comments, sidebars, teasers, figures. The caller stops at
+    the first that names a person, so a byline box holding only the outlet's social link ("Global News on
+    BlueSky") no longer ends the search."""
     body = tree.find(".//body")
     if body is None:
-        return None
-    fallback = profile = None
+        return
+    profile: str | None = None
+    fallbacks: list[str] = []
+    h1 = body.find(".//h1")
+    story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     for el in body.iter(*_BYLINE_TAGS):
         attrib = el.attrib
         if not attrib:
@@ -535,21 +544,28 @@ def _html_byline(tree: HtmlElement) -> str | None:
         if strong:
             content = _element_text(el)
             if 2 < len(content) < 120 and not _in_furniture(el):
-                return content
+                yield content
             continue
         if profile is None and el.tag == "a" and _PROFILE_HREF.search(attrib.get("href") or ""):
             if 2 < len(_element_text(el)) < 80 and not _in_furniture(el):
                 profile = _profile_links(el)
             continue
-        if fallback is not None:
+        if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
             continue
         attrs = " ".join(attrib.get(k) or "" for k in ("class", "id", "data-component", "data-testid"))
         if not _BYLINE_ATTR.search(attrs):
             continue
         content = _element_text(el)
-        if 2 < len(content) < 120 and not _in_furniture(el):
-            fallback = content
-    return profile or fallback
+        second_ok = not fallbacks or (story is not None and _inside(el, story))  # 2nd choice: in the story
+        if second_ok and 2 < len(content) < 120 and content not in fallbacks and not _in_furniture(el):
+            fallbacks.append(content)
+    if profile:
+        yield profile
+    yield from fallbacks
+
+
+def _inside(el: HtmlElement, container: HtmlElement) -> bool:
+    return any(a is container for a in el.iterancestors())
 
 
 # a name as small outlets set it on a line of its own in bold: 2-4 words, each capitalised ("Mohloai Mpesi",
@@ -731,7 +747,8 @@ def _fields(
         prov["modified_at"] = src
 
     authors, src, agency_credits = meta.authors(
-        pm, page_url, html_byline=lambda: _html_byline(tree), body_byline=lambda: _body_byline(tree, body)
+        pm, page_url, html_byline=lambda: _html_bylines(tree),
+        body_byline=lambda: [_body_byline(tree, body) or ""],
     )
     if src:
         prov["authors"] = src

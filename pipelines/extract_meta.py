@@ -352,8 +352,22 @@ def _absolute(value: str | None, base: str | None) -> str | None:
 _A = RULES["authors"]
 _A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:\-–]?\s*", re.I)
 _A_PREFIX_INSIDE = re.compile(r"\s(?:by|von|oleh|par|por|door)\s+(?=[^\W\d_])", re.I)
-_A_ROLE_END = re.compile(r"(?:\s*[,\-–|/(]\s*|\s+)(?:" + "|".join(_A["roles"]) + r")\)?\s*$", re.I)
-_A_ROLE_ONLY = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")$", re.I)
+_A_QUALIFIED_ROLE = (
+    r"(?:(?:" + "|".join(_A["role_qualifiers"]) + r")\s+){0,3}(?:" + "|".join(_A["roles"]) + r")"
+)
+_A_ROLE_END = re.compile(r"(?:\s*[,\-–|/(]\s*|\s+)" + _A_QUALIFIED_ROLE + r"\)?\s*$", re.I)
+_A_UI_TAIL = re.compile(r"(?:\s*[,|·•]\s*|\s+)(?:" + "|".join(_A["ui_tails"]) + r")\b.*$", re.I)
+_A_UI_ONLY = re.compile(
+    r"^(?:" + "|".join(_A["ui_tails"]) + r")(?:\s+(?:on|us|me|the|her|him|author)\b.*)?$", re.I)
+# "By Dolores Chang For Dailymail.com", "Jane Doe for The Guardian", "Von Max Muster für die WELT"
+_A_FOR_OUTLET = re.compile(
+    r"^((?:\S+\s+){1,3}\S+?)\s+(?:for|für)\s+(?:the\s+|die\s+|der\s+|das\s+)?[A-Z].*$", re.I)
+# a date written with the month's name before the first digit ("Follow June 26, 2023 5 AM PT")
+_MONTH_BEFORE_DIGITS = re.compile(
+    r"[\s,|–-]+(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|mei|june?|juni|july?|juli"
+    r"|aug(?:ust|ustus)?|agustus|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|de[czs](?:ember)?)"
+    r"\.?\s+(?=\d)", re.I)
+_A_ROLE_ONLY = re.compile(r"^" + _A_QUALIFIED_ROLE + r"$", re.I)
 _A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")\s*[:\-–]?\s+", re.I)
 _A_JOIN = re.compile(r"\s*(?:[,;|/·•]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
 _A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
@@ -382,13 +396,23 @@ def clean_name(name: str) -> str:
     name = _EMAIL.sub(" ", name)
     name = _HANDLE.sub(" ", name)
     name = _OTHERS.sub("", name)
+    if _A_ROLE_ONLY.match(name.strip(" .,:;-–—|()")) or _A_UI_ONLY.match(name.strip(" .,:;-–—|()")):
+        return ""  # "Senior Political Correspondent", "Follow": a piece of the byline widget, no name
     if (m := _A_PREFIX_INSIDE.search(name)) and len(name[: m.start()].split()) <= 2:
         name = name[m.end():]  # "Capital Von Jemima Kelly": a section or label, then the lead-in word
     for _ in range(2):
         name = _A_PREFIX.sub("", name.strip(" .,:;-–—|"))
         name = _A_ROLE_START.sub("", name)
         name = _A_ROLE_END.sub("", name)
+    name = _A_UI_TAIL.sub("", name)  # "Jane Doe Follow", "Jane Doe · E-Mail"
+    if m := _MONTH_BEFORE_DIGITS.search(name):
+        name = name[: m.start()]
     name = _HAS_DIGIT_TAIL.sub("", name)  # "Jane Doe 05.12.2024 10:15", "Jane Doe | 3 hours ago"
+    name = _A_ROLE_END.sub("", name.strip(" .,:;-–—|"))
+    if (m := _A_FOR_OUTLET.match(name.strip())) and m.group(1)[0].isupper():
+        name = m.group(1)
+    if _A_UI_ONLY.match(name.strip(" .,:;-–—|()")):
+        return ""
     return " ".join(name.split()).strip(" .,:;-–—|()")
 
 
@@ -502,7 +526,8 @@ def authors(
 ) -> tuple[list[str], str | None, list[str]]:
     """(people, provenance, agency credits). The first source that names a person wins; a source that only
     names the outlet or an agency does not stop the search. ``html_byline`` and then ``body_byline``
-    (callables: a visible byline element, a byline line of the body) are asked last."""
+    (callables returning candidate strings, best first: visible byline elements, a byline line of the body)
+    are asked last."""
     keys = outlet_keys(pm, url)
     credits: list[str] = []
     for values, src in byline_candidates(pm):
@@ -511,8 +536,9 @@ def authors(
         if people:
             return people, src, credits
     for ask, src in ((html_byline, "html"), (body_byline, "body")):
-        found = ask() if ask is not None else None
-        if found:
+        for found in ask() if ask is not None else ():
+            if not found:
+                continue
             people, agencies = normalize_authors([found], keys)
             credits += [a for a in agencies if a not in credits]
             if people:

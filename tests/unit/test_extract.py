@@ -485,6 +485,18 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["n-tv NACHRICHTEN"], [], []),
         (["https://www.facebook.com/lesothotimes"], [], []),
         (["Updated 3 hours ago"], [], []),
+        # byline widgets read whole: role with qualifiers, follow button, a date with the month's name
+        (["By Houston Mitchell Assistant Sports Editor Follow June 26, 2023 5 AM PT"],
+         ["Houston Mitchell"], []),
+        (["By Jane Doe, Staff Writer  Follow"], ["Jane Doe"], []),
+        (["Jane Doe, Senior Political Correspondent"], ["Jane Doe"], []),
+        (["Jane Doe | Follow on X"], ["Jane Doe"], []),
+        (["By Dolores Chang For Dailymail.Com"], ["Dolores Chang"], []),  # written for another title
+        (["Von Max Muster für die WELT"], ["Max Muster"], []),
+        (["Von unserer Redaktion"], [], []),
+        (["Twitter Facebook"], [], []),  # share buttons in the byline box
+        (["Bio Jones", "Maya Forbes", "Jane Mayer 12 May 2024"],
+         ["Bio Jones", "Maya Forbes", "Jane Mayer"], []),
     ],
 )
 def test_author_normalisation(values, people, agencies):
@@ -586,15 +598,17 @@ def test_author_given_as_a_reference_to_a_person_node_of_the_graph():
     assert a.authors == ["Timo Shihepo"] and a.provenance["authors"] == "json-ld"
     org = ld.replace('"author": {"@id": "http://site.example/#/schema/person/d7"}',
                      '"author": {"@id": "https://www.site.example/#organization"}')
-    assert extract(_head(f'<script type="application/ld+json">{org}</script>'), None, now=NOW).article.authors == []
+    org_page = _head(f'<script type="application/ld+json">{org}</script>')
+    assert extract(org_page, None, now=NOW).article.authors == []
 
 
 
 def _story(first: str = "", last: str = "", middle: str = "") -> str:
-    p1, p2, p3 = ("<p>" + f"Kuthiwa imbuzi yesi-{n} efile emagcekeni esikole kwaba nomsindo omkhulu. " * 3 + "</p>"
+    p1, p2, p3 = ("<p>" + f"Kuthiwa imbuzi yesi-{n} efile emagcekeni kwaba nomsindo omkhulu. " * 3 + "</p>"
                   for n in (1, 2, 3))
     return (f'<html><head><meta property="og:site_name" content="Ilanga News"></head><body><article>'
-            f"<h1>Ikhansela lisola uthishanhloko</h1>{first}{p1}{middle}{p2}{p3}{last}</article></body></html>")
+            f"<h1>Ikhansela lisola uthishanhloko</h1>{first}{p1}{middle}{p2}{p3}{last}"
+            "</article></body></html>")
 
 
 @pytest.mark.parametrize(
@@ -602,7 +616,7 @@ def _story(first: str = "", last: str = "", middle: str = "") -> str:
     [
         ("<p><strong>MTHOBISI SITHOLE&nbsp;</strong></p>", "", ["MTHOBISI SITHOLE"]),  # WordPress outlets
         ("", '<p class="Normal" style="text-align:right;"><strong>Lê Phương</strong></p>', ["Lê Phương"]),
-        ("<p><strong>Kuthiwa</strong> imbuzi efile esiyona-kele emagcekeni aseMabaso.</p>", "", []),  # lead-in
+        ("<p><strong>Kuthiwa</strong> imbuzi efile emagcekeni aseMabaso.</p>", "", []),  # a lead-in
         ("<p><strong>Read more: the full story of the goats.</strong></p>", "", []),  # not a name
     ],
 )
@@ -616,8 +630,25 @@ def test_a_bold_subheading_inside_the_story_is_no_byline():
     a = extract(_story(middle="<p><strong>Izinyathelo Ezilandelayo</strong></p>"), None, now=NOW).article
     assert a.authors == []
 
+
+def test_a_byline_box_naming_nobody_does_not_end_the_search():
+    # the first author-classed element holds the outlet's social link; the writer's name comes next
+    story = ('<article><h1>Ukraine strikes</h1><div class="c-byline__social">Global News on BlueSky</div>'
+             '<div class="c-byline__author">By Samya Kullab</div>' + "<p>" + "Text of the story here. " * 20
+             + "</p></article>")
+    html = ('<html><head><meta property="og:site_name" content="Global News"></head><body>'
+            f"{story}</body></html>")
+    a = extract(html, "https://globalnews.ca/news/1/ukraine/", now=NOW).article
+    assert a.authors == ["Samya Kullab"] and a.provenance["authors"] == "html"
+    # a second choice outside the story's own <article> (a teaser's writer) is not taken
+    html = html.replace('<div class="c-byline__author">By Samya Kullab</div>', "").replace(
+        "</body>",
+        '<div class="teaser"><span class="appetizer-author">Von Christoph Reisinger</span></div></body>')
+    assert extract(html, "https://globalnews.ca/news/1/ukraine/", now=NOW).article.authors == []
+
 def test_person_with_a_list_of_names():
-    ld = '{"@type": "NewsArticle", "headline": "Harga", "author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}'
+    ld = ('{"@type": "NewsArticle", "headline": "Harga", '
+          '"author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}')
     a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
     assert a.authors == ["Jane Doe", "Siti Rahma"]
 
