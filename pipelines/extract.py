@@ -293,6 +293,61 @@ def add_lead(tree: HtmlElement, pm: meta.PageMeta, text: str) -> tuple[str, bool
     return text, False
 
 
+# what may hold a dek-like paragraph that is no part of the story: a popover ("You can save this article by
+# registering"), a modal or tooltip
+_OVERLAY_CLASS = re.compile(r"(?:^|[-_\s])(?:popover|modal|tooltip|dialog|overlay|paywall|bookmark)", re.I)
+_SENTENCE_END = ".!?…\"“”»'’)"
+
+
+def _outside_story_parts(el: HtmlElement, story: HtmlElement) -> bool:
+    """``el`` sits in page furniture other than the story's own header (nav, aside, a popover, …)."""
+    for a in el.iterancestors():
+        if a is story:
+            return False
+        classes = f"{a.get('id') or ''} {a.get('class') or ''}"
+        if a.tag in _FURNITURE_TAGS and a.tag != "header" or _OVERLAY_CLASS.search(classes):
+            return True
+        if any(_FURNITURE_CLASS.match(t) for t in classes.split()):
+            return True
+    return True
+
+
+def add_header_lead(tree: HtmlElement, text: str) -> tuple[str, bool]:
+    """The standfirst set in the story's own header block (``<article><header><h1/><p>lead</p></header>``),
+    put back in front of the body: precision mode drops the header with the headline, and the lead is the
+    story's first paragraph (the news set's truth keeps it). It is the last paragraph of >= 80 chars ending
+    as a sentence between the ``<h1>`` and the body's first paragraph, inside the same ``<article>``, under a
+    ``<header>``, outside any other furniture (nav, aside, popovers). Extraction stage on the tune parts:
+    news 0.9547 -> 0.9562 (6 pages up, none down), AEB 0.9768 -> 0.9767 (AEB's truth leaves deks out: 2
+    pages down)."""
+    body = tree.find(".//body")
+    first_line = next((ln for ln in text.split("\n") if len(ln) >= SECTION_MIN_CHARS), "")
+    first_key = _words(first_line)[:40]
+    if body is None or not first_key:
+        return text, False
+    seen_h1 = False
+    before: list[HtmlElement] = []
+    for el in body.iter("h1", "p"):
+        if el.tag == "h1":
+            seen_h1, before = True, []
+            continue
+        if not _words(el.text_content()).startswith(first_key):
+            if seen_h1:
+                before.append(el)
+            continue
+        story = next(el.iterancestors("article"), None)
+        if story is None:
+            return text, False
+        for cand in reversed(before):
+            lead = " ".join(cand.text_content().split())
+            if (len(lead) >= SECTION_MIN_CHARS and lead[-1] in _SENTENCE_END
+                    and any(a.tag == "header" for a in cand.iterancestors())
+                    and not _outside_story_parts(cand, story) and _words(lead) not in _words(text)):
+                return lead + "\n" + text, True
+        return text, False
+    return text, False
+
+
 def main_text(
     tree: HtmlElement, url: str | None, pm: meta.PageMeta, notes: list[str] | None = None
 ) -> tuple[str, str | None]:
@@ -353,6 +408,8 @@ def _generic_text(
         if added:
             method = f"{method}+sections"
         text, led = add_lead(tree, pm, text)
+        if not led:
+            text, led = add_header_lead(tree, text)
         if led:
             method = f"{method}+lead"
         return text, method

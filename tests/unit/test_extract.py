@@ -646,6 +646,31 @@ def test_a_byline_box_naming_nobody_does_not_end_the_search():
         '<div class="teaser"><span class="appetizer-author">Von Christoph Reisinger</span></div></body>')
     assert extract(html, "https://globalnews.ca/news/1/ukraine/", now=NOW).article.authors == []
 
+
+def _with_header(header_extra: str) -> str:
+    paras = "".join(f"<p>Absatz {n}: Die Kommission untersucht den Einfluss der Plattform auf die Wahl, "
+                    f"teilte eine Sprecherin am Dienstag in Brüssel mit, und droht mit Strafen.</p>"
+                    for n in range(1, 6))
+    return ('<html><head><title>Tiktok: Brüssel untersucht Wahleinmischung</title></head><body><main>'
+            '<article>'
+            f'<header><h1>Tiktok: Brüssel untersucht Wahleinmischung</h1>{header_extra}</header>'
+            f'<section class="story">{paras}</section></article></main></body></html>')
+
+
+def test_the_standfirst_in_the_story_header_is_the_body_first_paragraph():
+    lead = ("Wahleinmischung per Algorithmus? Tiktok steht im Verdacht, ausländische Einflüsse nicht "
+            "ausreichend zu bekämpfen. Es drohen Strafen.")
+    res = extract(_with_header(f"<div><p>{lead}</p></div><p>Von Jana Muster</p>"), None, now=NOW)
+    assert res.article.body.split("\n")[0] == lead
+    assert res.article.provenance["body"].endswith("+lead")
+
+
+def test_a_popover_in_the_header_is_no_standfirst():
+    popover = ('<div class="bookmark__popover"><p>You can save this article by registering for free here. '
+               "Or sign-in if you have an account.</p></div>")
+    res = extract(_with_header(popover), None, now=NOW)
+    assert res.article.body.startswith("Absatz 1")
+
 def test_person_with_a_list_of_names():
     ld = ('{"@type": "NewsArticle", "headline": "Harga", '
           '"author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}')
