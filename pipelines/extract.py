@@ -872,6 +872,37 @@ def _known_ids(url: str, canonical: str | None, hints: dict[str, Any]) -> list[s
     return list(who.known_ids) if who else []
 
 
+# "READ ALSO | <a>Other story</a>", "FUNDA OLUNYE UDABA LAPHA | <a>…</a>": a short lead-in, a bar, then the
+# whole rest of the line one link (the lead-in's words differ by language; the shape does not). A colon
+# ("Baca juga: …", "Rekomendasi Redaksi: …") is left to the cleaning stage's phrase lists and the source's
+# learned template, which name what they remove.
+_TEASER_LINE = re.compile(r"^([^\W\d_][^|:]{1,38}?)\s*[|]\s*(\S.{9,199})$")
+
+
+def drop_teaser_links(tree: HtmlElement, body: str, url: str | None = None) -> tuple[str, int]:
+    """``body`` without in-story links to other stories: a line that is a lead-in of at most 6 words and a
+    bar, followed by a headline (4 words or more) that is exactly the text of one link to a page
+    of the same site ("Аккаунт: @handle", "Unser Partner: eZ Systems" stay)."""
+    lines = body.split("\n")
+    hits = {i: " ".join(m.group(2).split()) for i, ln in enumerate(lines)
+            if (m := _TEASER_LINE.match(ln.strip())) and len(m.group(1).split()) <= 6
+            and len(m.group(2).split()) >= 4}
+    if not hits:
+        return body, 0
+    site = ".".join((urlsplit(url or "").hostname or "").split(".")[-2:])
+    anchors: set[str] = set()
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        host = urlsplit(href).hostname or "" if "//" in href[:8] else ""
+        if href and not href.startswith(("#", "mailto:", "javascript:")) and (
+                not host or (site and (host == site or host.endswith("." + site)))):
+            anchors.add(" ".join(_element_text(a).split()))
+    drop = {i for i, rest in hits.items() if rest in anchors}
+    if not drop or len(drop) == len(lines):
+        return body, 0
+    return "\n".join(ln for i, ln in enumerate(lines) if i not in drop), len(drop)
+
+
 def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
     """Extractors keep the <h1> as the body's first line; the headline has its own field."""
     first, _, rest = body.partition("\n")
@@ -903,6 +934,9 @@ def extract(
         body, result.method = main_text(tree, url, pm, result.notes)
         headline = meta.title(pm, url)
         body = _drop_title_line(body, headline[0], pm)
+        body, teasers = drop_teaser_links(tree, body, url)
+        if teasers:
+            result.notes.append(f"body:teaser_links:{teasers}")
         if reason := not_article(tree, pm, body, url, hints):
             result.drop_reason = f"not_article:{reason}"
         elif len(body) < MIN_BODY_CHARS:

@@ -66,6 +66,9 @@ _META_KEYS: dict[str, tuple[str, ...]] = {
         "dc.creator",
         "dc:creator",
         "dcterms.creator",
+        "dc.creator.aut",
+        "dcterms.creator.aut",
+        "creator",
         "sailthru.author",
         "byl",
         "content_author",
@@ -513,6 +516,11 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
                 names.append(n)
         elif isinstance(item, str):
             names.append(item)
+    if not names:  # a block broken beyond repair still names its authors ("author": {"name": …})
+        names = next((list(n[jsonld.BROKEN_AUTHORS]) for n in pm.jsonld if n.get(jsonld.BROKEN_AUTHORS)), [])
+    if not names and not items:  # no node says "author": the page's Person nodes (the writer listed apart)
+        names = [n for n in (ld_str(x.get("name")) for x in pm.jsonld if "Person" in _types(x)
+                             and not x.get(jsonld.BROKEN)) if n][:5]
     if names:
         out.append((names, "json-ld"))
     for key in _META_KEYS["authors"]:

@@ -19,8 +19,31 @@ from typing import Any
 from lxml.html import HtmlElement
 
 BROKEN = "_unparsed"  # key marking a node recovered from broken JSON (only its @type is known)
+BROKEN_AUTHORS = "_author_names"  # on the first such node: the names of its "author" entries, read by pattern
 MAX_DEPTH = 6
 _TYPE_STRING = re.compile(r'"@type"\s*:\s*"([^"]{1,80})"')
+# in a block broken beyond repair, the names under "author": {"@type": "Person", "name": "…"} or a list of
+# such objects (or of strings); an Organization there is the outlet, not a name
+_AUTHOR_START = re.compile(r'"author"\s*:\s*(\[?)\s*')
+_ITEM = re.compile(r'\{([^{}]*)\}|"([^"\\]{2,80})"')
+_ITEM_NAME = re.compile(r'"name"\s*:\s*"([^"\\]{2,80})"')
+_ITEM_NEXT = re.compile(r'\s*,\s*')
+
+
+def _broken_author_names(raw: str) -> list[str]:
+    names: list[str] = []
+    for m in _AUTHOR_START.finditer(raw):
+        pos, in_list = m.end(), bool(m.group(1))
+        while (item := _ITEM.match(raw, pos)) is not None:
+            if item.group(2):
+                names.append(item.group(2))
+            elif (n := _ITEM_NAME.search(item.group(1))) and "Organization" not in item.group(1):
+                names.append(n.group(1))
+            pos = item.end()
+            if not in_list or not (sep := _ITEM_NEXT.match(raw, pos)):
+                break
+            pos = sep.end()
+    return [n for n in dict.fromkeys(x.strip() for x in names) if n][:20]
 
 
 def types(node: dict[str, Any]) -> list[str]:
@@ -54,7 +77,10 @@ def parse_block(text: str) -> list[dict[str, Any]]:
     try:
         _flatten(json.loads(raw, strict=False), out)
     except ValueError:
-        return [{"@type": t, BROKEN: True} for t in _TYPE_STRING.findall(raw)]
+        bare: list[dict[str, Any]] = [{"@type": t, BROKEN: True} for t in _TYPE_STRING.findall(raw)]
+        if bare and (names := _broken_author_names(raw)):
+            bare[0][BROKEN_AUTHORS] = names
+        return bare
     return out
 
 

@@ -671,6 +671,65 @@ def test_a_popover_in_the_header_is_no_standfirst():
     res = extract(_with_header(popover), None, now=NOW)
     assert res.article.body.startswith("Absatz 1")
 
+
+def test_authors_of_a_jsonld_block_broken_beyond_repair():
+    # an unescaped quote in the headline breaks the JSON; its authors are still read (not its publisher)
+    ld = ('{"@type": "NewsArticle", "headline": "Der "Fall" X", "author": [{"@type": "Person", "name": '
+          '"Shany Littman", "url": "/autor/sl"}, {"@type": "Person", "name": "Jane Doe"}], '
+          '"publisher": {"@type": "Organization", "name": "Krautreporter"}}')
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Shany Littman", "Jane Doe"] and a.provenance["authors"] == "json-ld"
+    org = ld.replace('[{"@type": "Person", "name": "Shany Littman", "url": "/autor/sl"}, '
+                     '{"@type": "Person", "name": "Jane Doe"}]', '{"@type": "Organization", "name": "Kr"}')
+    org_page = _head(f'<script type="application/ld+json">{org}</script>')
+    assert extract(org_page, None, now=NOW).article.authors == []
+
+
+def test_a_person_node_of_the_graph_names_the_writer_when_no_node_says_author():
+    ld = ('{"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "headline": "Harga"}, '
+          '{"@type": "Person", "name": "Rahimu Fadhili"}]}')
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Rahimu Fadhili"] and a.provenance["authors"] == "json-ld"
+    html = _head('<meta name="creator" content="Jane Doe">')
+    assert extract(html, None, now=NOW).article.authors == ["Jane Doe"]
+
+
+def _story_with(line_html: str) -> str:
+    paras = "".join(f"<p>Umsolwa {n} oneminyaka engu-18 ube esekhalelwa ngamasongo kaSigonyela ngalo usuku "
+                    f"lwesigameko, kusho amaphoyisa ngoLwesine.</p>" for n in range(1, 5))
+    return (f"<html><head></head><body><article><h1>Isihluku kubulawa isaguga eMbali</h1>{paras[:200]}"
+            f"{line_html}{paras}</article></body></html>")
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        # any language: a short lead-in, a bar, then one link to another story of the site
+        ('<p><strong>FUNDA OLUNYE UDABA LAPHA | <a href="https://eyethunews.co.za/118/kuboshwe/">Kuboshwe '
+         "abahlanu besolwa ngokugwaza umfundi</a></strong></p>", True),
+        ('<p>READ MORE | <a href="/business/2019/alibaba">Alibaba poised to launch record-breaking '
+         "listing</a></p>", True),
+        # after a colon it is left to the cleaning stage's patterns and the source's learned template
+        ('<p><strong>Rekomendasi Redaksi:</strong> <a href="/daerah/2024/12/04/kebakaran/">Kebakaran Pasar '
+         "Bulu, 40 Kios Hangus Dilalap Api</a></p>", False),
+        # a handle, a partner's name, a link to another site: no teaser
+        ('<p>Аккаунт: <a href="https://instagram.com/evgenialevi">@evgenialevi</a></p>', False),
+        ('<p>Unser Partner: <a href="/partner/ez">eZ Systems</a></p>', False),
+        ('<p>Source: <a href="https://other.example/report">The full report of the commission</a></p>',
+         False),
+    ],
+)
+def test_in_story_links_to_other_stories_are_dropped(line, dropped):
+    res = extract(_story_with(line), "https://eyethunews.co.za/119166/isihluku/", now=NOW)
+    text = " ".join(lxml_text(line).split())
+    assert (text not in res.article.body) is dropped
+
+
+def lxml_text(fragment: str) -> str:
+    import lxml.html
+
+    return lxml.html.fromstring(fragment).text_content()
+
 def test_person_with_a_list_of_names():
     ld = ('{"@type": "NewsArticle", "headline": "Harga", '
           '"author": {"@type": "Person", "name": ["Jane Doe", "Siti Rahma"]}}')
