@@ -115,8 +115,9 @@ bench-quality-metadata: venv ## title, authors, date: ours vs trafilatura's meta
 bench-quality-text: venv ## attribution/boilerplate/dateline scores, language accuracy, ms per stage
 	$(PY) bench/quality_text.py --shared $(SHARED_BENCH)
 
-lint: venv ## ruff
+lint: venv ## ruff and mypy (both must be clean; CI runs this before the tests)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 clean-cache: ## forget downloads (Elasticsearch, Maven) — they are fetched again on demand
 	rm -rf .cache

@@ -303,7 +303,7 @@ class Frontier:
     def __init__(self, client: redis.Redis, prefix: str, lease_seconds: float = 120.0,
                  seen_capacity: int = 5_000_000, seen_error: float = 0.001,
                  seen_ttl: int = 7 * 86400) -> None:
-        self.r = client
+        self.r: Any = client  # redis.Redis (redis-py types every sync reply as Awaitable | Any)
         self.p = prefix
         self.lease_ms = int(lease_seconds * 1000)
         self.bits, self.hashes = bloom_params(seen_capacity, seen_error)

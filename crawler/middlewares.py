@@ -98,8 +98,8 @@ class SafetyMiddleware:
             raise Refused("bad_port", request.url) from None
         if (lit := literal(host)) and (verdict := address_verdict([lit], src.loopback_allowed(port))):
             raise Refused(verdict, f"{host}:{port}")
-        if reason := self._resolver().refusal(host, port):  # e.g. the retry of a refused name
-            raise Refused(reason, f"{host}:{port} (refused at resolution)")
+        if refusal := self._resolver().refusal(host, port):  # e.g. the retry of a refused name
+            raise Refused(refusal, f"{host}:{port} (refused at resolution)")
         self._limits(request, src)
         self._politeness(host, src, spider)
 

@@ -35,7 +35,7 @@ from typing import Any
 
 from scrapy.resolver import CachingHostnameResolver, HostResolution
 from twisted.internet.address import IPv4Address, IPv6Address
-from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
+from twisted.internet.interfaces import IHostnameResolver
 from twisted.internet.threads import deferToThreadPool
 from zope.interface import implementer
 
@@ -70,8 +70,9 @@ class PolicyResolver(CachingHostnameResolver):
                  servers: str | Sequence[str] | None = "", timeout: float = 10.0,
                  lookup: Lookup | None = None) -> None:
         # (not super().__init__: Scrapy's process-wide dnscache holds unchecked answers; ours is below)
-        self.reactor = reactor
-        self.original_resolver = getattr(reactor, "nameResolver", None)
+        # Any: Twisted's interfaces are zope ones, which mypy cannot match without the mypy-zope plugin
+        self.reactor: Any = reactor
+        self.original_resolver: Any = getattr(reactor, "nameResolver", None)
         self.cache_size, self.ttl, self.timeout = cache_size, ttl, timeout
         self._lookup = lookup or lookup_for(servers or "")
         self._lock = threading.Lock()
@@ -147,7 +148,7 @@ class PolicyResolver(CachingHostnameResolver):
         return bool(hit and hit[0] > time.monotonic())
 
     # ------------------------------------------------------------------ IHostnameResolver
-    def resolveHostName(self, resolutionReceiver: IResolutionReceiver, hostName: str,  # noqa: N802, N803
+    def resolveHostName(self, resolutionReceiver: Any, hostName: str,  # noqa: N802, N803
                         portNumber: int = 0, addressTypes: Sequence[type] | None = None,  # noqa: N803
                         transportSemantics: str = "TCP") -> Any:  # noqa: N803
         resolution = HostResolution(hostName)

@@ -31,6 +31,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,7 +221,7 @@ NODE_RUNTIME = Path(os.environ.get("NEWS_INGEST_NODE_RUNTIME", "/var/tmp/news-in
 _NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
-def _as_node_user(ids: tuple[int, int]) -> dict[str, object]:
+def _as_node_user(ids: tuple[int, int]) -> dict[str, Any]:
     """subprocess arguments that run a command as the node user (no supplementary groups)."""
     return {"user": ids[0], "group": ids[1], "extra_groups": []}
 
@@ -388,7 +389,7 @@ def _launch(node: Node, java_home: Path, heap: str) -> subprocess.Popen[bytes]:
     # the environment goes to the process itself, never on a command line (`ps` shows those to everyone)
     env = node_environment(engine, workdir, java_home, heap)
     cmd = [str(home / "bin" / engine.launcher), "-d", "-p", str(node.pidfile)]
-    switch: dict[str, object] = {}
+    switch: dict[str, Any] = {}
     if ids:
         for path in [workdir, *workdir.rglob("*")]:
             os.chown(path, *ids)
@@ -399,7 +400,7 @@ def _launch(node: Node, java_home: Path, heap: str) -> subprocess.Popen[bytes]:
         switch = _as_node_user(ids)
     with open(workdir / "stdout.log", "wb") as out:
         return subprocess.Popen(cmd, cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                **switch)  # type: ignore[arg-type]
+                                **switch)
 
 
 def _launched(node: Node, proc: subprocess.Popen[bytes], java_home: Path) -> None:
@@ -620,8 +621,7 @@ def wait_for_health(cluster: Cluster, status: str | None = "green", nodes: int |
 
 def stop_cluster(cluster: Cluster, timeout: float = 60.0) -> int:
     """Stop every running member (side by side); returns how many were running."""
-    running = [(n, n.pid()) for n in cluster.nodes]
-    running = [(n, pid) for n, pid in running if pid is not None]
+    running = [(n, pid) for n in cluster.nodes if (pid := n.pid()) is not None]
     for _, pid in running:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)

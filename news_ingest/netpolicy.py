@@ -103,7 +103,7 @@ def system_lookup(host: str, timeout: float = 10.0) -> list[str]:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         return []
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def parse_servers(raw: str | Sequence[str] | None) -> list[tuple[str, int]]:
@@ -156,7 +156,11 @@ def lookup_for(servers: str | Sequence[str] | None = None) -> Lookup:
     parsed = parse_servers(os.environ.get("DNS_SERVERS", "") if servers is None else servers)
     if not parsed:
         return system_lookup
-    return lambda host, timeout=10.0: server_lookup(parsed, host, timeout)
+
+    def lookup(host: str, timeout: float = 10.0) -> list[str]:
+        return server_lookup(parsed, host, timeout)
+
+    return lookup
 
 
 def check_host(host: str, port: int, sources: dict[str, Source] | None,

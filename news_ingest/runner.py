@@ -141,7 +141,7 @@ def fill_rates(store: Any, source: str, since: str) -> dict[str, Any]:
 
 def health_warnings(current: dict[str, Any], history: list[dict[str, Any]]) -> list[str]:
     """Compare this run's fill rates with the median of the recent runs of the same source."""
-    warnings = []
+    warnings: list[str] = []
     past = [h for h in history if (h.get("articles") or 0) >= HEALTH_MIN_ARTICLES]
     if len(past) < 2:
         return warnings

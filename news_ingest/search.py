@@ -222,7 +222,7 @@ def _days_aggs(zones: dict[str, tuple[str, list[str] | None]]) -> dict[str, Any]
         if names is None:
             aggs[key] = hist
         else:
-            flt = ({"terms": {"source": names}} if names else
+            flt: dict[str, Any] = ({"terms": {"source": names}} if names else
                    {"bool": {"must_not": [{"terms": {"source": named}}]}} if named else {"match_all": {}})
             aggs[key] = {"filter": flt, "aggs": {"days": hist}}
     return aggs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -14,7 +15,7 @@ _PARENT = Path(__file__).resolve().parent.parent
 CHECKOUT: Path | None = _PARENT if (_PARENT / "pyproject.toml").is_file() else None
 
 
-def config_dir(env: dict[str, str] | None = None) -> Path:
+def config_dir(env: Mapping[str, str] | None = None) -> Path:
     """The configuration defaults (sources.yaml, elasticsearch/ templates, kibana/ objects):
     ``NEWS_CONFIG_DIR``, else the checkout's ``config/``, else the copy a wheel ships as package
     data (``news_ingest/config/``).  ``NEWS_SOURCES`` names another sources file on its own."""
@@ -67,7 +68,7 @@ class SearchSettings:
     engine: str = "auto"  # elasticsearch | opensearch | auto (detected from the cluster)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SearchSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SearchSettings:
         env = os.environ if env is None else env
         var = "SEARCH_URL" if env.get("SEARCH_URL") else "ES_URL"
         raw_urls = env.get("SEARCH_URL") or env.get("ES_URL") or DEFAULT_URL  # either engine
@@ -109,7 +110,7 @@ class RolloverSettings:
     max_size: str = "30gb"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> RolloverSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RolloverSettings:
         env = os.environ if env is None else env
         raw = env.get("INDEX_ROLLOVER_MAX_DOCS") or str(cls.max_docs)
         try:
@@ -122,7 +123,7 @@ class RolloverSettings:
         return cls(docs, size)
 
 
-def news_home(env: dict[str, str] | None = None) -> Path:
+def news_home(env: Mapping[str, str] | None = None) -> Path:
     """The one base directory of all state: ``NEWS_HOME``, else the checkout's ``var/``, else (an
     installed wheel) ``$XDG_STATE_HOME/news-ingest`` (``~/.local/state/news-ingest``).  Never
     relative to the working directory, so every command finds the same spool, locks and logs."""
@@ -153,7 +154,7 @@ class StatePaths:
                  "state": ("NEWS_STATE_DIR", "state")}
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> StatePaths:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> StatePaths:
         env = os.environ if env is None else env
         home = news_home(env)
         kw = {attr: home / Path(env.get(var) or default).expanduser()

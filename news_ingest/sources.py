@@ -466,7 +466,7 @@ def source_for_url(sources: dict[str, Source], url: str) -> Source | None:
     for src in sources.values():
         for d in src.domains:
             if host == d or host.endswith("." + d):
-                key = (bool(hp) and hp[1] in src.ports, len(d))
+                key = (hp is not None and hp[1] in src.ports, len(d))
                 if best is None or key > best[0]:
                     best = (key, src)
     return best[1] if best else None

@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from news_ingest.settings import news_home
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
-def template_dir(env: dict[str, str] | None = None) -> Path:
+def template_dir(env: Mapping[str, str] | None = None) -> Path:
     """``NEWS_TEMPLATE_DIR`` (relative: under ``NEWS_HOME``), else ``$NEWS_HOME/templates``."""
     env = os.environ if env is None else env
     return news_home(env) / Path(env.get("NEWS_TEMPLATE_DIR") or "templates").expanduser()

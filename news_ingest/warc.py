@@ -219,6 +219,7 @@ class WarcIngester:
         if not result.ok:
             return result.drop_reason or "dropped"
         article = result.article
+        assert article is not None  # result.ok
         if not self.filters.date_ok(article.published_at or warc_date):
             return "filtered_date"
         article.source = article.source or hints["source"]

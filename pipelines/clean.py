@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypedDict
 
 from pipelines import gazetteer as G
 from pipelines import patterns as P
@@ -82,8 +83,17 @@ def scope_lang(lang: str | None) -> str | None:
     return P.scope_key(lang.strip().lower().replace("_", "-").split("-")[0])
 
 
+class _LineRules(TypedDict):
+    prompt: re.Pattern[str] | None  # None: no prompt patterns in this scope
+    chrome: re.Pattern[str] | None  # None: no chrome patterns in this scope
+    related: re.Pattern[str]
+    byline_seg: re.Pattern[str]
+    byline_start: re.Pattern[str]
+    byline_prefix: re.Pattern[str]
+
+
 @lru_cache(maxsize=32)
-def _rx(lang: str | None = None) -> dict[str, re.Pattern[str] | None]:
+def _rx(lang: str | None = None) -> _LineRules:
     never = r"(?!x)x"  # a scope without labels of a kind matches nothing of that kind
     related = P.label_alternation("related_labels", lang) or never
     authors = P.label_alternation("byline_authors", lang) or never
@@ -231,10 +241,11 @@ def _byline(line: str, zone: bool, lang: str | None = None) -> tuple[list[str], 
     """Authors and editors named by a byline line, or None if the line is not a byline."""
     rx = _rx(lang)
     if len(line) <= 200 and rx["byline_start"].match(line):
-        authors, editors = [], []
-        for m in rx["byline_seg"].finditer(line):
-            names = [n for n in split_names(m.group("val")) if n]
-            (authors if m.group("a") else editors).extend(names)
+        authors: list[str] = []
+        editors: list[str] = []
+        for seg in rx["byline_seg"].finditer(line):
+            names = [n for n in split_names(seg.group("val")) if n]
+            (authors if seg.group("a") else editors).extend(names)
         if authors or editors:
             return authors, editors
     if not zone:
@@ -384,7 +395,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             kinds[i] = "prompt"
         elif _is_chrome(line, lang):
             kinds[i] = "chrome"
-        elif _TEASER.match(line) and is_headline_like(_TEASER.match(line).group("head"), 220):
+        elif (teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220):
             kinds[i] = "related"
         else:
             by = _byline(line, i in zone, lang)
@@ -431,8 +442,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     for i, line in enumerate(lines):
         if foot_bylines and i == foot_bylines[-1]:
             ends_after = sum(1 for x in kept if x)
-        if kinds[i]:
-            removed.append({"kind": kinds[i], "text": line})
+        if kind := kinds[i]:
+            removed.append({"kind": kind, "text": line})
         elif line:
             kept.append(line)
         elif kept and kept[-1] != "":

@@ -207,9 +207,9 @@ def _find_date(text: str, us_order: bool) -> tuple[tuple[int, int, int], str, tu
             return (_year(c), mon, day), "numeric", m.span()
     for rx in (_NAMED_DMY, _NAMED_MDY):
         for m in rx.finditer(text):
-            mon = _month(m["mon"])
-            if mon:
-                return (int(m["y"]), mon, int(m["d"])), "named", m.span()
+            named = _month(m["mon"])
+            if named:
+                return (int(m["y"]), named, int(m["d"])), "named", m.span()
     return None
 
 
@@ -293,8 +293,8 @@ def parse(
             return None
         return ParsedDate(dt, True, aware, "datetime")
     if isinstance(value, date):
-        dt = _build(value.year, value.month, value.day, default=default)
-        return ParsedDate(dt, False, False, "datetime") if dt else None
+        built = _build(value.year, value.month, value.day, default=default)
+        return ParsedDate(built, False, False, "datetime") if built else None
     if isinstance(value, (int, float)):
         return _epoch(float(value))
     if not isinstance(value, str):

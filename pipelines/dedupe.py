@@ -184,7 +184,9 @@ def _canonical_ok(fetched: str, canonical: str, owner: dict[str, Any] | None) ->
         return False  # every page "canonical" to the home page: a broken theme, not an identity
     if hosts.same_site(fetched, canonical):
         return True
-    return bool(owner) and hosts.owns(owner.get("domains") or (), owner.get("ports") or (), canonical)
+    if not owner:
+        return False
+    return hosts.owns(owner.get("domains") or (), owner.get("ports") or (), canonical)
 
 
 def identify(fetched_url: str, canonical: str | None = None, redirected_from: Iterable[str] = (),
@@ -387,7 +389,7 @@ class CandidateIndex:
     def __init__(self, per_doc: int = 8) -> None:
         self.per_doc = per_doc
         self._docs: list[dict[str, Any]] = []
-        self._sigs: dict[int, np.ndarray] = {}  # id(doc) -> decoded signature
+        self._sigs: dict[int, np.ndarray | None] = {}  # id(doc) -> decoded signature
         self._by_hash: defaultdict[str, list[int]] = defaultdict(list)
         self._by_band: defaultdict[str, list[int]] = defaultdict(list)
 

@@ -54,7 +54,7 @@ def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]
         words = ln.split()
         if edge and 2 <= len(words) <= _EDGE_WORDS and not _SENT_END.search(ln):
             ranked = dict(langid_rank(ln))
-            code = max(ranked, key=ranked.get)
+            code = max(ranked, key=ranked.__getitem__)
             prob, own = ranked[code], ranked.get(lang, 0.0)
             # short lines give flat distributions: require a clear winner far ahead of the body's language
             if (

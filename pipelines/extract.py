@@ -32,7 +32,7 @@ from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
 from pipelines.extract_html import MAX_HTML_BYTES, Rejected, parse
-from pipelines.extract_rules import RULES, SITE_RULES, SiteRule, compile_any, compile_each, site_rule_for
+from pipelines.extract_rules import RULES, SITE_RULES, SiteRule, compile_each, compile_rule, site_rule_for
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +48,14 @@ _CONFIG["DEFAULT"]["MAX_FILE_SIZE"] = str(MAX_HTML_BYTES)
 _CONFIG["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"  # signal-based timeouts break in worker threads
 
 _CONSENT = RULES["consent_wall"]
-_CONSENT_URL = compile_any(_CONSENT["url"])
+_CONSENT_URL = compile_rule(_CONSENT["url"], "consent_wall.url")
 _CONSENT_PHRASES = compile_each(_CONSENT["phrases"])
 _SOFT404 = RULES["soft_404"]
-_SOFT404_RE = compile_any(_SOFT404["phrases"])
+_SOFT404_RE = compile_rule(_SOFT404["phrases"], "soft_404.phrases")
 _INDEX = RULES["index_page"]
-_INDEX_URL = compile_any(_INDEX["url"])
+_INDEX_URL = compile_rule(_INDEX["url"], "index_page.url")
 _JS = RULES["js_shell"]
-_JS_RE = compile_any(_JS["phrases"])
+_JS_RE = compile_rule(_JS["phrases"], "js_shell.phrases")
 _JS_MOUNTS = frozenset(_JS["mount_ids"])
 _VISIBLE_TEXT = (
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
@@ -92,7 +92,9 @@ def _trafilatura(tree: HtmlElement, url: str | None, **options: Any) -> str:
         config=_CONFIG,
         **options,
     )
-    return (doc.text or "").strip() if doc is not None else ""
+    if doc is None or isinstance(doc, dict):  # with_metadata=False: a Document, or nothing
+        return ""
+    return (doc.text or "").strip()
 
 
 _WORD = re.compile(r"\w+")
@@ -393,7 +395,7 @@ def _generic_text(
         best, covered = _agreement(_shingles(text), ld_shingles) if ld_shingles else (1.0, 1.0)
         # default and recall modes keep more than precision: they can only agree better with the
         # publisher's body when precision left part of it out
-        if best < LD_AGREEMENT and covered < LD_AGREEMENT:
+        if ld_shingles and best < LD_AGREEMENT and covered < LD_AGREEMENT:
             others = (
                 ("trafilatura-default", {"fast": True}),
                 ("trafilatura-recall", {"favor_recall": True, "fast": True}),
@@ -733,11 +735,11 @@ def published_date(
         return seen[source]
 
     source = next((s for s in DATE_SOURCES if get(s) is not None), None)
-    if source == "html" and not get("html").has_time:
+    if source == "html" and (html_date := get("html")) is not None and not html_date.has_time:
         # a visible dateline with only a day is no better than htmldate's reading of the page: htmldate's
         # value stands when it names the same day (it may know the time) or the dateline is all there is
         later = get("htmldate")
-        if later is not None and later.dt.astimezone(tz).date() == get("html").dt.astimezone(tz).date():
+        if later is not None and later.dt.astimezone(tz).date() == html_date.dt.astimezone(tz).date():
             source = "htmldate"
     if source is None:
         return None, None
@@ -970,15 +972,16 @@ def extract_pages(
         return ExtractResult(drop_reason="empty", detail="no pages")
     first_url, first_html = pages[0]
     result = extract(first_html, first_url, hints, now=now)
-    if not result.ok or len(pages) == 1:
+    article = result.article
+    if article is None or len(pages) == 1:
         return result
-    bodies = [(result.article.body or "").split("\n")]
+    bodies = [(article.body or "").split("\n")]
     for i, (url, html) in enumerate(pages[1:], start=2):
         part = extract(html, url, hints, now=now)
         result.ms += part.ms
-        if not part.ok:
+        if part.article is None:
             result.notes.append(f"page {i} dropped: {part.drop_reason}")
-            result.article.pages_incomplete = True
+            article.pages_incomplete = True
             continue
         bodies.append((part.article.body or "").split("\n"))
     furniture = set.intersection(*(set(b) for b in bodies)) if len(bodies) > 1 else set()
@@ -987,8 +990,8 @@ def extract_pages(
         kept = [ln for ln in lines if ln not in furniture]
         if kept:
             parts.append("\n".join(kept))
-    result.article.body = "\n".join(p for p in parts if p)
-    result.article.provenance["body"] = f"{result.method}+pages:{len(pages)}"
+    article.body = "\n".join(p for p in parts if p)
+    article.provenance["body"] = f"{result.method}+pages:{len(pages)}"
     return result
 
 
@@ -1005,6 +1008,6 @@ def final_body(article: Article) -> str:
 def extract_text(html: str, url: str | None = None) -> str:
     """The final cleaned body (extraction + cleaning/attribution), '' for a dropped page."""
     result = extract(html, url)
-    if not result.ok:
+    if result.article is None:
         return ""
     return final_body(result.article)

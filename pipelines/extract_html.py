@@ -81,7 +81,7 @@ def sniff_binary(head: bytes) -> str | None:
     return "binary" if controls > max(8, len(sample) // 50) else None
 
 
-def parse(html: str | bytes, http_charset: str | None = None) -> Parsed:
+def parse(html: str | bytes | None, http_charset: str | None = None) -> Parsed:
     """Decode, check and parse a page once. Raises Rejected(empty|binary|too_large|not_html)."""
     if html is None:
         raise Rejected("empty")

@@ -336,7 +336,7 @@ def canonical(pm: PageMeta, base: str | None) -> str | None:
     main = node.get("mainEntityOfPage")
     v = (
         pm.canonical
-        or (pm.meta.get("og:url") or [None])[0]
+        or next(iter(pm.meta.get("og:url") or ()), None)
         or ld_str(node.get("url"))
         or (ld_str(main) if isinstance(main, (str, dict)) else None)
     )

@@ -27,6 +27,14 @@ def compile_any(patterns: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I) if patterns else None
 
 
+def compile_rule(patterns: list[str], where: str) -> re.Pattern[str]:
+    """``compile_any`` for a rule that cannot be empty; an empty list is a config error naming it."""
+    rx = compile_any(patterns)
+    if rx is None:
+        raise ValueError(f"extraction rules: {where} is empty. Fix: give it at least one pattern")
+    return rx
+
+
 def compile_each(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p, re.I) for p in patterns]
 

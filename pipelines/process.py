@@ -61,7 +61,7 @@ def fingerprint(article: Article) -> Article:
 
 
 def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = None,
-                 pages: list[tuple[str, str]] | None = None,
+                 pages: list[tuple[str, str | bytes]] | None = None,
                  templates: SourceTemplateModels | None = None) -> ProcessResult:
     """Run every pure stage on one page (or the parts of a multi-page article).  With
     ``templates``, the source's (``hints["source"]``) learned template is applied and the
@@ -74,13 +74,14 @@ def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = Non
     t0 = time.perf_counter()
     extracted = extract_pages(pages, hints) if pages else extract(body, url, hints)
     result.ms["extract"] = (time.perf_counter() - t0) * 1000
-    if not extracted.ok:
+    found = extracted.article
+    if found is None:
         result.drop_reason, result.detail = extracted.drop_reason, extracted.detail
         return result
-    extracted.article.fetched_at = hints.get("fetched_at") or extracted.article.fetched_at
+    found.fetched_at = hints.get("fetched_at") or found.fetched_at
     t1 = time.perf_counter()
-    raw_body, title = extracted.article.body, extracted.article.title
-    article = enrich_article(extracted.article, hints)
+    raw_body, title = found.body, found.title
+    article = enrich_article(found, hints)
     result.ms["enrich"] = (time.perf_counter() - t1) * 1000
     if article is None:
         result.drop_reason = "empty_after_cleaning"

@@ -267,7 +267,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         await self._bind_states()
         for src in self.sources.values():
-            hosts = {}
+            hosts: dict[str, list[str]] = {}
             for url in (*src.feeds, *src.sitemaps, *src.start_urls):
                 parts = urlsplit(url)
                 hosts.setdefault(f"{parts.scheme}://{parts.netloc}", []).append(url)

@@ -27,7 +27,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from news_ingest.settings import StatePaths
 from news_ingest.store.client import RequestTooLarge, Store, StoreError, StoreUnavailable
@@ -74,7 +74,8 @@ class IndexConfig:
     history_size: int = 10
     bulk_in_flight: int = 2  # bulk requests the flush path keeps in flight (the cluster never waits)
 
-    ENV = {"batch_docs": ("INDEX_BATCH_DOCS", int), "batch_bytes": ("INDEX_BATCH_BYTES", parse_bytes),
+    ENV: ClassVar[dict[str, tuple[str, Callable[[Any], Any] | None]]] = {
+           "batch_docs": ("INDEX_BATCH_DOCS", int), "batch_bytes": ("INDEX_BATCH_BYTES", parse_bytes),
            "flush_seconds": ("INDEX_FLUSH_SECONDS", float), "max_retries": ("INDEX_MAX_RETRIES", int),
            "backoff_base": ("INDEX_BACKOFF_SECONDS", float),
            "outage_probe_seconds": ("INDEX_OUTAGE_PROBE_SECONDS", float),
@@ -94,8 +95,8 @@ class IndexConfig:
             try:
                 kw[attr] = conv(raw)
             except (TypeError, ValueError):
-                kind, example = {int: ("a whole number", getattr(cls, attr)),
-                                 float: ("a number", getattr(cls, attr))}.get(conv, ("a size", "5MB"))
+                kind, example = (("a whole number", getattr(cls, attr)) if conv is int else
+                                 ("a number", getattr(cls, attr)) if conv is float else ("a size", "5MB"))
                 raise ValueError(f"{name}={raw!r} is not {kind}. Fix: e.g. {name}={example}") from None
         paths = StatePaths.from_env({**os.environ, **{k: str(v) for k, v in values.items() if v is not None}})
         cfg = cls(**kw, spool_dir=paths.spool, dead_letter_dir=paths.dead_letter)
@@ -333,10 +334,11 @@ class Indexer:
         self._count("spooled", len(docs))
         log.warning("spooled %d document(s) to %s: %s", len(docs), self.spool.directory, reason)
 
-    def _dead(self, entries: list[tuple[str | None, int | None, str, dict[str, Any]]]) -> None:
+    def _dead(self, entries: list[tuple[Any, ...]]) -> None:
+        """entries: (id, HTTP status or None, reason, document[, operation]), as ``DeadLetters.write``."""
         self.dead.write(entries)
         self._count("dead_letter", len(entries))
-        for i, status, reason, _ in entries[:3]:
+        for i, status, reason, *_ in entries[:3]:
             log.error("dead letter %s (%s): %s", i, status, reason[:300])
 
     def _retrying(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -600,8 +602,11 @@ class Indexer:
         others: dict[str, Indexer] = {}
 
         def send(docs: list[dict[str, Any]], kind: str, target: str | None) -> None:
-            ix = self if target in (None, self.store.alias) else others.get(target)
-            if ix is None:  # another alias on the same cluster, same client
+            if target is None or target == self.store.alias:
+                ix = self
+            elif target in others:
+                ix = others[target]
+            else:  # another alias on the same cluster, same client
                 store = Store(dataclasses.replace(self.store.settings, index=target), self.store.backend)
                 ix = others[target] = Indexer(store, self.config, clock=self._clock, sleep=self._sleep,
                                               now=self._now)

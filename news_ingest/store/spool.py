@@ -310,7 +310,7 @@ class DeadLetters:
         path.rename(target)
 
     def read_all(self) -> list[dict[str, Any]]:
-        out = []
+        out: list[dict[str, Any]] = []
         for p in sorted(self.directory.glob("dead-letter-*.jsonl")):
             with open(p, encoding="utf-8") as fh:
                 out.extend(json.loads(line) for line in fh if line.strip())

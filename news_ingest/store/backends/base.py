@@ -31,11 +31,21 @@ class RequestTooLarge(StoreError):
 
 
 class Backend(Protocol):
-    engine: str  # "elasticsearch" | "opensearch"
-    client: Any  # the engine's own client, for callers that need an engine-specific helper
-    # the rollover condition on the (one-shard) primary size: Elasticsearch deprecates
-    # `max_size` (a warning on every call), OpenSearch has only `max_size`
-    rollover_size_condition: str
+    @property
+    def engine(self) -> str:
+        """``elasticsearch`` | ``opensearch``"""
+        ...
+
+    @property
+    def client(self) -> Any:
+        """The engine's own client, for callers that need an engine-specific helper."""
+        ...
+
+    @property
+    def rollover_size_condition(self) -> str:
+        """The rollover condition on the (one-shard) primary size: Elasticsearch deprecates
+        ``max_size`` (a warning on every call), OpenSearch has only ``max_size``."""
+        ...
 
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
                 body: Any = None, ignore: Collection[int] = ()) -> Any:
