@@ -4,11 +4,12 @@ from config files, and never appear in a repr or a log line."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from news_ingest.config import RolloverConfig, load, parse_bool
 
 _PARENT = Path(__file__).resolve().parent.parent
 # the source checkout this module runs from (an editable install); None when installed from a wheel
@@ -31,13 +32,7 @@ DEFAULT_INDEX = "news-articles"
 
 
 def _bool(value: str | None, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"expected true/false, got {value!r}")
+    return default if value is None or value == "" else parse_bool(value)
 
 
 def _check_url(var: str, url: str) -> None:
@@ -111,16 +106,9 @@ class RolloverSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RolloverSettings:
-        env = os.environ if env is None else env
-        raw = env.get("INDEX_ROLLOVER_MAX_DOCS") or str(cls.max_docs)
-        try:
-            docs = int(raw)
-        except ValueError:
-            raise ValueError(f"INDEX_ROLLOVER_MAX_DOCS: expected a whole number, got {raw!r}") from None
-        size = (env.get("INDEX_ROLLOVER_MAX_SIZE") or cls.max_size).strip().lower()
-        if not re.fullmatch(r"\d+(b|kb|mb|gb|tb)", size):
-            raise ValueError(f"INDEX_ROLLOVER_MAX_SIZE: expected a size such as 30gb, got {size!r}")
-        return cls(docs, size)
+        """``INDEX_ROLLOVER_MAX_DOCS`` / ``INDEX_ROLLOVER_MAX_SIZE`` (news_ingest.config.RolloverConfig)."""
+        limits = load(RolloverConfig, env=os.environ if env is None else env)
+        return cls(limits.max_docs, limits.max_size_condition)
 
 
 def news_home(env: Mapping[str, str] | None = None) -> Path:

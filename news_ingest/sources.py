@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from news_ingest.config import parse_size
 from news_ingest.settings import CONFIG_DIR
 from pipelines import hosts
 from pipelines.crawl_config import CrawlerConfig, MultiPage
@@ -34,19 +35,6 @@ class SourceConfigError(ValueError):
     """sources.yaml is unusable; the message says where and how to fix it."""
 
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "kb": 1024, "kib": 1024, "mb": 1024**2, "mib": 1024**2, "gb": 1024**3,
-          "gib": 1024**3}
-
-
-def parse_size(value: Any) -> int:
-    """``4194304``, ``"4MB"``, ``"512 KiB"`` -> bytes (KB/MB/GB are binary: 1 MB = 1,048,576)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    m = _SIZE.match(str(value)) if isinstance(value, str) else None
-    if not m:
-        raise ValueError(f"{value!r} is not a size (e.g. 4194304, 4MB, 512KB)")
-    return int(float(m.group(1)) * _UNITS[(m.group(2) or "").lower()])
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections import Counter, deque
@@ -29,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+from news_ingest.config import parse_size
 from news_ingest.settings import StatePaths
 from news_ingest.store.client import RequestTooLarge, Store, StoreError, StoreUnavailable
 from news_ingest.store.ledger import record_run
@@ -44,18 +44,7 @@ CANDIDATE_FIELDS = ["content_hash", "fingerprint", "fingerprint_bands", "cluster
                     "first_seen_at", "published_at", "fetched_at"]
 RETRYABLE_ITEM = {429, 500, 502, 503, 504}
 _PRIVATE = {"id", "_batch", "_stored", "_index"}  # bookkeeping keys, never written
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*$", re.I)
-
-
-def parse_bytes(value: str | int) -> int:
-    """``5MB``, ``512kb``, ``1048576`` -> bytes."""
-    if isinstance(value, int):
-        return value
-    m = _SIZE.match(value)
-    if not m:
-        raise ValueError(f"not a size: {value!r} (examples: 5MB, 512KB, 1000000)")
-    unit = (m.group(2) or "").lower()[:1]
-    return int(float(m.group(1)) * {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+parse_bytes = parse_size  # ``5MB``, ``512kb``, ``1048576`` -> bytes: the one size parser (news_ingest.config)
 
 
 @dataclass(frozen=True)
