@@ -18,89 +18,44 @@
   ``news-ingest replay`` delivers them); ``partial`` 1 (dead letters, or some sources failed);
   ``failed`` 2 (the crawl process failed or was interrupted, or every source failed);
   ``stuck`` 3; ``skipped_locked`` 0.
-- **Run ledger**: the run is recorded in ``<alias>-runs``.
+- **Run ledger**: the run is recorded in ``<alias>-runs`` (``news_ingest.run_record``).
 - **Per-source health**: fill rates of body/title/published_at among this run's articles are compared
-  with the median of the source's recent runs (``$NEWS_HOME/state/health.json``, read-modify-written
-  under a lock); a drop of more than ``HEALTH_DROP`` (absolute) is a warning in the summary.
+  with the median of the source's recent runs (``news_ingest.health``); a drop of more than
+  ``HEALTH_DROP`` (absolute) is a warning in the summary.
+
+The pieces: ``news_ingest.locks`` (the per-source flocks), this module (the run: the crawl child, its
+summary, the status), ``news_ingest.health`` (fill rates and their history),
+``news_ingest.run_record`` (the ledger record).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from news_ingest.health import HealthState, fill_rates, health_warnings
+from news_ingest.locks import Lock, source_locks
+from news_ingest.run_record import record, run_document
 from news_ingest.settings import CHECKOUT, SearchSettings, StatePaths
 from news_ingest.sources import load_sources, select
-from news_ingest.store.client import StoreError, StoreUnavailable, connect
-from news_ingest.store.ledger import record_run
-from news_ingest.store.spool import RUN, Spool
+from news_ingest.store.client import StoreError, connect
 
-HEALTH_FIELDS = ("body", "title", "published_at")
-HEALTH_DROP = 0.3  # absolute fall in a fill rate that is reported
-HEALTH_MIN_ARTICLES = 5  # fewer articles in a run: too few to judge rates
-HISTORY = 10  # runs kept per source
 FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 EXIT = {"ok": 0, "skipped_locked": 0, "partial": 1, "failed": 2, "stuck": 3, "ok_spooled": 4}
+COUNTS = ("indexed", "extracted", "spooled", "dead_letter", "replayed")
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class Lock:
-    """An exclusive, non-blocking flock; released by the kernel when its last holder dies."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fh: Any = None
-
-    def acquire(self) -> bool:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(self.path, "a+")  # noqa: SIM115 - held for the whole run
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.fh.close()
-            self.fh = None
-            return False
-        self.note(pid=os.getpid(), since=time.time())
-        return True
-
-    def note(self, **info: Any) -> None:
-        """Record who holds the lock (pid, since, the crawl child's pid) for the next run to report."""
-        data = {**self.holder(), **info} if "pid" not in info else info
-        self.fh.seek(0)
-        self.fh.truncate()
-        self.fh.write(json.dumps(data))
-        self.fh.flush()
-
-    def fileno(self) -> int:
-        return int(self.fh.fileno())
-
-    def holder(self) -> dict[str, Any]:
-        try:
-            return json.loads(self.path.read_text() or "{}")
-        except (OSError, ValueError):
-            return {}
-
-    def release(self) -> None:
-        if self.fh is not None:
-            fcntl.flock(self.fh, fcntl.LOCK_UN)
-            self.fh.close()
-            self.fh = None
 
 
 def source_failed(entry: dict[str, Any]) -> str | None:
@@ -126,67 +81,6 @@ def run_status(*, crawl_ok: bool, sources: list[str], failed: dict[str, str], de
     if spooled:
         return "ok_spooled"
     return "ok"
-
-
-def fill_rates(store: Any, source: str, since: str) -> dict[str, Any]:
-    """Share of this run's articles (``last_seen_at`` >= run start) with each health field filled."""
-    base = [{"term": {"source": source}}, {"range": {"last_seen_at": {"gte": since}}}]
-    total = store.count({"bool": {"filter": base}})
-    rates: dict[str, Any] = {"articles": total}
-    for f in HEALTH_FIELDS:
-        n = store.count({"bool": {"filter": [*base, {"exists": {"field": f}}]}}) if total else 0
-        rates[f] = round(n / total, 3) if total else None
-    return rates
-
-
-def health_warnings(current: dict[str, Any], history: list[dict[str, Any]]) -> list[str]:
-    """Compare this run's fill rates with the median of the recent runs of the same source."""
-    warnings: list[str] = []
-    past = [h for h in history if (h.get("articles") or 0) >= HEALTH_MIN_ARTICLES]
-    if len(past) < 2:
-        return warnings
-    if not current.get("articles") and statistics.median(h["articles"] for h in past) >= HEALTH_MIN_ARTICLES:
-        return ["no articles this run (recent runs had some): discovery or article rules may be broken"]
-    if (current.get("articles") or 0) < HEALTH_MIN_ARTICLES:
-        return warnings
-    for f in HEALTH_FIELDS:
-        vals = [h[f] for h in past if h.get(f) is not None]
-        if vals and current.get(f) is not None and statistics.median(vals) - current[f] > HEALTH_DROP:
-            warnings.append(f"{f} filled in {current[f]:.0%} of articles, recent runs "
-                            f"{statistics.median(vals):.0%}: the page layout may have changed")
-    return warnings
-
-
-class HealthState:
-    """``health.json``: the last HISTORY fill-rate records per source.  Overlapping runs (``--all``
-    hourly beside a hot set) update it through :meth:`locked`, a read-modify-write under an flock,
-    so neither loses the other's records."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> dict[str, list[dict[str, Any]]]:
-        try:
-            data = json.loads(self.path.read_text())
-        except (FileNotFoundError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    @contextlib.contextmanager
-    def locked(self) -> Iterator[dict[str, list[dict[str, Any]]]]:
-        """The current state, to change in place; written back (atomically) on exit."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            data = self.read()
-            yield data
-            tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, indent=1))
-            os.replace(tmp, self.path)
-
-    @staticmethod
-    def add(data: dict[str, list[dict[str, Any]]], source: str, rates: dict[str, Any]) -> None:
-        data[source] = [*data.get(source, []), {**rates, "at": _now()}][-HISTORY:]
 
 
 def _set_key(spec: str, names: list[str]) -> str:
@@ -238,22 +132,11 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
     env = dict(os.environ if env is None else env)
     paths = StatePaths.from_env(env)
     names = [s.name for s in select(load_sources(), spec)]
-    key = _set_key(spec, names)
     started = _now()
     summary: dict[str, Any] = {"run": "crawl", "sources": names, "started_at": started}
     # one lock per source, so overlapping sets (`--all` hourly, a hot set every 15 min) never
     # crawl the same source twice at once; a source still held by another run is left to it
-    locks: dict[str, Lock] = {}
-    held: dict[str, dict[str, Any]] = {}
-    for name in names:
-        lock = Lock(paths.lock / f"crawl-{name}.lock")
-        if lock.acquire():
-            locks[name] = lock
-        else:
-            holder = lock.holder()
-            age_h = (time.time() - float(holder.get("since", time.time()))) / 3600
-            held[name] = {"pid": holder.get("pid"), "child": holder.get("child"), "hours": round(age_h, 2),
-                          "stuck": age_h > max_hours}
+    locks, held = source_locks(paths.lock, names, max_hours)
     if held:
         summary["locked_by_other_run"] = held
     stuck = {n: f"lock held for {h['hours']}h by pid {h['pid']}: stuck run?" for n, h in held.items()
@@ -261,83 +144,81 @@ def run(spec: str, extra: list[str] | None = None, max_hours: float = 6.0, store
     if not locks:
         summary["status"] = "stuck" if stuck else "skipped_locked"
         return EXIT[summary["status"]], summary
-    names = [n for n in names if n in locks]
     try:
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        log_path = paths.log / f"crawl-{stamp}-{key}.log"
-        summary_path = log_path.with_suffix(".summary.json")
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={','.join(names)}",
-               *(extra or [])]
-        crawl_env = {"SCRAPY_SETTINGS_MODULE": "crawler.settings", **env,
-                     "NEWS_HOME": str(paths.home), "NEWS_SUMMARY_FILE": str(summary_path),
-                     # the runner records the run itself, with health and lock details: not the crawl too
-                     "NEWS_INGEST_RUNNER": "1"}
-        returncode, interrupted = _crawl(cmd, log_path, crawl_env, list(locks.values()))
-        crawl = _read_summary(summary_path)
-        counts = {k: int((crawl or {}).get(k) or 0)
-                  for k in ("indexed", "extracted", "spooled", "dead_letter", "replayed")}
-        summary.update(finished_at=_now(), log=str(log_path), exit_code=returncode, **counts)
-        if interrupted:
-            summary["interrupted"] = interrupted
-        if crawl is None:
-            summary["error"] = f"the crawl wrote no summary (exit {returncode}); see {log_path}"
-        failed, per_source, warnings = dict(stuck), {}, {}
-        search = SearchSettings.from_env(env)
-        if store is None:
-            try:
-                store = connect(search)
-            except StoreError as exc:  # health is best effort; the ledger record is spooled below
-                summary["ledger_error"] = str(exc)
-        health = HealthState(paths.health)
-        with health.locked() as history:
-            for name in names:
-                entry = ((crawl or {}).get("sources") or {}).get(name, {})
-                per_source[name] = {k: entry.get(k) for k in ("pages_fetched", "articles_found",
-                                                               "skipped_seen", "errors")}
-                if crawl is not None and (reason := source_failed(entry)):
-                    failed[name] = reason
-                if store is None:
-                    continue
-                try:
-                    rates = fill_rates(store, name, started)
-                except Exception as exc:  # noqa: BLE001
-                    summary["health_error"] = str(exc)
-                    continue
-                per_source[name]["fill"] = rates
-                if w := health_warnings(rates, history.get(name, [])):
-                    warnings[name] = w
-                if entry.get("pages_fetched"):
-                    HealthState.add(history, name, rates)
-        summary.update(per_source=per_source, failed=failed, health_warnings=warnings)
-        summary["status"] = run_status(crawl_ok=crawl is not None and returncode == 0 and not interrupted,
-                                       sources=names, failed=failed, dead_letter=counts["dead_letter"],
-                                       spooled=counts["spooled"])
-        errors = [f"{n}: {r}" for n, r in failed.items()] + ([summary["error"]] if "error" in summary else [])
-        run_doc = {
-            "run_id": f"{started}-{socket.gethostname()}", "started_at": started,
-            "finished_at": summary["finished_at"], "sources": names, "status": summary["status"],
-            "counts": counts, "log": str(log_path),
-            "errors": errors,
-            "health_warnings": [f"{n}: {w}" for n, ws in warnings.items() for w in ws],
-            "per_source": per_source}
-        try:
-            if store is None:
-                raise StoreUnavailable(summary.get("ledger_error") or "no cluster")
-            summary["run_id"] = record_run(store, run_doc)
-        except StoreError as exc:
-            # the cluster is away: the record waits in the spool like the documents, and the next
-            # crawl start (or `news-ingest replay`) writes it to the ledger
-            if summary["status"] == "ok":
-                summary["status"] = run_doc["status"] = "ok_spooled"
-            spool = Spool(paths.spool)
-            spool.append([run_doc], f"run ledger: {exc}", target=search.index, kind=RUN)
-            spool.close()
-            summary.update(run_id=run_doc["run_id"], ledger_error=str(exc), ledger="spooled")
-        return EXIT[summary["status"]], summary
+        return _run_locked(spec, [n for n in names if n in locks], locks, extra, store, env, paths,
+                           summary, stuck)
     finally:
         for lock in locks.values():
             lock.release()
+
+
+def _run_locked(spec: str, names: list[str], locks: dict[str, Lock], extra: list[str] | None, store: Any,
+                env: dict[str, str], paths: StatePaths, summary: dict[str, Any],
+                stuck: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    """The run once its sources' locks are held: crawl, read the crawl's summary, judge each
+    source, record the run."""
+    started = summary["started_at"]
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    log_path = paths.log / f"crawl-{stamp}-{_set_key(spec, names)}.log"
+    summary_path = log_path.with_suffix(".summary.json")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"source={','.join(names)}", *(extra or [])]
+    crawl_env = {"SCRAPY_SETTINGS_MODULE": "crawler.settings", **env,
+                 "NEWS_HOME": str(paths.home), "NEWS_SUMMARY_FILE": str(summary_path),
+                 # the runner records the run itself, with health and lock details: not the crawl too
+                 "NEWS_INGEST_RUNNER": "1"}
+    returncode, interrupted = _crawl(cmd, log_path, crawl_env, list(locks.values()))
+    crawl = _read_summary(summary_path)
+    counts = {k: int((crawl or {}).get(k) or 0) for k in COUNTS}
+    summary.update(finished_at=_now(), log=str(log_path), exit_code=returncode, **counts)
+    if interrupted:
+        summary["interrupted"] = interrupted
+    if crawl is None:
+        summary["error"] = f"the crawl wrote no summary (exit {returncode}); see {log_path}"
+    search = SearchSettings.from_env(env)
+    if store is None:
+        try:
+            store = connect(search)
+        except StoreError as exc:  # health is best effort; the ledger record is spooled below
+            summary["ledger_error"] = str(exc)
+    failed, per_source, warnings = _judge_sources(crawl, names, store, started, paths, dict(stuck), summary)
+    summary.update(per_source=per_source, failed=failed, health_warnings=warnings)
+    summary["status"] = run_status(crawl_ok=crawl is not None and returncode == 0 and not interrupted,
+                                   sources=names, failed=failed, dead_letter=counts["dead_letter"],
+                                   spooled=counts["spooled"])
+    run_doc = run_document(summary, started=started, names=names, counts=counts, log_path=log_path,
+                           failed=failed, warnings=warnings, per_source=per_source)
+    record(store, run_doc, summary, spool_dir=paths.spool, alias=search.index)
+    return EXIT[summary["status"]], summary
+
+
+def _judge_sources(crawl: dict[str, Any] | None, names: list[str], store: Any, started: str,
+                   paths: StatePaths, failed: dict[str, str], summary: dict[str, Any]
+                   ) -> tuple[dict[str, str], dict[str, Any], dict[str, list[str]]]:
+    """Each source's numbers from the crawl's summary, whether it failed, its fill rates and health
+    warnings (its history updated): (failed, per_source, warnings)."""
+    per_source: dict[str, Any] = {}
+    warnings: dict[str, list[str]] = {}
+    with HealthState(paths.health).locked() as history:
+        for name in names:
+            entry = ((crawl or {}).get("sources") or {}).get(name, {})
+            per_source[name] = {k: entry.get(k) for k in ("pages_fetched", "articles_found",
+                                                           "skipped_seen", "errors")}
+            if crawl is not None and (reason := source_failed(entry)):
+                failed[name] = reason
+            if store is None:
+                continue
+            try:
+                rates = fill_rates(store, name, started)
+            except Exception as exc:  # noqa: BLE001
+                summary["health_error"] = str(exc)
+                continue
+            per_source[name]["fill"] = rates
+            if w := health_warnings(rates, history.get(name, [])):
+                warnings[name] = w
+            if entry.get("pages_fetched"):
+                HealthState.add(history, name, rates)
+    return failed, per_source, warnings
 
 
 def cmd_crawl(args: Any) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.sitegen import Site, serve, sources_yaml
-from news_ingest.runner import Lock
+from news_ingest.locks import Lock
 from news_ingest.store.client import connect
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import textwrap
 
-from news_ingest.runner import EXIT, HealthState, Lock, health_warnings, run_status, source_failed
+from news_ingest.health import HealthState, health_warnings
+from news_ingest.locks import Lock
+from news_ingest.runner import EXIT, run_status, source_failed
 
 
 def test_lock_is_exclusive_and_released(tmp_path):
@@ -24,7 +26,7 @@ def test_lock_of_a_killed_holder_is_recovered(tmp_path):
     code = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {str(tmp_path.parent)!r})
-        from news_ingest.runner import Lock
+        from news_ingest.locks import Lock
         assert Lock(__import__('pathlib').Path({str(path)!r})).acquire()
         print('held', flush=True)
         os.kill(os.getpid(), 9)
@@ -75,7 +77,7 @@ def test_overlapping_runs_never_lose_each_others_health_records(tmp_path):
     code = textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
-        from news_ingest.runner import HealthState
+        from news_ingest.health import HealthState
         h = HealthState(Path({str(path)!r}))
         for i in range(20):
             with h.locked() as data:
