@@ -30,8 +30,7 @@ from news_ingest.sources import (
     user_agent,
 )
 from news_ingest.terminal import printable
-from pipelines import charset
-from pipelines import discovery as d
+from pipelines import charset, discovery
 from pipelines.crawl_config import CrawlerConfig
 from pipelines.dedupe import article_id, normalize_url
 from pipelines.page_kind import page_verdict
@@ -202,7 +201,7 @@ def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerC
     lookup = lookup_for()
     _, ex.address = check_host(parts.hostname or "", parts.port or _PORTS.get(parts.scheme, 80),
                                None if src is None else sources, lambda h: lookup(h, timeout))
-    ex.url_trap = d.url_trap(ex.normalized, config)
+    ex.url_trap = discovery.url_trap(ex.normalized, config)
     if src is None:
         ex.verdict = "not crawled: off-site for every source (add its domain to a source in sources.yaml)"
         if ex.address and ex.address != "unresolvable":
@@ -210,11 +209,11 @@ def explain(url: str, sources: dict[str, Source] | None = None, config: CrawlerC
         return ex
     ex.source = src.name
     ex.rule, ex.pattern = src.url_rule(ex.normalized)
-    base = d.part_base(ex.normalized, src.multipage)
+    base = discovery.part_base(ex.normalized, src.multipage)
     if base and src.is_article_url(base):
         ex.notes.append("looks like a later page of a multi-page article; fetched as part of its first page")
     if src.multipage.show_all and ex.rule == "allow":
-        ex.notes.append(f"fetched as {d.show_all_url(ex.normalized, src.multipage)} (show-all page)")
+        ex.notes.append(f"fetched as {discovery.show_all_url(ex.normalized, src.multipage)} (show-all page)")
     if fetch and ex.address is None:
         _fetch_checks(ex, Fetcher(src, sources, user_agent(config), timeout, lookup))
     ex.verdict = _verdict(ex)
@@ -227,7 +226,7 @@ def _fetch_checks(ex: Explanation, fetcher: Fetcher) -> None:
     try:
         status, _, body = fetcher.get(f"{parts.scheme}://{parts.netloc}/robots.txt")
         if status == 200:
-            robots = d.parse_robots(body)
+            robots = discovery.parse_robots(body)
             allowed = robots.allowed(ex.normalized or ex.url, agent)
             delay = robots.crawl_delay(agent)
             ex.robots = "allowed" if allowed else "disallowed"
@@ -240,7 +239,7 @@ def _fetch_checks(ex: Explanation, fetcher: Fetcher) -> None:
         status, ctype, body = fetcher.get(ex.normalized or ex.url)
         if status != 200:
             ex.page_kind = f"HTTP {status}"
-        elif not d.is_html(ctype, body):
+        elif not discovery.is_html(ctype, body):
             ex.page_kind = f"not HTML ({ctype})"
         else:
             text, _ = charset.decode(body, ctype)

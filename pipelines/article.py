@@ -2,7 +2,7 @@
 
 Stages read and write articles through ``itemadapter`` (a dataclass is a supported item
 type), so Scrapy, the WARC ingester and the benchmarks all pass the same object around.
-``tests/unit/test_article.py`` keeps these fields and the index template in step.
+``tests/unit/test_mapping.py`` keeps these fields and the index template in step.
 """
 
 from __future__ import annotations

@@ -314,7 +314,7 @@ def _looks_photo_value(val: str) -> bool:
 def _only_photo_agencies(val: str) -> bool:
     """'Sumber: Freepik', 'Source: Getty Images': a stock-photo credit, never a text source."""
     items = G.split_list(val)
-    return bool(items) and all((G.lookup(x) or P.Source(x, "outlet")).is_photo for x in items)
+    return bool(items) and all((G.lookup(x) or P.Organisation(x, "outlet")).is_photo for x in items)
 
 
 def _dateline_org(dateline: str) -> tuple[str, bool] | None:
@@ -997,7 +997,7 @@ def attribute(
             kept.append(s)
         elif kept and kept[-1]:
             kept.append("")
-    is_wire = any((G.lookup(s) or P.Source(s, "outlet")).is_agency for s in f.sources.items)
+    is_wire = any((G.lookup(s) or P.Organisation(s, "outlet")).is_agency for s in f.sources.items)
     return Attribution(
         sources=f.sources.items,
         attribution_text=f.attribution_text,

@@ -214,14 +214,16 @@ def identify(fetched_url: str, canonical: str | None = None, redirected_from: It
 
 
 # --------------------------------------------------------------------------- content
-def normalize_text(text: str) -> str:
+def comparable_text(text: str) -> str:
+    """NFKC, case-folded, whitespace collapsed: the form a content hash is taken of (not
+    ``pipelines.clean.normalize_text``, which keeps the text as written)."""
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def content_hash(body: str | None) -> str | None:
     if not body or not body.strip():
         return None
-    return hashlib.blake2b(normalize_text(body).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(comparable_text(body).encode(), digest_size=16).hexdigest()
 
 
 def tokens(text: str) -> list[str]:

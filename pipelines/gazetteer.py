@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pipelines import patterns as P
 
-Source = P.Source
+Organisation = P.Organisation
 
 DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([A-Za-z0-9][\w-]*(?:\.[A-Za-z]{2,6}){1,2})(?![\w-])")
 _LIST_SPLIT = re.compile(
@@ -23,7 +23,7 @@ ARTICLE = re.compile(r"^(?:the|die|der|la|le|el|l')\s+", re.IGNORECASE)
 _GLUED = re.compile(r"[A-Z]{3,}[a-z]")  # "AFPKorea": two texts glued together, not a name
 
 
-def lookup(name: str) -> Source | None:
+def lookup(name: str) -> Organisation | None:
     """The gazetteer entry for a name, alias or web domain ('afp', 'Agence France-Presse',
     'ТАСС', 'www.antaranews.com'), compared case-insensitively after NFKC; None if unknown."""
     if not isinstance(name, str):
@@ -46,7 +46,7 @@ def last_words() -> frozenset[str]:
     return frozenset(out)
 
 
-def entries() -> tuple[Source, ...]:
+def entries() -> tuple[Organisation, ...]:
     """Every organisation of the gazetteer (name, kind, country, aliases)."""
     return tuple(P.alias_table().entries)
 
@@ -67,7 +67,7 @@ def _mostly_latin(text: str) -> bool:
 _WEB_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 
 
-def credited(raw: str, src: Source | None = None) -> str:
+def credited(raw: str, src: Organisation | None = None) -> str:
     """How a credited name is reported: an agency (or the generic "Agencies") by its canonical
     name ("Agence France-Presse" -> AFP); an outlet or photo agency as credited - the labelling
     rule "the name as credited": a domain stays a domain ("Kontan.co.id" is not "Kontan"), a
@@ -90,7 +90,7 @@ def credited(raw: str, src: Source | None = None) -> str:
     return written
 
 
-def find(text: str, strict_case: bool = True) -> list[tuple[int, int, Source]]:
+def find(text: str, strict_case: bool = True) -> list[tuple[int, int, Organisation]]:
     """Every known name in ``text`` as (start, end, entry); see ``AliasTable.find``."""
     return P.alias_table().find(text, strict_case=strict_case)
 

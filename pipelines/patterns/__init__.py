@@ -206,7 +206,7 @@ _KINDS = ("agency", "outlet", "photo", "generic")
 
 
 @dataclass(frozen=True)
-class Source:
+class Organisation:
     name: str
     kind: str  # "agency" | "outlet" | "photo" | "generic" (see agencies.yaml)
     country: str | None = None  # ISO 3166-1 alpha-2 of the organisation's seat
@@ -223,8 +223,8 @@ class Source:
 
 class AliasTable:
     def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str]):
-        self.by_key: dict[str, Source] = {}
-        self.entries: list[Source] = []
+        self.by_key: dict[str, Organisation] = {}
+        self.entries: list[Organisation] = []
         findable: list[str] = []
         for e in entries:
             if not isinstance(e, dict) or not e.get("name"):
@@ -236,7 +236,7 @@ class AliasTable:
             if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
                 raise PatternError(f"agencies.yaml: {name}: country must be ISO 3166-1 alpha-2: {country!r}")
             aliases = tuple(dict.fromkeys([name, *(str(a) for a in e.get("aliases") or [])]))
-            src = Source(name, kind, str(country) if country else None, aliases)
+            src = Organisation(name, kind, str(country) if country else None, aliases)
             self.entries.append(src)
             for alias in aliases:
                 other = self.by_key.setdefault(norm_key(alias), src)
@@ -256,7 +256,7 @@ class AliasTable:
             re.IGNORECASE,
         )
 
-    def resolve(self, text: str) -> Source | None:
+    def resolve(self, text: str) -> Organisation | None:
         key = norm_key(text)
         if not key:
             return None
@@ -268,7 +268,7 @@ class AliasTable:
     def code(self, code: str) -> str | None:
         return self.codes.get(code.casefold())
 
-    def find(self, text: str, strict_case: bool = True) -> list[tuple[int, int, Source]]:
+    def find(self, text: str, strict_case: bool = True) -> list[tuple[int, int, Organisation]]:
         """Aliases named in ``text``; with strict_case, short aliases must be written in capitals
         (or exactly as listed), so "ap" or "Tt" inside words never counts."""
         out = []
@@ -283,7 +283,7 @@ class AliasTable:
         return out
 
 
-def _case_ok(raw: str, src: Source) -> bool:
+def _case_ok(raw: str, src: Organisation) -> bool:
     if len(raw) > 4:
         return raw[:1].isupper() or raw[:1].isdigit() or not raw[:1].isalpha() or "." in raw
     return raw.isupper() or raw == src.name or not raw.isascii()
