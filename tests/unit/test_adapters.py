@@ -1,0 +1,182 @@
+"""The crawl's item-pipeline adapters (crawler/pipelines.py) without a crawl: a test crawler with
+inline stages (STAGE_WORKERS=0) and a stub store; fixture pages from tests/fixtures."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import MemoryStatsCollector
+from scrapy.utils.test import get_crawler
+
+from crawler import pipelines as adapters
+from crawler.items import FetchedPage
+from crawler.workers import StageFailed
+from pipelines.article import Article
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+SITE = "http://127.0.0.1:8765"
+
+
+def _crawler(**settings):
+    crawler = get_crawler(settings_dict={"STAGE_WORKERS": 0, **settings})
+    crawler.stats = MemoryStatsCollector(crawler)
+    return crawler
+
+
+def _page(name: str, url: str | None = None, **kw) -> FetchedPage:
+    body = (FIX / "site" / "berita" / name).read_bytes()
+    return FetchedPage(url=url or f"{SITE}/berita/{name}", body=body, encoding="utf-8", source="sample",
+                       fetched_at="2024-12-03T08:00:00+00:00", text=body.decode("utf-8"), **kw)
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_extract_turns_a_page_into_an_article_and_counts_it():
+    crawler = _crawler()
+    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    art = _run(stage.process_item(_page("banjir-jakarta-surut.html")))
+    assert isinstance(art, Article)
+    assert art.url == f"{SITE}/berita/banjir-jakarta-surut.html" and art.title and len(art.body or "") > 200
+    assert art.fetched_at == "2024-12-03T08:00:00+00:00"
+    assert crawler.stats.get_value("news/extracted") == 1
+
+
+def test_extract_drops_a_listing_with_its_reason_counted_per_source():
+    crawler = _crawler()
+    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    with pytest.raises(DropItem, match=r"^not_article:index_page: http://127\.0\.0\.1:8765/berita/index\.html"):
+        _run(stage.process_item(_page("index.html")))
+    assert crawler.stats.get_value("news/dropped/not_article:index_page") == 1
+    assert crawler.stats.get_value("news/sample/dropped/not_article:index_page") == 1
+    assert crawler.stats.get_value("news/extracted") is None
+
+
+def test_extract_stitches_a_multi_page_article():
+    crawler = _crawler()
+    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    first = _page("korut-rusia-perjanjian-pertahanan.html")
+    second = (FIX / "site" / "berita" / "korut-rusia-perjanjian-pertahanan.page2.html").read_text("utf-8")
+    single = _run(stage.process_item(_page("korut-rusia-perjanjian-pertahanan.html")))
+    first.pages = [(first.url, first.text or ""), (f"{first.url}?page=2", second)]
+    stitched = _run(stage.process_item(first))
+    assert stitched.url == first.url and len(stitched.body) > len(single.body)
+    assert single.body.split("\n")[0] in stitched.body  # the first page's text leads
+    assert stitched.provenance["body"].endswith("+pages:2")
+
+
+def test_items_of_other_stages_pass_through_untouched():
+    crawler = _crawler()
+    art = Article(url=f"{SITE}/x")
+    assert _run(adapters.ExtractPipeline.from_crawler(crawler).process_item(art)) is art
+    page = _page("hujan-es-bogor.html")
+    assert _run(adapters.EnrichPipeline.from_crawler(crawler).process_item(page)) is page
+    assert _run(adapters.DedupePipeline.from_crawler(crawler).process_item(page)) is page
+
+
+def test_enrich_and_dedupe_fill_language_attribution_and_fingerprints():
+    crawler = _crawler()
+    art = _run(adapters.ExtractPipeline.from_crawler(crawler).process_item(_page("banjir-jakarta-surut.html")))
+    enriched = _run(adapters.EnrichPipeline.from_crawler(crawler).process_item(art))
+    assert enriched.language == "id" and crawler.stats.get_value("news/language/id") == 1
+    done = _run(adapters.DedupePipeline.from_crawler(crawler).process_item(enriched))
+    assert done.content_hash and done.fingerprint
+
+
+def test_enrich_drops_an_article_that_cleaning_leaves_empty():
+    crawler = _crawler()
+    stage = adapters.EnrichPipeline.from_crawler(crawler)
+    with pytest.raises(DropItem, match="^empty_after_cleaning"):
+        _run(stage.process_item(Article(url=f"{SITE}/kosong", source="sample", body="   \n  ")))
+    assert crawler.stats.get_value("news/dropped/empty_after_cleaning") == 1
+
+
+def test_a_page_that_kills_its_worker_is_dropped_with_the_pools_reason():
+    crawler = _crawler()
+    stage = adapters.ExtractPipeline.from_crawler(crawler)
+
+    async def crash(fn, *args, page=None):
+        raise StageFailed("worker_crash", "exit code -11")
+
+    stage.pool.run = crash  # type: ignore[method-assign]
+    with pytest.raises(DropItem, match=r"^worker_crash: .*hujan-es-bogor\.html exit code -11$"):
+        _run(stage.process_item(_page("hujan-es-bogor.html")))
+    assert crawler.stats.get_value("news/sample/dropped/worker_crash") == 1
+
+
+class _StubIndexer:
+    """What IndexPipeline needs of an Indexer: add/take/send/due/replay/close and the stats."""
+
+    def __init__(self, store, config, **kw):
+        self.store, self.config = store, config
+        self.items: list = []
+        self.sent: list[list] = []
+        self.stats = dict.fromkeys(adapters.IndexPipeline.STAT_KEYS, 0)
+        self.closed = False
+
+    def replay(self):
+        self.stats["replayed"] = 2
+
+        class Result:
+            pending_segments = 0
+
+        return Result()
+
+    def add(self, item, autoflush=True):
+        self.items.append(item)
+        return len(self.items) >= 2
+
+    def take(self):
+        out, self.items = self.items, []
+        return out
+
+    def send(self, batch):
+        self.sent.append(batch)
+        self.stats["indexed"] += len(batch)
+        self.stats["bulk_requests"] += 1
+
+    def due(self):
+        return False
+
+    def close(self):
+        self.closed = True
+
+
+class _StubStore:
+    refreshed = 0
+
+    def refresh(self):
+        self.refreshed += 1
+
+
+def test_index_batches_flushes_at_close_and_reports_the_indexers_numbers(monkeypatch):
+    store = _StubStore()
+    monkeypatch.setattr(adapters, "connect", lambda check=False: store)
+    monkeypatch.setattr(adapters, "Indexer", _StubIndexer)
+    crawler = _crawler(INDEX_BATCH_DOCS="2", INDEX_FLUSH_SECONDS="60")
+    durable: list[float] = []
+    crawler.signals.connect(lambda before: durable.append(before), signal=adapters.ITEMS_DURABLE, weak=False)
+    stage = adapters.IndexPipeline.from_crawler(crawler)
+    assert stage.config.batch_docs == 2 and stage.config.flush_seconds == 60.0
+
+    async def crawl():
+        await stage.open_spider()
+        for i in range(3):
+            await stage.process_item(Article(url=f"{SITE}/berita/{i}.html"))
+        await stage.close_spider()
+
+    _run(crawl())
+    assert [len(b) for b in stage.indexer.sent] == [2, 1] and stage.indexer.closed and store.refreshed == 1
+    assert crawler.stats.get_value("news/indexed") == 3 and crawler.stats.get_value("news/index/replayed") == 2
+    assert crawler.stats.get_value("news/index/bulk_requests") == 2
+    assert len(durable) == 2  # each flushed batch releases the frontier's leases
+
+
+def test_index_settings_from_the_environment_win_over_scrapy(monkeypatch):
+    monkeypatch.setenv("INDEX_BATCH_DOCS", "7")
+    stage = adapters.IndexPipeline.from_crawler(_crawler(INDEX_BATCH_DOCS="2"))
+    assert stage.config.batch_docs == 7
