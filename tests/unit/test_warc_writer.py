@@ -15,9 +15,9 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler import warc
 from crawler.warc import WarcArchiver
 
-PAGE = ("<html><head><title>Banjir surut di Jakarta Utara</title></head><body><article><h1>Banjir "
-        "surut</h1><p>Genangan di Penjaringan surut pada Selasa pagi, kata petugas BPBD DKI.</p>"
-        "</article></body></html>").encode()
+PAGE = (b"<html><head><title>Banjir surut di Jakarta Utara</title></head><body><article><h1>Banjir "
+        b"surut</h1><p>Genangan di Penjaringan surut pada Selasa pagi, kata petugas BPBD DKI.</p>"
+        b"</article></body></html>")
 
 
 def _archiver(tmp_path, **settings):
