@@ -1,0 +1,261 @@
+"""The frontier scheduler's bookkeeping (crawler/frontier.py FrontierScheduler) over an in-memory
+stand-in for the Redis ``Frontier`` (the real one runs in tests/integration/test_frontier_redis.py):
+what is queued where, leases acknowledged only once their items are durable, retries and redirects,
+given back at close, the ack middlewares, the settings switch."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+import scrapy
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler import frontier as fr
+
+
+class NewsLike(scrapy.Spider):
+    name = "news"
+
+    def parse_article(self, response, source, identity, hints):
+        pass
+
+    def on_error(self, failure):
+        pass
+
+    def source_of(self, url):
+        return None
+
+
+class MemoryFrontier:
+    """The calls the scheduler makes of ``Frontier``, kept in lists."""
+
+    lease_ms = 120_000
+    p = "test:frontier:news"
+
+    def __init__(self) -> None:
+        self.session = None
+        self.queue: list[tuple[str, bytes, int, float]] = []
+        self.fingerprints: set[bytes] = set()
+        self.leases: dict[str, bytes] = {}
+        self.acked: list[str] = []
+        self.held: list[str] = []
+        self.reclaimed: list[list[str] | None] = []
+        self.renewed: list[list[str]] = []
+        self.n = 0
+        self.wait: float | None = None
+
+    def join(self):
+        self.session = "s1"
+        return "s1"
+
+    def status(self):
+        return {"session": self.session, "queued": len(self.queue), "hosts": len({q[0] for q in self.queue}),
+                "leased": len(self.leases), "held": len(self.held)}
+
+    def seen(self, key):
+        if key in self.fingerprints:
+            return True
+        self.fingerprints.add(key)
+        return False
+
+    def push(self, host, payload, priority=0, delay=0.0):
+        self.queue.append((host, payload, priority, delay))
+
+    def pop(self):
+        if self.wait is not None:
+            return self.wait
+        if not self.queue:
+            return None
+        _, payload, _, _ = self.queue.pop(0)
+        self.n += 1
+        lease = f"lease-{self.n}"
+        self.leases[lease] = payload
+        return lease, payload
+
+    def ack(self, ids):
+        self.acked += ids
+        for i in ids:
+            self.leases.pop(i, None)
+
+    def hold(self, ids):
+        self.held += ids
+
+    def renew(self, ids):
+        self.renewed.append(ids)
+
+    def reclaim(self, ids=None):
+        self.reclaimed.append(ids)
+        return len(ids or [])
+
+    def queued_hosts(self):
+        return len({q[0] for q in self.queue})
+
+    def leased(self):
+        return len(self.leases)
+
+    def end_if_drained(self):
+        return not self.queue and not self.leases
+
+
+@pytest.fixture()
+def sched(monkeypatch):
+    mem = MemoryFrontier()
+    monkeypatch.setattr(fr, "frontier_from_settings", lambda settings, name: mem)
+    monkeypatch.delenv("FRONTIER_HMAC_KEY", raising=False)
+    crawler = get_crawler(NewsLike, {"FRONTIER_DOMAIN_DELAY": "", "DOWNLOAD_DELAY": 0.5})
+    spider = NewsLike.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    s = fr.FrontierScheduler.from_crawler(crawler)
+    s.open(spider)
+    yield s, mem, spider
+    if s._renewer is not None and s._renewer.running:
+        s._renewer.stop()
+
+
+def _article(spider, url="https://www.kabar.example/berita/2024/12/03/banjir.html", **meta):
+    return Request(url, callback=spider.parse_article, errback=spider.on_error,
+                   cb_kwargs={"source": "kabar", "identity": url, "hints": {}}, meta=meta)
+
+
+def test_requests_go_to_the_shared_queue_once(sched):
+    s, mem, spider = sched
+    assert s.enqueue_request(_article(spider))
+    assert not s.enqueue_request(_article(spider))  # another copy: filtered by the seen-set
+    assert [q[0] for q in mem.queue] == ["www.kabar.example"] and mem.queue[0][3] == 0.5
+    assert s.stats.get_value("frontier/enqueued") == 1 and s.stats.get_value("frontier/filtered") == 1
+    assert s.has_pending_requests() and len(s) == 1
+
+
+def test_a_retry_or_redirect_of_an_admitted_request_passes_the_filter(sched):
+    s, mem, spider = sched
+    s.enqueue_request(_article(spider))
+    assert s.enqueue_request(_article(spider, retry_times=1))
+    assert len(mem.queue) == 2
+
+
+def test_internal_requests_stay_in_this_process(sched):
+    s, mem, spider = sched
+    s.enqueue_request(Request("data:,robots", meta={"news_internal": True}))
+    assert not mem.queue and s.stats.get_value("frontier/enqueued/local") == 1
+    assert s.next_request().url == "data:,robots" and s.stats.get_value("frontier/dequeued/local") == 1
+
+
+def test_a_lease_is_acked_only_after_its_items_are_durable(sched):
+    s, mem, spider = sched
+    s.enqueue_request(_article(spider))
+    req = s.next_request()
+    lease = req.meta[fr.LEASE_META]
+    assert lease in s.mine and req.callback == spider.parse_article
+    s._on_item_out(lease)  # the callback yielded an article
+    s._on_done(lease)  # ... and finished
+    assert mem.acked == [] and mem.held == []  # its article is still in the item pipeline
+    response = HtmlResponse(req.url, body=b"<html></html>", request=req)
+    s._on_item_done(response=response)  # the item left the pipeline: now in the indexer's buffer
+    assert mem.acked == [] and mem.held == [lease]
+    s._on_durable(before=float("inf"))  # the indexer flushed
+    assert mem.acked == [lease] and s.stats.get_value("frontier/acked") == 1 and not s.mine
+
+
+def test_a_listing_without_items_is_acked_when_its_callback_is_done(sched):
+    s, mem, spider = sched
+    s.enqueue_request(_article(spider, "https://www.kabar.example/kanal/nasional"))
+    lease = s.next_request().meta[fr.LEASE_META]
+    s._on_done(lease)
+    assert mem.acked == [lease]
+
+
+def test_the_retry_of_a_leased_request_acks_the_old_lease(sched):
+    s, mem, spider = sched
+    s.enqueue_request(_article(spider))
+    req = s.next_request()
+    old = req.meta[fr.LEASE_META]
+    retry = req.replace(dont_filter=True)
+    retry.meta["retry_times"] = 1
+    assert s.enqueue_request(retry)
+    assert mem.acked == [old] and len(mem.queue) == 1
+
+
+def test_an_empty_queue_and_a_waiting_host(sched, monkeypatch):
+    s, mem, spider = sched
+    s._last_filtered = -1e9
+    assert s.next_request() is None and not s.has_pending_requests()
+    mem.wait = 2.5
+    woken = []
+    monkeypatch.setattr(s, "_wake_in", woken.append)
+    assert s.next_request() is None and woken == [2.5]
+
+
+def test_a_bad_queue_entry_is_dropped_and_counted(sched):
+    s, mem, spider = sched
+    mem.queue.append(("www.kabar.example", b"garbage", 0, 0.0))
+    assert s.next_request() is None
+    assert any(k.startswith("frontier/dropped/") for k in s.stats.get_stats()) and mem.acked == ["lease-1"]
+
+
+def test_close_gives_unfinished_leases_back(sched):
+    s, mem, spider = sched
+    for i in range(2):
+        s.enqueue_request(_article(spider, f"https://www.kabar.example/berita/{i}.html"))
+    s.next_request()
+    s.next_request()
+    s.close("shutdown")
+    assert mem.reclaimed[-1] == ["lease-1", "lease-2"] and s.stats.get_value("frontier/requeued_on_close") == 2
+    assert not s.mine
+
+
+def test_redis_away_counts_as_work_pending(sched, monkeypatch):
+    s, mem, spider = sched
+    s._last_filtered = -1e9
+
+    def down():
+        raise redis.ConnectionError("refused")
+
+    monkeypatch.setattr(mem, "queued_hosts", down)
+    assert s.has_pending_requests()
+    monkeypatch.setattr(mem, "renew", lambda ids: down())
+    s._renew()  # logged, not raised
+
+
+def test_a_fixed_domain_delay_and_a_requests_own_delay(sched):
+    s, mem, spider = sched
+    from scrapy.settings import Settings
+
+    s.settings = Settings({"FRONTIER_DOMAIN_DELAY": "3"})
+    s._delays.clear()
+    s.enqueue_request(_article(spider, "https://a.example/x"))
+    s.enqueue_request(_article(spider, "https://b.example/y", frontier_delay=7))
+    assert [q[3] for q in mem.queue] == [3.0, 7.0]
+
+
+def test_the_spider_middleware_reports_items_and_the_end_of_a_callback():
+    crawler = get_crawler(NewsLike)
+    got = []
+    crawler.signals.connect(lambda lease: got.append(("item", lease)), signal=fr.FRONTIER_ITEM, weak=False)
+    crawler.signals.connect(lambda lease: got.append(("done", lease)), signal=fr.FRONTIER_DONE, weak=False)
+    mw = fr.FrontierAckSpiderMiddleware.from_crawler(crawler)
+    req = Request("https://www.kabar.example/", meta={fr.LEASE_META: "L1"})
+    resp = HtmlResponse(req.url, body=b"", request=req)
+    out = list(mw.process_spider_output(resp, iter([Request("https://www.kabar.example/a"), {"url": "x"}])))
+    assert len(out) == 2 and got == [("item", "L1"), ("done", "L1")]
+    mw.process_spider_exception(resp, ValueError("boom"))
+    assert got[-1] == ("done", "L1")
+
+
+def test_apply_settings_switches_a_settings_module_to_the_frontier(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("FRONTIER_LEASE_SECONDS", "30")
+    ns = {"SPIDER_MIDDLEWARES": {"a.B": 5}, "DOWNLOADER_MIDDLEWARES": {}}
+    fr.apply_settings(ns)
+    assert ns["SCHEDULER"] == "crawler.frontier.FrontierScheduler" and ns["FRONTIER_LEASE_SECONDS"] == "30"
+    assert ns["SPIDER_MIDDLEWARES"] == {"a.B": 5, "crawler.frontier.FrontierAckSpiderMiddleware": 1}
+    assert "crawler.frontier.FrontierAckDownloaderMiddleware" in ns["DOWNLOADER_MIDDLEWARES"]
+
+
+def test_frontier_needs_redis_url():
+    from scrapy.settings import Settings
+
+    with pytest.raises(ValueError, match="REDIS_URL"):
+        fr.frontier_from_settings(Settings({"REDIS_URL": ""}), "news")
