@@ -11,7 +11,7 @@ KIBANA_URL ?= http://localhost:5601
 
 .PHONY: os-fetch os-up os-down os-status rollover kibana-import cluster-up cluster-down cluster-status
 .PHONY: system-deps replay bench-index bench-deps bench bench-memory
-.PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit lint clean-cache \
+.PHONY: help venv es-fetch es-up es-down es-status es-setup demo test test-unit coverage lint clean-cache \
 	bench-quality bench-quality-extraction bench-quality-metadata bench-quality-text
 
 help:
@@ -86,6 +86,13 @@ test: system-deps venv es-fetch os-fetch ## set up and run the whole suite again
 
 test-unit: venv ## only the tests that need no services
 	$(PY) -m pytest -q tests/unit
+
+coverage: venv ## unit-test coverage (tests/unit, no services): crawler/ and overall
+	$(PY) -m pytest -q tests/unit --cov --cov-report=
+	@printf 'crawler/     '; $(VENV)/bin/coverage report --include='crawler/*' | tail -1
+	@printf 'pipelines/   '; $(VENV)/bin/coverage report --include='pipelines/*' | tail -1
+	@printf 'news_ingest/ '; $(VENV)/bin/coverage report --include='news_ingest/*' | tail -1
+	@printf 'overall      '; $(VENV)/bin/coverage report | tail -1
 
 SHARED_BENCH ?= ../shared/bench
 
