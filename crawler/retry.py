@@ -25,6 +25,7 @@ BACKOFF_STATUSES = (429, 503)
 
 
 class RetryAfterMiddleware(RetryMiddleware):
+    max_wait: float = RETRY_AFTER_CEILING  # RETRY_AFTER_MAX (set in from_crawler)
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
         mw = super().from_crawler(crawler)

@@ -636,9 +636,9 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
         return Hit(sources=[name], drop=True, kind="copyright")
     owner = re.match(r"\s*(?:milik|oleh|by|of|de|di|von|van)?\s*(?P<org>[^,;]{2,40}?)\.?\s*$", holder)
     if owner and m.group(0).strip().casefold() not in ("copyright", "©", "ⓒ", "ⓒ", "(c)"):
-        name = G.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
-        if name and is_name_list(name, 1):
-            return Hit(sources=[name], drop=True, kind="copyright")
+        credit = G.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
+        if credit and is_name_list(credit, 1):
+            return Hit(sources=[credit], drop=True, kind="copyright")
     return Hit(drop=True, kind="footer", credit=False)
 
 

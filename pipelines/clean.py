@@ -421,10 +421,10 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             break
     else:  # a feed aggregator's "<headline> <Outlet> -- <text>": the headline stays, the stamp goes
         for i in opening[:3]:
-            found = find_midline_dateline(lines[i], lang)
-            if found:
-                dateline, head, rest = found
-                dateline_org = (dateline.rstrip(" -–—"), False)
+            midline = find_midline_dateline(lines[i], lang)
+            if midline:
+                stamp, head, rest = midline
+                dateline, dateline_org = stamp, (stamp.rstrip(" -–—"), False)
                 dateline_line = lines[i]
                 lines[i] = f"{head}\n{rest}"
                 break

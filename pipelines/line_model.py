@@ -307,7 +307,9 @@ def apply_line_model(model: LineModel | None, body: str,
             drop.add(i)
     if not drop:
         return body, []
-    removed, kept, k = [], [], 0
+    removed: list[dict[str, str]] = []
+    kept: list[str] = []
+    k = 0
     for ln in lines:
         if not ln:
             if kept and kept[-1]:
