@@ -9,7 +9,8 @@ Interface (what other modules code against):
 ``connect(settings=None, check=True) -> Store``; errors ``StoreError`` (unusable, message
 names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTTP 413);
 ``Store.alias``, ``.engine``, ``.setup()``, ``.ping()``, ``.refresh()``, ``.count()``,
-``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.known_docs(ids, fields)``, ``.existing_ids(ids)``,
+``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.lookup(ids, known, fields)``, ``.known_docs(ids, fields)``,
+``.existing_ids(ids)``,
 ``.search_raw(body)``,
 ``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``.
 """
@@ -170,6 +171,7 @@ class Store:
         self.layout = layout or IndexLayout.from_env()
         self._languages: dict[str, str] | None = None
         self._indices: tuple[float, list[str]] | None = None
+        self._last_indices: list[str] = []  # kept across cache resets: to notice a rollover
 
     @property
     def alias(self) -> str:
@@ -302,7 +304,13 @@ class Store:
         resp = self._req("GET", f"/_alias/{self.alias}", ignore=(404,)) or {}
         write = [i for i, a in resp.items() if a.get("aliases", {}).get(self.alias, {}).get("is_write_index")]
         names = write + sorted((i for i in resp if i not in write), reverse=True)
+        before = self._indices[1] if self._indices else self._last_indices
+        if before and names and before[0] != names[0] and before[0] in names:
+            # the alias rolled over: what was written to the old write index in its last second is not
+            # searchable yet, and lookups read only the new write index in real time
+            self._req("POST", f"/{before[0]}/_refresh", ignore=(404,))
         self._indices = (now, names)
+        self._last_indices = names
         return names
 
     def index_uuids(self) -> set[str]:
@@ -388,23 +396,71 @@ class Store:
         return out
 
     def get_docs(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
-        """Stored documents by id across every index behind the alias, in real time (one mget).
-        Each returned dict carries ``"_index"``: pass it back as a bulk op's ``"index"`` so a
-        re-crawl updates the copy where it lives.  Missing ids are absent."""
+        """Stored documents by id across every index behind the alias, in real time (``lookup``: one
+        search and one mget, however many indices).  Each returned dict carries ``"_index"``: pass it
+        back as a bulk op's ``"index"`` so a re-crawl updates the copy where it lives.  Missing ids
+        are absent."""
+        return self.lookup(ids, (), fields)[0]
+
+    def lookup(self, ids: Iterable[str], known: Iterable[str] = (), fields: list[str] | None = None,
+               fresh: bool = False) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The indexer's reads for one batch, in two requests whatever the number of indices behind
+        the alias (a rollover a month for two years is 24): one ``ids``/``terms`` search on the alias
+        finds where each id is stored, or which stored article is known under it; one real-time mget
+        reads those copies and every id in the write index (where what was written a moment ago is
+        not searchable yet).  Before, the mget asked every id in every index: 24 indices made a
+        500-document batch a 12,000-entry mget.
+
+        Returns ``({id: stored doc}, {known id: stored doc with "_id"})``: the first for ``ids`` (by
+        document id; the write index's copy wins, then the newest index's), the second for ``known``
+        (a document's own id wins over another's ``known_ids``).  Every dict carries ``"_index"``.
+        A document written to an older index within its last refresh before a rollover is found
+        because ``indices`` refreshes the previous write index when it sees the alias roll over.
+        ``fresh``: read the list of indices anew (after a 409, another writer may have rolled it)."""
         ids = list(dict.fromkeys(ids))
-        if not ids:
-            return {}
-        indices = self.indices()
-        if not indices:
-            return {}
+        known = list(dict.fromkeys(known))
+        indices = self.indices(fresh=fresh)
+        if not (ids or known) or not indices:
+            return {}, {}
+        keys = list(dict.fromkeys(ids + known))
+        body = {"size": min(10_000, 2 * len(keys) + 10), "_source": ["known_ids"], "track_total_hits": False,
+                "query": {"bool": {"filter": [{"bool": {"minimum_should_match": 1, "should": [
+                    {"ids": {"values": keys}}, {"terms": {"known_ids": keys}}]}}]}}}
+        hits = self._req("POST", f"/{self.alias}/_search", body=body).get("hits", {}).get("hits", [])
+        if len(hits) == body["size"]:
+            log.warning("lookup of %d ids hit its %d-hit limit; some stored copies may be missed",
+                        len(keys), body["size"])
+        wanted_ids, wanted_known = set(ids), set(known)
+        write = indices[0]
+        # every key in the write index too: a document written a moment ago is found by its own id
+        entries: dict[tuple[str, str], None] = {(write, i): None for i in keys}
+        by_key: dict[str, tuple[str, str]] = {}  # known id -> (index, document id)
+        for hit in hits:
+            where = (hit["_index"], hit["_id"])
+            if hit["_id"] in wanted_ids:
+                entries[where] = None
+            for key in wanted_known & {hit["_id"], *(hit.get("_source", {}).get("known_ids") or [])}:
+                if key == hit["_id"] or key not in by_key:
+                    by_key[key] = where
+                    entries[where] = None
         spec: dict[str, Any] = {"_source": fields} if fields is not None else {}
-        docs = [{"_index": idx, "_id": i, **spec} for idx in indices for i in ids]
-        resp = self._req("POST", "/_mget", body={"docs": docs})
-        found: dict[str, dict[str, Any]] = {}
-        for d in resp.get("docs", []):
-            if d.get("found") and d["_id"] not in found:  # write index first: the newest copy wins
-                found[d["_id"]] = {**d.get("_source", {}), "_index": d["_index"]}
-        return found
+        resp = self._req("POST", "/_mget", body={"docs": [{"_index": idx, "_id": i, **spec}
+                                                          for idx, i in entries]})
+        rank = {name: n for n, name in enumerate(indices)}
+        stored: dict[tuple[str, str], dict[str, Any]] = {}
+        docs: dict[str, dict[str, Any]] = {}
+        for d in sorted((d for d in resp.get("docs", []) if d.get("found")),
+                        key=lambda d: rank.get(d["_index"], len(rank))):  # write index, then the newest
+            doc = {**d.get("_source", {}), "_index": d["_index"]}
+            stored[(d["_index"], d["_id"])] = doc
+            if d["_id"] in wanted_ids and d["_id"] not in docs:
+                docs[d["_id"]] = doc
+        found = {key: {**stored[where], "_id": where[1]} for key, where in by_key.items() if where in stored}
+        for key in wanted_known:  # a document's own id wins (also one not searchable yet)
+            own = docs.get(key) or stored.get((write, key))
+            if own is not None:
+                found[key] = {**own, "_id": key}
+        return docs, found
 
     def known_docs(self, ids: Iterable[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
         """The stored documents known under any of ``ids`` — as their document id or one of their

@@ -1,7 +1,8 @@
 """The bulk indexer: articles -> bulk requests -> the cluster, or the spool, or dead letters.
 
 ``Indexer.add`` buffers prepared documents; a batch is due by count, bytes or age.  ``send``
-turns one batch into at most: one ``get_docs`` (revisions), one candidate search (syndication)
+turns one batch into at most: one ``Store.lookup`` (revisions and known ids: a search and a
+real-time mget, however many indices are behind the alias), one candidate search (syndication)
 and one bulk request (more only for retries and splits).  Every document ends in exactly one
 of: indexed, dead letter (the cluster rejected it), spool (the cluster was away) — counted in
 ``Indexer.stats``.
@@ -18,6 +19,7 @@ import dataclasses
 import json
 import logging
 import os
+import random
 import threading
 import time
 from collections import Counter, deque
@@ -52,7 +54,7 @@ class IndexConfig:
     batch_docs: int = 500
     batch_bytes: int = 5 * 1024 * 1024
     flush_seconds: float = 5.0
-    max_retries: int = 4  # per request; backoff doubles from backoff_base up to backoff_max
+    max_retries: int = 4  # per request; a random wait up to backoff_base * 2**attempt (at most backoff_max)
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     outage_probe_seconds: float = 30.0  # while the cluster is away, spool without asking it
@@ -102,6 +104,13 @@ class IndexConfig:
         return cls.from_mapping(os.environ if env is None else env)
 
 
+def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
+    """The wait before retry ``attempt`` (0, 1, ...): "full jitter", uniform between 0 and
+    ``min(cap, base * 2**attempt)``.  Crawlers that failed together against a recovering cluster
+    come back spread over the window instead of all at once, every doubling."""
+    return rng.uniform(0.0, min(cap, base * 2 ** attempt))
+
+
 def approx_size(doc: dict[str, Any]) -> int:
     """Bytes a document takes as JSON, closely enough to cut batches (json.dumps of every
     document cost a tenth of the index stage's time)."""
@@ -139,13 +148,14 @@ class Indexer:
 
     def __init__(self, store: Any, config: IndexConfig | None = None, *,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 now: Callable[[], str] = _iso_now) -> None:
+                 now: Callable[[], str] = _iso_now, rng: random.Random | None = None) -> None:
         self.store = store
         self.config = config or IndexConfig()
         self.spool = Spool(self.config.spool_dir)
         self.dead = DeadLetters(self.config.dead_letter_dir)
         self.stats: Counter[str] = Counter()
         self._clock, self._sleep, self._now = clock, sleep, now
+        self._rng = rng or random.Random()  # backoff jitter: seeded from the OS, so processes differ
         self._buf: list[dict[str, Any]] = []
         self._buf_bytes = 0
         self._buf_since: float | None = None
@@ -331,7 +341,7 @@ class Indexer:
             log.error("dead letter %s (%s): %s", i, status, reason[:300])
 
     def _retrying(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Call fn, retrying StoreUnavailable with exponential backoff (bounded)."""
+        """Call fn, retrying StoreUnavailable with jittered exponential backoff (bounded)."""
         for attempt in range(self.config.max_retries + 1):
             try:
                 return fn(*args)
@@ -339,8 +349,11 @@ class Indexer:
                 if attempt == self.config.max_retries:
                     raise
                 self._count("retries", 1)
-                self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
+                self._backoff(attempt)
         raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> None:
+        self._sleep(backoff_delay(attempt, self.config.backoff_base, self.config.backoff_max, self._rng))
 
     def _fold(self, docs: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """One document per id: later copies in a batch merge onto earlier ones."""
@@ -355,15 +368,19 @@ class Indexer:
                 out[d["id"]] = d
         return out
 
-    def _write(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _write(self, docs: list[dict[str, Any]], fresh: bool = False) -> list[dict[str, Any]]:
         """Merge, link, bulk.  Returns documents still failing after retries."""
-        return self._bulk(*self._plan(docs))
+        return self._bulk(*self._plan(docs, fresh))
 
-    def _plan(self, docs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-        """The reads and merges for one batch: (bulk operations, prepared documents by id)."""
+    def _plan(self, docs: list[dict[str, Any]],
+              fresh: bool = False) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The reads and merges for one batch: (bulk operations, prepared documents by id).  The
+        reads are one ``Store.lookup`` (a search and a real-time mget, however many indices are
+        behind the alias) and one candidate search."""
         pending = self._fold(docs)
-        existing = self._retrying(self.store.get_docs, list(pending), MERGE_FIELDS)
-        self._adopt_known(pending, existing)
+        known = sorted({k for d in pending.values() for k in d.get("known_ids") or []} - set(pending))
+        existing, found = self._retrying(self.store.lookup, list(pending), known, MERGE_FIELDS, fresh)
+        self._adopt_known(pending, existing, found)
         merged: list[tuple[str, str, dict[str, Any], dict[str, Any] | None]] = []
         for id_, doc in pending.items():
             old = existing.get(id_)
@@ -382,15 +399,13 @@ class Indexer:
             doc["_stored"] = True
         return ops, pending
 
-    def _adopt_known(self, pending: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]]) -> None:
+    def _adopt_known(self, pending: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]],
+                     found: dict[str, dict[str, Any]]) -> None:
         """A new document whose id is not stored, but which a stored article of the same source is
         known under (its fetched URL, a redirect, a canonical it used to declare), is that article: it
-        takes the stored id instead of forking a second document (one ``known_docs`` search)."""
+        takes the stored id instead of forking a second document (``found``: the batch's lookup of
+        every id its documents are known under)."""
         new = [d for i, d in pending.items() if i not in existing and d.get("known_ids")]
-        if not new:
-            return
-        found = self._retrying(self.store.known_docs, sorted({k for d in new for k in d["known_ids"]}),
-                               MERGE_FIELDS)
         for doc in new:
             match = next((found[k] for k in doc["known_ids"] if k in found
                           and found[k].get("source") == doc.get("source")), None)
@@ -525,11 +540,12 @@ class Indexer:
             todo = retry
             if todo and attempt < self.config.max_retries:
                 self._count("retries", 1)
-                self._sleep(min(self.config.backoff_max, self.config.backoff_base * 2 ** attempt))
+                self._backoff(attempt)
         leftover = [originals.get(op["id"], op["doc"]) for op in todo]
         if conflicts:  # merge once more against what the other writer stored
             self._count("conflicts", len(conflicts))
-            leftover += self._write([originals[i] for i in conflicts if i in originals])
+            # the other writer may have rolled the alias over: read its indices anew
+            leftover += self._write([originals[i] for i in conflicts if i in originals], fresh=True)
         return leftover
 
     def _send_split(self, ops: list[dict[str, Any]]) -> list[tuple[list[dict[str, Any]], list[Any]]]:
@@ -598,7 +614,7 @@ class Indexer:
             else:  # another alias on the same cluster, same client
                 store = Store(dataclasses.replace(self.store.settings, index=target), self.store.backend)
                 ix = others[target] = Indexer(store, self.config, clock=self._clock, sleep=self._sleep,
-                                              now=self._now)
+                                              now=self._now, rng=self._rng)
             if kind == RUN:
                 for doc in docs:
                     record_run(ix.store, doc)
@@ -622,4 +638,4 @@ class Indexer:
         return result
 
 
-__all__ = ["IndexConfig", "Indexer", "parse_bytes"]
+__all__ = ["IndexConfig", "Indexer", "backoff_delay", "parse_bytes"]

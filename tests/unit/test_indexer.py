@@ -58,6 +58,21 @@ class FakeStore:
                             "_id": i, "_index": "fake-000001"}
         return out
 
+    def lookup(self, ids, known=(), fields=None, fresh=False):
+        """Store.lookup: by id in real time; by known id as the search sees it (``searchable``)."""
+        self._maybe_fail("lookup")
+        docs = {i: {**{k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields},
+                    "_index": "fake-000001"} for i in ids if i in self.docs}
+        found = {}
+        for i, d in self.docs.items():
+            visible = self.searchable is None or i in self.searchable
+            # not searchable yet: found only by its own id (the real-time mget of the write index)
+            for key in set(known) & ({i, *(d.get("known_ids") or [])} if visible else {i}):
+                if key == i or key not in found:
+                    found[key] = {**{k: copy.deepcopy(v) for k, v in d.items() if not fields or k in fields},
+                                  "_id": i, "_index": "fake-000001"}
+        return docs, found
+
     def search_raw(self, body):
         self._maybe_fail("search")
         should = next(f["bool"]["should"] for f in body["query"]["bool"]["filter"] if "bool" in f)
@@ -220,7 +235,34 @@ def test_retries_unavailable_with_backoff(env):
         ix.add(art(n))
     ix.drain()
     assert len(store.docs) == 3 and ix.stats["retries"] == 2 and ix.stats["spooled"] == 0
-    assert clock.slept == [0.5, 1.0]
+    assert len(clock.slept) == 2 and 0 <= clock.slept[0] <= 0.5 and 0 <= clock.slept[1] <= 1.0
+
+
+def test_backoff_is_jittered_so_crawlers_do_not_retry_in_lockstep(tmp_path):
+    """Several crawlers that failed together against a recovering cluster: without jitter every
+    one of them waited 0.5, 1, 2, 4 s and came back at the same instant each time."""
+    import random
+
+    from news_ingest.store.indexer import backoff_delay
+
+    schedules = []
+    for seed in (1, 2):
+        store, clock = FakeStore(), Clock()
+        store.item_status = {i: [503] * 4 for i in ("a", "b")}  # the cluster refuses 4 times, then takes them
+        cfg = IndexConfig(spool_dir=tmp_path / f"spool{seed}", dead_letter_dir=tmp_path / f"dead{seed}",
+                          max_retries=4, backoff_base=0.5, backoff_max=3.0)
+        ix = Indexer(store, cfg, clock=clock, sleep=clock.sleep, rng=random.Random(seed))
+        ix.send([{"id": i, "url": f"https://news.example/{i}", "known_ids": [i]} for i in ("a", "b")])
+        assert set(store.docs) == {"a", "b"} and ix.stats["retries"] == 4
+        bounds = [0.5, 1.0, 2.0, 3.0]  # base * 2**attempt, capped at backoff_max
+        assert len(clock.slept) == 4 and all(0 <= s <= b for s, b in zip(clock.slept, bounds, strict=True))
+        schedules.append(clock.slept)
+    assert schedules[0] != schedules[1]
+    # the spread: over many draws a wait covers its window, not one point of it
+    rng = random.Random(0)
+    draws = [backoff_delay(3, 0.5, 3.0, rng) for _ in range(2000)]
+    assert 0 <= min(draws) < 0.3 and 2.7 < max(draws) <= 3.0
+    assert [backoff_delay(a, 0.5, 8.0, random.Random(5)) <= 0.5 * 2 ** a for a in range(8)] == [True] * 8
 
 
 def test_outage_spools_keeps_going_and_replay_delivers_once(env):
