@@ -12,7 +12,8 @@ names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTT
 ``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.lookup(ids, known, fields)``, ``.known_docs(ids, fields)``,
 ``.existing_ids(ids)``,
 ``.search_raw(body)``,
-``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``.
+``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``, ``.for_alias(alias)``.
+The indexer and the run ledger's writer code against ``news_ingest.store.protocol.ArticleStore``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -526,6 +527,10 @@ class Store:
         items = self.bulk_raw(ops)
         errors = [{"id": it.id, "status": it.status, "error": it.error} for it in items if not it.ok]
         return sum(it.ok for it in items), errors
+
+    def for_alias(self, alias: str) -> Store:
+        """The same cluster and client, another alias (a replay sends records where they were written)."""
+        return Store(replace(self.settings, index=alias), self.backend, self.layout)
 
     def close(self) -> None:
         self.backend.close()

@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from news_ingest.store.client import Store
+from news_ingest.store.protocol import ArticleStore
 
 
-def record_run(store: Store, run_doc: dict[str, Any]) -> str:
+def record_run(store: ArticleStore, run_doc: dict[str, Any]) -> str:
     """Write one crawl run to ``<alias>-runs`` (created by ``setup``); returns the run id.
 
     ``run_doc``: ``started_at``, ``finished_at`` (ISO 8601), ``sources`` (list), ``counts``

@@ -22,8 +22,8 @@ def _spy(store: Store) -> list[tuple[str, str, dict]]:
 
 def _roll(store: Store, n: int) -> None:
     for k in range(n):
-        store.bulk_raw([{"op": "index", "id": f"month-{k}", "doc": {"url": f"http://x/m{k}",
-                                                                   "known_ids": [f"month-{k}", f"alias-{k}"]}}])
+        doc = {"url": f"http://x/m{k}", "known_ids": [f"month-{k}", f"alias-{k}"]}
+        store.bulk_raw([{"op": "index", "id": f"month-{k}", "doc": doc}])
         store.refresh()  # max_docs counts what is searchable
         assert store.rollover_if_needed(max_docs=1)
 

@@ -346,7 +346,7 @@ def test_item_level_429_is_retried(env):
     store, _, ix = env
     a = art(1)
     ix.add(a)
-    store.item_status[next(iter([ix._buf[0]["id"]]))] = [429, 503]
+    store.item_status[ix.prepare(a)["id"]] = [429, 503]
     ix.flush()
     assert len(store.docs) == 1 and ix.stats["retries"] == 2 and ix.stats["dead_letter"] == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from news_ingest.settings import SearchSettings
@@ -57,8 +58,9 @@ class LazyBackend:
     def rollover_size_condition(self) -> str:
         return self._backend().rollover_size_condition
 
-    def request(self, method: str, path: str, **kw: Any) -> Any:
-        return self._backend().request(method, path, **kw)
+    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
+                body: Any = None, ignore: Collection[int] = ()) -> Any:
+        return self._backend().request(method, path, params=params, body=body, ignore=ignore)
 
     def bulk(self, lines: list[dict[str, Any]], params: dict[str, Any] | None = None) -> dict[str, Any]:
         return self._backend().bulk(lines, params)
