@@ -434,3 +434,20 @@ def test_a_cluster_refusing_the_whole_request_spools_instead_of_losing(env):
     clock.t += 60
     assert Indexer(store, ix.config, clock=clock, sleep=clock.sleep).replay().records == 3
     assert len(store.docs) == 3
+
+
+def test_a_rejected_canonical_flag_update_is_dead_lettered_and_the_batch_indexed(env):
+    """The operation moving the canonical mark off a stored copy is refused for good (400): it is
+    dead-lettered with its operation, and the batch that carried it is indexed, not spooled (the
+    dead letter's log line could not unpack the operation and the whole batch went to the spool)."""
+    store, _, ix = env
+    ix.add(art(1, body=BODY, fetched="2024-12-04T10:00:00+00:00"))
+    ix.flush()
+    (first,) = store.docs
+    store.item_status[first] = [400]
+    ix.add(art(2, body=BODY, fetched="2024-12-04T06:00:00+00:00"))
+    ix.flush()
+    assert ix.stats["spooled"] == 0 and ix.stats["dead_letter"] == 1 and len(store.docs) == 2
+    (rec,) = DeadLetters(ix.config.dead_letter_dir).read_all()
+    assert rec["op"] == {"op": "update", "id": first, "doc": {"is_cluster_canonical": False},
+                         "index": "fake-000001"}
