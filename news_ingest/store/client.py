@@ -417,7 +417,9 @@ class Store:
         (a document's own id wins over another's ``known_ids``).  Every dict carries ``"_index"``.
         A document written to an older index within its last refresh before a rollover is found
         because ``indices`` refreshes the previous write index when it sees the alias roll over.
-        ``fresh``: read the list of indices anew (after a 409, another writer may have rolled it)."""
+        ``fresh``: read the list of indices anew (after a 409, another writer may have rolled it).
+        A shard without an active copy (a node just lost) raises ``StoreUnavailable`` (retried by
+        the indexer) instead of hiding the copies it holds."""
         ids = list(dict.fromkeys(ids))
         known = list(dict.fromkeys(known))
         indices = self.indices(fresh=fresh)
@@ -427,7 +429,10 @@ class Store:
         body = {"size": min(10_000, 2 * len(keys) + 10), "_source": ["known_ids"], "track_total_hits": False,
                 "query": {"bool": {"filter": [{"bool": {"minimum_should_match": 1, "should": [
                     {"ids": {"values": keys}}, {"terms": {"known_ids": keys}}]}}]}}}
-        hits = self._req("POST", f"/{self.alias}/_search", body=body).get("hits", {}).get("hits", [])
+        # every shard or an error (StoreUnavailable, retried): a shard without an active copy (a node
+        # just lost) would otherwise hide the copies it holds, and they would be written again
+        hits = self._req("POST", f"/{self.alias}/_search", params={"allow_partial_search_results": "false"},
+                         body=body).get("hits", {}).get("hits", [])
         if len(hits) == body["size"]:
             log.warning("lookup of %d ids hit its %d-hit limit; some stored copies may be missed",
                         len(keys), body["size"])
@@ -447,6 +452,10 @@ class Store:
         spec: dict[str, Any] = {"_source": fields} if fields is not None else {}
         resp = self._req("POST", "/_mget", body={"docs": [{"_index": idx, "_id": i, **spec}
                                                           for idx, i in entries]})
+        if failed := [d for d in resp.get("docs", []) if d.get("error")]:  # a shard unavailable, not missing
+            raise StoreUnavailable(f"lookup could not read {len(failed)} stored cop(ies), e.g. "
+                                   f"{failed[0].get('_index')}/{failed[0].get('_id')}: "
+                                   f"{error_reason(failed[0])}")
         rank = {name: n for n, name in enumerate(indices)}
         stored: dict[tuple[str, str], dict[str, Any]] = {}
         docs: dict[str, dict[str, Any]] = {}

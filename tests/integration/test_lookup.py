@@ -79,3 +79,25 @@ def test_a_document_written_just_before_a_rollover_is_found_after_it(store, es_s
         other.close()
     docs, _ = store.lookup(["late"], (), ["url"], fresh=True)
     assert docs == {"late": {"url": "http://x/late", "_index": first}}
+
+
+def test_a_lookup_that_cannot_read_every_index_fails_rather_than_missing_copies(store):
+    """While a shard has no active copy (a node just died, its replica not yet promoted) a search
+    answers from the shards it reached: a stored article in the lost shard would look new and be
+    written a second time in the write index.  The lookup asks for all shards or an error, and the
+    error is one the indexer retries (then spools)."""
+    import pytest
+
+    from news_ingest.store.backends.base import StoreUnavailable
+
+    _roll(store, 1)
+    lost = f"{store.alias}-lost"
+    store._req("PUT", f"/{lost}", params={"wait_for_active_shards": "0"}, body={"settings": {
+        "index.number_of_replicas": 0, "index.routing.allocation.require._name": "no-such-node"}})
+    store._req("POST", "/_aliases", body={"actions": [{"add": {"index": lost, "alias": store.alias,
+                                                               "is_write_index": False}}]})
+    try:
+        with pytest.raises(StoreUnavailable):
+            store.lookup(["month-0"], ["alias-0"], ["url"], fresh=True)
+    finally:
+        store._req("DELETE", f"/{lost}", ignore=(404,))

@@ -23,7 +23,7 @@ class IndexConfig:
     batch_docs: int = 500
     batch_bytes: int = 5 * 1024 * 1024
     flush_seconds: float = 5.0
-    max_retries: int = 4  # per request; a random wait up to backoff_base * 2**attempt (at most backoff_max)
+    max_retries: int = 4  # per request; a wait of backoff_base * 2**attempt, +-50% at random (<= backoff_max)
     backoff_base: float = 0.5
     backoff_max: float = 8.0
     outage_probe_seconds: float = 30.0  # while the cluster is away, spool without asking it

@@ -21,10 +21,13 @@ T = TypeVar("T")
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random) -> float:
-    """The wait before retry ``attempt`` (0, 1, ...): "full jitter", uniform between 0 and
-    ``min(cap, base * 2**attempt)``.  Crawlers that failed together against a recovering cluster
-    come back spread over the window instead of all at once, every doubling."""
-    return rng.uniform(0.0, min(cap, base * 2 ** attempt))
+    """The wait before retry ``attempt`` (0, 1, ...): ``base * 2**attempt`` (at most ``cap``) spread at
+    random over half to one and a half times that, and never above ``cap``.  Crawlers that failed
+    together against a recovering cluster come back spread over the window instead of all at once,
+    every doubling; on average a crawler waits as long as without the spread, so its patience with
+    a cluster promoting a replica (the retries before a batch is spooled) is the same."""
+    wait = min(cap, base * 2 ** attempt)
+    return min(cap, rng.uniform(0.5 * wait, 1.5 * wait))
 
 
 class BulkWriter:
