@@ -173,10 +173,24 @@ class Timed:
     """Wraps a Store's methods: how long each call took (ms), and which operations bulk_raw sent."""
 
     def __init__(self, store: Store) -> None:
-        self.ms: dict[str, list[float]] = {"lookup": [], "search_raw": [], "bulk_raw": []}
+        self.ms: dict[str, list[float]] = {"lookup": [], "search_raw": [], "bulk_raw": [],
+                                           "lookup_search": [], "lookup_mget": []}
         self.ops: Counter[tuple[str, str]] = Counter()  # (op, id) -> times written
-        for name in self.ms:
+        for name in ("lookup", "search_raw", "bulk_raw"):
             setattr(store, name, self._wrap(name, getattr(store, name)))
+        req = store._req
+
+        def timed_req(method: str, path: str, **kw: Any) -> Any:  # the lookup's two requests, apart
+            kind = ("lookup_mget" if path == "/_mget" else
+                    "lookup_search" if "allow_partial_search_results" in (kw.get("params") or {}) else None)
+            t0 = time.perf_counter()
+            try:
+                return req(method, path, **kw)
+            finally:
+                if kind:
+                    self.ms[kind].append((time.perf_counter() - t0) * 1000)
+
+        store._req = timed_req  # type: ignore[method-assign]
 
     def _wrap(self, name: str, fn: Any) -> Any:
         def timed(*args: Any, **kw: Any) -> Any:
@@ -280,6 +294,16 @@ def run_indexer(url: str, client: Elasticsearch, w: Workload, tmp: Path) -> tupl
     cfg = dataclasses.replace(IndexConfig.from_env(), spool_dir=tmp / uuid.uuid4().hex,
                               dead_letter_dir=tmp / uuid.uuid4().hex)  # INDEX_* settings apply
     ix = Indexer(store, cfg)
+    prepare, prepare_s = ix.prepare, [0.0]
+
+    def timed_prepare(article: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return prepare(article)
+        finally:
+            prepare_s[0] += time.perf_counter() - t
+
+    ix.prepare = timed_prepare  # type: ignore[method-assign]
     docs = w.next_crawl()  # before the clock: the copy is the caller's, as in the crawl
     t0 = time.perf_counter()
     for d in docs:
@@ -301,7 +325,10 @@ def run_indexer(url: str, client: Elasticsearch, w: Workload, tmp: Path) -> tupl
     assert in_write == new and total == new + w.history_docs, (in_write, total, new)
     assert not ix.stats["spooled"] and not ix.stats["dead_letter"], dict(ix.stats)
     info = {"stats": dict(ix.stats), "ms": timed.ms, "ops": {"create": sum(created.values()),
-                                                           "update": sum(updated.values())}}
+                                                           "update": sum(updated.values())},
+            "totals_s": {"wall": round(elapsed, 2), "prepare": round(prepare_s[0], 2),  # the caller's thread
+                         "reads": round((sum(timed.ms["lookup"]) + sum(timed.ms["search_raw"])) / 1000, 2),
+                         "bulk": round(sum(timed.ms["bulk_raw"]) / 1000, 2)}}  # writer threads, overlapping
     return len(w.docs) / elapsed, info
 
 
@@ -336,6 +363,8 @@ def run_per_doc(url: str, client: Elasticsearch, w: Workload, n: int) -> float:
 def per_batch(info: dict[str, Any]) -> dict[str, float]:
     ms = info["ms"]
     return {"lookup_ms": round(statistics.median(ms["lookup"]), 1),
+            "lookup_search_ms": round(statistics.median(ms["lookup_search"]), 1),
+            "lookup_mget_ms": round(statistics.median(ms["lookup_mget"]), 1),
             "candidate_search_ms": round(statistics.median(ms["search_raw"]), 1) if ms["search_raw"] else 0.0,
             "bulk_ms": round(statistics.median(ms["bulk_raw"]), 1), "batches": len(ms["bulk_raw"])}
 
@@ -441,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
             "runs_docs_per_s": {"indexer": [round(x) for x in ours], "helpers_bulk": [round(x) for x in raws],
                                 "per_doc": [round(x) for x in singles]},
             "indexer_per_batch_median_run": breakdown, "indexer_ops_written": infos[median_run]["ops"],
+            "indexer_totals_s_median_run": infos[median_run]["totals_s"],
             "indexer_stats": {k: infos[median_run]["stats"].get(k, 0) for k in (
                 "bulk_requests", "created", "seen", "syndicated", "retries", "spooled", "conflicts")},
             "cpu_count": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()],
@@ -450,8 +480,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| elasticsearch.helpers.bulk from a list | {m_raw:.0f} | {r_bulk:.2f} |")
         print(f"| one index request per document | {m_single:.0f} | {r_single:.1f} |")
         print(f"\nIndexer per batch (median run, {breakdown['batches']} batches): lookup "
-              f"{breakdown['lookup_ms']} ms, candidate search {breakdown['candidate_search_ms']} ms, bulk "
-              f"{breakdown['bulk_ms']} ms; wrote {result['indexer_ops_written']}")
+              f"{breakdown['lookup_ms']} ms (search {breakdown['lookup_search_ms']}, mget "
+              f"{breakdown['lookup_mget_ms']}), candidate search {breakdown['candidate_search_ms']} ms, bulk "
+              f"{breakdown['bulk_ms']} ms; wrote {result['indexer_ops_written']}; totals "
+              f"{infos[median_run]['totals_s']}")
         print(f"Indexer / raw bulk = {result['vs_bulk']} of medians, {result['vs_bulk_paired']} median of "
               f"same-round ratios (target >= 0.95); Indexer / per-doc = {result['vs_per_doc']}x, "
               f"{result['vs_per_doc_paired']}x paired")
