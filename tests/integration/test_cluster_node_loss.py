@@ -138,6 +138,10 @@ def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cl
     env = {**os.environ, "ES_URL": cluster.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base,
            "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH), "CRAWL_DELAY": "0", "NEWS_HOME": str(tmp_path / "home"),
            "INDEX_BATCH_DOCS": "5", "INDEX_FLUSH_SECONDS": "0.5",
+           # the default retry budget (~7.5 s, then the spool) is shorter than a failover on a loaded
+           # 2-core machine (48 of 60 spooled at load ~30); this test is about the replica taking over
+           # with nothing lost or doubled, so it gives the failover ~30 s before spooling
+           "INDEX_MAX_RETRIES": "8",
            "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
     log_path = tmp_path / "crawl.log"
     try:
