@@ -535,11 +535,17 @@ _BYLINE_SKIP = re.compile(
 )
 
 
-def _in_furniture(el: HtmlElement) -> bool:
+def _in_furniture(el: HtmlElement, story: HtmlElement | None = None) -> bool:
+    """``el`` is in comments, teasers, figures, sidebars … Inside the ``story`` (the headline's own
+    ``<article>``) only what lies between ``el`` and the story counts, and a ``<footer>`` there is the
+    story's own (an author box), not the page's: a main column named "sidebar-1" or a byline in the
+    article's footer is still the article's."""
     for a in el.iterancestors():
-        if a.tag in ("body", "html"):
+        if a.tag in ("body", "html") or a is story:
             return False
-        if a.tag in ("figure", "time", "footer", "aside"):
+        if a.tag in ("figure", "time", "aside") or a.tag == "footer" and story is None:
+            return True
+        if a.tag == "footer" and not any(x is story for x in a.iterancestors()):
             return True
         if any(_BYLINE_SKIP.match(tok) for tok in f"{a.get('id') or ''} {a.get('class') or ''}".split()):
             return True
@@ -551,10 +557,12 @@ _BYLINE_ATTR = re.compile(
     r"(?:^|[\s_-])(?:author-?name|authorname|authors?|byline|by-line|autor(?:in)?|penulis|reporter|writer)"
     r"(?:$|[\s_-])"
     # camelCase and run-together names ("articleAuthor", "AuthorCard", "bylineText", "journalist-name")
-    r"|author(?!i[tz]|is)|byline|journalist|zuozhe|bianji|submitted-by|posted-by",
+    r"|author(?!i[tz]|is)|byline|journalist|zuozhe|bianji|xiaobian|submitted-by|posted-by|screenname"
+    r"|channel-name",
     re.I,
 )
-_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small", "h3", "h4"})
+_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small", "h2", "h3",
+                          "h4", "h5", "h6", "section", "ul", "cite", "dd", "td", "i", "font"})
 # a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
 _PROFILE_HREF = re.compile(
     r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
@@ -602,11 +610,11 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
         strong = rel == "author" or "author" in prop
         if strong:
             content = _element_text(el)
-            if 2 < len(content) < 120 and not _in_furniture(el):
+            if 2 < len(content) < 120 and not _in_furniture(el, story):
                 yield content
             continue
         if profile is None and el.tag == "a" and _PROFILE_HREF.search(attrib.get("href") or ""):
-            if 2 < len(_element_text(el)) < 80 and not _in_furniture(el):
+            if 2 < len(_element_text(el)) < 80 and not _in_furniture(el, story):
                 profile = _profile_links(el)
             continue
         if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
@@ -616,7 +624,7 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
             continue
         content = _element_text(el)
         second_ok = not fallbacks or (story is not None and _inside(el, story))  # 2nd choice: in the story
-        if second_ok and 2 < len(content) < 120 and content not in fallbacks and not _in_furniture(el):
+        if second_ok and 2 < len(content) < 120 and content not in fallbacks and not _in_furniture(el, story):
             fallbacks.append(content)
     if profile:
         yield profile
@@ -632,25 +640,34 @@ def _inside(el: HtmlElement, container: HtmlElement) -> bool:
 _BOLD_NAME = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s+){1,3}[^\W\d_][\w'’.-]*$")
 
 
+_NAME_JOIN = re.compile(r"\s*(?:/|&|,)\s*|\s+(?:and|und|dan|et|y|e)\s+")
+
+
+def _is_one_name(text: str) -> bool:
+    return (len(text) <= 40 and bool(_BOLD_NAME.match(text)) and all(w[0].isupper() for w in text.split())
+            and not text.endswith("."))
+
+
 def _is_bold_name(text: str) -> bool:
-    words = text.split()
-    return (
-        len(text) <= 40
-        and bool(_BOLD_NAME.match(text))
-        and all(w[0].isupper() for w in words)
-        and not text.endswith(".")
-    )
+    """2-4 capitalised words, or up to four such names joined ("Mathatisi Sebusi/Mohalenyane Phakela")."""
+    parts = _NAME_JOIN.split(text)
+    return len(text) <= 120 and len(parts) <= 4 and all(_is_one_name(p) for p in parts)
 
 
 def _body_byline(tree: HtmlElement, body: str) -> str | None:
-    """A byline set as the body's own first or last paragraph, the whole paragraph one bold name
-    (``<p><strong>Mohloai Mpesi</strong></p>`` before the story on WordPress outlets, ``<p style=
-    "text-align:right"><strong>Lê Phương</strong></p>`` after it on VnExpress). Asked only when no other
-    source names anybody."""
+    """A byline set as a paragraph of the body before its first prose paragraph (after a dek, say) or as its
+    last paragraph, the whole paragraph bold names (``<p><strong>Mohloai Mpesi</strong></p>`` before the
+    story on WordPress outlets, ``<p style="text-align:right"><strong>Lê Phương</strong></p>`` after it on
+    VnExpress). Asked only when no other source names anybody."""
     lines = [x.strip() for x in body.split("\n") if x.strip()]
     if len(lines) < 3:
         return None
-    ends = {" ".join(x.split()) for x in (lines[0], lines[-1])}
+    head = []
+    for x in lines[:4]:
+        if len(x) >= SECTION_MIN_CHARS:
+            break
+        head.append(x)
+    ends = {" ".join(x.split()) for x in (*head, lines[-1])}
     ends = {x for x in ends if _is_bold_name(x)}
     if not ends:
         return None

@@ -616,6 +616,9 @@ def _story(first: str = "", last: str = "", middle: str = "") -> str:
     [
         ("<p><strong>MTHOBISI SITHOLE&nbsp;</strong></p>", "", ["MTHOBISI SITHOLE"]),  # WordPress outlets
         ("", '<p class="Normal" style="text-align:right;"><strong>Lê Phương</strong></p>', ["Lê Phương"]),
+        # after the deks, two writers joined by a slash
+        ("<p><em>…as Bela Bela communities cry foul</em></p><p><strong>Mathatisi Sebusi/Mohalenyane Phakela"
+         "</strong></p>", "", ["Mathatisi Sebusi", "Mohalenyane Phakela"]),
         ("<p><strong>Kuthiwa</strong> imbuzi efile emagcekeni aseMabaso.</p>", "", []),  # a lead-in
         ("<p><strong>Read more: the full story of the goats.</strong></p>", "", []),  # not a name
     ],
@@ -729,6 +732,27 @@ def lxml_text(fragment: str) -> str:
     import lxml.html
 
     return lxml.html.fromstring(fragment).text_content()
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ['<footer class="article-footer"><h5 class="author">Von Jana Muster</h5></footer>',  # the story's footer
+     '<section class="author-box"><cite>Jana Muster</cite></section>'],
+)
+def test_bylines_in_the_story_footer_and_other_elements(byline):
+    story = ('<article><h1>Streit um den Haushalt</h1>' + "<p>" + "Der Bundestag berät am Freitag. " * 12
+             + f"</p>{byline}</article>")
+    html = f"<html><head></head><body><div class='sidebar-1'>{story}</div><footer><span class='author'>" \
+           "Redaktion Impressum</span></footer></body></html>"
+    a = extract(html, "https://example.de/politik/haushalt", now=NOW).article
+    assert a.authors == ["Jana Muster"] and a.provenance["authors"] == "html"
+
+
+def test_a_byline_in_the_page_footer_is_not_the_story_s():
+    html = ('<html><head></head><body><article><h1>Streit um den Haushalt</h1><p>'
+            + "Der Bundestag berät am Freitag. " * 12 + "</p></article>"
+            + '<footer><span class="author">Jana Muster</span></footer></body></html>')
+    assert extract(html, "https://example.de/politik/haushalt", now=NOW).article.authors == []
 
 def test_person_with_a_list_of_names():
     ld = ('{"@type": "NewsArticle", "headline": "Harga", '
