@@ -171,8 +171,13 @@ def _scrapy_stat(log_text: str, key: str) -> Any:
 
 
 def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
-              extra_env: dict[str, str] | None = None, series: bool = False) -> dict[str, Any]:
-    """One ``scrapy crawl news`` of a fresh loopback site into a fresh index; numbers and RSS samples."""
+              extra_env: dict[str, str] | None = None, series: bool = False,
+              processes: int = 1) -> dict[str, Any]:
+    """One ``scrapy crawl news`` of a fresh loopback site into a fresh index; numbers and RSS samples.
+    ``processes`` > 1: that many crawler processes share one crawl through a private redis-server
+    (the shared frontier, ``crawler/frontier.py``); pages/s is over the first start to the last exit."""
+    if processes > 1:
+        return _run_shared(pages, corpus, es_url, workdir, node_pid, extra_env or {}, processes)
     from bench.sitegen import sources_yaml
 
     server, base = start_site(pages, corpus)
@@ -209,13 +214,152 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
         "extracted": summary.get("extracted"), "wall_s": round(wall, 2), "crawl_s": round(elapsed, 2),
         "pages_per_s": pages / elapsed, "wall_pages_per_s": pages / wall,
         "rss_mb": round(sampler.peak["crawl"], 1), "rss_main_mb": round(usage.ru_maxrss / 1024, 1),
-        "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None, "log": str(log)}
+        "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None, "log": str(log),
+        **_cpu_per_page(text, pages, usage)}
     if series:
         out["series"] = sampler.series
     return out
 
 
-# ---------------------------------------------------------------------------------- the two loops
+def _cpu_per_page(log_text: str, pages: int, usage: Any) -> dict[str, Any]:
+    """CPU per article page: the reactor thread (``reactor/cpu_s``, engine start to close, measured in
+    the crawl by ``crawler.workers.ReactorClock``), the stage workers' stage calls
+    (``stage/worker_cpu_s``), and the whole process tree (``wait4``: the crawl with every thread and
+    its reaped workers, start-up and imports included)."""
+    reactor = _scrapy_stat(log_text, "reactor/cpu_s")
+    worker = _scrapy_stat(log_text, "stage/worker_cpu_s")
+    tree = usage.ru_utime + usage.ru_stime if usage is not None else None
+    return {"reactor_ms_per_page": round(1000 * reactor / pages, 2) if reactor is not None else None,
+            "worker_ms_per_page": round(1000 * worker / pages, 2) if worker is not None else None,
+            "cpu_ms_per_page": round(1000 * tree / pages, 2) if tree is not None else None}
+
+
+def _start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import socket
+
+    import redis
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server not installed. Fix: make system-deps (or --processes 1)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+                             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url
+        except redis.ConnectionError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _run_shared(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
+                extra_env: dict[str, str], processes: int) -> dict[str, Any]:
+    """``processes`` crawler processes, one crawl, one Redis frontier, one index."""
+    from bench.sitegen import sources_yaml
+
+    server, base = start_site(pages, corpus)
+    redis_proc, redis_url = _start_redis(workdir)
+    index = f"bench-{uuid.uuid4().hex[:8]}"
+    procs: list[subprocess.Popen[bytes]] = []
+    usages: list[Any] = []
+    try:
+        (workdir / "sources.yaml").write_text(sources_yaml(base, concurrency=16))
+        cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench", *BENCH_SETTINGS]
+        t0 = time.perf_counter()
+        logs = [workdir / f"{index}-{k}.log" for k in range(processes)]
+        for k in range(processes):
+            env = {**os.environ, "NEWS_SOURCES": str(workdir / "sources.yaml"), "ES_URL": es_url,
+                   "ES_INDEX": index, "INDEX_SPOOL_DIR": str(workdir / f"spool-{index}-{k}"),
+                   "LOG_LEVEL": "INFO", "REDIS_URL": redis_url, "FRONTIER_KEY": f"bench-{index}",
+                   "NEWS_HOME": str(workdir / f"home-{index}-{k}"), **extra_env}
+            env.pop("WARC_DIR", None)
+            with open(logs[k], "wb") as out:
+                procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
+        pids = {f"crawl{k}": p.pid for k, p in enumerate(procs)}
+        with Sampler({**pids, **({"node": node_pid} if node_pid else {})}) as sampler:
+            for p in procs:
+                _, status, usage = os.wait4(p.pid, 0)
+                usages.append((status, usage))
+        wall = time.perf_counter() - t0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+        server.terminate()
+        server.wait(10)
+        redis_proc.terminate()
+        redis_proc.wait(10)
+    texts = [lg.read_text(errors="replace") for lg in logs]
+    indexed = sum(_scrapy_stat(t, "news/indexed") or 0 for t in texts)
+    reactor = [_scrapy_stat(t, "reactor/cpu_s") or 0.0 for t in texts]
+    worker = sum(_scrapy_stat(t, "stage/worker_cpu_s") or 0.0 for t in texts)
+    _delete_index(es_url, index)
+    return {"exit": max(os.waitstatus_to_exitcode(st) for st, _ in usages), "pages": pages,
+            "processes": processes, "indexed": indexed, "wall_s": round(wall, 2),
+            # no one engine clock spans N processes: pages over the wall time of all of them
+            "pages_per_s": pages / wall, "wall_pages_per_s": pages / wall,
+            "rss_mb": round(sum(sampler.peak[k] for k in pids), 1),
+            "rss_main_mb": round(max(u.ru_maxrss for _, u in usages) / 1024, 1),
+            "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None,
+            "reactor_ms_per_page": round(1000 * sum(reactor) / pages, 2),
+            "worker_ms_per_page": round(1000 * worker / pages, 2),
+            "cpu_ms_per_page": round(1000 * sum(u.ru_utime + u.ru_stime for _, u in usages) / pages, 2),
+            "log": [str(lg) for lg in logs]}
+
+
+def run_plain(pages: int, corpus: list[str] | None, es_url: str, workdir: Path) -> dict[str, Any]:
+    """The plain Scrapy + trafilatura + helpers.bulk spider (``bench/plain_spider.py``), run from an
+    empty directory so that none of the project's settings apply."""
+    server, base = start_site(pages, corpus)
+    index = f"bench-plain-{uuid.uuid4().hex[:8]}"
+    empty = workdir / f"plain-{index}"
+    empty.mkdir()
+    log = workdir / f"{index}.log"
+    try:
+        cmd = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "plain_spider.py"),
+               "-a", f"base={base}", "-s", f"ES_URL={es_url}", "-s", f"ES_INDEX={index}"]
+        env = {k: v for k, v in os.environ.items() if k not in ("SCRAPY_SETTINGS_MODULE", "REDIS_URL")}
+        t0 = time.perf_counter()
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, cwd=empty, env=env, stdout=out, stderr=subprocess.STDOUT)
+            with Sampler({"plain": proc.pid}) as sampler:
+                _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    finally:
+        server.terminate()
+        server.wait(10)
+    text = log.read_text(errors="replace")
+    elapsed = float(_scrapy_stat(text, "elapsed_time_seconds") or wall)
+    _delete_index(es_url, index)
+    return {"exit": os.waitstatus_to_exitcode(status), "pages": pages,
+            "indexed": _scrapy_stat(text, "plain/indexed"), "wall_s": round(wall, 2),
+            "crawl_s": round(elapsed, 2), "pages_per_s": pages / elapsed, "wall_pages_per_s": pages / wall,
+            "rss_mb": round(sampler.peak["plain"], 1),
+            "cpu_ms_per_page": round(1000 * (usage.ru_utime + usage.ru_stime) / pages, 2), "log": str(log)}
+
+
+# ---------------------------------------------------------------------------------- the loops
+def _pool_extract(item: tuple[str, str]) -> bool:
+    import trafilatura
+
+    return bool(trafilatura.extract(item[0], url=item[1]))
+
+
+def _pool_warm(_: int) -> int:
+    import trafilatura
+
+    trafilatura.extract("<html><body><article><p>" + "Warm up text here. " * 30 + "</p></article></body>"
+                        "</html>", url="http://127.0.0.1/warm")
+    return os.getpid()
+
 
 
 def _loop(kind: str, pages: int, corpus: list[str]) -> int:
@@ -225,6 +369,21 @@ def _loop(kind: str, pages: int, corpus: list[str]) -> int:
 
     html = load_corpus(corpus)
     found = 0
+    if kind == "trafilatura-pool":
+        # the limit on this machine: trafilatura on every core (the pool started and warmed first)
+        from concurrent.futures import ProcessPoolExecutor
+
+        cores = os.cpu_count() or 1
+        with ProcessPoolExecutor(cores) as pool:
+            list(pool.map(_pool_warm, range(cores * 2)))
+            t0 = time.perf_counter()
+            urls = [f"http://127.0.0.1{article_path(n)}" for n in range(pages)]
+            work = ((replica(html[n % len(html)], u).decode("utf-8", "replace"), u)
+                    for n, u in enumerate(urls))
+            found = sum(pool.map(_pool_extract, work, chunksize=4))
+            loop_s = time.perf_counter() - t0
+        print(json.dumps({"found": found, "loop_s": loop_s}))
+        return 0
     if kind == "trafilatura":
         import trafilatura
 
@@ -254,8 +413,9 @@ def run_loop(kind: str, pages: int, corpus: list[str]) -> dict[str, Any]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert proc.stdout is not None
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    with Sampler({"loop": proc.pid}) as sampler:  # with a pool: the parent and its processes
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     try:
         res = json.loads(out.strip().splitlines()[-1])
@@ -264,7 +424,8 @@ def run_loop(kind: str, pages: int, corpus: list[str]) -> dict[str, Any]:
     return {"exit": os.waitstatus_to_exitcode(status), "pages": pages, "found": res["found"],
             "wall_s": round(wall, 2), "loop_s": round(res["loop_s"], 2),
             "pages_per_s": pages / res["loop_s"], "wall_pages_per_s": pages / wall,
-            "rss_mb": round(usage.ru_maxrss / 1024, 1)}
+            "rss_mb": round(max(usage.ru_maxrss / 1024, sampler.peak["loop"]), 1),
+            "cpu_ms_per_page": round(1000 * (usage.ru_utime + usage.ru_stime) / pages, 2)}
 
 
 def machine() -> str:
@@ -291,7 +452,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url", default=os.environ.get("ES_BENCH_URL"),
                     help="an existing node (default: start a private one)")
     ap.add_argument("--json", help="write the results here too")
-    ap.add_argument("--loop", choices=["trafilatura", "newsplease"], help=argparse.SUPPRESS)
+    ap.add_argument("--workers", default="2,1", help="STAGE_WORKERS of the crawl runs, comma-separated "
+                    "(the first is the crawl the ratios are for)")
+    ap.add_argument("--processes", type=int, default=2, help="also N crawler processes sharing one Redis "
+                    "frontier, STAGE_WORKERS=1 each (0 or 1: not run)")
+    ap.add_argument("--no-plain", action="store_true", help="without the plain Scrapy spider")
+    ap.add_argument("--loop", choices=["trafilatura", "trafilatura-pool", "newsplease"],
+                    help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.loop:
         return _loop(args.loop, args.pages, args.corpus)
@@ -301,17 +468,36 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         have_np = False
     np_pages = args.newsplease_pages or args.pages
-    names = {"crawl": "news-ingest crawl (fetch + every stage + index)",
-             "trafilatura": "trafilatura.extract loop", "newsplease": "news-please from_html loop"}
+    workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    names = {f"crawl-w{w}": f"news-ingest crawl, STAGE_WORKERS={w} (fetch + every stage + index)"
+             for w in workers}
+    if args.processes > 1:
+        names[f"crawl-p{args.processes}"] = (f"news-ingest crawl, {args.processes} processes sharing one "
+                                              "Redis frontier, STAGE_WORKERS=1 each")
+    names.update({"pool": f"trafilatura.extract, process pool of {os.cpu_count()} (one per core)",
+                  "trafilatura": "trafilatura.extract loop, one process"})
+    if not args.no_plain:
+        names["plain"] = "plain Scrapy spider + trafilatura.extract + helpers.bulk, one process"
+    if have_np:
+        names["newsplease"] = "news-please from_html loop"
     results: dict[str, list[dict[str, Any]]] = {k: [] for k in names}
     t_node = time.perf_counter()
     es_url, node = start_node(args.url)
     node_start_s = time.perf_counter() - t_node
     try:
         with tempfile.TemporaryDirectory(prefix="news-bench-") as tmp:
-            for r in range(args.runs):
-                results["crawl"].append(run_crawl(args.pages, args.corpus, es_url, Path(tmp),
-                                                  node.pid() if node else None))
+            node_pid = node.pid() if node else None
+            for r in range(args.runs):  # interleaved: every method once per run, under the same load
+                for w in workers:
+                    results[f"crawl-w{w}"].append(run_crawl(args.pages, args.corpus, es_url, Path(tmp),
+                                                            node_pid, {"STAGE_WORKERS": str(w)}))
+                results["pool"].append(run_loop("trafilatura-pool", args.pages, args.corpus))
+                if "plain" in results:
+                    results["plain"].append(run_plain(args.pages, args.corpus, es_url, Path(tmp)))
+                if args.processes > 1:
+                    results[f"crawl-p{args.processes}"].append(run_crawl(
+                        args.pages, args.corpus, es_url, Path(tmp), node_pid, {"STAGE_WORKERS": "1"},
+                        processes=args.processes))
                 results["trafilatura"].append(run_loop("trafilatura", args.pages, args.corpus))
                 if have_np:
                     results["newsplease"].append(run_loop("newsplease", np_pages, args.corpus))
@@ -322,32 +508,52 @@ def main(argv: list[str] | None = None) -> int:
     table = {}
     for key, runs in results.items():
         if runs:
-            table[names[key]] = {
-                "pages": runs[0]["pages"], "pages_per_s": _median(runs, "pages_per_s"),
+            table[key] = {
+                "what": names[key], "pages": runs[0]["pages"], "pages_per_s": _median(runs, "pages_per_s"),
                 "wall_pages_per_s": _median(runs, "wall_pages_per_s"), "peak_rss_mb": _median(runs, "rss_mb"),
-                "runs": len(runs)}
-    crawl, floor = results["crawl"], results["trafilatura"]
-    # per-run ratios (each pair ran back to back, under the same load), then their median
-    ratios = [c["pages_per_s"] / f["pages_per_s"] for c, f in zip(crawl, floor, strict=True)]
-    wall_ratios = [c["wall_pages_per_s"] / f["wall_pages_per_s"] for c, f in zip(crawl, floor, strict=True)]
+                "reactor_ms_per_page": _median(runs, "reactor_ms_per_page"),
+                "worker_ms_per_page": _median(runs, "worker_ms_per_page"),
+                "cpu_ms_per_page": _median(runs, "cpu_ms_per_page"), "runs": len(runs)}
+    crawl = results[f"crawl-w{workers[0]}"]
+
+    def ratio(other: str, key: str = "pages_per_s") -> float | None:
+        # per-run ratios (each pair ran in the same run, under the same load), then their median
+        if not results.get(other):
+            return None
+        vals = [c[key] / o[key] for c, o in zip(crawl, results[other], strict=True)]
+        return round(statistics.median(vals), 2)
+
+    reactor = _median(crawl, "reactor_ms_per_page")
+    ratios = {f"crawl / {k}": ratio(k) for k in names if k != f"crawl-w{workers[0]}"}
     out = {"machine": machine(), "load_avg_at_end": os.getloadavg(), "pages": args.pages,
            "node": "private devnode" if node else es_url, "node_start_s": round(node_start_s, 1),
-           "table": table,
-           "ratio_vs_trafilatura": round(statistics.median(ratios), 2),
-           "ratio_vs_trafilatura_wall": round(statistics.median(wall_ratios), 2),
+           "crawl": f"crawl-w{workers[0]}", "table": table, "ratios": ratios,
+           "ratio_vs_pool_wall": ratio("pool", "wall_pages_per_s"),
+           "targets": {"crawl / pool >= 0.8": ratios.get("crawl / pool"),
+                       "crawl / plain >= 2": ratios.get("crawl / plain"),
+                       "reactor ms/page <= 5": reactor},
+           # one crawler process cannot pass 1000 / reactor ms pages/s, however many cores it has
+           "reactor_ceiling_pages_per_s": round(1000 / reactor, 1) if reactor else None,
            "crawl_process_rss_mb": _median(crawl, "rss_main_mb"),
            "node_rss_mb": _median(crawl, "node_rss_mb"),
-           "indexed": [c["indexed"] for c in crawl], "crawl_exit": [c["exit"] for c in crawl],
-           "found": {k: [x["found"] for x in results[k]] for k in ("trafilatura", "newsplease")},
-           "news_please": "measured" if have_np else "not installed (pip install news-please)"}
+           "indexed": {k: [x.get("indexed") for x in v] for k, v in results.items() if k.startswith(("crawl",
+                                                                                                    "plain"))},
+           "exit": {k: [x["exit"] for x in v] for k, v in results.items()},
+           "found": {k: [x["found"] for x in results[k]] for k in ("pool", "trafilatura", "newsplease")
+                     if k in results},
+           "news_please": "measured" if have_np else "not installed (make bench-deps)"}
     print(json.dumps(out, indent=1))
-    print("\n| what | pages | pages/s (median) | wall pages/s | peak RSS MB |\n|---|---|---|---|---|")
-    for name, row in table.items():
-        print(f"| {name} | {row['pages']} | {row['pages_per_s']} | {row['wall_pages_per_s']} | "
-              f"{row['peak_rss_mb']} |")
-    print(f"\nratio crawl / trafilatura: {out['ratio_vs_trafilatura']} "
-          f"(wall: {out['ratio_vs_trafilatura_wall']}); "
-          f"node peak RSS during the crawl {out['node_rss_mb']} MB; "
+    print("\n| what | pages | pages/s (median) | wall pages/s | reactor ms/page | worker ms/page | "
+          "CPU ms/page (all processes) | peak RSS MB |\n|---|---|---|---|---|---|---|---|")
+    for row in table.values():
+        print(f"| {row['what']} | {row['pages']} | {row['pages_per_s']} | {row['wall_pages_per_s']} | "
+              f"{row['reactor_ms_per_page'] if row['reactor_ms_per_page'] is not None else '-'} | "
+              f"{row['worker_ms_per_page'] if row['worker_ms_per_page'] is not None else '-'} | "
+              f"{row['cpu_ms_per_page']} | {row['peak_rss_mb']} |")
+    print("\nratios (median of per-run ratios): " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
+    print(f"reactor {reactor} ms per article page -> one crawler process tops out near "
+          f"{out['reactor_ceiling_pages_per_s']} pages/s; node peak RSS during the crawl "
+          f"{out['node_rss_mb']} MB; "
           f"crawl main process {out['crawl_process_rss_mb']} MB")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

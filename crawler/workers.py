@@ -115,7 +115,8 @@ def _on_alarm(signum: int, frame: Any) -> None:
 def _worker_main(conn: Connection, parent: int, hooks: bool) -> None:
     _init_worker(parent)
     signal.signal(signal.SIGALRM, _on_alarm)
-    conn.send(("ready", os.getpid()))  # the stage clock starts with a page, not with the start-up
+    # the stage clock starts with a page, not with the start-up; CPU is counted from here too
+    conn.send(("ready", os.getpid(), time.process_time()))
     while True:
         try:
             task = conn.recv()
@@ -135,10 +136,11 @@ def _worker_main(conn: Connection, parent: int, hooks: bool) -> None:
             result = ("error", exc)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        try:
-            conn.send(result)
+        try:  # with this worker's CPU so far: the pool reports stage CPU per page (stage/worker_cpu_s)
+            conn.send((*result, time.process_time()))
         except Exception as exc:  # noqa: BLE001 - an unpicklable result or error
-            conn.send(("error", RuntimeError(f"{fn.__name__}: result could not be sent back: {exc!r}")))
+            conn.send(("error", RuntimeError(f"{fn.__name__}: result could not be sent back: {exc!r}"),
+                       time.process_time()))
 
 
 class _Worker:
@@ -150,6 +152,7 @@ class _Worker:
         child.close()
         self.pages = 0
         self.ready = False
+        self.cpu = 0.0  # the worker's CPU seconds when it last answered (its start-up excluded)
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -197,6 +200,23 @@ def worker_count(crawler: Crawler) -> int:
 
 
 # ----------------------------------------------------------------------------------- the pool
+class ReactorClock:
+    """CPU seconds of the reactor thread (the crawler's main thread: downloads, callbacks, item
+    pipelines) from engine start to spider close, and of the stage workers, put in the crawl's stats
+    (``reactor/cpu_s``, ``stage/worker_cpu_s``): what ``make bench`` divides by the pages.  Both
+    signals fire on the reactor thread, so ``time.thread_time`` reads that thread's clock."""
+
+    def __init__(self, stats: Any, pool: StagePool) -> None:
+        self.stats, self.pool, self.t0 = stats, pool, time.thread_time()
+
+    def start(self) -> None:
+        self.t0 = time.thread_time()
+
+    def stop(self, spider: Any = None, reason: str = "") -> None:
+        self.stats.set_value("reactor/cpu_s", round(time.thread_time() - self.t0, 3))
+        self.stats.set_value("stage/worker_cpu_s", round(self.pool.cpu_s, 3))
+
+
 class StagePool:
     """Runs stage functions in worker processes (or inline with 0 workers); closed with the engine."""
 
@@ -209,6 +229,8 @@ class StagePool:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._closed = False
+        self._clock: ReactorClock | None = None
+        self.cpu_s = 0.0  # CPU seconds the workers spent on stage calls (stats: stage/worker_cpu_s)
         # pages and results go through the pipes on these threads, never on the reactor thread: a
         # multi-megabyte page does not fit a pipe's buffer, and a busy machine may not schedule the
         # reading worker at once
@@ -231,6 +253,10 @@ class StagePool:
                        stats=crawler.stats, dead_letters=DeadLetters(dead))
             setattr(crawler, _ATTR, pool)
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)
+            clock = ReactorClock(crawler.stats, pool)
+            crawler.signals.connect(clock.start, signal=signals.engine_started)
+            crawler.signals.connect(clock.stop, signal=signals.spider_closed)
+            pool._clock = clock  # kept alive: signal receivers are weak references
             if pool.workers:
                 log.info("stages run in %d worker process(es), %gs per page at most", pool.workers,
                          pool.timeout)
@@ -319,9 +345,11 @@ class StagePool:
             if worker.ready:
                 return worker
             try:
-                if await self._readable(worker, STARTUP_TIMEOUT) and worker.conn.recv()[0] == "ready":
-                    worker.ready = True
-                    return worker
+                if await self._readable(worker, STARTUP_TIMEOUT):
+                    hello = worker.conn.recv()
+                    if hello[0] == "ready":
+                        worker.ready, worker.cpu = True, hello[2]
+                        return worker
             except (EOFError, OSError):
                 pass
             log.error("a stage worker failed to start (exit code %s); starting another", worker.proc.exitcode)
@@ -339,10 +367,13 @@ class StagePool:
         if not await self._readable(worker, limit):
             return "timeout", f"{fn.__name__} did not answer within {limit:g}s; its worker was killed"
         try:
-            return await loop.run_in_executor(self._io, worker.conn.recv)
+            kind, value, cpu = await loop.run_in_executor(self._io, worker.conn.recv)
         except (EOFError, OSError):  # readable because the other end closed: the worker died
             worker.proc.join(1.0)
             return "worker_crash", f"worker died (exit code {worker.proc.exitcode})"
+        self.cpu_s += cpu - worker.cpu
+        worker.cpu = cpu
+        return kind, value
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
