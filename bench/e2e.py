@@ -558,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({**out, "raw": results}, indent=1))
+    failed = {k: codes for k, codes in out["exit"].items() if any(codes)}
+    if failed:  # a failed run's speed is no result
+        print(f"error: runs failed (exit codes {failed}); see the logs named in the JSON", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.article import Article
+from pipelines.process import ProcessResult
 
 __all__ = ["Article", "FetchedPage"]
 
@@ -27,6 +28,8 @@ class FetchedPage:
     ``hints`` carries what discovery knew: source, language_hint, country, feed_title,
     feed_published, sitemap_title, sitemap_published, sitemap_language, discovered_via, encoding,
     and ``pages_incomplete`` when a later part could not be fetched.
+    ``result`` is the stage chain's result when the spider's page reading already ran it (a one-page
+    article, ``pipelines.page_reading``); ``crawler.pipelines.ProcessPipeline`` runs it otherwise.
     """
 
     url: str
@@ -38,3 +41,4 @@ class FetchedPage:
     hints: dict[str, Any] = field(default_factory=dict)
     pages: list[tuple[str, str]] = field(default_factory=list)
     text: str | None = None
+    result: ProcessResult | None = None

@@ -1,7 +1,8 @@
 """Thin Scrapy adapters around the pure stages in ``pipelines/``.
 
 Each class: build from the crawler (settings, stats), call the stage's pure function,
-count what it did, drop with a reason.  No stage logic lives here.
+count what it did, drop with a reason.  No stage logic lives here.  ``ProcessPipeline`` runs the one
+stage chain (``pipelines.process.CHAIN``), ``IndexPipeline`` the bulk indexer.
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ from scrapy.exceptions import DropItem
 from crawler.frontier import ITEMS_DURABLE
 from crawler.items import FetchedPage
 from crawler.workers import StageFailed, StagePool
-from news_ingest.sources import load_sources
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.indexer import IndexConfig, Indexer
 from news_ingest.templates import SourceTemplates
 from pipelines.article import Article
 from pipelines.enrich import enrich_failed
-from pipelines.extract import extract, extract_pages
-from pipelines.process import enrich_article, fingerprint
-from pipelines.templates import TEMPLATE_KINDS
+from pipelines.process import ProcessResult, run_chain
+from pipelines.templates import TEMPLATE_KINDS, Template
 
 log = logging.getLogger(__name__)
+_PROCESS_ATTR = "_news_process_pipeline"
 
 
 class _Stage:
@@ -59,72 +59,73 @@ class _Stage:
         return DropItem(f"{reason}: {url} {detail}".rstrip())
 
 
-class ExtractPipeline(_Stage):
-    """FetchedPage -> Article through ``pipelines.extract`` (one page, or a stitched multi-page one)."""
+class ProcessPipeline(_Stage):
+    """FetchedPage -> Article through the one stage chain (``pipelines.process.CHAIN``: extract, then
+    clean/language/attribution, then fingerprints), in one stage-worker call per article.
+
+    A one-page article usually arrives already processed: the spider's worker read the page and ran the
+    chain on the same tree (``item.result``, see ``pipelines.page_reading``).  A multi-page article (its
+    parts come as text) is run here.  Either way this adapter applies the result — drop with its reason,
+    or count, and let the source's learned furniture (``news_ingest.templates``) learn from the
+    extracted body — so both paths count and learn alike."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.templates = SourceTemplates()
+        setattr(crawler, _PROCESS_ATTR, self)  # the spider asks for the chain in its page reading
+
+    @staticmethod
+    def of(crawler: Crawler) -> ProcessPipeline | None:
+        """The crawl's ProcessPipeline, when ITEM_PIPELINES has one."""
+        return getattr(crawler, _PROCESS_ATTR, None)
+
+    def template(self, source: str | None) -> Template | None:
+        return self.templates.template(source)
 
     async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, FetchedPage):
             return item
-        hints = {**item.hints, "source": item.source, "encoding": item.encoding or item.hints.get("encoding")}
-        if item.pages:
-            result = await self.stage(item, extract_pages, item.pages, hints)
-        else:
-            # the spider decoded the page once (pipelines.charset): extraction reads that text
-            page = item.text if item.text is not None else item.body
-            result = await self.stage(item, extract, page, item.url, hints)
-        if not result.ok:
-            raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
-        self.stats.inc_value("news/extracted")
+        result = item.result
+        if result is None:
+            hints = {**item.hints, "source": item.source, "fetched_at": item.fetched_at,
+                     "encoding": item.encoding or item.hints.get("encoding")}
+            if item.pages:
+                result = await self.stage(item, run_chain, None, item.url, hints, item.pages,
+                                          self.template(item.source))
+            else:  # the page as decoded once by the spider (pipelines.charset), else its bytes
+                page = item.text if item.text is not None else item.body
+                result = await self.stage(item, run_chain, page, item.url, hints, None,
+                                          self.template(item.source))
+        return self.apply(item, result)
+
+    def apply(self, item: FetchedPage, result: ProcessResult) -> Article:
         for note in result.notes:
             log.info("extract %s: %s", item.url, note)
-        result.article.fetched_at = item.fetched_at
-        return result.article
-
-
-class EnrichPipeline(_Stage):
-    """Article -> cleaned body, dateline, language, source attribution (``pipelines.enrich``);
-    each source's learned furniture (``news_ingest.templates``) goes to the worker as data and the
-    model learns from every article enriched."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        # the source's configured language is a hint for the detector (Malay vs Indonesian)
-        self.languages = {name: src.language for name, src in load_sources().items()}
-        self.templates = SourceTemplates()
-
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
-        if not isinstance(item, Article):
-            return item
-        raw_body = item.body
-        enriched = await self.stage(item, enrich_article, item,
-                                    {"language_hint": self.languages.get(item.source or ""),
-                                     "template": self.templates.template(item.source)})
-        if enriched is None:
-            raise self.drop("empty_after_cleaning", item.url, source=item.source)
-        if enrich_failed(enriched):  # indexed as extracted, but never silently: logged and counted
+        if result.learn_from is not None:
+            self.stats.inc_value("news/extracted")
+        if not result.ok:
+            raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
+        article = result.article
+        assert article is not None
+        article.fetched_at = item.fetched_at or article.fetched_at
+        if enrich_failed(article):  # indexed as extracted, but never silently: logged and counted
             self.stats.inc_value("news/enrich_errors")
             log.error("enrich failed on %s: %s", item.url,
-                      next(s["text"] for s in enriched.removed_segments if s.get("kind") == "error"))
-        self.templates.learn(item.source, raw_body, item.title, item.url)
-        learned = sum(s.get("kind") in TEMPLATE_KINDS for s in enriched.removed_segments)
+                      next(s["text"] for s in article.removed_segments if s.get("kind") == "error"))
+        if result.learn_from is not None:
+            self.templates.learn(item.source, *result.learn_from, article.url)
+        learned = sum(s.get("kind") in TEMPLATE_KINDS for s in article.removed_segments)
         if learned:
             self.stats.inc_value("news/template_removed", learned)
-        self.stats.inc_value(f"news/language/{enriched.language}")
-        if enriched.source_attribution:
+        self.stats.inc_value(f"news/language/{article.language}")
+        if article.source_attribution:
             self.stats.inc_value("news/attributed")
-        return enriched
+        return article
 
     def close_spider(self, spider: Any = None) -> None:
         self.templates.close()
         if self.templates.store.errors:
             self.stats.set_value("news/template_errors", self.templates.store.errors)
-
-
-class DedupePipeline(_Stage):
-    """Article -> content hash and near-duplicate fingerprint (clusters are linked at index time)."""
-
-    async def process_item(self, item: Any, spider: Any = None) -> Any:
-        return await self.stage(item, fingerprint, item) if isinstance(item, Article) else item
 
 
 class IndexPipeline:

@@ -100,15 +100,13 @@ STAGE_WORKERS = min(4, os.cpu_count() or 1)
 # worker is replaced to bound its memory.  Each is overridden by the environment variable of its name.
 STAGE_TIMEOUT = 30.0
 STAGE_KILL_GRACE = 5.0
-STAGE_WORKER_MAX_PAGES = 3000
+STAGE_WORKER_MAX_PAGES = 1000
 # Bytes of responses whose callbacks/items are still in progress before the engine stops fetching
 # (Scrapy's default 5 MB). Items now wait for a stage worker, and news pages of 0.3-2 MB filled 5 MB with
 # a handful of pages, so fetching stalled while workers idled: 20 MB measured 11% faster on 2,000 pages.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.EnrichPipeline": 200,  # clean -> language -> attribution
-    "crawler.pipelines.DedupePipeline": 300,
+    "crawler.pipelines.ProcessPipeline": 100,  # the stage chain: extract, clean/language/attribution, dedupe
     "crawler.pipelines.IndexPipeline": 900,
 }
 

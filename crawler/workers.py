@@ -23,8 +23,8 @@ which page a worker holds:
   the worker (``setitimer``), or, if the worker does not answer even then (stuck inside C code),
   the worker is killed ``STAGE_KILL_GRACE`` seconds later: the page is ``timeout`` (dead-lettered,
   counted, dropped with that reason);
-- a worker is recycled after ``STAGE_WORKER_MAX_PAGES`` stage calls (default 3000, about 1000 pages:
-  each page makes three) to bound its memory.
+- a worker is recycled after ``STAGE_WORKER_MAX_PAGES`` stage calls (default 1000: one call per page,
+  feed or sitemap) to bound its memory.
 
 ``close()`` (at engine stop) only tells the workers to exit; a daemon thread reaps them, so the
 reactor is never blocked while they go (the ``AlreadyCalledError`` tracebacks at the end of loaded
@@ -51,7 +51,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pipelines.process import process_page
+from pipelines.crawl_config import MultiPage
+from pipelines.page_reading import PageTask, read_page
 
 if TYPE_CHECKING:  # the spawned workers import this module: keep Scrapy and the store out of them
     from scrapy.crawler import Crawler
@@ -87,13 +88,30 @@ def _watch_parent(parent: int) -> None:
     os._exit(0)
 
 
+class _WarmRules:
+    """A source that owns nothing, for the warm-up page."""
+
+    multipage = MultiPage()
+
+    def owns(self, url: str) -> bool:
+        return False
+
+    def url_rule(self, url: str) -> tuple[str, str | None]:
+        return "none", None
+
+    def is_article_url(self, url: str) -> bool:
+        return False
+
+
 def _init_worker(parent: int) -> None:
     """Watch the parent; load the stage modules and their pattern data now, not on the first page."""
     threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
     page = ("<html><head><title>Warm</title></head><body><article><p>"
             + "Pemerintah kota mengumumkan harga beras naik minggu ini. " * 12
             + "</p></article></body></html>")
-    process_page(page, "http://127.0.0.1/warm", {"language_hint": "id"})
+    url = "http://127.0.0.1/warm"
+    read_page(page.encode(), PageTask(url, "text/html; charset=utf-8", identity=url, url_rule="allow",
+                                      hints={"language_hint": "id"}, run_chain=True), _WarmRules())
 
 
 def _test_hook(args: tuple[Any, ...]) -> None:
@@ -220,7 +238,7 @@ class ReactorClock:
 class StagePool:
     """Runs stage functions in worker processes (or inline with 0 workers); closed with the engine."""
 
-    def __init__(self, workers: int, timeout: float = 30.0, max_pages: int = 3000, kill_grace: float = 5.0,
+    def __init__(self, workers: int, timeout: float = 30.0, max_pages: int = 1000, kill_grace: float = 5.0,
                  stats: Any = None, dead_letters: DeadLetters | None = None) -> None:
         self.workers, self.timeout, self.max_pages, self.kill_grace = workers, timeout, max_pages, kill_grace
         self.stats, self.dead_letters = stats, dead_letters
@@ -248,7 +266,7 @@ class StagePool:
         if pool is None:
             dead = Path(IndexConfig.from_env().dead_letter_dir) / "pages"
             pool = cls(worker_count(crawler), timeout=_setting(crawler, "STAGE_TIMEOUT", 30.0),
-                       max_pages=_setting(crawler, "STAGE_WORKER_MAX_PAGES", 3000, int),
+                       max_pages=_setting(crawler, "STAGE_WORKER_MAX_PAGES", 1000, int),
                        kill_grace=_setting(crawler, "STAGE_KILL_GRACE", 5.0),
                        stats=crawler.stats, dead_letters=DeadLetters(dead))
             setattr(crawler, _ATTR, pool)

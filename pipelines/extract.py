@@ -31,7 +31,7 @@ from pipelines import dates, dedupe, page_kind
 from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
-from pipelines.extract_html import MAX_HTML_BYTES, Rejected, parse
+from pipelines.extract_html import MAX_HTML_BYTES, Parsed, Rejected, parse
 from pipelines.extract_rules import RULES, SITE_RULES, SiteRule, compile_each, compile_rule, site_rule_for
 
 log = logging.getLogger(__name__)
@@ -935,7 +935,7 @@ def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
 
 
 def extract(
-    html: str | bytes | None,
+    html: str | bytes | Parsed | None,
     url: str | None = None,
     hints: dict[str, Any] | None = None,
     *,
@@ -947,7 +947,8 @@ def extract(
     now = now or datetime.now(UTC)
     result = ExtractResult()
     try:
-        parsed = parse(html, hints.get("encoding"))
+        # a page the crawl already parsed (``pipelines.page_reading``) is not parsed again
+        parsed = html if isinstance(html, Parsed) else parse(html, hints.get("encoding"))
         tree = parsed.tree
         pm = meta.read_page(tree)
         body, result.method = main_text(tree, url, pm, result.notes)

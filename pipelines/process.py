@@ -1,8 +1,8 @@
 """The whole stage chain for one fetched page, outside Scrapy.
 
-extract -> clean/language/attribution (enrich) -> dedupe fingerprints.  The WARC ingester,
-replays of stored pages and the benchmarks call this; the crawl runs the same functions as
-separate item pipelines (``crawler/pipelines.py``).  Like the crawl, ``process_page`` applies the
+extract -> clean/language/attribution (enrich) -> dedupe fingerprints, wired once (``CHAIN``).  The
+WARC ingester, replays of stored pages and the benchmarks call ``process_page``; the crawl runs the
+same ``CHAIN`` in its stage workers (``crawler/pipelines.py``).  Like the crawl, ``process_page`` applies the
 source's learned template and lets the page teach it, when the caller hands it the sources' models
 (``templates``: ``news_ingest.templates.SourceTemplates``, which owns the files; this module
 only calls it).
@@ -18,6 +18,7 @@ from pipelines import dedupe
 from pipelines.article import Article, article_from_dict
 from pipelines.enrich import enrich
 from pipelines.extract import extract, extract_pages
+from pipelines.extract_html import Parsed
 from pipelines.templates import Template
 
 
@@ -35,6 +36,9 @@ class ProcessResult:
     drop_reason: str | None = None
     detail: str = ""
     ms: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
+    notes: list[str] = field(default_factory=list)  # what extraction noted (logged by the crawl)
+    # the extracted body and title before cleaning: what the source's template learns from
+    learn_from: tuple[str | None, str | None] | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,35 +64,60 @@ def fingerprint(article: Article) -> Article:
     return article
 
 
+class StageChain:
+    """The one wiring of the stages: extract -> enrich (clean, language, attribution) -> fingerprints.
+    The crawl (in its stage workers, ``crawler/pipelines.py`` and ``pipelines/page_reading.py``),
+    ``process_page`` (WARC, replay, benchmarks) all run ``CHAIN``."""
+
+    def run(self, page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
+            pages: list[tuple[str, str]] | None = None, template: Template | None = None) -> ProcessResult:
+        """Every pure stage on one page (``page``: bytes, text, or a tree already parsed) or on the parts
+        of a multi-page article (``pages``); ``template``: the source's learned furniture."""
+        hints = hints or {}
+        result = ProcessResult()
+        t0 = time.perf_counter()
+        extracted = extract_pages(pages, hints) if pages else extract(page, url, hints)
+        result.ms["extract"] = (time.perf_counter() - t0) * 1000
+        result.notes = extracted.notes
+        found = extracted.article
+        if found is None:
+            result.drop_reason, result.detail = extracted.drop_reason, extracted.detail
+            return result
+        found.fetched_at = hints.get("fetched_at") or found.fetched_at
+        t1 = time.perf_counter()
+        result.learn_from = (found.body, found.title)
+        template = template if template is not None else hints.get("template")
+        article = enrich_article(found, {**hints, "template": template})
+        result.ms["enrich"] = (time.perf_counter() - t1) * 1000
+        if article is None:
+            result.drop_reason = "empty_after_cleaning"
+            return result
+        t2 = time.perf_counter()
+        result.article = fingerprint(article)
+        result.ms["dedupe"] = (time.perf_counter() - t2) * 1000
+        return result
+
+
+CHAIN = StageChain()
+
+
+def run_chain(page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
+              pages: list[tuple[str, str]] | None = None, template: Template | None = None) -> ProcessResult:
+    """``CHAIN.run`` as a module-level function (what a stage worker is sent)."""
+    return CHAIN.run(page, url, hints, pages, template)
+
+
 def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = None,
                  pages: list[tuple[str, str | bytes]] | None = None,
                  templates: SourceTemplateModels | None = None) -> ProcessResult:
     """Run every pure stage on one page (or the parts of a multi-page article).  With
     ``templates``, the source's (``hints["source"]``) learned template is applied and the
-    extracted body is learned from once the page is enriched, as the crawl's EnrichPipeline does."""
+    extracted body is learned from once the page is enriched, as the crawl does."""
     hints = hints or {}
     source = hints.get("source")
-    if templates is not None:
-        hints = {**hints, "template": templates.template(source)}
-    result = ProcessResult()
-    t0 = time.perf_counter()
-    extracted = extract_pages(pages, hints) if pages else extract(body, url, hints)
-    result.ms["extract"] = (time.perf_counter() - t0) * 1000
-    found = extracted.article
-    if found is None:
-        result.drop_reason, result.detail = extracted.drop_reason, extracted.detail
-        return result
-    found.fetched_at = hints.get("fetched_at") or found.fetched_at
-    t1 = time.perf_counter()
-    raw_body, title = found.body, found.title
-    article = enrich_article(found, hints)
-    result.ms["enrich"] = (time.perf_counter() - t1) * 1000
-    if article is None:
-        result.drop_reason = "empty_after_cleaning"
-        return result
-    if templates is not None:
-        templates.learn(source, raw_body, title, article.url or url)
-    t2 = time.perf_counter()
-    result.article = fingerprint(article)
-    result.ms["dedupe"] = (time.perf_counter() - t2) * 1000
+    template = templates.template(source) if templates is not None else None
+    result = CHAIN.run(body, url, hints, pages, template)
+    if templates is not None and result.ok and result.learn_from is not None:
+        assert result.article is not None
+        templates.learn(source, *result.learn_from, result.article.url or url)
     return result

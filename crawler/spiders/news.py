@@ -17,7 +17,6 @@ sets; across runs it is the index.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -26,48 +25,47 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from lxml import html as lxml_html
 from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, StopDownload
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
 from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
+from crawler.pipelines import ProcessPipeline
+from crawler.workers import StageFailed, StagePool
 from news_ingest.crawl_state import CrawlState
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
-from pipelines import charset, politeness
 from pipelines import discovery as d
-from pipelines.dedupe import article_id, fetch_url, normalize_url, public_url
-from pipelines.page_kind import page_verdict
+from pipelines import politeness
+from pipelines.dedupe import article_id, public_url
+from pipelines.page_reading import (
+    Candidate,
+    Links,
+    PageReading,
+    PageTask,
+    check_entries,
+    fetchable,
+    norm,
+    read_feed,
+    read_page,
+    read_sitemap,
+)
+from pipelines.process import ProcessResult
 from pipelines.revisions import refetch_reason
 
 log = logging.getLogger(__name__)
-SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
 MAX_CHILD_SITEMAPS = 200
+OFFSITE_SEEN_MAX = 50_000  # off-site link keys remembered to count each once; cleared when full (bounded)
 LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete"]  # what decides a re-fetch
 
 
-def _norm(url: str) -> str | None:
-    """The URL's one spelling, for rules, ids and seen-sets (never fetched: see ``_fetchable``)."""
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return None
-
-
-def _fetchable(url: str) -> str | None:
-    """The URL to request: as discovered, only made safe (``pipelines.dedupe.fetch_url``)."""
-    try:
-        return fetch_url(url)
-    except ValueError:
-        return None
+_norm, _fetchable = norm, fetchable  # the URL's one spelling (rules, ids, seen-sets); the URL to request
 
 
 def _truthy(value: Any) -> bool:
@@ -91,6 +89,7 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"limit={limit!r} is not a number. Fix: -a limit=100") from None
         self.refresh = _truthy(refresh)
         self._seen_urls: set[str] = set()  # normalised URLs requested this run (listing pages, feeds)
+        self._offsite: set[str] = set()  # off-site link keys counted this run (at most OFFSITE_SEEN_MAX)
         self._seen_ids: set[str] = set()  # article ids scheduled this run
         self._requests: dict[str, int] = defaultdict(int)
         self._articles: dict[str, int] = defaultdict(int)
@@ -323,7 +322,11 @@ class NewsSpider(scrapy.Spider):
         self.count(source, "pages_fetched")
         if self._not_modified(response, source, "feed"):
             return
-        entries, problem = d.parse_feed(response.body, response.url)
+        try:  # parsed and checked in a stage worker, not on the reactor
+            entries, problem = await self._stage(read_feed, response, source, response.body, response.url,
+                                                 src)
+        except StageFailed as exc:
+            entries, problem = [], exc.reason
         if problem:
             self.count(source, "errors/bad_feed")
             self._unsettled.add(response.url)
@@ -336,17 +339,10 @@ class NewsSpider(scrapy.Spider):
         self.count(source, "pages_fetched")
         if self._not_modified(response, source, "urlset"):
             return
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            try:
-                body = gunzip(body, max_size=src.max_decompressed_bytes)
-            except Exception:  # noqa: BLE001 - a corrupt .gz is counted, never a crash
-                self.count(source, "errors/bad_sitemap")
-                self._unsettled.add(response.url)
-                return
-        try:
-            kind, entries = d.parse_sitemap(body)
-        except Exception as exc:  # noqa: BLE001 - lxml raises several types on garbage
+        try:  # gunzipped, parsed and checked in a stage worker, not on the reactor
+            kind, entries = await self._stage(read_sitemap, response, source, response.body, src,
+                                              src.max_decompressed_bytes)
+        except Exception as exc:  # noqa: BLE001 - lxml raises several types on garbage; a corrupt .gz
             self.count(source, "errors/bad_sitemap")
             self._unsettled.add(response.url)
             log.warning("sitemap %s unreadable: %s", response.url, exc)
@@ -371,51 +367,40 @@ class NewsSpider(scrapy.Spider):
                             depth: int) -> AsyncIterator[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
-        tree = self._html(response, src)
-        if tree is None:
+        reading = await self._read(response, src, PageTask(response.url, self._ctype(response), "listing"))
+        if reading is None:
             return
-        articles, listings = self._links(src, tree, response.url)
+        links = self._links(src, reading)
         if depth < src.follow_depth:
-            for url in listings:
-                key = _norm(url) or url
+            for url, key in links.listings:
                 if key not in self._seen_urls and self._budget(src, url):
                     self._seen_urls.add(key)
                     yield self._request(src, url, self.parse_listing, priority=5, kind="listing",
                                         depth=depth + 1)
-        for req in await self._article_requests(src, [d.Entry(u) for u in articles], depth=depth):
+        for req in await self._article_requests(src, self._candidates(links), depth=depth):
             yield req
 
-    def _links(self, src: Source, tree: lxml_html.HtmlElement, page_url: str) -> tuple[list[str], list[str]]:
-        """In-source links split into (article URLs, other pages worth following), as fetchable URLs,
-        one per normalised spelling."""
-        articles: dict[str, str] = {}
-        listings: dict[str, str] = {}
-        # each distinct href once (menus repeat links): same result, a third fewer URL normalisations
-        for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
-            if not href or href.startswith(("#", "mailto:", "javascript:", "tel:", "whatsapp:")):
-                continue
-            url = _fetchable(urljoin(page_url, href))
-            key = _norm(url) if url else None
-            if url is None or key is None:
-                continue
-            if not src.owns(url):
-                if key not in self._seen_urls:
-                    self._seen_urls.add(key)
-                    self.drop(src.name, "offsite", url)
-                continue
-            rule, _ = src.url_rule(key)
-            if rule == "allow":
-                articles.setdefault(key, url)
-            elif (rule == "none" and not urlsplit(url).path.lower().endswith(SKIP_EXT)
-                  and not self._is_part(src, key)):
-                listings.setdefault(key, url)
-        return list(articles.values()), list(listings.values())
+    def _links(self, src: Source, reading: PageReading) -> Links:
+        """The page's links as the worker sorted them (``pipelines.page_reading.page_links``); each
+        off-site one counted once."""
+        links = reading.links or Links()
+        for url, key in links.offsite:
+            self._offsite_drop(src, key, url)
+        return links
 
     @staticmethod
-    def _is_part(src: Source, url: str) -> bool:
-        """A later page of an article (``?page=2``, ``/2``): fetched by the article's own chain."""
-        base = d.part_base(url, src.multipage)
-        return base is not None and src.is_article_url(base)
+    def _candidates(links: Links) -> list[Candidate]:
+        return [Candidate(d.Entry(url), key) for url, key in links.articles]
+
+    def _offsite_drop(self, src: Source, key: str | None, url: str) -> None:
+        """An off-site link, counted once per spelling: the set is bounded (cleared when full, after
+        which a link may be counted again; nothing else depends on it)."""
+        if key is None or key in self._offsite:
+            return
+        if len(self._offsite) >= OFFSITE_SEEN_MAX:
+            self._offsite.clear()
+        self._offsite.add(key)
+        self.drop(src.name, "offsite", url)
 
     def _fresh(self, src: Source, entry: d.Entry) -> bool:
         if not entry.published:
@@ -428,29 +413,25 @@ class NewsSpider(scrapy.Spider):
         oldest = datetime.now(UTC) - timedelta(days=src.max_age_days) if src.max_age_days else None
         return oldest is None or published >= oldest
 
-    async def _article_requests(self, src: Source, entries: list[d.Entry], depth: int,
+    async def _article_requests(self, src: Source, checked: list[Candidate] | list[d.Entry], depth: int,
                                 origin: str | None = None) -> list[scrapy.Request]:
         """Filter discovered URLs (domain, rules, age, this run, the index, the crawl state) and build
-        article requests.  ``origin``: the feed or sitemap they came from (its validators are saved at
-        the end only when every article of it was settled)."""
+        article requests.  ``checked``: the URLs with what ``pipelines.page_reading.check_entries`` found
+        (in a worker), or entries checked here.  ``origin``: the feed or sitemap they came from (its
+        validators are saved at the end only when every article of it was settled)."""
         candidates: dict[str, d.Entry] = {}
-        for e in entries:
-            url, key = _fetchable(e.url), _norm(e.url)
-            if url is None or key is None:
-                self.drop(src.name, "bad_url", e.url)
+        for c in checked:
+            if not isinstance(c, Candidate):
+                [c] = check_entries([c], src)
+            e, key = c.entry, c.key
+            if c.reason == "offsite":
+                self._offsite_drop(src, key, e.url)
                 continue
-            e.url = url  # fetched as discovered; rules, ids and seen-sets use the normalised spelling
-            if not src.owns(e.url):
-                if key not in self._seen_urls:
-                    self._seen_urls.add(key)
-                    self.drop(src.name, "offsite", e.url)
-                continue
-            rule, _ = src.url_rule(key)
-            if rule != "allow":
-                self.drop(src.name, "denied_by_rule" if rule == "deny" else "not_article_url", e.url)
-                continue
-            if e.bad_date:
+            if c.reason == "bad_date":
                 self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
+                continue
+            if c.reason or key is None:
+                self.drop(src.name, c.reason or "bad_url", e.url)
                 continue
             if not self._fresh(src, e):
                 self.drop(src.name, "too_old", e.url)
@@ -526,28 +507,43 @@ class NewsSpider(scrapy.Spider):
 
     # -------------------------------------------------------------------------------------- articles
 
-    def _html(self, response: Response, src: Source) -> lxml_html.HtmlElement | None:
-        """Parsed page, or None after counting why it is unusable.  Decoded once, by the one charset
-        decoder (``pipelines.charset``); the text and encoding are kept in ``response.meta``."""
+    async def _stage(self, fn: Any, response: Response, source: str, *args: Any) -> Any:
+        """``fn(*args)`` in a stage worker (``crawler/workers.py``; inline with ``STAGE_WORKERS=0``):
+        parsing is CPU work, and the reactor thread only downloads.  Raises ``StageFailed`` when the
+        worker died or ran over its time on this page (the pool counted and dead-lettered it)."""
+        pool = StagePool.for_crawler(self.crawler)
+        return await pool.run(fn, *args, page={"url": response.url, "source": source})
+
+    @staticmethod
+    def _ctype(response: Response) -> str | None:
         raw = response.headers.get(b"Content-Type")
-        ctype = raw.decode("latin-1") if raw else None
-        if not d.is_html(ctype, response.body):
-            self.drop(src.name, "non_html", response.url)
-            response.meta["news_drop"] = "non_html"
-            return None
-        if not response.body.strip():
-            self.drop(src.name, "empty_body", response.url)
-            response.meta["news_drop"] = "empty_body"
-            return None
-        text, enc = charset.decode(response.body, ctype)
-        response.meta["news_encoding"] = enc
-        response.meta["news_text"] = text
-        try:
-            return lxml_html.document_fromstring(text)
-        except Exception:  # noqa: BLE001 - lxml rejects a few pathological documents
-            self.drop(src.name, "unparsable", response.url)
-            response.meta["news_drop"] = "unparsable"
-            return None
+        return raw.decode("latin-1") if raw else None
+
+    async def _read(self, response: Response, src: Source, task: PageTask) -> PageReading | None:
+        """The page read once in a stage worker (``pipelines.page_reading.read_page``: decoded by the one
+        charset decoder, parsed once, classified, its links sorted, a complete article run through the
+        stage chain), or None after counting why it is unusable (``response.meta["news_drop"]``)."""
+        reason = None
+        if not d.is_html(task.content_type, response.body):
+            reason = "non_html"
+        elif not response.body.strip():
+            reason = "empty_body"
+        else:
+            try:
+                reading: PageReading = await self._stage(read_page, response, src.name, response.body, task,
+                                                         src)
+            except StageFailed as exc:
+                if task.kind != "article":
+                    reason = exc.reason
+                else:  # the article is dropped with the stage's reason, as any stage failure
+                    return PageReading(result=ProcessResult(drop_reason=exc.reason, detail=exc.detail))
+            else:
+                if reading.drop is None:
+                    return reading
+                reason = reading.drop
+        self.drop(src.name, reason, response.url)
+        response.meta["news_drop"] = reason
+        return None
 
     async def parse_article(self, response: Response, source: str, identity: str, hints: dict[str, Any],
                             depth: int, part: int, pages: list[tuple[str, str]],
@@ -558,46 +554,60 @@ class NewsSpider(scrapy.Spider):
                 yield req
             return
         self.count(source, "pages_fetched")
-        tree = self._html(response, src)
-        if tree is None:
+        if part == 1:
+            if not show_all:
+                identity = response.url  # where the article is (after redirects), as fetched
+            # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
+            # the article its ids from the same hosts (pipelines.dedupe.identify)
+            hints = {**hints, "url_rule": src.url_rule(_norm(identity) or identity)[0],
+                     "article_pages": src.article_pages,
+                     "owner": {"domains": list(src.domains), "ports": list(src.ports)}}
+            if chain := response.meta.get("news_chain"):
+                hints["redirected_from"] = list(chain)
+        process = ProcessPipeline.of(self.crawler)
+        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        task = PageTask(response.url, self._ctype(response), "article", part=part, identity=identity,
+                        article_url=self._stored_url(identity), url_rule=hints.get("url_rule"),
+                        article_pages=src.article_pages,
+                        walk_parts=not show_all and part < src.multipage.max_pages,
+                        follow=part == 1 and depth < src.follow_depth,
+                        hints={**hints, "pages": 1, "source": source, "fetched_at": fetched_at},
+                        run_chain=process is not None,
+                        template=process.template(source) if process is not None else None)
+        reading = await self._read(response, src, task)
+        if reading is None:
             if part > 1:  # a broken later part: keep what we have
                 yield self._item(src, identity, pages, hints, incomplete=True)
             else:
                 outcome = response.meta.get("news_drop", "dropped")
                 self._remember(source, self._urls_of(identity, response), outcome)
             return
-        enc, text = response.meta["news_encoding"], response.meta["news_text"]
         if part == 1:
-            if not show_all:
-                identity = response.url  # where the article is (after redirects), as fetched
-            url_rule = src.url_rule(_norm(identity) or identity)[0]
-            verdict = page_verdict(tree, url_rule, src.article_pages)
-            if not verdict.is_article:
+            hints = {**hints, "encoding": reading.encoding}
+            verdict = reading.verdict
+            if verdict is not None and not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)
                 self._remember(source, self._urls_of(identity, response), "not_article_page")
                 log.debug("not an article (%s): %s", verdict, response.url)
-                for req in await self._follow_from_article(src, tree, response.url, depth):
+                for req in await self._follow_from_article(src, reading, depth):
                     yield req
                 return
-            # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
-            # the article its ids from the same hosts (pipelines.dedupe.identify)
-            hints = {**hints, "encoding": enc, "url_rule": url_rule, "article_pages": src.article_pages,
-                     "owner": {"domains": list(src.domains), "ports": list(src.ports)}}
-            if chain := response.meta.get("news_chain"):
-                hints["redirected_from"] = list(chain)
-        pages = [*pages, (response.url, text)]
-        nxt = None if show_all or part >= src.multipage.max_pages else \
-            d.next_part(tree, response.url, identity, part, src.multipage)
+        if reading.text is not None:
+            pages = [*pages, (response.url, reading.text)]
+        nxt = reading.next_url
         if nxt and nxt not in {u for u, _ in pages}:
             req = self._request(src, nxt, self.parse_article, identity=identity, hints=hints, depth=depth,
                                 part=part + 1, pages=pages, show_all=False)
             req.meta["news_kind"] = "article"
             self.count(source, "article_parts")
             yield req
+        elif reading.text is None:  # read and processed in one go (a one-page article)
+            yield self._item(src, identity, [(response.url, "")], hints, result=reading.result,
+                             body=response.body, fetched_at=fetched_at)
         else:
             yield self._item(src, identity, pages, hints)
         if part == 1:
-            for req in await self._follow_from_article(src, tree, response.url, depth):
+            for req in await self._follow_from_article(src, reading, depth):
                 yield req
 
     @staticmethod
@@ -652,17 +662,29 @@ class NewsSpider(scrapy.Spider):
                         dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
         return [req], None
 
-    async def _follow_from_article(self, src: Source, tree: lxml_html.HtmlElement, url: str,
+    async def _follow_from_article(self, src: Source, reading: PageReading,
                                    depth: int) -> list[scrapy.Request]:
-        """Related-article links on article pages are discovery too (within follow_depth)."""
-        if depth >= src.follow_depth:
+        """Related-article links on article pages are discovery too (within follow_depth; the worker
+        left out this article's own later parts)."""
+        links = self._links(src, reading)
+        if depth >= src.follow_depth or not links.articles:
             return []
-        articles, _ = self._links(src, tree, url)
-        articles = [u for u in articles if d.page_number(u, url, src.multipage) is None]
-        return await self._article_requests(src, [d.Entry(u) for u in articles], depth + 1)
+        return await self._article_requests(src, self._candidates(links), depth + 1)
+
+    @staticmethod
+    def _stored_url(identity: str) -> str:
+        """The URL an article is stored under: no session id (``pipelines.dedupe.public_url``; ids never
+        had one)."""
+        try:
+            return public_url(identity)
+        except ValueError:
+            return identity
 
     def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: dict[str, Any],
-              incomplete: bool = False) -> FetchedPage:
+              incomplete: bool = False, result: ProcessResult | None = None, body: bytes | None = None,
+              fetched_at: str | None = None) -> FetchedPage:
+        """The article for the item pipelines: its parts as text (assembled there), or — ``result`` —
+        already processed by the worker that read it (``body``: the page as fetched)."""
         self.count(src.name, "articles_found")
         if len(pages) > 1:
             self.count(src.name, "articles_multipage")
@@ -671,9 +693,11 @@ class NewsSpider(scrapy.Spider):
         if incomplete:
             hints["pages_incomplete"] = True
             self.count(src.name, "articles_incomplete")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with contextlib.suppress(ValueError):
-            identity = public_url(identity)  # no session id in the stored URL (ids never had one)
+        now = fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
+        identity = self._stored_url(identity)
+        if result is not None:
+            return FetchedPage(url=identity, body=body or b"", status=200, encoding=enc, source=src.name,
+                               fetched_at=now, hints=hints, result=result)
         return FetchedPage(url=identity, body=pages[0][1].encode(enc, errors="replace"), status=200,
                            encoding=enc, source=src.name, fetched_at=now, text=pages[0][1],
                            hints=hints, pages=pages if len(pages) > 1 else [])

@@ -63,7 +63,7 @@ def crawl(base: str, tmp: Path, *args: str, index: bool = True, extra_env: dict[
     record = tmp / f"record-{uuid.uuid4().hex[:6]}.jsonl"
     pipelines = {"tests.integration.test_crawl.RecordPages": 50}
     if index:
-        pipelines |= {"crawler.pipelines.ExtractPipeline": 100, "crawler.pipelines.IndexPipeline": 900}
+        pipelines |= {"crawler.pipelines.ProcessPipeline": 100, "crawler.pipelines.IndexPipeline": 900}
     env = {**os.environ, "SAMPLE_SITE_URL": base, "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH),
            "CRAWL_RECORD": str(record), "CRAWL_DELAY": "0", "NEWS_HOME": str(tmp / "home"),
            **(extra_env or {})}

@@ -98,7 +98,7 @@ def test_poison_pages_take_only_themselves(tmp_path):
     env = {**os.environ, "NEWS_SOURCES": str(sources), "CRAWL_DELAY": "0", "STAGE_WORKERS": "2",
            "STAGE_TEST_HOOKS": "1", "STAGE_TIMEOUT": "3", "STAGE_KILL_GRACE": "2",
            "INDEX_DEAD_LETTER_DIR": str(dead)}
-    pipelines = {"crawler.pipelines.ExtractPipeline": 100, "crawler.pipelines.EnrichPipeline": 200}
+    pipelines = {"crawler.pipelines.ProcessPipeline": 100}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample",
            "-s", f"ITEM_PIPELINES={json.dumps(pipelines)}"]
     try:

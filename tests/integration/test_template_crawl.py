@@ -68,7 +68,7 @@ def crawl(base: str, tmp: Path, templates: Path) -> tuple[list[dict[str, Any]], 
     record = tmp / f"record-{uuid.uuid4().hex[:6]}.jsonl"
     sources = tmp / "sources.yaml"
     sources.write_text(SOURCES.format(base=base, port=base.rsplit(":", 1)[1]), encoding="utf-8")
-    pipelines = {"crawler.pipelines.ExtractPipeline": 100, "crawler.pipelines.EnrichPipeline": 200,
+    pipelines = {"crawler.pipelines.ProcessPipeline": 100,
                  "tests.integration.test_template_crawl.RecordArticles": 950}
     env = {**os.environ, "NEWS_SOURCES": str(sources), "CRAWL_RECORD": str(record), "CRAWL_DELAY": "0",
            "NEWS_TEMPLATE_DIR": str(templates), "STAGE_WORKERS": "1"}

@@ -131,18 +131,26 @@ def test_crawl_counts_enrich_errors(monkeypatch):
     from scrapy.statscollectors import MemoryStatsCollector
     from scrapy.utils.test import get_crawler
 
-    from crawler.pipelines import EnrichPipeline
+    from crawler.items import FetchedPage
+    from crawler.pipelines import ProcessPipeline
+    from pipelines.process import ProcessResult, enrich_article
 
     crawler = get_crawler(settings_dict={"STAGE_WORKERS": 0})
     crawler.stats = MemoryStatsCollector(crawler)
-    stage = EnrichPipeline.from_crawler(crawler)
-    art = Article(url="https://example.com/a", source="sample", body=SEED)
-    asyncio.run(stage.process_item(art))
+    stage = ProcessPipeline.from_crawler(crawler)
+
+    def fetched() -> FetchedPage:  # as the spider's page reading hands it over: extracted, to be enriched
+        art = Article(url="https://example.com/a", source="sample", body=SEED)
+        return FetchedPage(url=art.url, body=b"", source="sample", result=ProcessResult(
+            article=enrich_article(art, {}), learn_from=(SEED, None)))
+
+    asyncio.run(stage.process_item(fetched()))
     assert crawler.stats.get_value("news/enrich_errors") is None
     monkeypatch.setattr("pipelines.enrich.attribute", _broken)
-    out = asyncio.run(stage.process_item(art))
+    out = asyncio.run(stage.process_item(fetched()))
     assert crawler.stats.get_value("news/enrich_errors") == 1
     assert out.body == SEED
+    stage.close_spider()
 
 
 def test_empty_body_keeps_extracted_language():

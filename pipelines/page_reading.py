@@ -1,0 +1,251 @@
+"""Reading a fetched page once: what the crawl needs to go on, and the article, from one decode and one
+parse.  Pure functions, no Scrapy, no I/O; the crawl runs them in its stage workers
+(``crawler/workers.py``) so its reactor thread only downloads.
+
+    read_page(body, task, rules) -> PageReading      # an article or listing page
+    read_feed(body, url, rules) / read_sitemap(body, rules, max_bytes)   # discovery files
+    check_entries(entries, rules) -> [Candidate]     # discovered URLs: fetchable? owned? allowed?
+
+``read_page`` decodes with the one charset decoder (``pipelines.charset``) and parses with the
+extraction stage's parser (``extract_html.parse``); on that one tree it asks the one page classifier
+(``pipelines.page_kind``), finds the next part of a multi-page article (``discovery.next_part``), sorts
+the page's links, and — for a complete one-page article — runs the stage chain
+(``pipelines.process.CHAIN``) on the same tree.  A later part, or the first part of an article with
+more parts, comes back as decoded text for ``extract_pages`` once every part is in.
+
+``rules`` is the page's source (``news_ingest.sources.Source``, as ``SourceRules``): which hosts it
+owns and which URLs are articles — the same objects the spider asks, so one rule decides both.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+from pipelines import charset
+from pipelines import discovery as d
+from pipelines.crawl_config import MultiPage
+from pipelines.dedupe import fetch_url, normalize_url
+from pipelines.extract_html import Parsed, Rejected, parse
+from pipelines.page_kind import Verdict, page_verdict
+from pipelines.process import CHAIN, ProcessResult
+from pipelines.templates import Template
+
+SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
+_NOT_LINKS = ("#", "mailto:", "javascript:", "tel:", "whatsapp:")
+
+
+class SourceRules(Protocol):
+    """What reading needs of a source (``news_ingest.sources.Source``)."""
+
+    multipage: MultiPage
+
+    def owns(self, url: str) -> bool: ...
+
+    def url_rule(self, url: str) -> tuple[str, str | None]: ...
+
+    def is_article_url(self, url: str) -> bool: ...
+
+
+def norm(url: str) -> str | None:
+    """The URL's one spelling, for rules, ids and seen-sets (never fetched: see ``fetchable``)."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return None
+
+
+def fetchable(url: str) -> str | None:
+    """The URL to request: as discovered, only made safe (``pipelines.dedupe.fetch_url``)."""
+    try:
+        return fetch_url(url)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Candidate:
+    """A discovered URL after the checks that need no crawl state: ``reason`` is the drop reason
+    (``bad_url``, ``offsite``, ``denied_by_rule``, ``not_article_url``, ``bad_date``) or None."""
+
+    entry: d.Entry
+    key: str | None
+    reason: str | None = None
+
+
+def check_entries(entries: list[d.Entry], rules: SourceRules) -> list[Candidate]:
+    """Each entry's fetchable URL (``entry.url`` is replaced by it) and normalised key, or why not."""
+    out = []
+    for e in entries:
+        url, key = fetchable(e.url), norm(e.url)
+        if url is None or key is None:
+            out.append(Candidate(e, None, "bad_url"))
+            continue
+        e.url = url  # fetched as discovered; rules, ids and seen-sets use the normalised spelling
+        if not rules.owns(url):
+            out.append(Candidate(e, key, "offsite"))
+            continue
+        rule, _ = rules.url_rule(key)
+        if rule != "allow":
+            out.append(Candidate(e, key, "denied_by_rule" if rule == "deny" else "not_article_url"))
+        elif e.bad_date:
+            out.append(Candidate(e, key, "bad_date"))
+        else:
+            out.append(Candidate(e, key))
+    return out
+
+
+@dataclass
+class Links:
+    """A page's in-source links as fetchable URLs, one per normalised spelling: ``articles`` and
+    ``listings`` (other pages worth following) as (url, key); ``offsite`` keys of other hosts' links."""
+
+    articles: list[tuple[str, str]] = field(default_factory=list)
+    listings: list[tuple[str, str]] = field(default_factory=list)
+    offsite: list[tuple[str, str]] = field(default_factory=list)
+
+
+def is_part(rules: SourceRules, key: str) -> bool:
+    """A later page of an article (``?page=2``, ``/2``): fetched by the article's own chain."""
+    base = d.part_base(key, rules.multipage)
+    return base is not None and rules.is_article_url(base)
+
+
+def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
+    links = Links()
+    articles: dict[str, str] = {}
+    listings: dict[str, str] = {}
+    offsite: dict[str, str] = {}
+    # each distinct href once (menus repeat links): same result, a third fewer URL normalisations
+    for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
+        if not href or href.startswith(_NOT_LINKS):
+            continue
+        url = fetchable(urljoin(page_url, href))
+        key = norm(url) if url else None
+        if url is None or key is None:
+            continue
+        if not rules.owns(url):
+            offsite.setdefault(key, url)
+            continue
+        rule, _ = rules.url_rule(key)
+        if rule == "allow":
+            articles.setdefault(key, url)
+        elif rule == "none" and not urlsplit(url).path.lower().endswith(SKIP_EXT) and not is_part(rules, key):
+            listings.setdefault(key, url)
+    links.articles = [(u, k) for k, u in articles.items()]
+    links.listings = [(u, k) for k, u in listings.items()]
+    links.offsite = [(u, k) for k, u in offsite.items()]
+    return links
+
+
+@dataclass
+class PageTask:
+    """What the spider knows of a fetched page when it hands it over.
+
+    ``kind``: ``article`` or ``listing``.  For an article: ``part`` (1 = first page), ``identity`` (the
+    article's first URL), ``article_url`` (what it is stored
+    under), ``url_rule`` of the identity, ``article_pages`` mode, ``walk_parts`` (look for
+    a next part), ``follow`` (collect related-article links), ``hints`` (what extraction gets; the
+    encoding is added here), ``run_chain`` (a complete one-page article goes through the stage chain
+    now, with ``template``, the source's learned furniture)."""
+
+    url: str
+    content_type: str | None
+    kind: str = "article"
+    part: int = 1
+    identity: str = ""
+    article_url: str = ""  # the URL the article is stored under (the identity without session ids)
+    url_rule: str | None = None
+    article_pages: str = "auto"
+    walk_parts: bool = False
+    follow: bool = False
+    hints: dict[str, Any] = field(default_factory=dict)
+    run_chain: bool = False
+    template: Template | None = None
+
+
+@dataclass
+class PageReading:
+    """What reading found.  ``drop``: ``unparsable`` (nothing to read), else None.  ``verdict``: the
+    classifier's answer (first article pages).  ``next_url``: the article's next part.  ``text``: the
+    decoded page, when the article is assembled from parts later.  ``result``: the stage chain's
+    result (``run_chain`` and a complete one-page article), or the reason extraction refused the page."""
+
+    encoding: str = "utf-8"
+    drop: str | None = None
+    verdict: Verdict | None = None
+    next_url: str | None = None
+    text: str | None = None
+    links: Links | None = None
+    result: ProcessResult | None = None
+
+
+def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
+    text, enc = charset.decode(body, task.content_type)
+    reading = PageReading(encoding=enc)
+    try:
+        parsed: Parsed | None = parse(text)
+    except Rejected as r:
+        if task.kind != "article" or r.reason == "empty":
+            reading.drop = "unparsable"
+            return reading
+        parsed = None  # extraction's own refusal (too large, not HTML ...): the article is dropped with it
+        reading.result = ProcessResult(drop_reason=r.reason, detail=r.detail)
+    if parsed is None:
+        if task.part > 1:
+            reading.drop = "unparsable"
+        return reading
+    tree = parsed.tree
+    if task.kind == "listing":
+        reading.links = page_links(tree, task.url, rules)
+        return reading
+    if task.part == 1:
+        reading.verdict = page_verdict(tree, task.url_rule, task.article_pages)
+        if task.follow or not reading.verdict.is_article:
+            links = page_links(tree, task.url, rules) if task.follow else Links()
+            # a later part of this very article is the article's own chain, not a related article
+            links.articles = [(u, k) for u, k in links.articles
+                              if d.page_number(u, task.url, rules.multipage) is None]
+            links.listings, links.offsite = [], links.offsite
+            reading.links = links
+        if not reading.verdict.is_article:
+            return reading
+    if task.walk_parts:
+        reading.next_url = d.next_part(tree, task.url, task.identity, task.part, rules.multipage)
+    if task.part > 1 or reading.next_url or not task.run_chain:
+        reading.text = text  # extracted with the other parts (extract_pages) once every part is in
+        return reading
+    hints = {**task.hints, "encoding": enc}
+    reading.result = CHAIN.run(parsed, task.article_url or task.identity, hints, template=task.template)
+    return reading
+
+
+def gunzip(body: bytes, max_bytes: int) -> bytes:
+    """A gzipped sitemap, decompressed; ValueError past ``max_bytes`` or on a corrupt stream."""
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflate.decompress(body, max_bytes + 1)
+    except zlib.error as exc:
+        raise ValueError(f"corrupt gzip: {exc}") from None
+    if len(out) > max_bytes:
+        raise ValueError(f"decompressed size over {max_bytes} bytes")
+    return out
+
+
+def read_feed(body: bytes, url: str, rules: SourceRules) -> tuple[list[Candidate], str | None]:
+    """A feed's entries, checked; and a problem description when the feed is broken."""
+    entries, problem = d.parse_feed(body, url)
+    return check_entries(entries, rules), problem
+
+
+def read_sitemap(body: bytes, rules: SourceRules, max_bytes: int) -> tuple[str, list[Any]]:
+    """('index', [Entry]) for a sitemap index (children checked by the spider), ('urlset', [Candidate]).
+    Raises ValueError (or lxml's errors) on a body that is not a sitemap."""
+    if body[:2] == b"\x1f\x8b":
+        body = gunzip(body, max_bytes)
+    kind, entries = d.parse_sitemap(body)
+    if kind == "index":
+        return kind, entries
+    return kind, check_entries(entries, rules)
