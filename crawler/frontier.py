@@ -44,6 +44,7 @@ import math
 import os
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -421,8 +422,12 @@ class Frontier:
         return len(keys)
 
 
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, health_check_interval=30)
+REDIS_TIMEOUT = 5.0  # seconds one Redis call may take (FRONTIER_REDIS_TIMEOUT): a slow Redis stalls no more
+
+
+def _client(url: str, timeout: float = REDIS_TIMEOUT) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout,
+                                health_check_interval=30)
 
 
 def frontier_from_settings(settings: Any, spider_name: str) -> Frontier:
@@ -430,7 +435,9 @@ def frontier_from_settings(settings: Any, spider_name: str) -> Frontier:
     if not url:
         raise ValueError("the shared frontier needs REDIS_URL (e.g. redis://host:6379/0)")
     prefix = f"{settings.get('FRONTIER_KEY', 'news-ingest:frontier')}:{spider_name}"
-    return Frontier(_client(url), prefix, lease_seconds=settings.getfloat("FRONTIER_LEASE_SECONDS", 120.0),
+    timeout = settings.getfloat("FRONTIER_REDIS_TIMEOUT", REDIS_TIMEOUT) or REDIS_TIMEOUT
+    return Frontier(_client(url, timeout), prefix,
+                    lease_seconds=settings.getfloat("FRONTIER_LEASE_SECONDS", 120.0),
                     seen_capacity=settings.getint("FRONTIER_SEEN_CAPACITY", 5_000_000),
                     seen_error=settings.getfloat("FRONTIER_SEEN_ERROR", 0.001),
                     seen_ttl=settings.getint("FRONTIER_SEEN_TTL", 7 * 86400))
@@ -456,6 +463,9 @@ class FrontierScheduler:
         self._delays: dict[str, float] = {}
         self._key = hmac_key()
         self._last_filtered = -ADMIT_WINDOW
+        # acks, holds and renewals need no answer: they go to Redis on this thread, in order, so the
+        # reactor never waits on them (a slow Redis delays them, not the downloads)
+        self._courier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="frontier-acks")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierScheduler:
@@ -489,6 +499,7 @@ class FrontierScheduler:
         assert self.frontier is not None
         # the item pipelines closed before the scheduler: what they were given is flushed or spooled
         self._on_durable(before=float("inf"))
+        self._courier.shutdown(wait=True)  # every ack sent before the leases left are given back
         if self.mine:  # stopped before finishing these: give them back now, not after expiry
             n = self.frontier.reclaim(sorted(self.mine))
             self.stats.set_value("frontier/requeued_on_close", n)
@@ -604,7 +615,7 @@ class FrontierScheduler:
         else:  # its items sit in the indexer's buffer until the next flush
             self.awaiting_flush[lease] = time.monotonic()
             assert self.frontier is not None
-            self.frontier.hold([lease])
+            self._send(self.frontier.hold, [lease])
 
     def _on_durable(self, before: float | None = None, **_: Any) -> None:
         """ITEMS_DURABLE: everything that left the pipeline before ``before`` is indexed or spooled."""
@@ -618,15 +629,26 @@ class FrontierScheduler:
         if lease in self.mine:
             self.mine.discard(lease)
             assert self.frontier is not None
-            self.frontier.ack([lease])
+            self._send(self.frontier.ack, [lease])
             self.stats.inc_value("frontier/acked")
 
-    def _renew(self) -> None:
+    def _send(self, call: Any, leases: list[str]) -> None:
+        """``call(leases)`` on the courier thread; a failure is logged (an unacked lease only comes
+        back after its expiry: at-least-once, never lost)."""
+        def run() -> None:
+            try:
+                call(leases)
+            except redis.RedisError as exc:
+                log.warning("frontier: %s of %d lease(s) failed (%s)", call.__name__, len(leases), exc)
+
         try:
-            assert self.frontier is not None
-            self.frontier.renew(sorted(self.mine))
-        except redis.RedisError as exc:
-            log.warning("frontier: lease renewal failed (%s)", exc)
+            self._courier.submit(run)
+        except RuntimeError:  # closing: the courier is gone, send it now
+            run()
+
+    def _renew(self) -> None:
+        assert self.frontier is not None
+        self._send(self.frontier.renew, sorted(self.mine))
 
     def _wake_in(self, seconds: float) -> None:
         """Ask the engine for the next request when the earliest host is due (not at the 5 s heartbeat)."""
@@ -732,7 +754,8 @@ def apply_settings(ns: dict[str, Any]) -> None:
                                     "crawler.frontier.FrontierAckDownloaderMiddleware": 1}
     for name, default in (("FRONTIER_KEY", "news-ingest:frontier"), ("FRONTIER_LEASE_SECONDS", "120"),
                           ("FRONTIER_SEEN_CAPACITY", "5000000"), ("FRONTIER_SEEN_ERROR", "0.001"),
-                          ("FRONTIER_SEEN_TTL", str(7 * 86400)), ("FRONTIER_DOMAIN_DELAY", "")):
+                          ("FRONTIER_SEEN_TTL", str(7 * 86400)), ("FRONTIER_DOMAIN_DELAY", ""),
+                          ("FRONTIER_REDIS_TIMEOUT", str(REDIS_TIMEOUT))):
         ns[name] = os.environ.get(name, default)
 
 

@@ -5,6 +5,9 @@ record (with the request's headers in a ``request`` record), written as it arriv
 not grow with the crawl.  Files are named ``<prefix>-<UTC time>-<pid>-<n>.warc.gz`` and a new one
 starts when the current one passes ``WARC_MAX_BYTES``; a file being written ends in ``.open`` and is
 renamed when complete, so readers (``news-ingest ingest-warc``) never see a half-written archive.
+Records are built and gzipped on one writer thread, never on the reactor thread: the reactor only
+copies what the record needs (URL, status, headers, body) onto a bounded queue (``WARC_QUEUE``
+records, default 256; a full queue makes the reactor wait for the disk rather than grow memory).
 The body stored is what the spider saw (decompressed), so ``Content-Encoding`` is dropped and
 ``Content-Length`` set to match, as other crawlers do for "revisited/decoded" payloads.
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
+import threading
 import time
 from datetime import UTC, datetime
 from io import BytesIO
@@ -37,6 +42,11 @@ class WarcArchiver:
         self.fh: Any = None
         self.path: Path | None = None
         self.writer: WARCWriter | None = None
+        self.queue: queue.Queue[tuple[Any, ...] | None] = queue.Queue(
+            maxsize=max(1, crawler.settings.getint("WARC_QUEUE", 256)))
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="warc-writer", daemon=True)
+        self._thread.start()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiver:
@@ -66,33 +76,42 @@ class WarcArchiver:
         self.fh = self.writer = None
 
     def response_received(self, response: Response, request: Request, spider: Any = None) -> None:
-        if request.url.startswith("data:") or request.meta.get("news_internal"):
+        if self._closed or request.url.startswith("data:") or request.meta.get("news_internal"):
             return
-        try:
-            self.write(response, request)
-        except OSError as exc:  # a full disk must not stop the crawl: count and go on
-            self.crawler.stats.inc_value("warc/errors")
-            log.error("WARC write failed for %s: %s", response.url, exc)
+        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.queue.put((response.url, response.status, list(response.headers.items()), response.body,
+                        request.method, list(request.headers.items()), date))
 
-    def write(self, response: Response, request: Request) -> None:
+    def _run(self) -> None:
+        """The writer thread: one record pair per queued response, in arrival order."""
+        while (job := self.queue.get()) is not None:
+            try:
+                self.write(*job)
+            except OSError as exc:  # a full disk must not stop the crawl: count and go on
+                self.crawler.stats.inc_value("warc/errors")
+                log.error("WARC write failed for %s: %s", job[0], exc)
+            except Exception:  # noqa: BLE001 - one odd response must not end the archive
+                self.crawler.stats.inc_value("warc/errors")
+                log.exception("WARC write failed for %s", job[0])
+        self._finish()
+
+    def write(self, url: str, status: int, resp_headers: list[tuple[bytes, list[bytes]]], body: bytes,
+              method: str, request_headers: list[tuple[bytes, list[bytes]]], date: str) -> None:
         if self.writer is None:
             self._open()
         assert self.writer is not None
-        body = response.body
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items()
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in resp_headers
                    for v in vs if k.lower() not in _DROP]
         headers.append(("Content-Length", str(len(body))))
-        reason = _REASONS.get(response.status, "")
-        http = StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol="HTTP/1.1")
-        date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        rec = self.writer.create_warc_record(response.url, "response", payload=BytesIO(body),
+        reason = _REASONS.get(status, "")
+        http = StatusAndHeaders(f"{status} {reason}".strip(), headers, protocol="HTTP/1.1")
+        rec = self.writer.create_warc_record(url, "response", payload=BytesIO(body),
                                              length=len(body), http_headers=http,
                                              warc_headers_dict={"WARC-Date": date})
-        req_headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                       for k, vs in request.headers.items() for v in vs]
-        path = response.url.split("/", 3)[3] if response.url.count("/") >= 3 else ""
-        req_http = StatusAndHeaders(f"{request.method} /{path} HTTP/1.1", req_headers, is_http_request=True)
-        req = self.writer.create_warc_record(response.url, "request", payload=BytesIO(b""), length=0,
+        req_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in request_headers for v in vs]
+        path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
+        req_http = StatusAndHeaders(f"{method} /{path} HTTP/1.1", req_headers, is_http_request=True)
+        req = self.writer.create_warc_record(url, "request", payload=BytesIO(b""), length=0,
                                              http_headers=req_http, warc_headers_dict={"WARC-Date": date})
         self.writer.write_request_response_pair(req, rec)
         self.crawler.stats.inc_value("warc/records")
@@ -100,7 +119,11 @@ class WarcArchiver:
             self._finish()
 
     def close(self, spider: Any = None, reason: str = "") -> None:
-        self._finish()
+        """Write what is queued, then complete the current file (waits for the writer thread)."""
+        if not self._closed:
+            self._closed = True
+            self.queue.put(None)
+            self._thread.join()
 
 
 _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 403: "Forbidden",
