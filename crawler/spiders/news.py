@@ -89,6 +89,7 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(f"limit={limit!r} is not a number. Fix: -a limit=100") from None
         self.refresh = _truthy(refresh)
         self._seen_urls: set[str] = set()  # normalised URLs requested this run (listing pages, feeds)
+        self._discovery_lock = asyncio.Lock()
         self._offsite: set[str] = set()  # off-site link keys counted this run (at most OFFSITE_SEEN_MAX)
         self._seen_ids: set[str] = set()  # article ids scheduled this run
         self._requests: dict[str, int] = defaultdict(int)
@@ -317,11 +318,32 @@ class NewsSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------------------------ discovery
 
+    # Discovery files and listing pages are read in stage workers, and handled in the order they
+    # arrived (one at a time, ``_in_order``): which of them claims an article first (feed before
+    # sitemap before listing, by request priority) stays what it was when they were parsed inline.
+
     async def parse_feed(self, response: Response, source: str) -> AsyncIterator[scrapy.Request]:
+        for req in await self._in_order(self._feed(response, source)):
+            yield req
+
+    async def parse_sitemap(self, response: Response, source: str) -> AsyncIterator[scrapy.Request]:
+        for req in await self._in_order(self._sitemap(response, source)):
+            yield req
+
+    async def parse_listing(self, response: Response, source: str,
+                            depth: int) -> AsyncIterator[scrapy.Request]:
+        for req in await self._in_order(self._listing(response, source, depth)):
+            yield req
+
+    async def _in_order(self, work: Any) -> list[scrapy.Request]:
+        async with self._discovery_lock:  # asyncio.Lock is fair: first come, first served
+            return list(await work)
+
+    async def _feed(self, response: Response, source: str) -> list[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
         if self._not_modified(response, source, "feed"):
-            return
+            return []
         try:  # parsed and checked in a stage worker, not on the reactor
             entries, problem = await self._stage(read_feed, response, source, response.body, response.url,
                                                  src)
@@ -331,14 +353,13 @@ class NewsSpider(scrapy.Spider):
             self.count(source, "errors/bad_feed")
             self._unsettled.add(response.url)
             log.warning("feed %s unreadable: %s", response.url, problem)
-        for req in await self._article_requests(src, entries, depth=0, origin=response.url):
-            yield req
+        return await self._article_requests(src, entries, depth=0, origin=response.url)
 
-    async def parse_sitemap(self, response: Response, source: str) -> AsyncIterator[scrapy.Request]:
+    async def _sitemap(self, response: Response, source: str) -> list[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
         if self._not_modified(response, source, "urlset"):
-            return
+            return []
         try:  # gunzipped, parsed and checked in a stage worker, not on the reactor
             kind, entries = await self._stage(read_sitemap, response, source, response.body, src,
                                               src.max_decompressed_bytes)
@@ -346,39 +367,38 @@ class NewsSpider(scrapy.Spider):
             self.count(source, "errors/bad_sitemap")
             self._unsettled.add(response.url)
             log.warning("sitemap %s unreadable: %s", response.url, exc)
-            return
-        if kind == "index":
-            self._validators.pop(response.url, None)  # an index is always fetched in full
-            for e in entries:
-                if e.bad_date:
-                    self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
-            children = [e for e in entries if src.owns(e.url) and not e.bad_date and self._fresh(src, e)]
-            for entry in children[:MAX_CHILD_SITEMAPS]:
-                url, key = _fetchable(entry.url), _norm(entry.url)
-                if url and key and key not in self._seen_urls and self._budget(src, url):
-                    self._seen_urls.add(key)
-                    yield self._conditional(src, self._request(src, url, self.parse_sitemap, priority=40,
-                                                               kind="sitemap"))
-            return
-        for req in await self._article_requests(src, entries, depth=0, origin=response.url):
-            yield req
+            return []
+        if kind != "index":
+            return await self._article_requests(src, entries, depth=0, origin=response.url)
+        self._validators.pop(response.url, None)  # an index is always fetched in full
+        for e in entries:
+            if e.bad_date:
+                self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
+        children = [e for e in entries if src.owns(e.url) and not e.bad_date and self._fresh(src, e)]
+        out = []
+        for entry in children[:MAX_CHILD_SITEMAPS]:
+            url, key = _fetchable(entry.url), _norm(entry.url)
+            if url and key and key not in self._seen_urls and self._budget(src, url):
+                self._seen_urls.add(key)
+                out.append(self._conditional(src, self._request(src, url, self.parse_sitemap, priority=40,
+                                                                kind="sitemap")))
+        return out
 
-    async def parse_listing(self, response: Response, source: str,
-                            depth: int) -> AsyncIterator[scrapy.Request]:
+    async def _listing(self, response: Response, source: str, depth: int) -> list[scrapy.Request]:
         src = self.sources[source]
         self.count(source, "pages_fetched")
         reading = await self._read(response, src, PageTask(response.url, self._ctype(response), "listing"))
         if reading is None:
-            return
+            return []
         links = self._links(src, reading)
+        out = []
         if depth < src.follow_depth:
             for url, key in links.listings:
                 if key not in self._seen_urls and self._budget(src, url):
                     self._seen_urls.add(key)
-                    yield self._request(src, url, self.parse_listing, priority=5, kind="listing",
-                                        depth=depth + 1)
-        for req in await self._article_requests(src, self._candidates(links), depth=depth):
-            yield req
+                    out.append(self._request(src, url, self.parse_listing, priority=5, kind="listing",
+                                             depth=depth + 1))
+        return out + await self._article_requests(src, self._candidates(links), depth=depth)
 
     def _links(self, src: Source, reading: PageReading) -> Links:
         """The page's links as the worker sorted them (``pipelines.page_reading.page_links``); each

@@ -68,6 +68,7 @@ def test_a_stuck_extraction_ends_as_timeout(make, tmp_path, hook):
     pool = make(1, timeout=1.0, kill_grace=1.0)
 
     async def main():
+        await pool.run(len, "warm")  # the clock is the stage's, not the worker's start-up on a busy machine
         t0 = time.monotonic()
         with pytest.raises(workers.StageFailed) as err:
             await pool.run(len, f"<p>{hook}</p>", page={"url": "http://x.test/slow"})
@@ -103,3 +104,18 @@ def test_close_does_not_block_while_workers_exit(make):
     t0 = time.monotonic()
     pool.close()
     assert time.monotonic() - t0 < 0.5
+
+
+def test_worker_cpu_is_counted_per_stage_call(make):
+    """The pool adds up the CPU its workers spent on stage calls (what ``make bench`` reports per page)."""
+    pool = make(1)
+
+    async def main():
+        await pool.run(len, "warm")
+        before = pool.cpu_s
+        await pool.run(sum, range(3_000_000))
+        return before, pool.cpu_s
+
+    before, after = asyncio.run(main())
+    assert after - before > 0.01  # summing three million numbers takes CPU; start-up is not counted
+    assert before < 5.0
