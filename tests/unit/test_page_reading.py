@@ -1,0 +1,134 @@
+"""Reading a fetched page once (pipelines/page_reading.py): what the spider goes on with and the article
+come from one decode and one parse; discovery files are read and their URLs checked the same way."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from pipelines import discovery as d
+from pipelines import extract_html
+from pipelines.crawl_config import MultiPage
+from pipelines.page_reading import PageTask, check_entries, gunzip, read_page, read_sitemap
+from pipelines.process import process_page
+
+BASE = "https://kabar.example.id"
+URL = f"{BASE}/berita/2024/12/05/banjir-surut-di-samarinda.html"
+PARA = ("Banjir yang merendam lima kecamatan di Samarinda mulai surut pada Kamis pagi setelah hujan reda "
+        "sejak Rabu malam, kata petugas penanggulangan bencana daerah kepada wartawan di lokasi. ")
+
+
+class Rules:
+    """A source owning kabar.example.id whose articles live under /berita/; /tag/ is denied."""
+
+    multipage = MultiPage(mode="auto")
+
+    def owns(self, url: str) -> bool:
+        return url.startswith(BASE)
+
+    def url_rule(self, url: str) -> tuple[str, str | None]:
+        if "/tag/" in url:
+            return "deny", "/tag/"
+        return ("allow", "/berita/") if "/berita/" in url else ("none", None)
+
+    def is_article_url(self, url: str) -> bool:
+        return self.url_rule(url)[0] == "allow"
+
+
+def article(links: str = "", head: str = '<meta property="og:type" content="article">') -> bytes:
+    return (f"<!DOCTYPE html><html lang='id'><head><meta charset='utf-8'><title>Banjir surut di Samarinda"
+            f"</title>{head}</head><body><nav><a href='/'>Beranda</a></nav><article><h1>Banjir surut di "
+            f"Samarinda</h1>" + "".join(f"<p>{PARA}</p>" for _ in range(6)) + f"</article>{links}</body>"
+            "</html>").encode()
+
+
+def task(**kw) -> PageTask:
+    base = {"url": URL, "content_type": "text/html; charset=utf-8", "identity": URL, "url_rule": "allow",
+            "hints": {"language_hint": "id", "source": "kabar"}, "run_chain": True, "follow": True,
+            "walk_parts": True}
+    return PageTask(**{**base, **kw})
+
+
+def test_a_one_page_article_is_classified_linked_and_processed_in_one_reading():
+    links = (f"<a href='/berita/2024/12/06/harga-beras-naik.html'>Harga beras</a>"
+             f"<a href='{URL}?page=2'>2</a><a href='https://partner.example.com/x'>partner</a>"
+             "<a href='/tag/banjir/'>tag</a><a href='/kanal/daerah/'>Daerah</a>")
+    reading = read_page(article(links), task(walk_parts=False), Rules())
+    assert reading.verdict is not None and reading.verdict.is_article
+    assert reading.encoding == "utf-8" and reading.text is None and reading.next_url is None
+    # related articles, not this article's own later part; off-site links reported for counting
+    assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/harga-beras-naik.html"]
+    assert [u for u, _ in reading.links.offsite] == ["https://partner.example.com/x"]
+    # the stage chain ran on the same tree: the same article process_page makes of the page
+    assert reading.result is not None and reading.result.ok, reading.result
+    offline = process_page(article(links), URL, {"language_hint": "id", "source": "kabar",
+                                                 "url_rule": "allow", "encoding": "utf-8"})
+    assert reading.result.article.body == offline.article.body
+    assert reading.result.article.content_hash == offline.article.content_hash
+    assert reading.result.learn_from[0]  # the extracted body, for the source's template
+
+
+def test_the_page_is_parsed_once(monkeypatch):
+    calls = []
+    real = extract_html.parse
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("pipelines.page_reading.parse", counting)
+    monkeypatch.setattr("pipelines.extract.parse", counting)
+    reading = read_page(article(), task(), Rules())
+    assert reading.result.ok and len(calls) == 1
+
+
+def test_a_page_with_a_next_part_comes_back_as_text_for_assembly():
+    nxt = f"{URL}?page=2"
+    reading = read_page(article(f"<a href='{nxt}'>Selanjutnya</a>"), task(), Rules())
+    assert reading.next_url == nxt and reading.result is None
+    assert reading.text is not None and "Banjir surut" in reading.text
+
+
+def test_a_listing_page_gives_its_links_and_no_verdict():
+    html = (f"<html><body><a href='/berita/2024/12/06/a.html'>a</a><a href='/kanal/daerah/'>Daerah</a>"
+            f"<a href='/img/x.jpg'>foto</a><a href='mailto:r@kabar.example.id'>mail</a></body></html>")
+    reading = read_page(html.encode(), PageTask(f"{BASE}/", "text/html", "listing"), Rules())
+    assert reading.verdict is None and reading.result is None
+    assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/a.html"]
+    assert [u for u, _ in reading.links.listings] == [f"{BASE}/kanal/daerah/"]
+
+
+def test_a_not_article_page_is_not_extracted():
+    ld = '<script type="application/ld+json">{"@type":"ItemList","name":"Terpopuler"}</script>'
+    reading = read_page(article(head=ld), task(), Rules())
+    assert reading.verdict is not None and not reading.verdict.is_article
+    assert reading.result is None and reading.links is not None
+
+
+def test_unreadable_markup_is_a_counted_drop_not_a_crash():
+    reading = read_page(b"just some words, no markup at all", task(kind="listing"), Rules())
+    assert reading.drop == "unparsable"
+    # an article page extraction refuses is dropped with extraction's reason
+    huge = b"<html><body>" + b"<p>x</p>" * 70_000 + b"</body></html>"
+    res = read_page(huge, task(), Rules()).result
+    assert res is not None and res.drop_reason == "too_large"
+
+
+def test_discovered_urls_are_checked_with_their_reasons():
+    entries = [d.Entry(f"{BASE}/berita/a.html"), d.Entry("https://other.example/berita/b.html"),
+               d.Entry(f"{BASE}/tag/banjir/"), d.Entry(f"{BASE}/kanal/"), d.Entry("http://[::1")]
+    checked = check_entries(entries, Rules())
+    assert [c.reason for c in checked] == [None, "offsite", "denied_by_rule", "not_article_url", "bad_url"]
+    assert checked[0].key and checked[0].entry.url == f"{BASE}/berita/a.html"
+
+
+def test_a_gzipped_sitemap_is_bounded():
+    xml = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+           f"<url><loc>{BASE}/berita/a.html</loc></url></urlset>").encode()
+    kind, checked = read_sitemap(gzip.compress(xml), Rules(), 10_000)
+    assert kind == "urlset" and [c.reason for c in checked] == [None]
+    with pytest.raises(ValueError, match="decompressed size"):
+        gunzip(gzip.compress(b"x" * 20_000), 10_000)
+    with pytest.raises(ValueError, match="corrupt"):
+        gunzip(b"\x1f\x8b" + b"not gzip at all", 10_000)
