@@ -70,6 +70,10 @@ DEPTH_PRIORITY = 0
 # JOBDIR (pause/resume): scrapy crawl news -a source=X -s JOBDIR=var/jobs/X.  Disk queues must pickle.
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Without JOBDIR the queue holds SCHEDULER_MEMORY_MAX requests in memory and spills the rest to a private
+# disk queue (crawler/scheduler.py), so memory does not grow with discovery.
+SCHEDULER = "crawler.scheduler.SpillingScheduler"
+SCHEDULER_MEMORY_MAX = int(os.environ.get("SCHEDULER_MEMORY_MAX", "10000"))
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): a refused host is never contacted, not even for its robots.txt
