@@ -8,7 +8,7 @@ directory that is removed at close.  Requests come back memory first, then from 
 within each.
 
 With ``JOBDIR`` (pause/resume) every request goes to the job's disk queue, as with Scrapy's own
-scheduler.  The shared Redis frontier (``crawler/frontier.py``) replaces this scheduler altogether.
+scheduler.  The shared Redis frontier (``crawler/frontier/``) replaces this scheduler altogether.
 """
 
 from __future__ import annotations

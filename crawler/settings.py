@@ -114,7 +114,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 900,
 }
 
-# --- shared Redis frontier + WARC archive (owned by 'ops', crawler/frontier.py, crawler/warc.py) ---
+# --- shared Redis frontier + WARC archive (owned by 'ops', crawler/frontier/, crawler/warc.py) ---
 if os.environ.get("REDIS_URL"):
     from crawler.frontier import apply_settings as _frontier  # only when enabled: redis client
 
