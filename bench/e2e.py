@@ -175,7 +175,7 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
               processes: int = 1) -> dict[str, Any]:
     """One ``scrapy crawl news`` of a fresh loopback site into a fresh index; numbers and RSS samples.
     ``processes`` > 1: that many crawler processes share one crawl through a private redis-server
-    (the shared frontier, ``crawler/frontier.py``); pages/s is over the first start to the last exit."""
+    (the shared frontier, ``crawler/frontier/``); pages/s is over the first start to the last exit."""
     if processes > 1:
         return _run_shared(pages, corpus, es_url, workdir, node_pid, extra_env or {}, processes)
     from bench.sitegen import sources_yaml
