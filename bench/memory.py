@@ -5,9 +5,11 @@ while the crawl's RSS is sampled every second.
     python -m bench.memory [--pages 20000] [--url URL] [--json out.json] [--no-warc]
 
 Reported: the crawl process's RSS (the reactor: spider, scheduler, index stage, WARC writer) and the
-crawl with its stage workers, at each quarter of the pages served and at the peak; the growth of the
-crawl process between the first quarter and the end is the number that shows whether anything (the
-seen-sets, the scheduler's queue, the spool, the WARC writer, the indexer's pools) grows with the crawl.
+crawl with its stage workers, at 5,000 pages served, at each quarter of the pages and at the peak; the
+growth between 5,000 pages (``--from``) and the end — of the crawl process and of the whole tree — is
+the number that shows whether anything (the seen-sets, the scheduler's queue, the spool, the WARC
+writer, the indexer's pools, the workers) grows with the crawl.  The budget: peak of the tree (crawl +
+stage workers) <= ``--budget-mb`` (600); exit status 1 when it is passed or the crawl failed.
 The site runs in this process (a thread) so the sampler knows how many pages were served.
 Without ``--url`` a private node is started first and removed at the end.
 """
@@ -96,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-warc", action="store_true", help="without the WARC archive")
     ap.add_argument("--every", type=float, default=1.0, help="seconds between RSS samples")
     ap.add_argument("--json", help="write the results (with every sample) here too")
+    ap.add_argument("--from", dest="start", type=int, default=5000, help="pages served where growth is "
+                    "measured from (default 5000)")
+    ap.add_argument("--budget-mb", type=float, default=600.0, help="peak RSS of crawl + workers allowed")
     args = ap.parse_args(argv)
     es_url, node = start_node(args.url)
     tmp = Path(tempfile.mkdtemp(prefix="news-bench-mem-"))
@@ -106,17 +111,31 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     samples = res.pop("samples")
     marks = {f"{int(f * 100)}%": at_fraction(samples, args.pages, f) for f in (0.25, 0.5, 0.75, 1.0)}
-    first, last = marks["25%"], samples[-1] if samples else None
-    out = {"machine": machine(), **res, "rss_at": marks,
+    start = at_fraction(samples, args.pages, min(1.0, args.start / args.pages))
+    # the end: the last sample taken while pages were still being served in full (not the close)
+    last = marks["100%"] or (samples[-1] if samples else None)
+    peak_tree = max((s["tree_mb"] for s in samples), default=None)
+    out = {"machine": machine(), **res, "rss_at": {f"{args.start} pages": start, **marks},
            "peak_main_mb": max((s["main_mb"] for s in samples), default=None),
-           "peak_tree_mb": max((s["tree_mb"] for s in samples), default=None),
-           "growth_main_mb_25_to_end":
-               round(last["main_mb"] - first["main_mb"], 1) if first and last else None}
+           "peak_tree_mb": peak_tree,
+           f"growth_main_mb_{args.start}_to_end":
+               round(last["main_mb"] - start["main_mb"], 1) if start and last else None,
+           f"growth_tree_mb_{args.start}_to_end":
+               round(last["tree_mb"] - start["tree_mb"], 1) if start and last else None,
+           # the largest crawl-process RSS after the start mark, against the RSS at it
+           f"max_main_mb_after_{args.start}": max((s["main_mb"] for s in samples
+                                                    if start and s["t"] >= start["t"]), default=None),
+           "budget_mb": args.budget_mb}
     print(json.dumps(out, indent=1))
+    a, b = start or {}, last or {}
+    print(f"\npeak RSS crawl + workers {peak_tree} MB (budget {args.budget_mb:g}); crawl process "
+          f"{a.get('main_mb')} MB at {args.start} pages -> {b.get('main_mb')} MB at {args.pages}; "
+          f"crawl + workers {a.get('tree_mb')} -> {b.get('tree_mb')} MB")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({**out, "samples": samples}, indent=1))
-    return 0 if res["exit"] == 0 else 1
+    over = peak_tree is not None and peak_tree > args.budget_mb
+    return 0 if res["exit"] == 0 and not over else 1
 
 
 if __name__ == "__main__":
