@@ -137,11 +137,11 @@ class SourceTemplates:
     def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None:
         if not source:
             return
-        before = self.model(source)
-        after = learn(before, body, title, url)
-        if after.seq == before.seq:
+        model = self.model(source)
+        seq = model.seq
+        learn(model, body, title, url, in_place=True)  # the model is this object's own: no copy
+        if model.seq == seq:
             return  # re-crawled or empty: nothing learned
-        self._models[source] = after
         self._compiled.pop(source, None)
         pending = self._pending.setdefault(source, [])
         pending.append((body or "", title, url))
@@ -155,7 +155,7 @@ class SourceTemplates:
 
         def merge(on_disk: TemplateModel) -> TemplateModel:
             for body, title, url in pending:
-                on_disk = learn(on_disk, body, title, url)
+                on_disk = learn(on_disk, body, title, url, in_place=True)  # read from the file just now
             return on_disk
 
         try:

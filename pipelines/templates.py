@@ -137,14 +137,16 @@ def _trim_recent(table: dict[str, int], limit: int) -> None:
 
 
 def learn(model: TemplateModel | None, body: str | None, title: str | None = None,
-          url: str | None = None) -> TemplateModel:
-    """A new model that has also seen this article (the given model is not changed)."""
+          url: str | None = None, *, in_place: bool = False) -> TemplateModel:
+    """A new model that has also seen this article (the given model is not changed), or with
+    ``in_place`` the given model itself, updated (no copy of its thousands of entries per article: what
+    the crawl does for every page)."""
     old = model or TemplateModel()
-    new = TemplateModel(docs=old.docs, seq=old.seq, lines={k: list(v) for k, v in old.lines.items()},
-                        prefixes={k: list(v) for k, v in old.prefixes.items()},
-                        prefix_variants={k: list(v) for k, v in old.prefix_variants.items()},
-                        titles=dict(old.titles),
-                        seen=dict(old.seen))
+    new = old if in_place else TemplateModel(
+        docs=old.docs, seq=old.seq, lines={k: list(v) for k, v in old.lines.items()},
+        prefixes={k: list(v) for k, v in old.prefixes.items()},
+        prefix_variants={k: list(v) for k, v in old.prefix_variants.items()},
+        titles=dict(old.titles), seen=dict(old.seen))
     body = body if isinstance(body, str) else ""
     aid = _article_id(url, title, body)
     if aid in new.seen or not body.strip():
