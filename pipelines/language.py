@@ -12,6 +12,7 @@ configured language break close calls.  Empty or letterless text is ``und``.
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from functools import lru_cache
@@ -83,9 +84,9 @@ def _langid():
 
 @lru_cache(maxsize=1)
 def _langid_id_ms():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # a shallow copy restricted to the pair: it shares the full model's arrays (set_languages only
+    # re-points attributes), so a second ~80 MB copy of the model is not loaded in every process
+    ident = copy.copy(_langid())
     ident.set_languages(list(_ID_FAMILY))
     return ident
 
