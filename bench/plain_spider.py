@@ -23,14 +23,14 @@ from scrapy.spiders import SitemapSpider
 class BulkPipeline:
     """Items -> ``helpers.bulk`` every 500 documents, and once more at the end."""
 
-    def __init__(self, url: str, index: str) -> None:
-        self.client = Elasticsearch(url, request_timeout=60)
+    def __init__(self, url: str, index: str, stats: Any) -> None:
+        self.client, self.stats = Elasticsearch(url, request_timeout=60), stats
         self.index, self.batch = index, []
         self.indexed = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> BulkPipeline:
-        return cls(crawler.settings.get("ES_URL"), crawler.settings.get("ES_INDEX"))
+        return cls(crawler.settings.get("ES_URL"), crawler.settings.get("ES_INDEX"), crawler.stats)
 
     def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
         self.batch.append({"_index": self.index, "_id": item["url"], "_source": item})
@@ -47,7 +47,7 @@ class BulkPipeline:
     def close_spider(self, spider: Any = None) -> None:
         self.flush()
         self.client.indices.refresh(index=self.index)
-        spider.crawler.stats.set_value("plain/indexed", self.indexed)
+        self.stats.set_value("plain/indexed", self.indexed)
 
 
 class PlainSpider(SitemapSpider):
