@@ -50,8 +50,16 @@ class ArticleAdmission:
         """The page's links as the worker sorted them (``pipelines.page_reading.page_links``); each
         off-site one counted once."""
         links = reading.links or Links()
-        for url, key in links.offsite:
-            self._offsite_drop(src, key, url)
+        new = 0
+        for _, key in links.offsite:  # one count per page, not one call per link (pages have dozens)
+            if key not in self._offsite:
+                if len(self._offsite) >= OFFSITE_SEEN_MAX:
+                    self._offsite.clear()
+                self._offsite.add(key)
+                new += 1
+        if new:
+            self.count(src.name, "dropped/offsite", new)
+            log.debug("dropped (offsite) %d new off-site links", new)
         return links
 
     @staticmethod
