@@ -93,7 +93,14 @@ class WarcArchiver:
             except Exception:  # noqa: BLE001 - one odd response must not end the archive
                 self.crawler.stats.inc_value("warc/errors")
                 log.exception("WARC write failed for %s", job[0])
+            finally:
+                self.queue.task_done()
         self._finish()
+        self.queue.task_done()
+
+    def flush(self) -> None:
+        """Wait until every response queued so far is written (tests; ``close`` does it anyway)."""
+        self.queue.join()
 
     def write(self, url: str, status: int, resp_headers: list[tuple[bytes, list[bytes]]], body: bytes,
               method: str, request_headers: list[tuple[bytes, list[bytes]]], date: str) -> None:

@@ -4,6 +4,7 @@ acknowledges them once a response's callback and its items are done (acks on a c
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import logging
@@ -229,6 +230,11 @@ class FrontierScheduler:
             self._courier.submit(run)
         except RuntimeError:  # closing: the courier is gone, send it now
             run()
+
+    def flush_acks(self, timeout: float = 10.0) -> None:
+        """Wait until every ack, hold and renewal sent so far has reached Redis (tests, close)."""
+        with contextlib.suppress(RuntimeError):  # already shut down: nothing is waiting
+            self._courier.submit(lambda: None).result(timeout)
 
     def _renew(self) -> None:
         assert self.frontier is not None

@@ -36,19 +36,22 @@ def _run(coro):
     return asyncio.run(coro)
 
 
-def test_extract_turns_a_page_into_an_article_and_counts_it():
+def test_the_chain_turns_a_page_into_an_article_and_counts_it():
     crawler = _crawler()
-    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
     art = _run(stage.process_item(_page("banjir-jakarta-surut.html")))
     assert isinstance(art, Article)
     assert art.url == f"{SITE}/berita/banjir-jakarta-surut.html" and art.title and len(art.body or "") > 200
     assert art.fetched_at == "2024-12-03T08:00:00+00:00"
     assert crawler.stats.get_value("news/extracted") == 1
+    # extract, then clean/language/attribution, then fingerprints: the one chain (pipelines.process.CHAIN)
+    assert art.language == "id" and crawler.stats.get_value("news/language/id") == 1
+    assert art.content_hash and art.fingerprint
 
 
-def test_extract_drops_a_listing_with_its_reason_counted_per_source():
+def test_the_chain_drops_a_listing_with_its_reason_counted_per_source():
     crawler = _crawler()
-    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
     with pytest.raises(DropItem, match=r"^not_article:index_page: http://127\.0\.0\.1:8765/berita/index\.html"):
         _run(stage.process_item(_page("index.html")))
     assert crawler.stats.get_value("news/dropped/not_article:index_page") == 1
@@ -56,9 +59,9 @@ def test_extract_drops_a_listing_with_its_reason_counted_per_source():
     assert crawler.stats.get_value("news/extracted") is None
 
 
-def test_extract_stitches_a_multi_page_article():
+def test_the_chain_stitches_a_multi_page_article():
     crawler = _crawler()
-    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
     first = _page("korut-rusia-perjanjian-pertahanan.html")
     second = (FIX / "site" / "berita" / "korut-rusia-perjanjian-pertahanan.page2.html").read_text("utf-8")
     single = _run(stage.process_item(_page("korut-rusia-perjanjian-pertahanan.html")))
@@ -69,35 +72,39 @@ def test_extract_stitches_a_multi_page_article():
     assert stitched.provenance["body"].endswith("+pages:2")
 
 
+def test_a_page_the_spiders_worker_already_processed_is_applied_not_run_again():
+    from pipelines.process import process_page
+
+    crawler = _crawler()
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
+    page = _page("banjir-jakarta-surut.html")
+    page.result = process_page(page.body, page.url, {"source": "sample"})
+    stage.pool.run = None  # type: ignore[assignment]  # no stage call: it would fail
+    art = _run(stage.process_item(page))
+    assert art is page.result.article and crawler.stats.get_value("news/extracted") == 1
+
+
 def test_items_of_other_stages_pass_through_untouched():
     crawler = _crawler()
     art = Article(url=f"{SITE}/x")
-    assert _run(adapters.ExtractPipeline.from_crawler(crawler).process_item(art)) is art
-    page = _page("hujan-es-bogor.html")
-    assert _run(adapters.EnrichPipeline.from_crawler(crawler).process_item(page)) is page
-    assert _run(adapters.DedupePipeline.from_crawler(crawler).process_item(page)) is page
+    assert _run(adapters.ProcessPipeline.from_crawler(crawler).process_item(art)) is art
 
 
-def test_enrich_and_dedupe_fill_language_attribution_and_fingerprints():
+def test_an_article_that_cleaning_leaves_empty_is_dropped():
+    from pipelines.process import ProcessResult
+
     crawler = _crawler()
-    art = _run(adapters.ExtractPipeline.from_crawler(crawler).process_item(_page("banjir-jakarta-surut.html")))
-    enriched = _run(adapters.EnrichPipeline.from_crawler(crawler).process_item(art))
-    assert enriched.language == "id" and crawler.stats.get_value("news/language/id") == 1
-    done = _run(adapters.DedupePipeline.from_crawler(crawler).process_item(enriched))
-    assert done.content_hash and done.fingerprint
-
-
-def test_enrich_drops_an_article_that_cleaning_leaves_empty():
-    crawler = _crawler()
-    stage = adapters.EnrichPipeline.from_crawler(crawler)
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
+    page = _page("hujan-es-bogor.html", result=ProcessResult(drop_reason="empty_after_cleaning",
+                                                              learn_from=("   \n  ", None)))
     with pytest.raises(DropItem, match="^empty_after_cleaning"):
-        _run(stage.process_item(Article(url=f"{SITE}/kosong", source="sample", body="   \n  ")))
+        _run(stage.process_item(page))
     assert crawler.stats.get_value("news/dropped/empty_after_cleaning") == 1
 
 
 def test_a_page_that_kills_its_worker_is_dropped_with_the_pools_reason():
     crawler = _crawler()
-    stage = adapters.ExtractPipeline.from_crawler(crawler)
+    stage = adapters.ProcessPipeline.from_crawler(crawler)
 
     async def crash(fn, *args, page=None):
         raise StageFailed("worker_crash", "exit code -11")

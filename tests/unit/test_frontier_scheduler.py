@@ -99,10 +99,24 @@ class MemoryFrontier:
         return not self.queue and not self.leases
 
 
+class Inline:
+    """A courier that sends at once (the executor interface the scheduler uses)."""
+
+    def submit(self, fn):
+        from concurrent.futures import Future
+
+        done: Future = Future()
+        done.set_result(fn())
+        return done
+
+    def shutdown(self, wait=True):
+        pass
+
+
 @pytest.fixture()
 def sched(monkeypatch):
     mem = MemoryFrontier()
-    monkeypatch.setattr(fr, "frontier_from_settings", lambda settings, name: mem)
+    monkeypatch.setattr(fr.scheduler, "frontier_from_settings", lambda settings, name: mem)
     monkeypatch.delenv("FRONTIER_HMAC_KEY", raising=False)
     crawler = get_crawler(NewsLike, {"FRONTIER_DOMAIN_DELAY": "", "DOWNLOAD_DELAY": 0.5})
     spider = NewsLike.from_crawler(crawler)
@@ -110,6 +124,10 @@ def sched(monkeypatch):
     crawler.stats.open_spider()
     s = fr.FrontierScheduler.from_crawler(crawler)
     s.open(spider)
+    # acks, holds and renewals go to Redis on the courier thread; here they are sent at once, in order
+    # (test_acks_reach_redis_in_order_on_the_courier_thread covers the thread)
+    s._courier.shutdown()
+    s._courier = Inline()
     yield s, mem, spider
     if s._renewer is not None and s._renewer.running:
         s._renewer.stop()
@@ -259,3 +277,29 @@ def test_frontier_needs_redis_url():
 
     with pytest.raises(ValueError, match="REDIS_URL"):
         fr.frontier_from_settings(Settings({"REDIS_URL": ""}), "news")
+
+
+def test_acks_reach_redis_in_order_on_the_courier_thread(monkeypatch):
+    """The reactor never waits on an ack: it is queued for the courier thread, which sends them in
+    the order they were made."""
+    import threading
+
+    mem = MemoryFrontier()
+    monkeypatch.setattr(fr.scheduler, "frontier_from_settings", lambda settings, name: mem)
+    crawler = get_crawler(NewsLike, {"FRONTIER_DOMAIN_DELAY": ""})
+    spider = NewsLike.from_crawler(crawler)
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    s = fr.FrontierScheduler.from_crawler(crawler)
+    s.open(spider)
+    threads = []
+    real = mem.ack
+    mem.ack = lambda ids: (threads.append(threading.current_thread().name), real(ids))
+    s.mine.update({"a", "b", "c"})
+    for lease in ("a", "b", "c"):
+        s._ack(lease)
+    s.flush_acks()
+    assert mem.acked == ["a", "b", "c"]
+    assert threads and all(t.startswith("frontier-acks") for t in threads)
+    if s._renewer is not None and s._renewer.running:
+        s._renewer.stop()

@@ -91,8 +91,8 @@ def test_a_page_with_a_next_part_comes_back_as_text_for_assembly():
 
 
 def test_a_listing_page_gives_its_links_and_no_verdict():
-    html = (f"<html><body><a href='/berita/2024/12/06/a.html'>a</a><a href='/kanal/daerah/'>Daerah</a>"
-            f"<a href='/img/x.jpg'>foto</a><a href='mailto:r@kabar.example.id'>mail</a></body></html>")
+    html = ("<html><body><a href='/berita/2024/12/06/a.html'>a</a><a href='/kanal/daerah/'>Daerah</a>"
+            "<a href='/img/x.jpg'>foto</a><a href='mailto:r@kabar.example.id'>mail</a></body></html>")
     reading = read_page(html.encode(), PageTask(f"{BASE}/", "text/html", "listing"), Rules())
     assert reading.verdict is None and reading.result is None
     assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/a.html"]

@@ -45,6 +45,7 @@ def test_each_response_is_a_request_and_a_response_record(tmp_path):
     crawler, ext = _archiver(tmp_path)
     resp, req = _response()
     ext.response_received(resp, req)
+    ext.flush()  # records are written on the archiver's own thread, not the reactor
     assert list((tmp_path / "warc").glob("*.warc.gz.open"))  # still being written
     ext.close()
     [path] = (tmp_path / "warc").glob("*.warc.gz")
@@ -95,6 +96,7 @@ def test_a_failed_write_is_counted_and_the_crawl_goes_on(tmp_path, monkeypatch, 
     monkeypatch.setattr(ext, "write", full)
     resp, req = _response()
     ext.response_received(resp, req)
+    ext.flush()
     assert crawler.stats.get_value("warc/errors") == 1
     assert "WARC write failed" in caplog.text and "No space left" in caplog.text
 
