@@ -40,7 +40,8 @@ _NOT_LINKS = ("#", "mailto:", "javascript:", "tel:", "whatsapp:")
 class SourceRules(Protocol):
     """What reading needs of a source (``news_ingest.sources.Source``)."""
 
-    multipage: MultiPage
+    @property
+    def multipage(self) -> MultiPage: ...
 
     def owns(self, url: str) -> bool: ...
 

@@ -70,7 +70,8 @@ class StageChain:
     ``process_page`` (WARC, replay, benchmarks) all run ``CHAIN``."""
 
     def run(self, page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
-            pages: list[tuple[str, str]] | None = None, template: Template | None = None) -> ProcessResult:
+            pages: list[tuple[str, str | bytes]] | None = None,
+            template: Template | None = None) -> ProcessResult:
         """Every pure stage on one page (``page``: bytes, text, or a tree already parsed) or on the parts
         of a multi-page article (``pages``); ``template``: the source's learned furniture."""
         hints = hints or {}
@@ -102,7 +103,8 @@ CHAIN = StageChain()
 
 
 def run_chain(page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
-              pages: list[tuple[str, str]] | None = None, template: Template | None = None) -> ProcessResult:
+              pages: list[tuple[str, str | bytes]] | None = None,
+              template: Template | None = None) -> ProcessResult:
     """``CHAIN.run`` as a module-level function (what a stage worker is sent)."""
     return CHAIN.run(page, url, hints, pages, template)
 

@@ -9,11 +9,6 @@ per discovery page) unless ``refresh=1``.  Multi-page articles are fetched part 
 once, identified by the first page's URL.  Everything skipped is counted under
 ``news/<source>/dropped/<reason>``; failures under ``news/<source>/errors/<kind>``.
 
-The spider is split along its seams: ``admission`` (which discovered URLs become article requests),
-``articles`` (article pages read once in a stage worker, multi-page assembly, the item), ``redirects``
-(article redirects followed by hand); this module holds start-up, robots.txt, feeds, sitemaps, listing
-pages, errors and the end of the run.
-
 Every request carries ``dont_filter``: after a kill -9, Scrapy's JOBDIR seen-set may list requests
 that never completed, and trusting it would lose articles.  Dedupe within a run is this spider's own
 sets; across runs it is the index.
@@ -25,9 +20,9 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -40,27 +35,36 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
 from crawler.items import FetchedPage
-from crawler.spiders.admission import ArticleAdmission
-from crawler.spiders.articles import ArticlePages
-from crawler.spiders.redirects import ArticleRedirects
-from crawler.workers import StageFailed
+from crawler.pipelines import ProcessPipeline
+from crawler.workers import StageFailed, StagePool
 from news_ingest.crawl_state import CrawlState
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
 from pipelines import discovery as d
 from pipelines import politeness
-from pipelines.dedupe import article_id
+from pipelines.dedupe import article_id, public_url
 from pipelines.page_reading import (
+    Candidate,
+    Links,
+    PageReading,
     PageTask,
+    check_entries,
     fetchable,
     norm,
     read_feed,
+    read_page,
     read_sitemap,
 )
+from pipelines.process import ProcessResult
+from pipelines.revisions import refetch_reason
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 200
+OFFSITE_SEEN_MAX = 50_000  # off-site link keys remembered to count each once; cleared when full (bounded)
+LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete"]  # what decides a re-fetch
+
+
 _norm, _fetchable = norm, fetchable  # the URL's one spelling (rules, ids, seen-sets); the URL to request
 
 
@@ -68,7 +72,7 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
-class NewsSpider(ArticlePages, ArticleRedirects, ArticleAdmission, scrapy.Spider):
+class NewsSpider(scrapy.Spider):
     name = "news"
 
     def __init__(self, source: str = "all", since: str | None = None, limit: str | None = None,
@@ -174,6 +178,17 @@ class NewsSpider(ArticlePages, ArticleRedirects, ArticleAdmission, scrapy.Spider
     def drop(self, src: str, reason: str, url: str) -> None:
         self.count(src, f"dropped/{reason}")
         log.debug("dropped (%s) %s", reason, url)
+
+    def _budget(self, src: Source, url: str) -> bool:
+        """Per-run page budget and URL-trap limits; False (counted) when the URL must not be fetched."""
+        if reason := d.url_trap(url, self.config):
+            self.drop(src.name, reason, url)
+            return False
+        if self._requests[src.name] >= src.max_pages:
+            self.drop(src.name, "max_pages", url)
+            return False
+        self._requests[src.name] += 1
+        return True
 
     def _request(self, src: Source, url: str, callback: Any, priority: int = 0, kind: str | None = None,
                  **kw: Any) -> scrapy.Request:
@@ -384,6 +399,336 @@ class NewsSpider(ArticlePages, ArticleRedirects, ArticleAdmission, scrapy.Spider
                     out.append(self._request(src, url, self.parse_listing, priority=5, kind="listing",
                                              depth=depth + 1))
         return out + await self._article_requests(src, self._candidates(links), depth=depth)
+
+    def _links(self, src: Source, reading: PageReading) -> Links:
+        """The page's links as the worker sorted them (``pipelines.page_reading.page_links``); each
+        off-site one counted once."""
+        links = reading.links or Links()
+        new = 0
+        for _, key in links.offsite:  # one count per page, not one call per link (pages have dozens)
+            if key not in self._offsite:
+                if len(self._offsite) >= OFFSITE_SEEN_MAX:
+                    self._offsite.clear()
+                self._offsite.add(key)
+                new += 1
+        if new:
+            self.count(src.name, "dropped/offsite", new)
+            log.debug("dropped (offsite) %d new off-site links", new)
+        return links
+
+    @staticmethod
+    def _candidates(links: Links) -> list[Candidate]:
+        return [Candidate(d.Entry(url), key) for url, key in links.articles]
+
+    def _offsite_drop(self, src: Source, key: str | None, url: str) -> None:
+        """An off-site link, counted once per spelling: the set is bounded (cleared when full, after
+        which a link may be counted again; nothing else depends on it)."""
+        if key is None or key in self._offsite:
+            return
+        if len(self._offsite) >= OFFSITE_SEEN_MAX:
+            self._offsite.clear()
+        self._offsite.add(key)
+        self.drop(src.name, "offsite", url)
+
+    def _fresh(self, src: Source, entry: d.Entry) -> bool:
+        if not entry.published:
+            return True
+        published = d.parse_date(entry.published)
+        if published is None:
+            return True
+        if self.since and published < self.since:
+            return False
+        oldest = datetime.now(UTC) - timedelta(days=src.max_age_days) if src.max_age_days else None
+        return oldest is None or published >= oldest
+
+    async def _article_requests(self, src: Source, checked: list[Candidate] | list[d.Entry], depth: int,
+                                origin: str | None = None) -> list[scrapy.Request]:
+        """Filter discovered URLs (domain, rules, age, this run, the index, the crawl state) and build
+        article requests.  ``checked``: the URLs with what ``pipelines.page_reading.check_entries`` found
+        (in a worker), or entries checked here.  ``origin``: the feed or sitemap they came from (its
+        validators are saved at the end only when every article of it was settled)."""
+        candidates: dict[str, d.Entry] = {}
+        for c in checked:
+            if not isinstance(c, Candidate):
+                [c] = check_entries([c], src)
+            e, key = c.entry, c.key
+            if c.reason == "offsite":
+                self._offsite_drop(src, key, e.url)
+                continue
+            if c.reason == "bad_date":
+                self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
+                continue
+            if c.reason or key is None:
+                self.drop(src.name, c.reason or "bad_url", e.url)
+                continue
+            if not self._fresh(src, e):
+                self.drop(src.name, "too_old", e.url)
+                continue
+            aid = article_id(key)
+            if aid in self._seen_ids:
+                continue
+            self._seen_ids.add(aid)
+            self.count(src.name, f"discovered/{e.via}")
+            candidates[aid] = e
+        if candidates and not self.refresh:
+            known = await self._existing(src, list(candidates))
+            for aid, doc in known.items():
+                e = candidates[aid]
+                listed = max((t for t in (e.modified, e.published) if t), default=None,
+                             key=lambda t: d.parse_date(t) or datetime.min.replace(tzinfo=UTC))
+                if why := refetch_reason(doc, listed):
+                    self.count(src.name, f"refetched/{why}")
+                    continue
+                self.count(src.name, "skipped_seen")
+                del candidates[aid]
+            for aid, outcome in self.crawl_state(src.name).outcomes(list(candidates)).items():
+                self.count(src.name, f"skipped_known/{outcome.split(':', 1)[0]}")
+                del candidates[aid]
+        out = []
+        for e in candidates.values():
+            if self.limit is not None and self._articles[src.name] >= self.limit:
+                self.drop(src.name, "over_limit", e.url)
+                if origin:
+                    self._unsettled.add(origin)
+                continue
+            if not self._budget(src, e.url):
+                if origin:
+                    self._unsettled.add(origin)
+                continue
+            self._articles[src.name] += 1
+            hints = self._hints(src, e)
+            first = d.show_all_url(e.url, src.multipage)
+            req = self._request(src, first or e.url, self.parse_article, identity=e.url, hints=hints,
+                                depth=depth, part=1, pages=[], show_all=bool(first))
+            # redirects of article URLs are followed by _redirected (index lookup on the target first)
+            req.meta.update(news_kind="article", dont_redirect=True, news_chain=[], news_origin=origin,
+                            handle_httpstatus_list=[301, 302, 303, 307, 308])
+            out.append(req)
+        return out
+
+    async def _existing(self, src: Source, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The indexed articles known under any of ``ids`` (``Store.known_docs``: one ids/terms search
+        on the alias per batch of 500, off the reactor thread), with what decides a re-fetch."""
+        try:
+            if self._store is None:
+                self._store = await asyncio.to_thread(connect)
+            found: dict[str, dict[str, Any]] = {}
+            for i in range(0, len(ids), 500):
+                found |= await asyncio.to_thread(self._store.known_docs, ids[i:i + 500], LOOKUP_FIELDS)
+            return found
+        except Exception as exc:  # noqa: BLE001 - the lookup failing must not stop the crawl
+            if "index_not_found" in str(exc):
+                return {}  # first run: nothing indexed yet
+            self.count(src.name, "errors/seen_lookup")
+            log.warning("already-indexed lookup failed (%s); fetching %d articles anyway", exc, len(ids))
+            return {}
+
+    @staticmethod
+    def _hints(src: Source, e: d.Entry) -> dict[str, Any]:
+        hints: dict[str, Any] = {"source": src.name, "language_hint": src.language, "country": src.country,
+                                 "discovered_via": e.via}
+        if e.via in ("rss", "atom"):
+            hints.update(feed_title=e.title, feed_published=e.published)
+        elif e.via in ("sitemap", "news-sitemap"):
+            hints.update(sitemap_title=e.title, sitemap_published=e.published, sitemap_language=e.language)
+        return {k: v for k, v in hints.items() if v is not None}
+
+    # -------------------------------------------------------------------------------------- articles
+
+    async def _stage(self, fn: Any, response: Response, source: str, *args: Any) -> Any:
+        """``fn(*args)`` in a stage worker (``crawler/workers.py``; inline with ``STAGE_WORKERS=0``):
+        parsing is CPU work, and the reactor thread only downloads.  Raises ``StageFailed`` when the
+        worker died or ran over its time on this page (the pool counted and dead-lettered it)."""
+        pool = StagePool.for_crawler(self.crawler)
+        return await pool.run(fn, *args, page={"url": response.url, "source": source})
+
+    @staticmethod
+    def _ctype(response: Response) -> str | None:
+        raw = response.headers.get(b"Content-Type")
+        return raw.decode("latin-1") if raw else None
+
+    async def _read(self, response: Response, src: Source, task: PageTask) -> PageReading | None:
+        """The page read once in a stage worker (``pipelines.page_reading.read_page``: decoded by the one
+        charset decoder, parsed once, classified, its links sorted, a complete article run through the
+        stage chain), or None after counting why it is unusable (``response.meta["news_drop"]``)."""
+        reason = None
+        if not d.is_html(task.content_type, response.body):
+            reason = "non_html"
+        elif not response.body.strip():
+            reason = "empty_body"
+        else:
+            try:
+                reading: PageReading = await self._stage(read_page, response, src.name, response.body, task,
+                                                         src)
+            except StageFailed as exc:
+                if task.kind != "article":
+                    reason = exc.reason
+                else:  # the article is dropped with the stage's reason, as any stage failure
+                    return PageReading(result=ProcessResult(drop_reason=exc.reason, detail=exc.detail))
+            else:
+                if reading.drop is None:
+                    return reading
+                reason = reading.drop
+        self.drop(src.name, reason, response.url)
+        response.meta["news_drop"] = reason
+        return None
+
+    async def parse_article(self, response: Response, source: str, identity: str, hints: dict[str, Any],
+                            depth: int, part: int, pages: list[tuple[str, str]],
+                            show_all: bool) -> AsyncIterator[Any]:
+        src = self.sources[source]
+        if 300 <= response.status < 400 and part == 1:
+            for req in await self._redirected(src, response, hints, depth):
+                yield req
+            return
+        self.count(source, "pages_fetched")
+        if part == 1:
+            if not show_all:
+                identity = response.url  # where the article is (after redirects), as fetched
+            # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
+            # the article its ids from the same hosts (pipelines.dedupe.identify)
+            hints = {**hints, "url_rule": src.url_rule(_norm(identity) or identity)[0],
+                     "article_pages": src.article_pages,
+                     "owner": {"domains": list(src.domains), "ports": list(src.ports)}}
+            if chain := response.meta.get("news_chain"):
+                hints["redirected_from"] = list(chain)
+        process = ProcessPipeline.of(self.crawler)
+        fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        task = PageTask(response.url, self._ctype(response), "article", part=part, identity=identity,
+                        article_url=self._stored_url(identity), url_rule=hints.get("url_rule"),
+                        article_pages=src.article_pages,
+                        walk_parts=not show_all and part < src.multipage.max_pages,
+                        follow=part == 1 and depth < src.follow_depth,
+                        hints={**hints, "pages": 1, "source": source, "fetched_at": fetched_at},
+                        run_chain=process is not None,
+                        template=process.template(source) if process is not None else None)
+        reading = await self._read(response, src, task)
+        if reading is None:
+            if part > 1:  # a broken later part: keep what we have
+                yield self._item(src, identity, pages, hints, incomplete=True)
+            else:
+                outcome = response.meta.get("news_drop", "dropped")
+                self._remember(source, self._urls_of(identity, response), outcome)
+            return
+        if part == 1:
+            hints = {**hints, "encoding": reading.encoding}
+            verdict = reading.verdict
+            if verdict is not None and not verdict.is_article:
+                self.drop(source, "not_article_page", response.url)
+                self._remember(source, self._urls_of(identity, response), "not_article_page")
+                log.debug("not an article (%s): %s", verdict, response.url)
+                for req in await self._follow_from_article(src, reading, depth):
+                    yield req
+                return
+        if reading.text is not None:
+            pages = [*pages, (response.url, reading.text)]
+        nxt = reading.next_url
+        if nxt and nxt not in {u for u, _ in pages}:
+            req = self._request(src, nxt, self.parse_article, identity=identity, hints=hints, depth=depth,
+                                part=part + 1, pages=pages, show_all=False)
+            req.meta["news_kind"] = "article"
+            self.count(source, "article_parts")
+            yield req
+        elif reading.text is None:  # read and processed in one go (a one-page article)
+            yield self._item(src, identity, [(response.url, "")], hints, result=reading.result,
+                             body=response.body, fetched_at=fetched_at)
+        else:
+            yield self._item(src, identity, pages, hints)
+        if part == 1:
+            for req in await self._follow_from_article(src, reading, depth):
+                yield req
+
+    @staticmethod
+    def _urls_of(identity: str, response: Response) -> list[str]:
+        """Every URL an article response stands for: as discovered, each redirect hop, as fetched."""
+        return list(dict.fromkeys([identity, *response.meta.get("news_chain", []), response.url]))
+
+    async def _redirected(self, src: Source, response: Response, hints: dict[str, Any],
+                          depth: int) -> list[scrapy.Request]:
+        reqs, outcome = await self._redirect_target(src, response, hints, depth)
+        if outcome:  # not followed: not fetched again either, until the outcome expires
+            self._remember(src.name, [*response.meta.get("news_chain", []), response.url], outcome)
+        return reqs
+
+    async def _redirect_target(self, src: Source, response: Response, hints: dict[str, Any],
+                               depth: int) -> tuple[list[scrapy.Request], str | None]:
+        """Follow an article redirect ourselves: to a host and port the source owns, never in a loop.
+        A target with the request's own id (``/slug`` -> ``/slug/``, http -> https) is followed at
+        once; a target that is another article URL (a shortlink, a moved story) is checked against
+        this run and the index first, so a known article is not fetched again."""
+        location = response.headers.get(b"Location")
+        chain = [*response.meta.get("news_chain", []), response.url]
+        target = _fetchable(urljoin(response.url, location.decode("latin-1"))) if location else None
+        key = _norm(target) if target else None
+        if target is None or key is None or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+            self.drop(src.name, "bad_redirect", response.url)
+            return [], "bad_redirect"
+        if target in chain:
+            self.drop(src.name, "redirect_loop", response.url)
+            return [], "redirect_loop"
+        if not src.owns(target):
+            self.drop(src.name, "offsite_redirect", f"{response.url} -> {target}")
+            return [], "offsite_redirect"
+        rule, _ = src.url_rule(key)
+        if rule != "allow":
+            reason = "denied_by_rule" if rule == "deny" else "not_article_url"
+            self.drop(src.name, reason, target)
+            return [], reason
+        aid = article_id(key)
+        if aid not in {article_id(u) for u in chain if _norm(u)}:
+            if aid in self._seen_ids:
+                self.drop(src.name, "duplicate_after_redirect", response.url)
+                return [], "alias"
+            self._seen_ids.add(aid)
+            if not self.refresh and await self._existing(src, [aid]):
+                self.count(src.name, "skipped_seen")
+                return [], "alias"
+        req = self._request(src, target, self.parse_article, identity=target, hints=hints, depth=depth,
+                            part=1, pages=[], show_all=False)
+        req.meta.update(news_kind="article", news_chain=chain, redirect_urls=chain,
+                        news_origin=response.meta.get("news_origin"),
+                        dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
+        return [req], None
+
+    async def _follow_from_article(self, src: Source, reading: PageReading,
+                                   depth: int) -> list[scrapy.Request]:
+        """Related-article links on article pages are discovery too (within follow_depth; the worker
+        left out this article's own later parts)."""
+        links = self._links(src, reading)
+        if depth >= src.follow_depth or not links.articles:
+            return []
+        return await self._article_requests(src, self._candidates(links), depth + 1)
+
+    @staticmethod
+    def _stored_url(identity: str) -> str:
+        """The URL an article is stored under: no session id (``pipelines.dedupe.public_url``; ids never
+        had one)."""
+        try:
+            return public_url(identity)
+        except ValueError:
+            return identity
+
+    def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: dict[str, Any],
+              incomplete: bool = False, result: ProcessResult | None = None, body: bytes | None = None,
+              fetched_at: str | None = None) -> FetchedPage:
+        """The article for the item pipelines: its parts as text (assembled there), or — ``result`` —
+        already processed by the worker that read it (``body``: the page as fetched)."""
+        self.count(src.name, "articles_found")
+        if len(pages) > 1:
+            self.count(src.name, "articles_multipage")
+        enc = hints.get("encoding") or "utf-8"
+        hints = {**hints, "pages": len(pages)}
+        if incomplete:
+            hints["pages_incomplete"] = True
+            self.count(src.name, "articles_incomplete")
+        now = fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
+        identity = self._stored_url(identity)
+        if result is not None:
+            return FetchedPage(url=identity, body=body or b"", status=200, encoding=enc, source=src.name,
+                               fetched_at=now, hints=hints, result=result)
+        return FetchedPage(url=identity, body=pages[0][1].encode(enc, errors="replace"), status=200,
+                           encoding=enc, source=src.name, fetched_at=now, text=pages[0][1],
+                           hints=hints, pages=pages if len(pages) > 1 else [])
 
     # ---------------------------------------------------------------------------------------- errors
 
