@@ -364,7 +364,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             kinds[i] = "related"
             if next_too:
                 j = _next_nonempty(lines, i + 1)
-                if j is not None and is_headline_like(lines[j]) and not _related(lines[j], lang)[0]:
+                if (j is not None and is_headline_like(lines[j]) and not _is_sentence(lines[j])
+                        and not _related(lines[j], lang)[0]):
                     kinds[j] = "related"
         elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
             kinds[i] = "related_block"
@@ -493,6 +494,12 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
     return out
 
 
+def _is_sentence(line: str) -> bool:
+    """A full sentence, not a headline: eight words or more closed by a full stop (headlines do not
+    end with one; "More:" over the story's next sentence is a label whose teaser the page lost)."""
+    return line.endswith(".") and not line.endswith("..") and len(line.split()) >= 8
+
+
 def is_paragraph(line: str) -> bool:
     """Running text: a long line, a sentence of a dozen words, or (CJK, no spaces) of 40 characters."""
     if len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " "))):
@@ -548,7 +555,9 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
         if i <= paras[0]:
             continue
         head = _BULLET.sub("", lines[i]).strip()
-        if not is_headline_like(head, 200) or head.endswith((".", ":")) or len(head.split()) < 3:
+        if head.startswith("|") or not is_headline_like(head, 200) or head.endswith((".", ":")):
+            continue  # a table's header row ("| Pos | Player |") repeats by design
+        if len(head.split()) < 3:
             continue
         nxt = live[pos + 1] if pos + 1 < len(live) else None
         if nxt is not None and P.norm_key(_BULLET.sub("", lines[nxt])) == P.norm_key(head):

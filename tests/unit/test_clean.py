@@ -312,3 +312,33 @@ def test_a_widget_heading_at_the_top_does_not_take_the_story_title():
     c = clean(text, "id")
     assert c.dateline == "Pekanbaru, kilatperistiwa.com---"
     assert "Wartawan Bersumber dari Berita Sepihak" in c.body
+
+
+# --- short real lines of the story stay (AEB pages: a meal plan, an AP story, a stats table) ----------
+
+EN = (
+    "The plan spreads the day's food over several small meals, and each of them is built from "
+    "the same portion containers, the dietitian said."
+)
+
+
+def test_a_numbered_heading_is_not_a_ticker():
+    c = clean(f"{EN}\nMeal 1\nEat every 2-3 hours\nMeal 2\n{EN}", "en")
+    assert c.body.split("\n")[1:4] == ["Meal 1", "Eat every 2-3 hours", "Meal 2"]
+    assert "IHSG 7.100" not in clean(f"{BODY}\nIHSG 7.100\n{BODY}", "id").body  # a ticker still goes
+
+
+def test_a_bare_read_more_label_does_not_take_the_next_sentence_of_the_story():
+    nxt = ("It did not reveal the crash location and said it was withholding the names of those "
+           "killed until next of kin could be told.")
+    c = clean(f"{EN}\nMore:\n{nxt}\n{EN}", "en")
+    assert nxt in c.body.split("\n") and {"kind": "related", "text": "More:"} in c.removed_segments
+    head = "Floods hit the capital as the river bursts its banks"
+    c = clean(f"{EN}\nMore:\n{head}\n{EN}", "en")
+    assert head not in c.body  # a teaser headline after the label still goes
+
+
+def test_a_repeated_table_header_row_is_not_a_teaser_card():
+    row = "| Pos | Player | Plays | % | Stats |"
+    c = clean(f"{EN}\n{row}\n{row}\n| QB | J. Smith | 61 | 100% | 22/31 |\n{EN}", "en")
+    assert c.body.count(row) == 2
