@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import TypedDict
 
 from pipelines import gazetteer as G
@@ -129,9 +130,16 @@ def normalize_text(text: object) -> str:
         text = bytes(text).decode("utf-8", errors="replace")
     if not isinstance(text, str):
         text = str(text)
+    global _normalized
+    if text is _normalized:  # the stages pass a normalised body on: not again
+        return text
     text = _NEWLINES.sub("\n", text)
     text = _CTRL.sub("", text)
-    return unicodedata.normalize("NFC", text)
+    _normalized = text = unicodedata.normalize("NFC", text)
+    return text
+
+
+_normalized = ""  # the last text normalize_text returned
 
 
 def is_headline_like(line: str, max_len: int = 200) -> bool:
@@ -483,6 +491,8 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
         if i <= paras[0] or lines[i] == dateline_line:
             continue
         text = lines[i]
+        if len(text.split()) > 40:
+            continue  # a dateline and at most 15 words: a paragraph is no teaser
         for rx in residue:
             text = rx.sub("", text, count=1)
         found = find_dateline(text, lang, with_org_only=True)
@@ -500,6 +510,7 @@ def _is_sentence(line: str) -> bool:
     return line.endswith(".") and not line.endswith("..") and len(line.split()) >= 8
 
 
+@lru_cache(maxsize=4096)
 def is_paragraph(line: str) -> bool:
     """Running text: a long line, a sentence of a dozen words, or (CJK, no spaces) of 40 characters."""
     if len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " "))):
@@ -597,15 +608,25 @@ def embedded_teasers(
     paras = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
     if len(paras) < 7:
         return []
+    # the shape first (cheap): a short paragraph of one or two sentences naming its subject twice
+    shaped = {}
+    for i in paras[2:-1]:
+        line = lines[i]
+        if not 60 <= len(line) <= 350 or line[:1] in "\"“'‘«-–—•*" or line.endswith(":"):
+            continue
+        if not 1 <= len(_SENT_END.findall(line + " ")) <= 2:
+            continue
+        own = _names(line, skip_initial=False)
+        if any(own.count(t) >= 2 and len(t) >= 4 for t in own):
+            shaped[i] = own
+    if not shaped:
+        return []
     # word counts over the whole article once; "elsewhere" = the total minus the paragraph's own
-    toks = {i: Counter(w.casefold() for w in _TOKEN.findall(lines[i])) for i in paras}
-    total: Counter[str] = Counter()
-    for c in toks.values():
-        total.update(c)
-    total.update(w.casefold() for w in _TOKEN.findall(dateline_line or ""))
-    in_paras: Counter[str] = Counter()
-    for c in toks.values():
-        in_paras.update(c.keys())
+    fold = str.casefold
+    toks = {i: Counter(map(fold, _TOKEN.findall(lines[i]))) for i in paras}
+    # (one scan of the whole text: no token crosses a line break)
+    total = Counter(map(fold, _TOKEN.findall("\n".join([*(lines[i] for i in paras), dateline_line or ""]))))
+    in_paras = Counter(chain.from_iterable(toks.values()))  # in how many paragraphs a word occurs
     recurring = {w for w, c in in_paras.items() if c >= 3 and len(w) >= 5}  # the story's vocabulary
 
     def elsewhere(i: int, word: str) -> bool:
@@ -617,22 +638,18 @@ def embedded_teasers(
 
     # a digest of unrelated items (a newsletter, a news round-up) has many such paragraphs: then
     # none of them is an insert
-    if sum(1 for i in paras if unrelated(i)) != 1:
+    alone = [i for i in paras if unrelated(i)]
+    if len(alone) != 1:
         return []
     names_in = {i: {t.casefold() for t in _names(lines[i], skip_initial=False)} for i in paras}
     name_paras: Counter[str] = Counter()
     for names in names_in.values():
         name_paras.update(names)
     out = []
-    for i in paras[2:-1]:
+    for i, own in shaped.items():
         line = lines[i]
-        if not unrelated(i) or not 60 <= len(line) <= 350 or line[:1] in "\"“'‘«-–—•*" or line.endswith(":"):
+        if i not in alone:
             continue
-        if not 1 <= len(_SENT_END.findall(line + " ")) <= 2:
-            continue
-        own = _names(line, skip_initial=False)
-        if not any(own.count(t) >= 2 and len(t) >= 4 for t in own):
-            continue  # a teaser names its subject twice
         if any(elsewhere(i, t.casefold()) for t in own):
             continue
         if not any(c >= 3 and t not in names_in[i] for t, c in name_paras.items()):

@@ -119,7 +119,10 @@ def langid_rank(text: str) -> list[tuple[str, float]]:
     return [(lang, float(p)) for lang, p in _langid().rank(text)]
 
 
+@lru_cache(maxsize=8)
 def langid_top(text: str) -> tuple[str, float]:
+    """py3langid's best (code, probability); remembered for a few texts: the text stages ask for
+    the raw body's head and then the cleaned body's, and most often cleaning left the head alone."""
     lang, prob = _langid().classify(text)
     return normalize_code(lang) or lang, float(prob)
 
