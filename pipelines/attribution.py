@@ -945,6 +945,7 @@ def attribute(
     bylines: list[str] | None = None,
     ends_after: int | None = None,
     dateline_org: tuple[str, bool] | None = None,
+    byline_agencies: list[str] | None = None,
 ) -> Attribution:
     """Find the article's credited sources in a cleaned body (see module doc).
 
@@ -952,7 +953,9 @@ def attribute(
     byline lines it removed (an own-reporter byline naming another outlet credits that outlet);
     ``ends_after`` is how many body lines came before a byline that closed the story (cleaning's
     ``Cleaned.ends_after``): like a closing credit, it ends the story; ``dateline_org`` is the org
-    cleaning read in the dateline (``Cleaned.dateline_org``; without it the dateline is read again)."""
+    cleaning read in the dateline (``Cleaned.dateline_org``; without it the dateline is read again);
+    ``byline_agencies`` are the agencies extraction read in the page's byline ("By Jane Doe, AFP":
+    ``byline_agency`` segments of ``pipelines/extract_meta.py``), credited after the body's own."""
     text = normalize_text(text)
     scope = scope_lang(lang)
     f = Findings(dateline=dateline)
@@ -983,6 +986,9 @@ def attribute(
     _byline_credits(bylines or [], f)
     _trailing_headlines(lines, dropped, f)
     _edge_fragments(lines, dropped, f)
+    for agency in byline_agencies or ():
+        if isinstance(agency, str) and agency.strip():
+            f.sources.add(G.credited(agency, G.lookup(agency)))
 
     if f.dateline_outlet:
         own = P.norm_key(f.dateline_outlet)

@@ -16,7 +16,6 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines import gazetteer as G
 from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
@@ -77,6 +76,7 @@ def _run(
     template: Template | None = None,
     title: str | None = None,
     line_model: LineModel | None | bool = True,
+    byline_agencies: list[str] | None = None,
 ) -> tuple[Cleaned, tuple, Attribution]:
     """The stages; ``line_model`` True is the stored model (``pipelines/line_model.py``), None or
     False none (its trainer reads the bodies the rules leave)."""
@@ -93,7 +93,8 @@ def _run(
     t2 = time.perf_counter()
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
     attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines,
-                     ends_after=cleaned.ends_after, dateline_org=cleaned.dateline_org)
+                     ends_after=cleaned.ends_after, dateline_org=cleaned.dateline_org,
+                     byline_agencies=byline_agencies)
     # lines in another language at the edges go once the credits are read ("Źródło: tvn24" on an
     # English page is a credit, not a foreign banner)
     attr.body, foreign = _foreign_edge_lines(attr.body, language[0])
@@ -197,8 +198,13 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     body = out.get("body")
     removed = list(out.get("removed_segments") or [])
     try:
+        # an agency extraction read in the page's byline is a credit like the body's (one place:
+        # ``attribute``); the segment stays as the record of where it was read
+        agencies = [s.get("text") for s in removed
+                    if isinstance(s, Mapping) and s.get("kind") == "byline_agency"]
         cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint,
-                                       template=hints.get("template"), title=out.get("title"))
+                                       template=hints.get("template"), title=out.get("title"),
+                                       byline_agencies=agencies)
     except Exception as exc:  # never raise out of the pipeline; keep the body as it was, say so
         log.exception("enrich failed for %s", out.get("url"))
         removed.append({"kind": ERROR_KIND, "text": f"enrich failed: {exc!r}"})
@@ -218,32 +224,9 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
         out["language_confidence"] = conf
         prov["language"] = lang_prov
     out["provenance"] = prov
-    sources, byline_wire = _with_byline_agencies(attr, removed)
-    out["source_attribution"] = sources
+    out["source_attribution"] = attr.sources
     out["attribution_text"] = attr.attribution_text
     out["photo_credits"] = attr.photo_credits
-    out["is_wire_copy"] = (attr.is_wire_copy or byline_wire) if attr.body or sources else None
+    out["is_wire_copy"] = attr.is_wire_copy if attr.body or attr.sources else None
     return out
 
-
-def _with_byline_agencies(attr: Attribution, segments: list[Any]) -> tuple[list[str], bool]:
-    """The body's credited sources plus the agencies extraction found in the page's byline
-    (``byline_agency`` segments of ``pipelines/extract_meta.py``: "By Jane Doe, AFP"), each once;
-    and whether the byline named a wire agency."""
-    sources = list(attr.sources)
-    keys = {P.norm_key(s) for s in sources}
-    own = P.norm_key(attr.dateline_outlet) if attr.dateline_outlet else None
-    wire = False
-    for seg in segments:
-        if not isinstance(seg, Mapping) or seg.get("kind") != "byline_agency":
-            continue
-        raw = seg.get("text")
-        if not isinstance(raw, str) or not raw.strip():
-            continue
-        src = G.lookup(raw)
-        name = G.credited(raw, src)
-        wire = wire or bool(src and src.is_agency)
-        if P.norm_key(name) not in keys and P.norm_key(name) != own:
-            sources.append(name)
-            keys.add(P.norm_key(name))
-    return sources, wire

@@ -484,3 +484,14 @@ def test_round2_photo_credits(text, photos):
 def test_a_name_with_digits_is_no_counter():
     r = run(f"Źródło: tvn24\n{EN}")
     assert r["sources"] == ["tvn24"]
+
+
+def test_an_agency_in_the_byline_is_credited_by_attribution_itself():
+    """One place for credits: the agencies extraction read in the page's byline go through
+    ``attribute`` with the body's (after them, once each), not a merge step beside it."""
+    body = ("Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin "
+            "malam, dan warga mulai mengungsi ke balai desa.\nSUMBER: REUTERS")
+    got = attribute(body, "id", byline_agencies=["AFP", "Reuters"])
+    assert got.sources == ["Reuters", "AFP"] and got.is_wire_copy
+    plain = "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam."
+    assert attribute(plain, "id", byline_agencies=["AFP"]).is_wire_copy
