@@ -542,7 +542,8 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     """'(REUTERS/Stringer)', '[Photo/Xinhua]', a trailing 'REUTERS/Name/File Photo' and
     'This photo provided by <A> ... [<B>]' captions: the credits leave, the caption stays."""
     line, photos = ln.text, []
-    for fm in list(_SLASH_FRAG.finditer(line))[::-1]:
+    slash = "/" in line  # both the bracketed and the trailing credit have one
+    for fm in list(_SLASH_FRAG.finditer(line))[::-1] if slash else ():
         parts = [p.strip() for p in fm.group("val").split("/")]
         if all(re.fullmatch(r"[a-z]{2,6}", p) for p in parts):
             continue  # "(flo/jpnn)": staff codes, the own outlet's code last
@@ -553,7 +554,7 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
             if orgs:
                 photos.extend(orgs)
                 line = (line[: fm.start()] + line[fm.end() :]).strip()
-    m = _bare_photo().search(line)
+    m = _bare_photo().search(line) if slash else None
     if m:
         orgs = photo_orgs(m.group("val"))
         if orgs:
