@@ -657,9 +657,16 @@ def rights_notice(ln: Line, f: Findings) -> Hit | None:
 
 
 def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
-    """'dpa', '(AFP)', 'Reuters/AP' alone on a line in the foot."""
+    """'dpa', '(AFP)', 'Reuters/AP' alone on a line in the foot; 'als/mes/cte/gud/dpa': the
+    writers' and editors' codes, then the agency."""
     if len(ln.text) > 40:
         return None
+    parts = [p.strip() for p in ln.text.strip("() ").split("/")] if "/" in ln.text else []
+    known = [G.lookup(p) for p in parts]
+    agencies = [src.name for src in known if src and src.is_agency]
+    staff = [p for p, src in zip(parts, known, strict=True) if src is None and _STAFF_CODE.fullmatch(p)]
+    if agencies and staff and len(agencies) + len(staff) == len(parts):
+        return Hit(sources=agencies, drop=True, kind="end_tag", end=True)
     found = G.find(ln.text)
     if not found or not all(src.is_agency for _, _, src in found):
         return None
@@ -673,6 +680,8 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[src.name for _, _, src in found], drop=True, kind="end_tag", end=True)
 
 
+_DASH_TAIL = re.compile(r"(?<=\w)\s[–—]\s*(?P<org>[^\s–—][^–—\n]{1,40}?)\s*\.?$")
+_STAFF_CODE = re.compile(r"[a-z]{2,5}")
 _BRACKET_TAG = re.compile(r"(?:^|(?<=[.!?\"”»’。！？」』]))\s*[(（](?P<tag>[^()（）/\n]{2,24})[)）]\s*\.?$")
 
 
@@ -796,6 +805,13 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
         if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())
+    # '... Дмитрия Пескова — Взгляд.UA.': a site appended to the last sentence without its full
+    # stop - only a web domain ('... к прежнему названию – ТАСС.' names the agency, credits nobody)
+    m = _DASH_TAIL.search(ln.text)
+    dm = G.DOMAIN.fullmatch(m.group("org").strip()) if m else None
+    name = G.credited(dm.group(1)) if dm else None
+    if name:
+        return Hit(sources=[name], kind="tail_credit", end=True, rest=ln.text[: m.start()].rstrip())
     return None
 
 

@@ -297,6 +297,15 @@ def _known_place_org(dateline: str) -> str | None:
     return word if len(word) >= 2 and G.lookup(word) else None
 
 
+def _lead_brand(org: str) -> bool:
+    """A brand opening '<Brand>, <Place> -': known, or its first word is a known name or in capitals
+    ('TEMPO Interaktif'); a weekday or a person's name before a place is no brand."""
+    first = org.split()[0]
+    letters = [c for c in first if c.isalpha()]
+    return bool(G.lookup(org) or G.lookup(first)
+                or (len(letters) >= 3 and all(c.isupper() for c in letters)))
+
+
 def find_dateline(line: str, lang: str | None = None, with_org_only: bool = False) -> tuple[str, str] | None:
     """(dateline text, rest of the line) if ``line`` opens with a dateline (with ``with_org_only``,
     only one naming an outlet or agency: deep in the page a bare place is no dateline)."""
@@ -317,11 +326,16 @@ def match_dateline(line: str, lang: str | None = None,
             continue
         rest = line[m.end() :].strip()
         if org is not None:
-            if not plausible_dateline_org(org, bracketed_org(m)):
+            if m.groupdict().get("orgl"):
+                if not _lead_brand(org):
+                    continue
+            elif not plausible_dateline_org(org, bracketed_org(m)):
                 continue
         elif not (len(rest) >= 80 or _SENT_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
-        return m.group("dl").strip(), rest, org, org is not None and bracketed_org(m)
+        # the brand-first form, checked by _lead_brand, is as strong a shape as the bracketed stamp
+        strong = bracketed_org(m) or bool(m.groupdict().get("orgl"))
+        return m.group("dl").strip(), rest, org, org is not None and strong
     return None
 
 

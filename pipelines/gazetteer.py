@@ -15,7 +15,8 @@ from pipelines import patterns as P
 
 Organisation = P.Organisation
 
-DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([A-Za-z0-9][\w-]*(?:\.[A-Za-z]{2,6}){1,2})(?![\w-])")
+# a web domain; its name may be in any script ('Взгляд.UA'), its top level is Latin (or .рф)
+DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([^\W_][\w-]*(?:\.(?:[A-Za-z]{2,6}|рф|РФ)){1,2})(?![\w-])")
 _LIST_SPLIT = re.compile(
     r"\s*(?:,|;|\s/\s|/|&|\+|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bserta\b)\s*", re.IGNORECASE
 )

@@ -495,3 +495,46 @@ def test_an_agency_in_the_byline_is_credited_by_attribution_itself():
     assert got.sources == ["Reuters", "AFP"] and got.is_wire_copy
     plain = "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam."
     assert attribute(plain, "id", byline_agencies=["AFP"]).is_wire_copy
+
+
+# --- families generalised on a held-out dev fold (round 3) ------------------------------------------
+
+ID_LEAD = ("Harga emas dunia bergerak turun pada perdagangan pagi ini. Setelah naik bulan lalu, harga "
+           "sang logam mulia mengawali start yang buruk bulan ini.")
+ID_MORE = "Perkembangan ini membuat harga emas turun 0,76% dalam seminggu terakhir, kata analis di Jakarta."
+
+
+@pytest.mark.parametrize(
+    ("stamp", "outlet"),
+    [("TEMPO Interaktif, London -", "TEMPO Interaktif"),
+     ("Bloomberg Technoz, Jakarta -", "Bloomberg Technoz")],
+)
+def test_a_brand_before_the_place_opening_the_lead_is_the_dateline_outlet(stamp, outlet):
+    got = analyze_text(f"{stamp} {ID_LEAD}\n{ID_MORE}")
+    assert got["dateline_outlet"] == outlet and got["sources"] == []  # Bloomberg Technoz is no Bloomberg wire
+    assert analyze_text(f"Selasa, Jakarta - {ID_LEAD}\n{ID_MORE}")["dateline_outlet"] is None
+
+
+def test_national_agencies_and_outlets_of_the_gazetteer():
+    assert analyze_text(f"{ID_LEAD}\n{ID_MORE}\n(AVN)")["sources"] == ["AVN"]
+    vi = ("TPO - Liên quan tình hình phức tạp ở vùng biển của một số nước ASEAN, Người Phát ngôn Bộ Ngoại "
+          "giao Việt Nam cho biết Việt Nam luôn ủng hộ giải quyết tranh chấp bằng biện pháp hòa bình.")
+    assert analyze_text(vi)["dateline_outlet"] == "TPO"
+
+
+def test_coded_end_tags_name_the_outlet_or_the_agency_among_staff_codes():
+    assert analyze_text(f"{ID_LEAD}\n{ID_MORE} (detik/hm14)")["sources"] == ["detik"]
+    de = ("Die Regierung hat am Montag neue Regeln beschlossen, die ab dem kommenden Jahr gelten sollen, "
+          "sagte ein Sprecher in Berlin.")
+    got = analyze_text(f"{de}\n{de}\nals/mes/cte/gud/dpa")
+    assert got["sources"] == ["dpa"] and "als/mes/cte/gud/dpa" not in got["clean_text"]
+    assert analyze_text(f"{de}\n{de}\nals/mes/cte")["sources"] == []  # codes alone credit nobody
+
+
+def test_a_site_credited_after_the_last_sentence_without_its_full_stop():
+    ru = ("Об этом сообщают российские агентства со ссылкой на пресс-секретаря президента России "
+          "Дмитрия Пескова — Взгляд.UA.")
+    got = analyze_text(f"Власти объявили о новых мерах поддержки экономики в понедельник вечером.\n{ru}")
+    assert "Взгляд.UA" in got["sources"]
+    plain = "Власти объявили о новых мерах — и это только начало большой работы правительства."
+    assert analyze_text(plain)["sources"] == []
