@@ -807,11 +807,11 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
                        rest=None if whole else ln.text[: m.start()].rstrip())
     # '... Дмитрия Пескова — Взгляд.UA.': a site appended to the last sentence without its full
     # stop - only a web domain ('... к прежнему названию – ТАСС.' names the agency, credits nobody)
-    m = _DASH_TAIL.search(ln.text)
-    dm = G.DOMAIN.fullmatch(m.group("org").strip()) if m else None
-    name = G.credited(dm.group(1)) if dm else None
-    if name:
-        return Hit(sources=[name], kind="tail_credit", end=True, rest=ln.text[: m.start()].rstrip())
+    tail = _DASH_TAIL.search(ln.text)
+    dm = G.DOMAIN.fullmatch(tail.group("org").strip()) if tail else None
+    if tail and dm:
+        return Hit(sources=[G.credited(dm.group(1))], kind="tail_credit", end=True,
+                   rest=ln.text[: tail.start()].rstrip())
     return None
 
 

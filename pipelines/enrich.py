@@ -200,8 +200,8 @@ def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = 
     try:
         # an agency extraction read in the page's byline is a credit like the body's (one place:
         # ``attribute``); the segment stays as the record of where it was read
-        agencies = [s.get("text") for s in removed
-                    if isinstance(s, Mapping) and s.get("kind") == "byline_agency"]
+        agencies = [str(s.get("text")) for s in removed
+                    if isinstance(s, Mapping) and s.get("kind") == "byline_agency" and s.get("text")]
         cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint,
                                        template=hints.get("template"), title=out.get("title"),
                                        byline_agencies=agencies)
