@@ -21,6 +21,8 @@ Four outlets, each its own HTTP server (its own port on 127.0.0.1 = its own host
 * ``lambat`` — "Pos Lambat", a small site whose robots.txt asks ``Crawl-delay: 86400``.
 
 Every request is logged per site (``server.log``: path, time) so tests can assert what was fetched.
+``Web.edit`` has the WordPress editor update a post (new body, ``dateModified``, sitemap ``<lastmod>``);
+``Site.page_delay`` (for paths starting with ``Site.slow``) slows pages so a kill lands mid-crawl.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from dataclasses import replace as dataclass_replace
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -51,6 +54,7 @@ class Post:
     paragraphs: list[str]
     category: str = "Daerah"
     extra_pages: list[list[str]] = field(default_factory=list)  # <!--nextpage--> parts
+    modified: str | None = None  # an editor's update (Web.edit): dateModified, modified_time, sitemap lastmod
 
     @property
     def path(self) -> str:
@@ -141,6 +145,9 @@ KABAR_JUNK_DATED = [
 ]
 KABAR = {p.slug: p for p in KABAR_POSTS + KABAR_JUNK_DATED}
 AMP_IN_FEED = "banjir-surut-warga-sintang-mulai-bersih-bersih"  # the feed links this post's AMP twin
+# the post whose body links the rate-limited post (without the slash) and the WebPage-only one (?p=): one
+# found only by its permalink (a post known through its AMP twin first is never fetched at its permalink)
+BACA_JUGA_IN = "festival-budaya-tionghoa-singkawang"
 WEBPAGE_ONLY = "harga-cabai-di-pasar-flamboyan-turun"  # og:type=website, JSON-LD WebPage only
 MULTIPAGE = "ibu-kota-nusantara-memasuki-tahap-kedua"  # two pages, charset=ISO-8859-1 on UTF-8 bytes
 WIRE_STORY = "dprd-kalbar-setujui-apbd-2025"  # republished by warta
@@ -220,6 +227,8 @@ def _wp_page(base: str, post: Post, body_html: str, *, og_type: str = "article",
     graph = graph if graph is not None else _yoast_graph(base, post)
     published = (f'<meta property="article:published_time" content="{post.published}" />'
                  if meta_date and post.published else "")
+    if post.modified:
+        published += f'\n<meta property="article:modified_time" content="{post.modified}" />'
     when = time_html or (f'<time class="entry-date published" datetime="{post.published}">'
                          f'{post.published[8:10]}/{post.published[5:7]}/{post.published[:4]}</time>')
     recent = "".join(f'<li><a href="{base}{p.path}">{_e(p.title)}</a></li>' for p in KABAR_POSTS[:5]
@@ -298,8 +307,8 @@ def _yoast_graph(base: str, post: Post, article_type: str = "NewsArticle") -> li
     if article_type:
         graph.append({"@type": article_type, "@id": f"{url}#article", "isPartOf": {"@id": url},
                       "author": {"name": post.author, "@id": f"{base}/#/schema/person/{post.pid}"},
-                      "headline": post.title, "datePublished": post.published, "dateModified": post.published,
-                      "mainEntityOfPage": {"@id": url}, "publisher": {"@id": f"{base}/#organization"},
+                      "headline": post.title, "datePublished": post.published,
+                      "dateModified": post.modified or post.published, "mainEntityOfPage": {"@id": url}, "publisher": {"@id": f"{base}/#organization"},
                       "articleSection": [post.category], "inLanguage": "id"})
     graph += [webpage,
               {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": [
@@ -321,7 +330,7 @@ def _paragraphs(paras: list[str]) -> str:
 def kabar_post(base: str, post: Post, page: int = 1) -> str:
     paras = post.paragraphs if page == 1 else post.extra_pages[page - 2]
     body = _paragraphs(paras[:2])
-    if page == 1 and post.slug == "banjir-surut-warga-sintang-mulai-bersih-bersih":
+    if page == 1 and post.slug == BACA_JUGA_IN:
         # an editor's "Baca juga" typed without the trailing slash, and a pasted shortlink
         body += (f'\n<p><strong>Baca juga:</strong> <a href="{base}/2024/12/05/cuaca-ekstrem-diprediksi-hingga-'
                  f'akhir-desember">BMKG: Cuaca Ekstrem di Kalbar Diprediksi hingga Akhir Desember</a></p>'
@@ -417,11 +426,12 @@ def kabar_category(base: str, name: str) -> str:
             f'</main></body></html>')
 
 
-def kabar_feed(base: str) -> str:
+def kabar_feed(base: str, edits: dict[str, Post] | None = None) -> str:
     items = []
     for p in KABAR_POSTS:
         if p.slug in (WEBPAGE_ONLY, RATE_LIMITED, SITEMAP_ONLY):  # found only another way
             continue
+        p = (edits or {}).get(p.slug, p)  # an edit changes the excerpt, not the pubDate (as WordPress does)
         link = f"{base}{p.path}amp/" if p.slug == AMP_IN_FEED else f"{base}{p.path}"
         items.append(f"""<item>
 <title>{_e(p.title)}</title>
@@ -468,12 +478,13 @@ def kabar_sitemap_index(base: str) -> str:
 """
 
 
-def kabar_post_sitemap(base: str) -> str:
+def kabar_post_sitemap(base: str, edits: dict[str, Post] | None = None) -> str:
     rows = [f"<url><loc>{base}/</loc><lastmod>2024-12-05T06:40:00+00:00</lastmod></url>"]
     for p in KABAR_POSTS:
         if p.slug in (WEBPAGE_ONLY, RATE_LIMITED):
             continue
-        lastmod = p.published or "2024-12-04T19:30:00+07:00"
+        p = (edits or {}).get(p.slug, p)
+        lastmod = p.modified or p.published or "2024-12-04T19:30:00+07:00"
         rows.append(f"<url><loc>{base}{p.path}</loc><lastmod>{lastmod}</lastmod></url>")
     junk = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"]
     rows += [f"<url><loc>{base}{p.path}</loc><lastmod>{d}</lastmod></url>" for p, d in zip(KABAR_JUNK_DATED, junk,
@@ -623,6 +634,9 @@ class Site(ThreadingHTTPServer):
         self.routes: dict[str, Route] = {}
         self.fallback: Route | None = None
         self.peers: dict[str, Site] = {}
+        self.edits: dict[str, Post] = {}  # slug -> the post as edited since (kabar)
+        self.slow: tuple[str, ...] = ()  # requests starting with these wait page_delay seconds first
+        self.page_delay = 0.0
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass
@@ -654,6 +668,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         n = self.server.record(self.path)
+        if self.server.page_delay and self.path.startswith(self.server.slow):
+            time.sleep(self.server.page_delay)
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query))
         query["_n"] = str(n)
@@ -700,11 +716,11 @@ def _wordpress(site: Site) -> None:
             return h.send(200, f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\n"
                                f"Sitemap: {base}/sitemap_index.xml\n", "text/plain; charset=utf-8")
         if path == "/feed/":
-            return h.send(200, kabar_feed(base), "application/rss+xml; charset=UTF-8")
+            return h.send(200, kabar_feed(base, site.edits), "application/rss+xml; charset=UTF-8")
         if path == "/sitemap_index.xml":
             return h.send(200, kabar_sitemap_index(base), "text/xml; charset=UTF-8")
         if path == "/post-sitemap.xml":
-            return h.send(200, kabar_post_sitemap(base), "text/xml; charset=UTF-8")
+            return h.send(200, kabar_post_sitemap(base, site.edits), "text/xml; charset=UTF-8")
         if path == "/category-sitemap.xml":
             return h.send(200, kabar_category_sitemap(base), "text/xml; charset=UTF-8")
         if path == MOVED:  # "moved" to another service on the same host: not this source's
@@ -718,7 +734,7 @@ def _wordpress(site: Site) -> None:
                 return h.redirect(base + path + "/")
             return h.send(404, "<h1>Halaman tidak ditemukan</h1>")
         if path in by_path:
-            post = by_path[path]
+            post = site.edits.get(by_path[path].slug, by_path[path])
             if post.slug == RATE_LIMITED and q["_n"] == "1":
                 return h.send(429, "<h1>429 Too Many Requests</h1>", headers={"Retry-After": "2"})
             if post.slug == MULTIPAGE:  # UTF-8 bytes, the server says iso-8859-1 (an old stack's default)
@@ -809,6 +825,13 @@ class Web:
     def clear(self) -> None:
         for s in self.sites.values():
             s.clear()
+
+    def edit(self, slug: str, paragraphs: list[str], modified: str) -> Post:
+        """The WordPress outlet's editor updates a post: a new body, ``dateModified`` and sitemap
+        ``<lastmod>``."""
+        post = dataclass_replace(KABAR[slug], paragraphs=paragraphs, modified=modified)
+        self.sites["kabar"].edits[slug] = post
+        return post
 
     def shutdown(self) -> None:
         for s in self.sites.values():

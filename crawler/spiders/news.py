@@ -72,6 +72,12 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
+def _listed(e: d.Entry) -> str | None:
+    """The newest date a feed or sitemap entry gives (``<lastmod>``, ``<updated>``, published)."""
+    return max((t for t in (e.modified, e.published) if t), default=None,
+               key=lambda t: d.parse_date(t) or datetime.min.replace(tzinfo=UTC))
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -92,6 +98,8 @@ class NewsSpider(scrapy.Spider):
         self._discovery_lock = asyncio.Lock()
         self._offsite: set[str] = set()  # off-site link keys counted this run (at most OFFSITE_SEEN_MAX)
         self._seen_ids: set[str] = set()  # article ids scheduled this run
+        # article id -> its stored fields, when a listing of this run skipped it as indexed and unchanged
+        self._indexed: dict[str, dict[str, Any]] = {}
         self._requests: dict[str, int] = defaultdict(int)
         self._articles: dict[str, int] = defaultdict(int)
         self.host_floor: dict[str, float] = {}  # minimum delay per host (source delay, robots Crawl-delay)
@@ -448,6 +456,7 @@ class NewsSpider(scrapy.Spider):
         (in a worker), or entries checked here.  ``origin``: the feed or sitemap they came from (its
         validators are saved at the end only when every article of it was settled)."""
         candidates: dict[str, d.Entry] = {}
+        revived: dict[str, d.Entry] = {}
         for c in checked:
             if not isinstance(c, Candidate):
                 [c] = check_entries([c], src)
@@ -466,6 +475,13 @@ class NewsSpider(scrapy.Spider):
                 continue
             aid = article_id(key)
             if aid in self._seen_ids:
+                # a feed read first said "unchanged" (WordPress keeps an edited post's pubDate), its
+                # sitemap lastmod says changed: fetched after all
+                stored = self._indexed.get(aid)
+                if stored is not None and (why := refetch_reason(stored, _listed(e))):
+                    del self._indexed[aid]
+                    self.count(src.name, f"refetched/{why}")
+                    revived[aid] = e
                 continue
             self._seen_ids.add(aid)
             self.count(src.name, f"discovered/{e.via}")
@@ -473,17 +489,16 @@ class NewsSpider(scrapy.Spider):
         if candidates and not self.refresh:
             known = await self._existing(src, list(candidates))
             for aid, doc in known.items():
-                e = candidates[aid]
-                listed = max((t for t in (e.modified, e.published) if t), default=None,
-                             key=lambda t: d.parse_date(t) or datetime.min.replace(tzinfo=UTC))
-                if why := refetch_reason(doc, listed):
+                if why := refetch_reason(doc, _listed(candidates[aid])):
                     self.count(src.name, f"refetched/{why}")
                     continue
                 self.count(src.name, "skipped_seen")
+                self._indexed[aid] = doc
                 del candidates[aid]
             for aid, outcome in self.crawl_state(src.name).outcomes(list(candidates)).items():
                 self.count(src.name, f"skipped_known/{outcome.split(':', 1)[0]}")
                 del candidates[aid]
+        candidates.update(revived)
         out = []
         for e in candidates.values():
             if self.limit is not None and self._articles[src.name] >= self.limit:

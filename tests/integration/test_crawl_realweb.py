@@ -82,7 +82,7 @@ def runs(search_node: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         docs = {h["_id"]: h["_source"] for h in
                 store.search_raw({"query": {"match_all": {}}, "size": 100})["hits"]["hits"]}
         yield {"web": web, "first": first, "second": second, "first_log": first_log, "second_log": second_log,
-               "after_first": after_first, "docs": docs, "store": store}
+               "after_first": after_first, "docs": docs, "store": store, "tmp": tmp, "es": es}
         store.drop()
     finally:
         web.shutdown()
@@ -143,6 +143,30 @@ def test_og_type_website_and_webpage_only_pages_are_articles(runs):
     malay = [d for d in docs.values() if d["source"] == "semenanjung"]
     assert len(malay) == 2 and {d["language"] for d in malay} == {"ms"}
     assert "not_article_page" not in runs["first"]["sources"]["semenanjung"]["dropped"]
+
+
+def test_explain_asks_the_crawls_classifier(runs, tmp_path):
+    """``explain --fetch`` says what the crawl decided: the WebPage-only post and the Malay CMS page saying
+    og:type=website are articles (their URL outweighs the weak signal); with the source set to
+    ``article_pages: markup`` the Malay page (article markup, og:type=website) is no article."""
+    from dataclasses import replace
+
+    from news_ingest.explain import explain
+    from news_ingest.sources import load_crawler_config, load_sources
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(runs["web"].sources_yaml())
+    sources, cfg = load_sources(path), load_crawler_config(path)
+    cabai = explain(kabar_url(runs, realweb.WEBPAGE_ONLY), sources, cfg, fetch=True)
+    assert cabai.page_kind == "article (json-ld WebPage with headline, author and date)", cabai.page_kind
+    assert cabai.verdict.startswith("article:")
+    malay = runs["web"]["semenanjung"].base + realweb.SEMENANJUNG_POSTS[0].path
+    auto = explain(malay, sources, cfg, fetch=True)
+    assert auto.page_kind == "article (article markup)" and auto.verdict.startswith("article:"), auto.page_kind
+    strict = {**sources, "semenanjung": replace(sources["semenanjung"], article_pages="markup")}
+    by_markup = explain(malay, strict, cfg, fetch=True)
+    assert by_markup.page_kind == "listing (og:type website)", by_markup.page_kind
+    assert "not an article" in by_markup.verdict
 
 
 def instant(iso: str) -> datetime:
@@ -206,6 +230,107 @@ def test_second_crawl_of_the_unchanged_sites_fetches_no_article_page(runs):
     print(f"\nrealweb incremental: first run article requests "
           f"{ {n: runs['first']['sources'][n]['requests'].get('article', 0) for n in SOURCES.split(',')} }, "
           f"second run { {n: second[n]['requests'].get('article', 0) for n in SOURCES.split(',')} }")
+
+
+def all_docs(store: Any) -> dict[str, dict[str, Any]]:
+    store.refresh()
+    return {h["_id"]: h["_source"] for h in
+            store.search_raw({"query": {"match_all": {}}, "size": 100})["hits"]["hits"]}
+
+
+def article_paths(log: list[tuple[str, float]]) -> list[str]:
+    return [p for p, _ in log if p.startswith(("/20", "/berita/", "/?p="))]
+
+
+def test_an_edited_post_is_a_new_revision_and_refresh_fetches_every_article(runs):
+    """After the unchanged second crawl the editor updates one post (a new lead and a new paragraph,
+    dateModified, sitemap lastmod; the feed's excerpt changes, its pubDate does not): a third crawl fetches
+    that article page and nothing else — though it reads the feed (unchanged pubDate) before the sitemap — and stores a new
+    revision; ``-a refresh=1`` then fetches every article page (no 304s), no revision for unchanged bodies."""
+    web, store = runs["web"], runs["store"]
+    special = {realweb.AMP_IN_FEED, realweb.WEBPAGE_ONLY, realweb.MULTIPAGE, realweb.WIRE_STORY,
+               realweb.RATE_LIMITED, realweb.SITEMAP_ONLY}
+    post = next(p for p in realweb.KABAR_POSTS if p.slug not in special)
+    pid = article_id(kabar_url(runs, post.slug))
+    before = all_docs(store)
+    assert before[pid]["version"] == 1
+    lead = post.paragraphs[0].replace("–", "– (Diperbarui)", 1)
+    update = "Pembaruan pukul 09.00 WIB: pemerintah kota menambah dua titik posko kesehatan di tepian sungai."
+    web.edit(post.slug, [lead, *post.paragraphs[1:], update], "2024-12-06T09:00:00+07:00")
+    web.clear()
+    web["kabar"].slow, web["kabar"].page_delay = ("/post-sitemap.xml",), 1.5  # the feed is read first
+    try:
+        third = crawl(runs["tmp"], web, runs["es"], "kabar")["sources"]["kabar"]
+    finally:
+        web["kabar"].slow, web["kabar"].page_delay = (), 0.0
+    assert article_paths(web["kabar"].log) == [post.path]
+    assert third["requests"]["article"] == 1 and third["refetched"] == {"changed": 1}
+    after = all_docs(store)
+    doc = after[pid]
+    assert doc["version"] == 2 and update in doc["body"]
+    assert [h["content_hash"] for h in doc["history"]] == [before[pid]["content_hash"]]
+    assert instant(doc["modified_at"]) == instant("2024-12-06T09:00:00+07:00")
+    assert {i: d["version"] for i, d in after.items() if i != pid} == {
+        i: d["version"] for i, d in before.items() if i != pid}
+
+    web.clear()
+    fourth = crawl(runs["tmp"], web, runs["es"], "kabar", "-a", "refresh=1")["sources"]["kabar"]
+    fetched = {article_id(web["kabar"].base + p) for p in article_paths(web["kabar"].log)}
+    kabar_ids = {i for i, d in after.items() if d["source"] == "kabar"}
+    assert kabar_ids <= fetched  # every indexed article's page fetched again
+    assert fourth["not_modified"] == 0 and fourth["skipped_seen"] == 0
+    assert {i: d["version"] for i, d in all_docs(store).items()} == {i: d["version"] for i, d in after.items()}
+    print(f"\nrealweb edit: third crawl article requests {third['requests']}; refresh=1 "
+          f"{fourth['requests']}")
+
+
+def test_kill_9_mid_crawl_then_the_rerun_fetches_no_indexed_article_again(search_node, tmp_path):
+    """The WordPress outlet (AMP twin in the feed, shortlinks, slash redirects) and the Malay CMS (www.
+    canonicals, tracking parameters, jsessionids): the ids articles are stored under differ from many URLs
+    they are found under.  Killed mid-crawl, the rerun requests no URL of an article already indexed."""
+    web = realweb.serve()
+    for name in ("kabar", "semenanjung"):
+        web[name].slow, web[name].page_delay = ("/20", "/berita/", "/?p="), 0.8
+    es = es_for(search_node, "realweb-kill")
+    cmd, env = crawl_cmd(tmp_path, web, es, "kabar,semenanjung", "-s", f"JOBDIR={tmp_path / 'jobs'}")
+    env["INDEX_BATCH_DOCS"] = "1"
+    store = connect(es, check=False)
+    store.setup()
+    expected = len(realweb.KABAR_POSTS) + len(realweb.SEMENANJUNG_POSTS)  # articles
+    try:
+        with open(tmp_path / "killed.log", "w") as log:
+            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and proc.poll() is None and len(all_docs(store)) < 3:
+                time.sleep(0.2)
+            assert proc.poll() is None, "the crawl finished before it could be killed"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+        before = all_docs(store)
+        assert 3 <= len(before) < expected, sorted(d["url"] for d in before.values())
+        known = set(before) | {i for d in before.values() for i in d.get("known_ids", [])}
+        web.clear()
+        rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, rerun.stderr[-4000:]
+        again = {name: [p for p in article_paths(web[name].log) if article_id(web[name].base + p) in known]
+                 for name in ("kabar", "semenanjung")}
+        docs = all_docs(store)
+    finally:
+        web.shutdown()
+    assert again == {"kabar": [], "semenanjung": []}
+    # every article once under its id; the two linked only from inside another post's body are found when
+    # that post is fetched — if it was indexed before the kill, not by this rerun (its links are not stored)
+    kabar, www = web["kabar"].base, web["semenanjung"].base.replace("://localhost", "://www.localhost")
+    ids = {article_id(kabar + p.path) for p in realweb.KABAR_POSTS} | {
+        article_id(www + p.path) for p in realweb.SEMENANJUNG_POSTS}
+    linked_only = {article_id(kabar + realweb.KABAR[s].path) for s in (realweb.WEBPAGE_ONLY, realweb.RATE_LIMITED)}
+    assert set(before) <= set(docs) <= ids and ids - linked_only <= set(docs), sorted(d["url"] for d in docs.values())
+    assert {d["version"] for d in docs.values()} == {1}
+    summary = summary_of(rerun.stderr)["sources"]
+    assert summary["kabar"]["skipped_seen"] + summary["semenanjung"]["skipped_seen"] >= len(before)
+    print(f"\nrealweb kill -9: {len(before)} of {expected} indexed before the kill; rerun article requests "
+          f"{ {n: summary[n]['requests'].get('article', 0) for n in summary} }")
+    store.drop()
 
 
 # ------------------------------------------------------------------------------------- politeness

@@ -279,6 +279,19 @@ def test_indexed_articles_are_skipped_unless_listed_as_changed_or_incomplete(spi
     assert len(asyncio.run(part._article_requests(src, [d.Entry(URL)], 0))) == 1
 
 
+def test_a_sitemap_saying_changed_wins_over_a_feed_read_first_saying_not(spider):
+    """WordPress: an edited post keeps its feed pubDate; its sitemap lastmod moves.  Whichever of the two
+    the crawl reads first, the article is fetched again."""
+    src = spider.sources["outlet"]
+    spider._store = FakeStore({article_id(URL): {"modified_at": "2024-12-05T02:15:00+00:00"}})
+    feed = d.Entry(URL, via="feed", published="2024-12-05T02:15:00+00:00")
+    sitemap = d.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
+    assert asyncio.run(spider._article_requests(src, [feed], 0)) == []
+    assert [r.url for r in asyncio.run(spider._article_requests(src, [sitemap], 0))] == [URL]
+    assert spider.crawler.stats.get_value("news/outlet/refetched/changed") == 1
+    assert asyncio.run(spider._article_requests(src, [sitemap], 0)) == []  # scheduled once
+
+
 def test_a_page_that_was_no_article_is_not_fetched_again(spider):
     ld = '<script type="application/ld+json">{"@type":"CollectionPage","name":"Terpopuler"}</script>'
     collect(spider.parse_article(page(article_html(ld), URL), **kwargs(spider, URL)))
