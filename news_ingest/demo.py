@@ -18,8 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from news_ingest import devnode
+from news_ingest.printing import print_hits
 from news_ingest.sample_site import serve
-from news_ingest.search import print_hits, search
+from news_ingest.search import search
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import FIXTURE_SOURCES_PATH
 from news_ingest.store.client import StoreError, connect

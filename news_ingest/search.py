@@ -1,8 +1,10 @@
-"""Search and statistics for users without Kibana (the run ledger: ``news_ingest.store.ledger``).
+"""Search for users without Kibana: the query bodies and the ``search``/``stats`` commands.
 
 ``news-ingest search "perjanjian pertahanan" --lang id --source tribunnews --since 2024-12-01
---attribution AFP --collapse`` and ``news-ingest stats``.  Query and aggregation bodies are
-built here as plain dicts (both engines accept them); the Store only sends them.
+--attribution AFP --collapse`` and ``news-ingest stats``.  Query bodies are built here as plain dicts
+(both engines accept them); the Store only sends them.  The pieces: this module (queries, options,
+the commands), ``news_ingest.stats`` (the aggregations), ``news_ingest.printing`` (what reaches the
+terminal), ``news_ingest.store.ledger`` (the run ledger ``stats`` lists).
 """
 
 from __future__ import annotations
@@ -10,26 +12,19 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-import unicodedata
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from news_ingest.printing import HL_POST, HL_PRE, print_hits, print_stats
+from news_ingest.stats import source_zones, stats
 from news_ingest.store.client import Store, connect, language_group
 from news_ingest.store.ledger import recent_runs
-from news_ingest.terminal import printable
 from pipelines import gazetteer
 
-# Fields whose fill rate per source `stats` reports (the ones newsrooms filter and facet on).
-FILL_FIELDS = ("title", "body", "published_at", "authors", "description", "image", "language",
-               "source_attribution", "dateline", "tags", "canonical_url", "modified_at")
 HIT_FIELDS = ["url", "title", "source", "published_at", "language", "source_attribution",
               "is_wire_copy", "cluster_id", "body"]
 MAX_QUERY_CHARS = 1000  # a search is a few words; a pasted article is refused with a clear message
-# highlight markers the cluster puts around matches: two private-use characters (not control
-# characters: the highlighter trims those off a fragment's ends); render_snippet turns them into
-# bold or [..], and every other character a terminal would act on is removed
-HL_PRE, HL_POST = "\ue000", "\ue001"
 
 
 class UsageError(ValueError):
@@ -162,143 +157,6 @@ def stemming_for(store: Store, language: str) -> str | None:
     return language_group(language, store.languages())
 
 
-def _printable(text: str) -> str:
-    """Stored text (hostile: a page puts anything in it) as text a terminal only displays: the
-    project's one sanitiser (news_ingest.terminal: escape sequences, C0/C1 and bidi controls), our
-    highlight markers removed, whitespace runs collapsed."""
-    clean = printable(unicodedata.normalize("NFC", text)).replace(HL_PRE, "").replace(HL_POST, "")
-    return re.sub(r"\s+", " ", clean)
-
-
-def terminal_text(text: str) -> str:
-    """One line of printable text (see :func:`_printable`)."""
-    return _printable(text).strip()
-
-
-def render_snippet(fragment: str, tty: bool) -> str:
-    """A highlighted fragment for a terminal: matches in bold (a tty) or [brackets] (a pipe/file);
-    every other control character removed, so a page cannot drive the terminal."""
-    on, off = ("\033[1m", "\033[0m") if tty else ("[", "]")
-    parts = re.split(f"({HL_PRE}|{HL_POST})", fragment)
-    out = []
-    for part in parts:
-        out.append(on if part == HL_PRE else off if part == HL_POST else _printable(part))
-    text = re.sub(r"\s+", " ", "".join(out)).strip()
-    return text + off if tty and text.count(on) > text.count(off) else text
-
-
-def snippet(hit: dict[str, Any], width: int = 220, tty: bool = False) -> str:
-    """The best highlighted fragment (language field or standard body), else the body's start."""
-    hl = hit.get("highlight", {})
-    for key in sorted(hl, key=lambda k: (k == "title", k == "body")):
-        if key != "title" and hl[key]:
-            return " … ".join(render_snippet(f, tty) for f in hl[key])
-    body = (hit.get("_source", {}).get("body") or "").strip()
-    return terminal_text(body[:width])
-
-
-# --------------------------------------------------------------------------- stats
-def day_zones(tz: str | None, source_zones: dict[str, str]) -> dict[str, tuple[str, list[str] | None]]:
-    """How ``stats`` buckets days: ``{agg name: (zone, sources or None = all)}``.  ``tz`` given: one
-    zone for everything.  Else each source's own zone (from its country), sources not configured
-    in UTC — so an article dated 00:30 +07:00 counts on its own local day, not the previous UTC day."""
-    if tz:
-        return {"days": (tz, None)}
-    by_zone: dict[str, list[str]] = {}
-    for name, zone in sorted(source_zones.items()):
-        by_zone.setdefault(zone, []).append(name)
-    out: dict[str, tuple[str, list[str] | None]] = {
-        f"days_{i}": (zone, names) for i, (zone, names) in enumerate(sorted(by_zone.items()))}
-    out["days_other"] = ("UTC", [])  # everything not named above
-    return out
-
-
-def _days_aggs(zones: dict[str, tuple[str, list[str] | None]]) -> dict[str, Any]:
-    named = sorted({n for _, names in zones.values() for n in names or ()})
-    aggs: dict[str, Any] = {}
-    for key, (zone, names) in zones.items():
-        hist = {"date_histogram": {"field": "published_at", "calendar_interval": "day", "time_zone": zone,
-                                   "min_doc_count": 1, "order": {"_key": "desc"}}}
-        if names is None:
-            aggs[key] = hist
-        else:
-            flt: dict[str, Any] = ({"terms": {"source": names}} if names else
-                   {"bool": {"must_not": [{"terms": {"source": named}}]}} if named else {"match_all": {}})
-            aggs[key] = {"filter": flt, "aggs": {"days": hist}}
-    return aggs
-
-
-def stats_body(since: str | None = None, top: int = 20, source: list[str] | None = None,
-               days: dict[str, tuple[str, list[str] | None]] | None = None) -> dict[str, Any]:
-    fill = {f: {"exists": {"field": f}} for f in FILL_FIELDS}
-    filters: list[dict[str, Any]] = []
-    if since:
-        filters.append({"range": {"published_at": {"gte": since}}})
-    if source:
-        filters.append({"terms": {"source": source}})
-    query: dict[str, Any] = {"bool": {"filter": filters}} if filters else {"match_all": {}}
-    return {
-        "size": 0, "track_total_hits": True, "query": query,
-        "aggs": {
-            "sources": {"terms": {"field": "source", "size": 200, "missing": "(none)"},
-                        "aggs": {"fill": {"filters": {"filters": fill}},
-                                 "incomplete": {"filter": {"term": {"pages_incomplete": True}}}}},
-            "incomplete": {"filter": {"term": {"pages_incomplete": True}}},
-            "languages": {"terms": {"field": "language", "size": top, "missing": "(none)"}},
-            "agencies": {"terms": {"field": "source_attribution", "size": top}},
-            "wire": {"terms": {"field": "is_wire_copy"}},
-            **_days_aggs(days or {"days": ("UTC", None)}),
-            "syndicated": {"cardinality": {"field": "cluster_id"}},
-        },
-    }
-
-
-def source_zones() -> dict[str, str]:
-    """Configured source -> the IANA zone of its country (pipelines/dates.py); {} without config."""
-    from news_ingest.sources import SourceConfigError, load_sources
-    from pipelines.dates import zone_for
-
-    try:
-        sources = load_sources()
-    except SourceConfigError:
-        return {}
-    return {name: str(zone_for(src.country)) for name, src in sources.items()}
-
-
-def stats(store: Store, since: str | None = None, top: int = 20, tz: str | None = None,
-          source: list[str] | None = None, zones: dict[str, str] | None = None) -> dict[str, Any]:
-    """Articles per source, language, day and attributed agency; fill rates per source.  Days are
-    local days: of ``tz``, else of each source's own zone (``zones``, default from sources.yaml)."""
-    day_groups = day_zones(tz, source_zones() if zones is None else zones)
-    resp = store.search_raw(stats_body(since, top, source, day_groups))
-    aggs = resp["aggregations"]
-    days: dict[str, int] = {}
-    for key in day_groups:
-        hist = aggs[key] if "buckets" in aggs[key] else aggs[key]["days"]
-        for b in hist["buckets"]:
-            day = b["key_as_string"][:10]
-            days[day] = days.get(day, 0) + b["doc_count"]
-    total = resp["hits"]["total"]["value"]
-    per_source = {}
-    for b in aggs["sources"]["buckets"]:
-        n = b["doc_count"]
-        per_source[b["key"]] = {"articles": n, "fill": {f: round(v["doc_count"] / n, 3) if n else 0.0
-                                                        for f, v in b["fill"]["buckets"].items()},
-                                "pages_incomplete": b["incomplete"]["doc_count"]}
-    return {
-        "total": total,
-        "sources": per_source,
-        "languages": {b["key"]: b["doc_count"] for b in aggs["languages"]["buckets"]},
-        "agencies": {b["key"]: b["doc_count"] for b in aggs["agencies"]["buckets"]},
-        "wire": {b.get("key_as_string", str(b["key"])): b["doc_count"] for b in aggs["wire"]["buckets"]},
-        "days": dict(sorted(days.items(), reverse=True)),
-        "day_zone": tz or ("UTC" if len(day_groups) == 1 else "each source's own"),
-        "stories": aggs["syndicated"]["value"],
-        # multi-page articles indexed without a part that failed (fetched again by the next crawl)
-        "pages_incomplete": aggs["incomplete"]["doc_count"],
-    }
-
-
 # --------------------------------------------------------------------------- CLI
 def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
@@ -338,59 +196,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_hits(resp: dict[str, Any], text: str, collapse: bool = False, tty: bool = False) -> None:
-    """Top hits as users read them: date, source, language, attribution, title, URL, snippet —
-    all of it printable text only (see :func:`terminal_text`)."""
-    total = resp["hits"]["total"]["value"]
-    print(f"{total} hit(s) for {terminal_text(text)!r}" + (" (one line per story)" if collapse else ""))
-    for hit in resp["hits"]["hits"]:
-        s = {k: printable(v) if isinstance(v, str) else v for k, v in hit["_source"].items()}
-        copies = hit.get("inner_hits", {}).get("copies", {}).get("hits", {}).get("total", {}).get("value")
-        agencies = ", ".join(terminal_text(a) for a in s.get("source_attribution") or []) or "-"
-        extra = f", {copies} copies" if copies and copies > 1 else ""
-        when = (s.get("published_at") or "-")[:16]
-        src, lang = terminal_text(s.get("source") or "-"), terminal_text(s.get("language") or "-")
-        print(f"\n{when}  {src}  [{lang}]"
-              f"  attribution: {agencies}{' (wire)' if s.get('is_wire_copy') else ''}{extra}")
-        print(f"  {terminal_text(s.get('title') or '(no title)')}\n  {terminal_text(s.get('url') or '')}\n"
-              f"  {snippet(hit, tty=tty)}")
-
-
 def cmd_stats(args: argparse.Namespace) -> int:
     since = parse_when(args.since, "--since")
     tz = parse_tz(args.tz)
     store = connect()
     check_sources(store, args.source)
     st = stats(store, since=since, top=args.top, tz=tz, source=args.source)
-    print(f"{st['total']} articles, {st['stories']} distinct stories (syndication clusters)")
-    if st.get("pages_incomplete"):
-        print(f"{st['pages_incomplete']} multi-page article(s) missing a part (pages_incomplete; the next "
-              f"crawl fetches them again)")
-
-    def table(title: str, rows: dict[str, int]) -> None:
-        print(f"\n{title}")
-        for k, v in rows.items():
-            print(f"  {v:>8}  {terminal_text(str(k))}")
-
-    table("per source", {k: v["articles"] for k, v in st["sources"].items()})
-    table("per language", st["languages"])
-    table("per attributed agency", st["agencies"])
-    table("wire copy", st["wire"])
-    table(f"per day (published_at, local day in {st['day_zone']} time zone, newest first)",
-          dict(list(st["days"].items())[:args.days]))
-    print("\nfield fill rates per source (%)")
-    short = [f[:8] for f in FILL_FIELDS]
-    print("  " + f"{'source':<20}" + "".join(f"{h:>9}" for h in short))
-    for src, v in st["sources"].items():
-        rates = "".join(f"{100 * v['fill'][f]:>9.0f}" for f in FILL_FIELDS)
-        print("  " + f"{terminal_text(src)[:20]:<20}" + rates)
-    runs = recent_runs(store)
-    if runs:
-        print("\nrecent crawl runs")
-        for r in runs:
-            line = (f"{r.get('started_at', '-')[:19]}  {r.get('status', '-'):<10} "
-                    f"{','.join(r.get('sources') or [])[:40]:<40} errors {r.get('error_count', 0)}")
-            print("  " + _printable(line))
+    print_stats(st, recent_runs(store), days=args.days)
     return 0
 
 

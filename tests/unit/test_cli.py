@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from news_ingest import cli
-from news_ingest.search import HL_POST, HL_PRE, attribution_filter, render_snippet, terminal_text
+from news_ingest.printing import HL_POST, HL_PRE, render_snippet, terminal_text
+from news_ingest.search import attribution_filter
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,6 +9,7 @@ import pytest
 
 from news_ingest import cli, search
 from news_ingest.explain import Explanation
+from news_ingest.stats import FILL_FIELDS
 from news_ingest.terminal import printable
 
 # What hostile pages put in titles: clear screen + cursor home, a window-title OSC, an OSC 52
@@ -59,7 +60,7 @@ def test_search_output_is_sanitised(capsys):
 
 
 def test_stats_output_is_sanitised(monkeypatch, capsys):
-    fill = dict.fromkeys(search.FILL_FIELDS, 1.0)
+    fill = dict.fromkeys(FILL_FIELDS, 1.0)
     monkeypatch.setattr(search, "connect", lambda: object())
     monkeypatch.setattr(search, "stats", lambda store, **kw: {"day_zone": "UTC",
         "total": 1, "stories": 1, "sources": {"evil\x1b[2J": {"articles": 1, "fill": fill}},
