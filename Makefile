@@ -89,10 +89,10 @@ test-unit: venv ## only the tests that need no services
 
 coverage: venv ## unit-test coverage (tests/unit, no services): crawler/ and overall
 	$(PY) -m pytest -q tests/unit --cov --cov-report=
-	@printf 'crawler/     '; $(VENV)/bin/coverage report --include='crawler/*' | tail -1
-	@printf 'pipelines/   '; $(VENV)/bin/coverage report --include='pipelines/*' | tail -1
-	@printf 'news_ingest/ '; $(VENV)/bin/coverage report --include='news_ingest/*' | tail -1
-	@printf 'overall      '; $(VENV)/bin/coverage report | tail -1
+	@printf 'crawler/     '; $(VENV)/bin/coverage report --include='crawler/*' | grep TOTAL
+	@printf 'pipelines/   '; $(VENV)/bin/coverage report --include='pipelines/*' | grep TOTAL
+	@printf 'news_ingest/ '; $(VENV)/bin/coverage report --include='news_ingest/*' | grep TOTAL
+	@printf 'overall      '; $(VENV)/bin/coverage report | grep TOTAL
 
 SHARED_BENCH ?= ../shared/bench
 
