@@ -87,12 +87,11 @@ test: system-deps venv es-fetch os-fetch ## set up and run the whole suite again
 test-unit: venv ## only the tests that need no services
 	$(PY) -m pytest -q tests/unit
 
-coverage: venv ## unit-test coverage (tests/unit, no services): crawler/ and overall
-	$(PY) -m pytest -q tests/unit --cov --cov-report=
-	@printf 'crawler/     '; $(VENV)/bin/coverage report --include='crawler/*' | grep TOTAL
-	@printf 'pipelines/   '; $(VENV)/bin/coverage report --include='pipelines/*' | grep TOTAL
-	@printf 'news_ingest/ '; $(VENV)/bin/coverage report --include='news_ingest/*' | grep TOTAL
-	@printf 'overall      '; $(VENV)/bin/coverage report | grep TOTAL
+coverage: venv ## unit-test coverage (tests/unit, no services): crawler/, pipelines/, news_ingest/, overall
+	@$(PY) -m pytest -q tests/unit --cov --cov-report=; status=$$?; \
+	for part in crawler pipelines news_ingest; do \
+	  printf '%-13s' "$$part/"; $(VENV)/bin/coverage report --include="$$part/*" | grep TOTAL; done; \
+	printf '%-13s' overall; $(VENV)/bin/coverage report | grep TOTAL; exit $$status
 
 SHARED_BENCH ?= ../shared/bench
 
