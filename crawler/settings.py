@@ -6,6 +6,7 @@ robots.txt Crawl-delay (see crawler/middlewares.py and crawler/extensions.py).
 
 import os
 
+from news_ingest.config import CrawlConfig, load
 from news_ingest.sources import Ceilings, SourceConfigError, load_crawler_config, user_agent
 from pipelines.crawl_config import CrawlerConfig
 
@@ -24,7 +25,8 @@ ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = float(os.environ.get("CRAWL_DELAY", "1.0"))
+_CRAWL = load(CrawlConfig, env=os.environ)  # news_ingest.config: CRAWL_DELAY, DNS_*, RETRY_AFTER_MAX ...
+AUTOTHROTTLE_START_DELAY = _CRAWL.crawl_delay
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
@@ -55,11 +57,11 @@ TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
 # Through an HTTP proxy the proxy resolves the names and the policy would only see the proxy's address:
 # http(s)_proxy from the environment is not used.
 HTTPPROXY_ENABLED = False
-DNS_SERVERS = os.environ.get("DNS_SERVERS", "")
-DNSCACHE_TTL = float(os.environ.get("DNSCACHE_TTL", "300"))
+DNS_SERVERS = _CRAWL.dns_servers
+DNSCACHE_TTL = _CRAWL.dns_cache_ttl
 DNS_TIMEOUT = 10
 DNSCACHE_ENABLED = True
-LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+LOG_LEVEL = _CRAWL.log_level
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 # Depth is the spider's own follow_depth per source; Scrapy's global limit is only a backstop, raised by
@@ -82,10 +84,10 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.RetryAfterMiddleware": 550,
 }
-RETRY_AFTER_MAX = float(os.environ.get("RETRY_AFTER_MAX", "120"))
+RETRY_AFTER_MAX = _CRAWL.retry_after_max
 # robots.txt Crawl-delay is honoured up to this many seconds; above it the host is crawled at this pace
 # and the crawl summary warns (`warnings: {crawl_delay_capped: 1}`)
-CRAWL_DELAY_MAX = float(os.environ.get("CRAWL_DELAY_MAX", "30"))
+CRAWL_DELAY_MAX = _CRAWL.crawl_delay_max
 # one slow host (a long Crawl-delay, a backoff) must not fill the downloader and stall every other source:
 # the scheduler hands out requests of the hosts with the fewest in flight first
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"

@@ -203,3 +203,18 @@ class StageConfig(Settings):
     timeout: Duration = 30.0
     kill_grace: Duration = 5.0
     max_pages: Annotated[int, Field(gt=0)] = 3000
+
+
+class CrawlConfig(Settings):
+    """Crawl-wide pacing and resolver settings (``crawler/settings.py``); per-source politeness is in
+    ``sources.yaml``."""
+
+    ENV: ClassVar[dict[str, str]] = {"crawl_delay": "CRAWL_DELAY", "crawl_delay_max": "CRAWL_DELAY_MAX",
+                                     "retry_after_max": "RETRY_AFTER_MAX", "dns_servers": "DNS_SERVERS",
+                                     "dns_cache_ttl": "DNSCACHE_TTL", "log_level": "LOG_LEVEL"}
+    crawl_delay: Duration = 1.0  # AutoThrottle's start delay
+    crawl_delay_max: Duration = 30.0  # robots.txt Crawl-delay is honoured up to this
+    retry_after_max: Duration = 120.0  # a Retry-After is waited at most this long
+    dns_servers: str = ""  # "ip[:port],...": ask these servers, not the system resolver
+    dns_cache_ttl: Duration = 300.0
+    log_level: str = "INFO"

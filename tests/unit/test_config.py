@@ -116,3 +116,22 @@ def test_every_group_maps_every_field_to_one_variable():
         assert set(model.ENV) == set(model.model_fields), model
         assert not seen & set(model.ENV.values()), model  # a variable belongs to one group
         seen |= set(model.ENV.values())
+
+
+def test_the_crawl_settings_module_reads_its_group(monkeypatch):
+    import importlib
+
+    import crawler.settings as settings
+
+    monkeypatch.setenv("CRAWL_DELAY", "2s")
+    monkeypatch.setenv("RETRY_AFTER_MAX", "5m")
+    monkeypatch.setenv("DNSCACHE_TTL", "")
+    try:
+        mod = importlib.reload(settings)
+        assert (mod.AUTOTHROTTLE_START_DELAY, mod.RETRY_AFTER_MAX, mod.DNSCACHE_TTL) == (2.0, 300.0, 300.0)
+        monkeypatch.setenv("CRAWL_DELAY_MAX", "forever")
+        with pytest.raises(ConfigError, match=r"^CRAWL_DELAY_MAX='forever' is not a duration"):
+            importlib.reload(settings)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(settings)
