@@ -361,7 +361,7 @@ def kabar_amp(base: str, post: Post) -> str:
     url = base + post.path
     ld = {"@context": "http://schema.org", "@type": "BlogPosting", "mainEntityOfPage": url,
           "publisher": {"@type": "Organization", "name": "Kabar Khatulistiwa"}, "headline": post.title,
-          "datePublished": post.published, "dateModified": post.published,
+          "datePublished": post.published, "dateModified": post.modified or post.published,
           "author": {"@type": "Person", "name": post.author}}
     return f"""<!doctype html>
 <html amp lang="id-ID">
@@ -744,8 +744,8 @@ def _wordpress(site: Site) -> None:
             rest = path.removeprefix(post.path)
             if rest == path:
                 continue
-            if rest == "amp/":
-                return h.send(200, kabar_amp(base, post))
+            if rest == "amp/":  # the AMP plugin renders the post as it is now, edits included
+                return h.send(200, kabar_amp(base, site.edits.get(post.slug, post)))
             if rest.rstrip("/").isdigit() and 2 <= int(rest.rstrip("/")) <= len(post.extra_pages) + 1:
                 page = kabar_post(base, post, int(rest.rstrip("/")))
                 return h.send(200, page, "text/html; charset=ISO-8859-1")
