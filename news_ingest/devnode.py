@@ -443,31 +443,30 @@ def _wait_ready(node: Node, timeout: float) -> None:
                     f"(slow machine? raise the timeout).\n{node.log_tail()}")
 
 
-def stop(node: Node, timeout: float = 60.0) -> bool:
+def _signal_and_wait(node: Node, sig: signal.Signals, timeout: float, poll: float) -> bool:
+    """Send ``sig`` to the node and wait up to ``timeout`` s for it to exit; SIGKILL if it has not.
+    False when it was not running."""
     pid = node.pid()
     if pid is None:
         return False
-    os.kill(pid, signal.SIGTERM)
+    os.kill(pid, sig)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and node.pid() is not None:
-        time.sleep(0.2)
-    if node.pid() is not None:
+        time.sleep(poll)
+    if node.pid() is not None and sig != signal.SIGKILL:
         os.kill(pid, signal.SIGKILL)
     node.pidfile.unlink(missing_ok=True)
     return True
 
 
+def stop(node: Node, timeout: float = 60.0) -> bool:
+    """SIGTERM (a clean shutdown), SIGKILL after ``timeout`` s."""
+    return _signal_and_wait(node, signal.SIGTERM, timeout, 0.2)
+
+
 def kill(node: Node, timeout: float = 30.0) -> bool:
     """``kill -9`` the node (a machine losing power, an OOM kill): no shutdown, no flush."""
-    pid = node.pid()
-    if pid is None:
-        return False
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and node.pid() is not None:
-        time.sleep(0.1)
-    node.pidfile.unlink(missing_ok=True)
-    return True
+    return _signal_and_wait(node, signal.SIGKILL, timeout, 0.1)
 
 
 # --------------------------------------------------------------------------- a cluster on loopback

@@ -16,22 +16,17 @@ import json
 import os
 import random
 import shutil
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from news_ingest import devnode
-from news_ingest.sources import FIXTURE_SOURCES_PATH
+from tests.integration.held_site import HeldSite, crawl_env, start_crawl
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 60
 HELD_FROM = 15  # article pages from this one on wait until the test releases them
 WORDS = ["pemerintah", "menteri", "warga", "banjir", "harga", "beras", "sawit", "ekspor", "bank", "rupiah",
@@ -57,43 +52,6 @@ def article_html(n: int) -> bytes:
 <main><article><h1>{title}</h1><div class="byline">Oleh Redaksi</div>{paras}</article></main>
 <aside><h3>Terpopuler</h3><a href="/berita/kabar-{(n + 1) % ARTICLES:03d}.html">Baca juga</a></aside>
 <footer>Copyright 2024 Kabar Contoh. All rights reserved.</footer></body></html>""".encode()
-
-
-class HeldSite:
-    """A news site on loopback whose article pages from HELD_FROM on wait for ``release``."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-
-    def serve(self) -> tuple[ThreadingHTTPServer, str]:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                if self.path == "/":
-                    links = "".join(f'<li><a href="/berita/kabar-{n:03d}.html">Kabar {n}</a></li>'
-                                    for n in range(ARTICLES))
-                    body = f"<html><body><h1>Kabar Contoh</h1><ul>{links}</ul></body></html>".encode()
-                elif self.path.startswith("/berita/kabar-") and self.path.endswith(".html"):
-                    n = int(self.path[len("/berita/kabar-"):-len(".html")])
-                    if n >= HELD_FROM:
-                        site.release.wait(180)
-                    body = article_html(n)
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def _call(cluster: devnode.Cluster, method: str, path: str, body: dict | None = None) -> dict:
@@ -132,22 +90,19 @@ def cluster(request):
 
 
 def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cluster, tmp_path):
-    site = HeldSite()
+    site = HeldSite(article_html, articles=ARTICLES, held_from=HELD_FROM, prefix="/berita/kabar-",
+                    home_title="Kabar Contoh", link_text="Kabar", wait=180)
     server, base = site.serve()
     alias = "cluster-test"
-    env = {**os.environ, "ES_URL": cluster.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base,
-           "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH), "CRAWL_DELAY": "0", "NEWS_HOME": str(tmp_path / "home"),
-           "INDEX_BATCH_DOCS": "5", "INDEX_FLUSH_SECONDS": "0.5",
-           # the default retry budget (~7.5 s, then the spool) is shorter than a failover on a loaded
-           # 2-core machine (48 of 60 spooled at load ~30); this test is about the replica taking over
-           # with nothing lost or doubled, so it gives the failover ~30 s before spooling
-           "INDEX_MAX_RETRIES": "8",
-           "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+    env = crawl_env(cluster.url, alias, base, tmp_path, NEWS_HOME=str(tmp_path / "home"),
+                    # the default retry budget (~7.5 s, then the spool) is shorter than a failover on a
+                    # loaded 2-core machine (48 of 60 spooled at load ~30); this test is about the replica
+                    # taking over with nothing lost or doubled, so it gives the failover ~30 s before spooling
+                    INDEX_MAX_RETRIES="8")
     log_path = tmp_path / "crawl.log"
     try:
         with open(log_path, "w") as log:
-            crawl = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
-                                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            crawl = start_crawl(env, log)
             try:
                 deadline = time.monotonic() + 180
                 while _count(cluster, alias) < HELD_FROM // 2:
@@ -189,8 +144,7 @@ def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cl
         assert _count(cluster, alias) == ARTICLES
         agg = _call(cluster, "POST", f"/{alias}/_search", {"size": 0, "aggs": {
             "u": {"terms": {"field": "url", "size": 1000}}}})["aggregations"]["u"]["buckets"]
-        assert sorted(b["key"] for b in agg) == sorted(f"{base}/berita/kabar-{n:03d}.html"
-                                                       for n in range(ARTICLES))
+        assert sorted(b["key"] for b in agg) == sorted(site.urls(base))
         assert all(b["doc_count"] == 1 for b in agg)
         # both copies of every shard hold every article (the returning node caught up)
         copies = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,docs,node")

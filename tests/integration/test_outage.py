@@ -10,21 +10,18 @@ every article is in the index exactly once.
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from news_ingest import devnode
-from news_ingest.sources import FIXTURE_SOURCES_PATH
+from tests.integration.held_site import HeldSite, crawl_env, start_crawl
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLES = 48
@@ -50,41 +47,6 @@ def article_html(n: int) -> bytes:
 {''.join(paras)}</article></main><footer>Copyright 2024 Contoh.</footer></body></html>""".encode()
 
 
-class HeldSite:
-    def __init__(self) -> None:
-        self.release = threading.Event()
-
-    def serve(self) -> tuple[ThreadingHTTPServer, str]:
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server API
-                if self.path == "/":
-                    links = "".join(f'<li><a href="/berita/laporan-{n:03d}.html">Laporan {n}</a></li>'
-                                    for n in range(ARTICLES))
-                    body = f"<html><body><h1>Berita</h1><ul>{links}</ul></body></html>".encode()
-                elif self.path.startswith("/berita/laporan-") and self.path.endswith(".html"):
-                    n = int(self.path[len("/berita/laporan-"):-len(".html")])
-                    if n >= HELD_FROM:
-                        site.release.wait(120)
-                    body = article_html(n)
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 def _get(url: str) -> dict:
     with urllib.request.urlopen(url, timeout=10) as r:
         return json.load(r)
@@ -102,19 +64,16 @@ def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
     # enter pytest's private tmp_path
     workdir = Path(tempfile.mkdtemp(prefix="es-outage-"))
     node = devnode.start("elasticsearch", workdir=workdir)
-    site = HeldSite()
+    site = HeldSite(article_html, articles=ARTICLES, held_from=HELD_FROM, prefix="/berita/laporan-",
+                    home_title="Berita", link_text="Laporan", wait=120)
     server, base = site.serve()
     alias = "outage-test"
-    env = {**os.environ, "ES_URL": node.url, "ES_INDEX": alias, "SAMPLE_SITE_URL": base,
-           "NEWS_SOURCES": str(FIXTURE_SOURCES_PATH), "CRAWL_DELAY": "0",
-           "INDEX_BATCH_DOCS": "5", "INDEX_FLUSH_SECONDS": "0.5", "INDEX_MAX_RETRIES": "1",
-           "INDEX_BACKOFF_SECONDS": "0.2", "INDEX_OUTAGE_PROBE_SECONDS": "2",
-           "INDEX_SPOOL_DIR": str(tmp_path / "spool"), "INDEX_DEAD_LETTER_DIR": str(tmp_path / "dead")}
+    env = crawl_env(node.url, alias, base, tmp_path, INDEX_MAX_RETRIES="1", INDEX_BACKOFF_SECONDS="0.2",
+                    INDEX_OUTAGE_PROBE_SECONDS="2")
     log_path = tmp_path / "crawl.log"
     try:
         with open(log_path, "w") as log:
-            crawl = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=sample"],
-                                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            crawl = start_crawl(env, log)
             deadline = time.monotonic() + 180
             while _count(node.url, alias) < 10:
                 assert crawl.poll() is None, log_path.read_text()[-3000:]
@@ -144,8 +103,7 @@ def test_node_stopped_mid_crawl_then_replay_finds_every_article_once(tmp_path):
             data=json.dumps({"size": 0, "aggs": {"u": {"terms": {"field": "url", "size": 1000}}}}).encode())
         with urllib.request.urlopen(req, timeout=30) as r:
             buckets = json.load(r)["aggregations"]["u"]["buckets"]
-        assert sorted(b["key"] for b in buckets) == sorted(f"{base}/berita/laporan-{n:03d}.html"
-                                                           for n in range(ARTICLES))
+        assert sorted(b["key"] for b in buckets) == sorted(site.urls(base))
         assert all(b["doc_count"] == 1 for b in buckets)
         assert not list((tmp_path / "dead").glob("*.jsonl")), "nothing was rejected"
 

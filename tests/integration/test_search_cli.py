@@ -35,10 +35,15 @@ DOCS = {
 }
 
 
+def add_docs(store, docs: dict[str, dict]) -> None:
+    """Index ``{id: document}`` as stored documents and make them searchable."""
+    assert all(i.ok for i in store.bulk_raw([{"op": "index", "id": k, "doc": v} for k, v in docs.items()]))
+    store.refresh()
+
+
 @pytest.fixture
 def loaded(store, monkeypatch):
-    assert all(i.ok for i in store.bulk_raw([{"op": "index", "id": k, "doc": v} for k, v in DOCS.items()]))
-    store.refresh()
+    add_docs(store, DOCS)
     monkeypatch.setenv("ES_URL", store.settings.urls[0])
     monkeypatch.setenv("ES_INDEX", store.alias)
     monkeypatch.delenv("SEARCH_URL", raising=False)
@@ -126,8 +131,7 @@ def test_stored_control_characters_never_reach_the_terminal(loaded, capsys):
     doc = {"url": "https://www.tribunnews.com/x", "source": "tribunnews", "language": "id",
            "title": "Judul \x1b]0;owned\x07\x1b[2J bersih", "body": "Perjanjian \x1b[31mmerah\x1b[0m dagang.",
            "published_at": "2024-12-07T08:00:00+07:00"}
-    assert all(i.ok for i in loaded.bulk_raw([{"op": "index", "id": "esc", "doc": doc}]))
-    loaded.refresh()
+    add_docs(loaded, {"esc": doc})
     out = _run(capsys, "search", "dagang")
     assert "Judul bersih" in out and "owned" not in out and "\x1b" not in out and "\x07" not in out
 
@@ -137,8 +141,7 @@ def test_stats_days_in_each_sources_time_zone(loaded, capsys):
     doc = {"url": "https://www.tribunnews.com/m", "source": "tribunnews", "language": "id",
            "title": "Tengah malam", "body": "Berita tengah malam.",
            "published_at": "2024-12-06T00:30:00+07:00"}
-    assert all(i.ok for i in loaded.bulk_raw([{"op": "index", "id": "midnight", "doc": doc}]))
-    loaded.refresh()
+    add_docs(loaded, {"midnight": doc})
     local = stats(loaded)  # tribunnews is an Indonesian source: Asia/Jakarta days
     assert local["days"]["2024-12-06"] == 2 and local["days"]["2024-12-05"] == 2  # + thestar's 6th (MY)
     utc = stats(loaded, tz="UTC")

@@ -16,6 +16,7 @@ from crawler.shutdown import ShutdownDrain, StoppedByShutdown
 from crawler.spiders.news import NewsSpider
 from pipelines import discovery as d
 from pipelines.extract import extract_pages
+from tests.unit.spider_support import use_sources
 
 BASE = "http://127.0.0.1:8001"
 SOURCES = f"""sources:
@@ -30,11 +31,7 @@ SOURCES = f"""sources:
 
 @pytest.fixture()
 def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "sources.yaml"
-    path.write_text(SOURCES)
-    monkeypatch.setenv("NEWS_SOURCES", str(path))
-    monkeypatch.setenv("NEWS_HOME", str(tmp_path / "home"))
-    return path
+    return use_sources(tmp_path, monkeypatch, SOURCES)
 
 
 # ---------------------------------------------------------------------------------------------- dates

@@ -7,25 +7,12 @@ from __future__ import annotations
 
 import pytest
 import redis
-import scrapy
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler import frontier as fr
-
-
-class NewsLike(scrapy.Spider):
-    name = "news"
-
-    def parse_article(self, response, source, identity, hints):
-        pass
-
-    def on_error(self, failure):
-        pass
-
-    def source_of(self, url):
-        return None
+from tests.unit.spider_support import NewsLike
 
 
 class MemoryFrontier:

@@ -11,16 +11,7 @@ import scrapy
 from scrapy.settings import Settings
 
 from crawler import frontier as fr
-
-
-class NewsLike(scrapy.Spider):
-    name = "news"
-
-    def parse_article(self, response, source, identity, hints):
-        pass
-
-    def on_error(self, failure):
-        pass
+from tests.unit.spider_support import NewsLike
 
 
 class Stats:

@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import FetchedPage
 from crawler.spiders.news import NewsSpider
+from tests.unit.spider_support import collect, use_sources
 
 OUTLET = "http://127.0.0.1:8001"
 OTHER_PORT = "http://127.0.0.1:8002"
@@ -58,17 +59,8 @@ def make_spider(**kw: Any) -> NewsSpider:
 
 @pytest.fixture()
 def spider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> NewsSpider:
-    path = tmp_path / "sources.yaml"
-    path.write_text(SOURCES)
-    monkeypatch.setenv("NEWS_SOURCES", str(path))
-    monkeypatch.setenv("NEWS_HOME", str(tmp_path / "home"))  # the crawl state of these tests
+    use_sources(tmp_path, monkeypatch, SOURCES)
     return make_spider()
-
-
-def collect(agen: Any) -> list[Any]:
-    async def run() -> list[Any]:
-        return [x async for x in agen]
-    return asyncio.run(run())
 
 
 def page(body: str, url: str, ctype: str = "text/html; charset=utf-8", encoding: str = "utf-8",

@@ -4,7 +4,6 @@ budget and URL traps, argument errors, and how each download failure is classifi
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError
 from twisted.python.failure import Failure
 
 from crawler.spiders.news import NewsSpider
+from tests.unit.spider_support import collect, use_sources
 
 SITE = "http://127.0.0.1:8001"
 SOURCES = f"""
@@ -49,20 +49,11 @@ class FakeStore:
 
 @pytest.fixture()
 def spider(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> NewsSpider:
-    path = tmp_path / "sources.yaml"
-    path.write_text(SOURCES)
-    monkeypatch.setenv("NEWS_SOURCES", str(path))
-    monkeypatch.setenv("NEWS_HOME", str(tmp_path / "home"))
+    use_sources(tmp_path, monkeypatch, SOURCES)
     sp = NewsSpider.from_crawler(get_crawler(NewsSpider, {"USER_AGENT": "news-ingest-test"}), source="outlet")
     sp._store = FakeStore()
     sp.crawler.stats.open_spider()
     return sp
-
-
-def collect(agen: Any) -> list[Any]:
-    async def run() -> list[Any]:
-        return [x async for x in agen]
-    return asyncio.run(run())
 
 
 def stat(sp: NewsSpider, key: str) -> Any:
