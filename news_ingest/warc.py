@@ -22,7 +22,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +33,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from news_ingest.settings import StatePaths
 from news_ingest.sources import Source, load_sources, source_for_url
 from news_ingest.store.client import connect
+from pipelines.dates import parse_date
 
 log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
@@ -51,12 +52,9 @@ class Filters:
     def date_ok(self, iso: str | None) -> bool:
         if not (self.since or self.until) or not iso:
             return True
-        try:
-            when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
-        except ValueError:
+        when = parse_date(iso)
+        if when is None:
             return True
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
         return (self.since is None or when >= self.since) and (self.until is None or when < self.until)
 
 
@@ -229,11 +227,15 @@ class WarcIngester:
         return None
 
 
-def _date(value: str | None) -> datetime | None:
+def _date(value: str | None, option: str = "--since") -> datetime | None:
+    """A ``--since``/``--until`` value by the one date parser (``pipelines.dates``); UTC without a zone."""
     if not value:
         return None
-    d = datetime.fromisoformat(value)
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
+    when = parse_date(value)
+    if when is None:
+        raise ValueError(f"{option} {value!r} is not a date. Fix: {option} YYYY-MM-DD "
+                         "(or an ISO date-time such as 2024-12-05T08:00:00+07:00)")
+    return when
 
 
 def run(files: list[str], *, state_path: Path | None = None, domains: list[str] | None = None,
@@ -243,7 +245,7 @@ def run(files: list[str], *, state_path: Path | None = None, domains: list[str] 
     from news_ingest.store.indexer import IndexConfig, Indexer  # late: numpy (dedupe); the CLI imports warc
 
     filters = Filters(domains=tuple(d.lower() for d in domains or ()), sources=tuple(sources or ()),
-                      since=_date(since), until=_date(until))
+                      since=_date(since), until=_date(until, "--until"))
     store = store or connect()
     store.setup()
     indexer = Indexer(store, IndexConfig.from_env())

@@ -147,3 +147,17 @@ def test_warc_ingest_learns_and_applies_the_sources_template_like_the_crawl(tmp_
         assert {"template_line", "template_prefix"} <= {s["kind"] for s in art.removed_segments}
         assert all(s["text"] for s in art.removed_segments if s["kind"] in TEMPLATE_KINDS)
     assert TemplateStore(tmp_path / "templates").load("kabarkota").seq == 8  # same pages: nothing new
+
+
+def test_a_junk_since_or_until_is_refused_with_the_fix(tmp_path, capsys):
+    """``--since``/``--until`` go through the one date parser: a junk value is refused before any file is
+    read, with the option, the value and the fix; an Indonesian-style or zoned date is a date."""
+    from news_ingest import cli
+
+    for option in ("--since", "--until"):
+        code = cli.main(["ingest-warc", option, "junk", str(tmp_path / "none.warc.gz")])
+        err = capsys.readouterr().err
+        assert code == 2 and f"{option} 'junk' is not a date. Fix: {option} YYYY-MM-DD" in err, err
+    from news_ingest.warc import _date
+    assert _date("2024-12-05T08:00:00+07:00") == datetime(2024, 12, 5, 1, tzinfo=UTC)
+    assert _date("2024-12-05") == datetime(2024, 12, 5, tzinfo=UTC)
