@@ -108,6 +108,7 @@ class ProcessPipeline(_Stage):
         article = result.article
         assert article is not None
         article.fetched_at = item.fetched_at or article.fetched_at
+        article.links = list(item.hints.get("article_links") or [])
         if enrich_failed(article):  # indexed as extracted, but never silently: logged and counted
             self.stats.inc_value("news/enrich_errors")
             log.error("enrich failed on %s: %s", item.url,

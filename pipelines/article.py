@@ -61,6 +61,10 @@ class Article:
     # a multi-page article whose later part could not be fetched or extracted: indexed with what there is,
     # fetched again by the next crawl (pipelines.revisions.refetch_reason), counted in `news-ingest stats`
     pages_incomplete: bool | None = None
+    # the source's article pages this page links to (fetchable URLs; stored, not searched): a re-crawl that
+    # skips this article as already indexed follows them instead (crawler/spiders/news.py), so an article
+    # linked only from inside another one is found even when that one was indexed by a killed run
+    links: list[str] = field(default_factory=list)
     # earlier revisions, newest last: {content_hash, modified_at, seen_at}
     history: list[dict[str, str | None]] = field(default_factory=list)
     # bookkeeping

@@ -62,7 +62,8 @@ from pipelines.revisions import refetch_reason
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 200
 OFFSITE_SEEN_MAX = 50_000  # off-site link keys remembered to count each once; cleared when full (bounded)
-LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete"]  # what decides a re-fetch
+LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete", "links"]  # a re-fetch; links to follow
+LINKS_KEPT = 200  # an article's in-source article links stored with it (Article.links)
 
 
 _norm, _fetchable = norm, fetchable  # the URL's one spelling (rules, ids, seen-sets); the URL to request
@@ -486,6 +487,7 @@ class NewsSpider(scrapy.Spider):
             self._seen_ids.add(aid)
             self.count(src.name, f"discovered/{e.via}")
             candidates[aid] = e
+        stored_links: list[d.Entry] = []  # what skipped articles link to: followed as if fetched
         if candidates and not self.refresh:
             known = await self._existing(src, list(candidates))
             for aid, doc in known.items():
@@ -493,6 +495,8 @@ class NewsSpider(scrapy.Spider):
                     self.count(src.name, f"refetched/{why}")
                     continue
                 self.count(src.name, "skipped_seen")
+                if depth < src.follow_depth:
+                    stored_links += [d.Entry(u) for u in doc.get("links") or [] if isinstance(u, str)]
                 self._indexed[aid] = doc
                 del candidates[aid]
             for aid, outcome in self.crawl_state(src.name).outcomes(list(candidates)).items():
@@ -519,6 +523,9 @@ class NewsSpider(scrapy.Spider):
             req.meta.update(news_kind="article", dont_redirect=True, news_chain=[], news_origin=origin,
                             handle_httpstatus_list=[301, 302, 303, 307, 308])
             out.append(req)
+        if stored_links:
+            self.count(src.name, "stored_links_followed", len(stored_links))
+            out += await self._article_requests(src, stored_links, depth + 1, origin)
         return out
 
     async def _existing(self, src: Source, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -627,6 +634,8 @@ class NewsSpider(scrapy.Spider):
             return
         if part == 1:
             hints = {**hints, "encoding": reading.encoding}
+            if reading.links is not None and reading.links.articles:
+                hints["article_links"] = [u for u, _ in reading.links.articles[:LINKS_KEPT]]
             verdict = reading.verdict
             if verdict is not None and not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)

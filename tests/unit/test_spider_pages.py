@@ -304,3 +304,31 @@ def test_an_article_an_item_pipeline_dropped_is_remembered(spider):
     asked = [article_id(URL.rstrip("/")), article_id(URL + "x/")]
     outcomes = make_spider().crawl_state("outlet").outcomes(asked)
     assert outcomes == {article_id(URL.rstrip("/")): "dropped:not_article"}
+
+
+LINKED = f"{OUTLET}/2024/12/06/bantuan-tiba-di-posko/"
+
+
+def test_an_articles_in_source_links_travel_with_it(spider):
+    """The article's links to other article pages of the source go onto the item (``article_links``,
+    stored as ``Article.links``): a later run that skips this article can still follow them."""
+    links = (f'<p><strong>Baca juga:</strong> <a href="{LINKED}?utm_source=related">Bantuan tiba</a></p>'
+             f'<a href="{OTHER_PORT}/2024/12/06/bukan-milik-kita/">other service</a>')
+    resp = page(article_html('<meta property="og:type" content="article">', links), URL)
+    (item,) = items(collect(spider.parse_article(resp, **{**kwargs(spider, URL), "depth": 0})))
+    assert item.hints["article_links"] == [LINKED]
+
+
+def test_a_skipped_indexed_article_has_its_stored_links_followed(spider):
+    """After a killed run, an article linked only from inside an already-indexed article: the rerun
+    skips the indexed one (no request) and follows the links stored with it, once, within follow_depth."""
+    src = spider.sources["outlet"]
+    spider._store = FakeStore({article_id(URL): {"links": [LINKED, URL]}})
+    out = asyncio.run(spider._article_requests(src, [d.Entry(URL, via="sitemap")], 0))
+    assert [r.url for r in out] == [LINKED]  # the article itself is not fetched; its own URL not twice
+    assert out[0].cb_kwargs["depth"] == 1
+    assert spider.crawler.stats.get_value("news/outlet/skipped_seen") == 1
+    assert spider.crawler.stats.get_value("news/outlet/stored_links_followed") == 2
+    deep = make_spider()
+    deep._store = spider._store
+    assert asyncio.run(deep._article_requests(src, [d.Entry(URL, via="link")], 1)) == []  # at follow_depth
