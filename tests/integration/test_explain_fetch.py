@@ -6,7 +6,9 @@ Every server here is on 127.0.0.1; the names resolve through a DNS server of the
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +25,7 @@ ARTICLE = (b"<html><head><title>Banjir</title><meta property='og:type' content='
 
 
 class Site:
-    def __init__(self, other_port: int = 0) -> None:
+    def __init__(self, other_port: int = 0, tls: ssl.SSLContext | None = None) -> None:
         self.agents: list[str] = []
         self.paths: list[str] = []
         site = self
@@ -79,6 +81,9 @@ class Site:
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
+        if tls is not None:  # HTTPS: the handshake happens in the handler's thread
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True,
+                                                 do_handshake_on_connect=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
@@ -145,3 +150,91 @@ def test_a_drip_fed_page_ends_at_the_timeout(world):
 def test_the_size_cap_holds(world):
     ex = run(world, "/berita/besar.html")
     assert ex.page_kind == "refused: too_large" and any("over 200,000 bytes" in n for n in ex.notes)
+
+
+# ------------------------------------------------------------------------------------------------ HTTPS
+def _certificates(tmp_path, names: list[str]):
+    """A private CA (written as ``ca.pem``, trusted through SSL_CERT_FILE like a system bundle) and a
+    server certificate for ``names`` signed by it, as a server-side SSLContext."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = dt.datetime.now(dt.UTC)
+
+    def cert(subject, issuer, key, sign_key, ca, sans=()):
+        b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+             .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+             .not_valid_after(now + dt.timedelta(days=30))
+             .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if ca:
+            b = b.add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
+                                              content_commitment=False, key_encipherment=False,
+                                              data_encipherment=False, key_agreement=False,
+                                              encipher_only=False, decipher_only=False), critical=True)
+            b = b.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        else:
+            b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
+            b = b.add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        return b.sign(sign_key, hashes.SHA256())
+
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "news-ingest test CA")])
+    ca = cert(ca_name, ca_name, ca_key, ca_key, True)
+    leaf = cert(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]), ca_name, key, ca_key, False,
+                names)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "server.pem").write_bytes(leaf.public_bytes(pem) + key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "server.pem")
+    return tmp_path / "ca.pem", ctx
+
+
+@pytest.fixture
+def secure(tmp_path, monkeypatch):
+    """An HTTPS outlet at ``berita.sample.test`` (the test's DNS answers 127.0.0.1) with a certificate
+    from a private CA the process trusts (SSL_CERT_FILE), and a second name on the same listener
+    (``lain.sample.test``) that the certificate does not cover."""
+    ca, ctx = _certificates(tmp_path, ["berita.sample.test"])
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    site = Site(tls=ctx)
+    dns = RebindingDNS({"berita.sample.test": [["127.0.0.1"]], "lain.sample.test": [["127.0.0.1"]],
+                        "cdn.sample.test": [["169.254.169.254"]]})
+    monkeypatch.setenv("DNS_SERVERS", dns.address)
+    src = parse_source({"name": "site", "domains": ["sample.test"],
+                        "start_urls": [f"https://berita.sample.test:{site.port}/"], "article_allow": ["/berita/"],
+                        "allow_loopback": [site.port]}, 0)
+    yield {"site": site, "sources": {"site": src}, "port": site.port}
+    site.close()
+    dns.close()
+
+
+def fetch_https(secure, host, path):
+    return explain_mod.explain(f"https://{host}:{secure['port']}{path}", secure["sources"],
+                               load_crawler_config(), fetch=True, timeout=10.0)
+
+
+def test_https_fetch_verifies_the_certificate_and_follows_checked_redirects(secure):
+    """Over TLS, explain --fetch connects to the checked address, verifies the server's certificate for
+    the name asked (SNI), sends the crawler's user agent and follows a same-site redirect."""
+    ex = fetch_https(secure, "berita.sample.test", "/berita/pindah.html")
+    assert ex.page_kind.startswith("article"), ex.text()
+    assert secure["site"].paths == ["/robots.txt", "/berita/pindah.html", "/berita/ok.html"]
+    assert set(secure["site"].agents) == {user_agent(load_crawler_config())}
+
+
+def test_https_with_a_certificate_for_another_name_is_a_clear_failure(secure):
+    """The listener's certificate does not cover the name asked: a TLS verification failure, said in
+    the notes — never a crash, and no page is read."""
+    ex = fetch_https(secure, "lain.sample.test", "/berita/ok.html")
+    assert ex.page_kind is None and ex.verdict.startswith("unknown: the fetch failed"), ex.text()
+    assert any("CERTIFICATE_VERIFY_FAILED" in n and "lain.sample.test" in n for n in ex.notes), ex.notes
+    assert secure["site"].paths == []  # the handshake failed: not even robots.txt was asked for
+
+
+def test_https_redirect_to_a_metadata_name_is_refused_before_connecting(secure):
+    ex = fetch_https(secure, "berita.sample.test", "/berita/ke-nama-metadata.html")
+    assert ex.page_kind == "refused: metadata_address", ex.text()
