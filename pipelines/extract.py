@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -572,7 +572,14 @@ _PROFILE_HREF = re.compile(
 
 
 def _element_text(el: HtmlElement) -> str:
-    return " ".join(" ".join(t.split()) for t in el.itertext() if t.strip())
+    """The visible text under ``el``: the code of a script or style inside (an ad slot in the byline box:
+    "adsbygoogle = window.adsbygoogle || []") is no text."""
+    if next(el.iter("script", "style", "noscript", "template"), None) is None:
+        texts: Iterable[str] = el.itertext()
+    else:
+        texts = el.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                         " or ancestor::template)]")
+    return " ".join(" ".join(t.split()) for t in texts if t.strip())
 
 
 def _profile_links(el: HtmlElement) -> str:

@@ -370,6 +370,15 @@ _MONTH_BEFORE_DIGITS = re.compile(
     r"[\s,|–-]+(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|mei|june?|juni|july?|juli"
     r"|aug(?:ust|ustus)?|agustus|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|de[czs](?:ember)?)"
     r"\.?\s+(?=\d)", re.I)
+# a month's name alone: what is left of a date split off a byline at its comma ("Madeline Fry, November 19")
+_MONTH_ONLY = re.compile(_MONTH_BEFORE_DIGITS.pattern.removeprefix(r"[\s,|–-]+").removesuffix(r"\.?\s+(?=\d)")
+                         .join(("^", r"\.?$")), re.I)
+# labels of a byline box that credit someone other than the writer ("Penulis: Budi | Editor: Ani", "Reporter:
+# Siti Redaktur: Andi"): what follows such a label, up to the next label, is no author
+_CREDIT_LABEL = re.compile(
+    r"(?<!\w)(?:(editor|penyunting|redaktur|editing|diedit oleh|disunting oleh|penerjemah|translator"
+    r"|translated by|edited by|fotografer|photographer|ilustrator|illustrator|video|grafis|kameramen)"
+    r"|(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|author|autor|text|texto|by|von))\s*:\s*", re.I)
 _A_ROLE_ONLY = re.compile(r"^" + _A_QUALIFIED_ROLE + r"$", re.I)
 _A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")\s*[:\-–]?\s+", re.I)
 _A_JOIN = re.compile(r"\s*(?:[,;|/·•]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
@@ -380,6 +389,40 @@ _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
 # "박준석 기자 외 1명" (and one other), "Jane Doe and 2 others"
 _OTHERS = re.compile(r"\s*(?:외|外)\s*\d+\s*명?|\s+(?:and|und|dan)\s+\d+\s+\w+$", re.I)
 _HAS_DIGIT_TAIL = re.compile(r"[\s,|–-]*\d.*$")
+
+
+def _writers_only(value: str) -> str:
+    """``value`` without the parts that an editor/translator/photographer label introduces."""
+    if ":" not in value or not any(m.group(1) for m in _CREDIT_LABEL.finditer(value)):
+        return value
+    out, pos, keep = [], 0, True
+    for m in _CREDIT_LABEL.finditer(value):
+        if keep:
+            out.append(value[pos:m.start()])
+        keep, pos = not m.group(1), m.end() if m.group(1) else m.start()
+    if keep:
+        out.append(value[pos:])
+    return " | ".join(x.strip(" |,;") for x in out if x.strip(" |,;"))
+
+
+# a weekday left at the end of a name when the date after it was cut ("Malcolm Owen Monday, November 18")
+_WEEKDAYS = frozenset((
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "isnin", "khamis"))
+
+
+def _without_tail(name: str, keys: set[str]) -> str:
+    """"Kevin McCoy USA TODAY" -> "Kevin McCoy": the outlet's name set after the writer's (1-3 words), or the
+    weekday of a dateline cut after it."""
+    words = name.split()
+    if len(words) >= 3 and words[-1].casefold().strip(",.") in _WEEKDAYS:
+        words = words[:-1]
+        name = " ".join(words)
+    for n in (3, 2, 1):
+        if len(words) - n >= 2 and squash(" ".join(words[-n:])) in keys:
+            return " ".join(words[:-n])
+    return name
 
 
 def _split_names(value: str) -> list[str]:
@@ -433,9 +476,9 @@ def normalize_authors(
         value = clean_text(value)
         if "://" in value or value.lower().startswith("www."):
             continue  # a profile URL (article:author often holds one), not a name
-        for raw in _split_names(value):
+        for raw in _split_names(_writers_only(value)):
             src = P.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
-            name = clean_name(raw)
+            name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
                 src = P.alias_table().resolve(name) or _leading_agency(name)
             if src is not None and src.is_agency:
@@ -450,6 +493,7 @@ def normalize_authors(
                 or not re.search(r"[^\W\d_]", name)
                 or (_A_NOT and _A_NOT.search(name))
                 or _A_ROLE_ONLY.match(name)
+                or _MONTH_ONLY.match(name)
                 or is_outlet(name, outlet)
                 or (src is not None and squash(src.name) in outlet)
             ):
@@ -544,14 +588,25 @@ def authors(
         if people:
             return people, src, credits
     for ask, src in ((html_byline, "html"), (body_byline, "body")):
-        for found in ask() if ask is not None else ():
-            if not found:
-                continue
+        found_all = [f for f in (ask() if ask is not None else ()) if f]
+        for i, found in enumerate(found_all):
             people, agencies = normalize_authors([found], keys)
             credits += [a for a in agencies if a not in credits]
             if people:
-                return people, src, credits
+                return _inner_byline(people, found, found_all[i + 1:], keys), src, credits
     return [], None, credits
+
+
+def _inner_byline(people: list[str], found: str, later: list[str], keys: set[str]) -> list[str]:
+    """``people`` read from the byline box ``found``, or more names read from an element inside it: the box
+    also holds the outlet and the dateline, which can spoil a name ("Lisa Kaczke and Trevor J. Mitchell Sioux
+    Falls Argus Leader Published 10:02 AM" loses the second writer; its author span names both)."""
+    for inner in later:
+        if inner in found and len(inner) < len(found):
+            more, _ = normalize_authors([inner], keys)
+            if len(more) > len(people) and {p.casefold() for p in people} <= {m.casefold() for m in more}:
+                return more
+    return people
 
 
 def tags(pm: PageMeta) -> list[str]:

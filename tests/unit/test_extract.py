@@ -504,6 +504,51 @@ def test_author_normalisation(values, people, agencies):
     assert meta.normalize_authors(values, outlet) == (people, agencies)
 
 
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        # the dateline split off at its commas leaves a month's name or a weekday behind
+        ("Madeline Fry, November 19, 2019 12:00 AM", ["Madeline Fry"]),
+        ("By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 06:00 am PT", ["Mike Wuerthele",
+                                                                                     "Malcolm Owen"]),
+        # the outlet and the dateline run into the byline box
+        ("Kevin McCoy USA TODAY Published 5:04 p.m. ET Nov. 19, 2019", ["Kevin McCoy"]),
+        ("Elliot Brownstein Florida Today Published 11:21 p.m. ET Nov. 20, 2019", ["Elliot Brownstein"]),
+        # an editor's (or photographer's) credit in the same box is not the writer's
+        ("Penulis: Budi Santoso | Editor: Ani Wijaya", ["Budi Santoso"]),
+        ("Reporter: Siti Aminah Redaktur: Andi Pratama", ["Siti Aminah"]),
+        ("Editor: Ani Wijaya Penulis: Budi Santoso", ["Budi Santoso"]),
+        ("Pewarta: Budi Santoso Editor: Ani Wijaya", ["Budi Santoso"]),
+        ("Oleh: Siti Nurhaliza Fotografer: Andi Pratama", ["Siti Nurhaliza"]),
+        ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
+        ("Jane Monday", ["Jane Monday"]),  # a two-word name keeps its last word
+    ],
+)
+def test_byline_box_leftovers_are_no_names(value, people):
+    assert meta.normalize_authors([value], {"usatoday", "floridatoday", "kompas"}) == (people, [])
+
+
+def test_script_in_the_byline_box_is_no_author():
+    box = ('<div class="td-post-author-name">Por <a href="/autor/joao">João Silva</a>'
+           "<script>(adsbygoogle = window.adsbygoogle || []).push({});</script></div>")
+    html = _head("").replace("<article>", "<article>" + box)
+    assert extract(html, "https://www.autoracing.com.br/noticia/", now=NOW).article.authors == ["João Silva"]
+    bare = ('<div class="td-post-author-name"><script>(adsbygoogle = window.adsbygoogle || [])'
+            ".push({});</script></div>")
+    html = _head("").replace("<article>", "<article>" + bare)
+    assert extract(html, "https://www.autoracing.com.br/noticia/", now=NOW).article.authors == []
+
+
+def test_the_author_span_inside_the_byline_box_names_every_writer():
+    # the box's text spoils the second name with the outlet and the dateline; its author span does not
+    box = ('<div class="byline-section"><div class="attribution"><span class="author">Lisa Kaczke and '
+           'Trevor J. Mitchell</span> <span class="publication">Sioux Falls Argus Leader</span></div>'
+           '<span class="date">Published 10:02 AM EST Nov 19, 2019</span></div>')
+    html = _head("").replace("<article>", "<article><h1>South Dakota says, 'Meth. We're On It'</h1>" + box)
+    a = extract(html, "https://www.usatoday.com/story/news/nation/2019/11/19/story/1/", now=NOW).article
+    assert a.authors == ["Lisa Kaczke", "Trevor J. Mitchell"] and a.provenance["authors"] == "html"
+
+
 def _head(extra: str) -> str:
     body = "<p>" + "Kalimat isi berita yang cukup panjang untuk diekstrak dengan baik. " * 12 + "</p>"
     return f"<html><head>{extra}</head><body><article>{body}</article></body></html>"
