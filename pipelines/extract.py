@@ -726,14 +726,15 @@ def published_date(
     """(ISO date, source) of the publication, from the best source, using what each value says about itself.
 
     The first plausible value in ``DATE_SOURCES`` order is the date (each source is read only when needed:
-    htmldate is the slow one). Then what the parser knows about it (``dates.ParsedDate``) decides whether
-    another source says the same more precisely: a time without a zone takes the zone of another source
-    that shows the same wall-clock minute with one; a day without a time takes the time of a feed or
-    sitemap timestamp on that same day (a visible dateline giving only a day yields to htmldate when both
-    name the same day: htmldate may know the time); a UTC time is shown in the page's
-    own offset when another of the page's sources gives the same instant with one (the moment does not
-    change, the publisher's clock is kept). The sanity rules (``dates.plausible``) apply to every value;
-    rejected and unreadable values are noted."""
+    htmldate is the slow one); htmldate's reading of the page's text yields to the day in the article's
+    address when the two disagree (a photo caption's "This March 28, 2017, file photo"). Then what the
+    parser knows about it (``dates.ParsedDate``) decides whether another source says the same more
+    precisely: a time without a zone takes the zone of another source that shows the same wall-clock minute
+    with one; a day without a time takes the time of a feed or sitemap timestamp on that same day (a visible
+    dateline giving only a day yields to htmldate when both name the same day: htmldate may know the time);
+    a UTC time is shown in the page's own offset when another of the page's sources gives the same instant
+    with one (the moment does not change, the publisher's clock is kept). The sanity rules
+    (``dates.plausible``) apply to every value; rejected and unreadable values are noted."""
     tz = dates.zone_for(read.get("country"))
     raw: dict[str, Any] = {
         "json-ld": lambda: ld_pub,
@@ -765,6 +766,13 @@ def published_date(
         later = get("htmldate")
         if later is not None and later.dt.astimezone(tz).date() == html_date.dt.astimezone(tz).date():
             source = "htmldate"
+    guess = get("htmldate") if source == "htmldate" else None
+    in_url = get("url") if guess is not None else None
+    # htmldate reads dates off the page's text (a caption, a teaser): the day the publisher wrote into the
+    # article's own address outranks such a guess when the two disagree
+    if guess and in_url and guess.dt.astimezone(tz).date() != in_url.dt.astimezone(tz).date():
+        notes.append(f"published_at:htmldate-overruled-by-url:{dates.iso(guess.dt)}")
+        source = "url"
     if source is None:
         return None, None
     best = get(source)

@@ -453,6 +453,22 @@ def test_page_dates_read_by_the_one_parser(value, country, want):
     assert res.article.published_at == want and res.article.provenance["published_at"] == "meta"
 
 
+def test_a_date_in_the_text_does_not_outrank_the_day_in_the_address():
+    # USA Today: the page's JSON-LD says "0001-01-01", no meta date; htmldate reads the caption of a photo
+    # ("This March 28, 2017, file photo, …") off the text. The address says 2019/11/19.
+    body = "<p>" + "Two guards were charged with falsifying records on the night he died. " * 10 + "</p>"
+    photo = ('<div class="asset asset-image"><div class="image-meta"><div class="image-caption">This March 28, '
+             "2017, file photo, provided by the New York State Sex Offender Registry shows Jeffrey Epstein."
+             "</div></div></div>")
+    html = ("<html><head><title>Prison guards arrested</title></head><body><article><h1>Prison guards "
+            f"arrested</h1>{body}{photo}{body}</article></body></html>")
+    url = "https://www.usatoday.com/story/news/politics/2019/11/19/prison-guards-arrested/4082679002/"
+    res = extract(html, url, {}, now=datetime(2019, 11, 20, tzinfo=UTC))
+    assert res.article.published_at == "2019-11-19T00:00:00+00:00"
+    assert res.article.provenance["published_at"] == "url"
+    assert any(n.startswith("published_at:htmldate-overruled-by-url:2017-03-28") for n in res.notes)
+
+
 def test_bare_year_is_not_a_date():
     url = "https://beritasemenanjung.example/nasional/2024/12/01/bantuan-banjir-kelantan"
     res = extract(_meta_page_dated("2024"), url, {"country": "my"}, now=NOW)
