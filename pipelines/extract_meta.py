@@ -211,9 +211,12 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
     if labels:
         names.append(labels[0])
         names.append(".".join(host.split(".")[-2:]))
-    return {k for k in (squash(n) for n in names if n) if len(k) >= 2}
+    # a "site name" of a dozen words is the headline written into the wrong field (MSN's WebSite node), no
+    # outlet's name: taken as one, it would strip the page of its own title
+    return {k for k in (squash(n) for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS) if len(k) >= 2}
 
 
+OUTLET_MAX_WORDS = 8
 _HOST_NOISE = frozenset({"m", "amp", "mobile", "news", "edition", "en", "de", "id"})
 
 
@@ -235,6 +238,10 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     return False
 
 
+def _is_section(part: str) -> bool:
+    return len(part) <= TAIL_MAX_CHARS and len(part.split()) <= 3
+
+
 def _site_parts(text: str, keys: set[str]) -> str:
     """``text`` without a leading/trailing part that names the outlet ("Headline - The Namibian")."""
     parts = _TITLE_SEP.split(text)
@@ -242,6 +249,8 @@ def _site_parts(text: str, keys: set[str]) -> str:
         return text
     while len(parts) > 1 and is_outlet(parts[-1], keys):
         parts.pop()
+        if len(parts) >= 2 and _is_section(parts[-1]) and len(" ".join(parts[:-1]).split()) >= 4:
+            parts.pop()  # "Headline | Politics News | Metro News": the section before the outlet's name
     while len(parts) > 1 and is_outlet(parts[0], keys):
         parts.pop(0)
     if len(parts) == len(_TITLE_SEP.split(text)):

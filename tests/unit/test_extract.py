@@ -544,6 +544,17 @@ def test_byline_box_leftovers_are_no_names(value, people):
     assert meta.normalize_authors([value], {"usatoday", "floridatoday", "kompas"}) == (people, [])
 
 
+def test_headline_in_the_application_name_is_no_outlet_name():
+    # MSN sets application-name to the headline: taken as the outlet's name it would strip the whole title
+    headline = "The man whose duvet nearly killed him: How this medical mystery was solved"
+    html = _head(f'<title>{headline}</title><meta property="og:title" content="{headline}">'
+                 f'<meta name="application-name" content="{headline}"><meta property="og:site_name" content="MSN">')
+    a = extract(html, "https://www.msn.com/en-us/health/other/the-man-whose-duvet/ar-BBWXwNX", now=NOW).article
+    assert a.title == headline and a.provenance["title"] == "meta"
+    tail = _head(f'<title>{headline} - MSN</title>')
+    assert extract(tail, "https://www.msn.com/en-us/health/other/x/ar-BB1", now=NOW).article.title == headline
+
+
 def test_script_in_the_byline_box_is_no_author():
     box = ('<div class="td-post-author-name">Por <a href="/autor/joao">João Silva</a>'
            "<script>(adsbygoogle = window.adsbygoogle || []).push({});</script></div>")
@@ -840,6 +851,11 @@ def test_person_with_a_list_of_names():
          '<meta property="og:site_name" content="한국일보">'
          '<script type="application/ld+json">{"@type": "NewsArticle", '
          '"headline": "민주당 선호투표제 또 불발"}</script>', "민주당 선호투표제 또 불발"),
+        # a short section label right before the outlet's name goes with it, confirmed or not
+        ("<title>King's speech summary: Five key policies announced | Politics News | Landesspiegel</title>",
+         "King's speech summary: Five key policies announced"),
+        ("<title>Mehr Geld für Schulen - Politik - Landesspiegel.li</title>", "Mehr Geld für Schulen"),
+        ("<title>Wahl - Politik | Landesspiegel</title>", "Wahl - Politik"),  # too short a headline to cut
         # a full-width colon before the site name (Japanese titles)
         ('<meta property="og:title" content="宮崎県で震度5弱、津波注意報 気象庁：朝日新聞デジタル">'
          '<meta property="og:site_name" content="朝日新聞デジタル">', "宮崎県で震度5弱、津波注意報 気象庁"),
