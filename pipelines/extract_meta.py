@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -597,21 +599,30 @@ def authors(
         if people:
             return people, src, credits
     for ask, src in ((html_byline, "html"), (body_byline, "body")):
-        found_all = [f for f in (ask() if ask is not None else ()) if f]
-        for i, found in enumerate(found_all):
+        found_iter = iter(ask() if ask is not None else ())
+        for found in found_iter:
+            if not found:
+                continue
             people, agencies = normalize_authors([found], keys)
             credits += [a for a in agencies if a not in credits]
             if people:
-                return _inner_byline(people, found, found_all[i + 1:], keys), src, credits
+                return _inner_byline(people, found, found_iter, keys), src, credits
     return [], None, credits
 
 
-def _inner_byline(people: list[str], found: str, later: list[str], keys: set[str]) -> list[str]:
+INNER_BYLINE_LOOKAHEAD = 2  # later candidates read for a byline box that spoiled a name
+
+
+def _inner_byline(people: list[str], found: str, later: Iterator[str], keys: set[str]) -> list[str]:
     """``people`` read from the byline box ``found``, or more names read from an element inside it: the box
     also holds the outlet and the dateline, which can spoil a name ("Lisa Kaczke and Trevor J. Mitchell Sioux
-    Falls Argus Leader Published 10:02 AM" loses the second writer; its author span names both)."""
-    for inner in later:
-        if inner in found and len(inner) < len(found):
+    Falls Argus Leader Published 10:02 AM" loses the second writer; its author span names both). The later
+    candidates are asked for only when a part of the box named nobody (the search is lazy: it costs a pass
+    over the page)."""
+    if len(_split_names(_writers_only(found))) <= len(people):
+        return people
+    for inner in islice(later, INNER_BYLINE_LOOKAHEAD):
+        if inner and inner in found and len(inner) < len(found):
             more, _ = normalize_authors([inner], keys)
             if len(more) > len(people) and {p.casefold() for p in people} <= {m.casefold() for m in more}:
                 return more
