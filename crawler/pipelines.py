@@ -138,7 +138,8 @@ class IndexPipeline:
                  "spooled": "news/index/spooled", "retries": "news/index/retries",
                  "bulk_requests": "news/index/bulk_requests", "replayed": "news/index/replayed",
                  "revised": "news/index/revised", "syndicated": "news/index/syndicated",
-                 "created": "news/index/created", "seen": "news/index/seen"}
+                 "created": "news/index/created", "seen": "news/index/seen",
+                 "recleaned": "news/index/recleaned"}
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats

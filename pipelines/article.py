@@ -53,6 +53,10 @@ class Article:
     is_wire_copy: bool | None = None
     # dedupe / revisions
     content_hash: str | None = None
+    # the text as the page gave it: the body plus what the source's learned template took out, order-free
+    # (pipelines.dedupe.revision_hash).  A body that changes only because the template learned more is
+    # the same revision (re-cleaned in place), not an edit at the source: ``version`` counts edits
+    revision_hash: str | None = None
     fingerprint: str | None = None  # MinHash signature, hex (stored, not searched)
     fingerprint_bands: list[str] = field(default_factory=list)  # LSH band keys: near-duplicate lookup
     cluster_id: str | None = None  # id of the earliest-seen copy of the same story

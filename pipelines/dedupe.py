@@ -26,7 +26,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -224,6 +224,16 @@ def content_hash(body: str | None) -> str | None:
     if not body or not body.strip():
         return None
     return hashlib.blake2b(comparable_text(body).encode(), digest_size=16).hexdigest()
+
+
+def revision_hash(body: str | None, taken_out: Sequence[str] = ()) -> str | None:
+    """The hash of a revision of an article: its body's lines and the lines a learned template took out
+    (``taken_out``), compared as a set of comparable lines (order-free: where the template took a line
+    from is not kept).  Equal for two copies of one page cleaned with a younger and an older template."""
+    lines = sorted({comparable_text(ln) for ln in [*(body or "").splitlines(), *taken_out]} - {""})
+    if not lines:
+        return None
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
 
 
 def tokens(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from pipelines.article import Article, article_from_dict
 from pipelines.enrich import enrich
 from pipelines.extract import extract, extract_pages
 from pipelines.extract_html import Parsed
-from pipelines.templates import Template
+from pipelines.templates import TEMPLATE_KINDS, Template
 
 
 class SourceTemplateModels(Protocol):
@@ -59,6 +59,8 @@ def enrich_article(article: Article, hints: dict[str, Any]) -> Article | None:
 def fingerprint(article: Article) -> Article:
     doc = dedupe.annotate({"body": article.body})
     article.content_hash = doc["content_hash"]
+    article.revision_hash = dedupe.revision_hash(
+        article.body, [s["text"] for s in article.removed_segments if s.get("kind") in TEMPLATE_KINDS])
     article.fingerprint = doc["fingerprint"]
     article.fingerprint_bands = doc["fingerprint_bands"]
     return article

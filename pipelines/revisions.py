@@ -29,7 +29,9 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
     """Combine a stored document with a new copy of the same article.
 
     Returns (kind, document to write or None): ``created``, ``seen`` (same content: only the
-    times move), ``revised`` (content changed: version+1, previous hash in history),
+    times move), ``recleaned`` (the same revision — ``revision_hash`` — with another cleaned body: the
+    body is replaced, version and history stay), ``revised`` (content changed: version+1, previous
+    hash in history),
     ``late`` (an older copy than stored, with other content: recorded in history only),
     ``duplicate`` (nothing new: nothing to write)."""
     if not existing:
@@ -52,6 +54,13 @@ def merge(existing: dict[str, Any] | None, new: dict[str, Any], history_size: in
         doc = {**new, **keep_cluster, "first_seen_at": first, "version": version, "history": history,
                "last_seen_at": n_seen if _later(n_seen, e_seen) else e_seen}
         return "seen", doc
+    if new.get("revision_hash") and new.get("revision_hash") == existing.get("revision_hash"):
+        # the same text from the page, cleaned anew (the source's learned template took out more or
+        # less): the body is replaced in place; no edit at the source, so no new version
+        if _later(e_seen, n_seen):
+            return "duplicate", None  # an older copy: the stored cleaning is the newer one
+        doc = {**new, **keep_cluster, "first_seen_at": first, "version": version, "history": history}
+        return "recleaned", doc
     if _later(e_seen, n_seen):  # a late copy (replay): the stored one is newer and stays
         if any(h.get("content_hash") == new.get("content_hash") for h in history):
             return "duplicate", None

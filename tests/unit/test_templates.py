@@ -213,3 +213,44 @@ def test_template_dir_is_under_news_home(tmp_path):
     assert template_dir({"NEWS_HOME": str(tmp_path)}) == tmp_path / "templates"
     assert template_dir({"NEWS_HOME": str(tmp_path), "NEWS_TEMPLATE_DIR": "t2"}) == tmp_path / "t2"
     assert template_dir({"NEWS_HOME": str(tmp_path), "NEWS_TEMPLATE_DIR": "/abs/t"}) == Path("/abs/t")
+
+
+# --- a template that matures is no edit ------------------------------------------------------------------
+
+
+def page(n: int, *extra: str) -> str:
+    paras = "".join(f"<p>{line}</p>" for line in body(n, *extra).splitlines())
+    return (f'<html lang="id"><head><title>{TITLES[n]}</title><meta property="og:type" content="article">'
+            f'</head><body><article><h1>{TITLES[n]}</h1>{paras}</article></body></html>')
+
+
+def test_a_body_recleaned_by_a_matured_template_is_the_same_revision():
+    """The first articles of a new source are cleaned before its template exists; a re-crawl cleans the
+    same page with the learned template and loses the furniture.  That is not an edit at the source:
+    the merge replaces the body in place (``recleaned``) and keeps version and history.  A real edit
+    of the page is still a new revision."""
+    from pipelines.process import CHAIN
+    from pipelines.revisions import merge
+
+    url, hints = "https://kabarkota.id/berita/6/", {"source": "kabarkota", "language_hint": "id"}
+    young = CHAIN.run(page(6), url, hints, None, None).article
+    mature = CHAIN.run(page(6), url, hints, None, T.compile_template(trained())).article
+    assert young is not None and mature is not None
+    assert PROMO in young.body and PROMO not in mature.body  # the template took the furniture out
+    assert young.content_hash != mature.content_hash and young.revision_hash == mature.revision_hash
+    stored = {"content_hash": young.content_hash, "revision_hash": young.revision_hash, "body": young.body,
+              "version": 1, "history": [], "first_seen_at": "2024-12-05T01:00:00+00:00",
+              "last_seen_at": "2024-12-05T01:00:00+00:00"}
+    again = {"content_hash": mature.content_hash, "revision_hash": mature.revision_hash, "body": mature.body,
+             "first_seen_at": "2024-12-06T01:00:00+00:00", "last_seen_at": "2024-12-06T01:00:00+00:00"}
+    kind, doc = merge(stored, again)
+    assert kind == "recleaned" and doc is not None
+    assert (doc["version"], doc["history"], doc["body"]) == (1, [], mature.body)
+    assert doc["first_seen_at"] == stored["first_seen_at"] and doc["last_seen_at"] == again["last_seen_at"]
+    assert merge({**stored, "last_seen_at": "2024-12-07T00:00:00+00:00"}, again)[0] == "duplicate"  # older copy
+    edited = CHAIN.run(page(6, "Pembaruan pukul 09.00 WIB: dua posko kesehatan ditambah."), url, hints,
+                       None, T.compile_template(trained())).article
+    assert edited is not None and edited.revision_hash != young.revision_hash
+    kind, doc = merge(stored, {"content_hash": edited.content_hash, "revision_hash": edited.revision_hash,
+                               "last_seen_at": "2024-12-06T01:00:00+00:00"})
+    assert kind == "revised" and doc is not None and doc["version"] == 2

@@ -15,7 +15,8 @@ from typing import Any
 
 from pipelines.revisions import merge
 
-MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "modified_at", "history",
+MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "revision_hash", "modified_at",
+                "history",
                 "cluster_id", "is_cluster_canonical", "known_ids", "source"]
 PRIVATE = {"id", "_batch", "_stored", "_index"}  # bookkeeping keys, never written
 
