@@ -19,6 +19,8 @@ from typing import Any
 from pipelines import patterns as P
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
+from pipelines.credit_model import CreditModel, add_model_credits
+from pipelines.credit_model import load_model as load_credit_model
 from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
 from pipelines.line_model import KIND as LEARNED_KIND
 from pipelines.line_model import LineModel, apply_line_model, load_model
@@ -77,9 +79,11 @@ def _run(
     title: str | None = None,
     line_model: LineModel | None | bool = True,
     byline_agencies: list[str] | None = None,
+    credit_model: CreditModel | None | bool = True,
 ) -> tuple[Cleaned, tuple, Attribution]:
     """The stages; ``line_model`` True is the stored model (``pipelines/line_model.py``), None or
-    False none (its trainer reads the bodies the rules leave)."""
+    False none (its trainer reads the bodies the rules leave); ``credit_model`` likewise for the
+    learned credit and dateline spans (``pipelines/credit_model.py``)."""
     t0 = time.perf_counter()
     given = normalize_code(lang)
     # cleaning applies one language's labels when the language is known; without one, a sure
@@ -95,6 +99,9 @@ def _run(
     attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines,
                      ends_after=cleaned.ends_after, dateline_org=cleaned.dateline_org,
                      byline_agencies=byline_agencies)
+    # credits and the dateline outlet the rules have no rule for, taken by their shape and position
+    add_model_credits(load_credit_model() if credit_model is True else credit_model or None, text, attr,
+                      cleaned.removed_segments)
     # lines in another language at the edges go once the credits are read ("Źródło: tvn24" on an
     # English page is a credit, not a foreign banner)
     attr.body, foreign = _foreign_edge_lines(attr.body, language[0])

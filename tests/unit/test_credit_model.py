@@ -1,0 +1,115 @@
+"""The learned credit / dateline span model (pipelines/credit_model.py): its candidates, the shape of
+an unknown agency in a credit position, what never becomes a text source, and the stored model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipelines import credit_model as CM
+from pipelines import patterns as P
+from pipelines.enrich import _run, analyze_text
+
+PARA = ("Pemerintah provinsi menyatakan bahwa program bantuan pangan akan diperluas ke seluruh kabupaten "
+        "mulai bulan depan, kata pejabat setempat kepada wartawan di Kupang, Senin (12/2/2024).")
+PARA2 = ("Menurut dia, anggaran tambahan sudah disetujui oleh DPRD dan penyaluran akan diawasi ketat agar "
+         "tepat sasaran bagi warga yang membutuhkan.")
+VI = ("Các nhà khoa học cho biết loài cá mới được phát hiện ở độ sâu hơn 2.000 mét dưới đáy biển, nơi ánh "
+      "sáng mặt trời không thể chiếu tới.\nNhóm nghiên cứu sẽ tiếp tục khảo sát khu vực này trong năm tới "
+      "để tìm hiểu thêm về hệ sinh thái ở vùng biển sâu.")
+
+
+def _sources(text: str) -> list[str]:
+    out = analyze_text(text, None)
+    assert "error" not in out
+    return out["sources"]
+
+
+def test_candidates_come_from_every_credit_position():
+    text = "\n".join([
+        "KUPANG (Flores Pos) - " + PARA,
+        PARA2,
+        "Seperti dilansir dari Timor Express, bantuan itu akan disalurkan setiap bulan kepada warga.",
+        "Sumber | : | Pos Kupang |",
+        "— KNTX",
+    ])
+    got = {(c.kind, c.name) for c in CM.candidates(text)}
+    assert ("bracket", "Flores Pos") in got
+    assert ("head", "KUPANG (Flores Pos)") in got
+    assert ("relay", "Timor Express") in got
+    assert ("label", "Pos Kupang") in got
+    assert ("short", "— KNTX") in got or ("tail", "KNTX") in got
+    feats = next(c.features for c in CM.candidates(text) if c.name == "Flores Pos")
+    assert feats["pos:first"] and feats["dash_after"] and feats["case:title"]
+
+
+@pytest.mark.parametrize("ending", [
+    " — KNTX",  # a sign-off after a dash
+    "\nKNTX",  # a bare last line
+])
+def test_an_agency_not_in_the_gazetteer_is_taken_by_its_shape(ending):
+    assert CM.P.norm_key("KNTX") and CM.G.lookup("KNTX") is None
+    text = PARA + "\n" + PARA2 + ending
+    assert _sources(text) == ["KNTX"]
+
+
+def test_the_rules_alone_miss_the_unknown_sign_off():
+    """The failure the model fixes: without it, an unknown agency closing the story is lost."""
+    _, _, attr = _run(PARA + "\n" + PARA2[:-1] + ". — KNTX", None, credit_model=None)
+    assert attr.sources == []
+    _, _, attr = _run(PARA + "\n" + PARA2[:-1] + ". — KNTX", None)
+    assert attr.sources == ["KNTX"]
+
+
+def test_a_staff_code_or_a_word_in_a_sentence_is_no_agency():
+    assert _sources(PARA + "\n" + PARA2 + " (KNTX)") == []  # bracketed after the story: often initials
+    assert _sources(PARA + "\n" + PARA2[:-1] + ". --FRJ, GMA Integrated News") == ["GMA Integrated News"]
+    assert _sources(PARA + "\n" + "Data itu dirilis oleh BPS (Badan Pusat Statistik) pada Senin pagi.") == []
+    assert _sources(PARA + "\n" + PARA2 + "\nKNTX 2024") == []
+
+
+def test_a_credit_label_value_before_a_bar_is_taken():
+    assert _sources(PARA + "\n" + PARA2 + "\nSumber: Bloomberg | Editor: Sanny Cicilia") == ["Bloomberg"]
+
+
+def test_a_relay_sign_off_in_vietnamese():
+    assert _sources(VI + "\nMinh Anh (theo Reuters)") == ["Reuters"]
+
+
+def test_own_outlet_and_photo_credits_never_become_text_sources():
+    out = analyze_text("KUPANG, KNTX.COM - " + PARA + "\n" + PARA2[:-1] + ". — KNTX", None)
+    assert out["dateline_outlet"] == "KNTX.COM" and out["sources"] == []
+    out = analyze_text(PARA + "\n" + PARA2 + "\nFoto: KNTX/Ali Nurdin", None)
+    assert out["sources"] == [] and out["photo_credits"] == ["KNTX"]
+    known = CM.Known(photos=frozenset({"kntx"}))
+    model = CM.CreditModel({"source": {}, "dateline": {}}, {"source": 40.0, "dateline": -40.0},
+                           {"source": 0.5, "dateline": 0.5})  # takes every candidate
+    added, _ = CM.predict(model, PARA + "\n" + PARA2 + " — KNTX", known)
+    assert "KNTX" not in added
+
+
+def test_a_model_that_takes_nothing_leaves_the_rules_alone():
+    model = CM.CreditModel({"source": {}, "dateline": {}}, {"source": -40.0, "dateline": -40.0},
+                           {"source": 0.5, "dateline": 0.5})
+    text = "JAKARTA, KOMPAS.com - " + PARA + "\nSumber: Reuters"
+    _, _, with_none = _run(text, None, credit_model=model)
+    _, _, rules = _run(text, None, credit_model=None)
+    assert with_none.sources == rules.sources == ["Reuters"]
+    assert with_none.dateline_outlet == rules.dateline_outlet == "Kompas.com"
+
+
+def test_the_stored_model_loads_and_a_broken_one_is_a_clear_error(tmp_path):
+    model = CM.load_model()
+    assert model is not None and set(model.weights) == {"source", "dateline"}
+    assert all(0.0 < t <= 1.01 for t in model.threshold.values())
+    data = json.loads(CM.MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["trained_on"]["file"].endswith("dev.jsonl")  # never the blind part
+    bad = tmp_path / "m.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(P.PatternError):
+        CM.load_model.__wrapped__(bad)
+    bad.write_text(json.dumps({"weights": {}}), encoding="utf-8")
+    with pytest.raises(P.PatternError):
+        CM.load_model.__wrapped__(bad)
+    assert CM.load_model.__wrapped__(tmp_path / "missing.json") is None
