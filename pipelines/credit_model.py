@@ -216,7 +216,7 @@ def _features(name: str, kind: str, line: str, rank: int, count: int, in_lead: b
         f["byline_word"] = 1.0
     if "©" in line or "ⓒ" in line or "copyright" in line.casefold():
         f["copyright"] = 1.0
-    key = P.norm_key(name)
+    key = P.norm_key(G.credited(name, src) if src else name)  # "연합뉴스" is the rules' "Yonhap"
     own = P.norm_key(known.outlet) if known.outlet else None
     if own and (key == own or key.split(".")[0] == own.split(".")[0]):
         f["own_outlet"] = 1.0
