@@ -178,30 +178,11 @@ class Known:
     boilerplate: frozenset[str] = frozenset()  # norm_key of the lines cleaning removed as furniture
 
 
-def _features(name: str, kind: str, line: str, rank: int, count: int, in_lead: bool,
-              known: Known, extra: tuple[str, ...] = ()) -> dict[str, float]:
-    f: dict[str, float] = {"bias_" + kind: 1.0}
-    src = G.lookup(name)
-    gaz = src.kind if src else "none"
-    f["gaz:" + gaz] = 1.0
-    f[f"gaz:{gaz}&{kind}"] = 1.0
-    casing = _casing(name)
-    f["case:" + casing] = 1.0
-    f[f"case:{casing}&{kind}"] = 1.0
-    words = len(name.split())
-    f[_bucket("words", words, (1, 2, 3))] = 1.0
-    f[_bucket("chars", len(name), (3, 6, 12, 24))] = 1.0
-    if _DOMAIN.match(name):
-        f["domain"] = 1.0
-    if any(c.isdigit() for c in name):
-        f["digit"] = 1.0
-    if _DATE_BITS.search(name):
-        f["datebits"] = 1.0
-    if G.agency_marked(name):
-        f["agency_marked"] = 1.0
+def _line_features(line: str, rank: int, count: int, in_lead: bool, known: Known) -> dict[str, float]:
+    """What every candidate of one line shares (computed once per line)."""
+    f: dict[str, float] = {}
     pos = "first" if rank == 0 else "lead" if in_lead else "last" if rank >= count - TAIL_LINES else "mid"
     f["pos:" + pos] = 1.0
-    f[f"pos:{pos}&{kind}"] = 1.0
     if rank == count - 1:
         f["pos:final"] = 1.0
     lw = len(line.split())
@@ -216,6 +197,37 @@ def _features(name: str, kind: str, line: str, rank: int, count: int, in_lead: b
         f["byline_word"] = 1.0
     if "©" in line or "ⓒ" in line or "copyright" in line.casefold():
         f["copyright"] = 1.0
+    if known.outlet is None:
+        f["no_outlet"] = 1.0
+    if known.boilerplate and P.norm_key(line) in known.boilerplate:
+        f["boilerplate_line"] = 1.0
+    return f
+
+
+def _features(name: str, kind: str, line_feats: dict[str, float], known: Known,
+              extra: tuple[str, ...] = ()) -> dict[str, float]:
+    f: dict[str, float] = dict(line_feats)
+    f["bias_" + kind] = 1.0
+    for k in line_feats:
+        if k.startswith("pos:") and k != "pos:final":
+            f[f"{k}&{kind}"] = 1.0
+    src = G.lookup(name)
+    gaz = src.kind if src else "none"
+    f["gaz:" + gaz] = 1.0
+    f[f"gaz:{gaz}&{kind}"] = 1.0
+    casing = _casing(name)
+    f["case:" + casing] = 1.0
+    f[f"case:{casing}&{kind}"] = 1.0
+    f[_bucket("words", len(name.split()), (1, 2, 3))] = 1.0
+    f[_bucket("chars", len(name), (3, 6, 12, 24))] = 1.0
+    if _DOMAIN.match(name):
+        f["domain"] = 1.0
+    if any(c.isdigit() for c in name):
+        f["digit"] = 1.0
+        if _DATE_BITS.search(name):
+            f["datebits"] = 1.0
+    if G.agency_marked(name):
+        f["agency_marked"] = 1.0
     key = P.norm_key(G.credited(name, src) if src else name)  # "연합뉴스" is the rules' "Yonhap"
     own = P.norm_key(known.outlet) if known.outlet else None
     if own and (key == own or key.split(".")[0] == own.split(".")[0]):
@@ -224,10 +236,6 @@ def _features(name: str, kind: str, line: str, rank: int, count: int, in_lead: b
         f["rules_source"] = 1.0
     if key in known.photos:
         f["rules_photo"] = 1.0
-    if known.outlet is None:
-        f["no_outlet"] = 1.0
-    if P.norm_key(line) in known.boilerplate:
-        f["boilerplate_line"] = 1.0
     if _LOWER_START.match(name) and "." not in name:
         f["lower_word"] = 1.0
     for e in extra:
@@ -242,6 +250,7 @@ def candidates(text: str, known: Known | None = None) -> list[Candidate]:
     live = [s for s in lines if s]
     count = len(live)
     out: dict[tuple[str, str], Candidate] = {}
+    line_feats: dict[int, dict[str, float]] = {}
     chars = 0
 
     def add(raw: str, kind: str, r: int, in_lead: bool, extra: tuple[str, ...] = (),
@@ -260,7 +269,9 @@ def candidates(text: str, known: Known | None = None) -> list[Candidate]:
             k = (P.norm_key(name), kind)
             if k in out:
                 continue
-            out[k] = Candidate(name, kind, r, _features(name, kind, live[r], r, count, in_lead, known, ex))
+            if r not in line_feats:
+                line_feats[r] = _line_features(live[r], r, count, in_lead, known)
+            out[k] = Candidate(name, kind, r, _features(name, kind, line_feats[r], known, ex))
 
     label_rx, relay_rx = _label_rx(), _relay_rx()
     for r, line in enumerate(live):
