@@ -656,6 +656,9 @@ def rights_notice(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_JOINED = re.compile(r"\s*(?:,|;|&|\s[-–—]\s?|(?<=\w)[-–—]\s)\s*")
+
+
 def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     """'dpa', '(AFP)', 'Reuters/AP' alone on a line in the foot; 'als/mes/cte/gud/dpa': the
     writers' and editors' codes, then the agency."""
@@ -667,6 +670,12 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     staff = [p for p, src in zip(parts, known, strict=True) if src is None and _STAFF_CODE.fullmatch(p)]
     if agencies and staff and len(agencies) + len(staff) == len(parts):
         return Hit(sources=agencies, drop=True, kind="end_tag", end=True)
+    # "Sputnik- RIA Novosti", "AFP, AP": agencies joined by a loose dash or a comma are two names
+    joined = [p for p in _JOINED.split(ln.text.strip("() .")) if p]
+    if len(joined) > 1:
+        srcs = [G.lookup(p) for p in joined]
+        if all(src is not None and src.is_agency for src in srcs):
+            return Hit(sources=[src.name for src in srcs if src], drop=True, kind="end_tag", end=True)
     found = G.find(ln.text)
     if not found or not all(src.is_agency for _, _, src in found):
         return None

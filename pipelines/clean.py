@@ -286,6 +286,19 @@ def bracketed_org(m: re.Match[str]) -> bool:
     return bool(m.groupdict().get("orgb")) and m.group("dl").lstrip()[:1] in "([【"
 
 
+def _stamp_after_place(m: re.Match[str]) -> bool:
+    """'Kupang (Flores Pos) -', 'KUALA LUMPUR (Utusan) -': the stamp's bracket after a place of one
+    word, or of up to three words in capitals - not after a person's name ('Joko Widodo (Jokowi) -')."""
+    if not m.groupdict().get("orgb"):
+        return False
+    place = m.group("dl").split("(", 1)[0].strip(" ,")
+    words = place.split()
+    if not words or any(c.isdigit() for c in place):
+        return False
+    letters = [c for c in place if c.isalpha()]
+    return len(words) == 1 or (len(words) <= 3 and all(c.isupper() for c in letters))
+
+
 def plausible_dateline_org(org: str, bracketed: bool = False) -> bool:
     """An org inside a dateline must be a known source or look like a brand / agency."""
     return G.plausible_org(org, bracketed)
@@ -300,10 +313,14 @@ def _known_place_org(dateline: str) -> str | None:
 def _lead_brand(org: str) -> bool:
     """A brand opening '<Brand>, <Place> -': known, or its first word is a known name or in capitals
     ('TEMPO Interaktif'); a weekday or a person's name before a place is no brand."""
-    first = org.split()[0]
+    words = org.split()
+    first = words[0]
     letters = [c for c in first if c.isalpha()]
-    return bool(G.lookup(org) or G.lookup(first)
-                or (len(letters) >= 3 and all(c.isupper() for c in letters)))
+    if G.lookup(org) or G.lookup(first):
+        return True
+    # one unknown word in capitals before a place is the city of a city-country dateline
+    # ("MANILA, Philippines -", "BEIRUT, Lebanon -"); a brand in capitals has a second word
+    return len(words) > 1 and len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def find_dateline(line: str, lang: str | None = None, with_org_only: bool = False) -> tuple[str, str] | None:
@@ -329,12 +346,12 @@ def match_dateline(line: str, lang: str | None = None,
             if m.groupdict().get("orgl"):
                 if not _lead_brand(org):
                     continue
-            elif not plausible_dateline_org(org, bracketed_org(m)):
+            elif not plausible_dateline_org(org, bracketed_org(m) or _stamp_after_place(m)):
                 continue
         elif not (len(rest) >= 80 or _SENT_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
         # the brand-first form, checked by _lead_brand, is as strong a shape as the bracketed stamp
-        strong = bracketed_org(m) or bool(m.groupdict().get("orgl"))
+        strong = bracketed_org(m) or _stamp_after_place(m) or bool(m.groupdict().get("orgl"))
         return m.group("dl").strip(), rest, org, org is not None and strong
     return None
 

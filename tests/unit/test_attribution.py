@@ -538,3 +538,33 @@ def test_a_site_credited_after_the_last_sentence_without_its_full_stop():
     assert "Взгляд.UA" in got["sources"]
     plain = "Власти объявили о новых мерах — и это только начало большой работы правительства."
     assert analyze_text(plain)["sources"] == []
+
+
+ID_LEAD = ("Pemerintah provinsi menyatakan bahwa program bantuan pangan akan diperluas ke seluruh kabupaten "
+           "mulai bulan depan, kata pejabat setempat kepada wartawan di Kupang, Senin (12/2/2024).")
+EN_LEAD = ("The provincial government said on Monday the food aid programme would be extended to every "
+           "district from next month, officials told reporters in the capital.")
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        # the stamp's bracket after a one-word place (or a place in capitals) names the outlet
+        (f"Kupang (Flores Pos) - {ID_LEAD}", [], "Flores Pos"),
+        (f"KUPANG (Flores Pos) - {ID_LEAD}", [], "Flores Pos"),
+        (f"Joko Widodo (Jokowi) - {ID_LEAD}", [], None),  # after a person's name: a nickname
+        # a camel-case brand opening the lead; a place is never written so
+        (f"FloresToday - {ID_LEAD}", [], "FloresToday"),
+        (f"Jakarta - {ID_LEAD}", [], None),
+        # a city in capitals and its country is no brand-first dateline
+        (f"MANILA, Philippines - {EN_LEAD}", [], None),
+        (f"TEMPO Interaktif, London - {EN_LEAD}", [], "TEMPO Interaktif"),
+        # two agencies joined by a loose dash on the last line are two names
+        (f"{EN_LEAD}\nSputnik- RIA Novosti", ["Sputnik", "RIA Novosti"], None),
+        (f"{EN_LEAD}\nAFP, AP", ["AFP", "AP"], None),
+    ],
+)
+def test_round4_dateline_and_compound_shapes(text, sources, outlet):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
