@@ -90,6 +90,8 @@ def fit(cases: list[Case], which: int) -> tuple[dict[str, float], float]:
     data = [(cand.features, labels(c, cand)[which]) for c in cases for cand in c.cands
             if not (which == 0 and "rules_source" in cand.features)
             and not (which == 1 and c.known.outlet is not None)]
+    if not any(lab for _, lab in data):
+        return {}, -40.0  # nothing to learn from: a model that takes nothing
     names = sorted({k for f, _ in data for k in f})
     index = {k: j for j, k in enumerate(names)}
     x = np.zeros((len(data), len(names)))

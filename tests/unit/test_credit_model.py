@@ -4,6 +4,7 @@ an unknown agency in a credit position, what never becomes a text source, and th
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -113,3 +114,25 @@ def test_the_stored_model_loads_and_a_broken_one_is_a_clear_error(tmp_path):
     with pytest.raises(P.PatternError):
         CM.load_model.__wrapped__(bad)
     assert CM.load_model.__wrapped__(tmp_path / "missing.json") is None
+
+
+def test_the_trainer_labels_candidates_by_the_gold_names_and_scores_like_the_scorer():
+    from bench.train_credit_model import evaluate, labels, prepare, train
+
+    case = {"id": "fab-1", "lang": "id", "text": PARA + "\n" + PARA2 + "\nSumber: Bloomberg | Editor: Sanny Cicilia",
+            "expected": {"sources": ["Bloomberg"], "dateline_outlet": None}}
+    prepared = prepare(case)
+    got = {c.name: labels(prepared, c) for c in prepared.cands}
+    assert got["Bloomberg"] == (1, 0)
+    rules = evaluate(None, [prepared])
+    assert rules["cases"] == 1 and rules["r"] == 0.0  # the rules alone miss it
+    stored = evaluate(CM.load_model(), [prepared])
+    assert stored["p"] == 1.0 and stored["r"] == 1.0
+    # two cases teach nothing the inner split can confirm: the trained model takes nothing
+    other = {"id": "fab-2", "lang": "id", "text": "KUPANG (Flores Pos) - " + PARA + "\n" + PARA2,
+             "expected": {"sources": [], "dateline_outlet": "Flores Pos"}}
+    model = train([prepared, prepare(other)])
+    assert set(model.threshold) == {"source", "dateline"}
+    # no NaN weights (a NaN score would take every candidate)
+    assert all(math.isfinite(v) for m in model.weights.values() for v in m.values())
+    assert all(math.isfinite(b) for b in model.bias.values())
