@@ -291,8 +291,8 @@ class Workload:
 def run_indexer(url: str, client: Elasticsearch, w: Workload, tmp: Path) -> tuple[float, dict[str, Any]]:
     store = fresh_store(url, w.history)
     timed = Timed(store)
-    cfg = dataclasses.replace(IndexConfig.from_env(), spool_dir=tmp / uuid.uuid4().hex,
-                              dead_letter_dir=tmp / uuid.uuid4().hex)  # INDEX_* settings apply
+    cfg = IndexConfig.from_env().model_copy(update={  # INDEX_* settings apply
+        "spool_dir": tmp / uuid.uuid4().hex, "dead_letter_dir": tmp / uuid.uuid4().hex})
     ix = Indexer(store, cfg)
     prepare, prepare_s = ix.prepare, [0.0]
 

@@ -20,6 +20,7 @@ from scrapy.exceptions import DropItem
 from crawler.frontier import ITEMS_DURABLE
 from crawler.items import FetchedPage
 from crawler.workers import StageFailed, StagePool
+from news_ingest.sources import file_settings
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.indexer import IndexConfig, Indexer
 from news_ingest.templates import SourceTemplates
@@ -144,11 +145,8 @@ class IndexPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.signals = crawler.signals
-        names = [name for name, _ in IndexConfig.ENV.values()]
-        # Scrapy settings first, the environment overrides them
-        values = {n: crawler.settings.get(n) for n in names if crawler.settings.get(n) is not None}
-        values.update({n: os.environ[n] for n in names if os.environ.get(n)})
-        self.config = IndexConfig.from_mapping(values)
+        # the one precedence rule: defaults < the sources file's settings: < -s < the environment
+        self.config = IndexConfig.from_layers(file=file_settings(), scrapy=crawler.settings, env=os.environ)
         self.indexer: Indexer | None = None
         self._lock = asyncio.Lock()
         self._timer: asyncio.Task[None] | None = None

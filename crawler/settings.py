@@ -6,8 +6,8 @@ robots.txt Crawl-delay (see crawler/middlewares.py and crawler/extensions.py).
 
 import os
 
-from news_ingest.config import CrawlConfig, load
-from news_ingest.sources import Ceilings, SourceConfigError, load_crawler_config, user_agent
+from news_ingest.config import CrawlConfig, layered, load
+from news_ingest.sources import Ceilings, SourceConfigError, file_settings, load_crawler_config, user_agent
 from pipelines.crawl_config import CrawlerConfig
 
 BOT_NAME = "news-ingest"
@@ -17,15 +17,16 @@ COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` reports a bad configurati
 
 try:
     _CONFIG = load_crawler_config()
+    _FILE = file_settings()  # the sources file's `settings:`: the config-file layer (news_ingest.config)
 except SourceConfigError:  # the spider reports the config error properly when it starts
-    _CONFIG = CrawlerConfig()
+    _CONFIG, _FILE = CrawlerConfig(), {}
 CONTACT_URL = _CONFIG.contact_url
 USER_AGENT = user_agent(_CONFIG)  # news-ingest explain --fetch sends the same
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
 AUTOTHROTTLE_ENABLED = True
-_CRAWL = load(CrawlConfig, env=os.environ)  # news_ingest.config: CRAWL_DELAY, DNS_*, RETRY_AFTER_MAX ...
+_CRAWL = load(CrawlConfig, file=_FILE, env=os.environ)  # CRAWL_DELAY, DNS_*, RETRY_AFTER_MAX ...
 AUTOTHROTTLE_START_DELAY = _CRAWL.crawl_delay
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
@@ -97,16 +98,12 @@ EXTENSIONS = {
     "crawler.shutdown.ShutdownDrain": 100,  # SIGTERM stops within seconds, even behind long delays
     "crawler.extensions.CrawlSummary": 500,
 }
-# The CPU-bound stages (extract, clean/language/attribution, fingerprints) run in this many spawned
-# worker processes so the reactor thread keeps downloading and indexing (crawler/workers.py).
-# 0 = inline.  The environment variable STAGE_WORKERS overrides it.  Each worker holds ~150 MB.
-STAGE_WORKERS = min(4, os.cpu_count() or 1)
-# A poison page takes only its own worker: seconds one stage may take for one page (the worker's timer;
-# a worker that does not answer STAGE_KILL_GRACE seconds later is killed), and stage calls before a
-# worker is replaced to bound its memory.  Each is overridden by the environment variable of its name.
-STAGE_TIMEOUT = 30.0
-STAGE_KILL_GRACE = 5.0
-STAGE_WORKER_MAX_PAGES = 1000
+# The CPU-bound stages (extract, clean/language/attribution, fingerprints) run in stage worker processes
+# so the reactor thread keeps downloading and indexing (crawler/workers.py).  STAGE_WORKERS (default one
+# per core, at most 4; 0 = inline; ~150 MB each), STAGE_TIMEOUT (30 s a page may take in one stage),
+# STAGE_KILL_GRACE (5 s more before the worker is killed) and STAGE_WORKER_MAX_PAGES (1000 stage calls
+# before a worker is replaced) are news_ingest.config.StageConfig: no value here, so that the sources
+# file's `settings:` < `-s` < the environment applies (a value here would hide the sources file's).
 # Bytes of responses whose callbacks/items are still in progress before the engine stops fetching
 # (Scrapy's default 5 MB). Items now wait for a stage worker, and news pages of 0.3-2 MB filled 5 MB with
 # a handful of pages, so fetching stalled while workers idled: 20 MB measured 11% faster on 2,000 pages.
@@ -116,13 +113,15 @@ ITEM_PIPELINES = {
     "crawler.pipelines.IndexPipeline": 900,
 }
 
-# --- shared Redis frontier + WARC archive (owned by 'ops', crawler/frontier/, crawler/warc.py) ---
-if os.environ.get("REDIS_URL"):
+# --- shared Redis frontier + WARC archive (crawler/frontier/, crawler/warc.py): on when REDIS_URL / WARC_DIR
+# is set in the environment or the sources file's `settings:`; their other settings are read by the
+# components themselves (news_ingest.config FrontierConfig, WarcConfig), so `-s` works for them too
+if layered(_FILE, os.environ).get("REDIS_URL"):
     from crawler.frontier import apply_settings as _frontier  # only when enabled: redis client
 
     _frontier(globals())
-if os.environ.get("WARC_DIR"):
+if layered(_FILE, os.environ).get("WARC_DIR"):
     from crawler.warc import apply_settings as _warc  # only when enabled: warcio
 
     _warc(globals())
-# --- end ops block ---
+# --- end frontier/WARC block ---

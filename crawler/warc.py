@@ -26,9 +26,13 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from news_ingest.config import WarcConfig
+from news_ingest.sources import configured
 
 log = logging.getLogger(__name__)
 _DROP = {b"content-encoding", b"content-length", b"transfer-encoding"}
@@ -50,9 +54,10 @@ class WarcArchiver:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiver:
-        s = crawler.settings
-        ext = cls(crawler, Path(s.get("WARC_DIR")), s.getint("WARC_MAX_BYTES", 1024 ** 3),
-                  s.get("WARC_PREFIX", "news-ingest"))
+        cfg = warc_config(crawler.settings)
+        if not cfg.directory:
+            raise NotConfigured("WARC archiving needs WARC_DIR")
+        ext = cls(crawler, Path(cfg.directory), cfg.max_bytes, cfg.prefix)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.close, signal=signals.spider_closed)
         return ext
@@ -138,9 +143,13 @@ _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modifie
             503: "Service Unavailable"}
 
 
+def warc_config(settings: Any = None) -> WarcConfig:
+    """``WARC_DIR``, ``WARC_MAX_BYTES`` (a size: ``1GB``), ``WARC_PREFIX`` by the one precedence rule
+    (news_ingest.config): defaults < the sources file's ``settings:`` < Scrapy ``-s`` < the environment."""
+    return configured(WarcConfig, scrapy=settings)
+
+
 def apply_settings(ns: dict[str, Any]) -> None:
-    """Turn WARC archiving on in a Scrapy settings module's namespace (``WARC_DIR`` is set)."""
-    ns["WARC_DIR"] = os.environ["WARC_DIR"]
-    ns["WARC_MAX_BYTES"] = int(os.environ.get("WARC_MAX_BYTES", str(1024 ** 3)))
-    ns["WARC_PREFIX"] = os.environ.get("WARC_PREFIX", "news-ingest")
+    """Turn WARC archiving on in a Scrapy settings module's namespace (``WARC_DIR`` is set); the
+    archiver reads its settings itself (``warc_config``)."""
     ns["EXTENSIONS"] = {**ns.get("EXTENSIONS", {}), "crawler.warc.WarcArchiver": 600}

@@ -57,6 +57,7 @@ from pipelines.page_reading import PageTask, read_page
 if TYPE_CHECKING:  # the spawned workers import this module: keep Scrapy and the store out of them
     from scrapy.crawler import Crawler
 
+    from news_ingest.config import StageConfig
     from news_ingest.store.spool import DeadLetters
 
 log = logging.getLogger(__name__)
@@ -193,28 +194,13 @@ def _reap(workers: list[_Worker], grace: float = 10.0) -> None:
             w.conn.close()
 
 
-def _setting(crawler: Crawler, name: str, default: float, kind: type = float) -> Any:
-    raw = os.environ.get(name) or crawler.settings.get(name, default)
-    try:
-        value = kind(raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name}={raw!r} is not a number. Fix: e.g. {name}={default}") from None
-    if value < 0:
-        raise ValueError(f"{name}={value} is negative. Fix: e.g. {name}={default}")
-    return value
+def stage_config(crawler: Crawler) -> StageConfig:
+    """``STAGE_*`` by the one precedence rule (news_ingest.config): defaults < the sources file's
+    ``settings:`` < Scrapy ``-s`` < the environment; a bad value is a ConfigError naming the fix."""
+    from news_ingest.config import StageConfig  # late: the config model is not needed in the workers
+    from news_ingest.sources import configured
 
-
-def worker_count(crawler: Crawler) -> int:
-    """``STAGE_WORKERS`` from the environment, else the Scrapy setting (default in crawler/settings.py)."""
-    raw = os.environ.get("STAGE_WORKERS") or crawler.settings.get("STAGE_WORKERS", 0)
-    try:
-        n = int(raw)
-    except (TypeError, ValueError):
-        raise ValueError(f"STAGE_WORKERS={raw!r} is not a number. Fix: STAGE_WORKERS=2 (0 = inline)") \
-            from None
-    if n < 0:
-        raise ValueError(f"STAGE_WORKERS={n} is negative. Fix: STAGE_WORKERS=0 (inline) or more")
-    return n
+    return configured(StageConfig, scrapy=crawler.settings)
 
 
 # ----------------------------------------------------------------------------------- the pool
@@ -242,7 +228,9 @@ class StagePool:
                  stats: Any = None, dead_letters: DeadLetters | None = None) -> None:
         self.workers, self.timeout, self.max_pages, self.kill_grace = workers, timeout, max_pages, kill_grace
         self.stats, self.dead_letters = stats, dead_letters
-        self.hooks = os.environ.get("STAGE_TEST_HOOKS") == "1"
+        from news_ingest.config import parse_bool  # late: not in the workers
+
+        self.hooks = parse_bool(os.environ.get("STAGE_TEST_HOOKS") or "0")
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
@@ -265,9 +253,8 @@ class StagePool:
         pool = getattr(crawler, _ATTR, None)
         if pool is None:
             dead = Path(IndexConfig.from_env().dead_letter_dir) / "pages"
-            pool = cls(worker_count(crawler), timeout=_setting(crawler, "STAGE_TIMEOUT", 30.0),
-                       max_pages=_setting(crawler, "STAGE_WORKER_MAX_PAGES", 1000, int),
-                       kill_grace=_setting(crawler, "STAGE_KILL_GRACE", 5.0),
+            cfg = stage_config(crawler)
+            pool = cls(cfg.workers, timeout=cfg.timeout, max_pages=cfg.max_pages, kill_grace=cfg.kill_grace,
                        stats=crawler.stats, dead_letters=DeadLetters(dead))
             setattr(crawler, _ATTR, pool)
             crawler.signals.connect(pool.close, signal=signals.engine_stopped)

@@ -20,6 +20,7 @@ the field (``news_ingest.sources``), and use these parsers for their values.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
@@ -139,6 +140,8 @@ def _kind(annotation: Any, err: Any) -> str:
         return "a duration (e.g. 30, 30s, 5m, 2h)"
     if "true/false" in msg:
         return "true or false"
+    if "should match pattern" in msg:
+        return "in the expected form"
     if "greater than or equal" in msg:
         return "a number of at least " + msg.rsplit(" ", 1)[-1]
     if "greater than" in msg:
@@ -173,14 +176,16 @@ class FrontierConfig(Settings):
     ENV: ClassVar[dict[str, str]] = {
         "redis_url": "REDIS_URL", "key": "FRONTIER_KEY", "lease_seconds": "FRONTIER_LEASE_SECONDS",
         "seen_capacity": "FRONTIER_SEEN_CAPACITY", "seen_error": "FRONTIER_SEEN_ERROR",
-        "seen_ttl": "FRONTIER_SEEN_TTL", "domain_delay": "FRONTIER_DOMAIN_DELAY"}
+        "seen_ttl": "FRONTIER_SEEN_TTL", "domain_delay": "FRONTIER_DOMAIN_DELAY",
+        "redis_timeout": "FRONTIER_REDIS_TIMEOUT"}
     redis_url: str = ""
     key: str = "news-ingest:frontier"
     lease_seconds: Duration = 120.0
     seen_capacity: Annotated[int, Field(gt=0)] = 5_000_000
     seen_error: Annotated[float, Field(gt=0, lt=1)] = 0.001
     seen_ttl: Duration = 7 * 86400.0
-    domain_delay: Duration | None = None
+    domain_delay: Duration | None = None  # one delay for every host, instead of each source's
+    redis_timeout: Annotated[Duration, Field(gt=0)] = 5.0  # one Redis call; a slow Redis stalls no more
 
 
 class WarcConfig(Settings):
@@ -194,15 +199,23 @@ class WarcConfig(Settings):
     prefix: str = "news-ingest"
 
 
+def _default_stage_workers() -> int:
+    return min(4, os.cpu_count() or 1)
+
+
 class StageConfig(Settings):
-    """The stage worker processes (``crawler/workers.py``)."""
+    """The stage worker processes (``crawler/workers.py``): how many (0 = the stages run inline; by
+    default one per core, at most 4, ~150 MB each), how long one stage call on one page may take
+    before the worker stops it (``timeout``) and is killed (``kill_grace`` later), and how many
+    calls a worker serves before it is replaced (``max_pages``, bounding its memory)."""
 
     ENV: ClassVar[dict[str, str]] = {"workers": "STAGE_WORKERS", "timeout": "STAGE_TIMEOUT",
                                      "kill_grace": "STAGE_KILL_GRACE", "max_pages": "STAGE_WORKER_MAX_PAGES"}
-    workers: Annotated[int, Field(ge=0)] = 0
-    timeout: Duration = 30.0
-    kill_grace: Duration = 5.0
-    max_pages: Annotated[int, Field(gt=0)] = 3000
+    EXAMPLES: ClassVar[dict[str, str]] = {"workers": "2"}
+    workers: Annotated[int, Field(ge=0)] = Field(default_factory=_default_stage_workers)
+    timeout: Annotated[Duration, Field(ge=0)] = 30.0
+    kill_grace: Annotated[Duration, Field(ge=0)] = 5.0
+    max_pages: Annotated[int, Field(gt=0)] = 1000
 
 
 class CrawlConfig(Settings):
@@ -218,3 +231,24 @@ class CrawlConfig(Settings):
     dns_servers: str = ""  # "ip[:port],...": ask these servers, not the system resolver
     dns_cache_ttl: Duration = 300.0
     log_level: str = "INFO"
+
+
+class DevNodeConfig(Settings):
+    """The development node manager (``news_ingest/devnode.py``): which versions to run, where the
+    downloads and the node copies live, the JDK to use, a cluster node's heap.  Read from the
+    environment only (it starts before any crawl configuration exists): defaults < environment."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "es_version": "ES_VERSION", "opensearch_version": "OPENSEARCH_VERSION",
+        "es_java_home": "ES_JAVA_HOME", "opensearch_java_home": "OPENSEARCH_JAVA_HOME",
+        "cache": "NEWS_INGEST_CACHE", "node_runtime": "NEWS_INGEST_NODE_RUNTIME",
+        "cluster_heap": "CLUSTER_HEAP"}
+    EXAMPLES: ClassVar[dict[str, str]] = {"es_version": "9.5.4", "cluster_heap": "384m"}
+    # None: 9.5.4, or 8.x on Java 17 when no JDK here runs 9.x (devnode.resolve); set: exactly that one
+    es_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] | None = None
+    opensearch_version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")] = "3.6.0"
+    es_java_home: str = ""
+    opensearch_java_home: str = ""
+    cache: str = ""  # "": the checkout's .cache
+    node_runtime: str = "/var/tmp/news-ingest-node"
+    cluster_heap: Annotated[str, Field(pattern=r"^\d+[kmg]$")] = "384m"  # a JVM -Xmx value

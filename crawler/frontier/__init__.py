@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import time
 from typing import Any
 
@@ -50,6 +49,7 @@ from crawler.frontier.queue import (
     _client,
     bloom_offsets,
     bloom_params,
+    frontier_config,
     frontier_from_settings,
 )
 from crawler.frontier.scheduler import (
@@ -72,25 +72,21 @@ from crawler.frontier.wire import (
 __all__ = ["ADMIT_WINDOW", "FRONTIER_DONE", "FRONTIER_ITEM", "ITEMS_DURABLE", "LEASE_META", "PASS_META",
            "REDIS_TIMEOUT", "Frontier", "FrontierAckDownloaderMiddleware", "FrontierAckSpiderMiddleware",
            "FrontierScheduler", "PayloadError", "apply_settings", "bloom_offsets", "bloom_params",
-           "decode_request", "encode_request", "frontier_from_settings", "hmac_key", "main",
-           "request_from_payload", "time"]
+           "decode_request", "encode_request", "frontier_config", "frontier_from_settings", "hmac_key",
+           "main", "request_from_payload", "time"]
 
 log = logging.getLogger(__name__)
 
 
 def apply_settings(ns: dict[str, Any]) -> None:
-    """Switch a Scrapy settings module's namespace to the shared frontier (merging middleware dicts)."""
+    """Switch a Scrapy settings module's namespace to the shared frontier (merging middleware dicts).
+    Its own settings (``REDIS_URL``, ``FRONTIER_*``) are read where they are used, by the one
+    precedence rule (``news_ingest.config.FrontierConfig``, ``frontier_config``)."""
     ns["SCHEDULER"] = "crawler.frontier.FrontierScheduler"
-    ns["REDIS_URL"] = os.environ.get("REDIS_URL", "")
     ns["SPIDER_MIDDLEWARES"] = {**ns.get("SPIDER_MIDDLEWARES", {}),
                                 "crawler.frontier.FrontierAckSpiderMiddleware": 1}
     ns["DOWNLOADER_MIDDLEWARES"] = {**ns.get("DOWNLOADER_MIDDLEWARES", {}),
                                     "crawler.frontier.FrontierAckDownloaderMiddleware": 1}
-    for name, default in (("FRONTIER_KEY", "news-ingest:frontier"), ("FRONTIER_LEASE_SECONDS", "120"),
-                          ("FRONTIER_SEEN_CAPACITY", "5000000"), ("FRONTIER_SEEN_ERROR", "0.001"),
-                          ("FRONTIER_SEEN_TTL", str(7 * 86400)), ("FRONTIER_DOMAIN_DELAY", ""),
-                          ("FRONTIER_REDIS_TIMEOUT", str(REDIS_TIMEOUT))):
-        ns[name] = os.environ.get(name, default)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("action", choices=["status", "clear"])
     ap.add_argument("--spider", default="news")
     args = ap.parse_args(argv)
-    url = os.environ.get("REDIS_URL")
-    if not url:
+    cfg = frontier_config()
+    if not cfg.redis_url:
         print("error: set REDIS_URL", flush=True)
         return 2
-    f = Frontier(_client(url), f"{os.environ.get('FRONTIER_KEY', 'news-ingest:frontier')}:{args.spider}")
+    f = Frontier(_client(cfg.redis_url, cfg.redis_timeout), f"{cfg.key}:{args.spider}")
     print(json.dumps(f.status() if args.action == "status" else {"deleted_keys": f.clear()}))
     return 0
 

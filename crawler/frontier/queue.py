@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import os
 import time
 import uuid
 from typing import Any
 
 import redis
+
+from news_ingest.config import FrontierConfig
+from news_ingest.sources import configured
 
 log = logging.getLogger(__name__)
 
@@ -274,14 +276,16 @@ def _client(url: str, timeout: float = REDIS_TIMEOUT) -> redis.Redis:
                                 health_check_interval=30)
 
 
+def frontier_config(settings: Any = None) -> FrontierConfig:
+    """``REDIS_URL`` and ``FRONTIER_*`` by the one precedence rule (news_ingest.config): defaults < the
+    sources file's ``settings:`` < Scrapy ``-s`` < the environment."""
+    return configured(FrontierConfig, scrapy=settings)
+
+
 def frontier_from_settings(settings: Any, spider_name: str) -> Frontier:
-    url = settings.get("REDIS_URL") or os.environ.get("REDIS_URL")
-    if not url:
+    cfg = frontier_config(settings)
+    if not cfg.redis_url:
         raise ValueError("the shared frontier needs REDIS_URL (e.g. redis://host:6379/0)")
-    prefix = f"{settings.get('FRONTIER_KEY', 'news-ingest:frontier')}:{spider_name}"
-    timeout = settings.getfloat("FRONTIER_REDIS_TIMEOUT", REDIS_TIMEOUT) or REDIS_TIMEOUT
-    return Frontier(_client(url, timeout), prefix,
-                    lease_seconds=settings.getfloat("FRONTIER_LEASE_SECONDS", 120.0),
-                    seen_capacity=settings.getint("FRONTIER_SEEN_CAPACITY", 5_000_000),
-                    seen_error=settings.getfloat("FRONTIER_SEEN_ERROR", 0.001),
-                    seen_ttl=settings.getint("FRONTIER_SEEN_TTL", 7 * 86400))
+    return Frontier(_client(cfg.redis_url, cfg.redis_timeout), f"{cfg.key}:{spider_name}",
+                    lease_seconds=cfg.lease_seconds, seen_capacity=cfg.seen_capacity,
+                    seen_error=cfg.seen_error, seen_ttl=int(cfg.seen_ttl))

@@ -18,7 +18,7 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet import task
 
-from crawler.frontier.queue import Frontier, frontier_from_settings
+from crawler.frontier.queue import Frontier, frontier_config, frontier_from_settings
 from crawler.frontier.wire import PayloadError, encode_request, hmac_key, request_from_payload
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class FrontierScheduler:
         self._wakeup: Any = None
         self._renewer: task.LoopingCall | None = None
         self._delays: dict[str, float] = {}
+        self._config_of: Any = None  # the settings FRONTIER_DOMAIN_DELAY was read from
+        self._fixed_delay: float | None = None
         self._key = hmac_key()
         self._last_filtered = -ADMIT_WINDOW
         # acks, holds and renewals need no answer: they go to Redis on this thread, in order, so the
@@ -254,9 +256,12 @@ class FrontierScheduler:
         if "frontier_delay" in request.meta:
             return float(request.meta["frontier_delay"])
         if host not in self._delays:
-            fixed = self.settings.get("FRONTIER_DOMAIN_DELAY")
-            if fixed not in (None, ""):
-                self._delays[host] = float(fixed)
+            if self._config_of is not self.settings:  # read once per settings (it reads the sources file)
+                self._fixed_delay = frontier_config(self.settings).domain_delay
+                self._config_of = self.settings
+            fixed = self._fixed_delay
+            if fixed is not None:
+                self._delays[host] = fixed
             else:
                 src = getattr(self.spider, "source_of", lambda _u: None)(request.url)
                 self._delays[host] = float(src.delay) if src is not None else \

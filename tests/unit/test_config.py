@@ -87,7 +87,7 @@ def test_typed_values_from_strings():
     (StageConfig, {"STAGE_TIMEOUT": "soon"},
      "STAGE_TIMEOUT='soon' is not a duration (e.g. 30, 30s, 5m, 2h). Fix: e.g. STAGE_TIMEOUT=30.0"),
     (StageConfig, {"STAGE_WORKER_MAX_PAGES": "many"},
-     "STAGE_WORKER_MAX_PAGES='many' is not a whole number. Fix: e.g. STAGE_WORKER_MAX_PAGES=3000"),
+     "STAGE_WORKER_MAX_PAGES='many' is not a whole number. Fix: e.g. STAGE_WORKER_MAX_PAGES=1000"),
     (RolloverConfig, {"INDEX_ROLLOVER_MAX_DOCS": "0"},
      "INDEX_ROLLOVER_MAX_DOCS='0' is not a number above 0. Fix: e.g. INDEX_ROLLOVER_MAX_DOCS=10000000"),
     (RolloverConfig, {"INDEX_ROLLOVER_MAX_SIZE": "lots"},

@@ -250,11 +250,14 @@ def test_the_spider_middleware_reports_items_and_the_end_of_a_callback():
 
 
 def test_apply_settings_switches_a_settings_module_to_the_frontier(monkeypatch):
+    from scrapy.settings import Settings
+
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("FRONTIER_LEASE_SECONDS", "30")
     ns = {"SPIDER_MIDDLEWARES": {"a.B": 5}, "DOWNLOADER_MIDDLEWARES": {}}
     fr.apply_settings(ns)
-    assert ns["SCHEDULER"] == "crawler.frontier.FrontierScheduler" and ns["FRONTIER_LEASE_SECONDS"] == "30"
+    assert ns["SCHEDULER"] == "crawler.frontier.FrontierScheduler"
+    assert fr.frontier_config(Settings(ns)).lease_seconds == 30.0  # read where used, the environment first
     assert ns["SPIDER_MIDDLEWARES"] == {"a.B": 5, "crawler.frontier.FrontierAckSpiderMiddleware": 1}
     assert "crawler.frontier.FrontierAckDownloaderMiddleware" in ns["DOWNLOADER_MIDDLEWARES"]
 

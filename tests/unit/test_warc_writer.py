@@ -9,6 +9,7 @@ import io
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
@@ -106,8 +107,8 @@ def test_apply_settings_turns_archiving_on(monkeypatch, tmp_path):
     monkeypatch.setenv("WARC_MAX_BYTES", "40000")
     ns = {"EXTENSIONS": {"crawler.extensions.CrawlSummary": 500}}
     warc.apply_settings(ns)
-    assert ns["WARC_DIR"] == str(tmp_path) and ns["WARC_MAX_BYTES"] == 40000
-    assert ns["WARC_PREFIX"] == "news-ingest"
+    cfg = warc.warc_config(Settings(ns))  # read where used, the environment first
+    assert (cfg.directory, cfg.max_bytes, cfg.prefix) == (str(tmp_path), 40000, "news-ingest")
     assert ns["EXTENSIONS"] == {"crawler.extensions.CrawlSummary": 500, "crawler.warc.WarcArchiver": 600}
 
 

@@ -1,72 +1,69 @@
 """``IndexConfig``: how the bulk indexer batches, retries and where it keeps what it could not send.
 
-From env-style names (``INDEX_BATCH_DOCS`` ...; os.environ or Scrapy settings) with ``from_mapping`` /
-``from_env``; bad values name the variable and the fix.
+A group of the one configuration model (``news_ingest.config``): its variables (``INDEX_BATCH_DOCS``
+...) are read with the one precedence rule — defaults < the sources file's ``settings:`` < Scrapy
+``-s`` < the environment — and a bad value names the variable and the fix.  The directories are those
+of ``StatePaths`` (``$NEWS_HOME/spool``; ``INDEX_SPOOL_DIR`` / ``INDEX_DEAD_LETTER_DIR`` relative to it).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from news_ingest.config import parse_size
+from pydantic import Field
+
+from news_ingest.config import Duration, Settings, Size, layered, load, parse_size
 from news_ingest.settings import StatePaths
 
 parse_bytes = parse_size  # ``5MB``, ``512kb``, ``1048576`` -> bytes: the one size parser (news_ingest.config)
 
 
-@dataclass(frozen=True)
-class IndexConfig:
-    batch_docs: int = 500
-    batch_bytes: int = 5 * 1024 * 1024
-    flush_seconds: float = 5.0
-    max_retries: int = 4  # per request; a wait of backoff_base * 2**attempt, +-50% at random (<= backoff_max)
-    backoff_base: float = 0.5
-    backoff_max: float = 8.0
-    outage_probe_seconds: float = 30.0  # while the cluster is away, spool without asking it
+class IndexConfig(Settings):
+    ENV: ClassVar[dict[str, str]] = {
+        "batch_docs": "INDEX_BATCH_DOCS", "batch_bytes": "INDEX_BATCH_BYTES",
+        "flush_seconds": "INDEX_FLUSH_SECONDS", "max_retries": "INDEX_MAX_RETRIES",
+        "backoff_base": "INDEX_BACKOFF_SECONDS", "outage_probe_seconds": "INDEX_OUTAGE_PROBE_SECONDS",
+        "syndication_window_days": "INDEX_SYNDICATION_WINDOW_DAYS", "history_size": "INDEX_HISTORY_SIZE",
+        "bulk_in_flight": "INDEX_BULK_IN_FLIGHT"}
+    EXAMPLES: ClassVar[dict[str, str]] = {"batch_bytes": "5MB"}
+    # where the directories come from (StatePaths), not parsed here
+    DIRECTORIES: ClassVar[tuple[str, ...]] = ("INDEX_SPOOL_DIR", "INDEX_DEAD_LETTER_DIR", "NEWS_HOME")
+
+    batch_docs: Annotated[int, Field(ge=1)] = 500
+    batch_bytes: Annotated[Size, Field(ge=1024)] = 5 * 1024 * 1024
+    flush_seconds: Annotated[Duration, Field(gt=0)] = 5.0
+    # per request; a wait of backoff_base * 2**attempt, +-50% at random (<= backoff_max)
+    max_retries: Annotated[int, Field(ge=0)] = 4
+    backoff_base: Duration = 0.5
+    backoff_max: Duration = 8.0
+    outage_probe_seconds: Duration = 30.0  # while the cluster is away, spool without asking it
     # $NEWS_HOME/spool and $NEWS_HOME/dead-letter (news_ingest.settings.StatePaths), never the cwd
-    spool_dir: Path = field(default_factory=lambda: StatePaths.from_env().spool)
-    dead_letter_dir: Path = field(default_factory=lambda: StatePaths.from_env().dead_letter)
+    spool_dir: Path = Field(default_factory=lambda: StatePaths.from_env().spool)
+    dead_letter_dir: Path = Field(default_factory=lambda: StatePaths.from_env().dead_letter)
     syndication_window_days: float = 3.0
     history_size: int = 10
-    bulk_in_flight: int = 2  # bulk requests the flush path keeps in flight (the cluster never waits)
+    # bulk requests the flush path keeps in flight (the cluster never waits)
+    bulk_in_flight: Annotated[int, Field(ge=1, le=8)] = 2
 
-    ENV: ClassVar[dict[str, tuple[str, Callable[[Any], Any] | None]]] = {
-        "batch_docs": ("INDEX_BATCH_DOCS", int), "batch_bytes": ("INDEX_BATCH_BYTES", parse_bytes),
-        "flush_seconds": ("INDEX_FLUSH_SECONDS", float), "max_retries": ("INDEX_MAX_RETRIES", int),
-        "backoff_base": ("INDEX_BACKOFF_SECONDS", float),
-        "outage_probe_seconds": ("INDEX_OUTAGE_PROBE_SECONDS", float),
-        "spool_dir": ("INDEX_SPOOL_DIR", None), "dead_letter_dir": ("INDEX_DEAD_LETTER_DIR", None),
-        "syndication_window_days": ("INDEX_SYNDICATION_WINDOW_DAYS", float),
-        "history_size": ("INDEX_HISTORY_SIZE", int), "bulk_in_flight": ("INDEX_BULK_IN_FLIGHT", int)}
+    @classmethod
+    def from_layers(cls, *, file: Mapping[str, Any] | None = None, scrapy: Mapping[str, Any] | None = None,
+                    env: Mapping[str, Any] | None = None) -> IndexConfig:
+        """The one precedence rule: defaults < ``file`` < ``scrapy`` < ``env`` (each a mapping of
+        variable names).  The directories follow the same layers through ``StatePaths``."""
+        names = (*cls.ENV.values(), *cls.DIRECTORIES)
+        merged = layered(*({n: layer.get(n) for n in names} if layer is not None else None
+                           for layer in (file, scrapy, env)))
+        paths = StatePaths.from_env({**os.environ, **{k: str(v) for k, v in merged.items()}})
+        return load(cls, file=file, scrapy=scrapy, env=env).model_copy(
+            update={"spool_dir": paths.spool, "dead_letter_dir": paths.dead_letter})
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> IndexConfig:
-        """From env-style names (``INDEX_BATCH_DOCS`` ...): os.environ or Scrapy settings.  The
-        directories are those of ``StatePaths`` (``NEWS_HOME`` from the environment)."""
-        kw: dict[str, Any] = {}
-        for attr, (name, conv) in cls.ENV.items():
-            raw = values.get(name)
-            if conv is None or raw is None or raw == "":
-                continue
-            try:
-                kw[attr] = conv(raw)
-            except (TypeError, ValueError):
-                kind, example = (("a whole number", getattr(cls, attr)) if conv is int else
-                                 ("a number", getattr(cls, attr)) if conv is float else ("a size", "5MB"))
-                raise ValueError(f"{name}={raw!r} is not {kind}. Fix: e.g. {name}={example}") from None
-        paths = StatePaths.from_env({**os.environ, **{k: str(v) for k, v in values.items() if v is not None}})
-        cfg = cls(**kw, spool_dir=paths.spool, dead_letter_dir=paths.dead_letter)
-        limits = {"INDEX_BATCH_DOCS": cfg.batch_docs >= 1, "INDEX_BATCH_BYTES": cfg.batch_bytes >= 1024,
-                  "INDEX_FLUSH_SECONDS": cfg.flush_seconds > 0, "INDEX_MAX_RETRIES": cfg.max_retries >= 0,
-                  "INDEX_BULK_IN_FLIGHT": 1 <= cfg.bulk_in_flight <= 8}
-        if bad := [k for k, ok in limits.items() if not ok]:
-            raise ValueError(f"{bad[0]} is out of range. Fix: batch docs >= 1, batch bytes >= 1KB, flush "
-                             f"seconds > 0, retries >= 0, bulk in flight 1..8")
-        return cfg
+        """From one mapping of variable names (``INDEX_BATCH_DOCS`` ...), e.g. os.environ."""
+        return cls.from_layers(env=values)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> IndexConfig:
