@@ -68,15 +68,14 @@ def load_models() -> None:
     (langdetect reads ~55 profiles, about 1 s, the first time a close call needs it; py3langid its model;
     the Indonesian/Malay identifier) and every language's pattern tables. Left to happen inside the timed
     loop, each one-off cost landed on whichever page first needed it (up to 0.8 s on one page)."""
-    from pipelines import language
-    from pipelines import patterns as P
+    from pipelines import language, patterns
     from pipelines.enrich import analyze_text
 
     for text in _WARM_UP_TEXTS:
         language.langid_top(text)
         language.langdetect_top(text)
         analyze_text(text)
-    for lang in P.languages():
+    for lang in patterns.languages():
         analyze_text(_WARM_UP_TEXTS[0], lang)
 
 

@@ -100,9 +100,9 @@ def outlet_names(truth: dict[str, Any], html: str) -> list[str]:
 
 def is_credit_not_person(name: str, outlet_names: list[str]) -> bool:
     """An agency or the outlet itself (the same rule is applied to the truth and to every system)."""
-    from pipelines import patterns as P
+    from pipelines import patterns
 
-    src = P.alias_table().resolve(name)
+    src = patterns.alias_table().resolve(name)
     if src is not None and src.is_agency:
         return True
     key = _squash(name)

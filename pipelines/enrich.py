@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines import patterns as P
+from pipelines import patterns
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
 from pipelines.credit_model import CreditModel, add_model_credits
@@ -92,7 +92,7 @@ def _run(
     cleaned = clean(text, guess)
     t1 = time.perf_counter()
     language = (given, 1.0, "given") if given else detect_language(cleaned.body, declared=declared, hint=hint)
-    if not given and P.scope(scope_lang(guess)) != P.scope(scope_lang(language[0])):
+    if not given and patterns.scope(scope_lang(guess)) != patterns.scope(scope_lang(language[0])):
         cleaned = clean(text, language[0])  # the guess was wrong: redo with the body's language
     t2 = time.perf_counter()
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipelines import patterns as P
+from pipelines import patterns
 
-Organisation = P.Organisation
+Organisation = patterns.Organisation
 
 # a web domain; its name may be in any script ('Взгляд.UA'), its top level is Latin (or .рф)
 DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([^\W_][\w-]*(?:\.(?:[A-Za-z]{2,6}|рф|РФ)){1,2})(?![\w-])")
@@ -29,7 +29,7 @@ def lookup(name: str) -> Organisation | None:
     'ТАСС', 'www.antaranews.com'), compared case-insensitively after NFKC; None if unknown."""
     if not isinstance(name, str):
         return None
-    table = P.alias_table()
+    table = patterns.alias_table()
     raw = name.strip().strip("\"'“”«»()[]").strip()
     return table.resolve(raw) or table.resolve(ARTICLE.sub("", raw))
 
@@ -38,7 +38,7 @@ def lookup(name: str) -> Organisation | None:
 def last_words() -> frozenset[str]:
     """The last word of every alias, casefolded (and of every alias's domain-less form)."""
     out = set()
-    for src in P.alias_table().entries:
+    for src in patterns.alias_table().entries:
         for alias in src.aliases:
             words = alias.split()
             if words:
@@ -49,7 +49,7 @@ def last_words() -> frozenset[str]:
 
 def entries() -> tuple[Organisation, ...]:
     """Every organisation of the gazetteer (name, kind, country, aliases)."""
-    return tuple(P.alias_table().entries)
+    return tuple(patterns.alias_table().entries)
 
 
 def canonical(name: str) -> str:
@@ -81,10 +81,10 @@ def credited(raw: str, src: Organisation | None = None) -> str:
         return written
     if src.kind in ("agency", "generic"):
         return src.name
-    key, name_key = P.norm_key(written), P.norm_key(src.name)
+    key, name_key = patterns.norm_key(written), patterns.norm_key(src.name)
     if not _mostly_latin(written):  # 연합뉴스TV, Коммерсантъ: the usual Latin name (README §4)
         return src.name
-    if key == name_key or key == P.norm_key(ARTICLE.sub("", src.name)):
+    if key == name_key or key == patterns.norm_key(ARTICLE.sub("", src.name)):
         return src.name
     if DOMAIN.fullmatch(src.name) and name_key.startswith(key + "."):
         return src.name
@@ -93,12 +93,12 @@ def credited(raw: str, src: Organisation | None = None) -> str:
 
 def find(text: str, strict_case: bool = True) -> list[tuple[int, int, Organisation]]:
     """Every known name in ``text`` as (start, end, entry); see ``AliasTable.find``."""
-    return P.alias_table().find(text, strict_case=strict_case)
+    return patterns.alias_table().find(text, strict_case=strict_case)
 
 
 def code(tag: str) -> str | None:
     """The outlet an Indonesian coded end tag's first code names ('ant' -> ANTARA)."""
-    return P.alias_table().code(tag)
+    return patterns.alias_table().code(tag)
 
 
 def is_agency(name: str) -> bool:
@@ -109,7 +109,7 @@ def is_agency(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _agency_mark() -> re.Pattern[str]:
     """'kantor berita Antara', 'agence France-Presse' (words: each language's agency_words)."""
-    return re.compile(rf"^(?:{P.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
+    return re.compile(rf"^(?:{patterns.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
 
 
 def agency_marked(org: str) -> str | None:
@@ -122,8 +122,9 @@ def agency_marked(org: str) -> str | None:
 
 
 def _vague(text: str) -> bool:
-    key = P.norm_key(text)
-    return any(key == P.norm_key(v) or key.startswith(P.norm_key(v) + " ") for v in P.merged("credit_vague"))
+    key = patterns.norm_key(text)
+    return any(key == patterns.norm_key(v) or key.startswith(patterns.norm_key(v) + " ")
+               for v in patterns.merged("credit_vague"))
 
 
 def resolve_credit(raw: str, known_only: bool = False) -> str | None:

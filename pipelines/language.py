@@ -17,7 +17,7 @@ import re
 import threading
 from functools import lru_cache
 
-from pipelines import patterns as P
+from pipelines import patterns
 
 MAX_CHARS = 3000  # id/ms marker counting (cheap regexes) looks at this much of the body
 DETECT_CHARS = 1000  # the statistical detectors see this much: their cost is linear in length, and
@@ -140,7 +140,7 @@ def _markers() -> dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None
     # "RM", "DPR") only as written, so the verb "kamis" or a word "rm" cannot count
     out = {}
     for lang in _ID_FAMILY:
-        words = P.for_lang(lang)["markers"]
+        words = patterns.for_lang(lang)["markers"]
         lower = [w for w in words if w == w.lower()]
         upper = [w for w in words if w != w.lower()]
         out[lang] = (_alt_rx(lower, re.IGNORECASE), _alt_rx(upper, 0))

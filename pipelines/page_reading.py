@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-from pipelines import charset
-from pipelines import discovery as d
+from pipelines import charset, discovery
 from pipelines.crawl_config import MultiPage
 from pipelines.dedupe import fetch_url, normalize_url
 from pipelines.extract_html import Parsed, Rejected, parse
@@ -71,12 +70,12 @@ class Candidate:
     """A discovered URL after the checks that need no crawl state: ``reason`` is the drop reason
     (``bad_url``, ``offsite``, ``denied_by_rule``, ``not_article_url``, ``bad_date``) or None."""
 
-    entry: d.Entry
+    entry: discovery.Entry
     key: str | None
     reason: str | None = None
 
 
-def check_entries(entries: list[d.Entry], rules: SourceRules) -> list[Candidate]:
+def check_entries(entries: list[discovery.Entry], rules: SourceRules) -> list[Candidate]:
     """Each entry's fetchable URL (``entry.url`` is replaced by it) and normalised key, or why not."""
     out = []
     for e in entries:
@@ -110,7 +109,7 @@ class Links:
 
 def is_part(rules: SourceRules, key: str) -> bool:
     """A later page of an article (``?page=2``, ``/2``): fetched by the article's own chain."""
-    base = d.part_base(key, rules.multipage)
+    base = discovery.part_base(key, rules.multipage)
     return base is not None and rules.is_article_url(base)
 
 
@@ -208,13 +207,13 @@ def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
             links = page_links(tree, task.url, rules) if task.follow else Links()
             # a later part of this very article is the article's own chain, not a related article
             links.articles = [(u, k) for u, k in links.articles
-                              if d.page_number(u, task.url, rules.multipage) is None]
+                              if discovery.page_number(u, task.url, rules.multipage) is None]
             links.listings, links.offsite = [], links.offsite
             reading.links = links
         if not reading.verdict.is_article:
             return reading
     if task.walk_parts:
-        reading.next_url = d.next_part(tree, task.url, task.identity, task.part, rules.multipage)
+        reading.next_url = discovery.next_part(tree, task.url, task.identity, task.part, rules.multipage)
     if task.part > 1 or reading.next_url or not task.run_chain:
         reading.text = text  # extracted with the other parts (extract_pages) once every part is in
         return reading
@@ -237,7 +236,7 @@ def gunzip(body: bytes, max_bytes: int) -> bytes:
 
 def read_feed(body: bytes, url: str, rules: SourceRules) -> tuple[list[Candidate], str | None]:
     """A feed's entries, checked; and a problem description when the feed is broken."""
-    entries, problem = d.parse_feed(body, url)
+    entries, problem = discovery.parse_feed(body, url)
     return check_entries(entries, rules), problem
 
 
@@ -246,7 +245,7 @@ def read_sitemap(body: bytes, rules: SourceRules, max_bytes: int) -> tuple[str, 
     Raises ValueError (or lxml's errors) on a body that is not a sitemap."""
     if body[:2] == b"\x1f\x8b":
         body = gunzip(body, max_bytes)
-    kind, entries = d.parse_sitemap(body)
+    kind, entries = discovery.parse_sitemap(body)
     if kind == "index":
         return kind, entries
     return kind, check_entries(entries, rules)

@@ -14,7 +14,7 @@ from twisted.internet.defer import Deferred
 from crawler.retry import RetryAfterMiddleware
 from crawler.shutdown import ShutdownDrain, StoppedByShutdown
 from crawler.spiders.news import NewsSpider
-from pipelines import discovery as d
+from pipelines import discovery
 from pipelines.extract import extract_pages
 from tests.unit.spider_support import use_sources
 
@@ -47,7 +47,7 @@ SITEMAP = f"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_junk_date_marks_its_entry_and_keeps_the_sitemap():
-    kind, entries = d.parse_sitemap(SITEMAP)
+    kind, entries = discovery.parse_sitemap(SITEMAP)
     assert kind == "urlset" and [e.url.rsplit("/", 1)[1] for e in entries] == ["a", "b", "c", "d", "e"]
     assert entries[0].published == "2024-12-05T03:15:00+00:00" and entries[0].bad_date is None
     assert [e.bad_date for e in entries[1:]] == ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00",
@@ -59,7 +59,7 @@ def test_a_junk_feed_date_marks_its_entry():
 <item><title>a</title><link>{BASE}/berita/a</link><pubDate>Thu, 05 Dec 2024 03:15:00 +0000</pubDate></item>
 <item><title>b</title><link>{BASE}/berita/b</link><pubDate>Mon, 01 Jan 0001 00:00:00 +0500</pubDate></item>
 </channel></rss>""".encode()
-    entries, problem = d.parse_feed(rss, BASE + "/feed/")
+    entries, problem = discovery.parse_feed(rss, BASE + "/feed/")
     assert problem is None and len(entries) == 2
     assert entries[0].published == "2024-12-05T03:15:00+00:00" and entries[0].bad_date is None
     assert entries[1].bad_date and entries[1].published is None
@@ -72,7 +72,7 @@ def test_the_spider_drops_and_counts_junk_dated_entries(sources):
 
     sp = NewsSpider.from_crawler(get_crawler(NewsSpider, {"DEPTH_LIMIT": 0}), source="deep")
     sp._store = SimpleNamespace(known_docs=lambda ids, fields=None: {}, index_uuids=lambda: set())
-    _, entries = d.parse_sitemap(SITEMAP)
+    _, entries = discovery.parse_sitemap(SITEMAP)
     out = asyncio.run(sp._article_requests(sp.sources["deep"], entries, 0))
     assert sorted(r.url.rsplit("/", 1)[1] for r in out) == ["a", "e"]
     assert sp.crawler.stats.get_value("news/deep/dropped/bad_date") == 3

@@ -2,8 +2,7 @@
 
 import pytest
 
-from pipelines import gazetteer as G
-from pipelines import patterns as P
+from pipelines import gazetteer, patterns
 
 
 @pytest.mark.parametrize(
@@ -40,15 +39,15 @@ from pipelines import patterns as P
     ],
 )
 def test_lookup_finds_the_canonical_name_of_any_alias(name, canonical):
-    src = G.lookup(name)
+    src = gazetteer.lookup(name)
     assert src is not None and src.name == canonical
-    assert G.canonical(name) == canonical
+    assert gazetteer.canonical(name) == canonical
 
 
 def test_unknown_names_are_none_and_keep_their_spelling():
-    assert G.lookup("Harian Entah Apa") is None
-    assert G.canonical(" Harian Entah Apa ") == "Harian Entah Apa"
-    assert G.lookup("") is None and G.lookup(None) is None  # type: ignore[arg-type]
+    assert gazetteer.lookup("Harian Entah Apa") is None
+    assert gazetteer.canonical(" Harian Entah Apa ") == "Harian Entah Apa"
+    assert gazetteer.lookup("") is None and gazetteer.lookup(None) is None  # type: ignore[arg-type]
 
 
 # the list of national agencies, each with its country
@@ -62,13 +61,13 @@ NATIONAL = {
 
 @pytest.mark.parametrize("name,country", sorted(NATIONAL.items()))
 def test_agencies_are_agencies_with_their_country(name, country):
-    src = G.lookup(name)
+    src = gazetteer.lookup(name)
     assert src is not None and src.kind == "agency" and src.country == country
-    assert G.is_agency(name)
+    assert gazetteer.is_agency(name)
 
 
 def test_every_entry_is_well_formed():
-    entries = G.entries()
+    entries = gazetteer.entries()
     assert len(entries) > 300
     assert sum(e.kind == "agency" for e in entries) > 120
     for e in entries:
@@ -79,26 +78,26 @@ def test_every_entry_is_well_formed():
 
 def test_ordinary_word_names_are_only_whole_values():
     # "Trend" (Azerbaijan's agency), "Dawn" (Pakistan) are words too: a credit value, not running text
-    assert G.lookup("Trend").name == "Trend" and G.lookup("Dawn").name == "Dawn"
-    assert G.find("The Trend is clear, said the analyst at Dawn.") == []
-    assert [s.name for _, _, s in G.find("Laporan itu dikutip dari Reuters dan AFP.")] == ["Reuters", "AFP"]
+    assert gazetteer.lookup("Trend").name == "Trend" and gazetteer.lookup("Dawn").name == "Dawn"
+    assert gazetteer.find("The Trend is clear, said the analyst at Dawn.") == []
+    assert [s.name for _, _, s in gazetteer.find("Laporan itu dikutip dari Reuters dan AFP.")] == ["Reuters", "AFP"]
 
 
 def test_short_capital_aliases_only_match_in_capitals():
-    assert G.find("the ap said so, and ant was there") == []
-    assert [s.name for _, _, s in G.find("(AP)")] == ["AP"]
+    assert gazetteer.find("the ap said so, and ant was there") == []
+    assert [s.name for _, _, s in gazetteer.find("(AP)")] == ["AP"]
 
 
 def test_photo_agencies_are_not_agencies():
-    assert G.lookup("Getty Images").is_photo and not G.is_agency("Getty Images")
-    assert G.lookup("EPA").kind == "photo"
+    assert gazetteer.lookup("Getty Images").is_photo and not gazetteer.is_agency("Getty Images")
+    assert gazetteer.lookup("EPA").kind == "photo"
 
 
 def test_an_alias_naming_two_organisations_is_a_pattern_error():
-    with pytest.raises(P.PatternError, match="already names"):
-        P.AliasTable([{"name": "A", "kind": "agency", "aliases": ["X"]},
+    with pytest.raises(patterns.PatternError, match="already names"):
+        patterns.AliasTable([{"name": "A", "kind": "agency", "aliases": ["X"]},
                       {"name": "B", "kind": "outlet", "aliases": ["x"]}], {})
-    with pytest.raises(P.PatternError, match="country"):
-        P.AliasTable([{"name": "A", "kind": "agency", "country": "France"}], {})
-    with pytest.raises(P.PatternError, match="kind"):
-        P.AliasTable([{"name": "A", "kind": "blog"}], {})
+    with pytest.raises(patterns.PatternError, match="country"):
+        patterns.AliasTable([{"name": "A", "kind": "agency", "country": "France"}], {})
+    with pytest.raises(patterns.PatternError, match="kind"):
+        patterns.AliasTable([{"name": "A", "kind": "blog"}], {})

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pipelines import line_model as LM
-from pipelines import patterns as P
+from pipelines import patterns
 from pipelines.enrich import analyze_text
 
 PARA = ("Pemerintah provinsi menyatakan program perbaikan jalan akan dilanjutkan tahun depan dengan "
@@ -66,10 +66,10 @@ def test_the_stored_model_loads_and_is_conservative():
 def test_a_malformed_model_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "m.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(P.PatternError):
+    with pytest.raises(patterns.PatternError):
         LM.load_model(bad)
     bad.write_text(json.dumps({"weights": {"a": 1}}), encoding="utf-8")
-    with pytest.raises(P.PatternError):
+    with pytest.raises(patterns.PatternError):
         LM.load_model(bad)
     assert LM.load_model(tmp_path / "none.json") is None
 

@@ -7,8 +7,7 @@ import gzip
 
 import pytest
 
-from pipelines import discovery as d
-from pipelines import extract_html
+from pipelines import discovery, extract_html
 from pipelines.crawl_config import MultiPage
 from pipelines.page_reading import PageTask, check_entries, gunzip, read_page, read_sitemap
 from pipelines.process import process_page
@@ -116,8 +115,8 @@ def test_unreadable_markup_is_a_counted_drop_not_a_crash():
 
 
 def test_discovered_urls_are_checked_with_their_reasons():
-    entries = [d.Entry(f"{BASE}/berita/a.html"), d.Entry("https://other.example/berita/b.html"),
-               d.Entry(f"{BASE}/tag/banjir/"), d.Entry(f"{BASE}/kanal/"), d.Entry("http://[::1")]
+    entries = [discovery.Entry(f"{BASE}/berita/a.html"), discovery.Entry("https://other.example/berita/b.html"),
+               discovery.Entry(f"{BASE}/tag/banjir/"), discovery.Entry(f"{BASE}/kanal/"), discovery.Entry("http://[::1")]
     checked = check_entries(entries, Rules())
     assert [c.reason for c in checked] == [None, "offsite", "denied_by_rule", "not_article_url", "bad_url"]
     assert checked[0].key and checked[0].entry.url == f"{BASE}/berita/a.html"

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from pipelines import charset
-from pipelines import discovery as d
+from pipelines import charset, discovery
 from pipelines.crawl_config import CrawlerConfig, MultiPage
 from pipelines.page_kind import page_verdict
 
@@ -21,24 +20,24 @@ def fixture(name: str) -> bytes:
 
 
 def test_rss_and_atom_entries_with_utc_dates_and_titles():
-    rss, problem = d.parse_feed(fixture("feed/rss.xml"), f"{BASE}/feed/rss.xml")
+    rss, problem = discovery.parse_feed(fixture("feed/rss.xml"), f"{BASE}/feed/rss.xml")
     assert problem is None
     assert rss[0].url == f"{BASE}/berita/korut-rusia-perjanjian-pertahanan.html"
     assert rss[0].title.startswith("Korea Utara & Rusia")
     assert rss[0].published == "2024-12-04T03:15:00+00:00" and rss[0].via == "rss" and rss[0].language == "id"
-    atom, _ = d.parse_feed(fixture("feed/atom.xml"), f"{BASE}/feed/atom.xml")
+    atom, _ = discovery.parse_feed(fixture("feed/atom.xml"), f"{BASE}/feed/atom.xml")
     assert [e.via for e in atom] == ["atom", "atom"]
     assert atom[0].url == f"{BASE}/berita/pasar-saham-asia.html"
     assert atom[1].published == "2024-12-04T08:00:00+00:00"  # <updated> when <published> is absent
 
 
 def test_broken_feed_is_reported_not_raised():
-    entries, problem = d.parse_feed(b"<html><body>Gateway timeout</body></html>", "https://x.test/rss")
+    entries, problem = discovery.parse_feed(b"<html><body>Gateway timeout</body></html>", "https://x.test/rss")
     assert entries == [] and problem
 
 
 def test_google_news_sitemap_keeps_news_fields():
-    kind, entries = d.parse_sitemap(fixture("sitemap-news.xml"))
+    kind, entries = discovery.parse_sitemap(fixture("sitemap-news.xml"))
     assert kind == "urlset"
     vaksin = entries[0]
     assert vaksin.via == "news-sitemap" and vaksin.language == "id"
@@ -47,24 +46,24 @@ def test_google_news_sitemap_keeps_news_fields():
 
 
 def test_sitemap_index_and_plain_urlset():
-    kind, children = d.parse_sitemap(fixture("sitemap.xml"))
+    kind, children = discovery.parse_sitemap(fixture("sitemap.xml"))
     assert kind == "index" and len(children) == 3
     assert children[2].published == "2018-12-31T00:00:00+00:00"
-    kind, urls = d.parse_sitemap(fixture("sitemap-articles.xml"))
+    kind, urls = discovery.parse_sitemap(fixture("sitemap-articles.xml"))
     assert kind == "urlset" and urls[0].via == "sitemap" and urls[0].published.startswith("2019-05-21")
     with pytest.raises(ValueError):
-        d.parse_sitemap(b"<html><body>not a sitemap</body></html>")
+        discovery.parse_sitemap(b"<html><body>not a sitemap</body></html>")
 
 
 def test_sitemap_parser_does_not_expand_entities():
     evil = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
             b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>&e;</loc></url></urlset>')
-    _, entries = d.parse_sitemap(evil)
+    _, entries = discovery.parse_sitemap(evil)
     assert all("root:" not in e.url for e in entries)
 
 
 def test_robots_rules_crawl_delay_and_sitemaps():
-    robots = d.parse_robots(fixture("robots.txt"))
+    robots = discovery.parse_robots(fixture("robots.txt"))
     assert not robots.allowed(f"{BASE}/private/berita/rahasia.html", "news-ingest/0.1")
     assert robots.allowed(f"{BASE}/berita/banjir-jakarta-surut.html", "news-ingest/0.1")
     assert robots.crawl_delay("news-ingest/0.1") == 0.2
@@ -79,7 +78,7 @@ def test_robots_rules_crawl_delay_and_sitemaps():
     ("https://x.test/read/2024/12/05/123/judul", None),
 ])
 def test_url_traps(url, reason):
-    assert d.url_trap(url, CrawlerConfig()) == reason
+    assert discovery.url_trap(url, CrawlerConfig()) == reason
 
 
 @pytest.mark.parametrize(("name", "url_rule", "kind"), [
@@ -97,22 +96,22 @@ def test_page_kind_of_the_sample_pages(name, url_rule, kind):
 def test_next_part_query_and_path_styles():
     first = f"{BASE}/berita/korut-rusia-perjanjian-pertahanan.html"
     tree = lxml_html.document_fromstring(fixture("berita/korut-rusia-perjanjian-pertahanan.html"))
-    assert d.next_part(tree, first, first, 1, MultiPage()) == first + "?page=2"
+    assert discovery.next_part(tree, first, first, 1, MultiPage()) == first + "?page=2"
     page2 = lxml_html.document_fromstring(fixture("berita/korut-rusia-perjanjian-pertahanan.page2.html"))
-    assert d.next_part(page2, first + "?page=2", first, 2, MultiPage()) is None  # last part
-    assert d.next_part(tree, first, first, 1, MultiPage(mode="none")) is None
+    assert discovery.next_part(page2, first + "?page=2", first, 2, MultiPage()) is None  # last part
+    assert discovery.next_part(tree, first, first, 1, MultiPage(mode="none")) is None
     kopi = f"{BASE}/news/ekspor-kopi-melonjak"
     tree = lxml_html.document_fromstring(fixture("news/ekspor-kopi-melonjak.html"))
-    assert d.next_part(tree, kopi, kopi, 1, MultiPage(mode="path")) == kopi + "/2"
-    assert d.part_base(kopi + "/2", MultiPage()) == kopi
-    assert d.part_base(first + "?page=3", MultiPage()) == first
-    assert d.page_number(first + "?page=all", first, MultiPage()) is None
+    assert discovery.next_part(tree, kopi, kopi, 1, MultiPage(mode="path")) == kopi + "/2"
+    assert discovery.part_base(kopi + "/2", MultiPage()) == kopi
+    assert discovery.part_base(first + "?page=3", MultiPage()) == first
+    assert discovery.page_number(first + "?page=all", first, MultiPage()) is None
 
 
 def test_show_all_url():
     rule = MultiPage(mode="query", show_all="page=all")
-    assert d.show_all_url("https://x.test/a/2024/12/05/judul", rule) == "https://x.test/a/2024/12/05/judul?page=all"
-    assert d.show_all_url("https://x.test/a", MultiPage()) is None
+    assert discovery.show_all_url("https://x.test/a/2024/12/05/judul", rule) == "https://x.test/a/2024/12/05/judul?page=all"
+    assert discovery.show_all_url("https://x.test/a", MultiPage()) is None
 
 
 def test_the_one_decoder_distrusts_wrong_headers():
@@ -127,6 +126,6 @@ def test_the_one_decoder_distrusts_wrong_headers():
 
 
 def test_is_html():
-    assert d.is_html("text/html; charset=utf-8") and d.is_html("application/xhtml+xml")
-    assert not d.is_html("application/pdf") and not d.is_html("image/jpeg")
-    assert d.is_html(None, b"  <!DOCTYPE html><html>") and not d.is_html(None, b"%PDF-1.4")
+    assert discovery.is_html("text/html; charset=utf-8") and discovery.is_html("application/xhtml+xml")
+    assert not discovery.is_html("application/pdf") and not discovery.is_html("image/jpeg")
+    assert discovery.is_html(None, b"  <!DOCTYPE html><html>") and not discovery.is_html(None, b"%PDF-1.4")

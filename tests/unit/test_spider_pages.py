@@ -146,7 +146,7 @@ def test_a_link_to_another_port_of_the_host_is_offsite(spider):
 
 
 # ------------------------------------------------------------------------------------------------ identity
-from pipelines import discovery as d  # noqa: E402
+from pipelines import discovery  # noqa: E402
 from pipelines.dedupe import article_id  # noqa: E402
 
 
@@ -156,10 +156,10 @@ def requests(out: list[Any]) -> list[Request]:
 
 def test_article_urls_are_fetched_as_discovered(spider):
     src = spider.sources["outlet"]
-    entry = d.Entry(URL + "?utm_source=feed#respond", via="rss")
+    entry = discovery.Entry(URL + "?utm_source=feed#respond", via="rss")
     out = asyncio.run(spider._article_requests(src, [entry], 0))
     assert [r.url for r in out] == [URL]  # the trailing slash stays; tracking and fragment go
-    again = asyncio.run(spider._article_requests(src, [d.Entry(URL.rstrip("/"), via="sitemap")], 0))
+    again = asyncio.run(spider._article_requests(src, [discovery.Entry(URL.rstrip("/"), via="sitemap")], 0))
     assert again == []  # one id: the same article is not scheduled twice
 
 
@@ -257,18 +257,18 @@ def test_a_feed_whose_article_failed_is_fetched_in_full_next_time(spider):
 def test_indexed_articles_are_skipped_unless_listed_as_changed_or_incomplete(spider):
     src = spider.sources["outlet"]
     spider._store = FakeStore({article_id(URL): {"modified_at": "2024-12-05T02:15:00+00:00"}})
-    entry = d.Entry(URL, via="sitemap", published="2024-12-05T02:15:00+00:00",
+    entry = discovery.Entry(URL, via="sitemap", published="2024-12-05T02:15:00+00:00",
                     modified="2024-12-05T02:16:00+00:00")  # a minute later: the sitemap's stamp
     assert asyncio.run(spider._article_requests(src, [entry], 0)) == []
     assert spider.crawler.stats.get_value("news/outlet/skipped_seen") == 1
     fresh = make_spider()
     fresh._store = spider._store
-    changed = d.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
+    changed = discovery.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
     assert [r.url for r in asyncio.run(fresh._article_requests(src, [changed], 0))] == [URL]
     assert fresh.crawler.stats.get_value("news/outlet/refetched/changed") == 1
     part = make_spider()
     part._store = FakeStore({article_id(URL): {"pages_incomplete": True}})
-    assert len(asyncio.run(part._article_requests(src, [d.Entry(URL)], 0))) == 1
+    assert len(asyncio.run(part._article_requests(src, [discovery.Entry(URL)], 0))) == 1
 
 
 def test_a_sitemap_saying_changed_wins_over_a_feed_read_first_saying_not(spider):
@@ -276,8 +276,8 @@ def test_a_sitemap_saying_changed_wins_over_a_feed_read_first_saying_not(spider)
     the crawl reads first, the article is fetched again."""
     src = spider.sources["outlet"]
     spider._store = FakeStore({article_id(URL): {"modified_at": "2024-12-05T02:15:00+00:00"}})
-    feed = d.Entry(URL, via="feed", published="2024-12-05T02:15:00+00:00")
-    sitemap = d.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
+    feed = discovery.Entry(URL, via="feed", published="2024-12-05T02:15:00+00:00")
+    sitemap = discovery.Entry(URL, via="sitemap", modified="2024-12-06T08:00:00+00:00")
     assert asyncio.run(spider._article_requests(src, [feed], 0)) == []
     assert [r.url for r in asyncio.run(spider._article_requests(src, [sitemap], 0))] == [URL]
     assert spider.crawler.stats.get_value("news/outlet/refetched/changed") == 1
@@ -288,10 +288,10 @@ def test_a_page_that_was_no_article_is_not_fetched_again(spider):
     ld = '<script type="application/ld+json">{"@type":"CollectionPage","name":"Terpopuler"}</script>'
     collect(spider.parse_article(page(article_html(ld), URL), **kwargs(spider, URL)))
     again = make_spider()
-    assert asyncio.run(again._article_requests(again.sources["outlet"], [d.Entry(URL)], 0)) == []
+    assert asyncio.run(again._article_requests(again.sources["outlet"], [discovery.Entry(URL)], 0)) == []
     assert again.crawler.stats.get_value("news/outlet/skipped_known/not_article_page") == 1
     assert len(asyncio.run(make_spider(refresh="1")._article_requests(again.sources["outlet"],
-                                                                       [d.Entry(URL)], 0))) == 1
+                                                                       [discovery.Entry(URL)], 0))) == 1
 
 
 def test_an_article_an_item_pipeline_dropped_is_remembered(spider):
