@@ -324,11 +324,11 @@ def test_a_skipped_indexed_article_has_its_stored_links_followed(spider):
     skips the indexed one (no request) and follows the links stored with it, once, within follow_depth."""
     src = spider.sources["outlet"]
     spider._store = FakeStore({article_id(URL): {"links": [LINKED, URL]}})
-    out = asyncio.run(spider._article_requests(src, [d.Entry(URL, via="sitemap")], 0))
+    out = asyncio.run(spider._article_requests(src, [discovery.Entry(URL, via="sitemap")], 0))
     assert [r.url for r in out] == [LINKED]  # the article itself is not fetched; its own URL not twice
     assert out[0].cb_kwargs["depth"] == 1
     assert spider.crawler.stats.get_value("news/outlet/skipped_seen") == 1
     assert spider.crawler.stats.get_value("news/outlet/stored_links_followed") == 2
     deep = make_spider()
     deep._store = spider._store
-    assert asyncio.run(deep._article_requests(src, [d.Entry(URL, via="link")], 1)) == []  # at follow_depth
+    assert asyncio.run(deep._article_requests(src, [discovery.Entry(URL, via="link")], 1)) == []  # at follow_depth
