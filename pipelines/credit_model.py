@@ -23,8 +23,6 @@ did not find.  The outlet's own name and photo credits never become text sources
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from typing import Any
 
 from pipelines import gazetteer as G
 from pipelines import patterns as P
+from pipelines.line_model import logistic, read_model_file
 
 MODEL_PATH = P.PATTERN_DIR / "credit_model.json"
 LEAD_CHARS = 200  # the lead: the first characters of the text
@@ -78,20 +77,15 @@ class CreditModel:
     threshold: dict[str, float]
 
     def score(self, which: str, feats: dict[str, float]) -> float:
-        w = self.weights[which]
-        z = self.bias[which] + sum(w.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return logistic(self.bias[which], self.weights[which], feats)
 
 
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_PATH) -> CreditModel | None:
     """The stored model, or None when there is none (then the rules' findings stand alone)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = read_model_file(path)
+    if data is None:
         return None
-    except ValueError as exc:
-        raise P.PatternError(f"{path.name}: {exc}") from exc
     try:
         return CreditModel(
             {m: {str(k): float(v) for k, v in data["weights"][m].items()} for m in ("source", "dateline")},

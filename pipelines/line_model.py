@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pipelines import patterns as P
 from pipelines.clean import is_date_line, is_headline_like, is_paragraph
@@ -90,19 +91,31 @@ class LineModel:
     threshold: float
 
     def score(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
-        return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+        return logistic(self.bias, self.weights, feats)
+
+
+def logistic(bias: float, weights: dict[str, float], feats: dict[str, float]) -> float:
+    """A logistic model's probability for ``feats`` (the learned models here: lines, credits)."""
+    z = bias + sum(weights.get(k, 0.0) * v for k, v in feats.items())
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def read_model_file(path: Path) -> Any:
+    """A stored model's JSON, None when there is none; malformed JSON is a PatternError naming the file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise P.PatternError(f"{path.name}: {exc}") from exc
 
 
 @lru_cache(maxsize=1)
 def load_model(path: Path = MODEL_PATH) -> LineModel | None:
     """The stored model, or None when there is none (then nothing is removed)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = read_model_file(path)
+    if data is None:
         return None
-    except ValueError as exc:
-        raise P.PatternError(f"{path.name}: {exc}") from exc
     try:
         return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                          float(data["threshold"]))
