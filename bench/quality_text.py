@@ -63,10 +63,17 @@ SPEED_TARGET = 1.5
 _FIRST_SENT = re.compile(r"^(.{20,}?[.!?。！？])(?:\s|$)", re.S)
 
 
+def kfold(case_id: str, k: int, salt: str = "cv") -> int:
+    """The one fold split of dev for every bench script: fold ``0..k-1`` of a case, by a sha256 of
+    ``salt:id`` (independent of the dev/blind split, which hashes the id with sha1). Different
+    salts give independent splits: ``"cv"`` the cross-validation folds of bench/train_*.py,
+    ``"inner"`` their inner two-fold threshold split, ``"fold"`` the halves dev_a / dev_b."""
+    return int(hashlib.sha256(f"{salt}:{case_id}".encode()).hexdigest()[:8], 16) % k
+
+
 def fold(case_id: str) -> str:
-    """Cross-validation inside dev: fold "A" or "B" of a case, by a hash of its id (independent of
-    the dev/blind split, which hashes the id with sha1)."""
-    return "A" if int(hashlib.md5(("fold:" + case_id).encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "B"
+    """Dev's two halves: "A" or "B" of a case (``kfold(id, 2, "fold")``)."""
+    return "AB"[kfold(case_id, 2, "fold")]
 
 
 def first_sentence(text: str) -> str:

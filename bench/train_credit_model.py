@@ -19,7 +19,6 @@ dateline F1, rules alone next to rules + model.  Then it trains on all of dev an
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import unicodedata
@@ -32,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.quality_text import CORPUS, read_cases  # noqa: E402
+from bench.quality_text import CORPUS, kfold, read_cases  # noqa: E402
 from pipelines.clean import normalize_text  # noqa: E402
 from pipelines.credit_model import (  # noqa: E402
     MODEL_PATH,
@@ -132,10 +131,6 @@ def evaluate(model: CreditModel | None, cases: list[Case]) -> dict[str, float]:
     dp, dr = dtp / max(1, dtp + dfp), dtp / max(1, dtp + dfn)
     return {"p": p, "r": r, "f1": 2 * p * r / max(1e-9, p + r),
             "dateline_f1": 2 * dp * dr / max(1e-9, dp + dr), "cases": len(cases)}
-
-
-def kfold(case_id: str, k: int, salt: str = "cv") -> int:
-    return int(hashlib.sha256(f"{salt}:{case_id}".encode()).hexdigest()[:8], 16) % k
 
 
 def _model(fits: list[tuple[dict[str, float], float]], thresholds: dict[str, float]) -> CreditModel:

@@ -19,7 +19,6 @@ other half measures the model on text it was not trained on (``quality_text.py -
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import unicodedata
@@ -31,7 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.quality_text import CORPUS, fold, read_cases  # noqa: E402
+from bench.quality_text import CORPUS, fold, kfold, read_cases  # noqa: E402
 from pipelines.clean import normalize_text  # noqa: E402
 from pipelines.enrich import _run  # noqa: E402
 from pipelines.line_model import MODEL_PATH, Context, candidates, features  # noqa: E402
@@ -81,10 +80,6 @@ def case_rows(case: dict[str, Any]) -> list[tuple[dict[str, float], int]]:
     return [(features(live, i, language[0], ctx=ctx), label(live[i], case)) for i in candidates(live)]
 
 
-def inner_fold(case_id: str) -> int:
-    return int(hashlib.sha256(("inner:" + case_id).encode("utf-8")).hexdigest()[:8], 16) % 2
-
-
 def fit(data: list[tuple[dict[str, float], int]], epochs: int = 3000,
         lr: float = 0.5) -> tuple[dict[str, int], np.ndarray, float, np.ndarray, np.ndarray]:
     """(feature index, weights, bias, the training matrix, its labels)."""
@@ -120,8 +115,8 @@ def train(per_case: list[tuple[str, list[tuple[dict[str, float], int]]]]) -> dic
     # the must-stay lines scored by models that did not see them (inner two-fold split)
     stay = []
     for k in (0, 1):
-        inner = [r for cid, rs in per_case if inner_fold(cid) != k for r in rs]
-        held = [r for cid, rs in per_case if inner_fold(cid) == k for r in rs]
+        inner = [r for cid, rs in per_case if kfold(cid, 2, "inner") != k for r in rs]
+        held = [r for cid, rs in per_case if kfold(cid, 2, "inner") == k for r in rs]
         iw = fit(inner)
         stay += [_score(iw[0], iw[1], iw[2], f) for f, lab in held if lab == -1]
     threshold = max(MIN_THRESHOLD, (max(stay) + MARGIN) if stay else MIN_THRESHOLD)

@@ -136,3 +136,18 @@ def test_the_trainer_labels_candidates_by_the_gold_names_and_scores_like_the_sco
     # no NaN weights (a NaN score would take every candidate)
     assert all(math.isfinite(v) for m in model.weights.values() for v in m.values())
     assert all(math.isfinite(b) for b in model.bias.values())
+
+
+def test_the_bench_scripts_share_one_fold_split():
+    import bench.train_credit_model as tc
+    import bench.train_line_model as tl
+    from bench.quality_text import fold, kfold
+
+    assert tc.kfold is kfold and tl.kfold is kfold  # one function (review item D3)
+    ids = [f"id-case-{i:03d}" for i in range(400)]
+    five = [kfold(i, 5) for i in ids]
+    assert set(five) == {0, 1, 2, 3, 4} and min(five.count(k) for k in range(5)) > 50
+    assert [kfold(i, 5) for i in ids] == five  # deterministic
+    # salts give independent splits; the dev halves are kfold(id, 2, "fold")
+    assert [kfold(i, 2, "inner") for i in ids] != [kfold(i, 2, "fold") for i in ids]
+    assert [fold(i) for i in ids] == ["AB"[kfold(i, 2, "fold")] for i in ids]
