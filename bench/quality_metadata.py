@@ -16,7 +16,9 @@ this one process, reported for the tuning part, the blind part (``bench/splits.j
 - **has**: share of pages where the system gave a value at all.
 
 "ours" is what the pipeline indexes: ``pipelines.process.process_page`` (extraction, then cleaning, which adds
-bylines found in the body) with the hint a configured source gives, its country. trafilatura is
+bylines found in the body) with the hints the crawl gives: the source's country and the fetch time (the
+truth file's ``crawl_date``, what a crawler knows of every page it fetched; a relative dateline such as
+"2 jam lalu" is counted back from it). trafilatura is
 ``trafilatura.extract_metadata(html, default_url=url)`` (its date is htmldate's day). htmldate is
 ``find_date(html, url=url, original_date=True, outputformat='%Y-%m-%dT%H:%M:%S%z')``.
 
@@ -153,10 +155,10 @@ def same_minute(truth: datetime, pred: datetime | None) -> bool:
 # ------------------------------------------------------------------------------------------ systems
 
 
-def ours(html: str, url: str | None, country: str | None) -> dict[str, Any]:
+def ours(html: str, url: str | None, country: str | None, fetched_at: str | None = None) -> dict[str, Any]:
     from pipelines.process import process_page
 
-    res = process_page(html, url or "", {"country": country})
+    res = process_page(html, url or "", {"country": country, "fetched_at": fetched_at})
     a = res.article
     if a is None:
         return {"title": None, "authors": [], "date": None, "note": res.drop_reason}
@@ -164,7 +166,8 @@ def ours(html: str, url: str | None, country: str | None) -> dict[str, Any]:
             "provenance": {k: a.provenance.get(k) for k in ("title", "authors", "published_at")}}
 
 
-def trafilatura_meta(html: str, url: str | None, country: str | None) -> dict[str, Any]:
+def trafilatura_meta(html: str, url: str | None, country: str | None, fetched_at: str | None = None
+                     ) -> dict[str, Any]:
     import trafilatura
 
     m = trafilatura.extract_metadata(html, default_url=url)
@@ -174,7 +177,8 @@ def trafilatura_meta(html: str, url: str | None, country: str | None) -> dict[st
     return {"title": m.title, "authors": authors, "date": m.date}
 
 
-def htmldate_only(html: str, url: str | None, country: str | None) -> dict[str, Any]:
+def htmldate_only(html: str, url: str | None, country: str | None, fetched_at: str | None = None
+                  ) -> dict[str, Any]:
     from htmldate import find_date
 
     d = find_date(html, url=url, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z")
@@ -255,7 +259,7 @@ def main() -> int:
         for name, fn in order:
             t0 = time.perf_counter()
             try:
-                out = fn(html, page["url"], country)
+                out = fn(html, page["url"], country, truth.get("crawl_date"))
             except Exception as e:  # noqa: BLE001 - a failing system scores 0 on the page, as in the text bench
                 out = {"title": None, "authors": [], "date": None, "error": f"{type(e).__name__}: {e}"}
             ms[name].append((time.perf_counter() - t0) * 1000)

@@ -14,7 +14,10 @@ What it reads, fast paths first (no library call for the forms real pages use mo
 - zone abbreviations (``WIB``/``WITA``/``WIT``, ``CEST``, ``EDT`` …) and written offsets; a date without
   either is read in the source's zone (``country_timezones``), else UTC;
 - CJK ``2024年12月5日`` / ``2024년 12월 5일``; epoch seconds or milliseconds;
-- anything else with a four-digit year: ``dateparser`` (relative phrases such as "3 hours ago" refused).
+- anything else with a four-digit year: ``dateparser`` (relative phrases such as "3 hours ago" refused);
+- relative datelines (``2 jam lalu``, ``3 hari yang lalu``, ``kemarin 14:30``, ``5 minutes ago``, ``1 jam yang
+  lepas``, ``vor 2 Stunden``) only when the caller gives the moment they are relative to (``relative_to``: the
+  fetch time) and the text holds no absolute date; a unit of a day or more gives a day, not a time of day.
 
 Never guesses: a bare year or a year and month is None (never today's month and day), so is a placeholder
 year (``0001-01-01``, ``9999-12-31``), an impossible day, or anything that would overflow. Never raises.
@@ -54,6 +57,9 @@ _ABBR: dict[str, timezone] = {
 }
 _MONTHS: dict[str, int] = {name: int(num) for num, names in DATA["months"].items() for name in names}
 _WEEKDAYS = frozenset(DATA["weekdays"])
+_REL: dict[str, Any] = DATA["relative"]
+_REL_UNITS: dict[str, int] = {w: int(secs) for secs, words in _REL["units"].items() for w in words}
+_REL_ONE = frozenset(_REL["one"])
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,7 @@ class ParsedDate:
     dt: datetime  # timezone-aware
     has_time: bool  # the text gave a time of day (else midnight)
     has_zone: bool  # the text gave an offset or zone (else the default zone was assumed)
-    form: str  # which reader took it: iso, numeric, named, cjk, epoch, datetime, dateparser
+    form: str  # which reader took it: iso, numeric, named, cjk, epoch, datetime, dateparser, relative
 
 
 # ------------------------------------------------------------------------------------------ zones, order
@@ -111,6 +117,27 @@ _ZONE_AFTER = re.compile(
     re.I,
 )
 _YEAR4 = re.compile(r"(?<!\d)[12]\d{3}(?!\d)")
+
+
+def _alternation(words: Any) -> str:
+    """Words (longest first, so "minutes" is tried before "min"), spaces matching any run of blanks."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+_REL_AMOUNT = (r"(?P<n>\d{1,3}|" + _alternation(_REL_ONE) + r")\s*(?P<unit>" + _alternation(_REL_UNITS)
+               + r")\.?")
+_REL_AGO = re.compile(
+    r"(?<![\w.])" + _REL_AMOUNT + r"\s+(?:" + _alternation(_REL["ago_after"]) + r")(?!\w)"
+    r"|(?<!\w)(?:" + _alternation(_REL["ago_before"]) + r")\s+"
+    + _REL_AMOUNT.replace("?P<", "?P<v") + r"(?!\w)",
+    re.I,
+)
+_REL_DAY = re.compile(
+    r"(?<!\w)(?:(?P<yesterday>" + _alternation(_REL["yesterday"])
+    + r")|(?P<today>" + _alternation(_REL["today"])
+    + r")|(?P<now>" + _alternation(_REL["just_now"]) + r"))(?!\w)",
+    re.I,
+)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -279,9 +306,11 @@ def parse(
     tz: tzinfo | None = None,
     languages: list[str] | tuple[str, ...] | None = None,
     day_first: bool | None = None,
+    relative_to: datetime | None = None,
 ) -> ParsedDate | None:
     """Read one date value. ``country`` gives the numeric order and the default zone; ``tz`` overrides the
-    zone; ``languages`` (ISO 639-1) narrows dateparser's fallback; ``day_first`` overrides the order."""
+    zone; ``languages`` (ISO 639-1) narrows dateparser's fallback; ``day_first`` overrides the order;
+    ``relative_to`` (the fetch time) lets a relative dateline ("2 jam lalu") be read, and only then."""
     default = tz or zone_for(country)
     us_order = (not day_first) if day_first is not None else month_first(country)
     if value is None or isinstance(value, bool):
@@ -313,8 +342,50 @@ def parse(
     if got := _read_text(lowered, default, us_order):
         return got
     if _YEAR4.search(text) and _LETTER.search(text):
-        return _read_dateparser(text, default, us_order, list(languages) if languages else None)
-    return None
+        got = _read_dateparser(text, default, us_order, list(languages) if languages else None)
+        if got is not None or not relative_to:
+            return got
+    return _read_relative(lowered, relative_to, default) if relative_to else None
+
+
+def _read_relative(text: str, anchor: datetime, default: tzinfo) -> ParsedDate | None:
+    """A relative dateline against ``anchor`` (aware: the fetch time); None when there is none or it would
+    need a guess (a month ago, a bare "yesterday evening" gives the day only)."""
+    if anchor.tzinfo is None or anchor.tzinfo.utcoffset(anchor) is None:
+        anchor = anchor.replace(tzinfo=UTC)
+    anchor = anchor.replace(microsecond=0)
+    if m := _REL_AGO.search(text):
+        n_text = (m["n"] or m["vn"]).lower()
+        unit = _REL_UNITS.get((m["unit"] or m["vunit"]).lower())
+        n = 1 if n_text in _REL_ONE else int(n_text)
+        if unit is None or n * unit > 366 * 86400:
+            return None
+        if unit < 86400:
+            return ParsedDate(anchor - timedelta(seconds=n * unit), True, True, "relative")
+        day = anchor.astimezone(default).date() - timedelta(seconds=n * unit)
+        built = _build(day.year, day.month, day.day, default=default)
+        return ParsedDate(built, False, False, "relative") if built else None
+    m = _REL_DAY.search(text)
+    if not m:
+        return None
+    if m["now"]:
+        return ParsedDate(anchor, True, True, "relative")
+    day = anchor.astimezone(default).date() - timedelta(days=1 if m["yesterday"] else 0)
+    hh = mm = 0
+    has_time = False
+    zone: tzinfo | None = None
+    if t := _TIME.search(text, m.end()):
+        hh, mm = int(t["H"]), int(t["M"])
+        if t["ampm"]:
+            if hh > 12:
+                return None
+            hh = (hh % 12) + (12 if t["ampm"].lower() == "p" else 0)
+        if hh > 23 or mm > 59:
+            return None
+        has_time = True
+        zone = _zone_after(text[t.end():])
+    built = _build(day.year, day.month, day.day, hh, mm, zone=zone, default=default)
+    return ParsedDate(built, has_time, zone is not None, "relative") if built else None
 
 
 def _epoch(secs: float) -> ParsedDate | None:

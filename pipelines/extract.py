@@ -704,13 +704,56 @@ def _html_time(tree: HtmlElement) -> str | None:
 
 
 _UPDATED = re.compile(r"updated|modified|aktualisiert|diperbarui", re.I)  # a <time> of the last change
+# class/id words of a visible dateline ("date", "tanggal", "waktu", "timestamp", "posted-on", "time-ago")
+_DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago", re.I)
+_DATELINE_TAGS = ("time", "span", "div", "p", "small", "li", "em", "b", "strong", "abbr")
+MAX_DATELINE_CHARS = 80
+MAX_DATELINE_CANDIDATES = 20
+
+
+def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
+    """Short visible texts of dateline elements (a ``<time>``, a class/id naming a date or time), in page
+    order, outside furniture and not marked as the last update: where "2 jam lalu" is written."""
+    body = tree.find(".//body")
+    if body is None:
+        return
+    tried = 0
+    for el in body.iter(*_DATELINE_TAGS):
+        attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el.tag != "time" and not _DATELINE_ATTR.search(attrs):
+            continue
+        text = " ".join(_element_text(el).split())
+        if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs) or _UPDATED.search(text):
+            continue
+        if _in_furniture(el):
+            continue
+        tried += 1
+        yield text
+        if tried >= MAX_DATELINE_CANDIDATES:
+            return
+
+
+def _relative_date(tree: HtmlElement, read: dict[str, Any], fetched: datetime) -> dates.ParsedDate | None:
+    """The first dateline reading as a relative date ("2 jam lalu", "kemarin 14:30") against ``fetched``."""
+    for text in _relative_datelines(tree):
+        got = dates.parse(text, **read, relative_to=fetched)
+        if got is not None and got.form == "relative":
+            return got
+    return None
 
 
 # where a publication date may come from, best first: the page's own metadata, its visible dateline, then
-# guesses (htmldate reads the page's text), what the feed or sitemap said, and the day in the URL
+# guesses (htmldate reads the page's text), what the feed or sitemap said, the day in the URL, and last a
+# relative dateline ("2 jam lalu") counted back from the fetch time: used only when no absolute date exists
 PAGE_DATE_SOURCES = ("json-ld", "meta", "html")
-DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "url")
+DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "url", "relative")
 SAME_INSTANT = timedelta(seconds=60)
+
+
+def fetched_at(hints: dict[str, Any], now: datetime) -> datetime:
+    """When the page was fetched (``hints["fetched_at"]``: set by the crawl and the WARC reader), else now."""
+    got = dates.parse(hints.get("fetched_at"))
+    return got.dt if got is not None and got.has_time else now
 
 
 def published_date(
@@ -744,13 +787,14 @@ def published_date(
         "feed": lambda: hints.get("feed_published"),
         "sitemap": lambda: hints.get("sitemap_published"),
         "url": lambda: dates.url_date(page_url, tz),
+        "relative": lambda: _relative_date(tree, read, fetched_at(hints, now)),
     }
     seen: dict[str, dates.ParsedDate | None] = {}
 
     def get(source: str) -> dates.ParsedDate | None:
         if source not in seen:
             value = raw[source]()
-            got = dates.parse(value, **read)
+            got = value if isinstance(value, dates.ParsedDate) else dates.parse(value, **read)
             if got is None and value not in (None, ""):
                 notes.append(f"published_at:unparseable:{source}:{str(value)[:40]}")
             elif got is not None and not dates.plausible(got.dt, now):

@@ -156,3 +156,61 @@ def test_sitemap_with_junk_dates_keeps_every_entry():
     assert kind == "urlset" and len(entries) == 4
     assert [e.published for e in entries] == [None, None, "2024-12-05T03:15:00+00:00", None]
     assert discovery.parse_date("2015-06-16T14-05-11Z") == datetime(2015, 6, 16, 14, 5, 11, tzinfo=UTC)
+
+
+# ------------------------------------------------------------------------------------------ relative datelines
+
+FETCHED = datetime(2025, 3, 1, 5, 30, 12, tzinfo=UTC)  # 12:30 WIB, 13:30 in Kuala Lumpur
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "want", "has_time"),
+    [
+        ("2 jam lalu", "id", "2025-03-01T03:30:12+00:00", True),
+        ("Diterbitkan 45 menit yang lalu", "id", "2025-03-01T04:45:12+00:00", True),
+        ("3 hari yang lalu", "id", "2025-02-26T00:00:00+07:00", False),  # a day in the source's zone
+        ("1 jam yang lepas", "my", "2025-03-01T04:30:12+00:00", True),  # Malay
+        ("5 minit lepas", "my", "2025-03-01T05:25:12+00:00", True),
+        ("sejam lalu", "id", "2025-03-01T04:30:12+00:00", True),
+        ("5 minutes ago", "us", "2025-03-01T05:25:12+00:00", True),
+        ("an hour ago", None, "2025-03-01T04:30:12+00:00", True),
+        ("Updated: 3h ago", None, "2025-03-01T02:30:12+00:00", True),
+        ("vor 2 Stunden", "de", "2025-03-01T03:30:12+00:00", True),
+        ("vor einer Woche", "de", "2025-02-22T00:00:00+01:00", False),
+        ("kemarin", "id", "2025-02-28T00:00:00+07:00", False),
+        ("Kemarin, 14:30 WIB", "id", "2025-02-28T14:30:00+07:00", True),
+        ("kemarin 09:05", "id", "2025-02-28T09:05:00+07:00", True),  # no zone written: the source's
+        ("Yesterday at 9:05 pm", "us", "2025-02-28T21:05:00-05:00", True),
+        ("gestern, 18:00 Uhr", "de", "2025-02-28T18:00:00+01:00", True),
+        ("hari ini 10:15", "id", "2025-03-01T10:15:00+07:00", True),
+        ("baru saja", "id", "2025-03-01T05:30:12+00:00", True),
+    ],
+)
+def test_relative_dateline_against_the_fetch_time(text, country, want, has_time):
+    got = parse(text, country=country, relative_to=FETCHED)
+    assert got is not None and got.form == "relative"
+    assert got.dt.isoformat() == want and got.has_time is has_time
+
+
+def test_relative_dateline_needs_the_fetch_time_and_yields_to_an_absolute_date():
+    assert parse("2 jam lalu", country="id") is None  # no moment to count back from: no guess
+    assert parse("kemarin", country="id") is None
+    got = parse("Kamis, 27 Februari 2025 10:15 WIB (2 hari lalu)", country="id", relative_to=FETCHED)
+    assert got is not None and got.form == "named" and got.dt.isoformat() == "2025-02-27T10:15:00+07:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2 bulan lalu",  # a month names no day
+        "3 years ago",
+        "500 days ago",  # more than a year back: junk
+        "jam 2 lalu lintas",  # the words without the form
+        "2 jamlalu",
+        "Baca juga: harga beras",
+        "kemarinnya",
+        "Lalu lintas macet 2 jam",
+    ],
+)
+def test_relative_forms_that_name_no_day(text):
+    assert parse(text, country="id", relative_to=FETCHED) is None

@@ -1138,3 +1138,46 @@ def test_lead_needs_the_description_word_for_word_outside_the_heading_block(lead
     tree = lxml_html.fromstring(_lead_page(lead_html))
     body = "\n".join([" ".join(_STORY.split())] * 2)
     assert ex.add_lead(tree, ex.meta.read_page(tree), body) == (body, False)
+
+
+# ------------------------------------------------------------------------------------------ relative datelines
+
+_FETCHED = "2025-03-01T05:30:12+00:00"
+
+
+def _relative_page(dateline: str, ld_date: str | None = None) -> str:
+    header = ('<div class="related"><ul><li><a href="/lain">Harga cabai turun</a>'
+              '<span class="date">5 menit lalu</span></li></ul></div>'
+              f'<h1>Harga Beras Naik</h1><div class="read__time">Kompas.com - {dateline}</div>')
+    return _dated(ld_date, header)
+
+
+def test_relative_dateline_counts_back_from_the_fetch_time():
+    hints = {"country": "id", "fetched_at": _FETCHED}
+    a = extract(_relative_page("2 jam lalu"), None, hints, now=NOW).article
+    # the teaser's "5 menit lalu" (in the related block) is not the article's dateline
+    assert a.published_at == "2025-03-01T03:30:12+00:00" and a.provenance["published_at"] == "relative"
+    a = extract(_relative_page("3 hari yang lalu"), None, hints, now=NOW).article
+    assert a.published_at == "2025-02-26T00:00:00+07:00"  # a day, in the source's zone
+    a = extract(_relative_page("Kemarin, 14:30 WIB"), None, hints, now=NOW).article
+    assert a.published_at == "2025-02-28T14:30:00+07:00"
+
+
+def test_relative_dateline_without_a_fetch_time_counts_from_now():
+    a = extract(_relative_page("1 jam yang lepas"), None, {"country": "my"}, now=NOW).article
+    assert a.published_at == "2025-03-01T11:00:00+00:00" and a.provenance["published_at"] == "relative"
+
+
+def test_an_absolute_date_outranks_a_relative_dateline():
+    hints = {"country": "id", "fetched_at": _FETCHED}
+    a = extract(_relative_page("2 jam lalu", "2025-02-27T08:00:00+07:00"), None, hints, now=NOW).article
+    assert a.published_at == "2025-02-27T08:00:00+07:00" and a.provenance["published_at"] == "json-ld"
+    url = "https://kabarnusantara.example/ekonomi/2025/02/27/harga-beras-naik"
+    a = extract(_relative_page("2 jam lalu"), url, hints, now=NOW).article
+    assert a.published_at == "2025-02-27T00:00:00+07:00" and a.provenance["published_at"] == "url"
+
+
+def test_an_update_time_written_relative_is_no_publication_date():
+    hints = {"country": "id", "fetched_at": _FETCHED}
+    a = extract(_relative_page("Diperbarui 2 jam lalu"), None, hints, now=NOW).article
+    assert a.published_at is None
