@@ -13,6 +13,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.extensions.throttle import AutoThrottle
 
+from news_ingest.config import CrawlConfig
+from news_ingest.sources import configured
 from news_ingest.store.client import StoreError, connect
 from news_ingest.store.ledger import record_run
 
@@ -119,8 +121,12 @@ class PoliteAutoThrottle(AutoThrottle):
     """AutoThrottle whose lowering of a host's delay stops at that host's floor.
 
     Stock AutoThrottle only knows the global DOWNLOAD_DELAY as its minimum, so it would undo a
-    source's configured delay and robots.txt Crawl-delay within a few responses.
+    source's configured delay and robots.txt Crawl-delay within a few responses.  It starts at
+    ``CRAWL_DELAY`` (news_ingest.config.CrawlConfig), not at Scrapy's ``AUTOTHROTTLE_START_DELAY``.
     """
+
+    def _start_delay(self) -> float:
+        return max(self.mindelay, configured(CrawlConfig, self.crawler.settings).crawl_delay)
 
     def _response_downloaded(self, response: Any, request: Any, spider: Any = None) -> None:
         super()._response_downloaded(response, request, spider)

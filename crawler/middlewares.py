@@ -26,7 +26,7 @@ from twisted.internet.error import DNSLookupError
 
 from crawler import resolver as policy_resolver
 from news_ingest.netpolicy import METADATA_HOSTS, address_verdict, literal
-from news_ingest.sources import Ceilings, Source, source_for_url
+from news_ingest.sources import Source, ceilings_for, source_for_url
 
 log = logging.getLogger(__name__)
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -45,7 +45,7 @@ class SafetyMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.ceilings = Ceilings.from_env()
+        self.ceilings = ceilings_for()
         self._warned_no_resolver = False
 
     @classmethod

@@ -39,8 +39,9 @@ from twisted.internet.interfaces import IHostnameResolver
 from twisted.internet.threads import deferToThreadPool
 from zope.interface import implementer
 
+from news_ingest.config import CrawlConfig
 from news_ingest.netpolicy import METADATA_HOSTS, Lookup, check_host, literal, lookup_for
-from news_ingest.sources import Source
+from news_ingest.sources import Source, configured
 
 log = logging.getLogger(__name__)
 DEFAULT_TTL = 300.0
@@ -85,8 +86,9 @@ class PolicyResolver(CachingHostnameResolver):
     def from_crawler(cls, crawler: Any, reactor: Any) -> PolicyResolver:
         s = crawler.settings  # (the CrawlerProcess: only settings, no spider yet)
         size = s.getint("DNSCACHE_SIZE") if s.getbool("DNSCACHE_ENABLED") else 0
-        return cls(reactor, size, ttl=s.getfloat("DNSCACHE_TTL", DEFAULT_TTL),
-                   servers=s.get("DNS_SERVERS") or "", timeout=s.getfloat("DNS_TIMEOUT", 10.0))
+        crawl = configured(CrawlConfig, s)  # DNSCACHE_TTL, DNS_SERVERS: the one precedence rule
+        return cls(reactor, size, ttl=crawl.dns_cache_ttl, servers=crawl.dns_servers,
+                   timeout=s.getfloat("DNS_TIMEOUT", 10.0))
 
     def install_on_reactor(self) -> None:
         # installNameResolver also wraps this one as reactor.resolver (the simple interface)

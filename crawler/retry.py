@@ -18,6 +18,8 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
+from news_ingest.config import CrawlConfig
+from news_ingest.sources import configured
 from pipelines.politeness import RETRY_AFTER_CEILING, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
         mw = super().from_crawler(crawler)
-        mw.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX", RETRY_AFTER_CEILING)
+        mw.max_wait = configured(CrawlConfig, crawler.settings).retry_after_max
         return mw
 
     def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:

@@ -21,6 +21,9 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.core.scheduler import Scheduler
 
+from news_ingest.config import CrawlConfig
+from news_ingest.sources import configured
+
 log = logging.getLogger(__name__)
 MEMORY_MAX = 10_000
 
@@ -34,12 +37,9 @@ class SpillingScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Any) -> SpillingScheduler:
         sched = super().from_crawler(crawler)
-        raw = crawler.settings.get("SCHEDULER_MEMORY_MAX", MEMORY_MAX)
-        try:
-            sched.memory_max = int(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"SCHEDULER_MEMORY_MAX={raw!r} is not a number. Fix: e.g. "
-                             f"SCHEDULER_MEMORY_MAX={MEMORY_MAX}") from None
+        # the one rule: defaults < the sources file's `settings:` < -s < environment; a bad value is a
+        # ConfigError naming the variable and the fix
+        sched.memory_max = configured(CrawlConfig, crawler.settings).scheduler_memory_max
         return sched
 
     def open(self, spider: Spider) -> Any:

@@ -6,8 +6,8 @@ robots.txt Crawl-delay (see crawler/middlewares.py and crawler/extensions.py).
 
 import os
 
-from news_ingest.config import CrawlConfig, layered, load
-from news_ingest.sources import Ceilings, SourceConfigError, file_settings, load_crawler_config, user_agent
+from news_ingest.config import Ceilings, ConfigError, CrawlConfig, layered, load
+from news_ingest.sources import SourceConfigError, file_settings, load_crawler_config, user_agent
 from pipelines.crawl_config import CrawlerConfig
 
 BOT_NAME = "news-ingest"
@@ -25,21 +25,26 @@ USER_AGENT = user_agent(_CONFIG)  # news-ingest explain --fetch sends the same
 ROBOTSTXT_OBEY = True
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 
-AUTOTHROTTLE_ENABLED = True
-_CRAWL = load(CrawlConfig, file=_FILE, env=os.environ)  # CRAWL_DELAY, DNS_*, RETRY_AFTER_MAX ...
-AUTOTHROTTLE_START_DELAY = _CRAWL.crawl_delay
+# CrawlConfig (news_ingest.config): CRAWL_DELAY, CRAWL_DELAY_MAX, RETRY_AFTER_MAX, DNS_SERVERS, DNSCACHE_TTL,
+# SCHEDULER_MEMORY_MAX and LOG_LEVEL.  Each component reads its value from the crawler's settings by the one
+# rule (defaults < the sources file's `settings:` < `-s` < environment), so none has a value here (a value
+# here would hide the sources file's) but LOG_LEVEL, which Scrapy reads itself: it is set below and set again
+# by the crawl command once `-s` is known (crawler/commands/crawl.py).  Loaded here: a bad value stops the
+# start.
+_CRAWL = load(CrawlConfig, file=_FILE, env=os.environ)
+AUTOTHROTTLE_ENABLED = True  # its start delay is CRAWL_DELAY (crawler/extensions.py PoliteAutoThrottle)
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # sources raise or lower it per host (`concurrency`)
 
-# Hard ceilings no source can exceed (news_ingest.sources.Ceilings; NEWS_MAX_PAGE_BYTES [8 MB],
-# NEWS_MAX_DECOMPRESSED_BYTES [32 MB], NEWS_MAX_REDIRECTS [5], NEWS_MAX_URL_LENGTH [4096]).  Each source
-# sets lower per-request limits (max_page_bytes, default 4 MB; max_redirects); the safety middleware
-# clamps every request to these.
+# Hard ceilings no source can exceed (news_ingest.config.Ceilings; NEWS_MAX_PAGE_BYTES [8 MB],
+# NEWS_MAX_DECOMPRESSED_BYTES [32 MB], NEWS_MAX_REDIRECTS [5], NEWS_MAX_URL_LENGTH [4096]; the sources
+# file's `settings:` < the environment).  Each source sets lower per-request limits (max_page_bytes,
+# default 4 MB; max_redirects); the safety middleware clamps every request to these.
 try:
-    CEILINGS = Ceilings.from_env()
-except SourceConfigError:  # reported properly when the spider loads its sources
+    CEILINGS = load(Ceilings, file=_FILE, env=os.environ)
+except ConfigError:  # reported properly when the spider loads its sources
     CEILINGS = Ceilings()
 DOWNLOAD_MAXSIZE = CEILINGS.page_bytes  # also the limit after HTTP decompression
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
@@ -53,13 +58,12 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # The address policy sits in the DNS resolver: the answer checked is the answer connected to
 # (crawler/resolver.py).  DNS_SERVERS = "ip[:port],..." asks those servers instead of the system
-# resolver (tests point it at their own server on loopback); answers are cached DNSCACHE_TTL seconds.
+# resolver (tests point it at their own server on loopback); answers are cached DNSCACHE_TTL seconds
+# (both CrawlConfig, read by the resolver).
 TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
 # Through an HTTP proxy the proxy resolves the names and the policy would only see the proxy's address:
 # http(s)_proxy from the environment is not used.
 HTTPPROXY_ENABLED = False
-DNS_SERVERS = _CRAWL.dns_servers
-DNSCACHE_TTL = _CRAWL.dns_cache_ttl
 DNS_TIMEOUT = 10
 DNSCACHE_ENABLED = True
 LOG_LEVEL = _CRAWL.log_level
@@ -74,9 +78,8 @@ DEPTH_PRIORITY = 0
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Without JOBDIR the queue holds SCHEDULER_MEMORY_MAX requests in memory and spills the rest to a private
-# disk queue (crawler/scheduler.py), so memory does not grow with discovery.
+# disk queue (crawler/scheduler.py), so memory does not grow with discovery (CrawlConfig, default 10,000).
 SCHEDULER = "crawler.scheduler.SpillingScheduler"
-SCHEDULER_MEMORY_MAX = int(os.environ.get("SCHEDULER_MEMORY_MAX", "10000"))
 
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100): a refused host is never contacted, not even for its robots.txt
@@ -85,10 +88,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.RetryAfterMiddleware": 550,
 }
-RETRY_AFTER_MAX = _CRAWL.retry_after_max
-# robots.txt Crawl-delay is honoured up to this many seconds; above it the host is crawled at this pace
-# and the crawl summary warns (`warnings: {crawl_delay_capped: 1}`)
-CRAWL_DELAY_MAX = _CRAWL.crawl_delay_max
+# A Retry-After is waited at most RETRY_AFTER_MAX; robots.txt Crawl-delay is honoured up to CRAWL_DELAY_MAX
+# seconds, above it the host is crawled at this pace and the crawl summary warns
+# (`warnings: {crawl_delay_capped: 1}`).  Both CrawlConfig.
 # one slow host (a long Crawl-delay, a backoff) must not fill the downloader and stall every other source:
 # the scheduler hands out requests of the hosts with the fewest in flight first
 SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"

@@ -109,7 +109,7 @@ def load(model: type[S], *, file: Mapping[str, Any] | None = None, scrapy: Mappi
     variable names, e.g. ``os.environ`` or a Scrapy ``Settings``' values)."""
     names = {var: field for field, var in model.ENV.items()}
     merged: dict[str, Any] = {}
-    for layer in (file, scrapy, env):
+    for layer in (file, _set_in(scrapy, names), env):
         if layer is None:
             continue
         merged = layered(merged, {var: layer.get(var) for var in names})
@@ -117,6 +117,15 @@ def load(model: type[S], *, file: Mapping[str, Any] | None = None, scrapy: Mappi
         return model(**{names[var]: value for var, value in merged.items()})
     except ValidationError as exc:
         raise ConfigError(explain(exc, model, merged)) from None
+
+
+def _set_in(scrapy: Mapping[str, Any] | None, names: Mapping[str, str]) -> Mapping[str, Any] | None:
+    """The Scrapy layer without Scrapy's own defaults (``LOG_LEVEL`` is ``DEBUG`` in them): only what
+    the project, a spider or ``-s`` set counts as set there."""
+    getpriority = getattr(scrapy, "getpriority", None)
+    if scrapy is None or getpriority is None:
+        return scrapy
+    return {var: scrapy.get(var) for var in names if (getpriority(var) or 0) > 0}
 
 
 def explain(exc: ValidationError, model: type[Settings], given: Mapping[str, Any]) -> str:
@@ -219,18 +228,53 @@ class StageConfig(Settings):
 
 
 class CrawlConfig(Settings):
-    """Crawl-wide pacing and resolver settings (``crawler/settings.py``); per-source politeness is in
-    ``sources.yaml``."""
+    """Crawl-wide pacing, resolver and queue settings; per-source politeness is in ``sources.yaml``.
+    Each crawl component reads them from its crawler's settings (``news_ingest.sources.configured(
+    CrawlConfig, crawler.settings)``), so ``-s`` is a layer too; ``LOG_LEVEL``, which Scrapy reads
+    before any component starts, is set by ``crawler/settings.py`` and re-applied by the crawl
+    command once ``-s`` is known (``crawler/commands/crawl.py``)."""
 
     ENV: ClassVar[dict[str, str]] = {"crawl_delay": "CRAWL_DELAY", "crawl_delay_max": "CRAWL_DELAY_MAX",
                                      "retry_after_max": "RETRY_AFTER_MAX", "dns_servers": "DNS_SERVERS",
-                                     "dns_cache_ttl": "DNSCACHE_TTL", "log_level": "LOG_LEVEL"}
+                                     "dns_cache_ttl": "DNSCACHE_TTL", "log_level": "LOG_LEVEL",
+                                     "scheduler_memory_max": "SCHEDULER_MEMORY_MAX"}
     crawl_delay: Duration = 1.0  # AutoThrottle's start delay
     crawl_delay_max: Duration = 30.0  # robots.txt Crawl-delay is honoured up to this
     retry_after_max: Duration = 120.0  # a Retry-After is waited at most this long
     dns_servers: str = ""  # "ip[:port],...": ask these servers, not the system resolver
     dns_cache_ttl: Duration = 300.0
     log_level: str = "INFO"
+    # requests the queue holds in memory before it spills to disk (crawler/scheduler.py)
+    scheduler_memory_max: Annotated[int, Field(gt=0)] = 10_000
+
+
+class Ceilings(Settings):
+    """Hard limits of the whole crawler that no source can exceed (a source may set lower ones):
+    ``NEWS_MAX_PAGE_BYTES`` (a size) for one response, also after HTTP decompression (Scrapy's
+    ``DOWNLOAD_MAXSIZE``); ``NEWS_MAX_DECOMPRESSED_BYTES`` (a size) for what the crawler inflates itself
+    (gzipped sitemaps); ``NEWS_MAX_REDIRECTS`` (``REDIRECT_MAX_TIMES``); ``NEWS_MAX_URL_LENGTH``
+    characters of any URL requested.
+
+    Layers: defaults < the sources file's ``settings:`` < the environment.  There is no ``-s`` layer:
+    the sources are checked against the ceilings when they load, before Scrapy's settings exist, and
+    the download limits are Scrapy settings fixed at start, so one value holds for the whole crawl."""
+
+    ENV: ClassVar[dict[str, str]] = {"page_bytes": "NEWS_MAX_PAGE_BYTES",
+                                     "decompressed_bytes": "NEWS_MAX_DECOMPRESSED_BYTES",
+                                     "redirects": "NEWS_MAX_REDIRECTS", "url_length": "NEWS_MAX_URL_LENGTH"}
+    EXAMPLES: ClassVar[dict[str, str]] = {"page_bytes": "8MB", "decompressed_bytes": "32MB"}
+    page_bytes: Annotated[Size, Field(gt=0)] = 8 * 1024 * 1024
+    decompressed_bytes: Annotated[Size, Field(gt=0)] = 32 * 1024 * 1024
+    redirects: Annotated[int, Field(gt=0)] = 5
+    url_length: Annotated[int, Field(gt=0)] = 4096
+
+
+class DemoConfig(Settings):
+    """``make demo`` (``news_ingest/demo.py``): the loopback port the sample site is served on (always
+    the same one, so a second demo gives the articles the same URLs, hence the same ids)."""
+
+    ENV: ClassVar[dict[str, str]] = {"sample_site_port": "SAMPLE_SITE_PORT"}
+    sample_site_port: Annotated[int, Field(gt=0, lt=65536)] = 8765
 
 
 class DevNodeConfig(Settings):

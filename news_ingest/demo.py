@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from news_ingest import devnode
+from news_ingest.config import ConfigError, DemoConfig, load
 from news_ingest.printing import print_hits
 from news_ingest.sample_site import serve
 from news_ingest.search import search
@@ -27,7 +28,6 @@ from news_ingest.store.client import StoreError, connect
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY = "perjanjian pertahanan"
-SAMPLE_PORT = 8765
 DASHBOARD = "news-articles-dashboard"  # config/kibana/saved-objects.ndjson
 
 
@@ -73,10 +73,10 @@ def _connect(settings: SearchSettings) -> Any:
 def main() -> int:
     settings = SearchSettings.from_env()
     try:
+        port = load(DemoConfig, env=os.environ).sample_site_port
         store = _connect(settings)
         if store is None:
             return 2
-        port = int(os.environ.get("SAMPLE_SITE_PORT") or SAMPLE_PORT)
         try:
             server, base = serve(port)
         except OSError as exc:
@@ -109,7 +109,7 @@ def main() -> int:
             print(f"Kibana (after `make kibana-import`), the demo's articles: "
                   f"{kibana_link(kibana, *span)}{note}")
         return 0
-    except (StoreError, devnode.NodeError) as exc:
+    except (StoreError, devnode.NodeError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -20,10 +20,11 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from news_ingest.config import Ceilings
 from news_ingest.netpolicy import Lookup, check_host, lookup_for
 from news_ingest.sources import (
-    Ceilings,
     Source,
+    ceilings_for,
     load_crawler_config,
     load_sources,
     source_for_url,
@@ -90,7 +91,7 @@ class Fetcher:
     agent: str
     timeout: float = FETCH_TIMEOUT
     lookup: Lookup | None = None
-    ceilings: Ceilings = field(default_factory=Ceilings.from_env)
+    ceilings: Ceilings = field(default_factory=ceilings_for)
 
     def get(self, url: str) -> tuple[int, str | None, bytes]:
         deadline = time.monotonic() + self.timeout

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from news_ingest.config import S, load, parse_bool, parse_duration, parse_size
+from news_ingest.config import Ceilings, ConfigError, S, load, parse_bool, parse_duration, parse_size
 from news_ingest.settings import CONFIG_DIR
 from pipelines import hosts
 from pipelines.crawl_config import CrawlerConfig, MultiPage
@@ -33,43 +33,6 @@ _MULTIPAGE_MODES = ("none", "query", "path", "auto")
 
 class SourceConfigError(ValueError):
     """sources.yaml is unusable; the message says where and how to fix it."""
-
-
-
-
-@dataclass(frozen=True)
-class Ceilings:
-    """Hard limits of the whole crawler that no source can exceed (a source may set lower ones).
-
-    Set by the environment (documented defaults in brackets): ``NEWS_MAX_PAGE_BYTES`` [8 MB] for one
-    response, also after HTTP decompression (Scrapy's ``DOWNLOAD_MAXSIZE``); ``NEWS_MAX_DECOMPRESSED_BYTES``
-    [32 MB] for what the crawler inflates itself (gzipped sitemaps); ``NEWS_MAX_REDIRECTS`` [5]
-    (``REDIRECT_MAX_TIMES``); ``NEWS_MAX_URL_LENGTH`` [4096] characters of any URL requested."""
-
-    page_bytes: int = 8 * 1024 * 1024
-    decompressed_bytes: int = 32 * 1024 * 1024
-    redirects: int = 5
-    url_length: int = 4096
-
-    ENV = {"page_bytes": "NEWS_MAX_PAGE_BYTES", "decompressed_bytes": "NEWS_MAX_DECOMPRESSED_BYTES",
-           "redirects": "NEWS_MAX_REDIRECTS", "url_length": "NEWS_MAX_URL_LENGTH"}
-
-    @classmethod
-    def from_env(cls, env: Any = None) -> Ceilings:
-        env = os.environ if env is None else env
-        values: dict[str, int] = {}
-        for fld, var in cls.ENV.items():
-            raw = env.get(var)
-            if raw in (None, ""):
-                continue
-            try:
-                values[fld] = parse_size(raw) if fld.endswith("bytes") else int(raw)
-            except ValueError:
-                raise SourceConfigError(f"{var}={raw!r} is not a number. Fix: e.g. {var}="
-                                        f"{getattr(cls, fld)}") from None
-            if values[fld] <= 0:
-                raise SourceConfigError(f"{var}={raw!r} must be > 0. Fix: e.g. {var}={getattr(cls, fld)}")
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -307,7 +270,7 @@ def parse_source(entry: Any, index: int, path: Path = SOURCES_PATH,
                                 f"Fix: write each source as `- name: ...` with its fields indented below")
     where = f"source {entry.get('name')!r}" if entry.get("name") else f"sources[{index}]"
     r = _Reader(path, where, entry)
-    ceilings = ceilings or Ceilings.from_env()
+    ceilings = ceilings or ceilings_for(path)
     name = r.get("name", str, required=True)
     if not _NAME.match(name):
         raise r.fail("name", f"{name!r} is not a plain lowercase name", "use letters, digits, - or _")
@@ -375,8 +338,9 @@ def _owned_ports(r: _Reader, src: Source) -> tuple[int, ...]:
 
 
 def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
+    ceilings = ceilings_for(path)
     if raw is None:
-        return CrawlerConfig(max_url_length=min(CrawlerConfig.max_url_length, Ceilings.from_env().url_length))
+        return CrawlerConfig(max_url_length=min(CrawlerConfig.max_url_length, ceilings.url_length))
     if not isinstance(raw, dict):
         raise SourceConfigError(f"{path.name}: `crawler:` must be a mapping. Fix: indent its keys below it")
     r = _Reader(path, "crawler", raw)
@@ -387,7 +351,7 @@ def _crawler_config(raw: Any, path: Path) -> CrawlerConfig:
     contact = _expand(r.get("contact_url", str, CrawlerConfig.contact_url))
     if urlsplit(contact).scheme not in ("http", "https", "mailto"):
         raise r.fail("contact_url", f"{contact!r} is not a URL", "give an https:// page or mailto: address")
-    url_length = _limit(r, "max_url_length", CrawlerConfig.max_url_length, Ceilings.from_env().url_length,
+    url_length = _limit(r, "max_url_length", CrawlerConfig.max_url_length, ceilings.url_length,
                         "NEWS_MAX_URL_LENGTH", size=False)
     return CrawlerConfig(contact_url=contact, max_url_length=url_length,
                          max_path_segments=r.positive("max_path_segments", int, 12),
@@ -434,9 +398,19 @@ def configured(model: type[S], scrapy: Any = None, env: Any = None, path: Path |
     return load(model, file=file_settings(path), scrapy=scrapy, env=os.environ if env is None else env)
 
 
+def ceilings_for(path: Path | None = None) -> Ceilings:
+    """The crawler's ceilings (``news_ingest.config.Ceilings``): defaults < the sources file's
+    ``settings:`` < the environment.  A bad value is a SourceConfigError, as any error loading the
+    sources is, with the config model's message (the variable, the value, the fix)."""
+    try:
+        return configured(Ceilings, path=path)
+    except ConfigError as exc:
+        raise SourceConfigError(str(exc)) from None
+
+
 def load_sources(path: Path | None = None) -> dict[str, Source]:
     path = path or default_path()
-    ceilings = Ceilings.from_env()
+    ceilings = ceilings_for(path)
     data = _read(path)
     entries = data.get("sources")
     if not isinstance(entries, list) or not entries:

@@ -37,9 +37,10 @@ from twisted.python.failure import Failure
 from crawler.items import FetchedPage
 from crawler.pipelines import ProcessPipeline
 from crawler.workers import StageFailed, StagePool
+from news_ingest.config import CrawlConfig, parse_bool
 from news_ingest.crawl_state import CrawlState
 from news_ingest.settings import SearchSettings
-from news_ingest.sources import Source, load_crawler_config, load_sources, select, source_for_url
+from news_ingest.sources import Source, configured, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
 from pipelines import discovery as d
 from pipelines import politeness
@@ -69,10 +70,6 @@ LINKS_KEPT = 200  # an article's in-source article links stored with it (Article
 _norm, _fetchable = norm, fetchable  # the URL's one spelling (rules, ids, seen-sets); the URL to request
 
 
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
-
-
 def _listed(e: d.Entry) -> str | None:
     """The newest date a feed or sitemap entry gives (``<lastmod>``, ``<updated>``, published)."""
     return max((t for t in (e.modified, e.published) if t), default=None,
@@ -94,7 +91,13 @@ class NewsSpider(scrapy.Spider):
             self.limit = int(limit) if limit not in (None, "") else None
         except ValueError:
             raise ValueError(f"limit={limit!r} is not a number. Fix: -a limit=100") from None
-        self.refresh = _truthy(refresh)
+        try:
+            # the config model's one bool parser; "" counts as not set, as for every setting
+            self.refresh = parse_bool(refresh) if refresh not in (None, "") else False
+        except ValueError:
+            raise ValueError(f"refresh={refresh!r} is not true or false. Fix: -a refresh=1 "
+                             f"(or 0, true/false, yes/no, on/off)") from None
+        self._crawl: CrawlConfig | None = None  # CrawlConfig from this crawler's settings (_crawl_config)
         self._seen_urls: set[str] = set()  # normalised URLs requested this run (listing pages, feeds)
         self._discovery_lock = asyncio.Lock()
         self._offsite: set[str] = set()  # off-site link keys counted this run (at most OFFSITE_SEEN_MAX)
@@ -110,6 +113,13 @@ class NewsSpider(scrapy.Spider):
         self._validators: dict[str, tuple[str, str, str | None, str | None]] = {}
         self._unsettled: set[str] = set()  # feeds/sitemaps with an article this run did not settle
         self._conditional_ok = True  # False when the index could not be checked (see _bind_states)
+
+    def _crawl_config(self) -> CrawlConfig:
+        """CRAWL_DELAY_MAX and the rest of CrawlConfig by the one rule: defaults < the sources file's
+        ``settings:`` < ``-s`` < environment (read once per crawl)."""
+        if self._crawl is None:
+            self._crawl = configured(CrawlConfig, self.settings)
+        return self._crawl
 
     @staticmethod
     def _parse_since(since: str | None) -> datetime | None:
@@ -309,7 +319,7 @@ class NewsSpider(scrapy.Spider):
         if response.status == 200:
             robots = d.parse_robots(response.body)
             declared = robots.crawl_delay(self.settings.get("USER_AGENT"))
-            ceiling = self.settings.getfloat("CRAWL_DELAY_MAX", politeness.CRAWL_DELAY_CEILING)
+            ceiling = self._crawl_config().crawl_delay_max
             delay, capped = politeness.crawl_delay(declared, ceiling)
             if declared:
                 self.crawler.stats.set_value(f"news/{source}/robots_crawl_delay", declared)

@@ -8,16 +8,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from crawler.commands.crawl import Command, check
+from crawler.extensions import PoliteAutoThrottle
 from crawler.frontier import frontier_config
 from crawler.pipelines import IndexPipeline
+from crawler.resolver import PolicyResolver
+from crawler.retry import RetryAfterMiddleware
+from crawler.scheduler import SpillingScheduler
+from crawler.spiders.news import NewsSpider
 from crawler.warc import warc_config
 from crawler.workers import stage_config
 from news_ingest import devnode
-from news_ingest.config import ConfigError
-from news_ingest.sources import SourceConfigError, file_settings, load_sources
+from news_ingest.config import Ceilings, ConfigError
+from news_ingest.sources import SourceConfigError, ceilings_for, file_settings, load_sources
 
 SOURCE = """sources:
   - name: kabar
@@ -42,6 +49,22 @@ def sources_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return write
 
 
+def _start_delay(crawler: Any) -> float:
+    """The delay PoliteAutoThrottle starts a crawl at (CRAWL_DELAY)."""
+    throttle = PoliteAutoThrottle.__new__(PoliteAutoThrottle)  # (its __init__ needs AUTOTHROTTLE_ENABLED)
+    throttle.crawler, throttle.mindelay = crawler, 0.0
+    return throttle._start_delay()
+
+
+def _robots_floor(crawler: Any) -> float:
+    """The delay a robots.txt asking Crawl-delay: 1000 gets: CRAWL_DELAY_MAX."""
+    spider = NewsSpider.from_crawler(crawler, source="kabar")
+    robots = TextResponse("https://kabar.example/robots.txt", body=b"User-agent: *\nCrawl-delay: 1000\n",
+                          encoding="utf-8")
+    list(spider.parse_robots(robots, "kabar", []))
+    return spider.host_floor["kabar.example"]
+
+
 # (variable, the value each layer gives — file, -s, env — and how the reader reads it back)
 READERS = [
     ("INDEX_BATCH_DOCS", ("200", "300", "400"), (200, 300, 400), 500,
@@ -58,6 +81,15 @@ READERS = [
      lambda crawler: frontier_config(crawler.settings).domain_delay),
     ("WARC_MAX_BYTES", ("1MB", "2MB", "3MB"), (1024**2, 2 * 1024**2, 3 * 1024**2), 1024**3,
      lambda crawler: warc_config(crawler.settings).max_bytes),
+    # CrawlConfig: each component reads it from its crawler's settings
+    ("SCHEDULER_MEMORY_MAX", ("10", "20", "30"), (10, 20, 30), 10_000,
+     lambda crawler: SpillingScheduler.from_crawler(crawler).memory_max),
+    ("RETRY_AFTER_MAX", ("1m", "90", "3m"), (60.0, 90.0, 180.0), 120.0,
+     lambda crawler: RetryAfterMiddleware.from_crawler(crawler).max_wait),
+    ("CRAWL_DELAY", ("2s", "3", "4"), (2.0, 3.0, 4.0), 1.0, _start_delay),
+    ("CRAWL_DELAY_MAX", ("40", "50s", "1m"), (40.0, 50.0, 60.0), 30.0, _robots_floor),
+    ("DNSCACHE_TTL", ("10", "20s", "1m"), (10.0, 20.0, 60.0), 300.0,
+     lambda crawler: PolicyResolver.from_crawler(crawler, object()).ttl),
 ]
 
 
@@ -88,6 +120,15 @@ BAD = [
      "Fix: e.g. FRONTIER_SEEN_TTL=604800.0", lambda crawler: frontier_config(crawler.settings)),
     ("WARC_MAX_BYTES", "huge", "WARC_MAX_BYTES='huge' is not a size (e.g. 4194304, 4MB, 512KB). "
      "Fix: e.g. WARC_MAX_BYTES=1GB", lambda crawler: warc_config(crawler.settings)),
+    ("SCHEDULER_MEMORY_MAX", "lots", "SCHEDULER_MEMORY_MAX='lots' is not a whole number. "
+     "Fix: e.g. SCHEDULER_MEMORY_MAX=10000", SpillingScheduler.from_crawler),
+    ("SCHEDULER_MEMORY_MAX", "0", "SCHEDULER_MEMORY_MAX='0' is not a number above 0. "
+     "Fix: e.g. SCHEDULER_MEMORY_MAX=10000", SpillingScheduler.from_crawler),
+    ("RETRY_AFTER_MAX", "soon", "RETRY_AFTER_MAX='soon' is not a duration (e.g. 30, 30s, 5m, 2h). "
+     "Fix: e.g. RETRY_AFTER_MAX=120.0", RetryAfterMiddleware.from_crawler),
+    # the crawl command checks the crawl settings, -s included, before the engine starts
+    ("CRAWL_DELAY_MAX", "forever", "CRAWL_DELAY_MAX='forever' is not a duration (e.g. 30, 30s, 5m, 2h). "
+     "Fix: e.g. CRAWL_DELAY_MAX=30.0", lambda crawler: check("news", {"source": "kabar"}, crawler.settings)),
 ]
 
 
@@ -117,20 +158,91 @@ def test_a_sources_file_without_settings_or_no_file_is_an_empty_layer(sources_fi
     assert file_settings(tmp_path / "missing.yaml") == {}
 
 
-def test_the_crawl_settings_module_takes_the_sources_file_layer(sources_file, monkeypatch):
+def _crawl_command_log_level(*argv: str) -> str:
+    """LOG_LEVEL as `scrapy crawl news ARGV` hands it to Scrapy (after -s is applied)."""
+    import argparse
     import importlib
 
     import crawler.settings as settings
 
-    monkeypatch.delenv("CRAWL_DELAY", raising=False)
-    sources_file({"CRAWL_DELAY": "3s"})
+    cmd = Command()
+    cmd.settings = Settings()
+    cmd.settings.setmodule(importlib.reload(settings), priority="project")
+    parser = argparse.ArgumentParser()
+    cmd.add_options(parser)
+    cmd.process_options(["news"], parser.parse_args(list(argv)))
+    return cmd.settings["LOG_LEVEL"]
+
+
+def test_the_log_level_environment_beats_s_beats_the_sources_file(sources_file, monkeypatch):
+    import importlib
+
+    import crawler.settings as settings
+
+    monkeypatch.delenv("LOG_LEVEL", raising=False)
     try:
-        assert importlib.reload(settings).AUTOTHROTTLE_START_DELAY == 3.0
-        monkeypatch.setenv("CRAWL_DELAY", "4")
-        assert importlib.reload(settings).AUTOTHROTTLE_START_DELAY == 4.0
+        assert _crawl_command_log_level() == "INFO"
+        sources_file({"LOG_LEVEL": "WARNING"})
+        assert _crawl_command_log_level() == "WARNING"
+        assert _crawl_command_log_level("-s", "LOG_LEVEL=ERROR") == "ERROR"
+        monkeypatch.setenv("LOG_LEVEL", "DEBUG")  # Scrapy alone would let -s win here
+        assert _crawl_command_log_level("-s", "LOG_LEVEL=ERROR") == "DEBUG"
     finally:
         monkeypatch.undo()
         importlib.reload(settings)
+
+
+def test_scrapys_own_default_is_not_the_s_layer(sources_file):
+    # Scrapy's default LOG_LEVEL is DEBUG; only what the project, a spider or -s sets is a layer
+    from news_ingest.config import CrawlConfig
+    from news_ingest.sources import configured
+
+    sources_file({"LOG_LEVEL": "WARNING"})
+    assert get_crawler().settings["LOG_LEVEL"] == "DEBUG"
+    assert configured(CrawlConfig, get_crawler().settings).log_level == "WARNING"
+
+
+def test_the_ceilings_environment_beats_the_sources_file_beats_the_default(sources_file, monkeypatch):
+    for var in Ceilings.ENV.values():
+        monkeypatch.delenv(var, raising=False)
+    assert ceilings_for() == Ceilings(page_bytes=8 * 1024**2, decompressed_bytes=32 * 1024**2, redirects=5,
+                                      url_length=4096)
+    sources_file({"NEWS_MAX_PAGE_BYTES": "2MB", "NEWS_MAX_REDIRECTS": 3})
+    assert (ceilings_for().page_bytes, ceilings_for().redirects) == (2 * 1024**2, 3)
+    assert load_sources()["kabar"].max_page_bytes == 2 * 1024**2  # the source's 4 MB, clamped to the ceiling
+    monkeypatch.setenv("NEWS_MAX_PAGE_BYTES", "1MB")
+    assert (ceilings_for().page_bytes, ceilings_for().redirects) == (1024**2, 3)
+
+
+@pytest.mark.parametrize("layer", ["file", "env"])
+@pytest.mark.parametrize(("var", "value", "message"), [
+    ("NEWS_MAX_PAGE_BYTES", "huge", "NEWS_MAX_PAGE_BYTES='huge' is not a size (e.g. 4194304, 4MB, 512KB). "
+     "Fix: e.g. NEWS_MAX_PAGE_BYTES=8MB"),
+    ("NEWS_MAX_REDIRECTS", "many", "NEWS_MAX_REDIRECTS='many' is not a whole number. "
+     "Fix: e.g. NEWS_MAX_REDIRECTS=5"),
+    ("NEWS_MAX_URL_LENGTH", "0", "NEWS_MAX_URL_LENGTH='0' is not a number above 0. "
+     "Fix: e.g. NEWS_MAX_URL_LENGTH=4096"),
+])
+def test_a_bad_ceiling_is_one_error_naming_it_and_the_fix(sources_file, monkeypatch, layer, var, value, message):
+    monkeypatch.delenv(var, raising=False)
+    if layer == "file":
+        sources_file({var: f"'{value}'"})
+    else:
+        monkeypatch.setenv(var, value)
+    with pytest.raises(SourceConfigError) as err:
+        load_sources()
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize(("value", "read"), [("1", True), ("yes", True), ("off", False), ("", False)])
+def test_the_spiders_refresh_takes_the_config_models_bools(sources_file, value, read):
+    assert NewsSpider(source="kabar", refresh=value).refresh is read
+
+
+def test_a_bad_refresh_is_one_error_naming_the_fix(sources_file):
+    with pytest.raises(ValueError) as err:
+        NewsSpider(source="kabar", refresh="maybe")
+    assert str(err.value) == "refresh='maybe' is not true or false. Fix: -a refresh=1 (or 0, true/false, yes/no, on/off)"
 
 
 def test_the_dev_node_variables_environment_beats_default(monkeypatch):
@@ -184,3 +296,13 @@ def test_a_bad_sources_scalar_names_the_source_the_field_and_the_fix(sources_fil
 
 def test_scrapy_settings_objects_are_a_layer_too():
     assert frontier_config(Settings({"FRONTIER_KEY": "k"})).key == "k"
+
+
+def test_a_bad_demo_port_is_one_line_before_any_node_is_started(monkeypatch, capsys):
+    from news_ingest import demo
+
+    monkeypatch.setenv("SAMPLE_SITE_PORT", "eighty")
+    monkeypatch.setattr(demo, "_connect", lambda settings: pytest.fail("connected before checking the port"))
+    assert demo.main() == 2
+    assert capsys.readouterr().err == ("error: SAMPLE_SITE_PORT='eighty' is not a whole number. "
+                                       "Fix: e.g. SAMPLE_SITE_PORT=8765\n")

@@ -177,9 +177,13 @@ def test_every_ceiling_holds_for_a_source(tmp_path, field, value, var):
 
 
 def test_ceilings_are_settings_with_documented_defaults(tmp_path, monkeypatch):
-    from news_ingest.sources import Ceilings
+    from news_ingest.config import Ceilings
+    from news_ingest.sources import ceilings_for
 
-    assert Ceilings.from_env({}) == Ceilings(8 * 1024**2, 32 * 1024**2, 5, 4096)
+    for var in Ceilings.ENV.values():
+        monkeypatch.delenv(var, raising=False)
+    assert ceilings_for(tmp_path / "none.yaml") == Ceilings(page_bytes=8 * 1024**2, decompressed_bytes=32 * 1024**2,
+                                                            redirects=5, url_length=4096)
     monkeypatch.setenv("NEWS_MAX_PAGE_BYTES", "1MB")
     monkeypatch.setenv("NEWS_MAX_URL_LENGTH", "1000")
     src = load_sources(_write(tmp_path, GOOD))["site"]
@@ -189,8 +193,8 @@ def test_ceilings_are_settings_with_documented_defaults(tmp_path, monkeypatch):
     with pytest.raises(SourceConfigError, match="max_url_length.*ceiling of 1,000 .NEWS_MAX_URL_LENGTH"):
         load_crawler_config(_write(tmp_path, long_urls))
     monkeypatch.setenv("NEWS_MAX_REDIRECTS", "many")
-    with pytest.raises(SourceConfigError, match="NEWS_MAX_REDIRECTS='many' is not a number"):
-        Ceilings.from_env()
+    with pytest.raises(SourceConfigError, match="NEWS_MAX_REDIRECTS='many' is not a whole number"):
+        ceilings_for()
 
 
 def test_allow_loopback_needs_explicit_ports(tmp_path, monkeypatch):
