@@ -388,7 +388,8 @@ _MONTH_ONLY = re.compile(_MONTH_BEFORE_DIGITS.pattern.removeprefix(r"[\s,|–-]+
 # Siti Redaktur: Andi"): what follows such a label, up to the next label, is no author
 _CREDIT_LABEL = re.compile(
     r"(?<!\w)(?:(editor|penyunting|redaktur|editing|diedit oleh|disunting oleh|penerjemah|translator"
-    r"|translated by|edited by|fotografer|photographer|ilustrator|illustrator|video|grafis|kameramen)"
+    r"|translated by|edited by|fotografer|photographer|ilustrator|illustrator|video|grafis|kameramen"
+    r"|sumber|source|quelle|fuente|fonte)"
     r"|(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|author|autor|text|texto|by|von))\s*:\s*", re.I)
 _A_ROLE_ONLY = re.compile(r"^" + _A_QUALIFIED_ROLE + r"$", re.I)
 _A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")\s*[:\-–]?\s+", re.I)
@@ -433,7 +434,52 @@ def _without_tail(name: str, keys: set[str]) -> str:
     for n in (3, 2, 1):
         if len(words) - n >= 2 and squash(" ".join(words[-n:])) in keys:
             return " ".join(words[:-n])
+    head, sep, tail = name.rpartition(" - ")  # "Budi Santoso - detikNews": the outlet's desk after a dash
+    if sep and len(head.split()) >= 2 and (is_outlet(tail, keys) or _is_agency(tail)):
+        return head
+    m = re.match(r"^(.*\S)\s+(?:with|mit|dengan|avec)\s+(\S.*)$", name)  # "Jane Doe with AFP"
+    if m and len(m.group(1).split()) >= 2 and _is_agency(m.group(2)):
+        return m.group(1)
     return name
+
+
+def _is_agency(name: str) -> bool:
+    from pipelines import patterns as P
+
+    src = P.alias_table().resolve(name.strip(" .,:;-–—|()"))
+    return src is not None and src.is_agency
+
+
+# the desk named after the outlet ("Tim detikcom", "Redaksi Kompas", "Guardian staff", "BBC News team")
+_DESK_WORD = re.compile(r"^(?:tim|team|redaksi|redaktion|desk)\s+|\s+(?:staff|team|desk|redaktion|redaksi)$",
+                        re.I)
+
+
+def _is_desk(name: str, keys: set[str]) -> bool:
+    rest = _DESK_WORD.sub("", name)
+    return rest != name and bool(rest) and is_outlet(rest, keys)
+
+
+# a byline's last comma part that is one word, after a name of two words or more: the place of the dateline or
+# a degree ("Von Anna Müller, Berlin", "Siti Aminah, S.Pd"), unless it names an agency or the outlet
+_ONE_WORD_LAST = re.compile(r"^(.*?(?:^|,)\s*[^,]*\S\s+\S[^,]*?)\s*,\s*([^\s,]+)\s*$")
+
+
+_AGENCY_SLASH_PLACE = re.compile(r"^([^/]+?)\s*/\s*([^\W\d_][\w-]*)$")  # "Reuters/Jakarta", "AFP/Paris"
+
+
+def _without_place(value: str, keys: set[str]) -> str:
+    """The byline value without what is no name around it: a correspondent's lead-in with the place or the
+    outlet, a bio sentence, the dateline's place after a comma or after an agency's slash."""
+    value = _A_BIO.sub("", _A_POSTED_IN.sub("", value.strip(" .,:;-–—|")))
+    if (m := _AGENCY_SLASH_PLACE.match(value)) and _is_agency(m.group(1)):
+        return m.group(1)
+    m = _ONE_WORD_LAST.match(value)
+    if not m or " and " in m.group(1) or _is_agency(m.group(2)) or is_outlet(m.group(2), keys):
+        return value
+    if len(_A_PREFIX.sub("", m.group(1).split(",")[-1].strip()).split()) < 2:
+        return value
+    return m.group(1)
 
 
 def _split_names(value: str) -> list[str]:
@@ -447,9 +493,32 @@ def _split_names(value: str) -> list[str]:
     return [p for p in out if p and p.strip()]
 
 
+# "Kontributor Bandung, Agie Permadi", "Laporan wartawan Kompas.com Irfan Kamil", "Koresponden Jakarta: Siti":
+# a correspondent's lead-in naming the place or the outlet before the name
+_A_POSTED_IN = re.compile(
+    r"^(?:laporan\s+)?(?:kontributor|koresponden|wartawan|reporter|correspondent|jurnalis)\s+"
+    r"(?:[^\W\d_][\w.-]*\.(?:com|id|co|net|tv)\b\s*,?|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?\s*[,:])\s*", re.I)
+# a writer's bio sentence read with the name ("Jane Doe is a reporter at The Star"): cut at the verb
+_A_BIO = re.compile(
+    r"\s+(?:is|was|ist|adalah|merupakan|est|es)\s+(?:a|an|the|ein|eine|seorang|un|une|una)\b.*$")
+# what a name is credited for in brackets ("Anna Müller (Text)", "Tom Bauer (Fotos)"): a picture credit
+# names no writer; any other bracketed label is cut
+_A_BRACKET = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
+_A_PICTURE = re.compile(r"^(?:fotos?|photos?|bilder?|video|grafik|graphics?|illustrations?|ilustrasi)$", re.I)
+# a place or an agency after the name ("Jane Doe in London", "Jane Doe with AFP"), the "on" of a cut date
+_A_PLACE_TAIL = re.compile(r"(?<=\S)\s+(?:in|di|aus|from)\s+[A-ZÀ-Þ][^\d,;|]*$")
+_A_DANGLING = re.compile(r"\s+(?:on|at|am|um|pada|le|el|il|op)$", re.I)
+# initials of the desk in brackets or lower case ("(ant/rd)", "ssi"): no name
+_A_INITIALS = re.compile(r"^[a-z]{1,4}$")
+
+
 def clean_name(name: str) -> str:
     """One byline name without its lead-in, role, e-mail, handle, or trailing date/time."""
     name = clean_text(name)
+    if (m := _A_BRACKET.search(name)) and len(name[: m.start()].split()) >= 1:
+        if _A_PICTURE.match(m.group(1).strip()):
+            return ""  # "Tom Bauer (Fotos)": the photographer
+        name = name[: m.start()]
     name = _EMAIL.sub(" ", name)
     name = _HANDLE.sub(" ", name)
     name = _OTHERS.sub("", name)
@@ -465,7 +534,10 @@ def clean_name(name: str) -> str:
     if m := _MONTH_BEFORE_DIGITS.search(name):
         name = name[: m.start()]
     name = _HAS_DIGIT_TAIL.sub("", name)  # "Jane Doe 05.12.2024 10:15", "Jane Doe | 3 hours ago"
+    name = _A_DANGLING.sub("", name.strip(" .,:;-–—|"))  # "Admin on" of "Posted by Admin on 5 March"
     name = _A_ROLE_END.sub("", name.strip(" .,:;-–—|"))
+    if len(name[: (m.start() if (m := _A_PLACE_TAIL.search(name)) else 0)].split()) >= 2:
+        name = name[: m.start()] if m else name
     if (m := _A_FOR_OUTLET.match(name.strip())) and m.group(1)[0].isupper():
         name = m.group(1)
     if _A_UI_ONLY.match(name.strip(" .,:;-–—|()")):
@@ -487,7 +559,7 @@ def normalize_authors(
         value = clean_text(value)
         if "://" in value or value.lower().startswith("www."):
             continue  # a profile URL (article:author often holds one), not a name
-        for raw in _split_names(_writers_only(value)):
+        for raw in _split_names(_without_place(_writers_only(value), outlet)):
             src = P.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
@@ -505,7 +577,10 @@ def normalize_authors(
                 or (_A_NOT and _A_NOT.search(name))
                 or _A_ROLE_ONLY.match(name)
                 or _MONTH_ONLY.match(name)
+                or _A_INITIALS.match(name)
+                or _PLACE_PIECE.match(name)
                 or is_outlet(name, outlet)
+                or _is_desk(name, outlet)
                 or (src is not None and squash(src.name) in outlet)
             ):
                 continue
@@ -515,6 +590,7 @@ def normalize_authors(
     return people[:20], agencies
 
 
+_PLACE_PIECE = re.compile(r"^(?:in|di|aus|from)\s+[A-ZÀ-Þ]")  # "…, Political Correspondent, in Westminster"
 _PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I)
 
 

@@ -1181,3 +1181,33 @@ def test_an_update_time_written_relative_is_no_publication_date():
     hints = {"country": "id", "fetched_at": _FETCHED}
     a = extract(_relative_page("Diperbarui 2 jam lalu"), None, hints, now=NOW).article
     assert a.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("value", "people", "agencies"),
+    [
+        # a correspondent's lead-in naming the place or the outlet before the name
+        ("Kontributor Bandung, Agie Permadi", ["Agie Permadi"], []),
+        ("Laporan wartawan Kompas.com Irfan Kamil", ["Irfan Kamil"], []),
+        # the dateline's place or a degree after the last comma, an agency's place after its slash
+        ("Von Anna Müller, Berlin", ["Anna Müller"], []),
+        ("Oleh : Siti Aminah, S.Pd", ["Siti Aminah"], []),
+        ("Reuters/Jakarta", [], ["Reuters"]),
+        ("Felix Schröder, Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch"], ["dpa"]),  # kept
+        ("Jane Doe, Political Correspondent, in Westminster", ["Jane Doe"], []),
+        ("Jane Doe in London", ["Jane Doe"], []),
+        # what the name is credited for in brackets: the photographer is no writer
+        ("Anna Müller (Text) und Tom Bauer (Fotos)", ["Anna Müller"], []),
+        # a bio sentence, a cut date's preposition, the desk named after the outlet, desk initials
+        ("Jane Doe is a reporter at The Star", ["Jane Doe"], []),
+        ("Posted by Admin on 5 March", [], []),
+        ("Tim Kompas", [], []),
+        ("Budi Santoso - Kompasiana", ["Budi Santoso"], []),
+        ("(ant/rd)", [], []),
+        ("Sumber: ANTARA", [], []),  # the source line is attribution (cleaning reads it), no byline
+        ("Jane Doe with AFP", ["Jane Doe"], []),
+        ("Tim Kaine and Jane Doe", ["Tim Kaine", "Jane Doe"], []),  # "Tim" is also a first name
+    ],
+)
+def test_byline_families_without_places_degrees_and_desks(value, people, agencies):
+    assert meta.normalize_authors([value], {"kompas", "kompascom"}) == (people, agencies)
