@@ -244,11 +244,19 @@ def _is_section(part: str) -> bool:
     return len(part) <= TAIL_MAX_CHARS and len(part.split()) <= 3
 
 
+def _is_date_part(part: str) -> bool:
+    from pipelines import dates
+
+    return len(part) <= TAIL_MAX_CHARS and any(c.isdigit() for c in part) and dates.parse(part) is not None
+
+
 def _site_parts(text: str, keys: set[str]) -> str:
     """``text`` without a leading/trailing part that names the outlet ("Headline - The Namibian")."""
     parts = _TITLE_SEP.split(text)
     if len(parts) < 2:
         return text
+    if len(parts) > 2 and is_outlet(parts[-2], keys) and _is_date_part(parts[-1]):
+        parts.pop()  # "Headline – DW – 01/31/2025": the day after the outlet's name
     while len(parts) > 1 and is_outlet(parts[-1], keys):
         parts.pop()
         if len(parts) >= 2 and _is_section(parts[-1]) and len(" ".join(parts[:-1]).split()) >= 4:

@@ -1211,3 +1211,13 @@ def test_an_update_time_written_relative_is_no_publication_date():
 )
 def test_byline_families_without_places_degrees_and_desks(value, people, agencies):
     assert meta.normalize_authors([value], {"kompas", "kompascom"}) == (people, agencies)
+
+
+def test_title_without_the_site_name_and_the_day_after_it():
+    html = _head('<meta property="og:title" content="Germany votes on migration law – DW – 01/31/2025">'
+                 '<meta property="og:site_name" content="dw.com">')
+    res = extract(html, "https://www.dw.com/en/germany-votes-on-migration-law/a-71472365", now=NOW)
+    assert res.article.title == "Germany votes on migration law"
+    html = _head('<meta property="og:title" content="Wahl 2025 – Ergebnis – 23.02.2025">')  # no outlet named:
+    res = extract(html, "https://www.dw.com/de/wahl/a-1", now=NOW)  # a day may end a headline
+    assert res.article.title == "Wahl 2025 – Ergebnis – 23.02.2025"
