@@ -415,7 +415,7 @@ def _generic_text(
         if led:
             method = f"{method}+lead"
         return text, method
-    recall = _trafilatura(tree, url, favor_recall=True)
+    recall = _trafilatura(tree, url, favor_recall=True, fast=True)
     if len(recall) > 2 * len(text):
         text, method = recall, "trafilatura-recall"
     if len(text) < SHORT_CHARS and len(ld_body) >= MIN_USABLE_CHARS and len(ld_body) > 1.5 * len(text):
