@@ -7,9 +7,9 @@ URL); the extract stage turns it into the one ``Article`` schema.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from pipelines.article import Article
+from pipelines.hints import Hints
 from pipelines.process import ProcessResult
 
 __all__ = ["Article", "FetchedPage"]
@@ -25,9 +25,9 @@ class FetchedPage:
     by it — the spider decodes once and extraction reads ``text``.  ``pages`` holds every part in
     reading order as ``(url, decoded html)`` when the article spans more than one page — feed it to
     ``pipelines.extract.extract_pages``; it is empty for single-page articles.
-    ``hints`` carries what discovery knew: source, language_hint, country, feed_title,
-    feed_published, sitemap_title, sitemap_published, sitemap_language, discovered_via, encoding,
-    and ``pages_incomplete`` when a later part could not be fetched.
+    ``hints`` carries what the crawl knew of the page (``pipelines.hints.Hints``, each field documented
+    there): the source's settings, what the feed or sitemap entry said, the redirects, the charset,
+    how many parts and whether one was missing (``pages_incomplete``), the article links.
     ``result`` is the stage chain's result when the spider's page reading already ran it (a one-page
     article, ``pipelines.page_reading``); ``crawler.pipelines.ProcessPipeline`` runs it otherwise.
     """
@@ -38,7 +38,7 @@ class FetchedPage:
     encoding: str | None = None
     source: str | None = None
     fetched_at: str | None = None
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)
     pages: list[tuple[str, str]] = field(default_factory=list)
     text: str | None = None
     result: ProcessResult | None = None

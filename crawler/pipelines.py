@@ -12,6 +12,7 @@ import contextlib
 import logging
 import os
 import time
+from dataclasses import replace
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -88,8 +89,8 @@ class ProcessPipeline(_Stage):
             return item
         result = item.result
         if result is None:
-            hints = {**item.hints, "source": item.source, "fetched_at": item.fetched_at,
-                     "encoding": item.encoding or item.hints.get("encoding")}
+            hints = replace(item.hints, source=item.source, fetched_at=item.fetched_at,
+                            encoding=item.encoding or item.hints.encoding)
             if item.pages:
                 result = await self.stage(item, run_chain, None, item.url, hints, item.pages,
                                           self.template(item.source))
@@ -109,7 +110,7 @@ class ProcessPipeline(_Stage):
         article = result.article
         assert article is not None
         article.fetched_at = item.fetched_at or article.fetched_at
-        article.links = list(item.hints.get("article_links") or [])
+        article.links = list(item.hints.article_links)
         if enrich_failed(article):  # indexed as extracted, but never silently: logged and counted
             self.stats.inc_value("news/enrich_errors")
             log.error("enrich failed on %s: %s", item.url,

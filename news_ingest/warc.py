@@ -21,7 +21,7 @@ import logging
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from news_ingest.settings import StatePaths
 from news_ingest.sources import Source, load_sources, source_for_url
 from news_ingest.store.client import connect
 from pipelines.dates import parse_date
+from pipelines.hints import Hints, Owner
 
 log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.I)
@@ -203,16 +204,16 @@ class WarcIngester:
             return "truncated"
         if not body:
             return "empty"
-        hints: dict[str, Any] = {"fetched_at": warc_date, "source": src.name if src else host}
+        hints = Hints(fetched_at=warc_date, source=src.name if src else host)
         if src is not None:
             from pipelines.dedupe import normalize_url  # late: numpy (dedupe); the CLI imports warc
 
             # the same identity and article rules as the crawl: the source's hosts own its canonicals
-            hints.update(language_hint=src.language, country=src.country, article_pages=src.article_pages,
-                         owner={"domains": list(src.domains), "ports": list(src.ports)},
-                         url_rule=src.url_rule(normalize_url(url))[0])
+            hints = replace(hints, language_hint=src.language, country=src.country,
+                            article_pages=src.article_pages, owner=Owner(src.domains, src.ports),
+                            url_rule=src.url_rule(normalize_url(url))[0])
         if ctype and (m := _CHARSET.search(ctype)):
-            hints["encoding"] = m.group(1)
+            hints = replace(hints, encoding=m.group(1))
         result = self.process_page(body, url, hints, templates=self.templates)
         if not result.ok:
             return result.drop_reason or "dropped"
@@ -220,7 +221,7 @@ class WarcIngester:
         assert article is not None  # result.ok
         if not self.filters.date_ok(article.published_at or warc_date):
             return "filtered_date"
-        article.source = article.source or hints["source"]
+        article.source = article.source or hints.source
         if src is not None:
             article.country = article.country or src.country
         self.indexer.add(article)

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -33,6 +33,7 @@ from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
 from pipelines.extract_html import MAX_HTML_BYTES, Parsed, Rejected, parse
 from pipelines.extract_rules import RULES, SITE_RULES, SiteRule, compile_each, compile_rule, site_rule_for
+from pipelines.hints import Hints
 
 log = logging.getLogger(__name__)
 
@@ -453,14 +454,14 @@ def _link_density(tree: HtmlElement) -> float:
 
 
 def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None,
-                hints: dict[str, Any] | None = None) -> str | None:
+                hints: Hints | Mapping[str, Any] | None = None) -> str | None:
     """Reason this page is not an article (``consent_wall``, ``soft_404``, ``index_page``, ``js_shell``).
 
     What the markup says is the one classifier's verdict (``pipelines.page_kind``, the spider asks the same),
     from the source's URL rule and ``article_pages`` setting when the hints carry them."""
-    hints = hints or {}
-    verdict = page_kind.classify(page_kind.read_markup(tree, pm.jsonld), hints.get("url_rule"),
-                                 hints.get("article_pages") or "auto")
+    hints = Hints.of(hints)
+    verdict = page_kind.classify(page_kind.read_markup(tree, pm.jsonld), hints.url_rule,
+                                 hints.article_pages or "auto")
     title_line = " ".join(x for x in (pm.title_tag, pm.h1) if x)
     if len(body) < _JS["max_visible_chars"]:
         visible = _visible_text(tree)
@@ -750,9 +751,9 @@ DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "url", "relat
 SAME_INSTANT = timedelta(seconds=60)
 
 
-def fetched_at(hints: dict[str, Any], now: datetime) -> datetime:
-    """When the page was fetched (``hints["fetched_at"]``: set by the crawl and the WARC reader), else now."""
-    got = dates.parse(hints.get("fetched_at"))
+def fetched_at(hints: Hints, now: datetime) -> datetime:
+    """When the page was fetched (``hints.fetched_at``: set by the crawl and the WARC reader), else now."""
+    got = dates.parse(hints.fetched_at)
     return got.dt if got is not None and got.has_time else now
 
 
@@ -760,7 +761,7 @@ def published_date(
     tree: HtmlElement,
     pm: meta.PageMeta,
     ld_pub: Any,
-    hints: dict[str, Any],
+    hints: Hints,
     page_url: str,
     read: dict[str, Any],
     now: datetime,
@@ -784,8 +785,8 @@ def published_date(
         "meta": lambda: pm.first_meta("published"),
         "html": lambda: _html_time(tree),
         "htmldate": lambda: _htmldate(tree),
-        "feed": lambda: hints.get("feed_published"),
-        "sitemap": lambda: hints.get("sitemap_published"),
+        "feed": lambda: hints.feed_published,
+        "sitemap": lambda: hints.sitemap_published,
         "url": lambda: dates.url_date(page_url, tz),
         "relative": lambda: _relative_date(tree, read, fetched_at(hints, now)),
     }
@@ -849,14 +850,14 @@ def _fields(
     pm: meta.PageMeta,
     body: str,
     url: str | None,
-    hints: dict[str, Any],
+    hints: Hints,
     now: datetime,
     notes: list[str],
     headline: tuple[str | None, str | None] | None = None,
 ) -> Article:
     """The article's fields. ``headline`` is ``meta.title(pm, url)`` when the caller already has it."""
-    country = hints.get("country")
-    lang_hint = meta.normal_lang(hints.get("language_hint"))
+    country = hints.country
+    lang_hint = meta.normal_lang(hints.language_hint)
     read = {"country": country, "languages": [lang_hint] if lang_hint else None}  # how to read date strings
     prov: dict[str, str] = {}
     canonical = meta.canonical(pm, url)
@@ -864,9 +865,9 @@ def _fields(
 
     title, src = headline if headline is not None and url else meta.title(pm, page_url)
     if not title:
-        for key, name in (("feed_title", "feed"), ("sitemap_title", "sitemap")):
-            if hints.get(key):
-                title, src = " ".join(str(hints[key]).split()), name
+        for hinted, name in ((hints.feed_title, "feed"), (hints.sitemap_title, "sitemap")):
+            if hinted:
+                title, src = " ".join(str(hinted).split()), name
                 break
     if src:
         prov["title"] = src
@@ -892,8 +893,8 @@ def _fields(
 
     lang, src = meta.language(pm)
     if not lang:
-        for key, name in (("sitemap_language", "sitemap"), ("language_hint", "source")):
-            if v := meta.normal_lang(hints.get(key)):
+        for hinted, name in ((hints.sitemap_language, "sitemap"), (hints.language_hint, "source")):
+            if v := meta.normal_lang(hinted):
                 lang, src = v, name
                 break
     if lang and src:
@@ -904,10 +905,10 @@ def _fields(
         url=_article_url(page_url, canonical, hints),
         canonical_url=canonical,
         known_ids=_known_ids(page_url, canonical, hints),
-        pages_incomplete=bool(hints.get("pages_incomplete")),
-        source=hints.get("source"),
+        pages_incomplete=hints.pages_incomplete,
+        source=hints.source,
         domain=host.removeprefix("www.") or None,
-        country=hints.get("country"),
+        country=hints.country,
         title=title,
         body=body,
         description=meta.description(pm),
@@ -924,14 +925,15 @@ def _fields(
     )
 
 
-def _identity(url: str, canonical: str | None, hints: dict[str, Any]) -> dedupe.Identity | None:
+def _identity(url: str, canonical: str | None, hints: Hints) -> dedupe.Identity | None:
     try:
-        return dedupe.identify(url, canonical, hints.get("redirected_from") or (), hints.get("owner"))
+        owner = hints.owner.as_mapping() if hints.owner is not None else None
+        return dedupe.identify(url, canonical, hints.redirected_from, owner)
     except ValueError:
         return None
 
 
-def _article_url(url: str, canonical: str | None, hints: dict[str, Any]) -> str:
+def _article_url(url: str, canonical: str | None, hints: Hints) -> str:
     """The article's URL: its accepted canonical (an AMP twin and its page are one article, stored under
     the page's URL), else where it was fetched — without tracking and session parameters."""
     who = _identity(url, canonical, hints) if url else None
@@ -943,9 +945,9 @@ def _article_url(url: str, canonical: str | None, hints: dict[str, Any]) -> str:
         return url
 
 
-def _known_ids(url: str, canonical: str | None, hints: dict[str, Any]) -> list[str]:
+def _known_ids(url: str, canonical: str | None, hints: Hints) -> list[str]:
     """The article's ids (``pipelines.dedupe.identify``): the canonical counts only when the source that
-    fetched the page (``hints["owner"]``: its domains and ports) owns it; redirect sources are aliases."""
+    fetched the page (``hints.owner``: its domains and ports) owns it; redirect sources are aliases."""
     who = _identity(url, canonical, hints) if url else None
     return list(who.known_ids) if who else []
 
@@ -996,18 +998,19 @@ def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
 def extract(
     html: str | bytes | Parsed | None,
     url: str | None = None,
-    hints: dict[str, Any] | None = None,
+    hints: Hints | Mapping[str, Any] | None = None,
     *,
     now: datetime | None = None,
 ) -> ExtractResult:
-    """Extract one page. Never raises: failures come back as ``drop_reason``."""
+    """Extract one page (``hints``: what the crawl knew of it, ``pipelines.hints``; a mapping is read
+    as their wire form). Never raises: failures come back as ``drop_reason``."""
     t0 = time.perf_counter()
-    hints = hints or {}
+    hints = Hints.of(hints)
     now = now or datetime.now(UTC)
     result = ExtractResult()
     try:
         # a page the crawl already parsed (``pipelines.page_reading``) is not parsed again
-        parsed = html if isinstance(html, Parsed) else parse(html, hints.get("encoding"))
+        parsed = html if isinstance(html, Parsed) else parse(html, hints.encoding)
         tree = parsed.tree
         pm = meta.read_page(tree)
         body, result.method = main_text(tree, url, pm, result.notes)
@@ -1036,7 +1039,8 @@ def extract(
 
 
 def extract_pages(
-    pages: list[tuple[str, str | bytes]], hints: dict[str, Any] | None = None, *, now: datetime | None = None
+    pages: list[tuple[str, str | bytes]], hints: Hints | Mapping[str, Any] | None = None, *,
+    now: datetime | None = None
 ) -> ExtractResult:
     """One article stitched from ``[(url, html), ...]`` in reading order; identity is the first page.
 
@@ -1047,6 +1051,7 @@ def extract_pages(
     """
     if not pages:
         return ExtractResult(drop_reason="empty", detail="no pages")
+    hints = Hints.of(hints)
     first_url, first_html = pages[0]
     result = extract(first_html, first_url, hints, now=now)
     article = result.article

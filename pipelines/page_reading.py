@@ -20,7 +20,8 @@ owns and which URLs are articles — the same objects the spider asks, so one ru
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -28,6 +29,7 @@ from pipelines import charset, discovery
 from pipelines.crawl_config import MultiPage
 from pipelines.dedupe import fetch_url, normalize_url
 from pipelines.extract_html import Parsed, Rejected, parse
+from pipelines.hints import Hints
 from pipelines.page_kind import Verdict, page_verdict
 from pipelines.process import CHAIN, ProcessResult
 from pipelines.templates import Template
@@ -147,9 +149,10 @@ class PageTask:
     ``kind``: ``article`` or ``listing``.  For an article: ``part`` (1 = first page), ``identity`` (the
     article's first URL), ``article_url`` (what it is stored
     under), ``url_rule`` of the identity, ``article_pages`` mode, ``walk_parts`` (look for
-    a next part), ``follow`` (collect related-article links), ``hints`` (what extraction gets; the
-    encoding is added here), ``run_chain`` (a complete one-page article goes through the stage chain
-    now, with ``template``, the source's learned furniture)."""
+    a next part), ``follow`` (collect related-article links), ``hints`` (what extraction gets,
+    ``pipelines.hints.Hints``; a mapping is read as their wire form; the encoding is added here),
+    ``run_chain`` (a complete one-page article goes through the stage chain now, with ``template``,
+    the source's learned furniture)."""
 
     url: str
     content_type: str | None
@@ -161,7 +164,7 @@ class PageTask:
     article_pages: str = "auto"
     walk_parts: bool = False
     follow: bool = False
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: Hints | Mapping[str, Any] = field(default_factory=Hints)
     run_chain: bool = False
     template: Template | None = None
 
@@ -217,7 +220,7 @@ def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
     if task.part > 1 or reading.next_url or not task.run_chain:
         reading.text = text  # extracted with the other parts (extract_pages) once every part is in
         return reading
-    hints = {**task.hints, "encoding": enc}
+    hints = replace(Hints.of(task.hints), encoding=enc)
     reading.result = CHAIN.run(parsed, task.article_url or task.identity, hints, template=task.template)
     return reading
 

@@ -11,6 +11,7 @@ only calls it).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +20,7 @@ from pipelines.article import Article, article_from_dict
 from pipelines.enrich import enrich
 from pipelines.extract import extract, extract_pages
 from pipelines.extract_html import Parsed
+from pipelines.hints import Hints
 from pipelines.templates import TEMPLATE_KINDS, Template
 
 
@@ -45,12 +47,12 @@ class ProcessResult:
         return self.article is not None
 
 
-def enrich_article(article: Article, hints: dict[str, Any]) -> Article | None:
+def enrich_article(article: Article, hints: Hints | None = None,
+                   template: Template | None = None) -> Article | None:
     """Clean, identify the language and attribute; None when cleaning left no body."""
     # the source's configured language is a hint for the detector, never a declared language
     # the source's learned furniture (pipelines/templates.py) comes as data: a Template or None
-    fields = enrich(asdict(article), {"language": hints.get("language_hint"),
-                                      "template": hints.get("template")})
+    fields = enrich(asdict(article), {"language": Hints.of(hints).language_hint, "template": template})
     if not (fields.get("body") or "").strip():
         return None
     return article_from_dict(fields)
@@ -71,12 +73,13 @@ class StageChain:
     The crawl (in its stage workers, ``crawler/pipelines.py`` and ``pipelines/page_reading.py``),
     ``process_page`` (WARC, replay, benchmarks) all run ``CHAIN``."""
 
-    def run(self, page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
+    def run(self, page: bytes | str | Parsed | None, url: str, hints: Hints | Mapping[str, Any] | None = None,
             pages: list[tuple[str, str | bytes]] | None = None,
             template: Template | None = None) -> ProcessResult:
         """Every pure stage on one page (``page``: bytes, text, or a tree already parsed) or on the parts
-        of a multi-page article (``pages``); ``template``: the source's learned furniture."""
-        hints = hints or {}
+        of a multi-page article (``pages``); ``hints``: what the crawl knew (``pipelines.hints``; a
+        mapping is their wire form); ``template``: the source's learned furniture."""
+        hints = Hints.of(hints)
         result = ProcessResult()
         t0 = time.perf_counter()
         extracted = extract_pages(pages, hints) if pages else extract(page, url, hints)
@@ -86,11 +89,10 @@ class StageChain:
         if found is None:
             result.drop_reason, result.detail = extracted.drop_reason, extracted.detail
             return result
-        found.fetched_at = hints.get("fetched_at") or found.fetched_at
+        found.fetched_at = hints.fetched_at or found.fetched_at
         t1 = time.perf_counter()
         result.learn_from = (found.body, found.title)
-        template = template if template is not None else hints.get("template")
-        article = enrich_article(found, {**hints, "template": template})
+        article = enrich_article(found, hints, template)
         result.ms["enrich"] = (time.perf_counter() - t1) * 1000
         if article is None:
             result.drop_reason = "empty_after_cleaning"
@@ -104,21 +106,21 @@ class StageChain:
 CHAIN = StageChain()
 
 
-def run_chain(page: bytes | str | Parsed | None, url: str, hints: dict[str, Any] | None = None,
+def run_chain(page: bytes | str | Parsed | None, url: str, hints: Hints | Mapping[str, Any] | None = None,
               pages: list[tuple[str, str | bytes]] | None = None,
               template: Template | None = None) -> ProcessResult:
     """``CHAIN.run`` as a module-level function (what a stage worker is sent)."""
     return CHAIN.run(page, url, hints, pages, template)
 
 
-def process_page(body: bytes | str, url: str, hints: dict[str, Any] | None = None,
+def process_page(body: bytes | str, url: str, hints: Hints | Mapping[str, Any] | None = None,
                  pages: list[tuple[str, str | bytes]] | None = None,
                  templates: SourceTemplateModels | None = None) -> ProcessResult:
     """Run every pure stage on one page (or the parts of a multi-page article).  With
-    ``templates``, the source's (``hints["source"]``) learned template is applied and the
+    ``templates``, the source's (``hints.source``) learned template is applied and the
     extracted body is learned from once the page is enriched, as the crawl does."""
-    hints = hints or {}
-    source = hints.get("source")
+    hints = Hints.of(hints)
+    source = hints.source
     template = templates.template(source) if templates is not None else None
     result = CHAIN.run(body, url, hints, pages, template)
     if templates is not None and result.ok and result.learn_from is not None:

@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -45,6 +46,7 @@ from news_ingest.store.client import connect
 from pipelines import discovery as d
 from pipelines import politeness
 from pipelines.dedupe import article_id, public_url
+from pipelines.hints import Hints, Owner
 from pipelines.page_reading import (
     Candidate,
     Links,
@@ -269,8 +271,7 @@ class NewsSpider(scrapy.Spider):
         source = getattr(item, "source", None)
         if not reason or reason == "error" or source not in self.sources:
             return
-        hints = getattr(item, "hints", None) or {}
-        urls = [*hints.get("redirected_from", []), item.url] if isinstance(item, FetchedPage) else [item.url]
+        urls = [*item.hints.redirected_from, item.url] if isinstance(item, FetchedPage) else [item.url]
         known = list(getattr(item, "known_ids", None) or [])
         self.crawl_state(source).record([*known, *self._chain_ids(urls)], f"dropped:{reason}", item.url)
 
@@ -525,9 +526,9 @@ class NewsSpider(scrapy.Spider):
                     self._unsettled.add(origin)
                 continue
             self._articles[src.name] += 1
-            hints = self._hints(src, e)
             first = d.show_all_url(e.url, src.multipage)
-            req = self._request(src, first or e.url, self.parse_article, identity=e.url, hints=hints,
+            req = self._request(src, first or e.url, self.parse_article, identity=e.url,
+                                hints=self._hints(src, e).to_wire(),
                                 depth=depth, part=1, pages=[], show_all=bool(first))
             # redirects of article URLs are followed by _redirected (index lookup on the target first)
             req.meta.update(news_kind="article", dont_redirect=True, news_chain=[], news_origin=origin,
@@ -556,14 +557,15 @@ class NewsSpider(scrapy.Spider):
             return {}
 
     @staticmethod
-    def _hints(src: Source, e: d.Entry) -> dict[str, Any]:
-        hints: dict[str, Any] = {"source": src.name, "language_hint": src.language, "country": src.country,
-                                 "discovered_via": e.via}
+    def _hints(src: Source, e: d.Entry) -> Hints:
+        """What discovery knows of an article URL: its source, and what its feed or sitemap entry said."""
+        hints = Hints(source=src.name, language_hint=src.language, country=src.country, discovered_via=e.via)
         if e.via in ("rss", "atom"):
-            hints.update(feed_title=e.title, feed_published=e.published)
-        elif e.via in ("sitemap", "news-sitemap"):
-            hints.update(sitemap_title=e.title, sitemap_published=e.published, sitemap_language=e.language)
-        return {k: v for k, v in hints.items() if v is not None}
+            return replace(hints, feed_title=e.title, feed_published=e.published)
+        if e.via in ("sitemap", "news-sitemap"):
+            return replace(hints, sitemap_title=e.title, sitemap_published=e.published,
+                           sitemap_language=e.language)
+        return hints
 
     # -------------------------------------------------------------------------------------- articles
 
@@ -614,38 +616,38 @@ class NewsSpider(scrapy.Spider):
                 yield req
             return
         self.count(source, "pages_fetched")
+        page_hints = Hints.of(hints)  # (a request carries them as plain data: the frontier's wire)
         if part == 1:
             if not show_all:
                 identity = response.url  # where the article is (after redirects), as fetched
             # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
             # the article its ids from the same hosts (pipelines.dedupe.identify)
-            hints = {**hints, "url_rule": src.url_rule(_norm(identity) or identity)[0],
-                     "article_pages": src.article_pages,
-                     "owner": {"domains": list(src.domains), "ports": list(src.ports)}}
-            if chain := response.meta.get("news_chain"):
-                hints["redirected_from"] = list(chain)
+            page_hints = replace(page_hints, url_rule=src.url_rule(_norm(identity) or identity)[0],
+                                 article_pages=src.article_pages, owner=Owner(src.domains, src.ports),
+                                 redirected_from=tuple(response.meta.get("news_chain") or ()))
         process = ProcessPipeline.of(self.crawler)
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
         task = PageTask(response.url, self._ctype(response), "article", part=part, identity=identity,
-                        article_url=self._stored_url(identity), url_rule=hints.get("url_rule"),
+                        article_url=self._stored_url(identity), url_rule=page_hints.url_rule,
                         article_pages=src.article_pages,
                         walk_parts=not show_all and part < src.multipage.max_pages,
                         follow=part == 1 and depth < src.follow_depth,
-                        hints={**hints, "pages": 1, "source": source, "fetched_at": fetched_at},
+                        hints=replace(page_hints, pages=1, source=source, fetched_at=fetched_at),
                         run_chain=process is not None,
                         template=process.template(source) if process is not None else None)
         reading = await self._read(response, src, task)
         if reading is None:
             if part > 1:  # a broken later part: keep what we have
-                yield self._item(src, identity, pages, hints, incomplete=True)
+                yield self._item(src, identity, pages, page_hints, incomplete=True)
             else:
                 outcome = response.meta.get("news_drop", "dropped")
                 self._remember(source, self._urls_of(identity, response), outcome)
             return
         if part == 1:
-            hints = {**hints, "encoding": reading.encoding}
+            page_hints = replace(page_hints, encoding=reading.encoding)
             if reading.links is not None and reading.links.articles:
-                hints["article_links"] = [u for u, _ in reading.links.articles[:LINKS_KEPT]]
+                page_hints = replace(page_hints,
+                                     article_links=tuple(u for u, _ in reading.links.articles[:LINKS_KEPT]))
             verdict = reading.verdict
             if verdict is not None and not verdict.is_article:
                 self.drop(source, "not_article_page", response.url)
@@ -658,16 +660,16 @@ class NewsSpider(scrapy.Spider):
             pages = [*pages, (response.url, reading.text)]
         nxt = reading.next_url
         if nxt and nxt not in {u for u, _ in pages}:
-            req = self._request(src, nxt, self.parse_article, identity=identity, hints=hints, depth=depth,
-                                part=part + 1, pages=pages, show_all=False)
+            req = self._request(src, nxt, self.parse_article, identity=identity, hints=page_hints.to_wire(),
+                                depth=depth, part=part + 1, pages=pages, show_all=False)
             req.meta["news_kind"] = "article"
             self.count(source, "article_parts")
             yield req
         elif reading.text is None:  # read and processed in one go (a one-page article)
-            yield self._item(src, identity, [(response.url, "")], hints, result=reading.result,
+            yield self._item(src, identity, [(response.url, "")], page_hints, result=reading.result,
                              body=response.body, fetched_at=fetched_at)
         else:
-            yield self._item(src, identity, pages, hints)
+            yield self._item(src, identity, pages, page_hints)
         if part == 1:
             for req in await self._follow_from_article(src, reading, depth):
                 yield req
@@ -742,7 +744,7 @@ class NewsSpider(scrapy.Spider):
         except ValueError:
             return identity
 
-    def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: dict[str, Any],
+    def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: Hints,
               incomplete: bool = False, result: ProcessResult | None = None, body: bytes | None = None,
               fetched_at: str | None = None) -> FetchedPage:
         """The article for the item pipelines: its parts as text (assembled there), or — ``result`` —
@@ -750,10 +752,9 @@ class NewsSpider(scrapy.Spider):
         self.count(src.name, "articles_found")
         if len(pages) > 1:
             self.count(src.name, "articles_multipage")
-        enc = hints.get("encoding") or "utf-8"
-        hints = {**hints, "pages": len(pages)}
+        enc = hints.encoding or "utf-8"
+        hints = replace(hints, pages=len(pages), pages_incomplete=hints.pages_incomplete or incomplete)
         if incomplete:
-            hints["pages_incomplete"] = True
             self.count(src.name, "articles_incomplete")
         now = fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
         identity = self._stored_url(identity)
@@ -795,7 +796,8 @@ class NewsSpider(scrapy.Spider):
             yield from self._discovery(self.sources[source], request.cb_kwargs["urls"])
         kw = request.cb_kwargs
         if request.callback == self.parse_article and kw.get("part", 1) > 1 and kw.get("pages"):
-            yield self._item(self.sources[source], kw["identity"], kw["pages"], kw["hints"], incomplete=True)
+            yield self._item(self.sources[source], kw["identity"], kw["pages"], Hints.of(kw["hints"]),
+                             incomplete=True)
         elif request.callback == self.parse_article and source in self.sources:
             if outcome and outcome != "robots_txt":  # robots.txt refusals cost no fetch: asked every run
                 urls = [kw.get("identity", request.url), *request.meta.get("news_chain", []), request.url]

@@ -52,7 +52,7 @@ class RecordPages:
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         with open(self.path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"url": item.url, "pages": [u for u, _ in item.pages], "hints": item.hints,
+            fh.write(json.dumps({"url": item.url, "pages": [u for u, _ in item.pages], "hints": item.hints.to_wire(),
                                  "encoding": item.encoding,
                                  "body": item.body.decode(item.encoding or "utf-8")}) + "\n")
         return item

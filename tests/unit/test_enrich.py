@@ -142,7 +142,7 @@ def test_crawl_counts_enrich_errors(monkeypatch):
     def fetched() -> FetchedPage:  # as the spider's page reading hands it over: extracted, to be enriched
         art = Article(url="https://example.com/a", source="sample", body=SEED)
         return FetchedPage(url=art.url, body=b"", source="sample", result=ProcessResult(
-            article=enrich_article(art, {}), learn_from=(SEED, None)))
+            article=enrich_article(art), learn_from=(SEED, None)))
 
     asyncio.run(stage.process_item(fetched()))
     assert crawler.stats.get_value("news/enrich_errors") is None

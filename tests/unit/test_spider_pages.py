@@ -14,6 +14,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.items import FetchedPage
 from crawler.spiders.news import NewsSpider
+from pipelines.hints import Hints, Owner
 from tests.unit.spider_support import collect, use_sources
 
 OUTLET = "http://127.0.0.1:8001"
@@ -179,8 +180,8 @@ def test_a_redirect_to_the_slash_form_is_followed_not_dropped(spider):
     html = article_html('<meta property="og:type" content="article">')
     page_out = collect(spider.parse_article(page(html, URL, request=follow), **follow.cb_kwargs))
     (item,) = items(page_out)
-    assert item.url == URL and item.hints["redirected_from"] == [URL.rstrip("/")]
-    assert item.hints["owner"] == {"domains": list(src.domains), "ports": [8001]}
+    assert item.url == URL and item.hints.redirected_from == (URL.rstrip("/"),)
+    assert item.hints.owner == Owner(src.domains, (8001,))
 
 
 def test_a_shortlink_to_an_article_already_fetched_is_a_duplicate(spider):
@@ -297,7 +298,7 @@ def test_a_page_that_was_no_article_is_not_fetched_again(spider):
 def test_an_article_an_item_pipeline_dropped_is_remembered(spider):
     from scrapy.exceptions import DropItem
 
-    item = FetchedPage(url=URL, body=b"", source="outlet", hints={"redirected_from": [URL.rstrip("/")]})
+    item = FetchedPage(url=URL, body=b"", source="outlet", hints=Hints(redirected_from=(URL.rstrip("/"),)))
     spider._on_item_dropped(item, None, DropItem(f"not_article:soft_404: {URL}"))
     spider._on_item_dropped(FetchedPage(url=URL + "x/", body=b"", source="outlet"), None,
                             DropItem(f"error: {URL}x/ boom"))  # a failing stage: tried again next run
@@ -316,7 +317,7 @@ def test_an_articles_in_source_links_travel_with_it(spider):
              f'<a href="{OTHER_PORT}/2024/12/06/bukan-milik-kita/">other service</a>')
     resp = page(article_html('<meta property="og:type" content="article">', links), URL)
     (item,) = items(collect(spider.parse_article(resp, **{**kwargs(spider, URL), "depth": 0})))
-    assert item.hints["article_links"] == [LINKED]
+    assert item.hints.article_links == (LINKED,)
 
 
 def test_a_skipped_indexed_article_has_its_stored_links_followed(spider):

@@ -253,7 +253,7 @@ def test_a_failed_later_part_yields_the_article_marked_incomplete(spider):
                                         identity=first, part=2, pages=[(first, "<html>...</html>")],
                                         hints={"source": "outlet"})))
     [item] = out
-    assert item.url == first and item.hints.get("pages_incomplete")
+    assert item.url == first and item.hints.pages_incomplete
 
 
 def test_a_failed_feed_is_unsettled(spider):
