@@ -175,19 +175,23 @@ def language_bench(shared: Path) -> tuple[dict, list[dict[str, float]], list[str
 # --- speed: today's enrich next to the baseline's, side by side ------------------------------------
 
 _WORKER = textwrap.dedent("""
-    import json, sys, time
+    import inspect, json, sys, time
     sys.path.insert(0, sys.argv[1])
+    from pipelines.article import Article
     from pipelines.enrich import enrich
+    # enrich takes an Article; a baseline from before that took an Article dict
+    takes_article = "article" in inspect.signature(enrich).parameters
+    run = (lambda t: enrich(Article(body=t))) if takes_article else (lambda t: enrich({"body": t}, {}))
     texts = json.load(open(sys.argv[2], encoding="utf-8"))
     for t in texts[:20]:
-        enrich({"body": t}, {})  # warm: pattern files, detector models
+        run(t)  # warm: pattern files, detector models
     print("ready", flush=True)
     for line in sys.stdin:
         a, b = map(int, line.split())
         out = []
         for t in texts[a:b]:
             t0 = time.perf_counter()
-            enrich({"body": t}, {})
+            run(t)
             out.append((time.perf_counter() - t0) * 1000)
         print(json.dumps(out), flush=True)
 """)

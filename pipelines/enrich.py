@@ -1,7 +1,7 @@
 """Run the text stages - clean, language, attribution - once over a body.
 
 ``analyze_text`` is the plain-text entry point the attribution benchmark scores;
-``enrich`` applies the same stages to an Article dict and fills its fields.  Both are pure and
+``enrich`` applies the same stages to an ``Article`` and returns it with its fields filled.  Both are pure and
 never raise on bad input: an unusable body yields empty results and ``und``.  A failure inside a
 stage (a bug) is never passed off as "no sources": it is logged, ``analyze_text`` returns it under
 ``error`` and ``enrich`` records a removed segment of kind ``error`` (``ERROR_KIND``), which the
@@ -14,9 +14,11 @@ import logging
 import re
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pipelines import patterns
+from pipelines.article import Article
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
 from pipelines.credit_model import CreditModel, add_model_credits
@@ -187,53 +189,50 @@ def _merge(old: Any, new: list[str]) -> list[str]:
     return out
 
 
-def enrich(article_fields: Mapping[str, Any], hints: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Apply clean -> language -> attribution to an Article dict; returns a new dict.
+def enrich(article: Article, *, language: str | None = None, declared_language: str | None = None,
+           template: Template | None = None) -> Article:
+    """Apply clean -> language -> attribution to an Article; returns a new Article (``article`` is
+    left as it was).
 
-    ``hints`` may carry ``declared_language`` (the page's lang attribute / meta; if absent, an
-    extractor-set ``language`` whose provenance is not "detector" counts as declared),
-    ``language`` (the source's configured language from sources.yaml) and ``template`` (the
-    source's learned ``pipelines.templates.Template``)."""
-    out = dict(article_fields)
-    hints = hints or {}
-    prov = dict(out.get("provenance") or {})
-    declared = hints.get("declared_language")
+    ``declared_language``: the page's lang attribute / meta; if absent, an extractor-set ``language``
+    whose provenance is not "detector" or "source" counts as declared.  ``language``: the source's
+    configured language from sources.yaml, a hint for detection.  ``template``: the source's learned
+    ``pipelines.templates.Template``."""
+    prov = dict(article.provenance or {})
+    declared = declared_language
     # a language extraction took from the page counts as declared; the source's hint does not
-    if declared is None and out.get("language") and prov.get("language") not in (None, "detector", "source"):
-        declared = out.get("language")
-    hint = hints.get("language") or hints.get("source_language")
-    body = out.get("body")
-    removed = list(out.get("removed_segments") or [])
+    if declared is None and article.language and prov.get("language") not in (None, "detector", "source"):
+        declared = article.language
+    body = article.body
+    removed = list(article.removed_segments or [])
     try:
         # an agency extraction read in the page's byline is a credit like the body's (one place:
         # ``attribute``); the segment stays as the record of where it was read
         agencies = [str(s.get("text")) for s in removed
                     if isinstance(s, Mapping) and s.get("kind") == "byline_agency" and s.get("text")]
-        cleaned, language, attr = _run(normalize_text(body), None, declared=declared, hint=hint,
-                                       template=hints.get("template"), title=out.get("title"),
-                                       byline_agencies=agencies)
+        cleaned, detected, attr = _run(normalize_text(body), None, declared=declared, hint=language,
+                                       template=template, title=article.title, byline_agencies=agencies)
     except Exception as exc:  # never raise out of the pipeline; keep the body as it was, say so
-        log.exception("enrich failed for %s", out.get("url"))
-        removed.append({"kind": ERROR_KIND, "text": f"enrich failed: {exc!r}"})
-        out["removed_segments"] = removed
-        return out
-    out["body"] = attr.body
-    out["dateline"] = cleaned.dateline
-    out["dateline_outlet"] = attr.dateline_outlet
-    out["removed_segments"] = removed + cleaned.removed_segments + attr.removed_segments
-    out["authors"] = _merge(out.get("authors"), cleaned.authors)
-    out["editors"] = _merge(out.get("editors"), cleaned.editors)
-    code, conf, lang_prov = language
-    if code == "und" and not (body or "").strip() and out.get("language"):
-        pass  # nothing to detect on: keep what extraction found
-    else:
-        out["language"] = code
-        out["language_confidence"] = conf
+        log.exception("enrich failed for %s", article.url)
+        failed = {"kind": ERROR_KIND, "text": f"enrich failed: {exc!r}"}
+        return replace(article, removed_segments=[*removed, failed])
+    changes: dict[str, Any] = {}
+    code, conf, lang_prov = detected
+    if not (code == "und" and not (body or "").strip() and article.language):  # else: nothing to detect on,
+        changes.update(language=code, language_confidence=conf)  # keep what extraction found
         prov["language"] = lang_prov
-    out["provenance"] = prov
-    out["source_attribution"] = attr.sources
-    out["attribution_text"] = attr.attribution_text
-    out["photo_credits"] = attr.photo_credits
-    out["is_wire_copy"] = attr.is_wire_copy if attr.body or attr.sources else None
-    return out
+    return replace(
+        article, **changes,
+        body=attr.body,
+        dateline=cleaned.dateline,
+        dateline_outlet=attr.dateline_outlet,
+        removed_segments=removed + cleaned.removed_segments + attr.removed_segments,
+        authors=_merge(article.authors, cleaned.authors),
+        editors=_merge(article.editors, cleaned.editors),
+        provenance=prov,
+        source_attribution=attr.sources,
+        attribution_text=attr.attribution_text,
+        photo_credits=attr.photo_credits,
+        is_wire_copy=attr.is_wire_copy if attr.body or attr.sources else None,
+    )
 

@@ -1080,11 +1080,9 @@ def extract_pages(
 def final_body(article: Article) -> str:
     """The body the crawl indexes: cleaning, language and attribution exactly as ``process.enrich_article``
     runs them (the page's declared language is a hint checked against detection, never taken as true)."""
-    from dataclasses import asdict
-
     from pipelines.enrich import enrich
 
-    return enrich(asdict(article), {"language": None}).get("body") or ""
+    return enrich(article).body or ""
 
 
 def extract_text(html: str, url: str | None = None) -> str:

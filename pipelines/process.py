@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pipelines import dedupe
-from pipelines.article import Article, article_from_dict
+from pipelines.article import Article
 from pipelines.enrich import enrich
 from pipelines.extract import extract, extract_pages
 from pipelines.extract_html import Parsed
@@ -52,10 +52,10 @@ def enrich_article(article: Article, hints: Hints | None = None,
     """Clean, identify the language and attribute; None when cleaning left no body."""
     # the source's configured language is a hint for the detector, never a declared language
     # the source's learned furniture (pipelines/templates.py) comes as data: a Template or None
-    fields = enrich(asdict(article), {"language": Hints.of(hints).language_hint, "template": template})
-    if not (fields.get("body") or "").strip():
+    enriched = enrich(article, language=Hints.of(hints).language_hint, template=template)
+    if not (enriched.body or "").strip():
         return None
-    return article_from_dict(fields)
+    return enriched
 
 
 def fingerprint(article: Article) -> Article:

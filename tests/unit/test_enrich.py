@@ -72,18 +72,18 @@ def test_enrich_fills_article_fields():
         language="id",
         provenance={"language": "meta", "title": "json-ld"},
     )
-    out = enrich(art.__dict__, {"language": "id"})
-    assert out["source_attribution"] == ["Asharq Al-Awsat", "AFP"]
-    assert out["dateline"] == "TRIBUNNEWS.COM-"
-    assert out["dateline_outlet"] == "Tribunnews.com"
-    assert out["language"] == "id" and out["provenance"]["language"] == "detector"
-    assert out["provenance"]["title"] == "json-ld"
-    assert 0 < out["language_confidence"] <= 1
-    assert out["is_wire_copy"] is True
-    assert "SUMBER: ASHARQ AL-AWSAT, AFP" in out["attribution_text"]
-    assert {s["kind"] for s in out["removed_segments"]} >= {"related", "credit_line"}
-    assert "Baca juga" not in out["body"] and out["authors"] == ["Redaksi"]
-    Article(**out)  # still a valid Article
+    out = enrich(art, language="id")
+    assert out.source_attribution == ["Asharq Al-Awsat", "AFP"]
+    assert out.dateline == "TRIBUNNEWS.COM-"
+    assert out.dateline_outlet == "Tribunnews.com"
+    assert out.language == "id" and out.provenance["language"] == "detector"
+    assert out.provenance["title"] == "json-ld"
+    assert 0 < out.language_confidence <= 1
+    assert out.is_wire_copy is True
+    assert "SUMBER: ASHARQ AL-AWSAT, AFP" in out.attribution_text
+    assert {s["kind"] for s in out.removed_segments} >= {"related", "credit_line"}
+    assert "Baca juga" not in out.body and out.authors == ["Redaksi"]
+    assert art.body == SEED and art.source_attribution == []  # the article given is left as it was
 
 
 def test_enrich_merges_bylines_into_authors_and_editors():
@@ -91,24 +91,24 @@ def test_enrich_merges_bylines_into_authors_and_editors():
         "Beliau berkata kerajaan akan memberi bantuan kepada mangsa banjir yang terjejas secepat mungkin, "
         "katanya dalam kenyataan di sini hari ini.\nPenulis: Ahmad Faiz\nEditor: Siti Nur"
     )
-    out = enrich({"body": body, "authors": ["ahmad faiz"]}, {"declared_language": "ms"})
-    assert out["authors"] == ["ahmad faiz"] and out["editors"] == ["Siti Nur"]
-    assert out["language"] == "ms"
-    assert "Penulis" not in out["body"]
+    out = enrich(Article(body=body, authors=["ahmad faiz"]), declared_language="ms")
+    assert out.authors == ["ahmad faiz"] and out.editors == ["Siti Nur"]
+    assert out.language == "ms"
+    assert "Penulis" not in out.body
 
 
 def test_enrich_malay_bernama_fixture():
-    out = enrich({"body": (FIX / "text" / "ms_bernama_banjir.txt").read_text()}, None)
-    assert out["language"] == "ms"
-    assert out["source_attribution"] == ["Bernama"] and out["is_wire_copy"] is True
-    assert out["body"].startswith("Jumlah mangsa banjir")
+    out = enrich(Article(body=(FIX / "text" / "ms_bernama_banjir.txt").read_text()))
+    assert out.language == "ms"
+    assert out.source_attribution == ["Bernama"] and out.is_wire_copy is True
+    assert out.body.startswith("Jumlah mangsa banjir")
 
 
 @pytest.mark.parametrize("body", [None, "", "\x00\x01", "<script>var a=1;</script>", "🙂" * 50])
 def test_enrich_bad_bodies_never_raise(body):
-    out = enrich({"body": body, "language": "id", "provenance": {"language": "meta"}}, {})
-    assert out["source_attribution"] == []
-    assert out["language"] in ("id", "und", "en")
+    out = enrich(Article(body=body, language="id", provenance={"language": "meta"}))
+    assert out.source_attribution == []
+    assert out.language in ("id", "und", "en")
 
 
 def _broken(*args, **kwargs):
@@ -119,12 +119,12 @@ def test_a_stage_crash_is_logged_and_reported_not_silent(monkeypatch, caplog):
     monkeypatch.setattr("pipelines.enrich.attribute", _broken)
     with caplog.at_level(logging.ERROR, logger="pipelines.enrich"):
         r = analyze_text(SEED, None)
-        out = enrich({"url": "https://example.com/a", "body": SEED}, {})
+        out = enrich(Article(url="https://example.com/a", body=SEED))
     assert "rule bug" in r["error"] and r["sources"] == []
-    assert enrich_failed(out) and out["body"] == SEED  # kept as extracted, and marked
+    assert enrich_failed(out) and out.body == SEED  # kept as extracted, and marked
     assert sum("rule bug" in (rec.exc_text or "") for rec in caplog.records) == 2
     monkeypatch.undo()
-    assert not enrich_failed(enrich({"body": SEED}, {}))
+    assert not enrich_failed(enrich(Article(body=SEED)))
 
 
 def test_crawl_counts_enrich_errors(monkeypatch):
@@ -154,8 +154,8 @@ def test_crawl_counts_enrich_errors(monkeypatch):
 
 
 def test_empty_body_keeps_extracted_language():
-    out = enrich({"body": "", "language": "id", "provenance": {"language": "meta"}}, {})
-    assert out["language"] == "id" and out["provenance"]["language"] == "meta"
+    out = enrich(Article(body="", language="id", provenance={"language": "meta"}))
+    assert out.language == "id" and out.provenance["language"] == "meta"
 
 
 def test_timings_are_reported():
@@ -225,13 +225,13 @@ def test_an_agency_credited_in_the_byline_reaches_source_attribution():
         "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam, "
         "dan warga mulai mengungsi ke balai desa.\nSUMBER: REUTERS"
     )
-    out = enrich({"body": body, "removed_segments": [{"kind": "byline_agency", "text": "AFP"}]}, {})
-    assert out["source_attribution"] == ["Reuters", "AFP"]
-    assert out["is_wire_copy"] is True
-    assert {"kind": "byline_agency", "text": "AFP"} in out["removed_segments"]
+    out = enrich(Article(body=body, removed_segments=[{"kind": "byline_agency", "text": "AFP"}]))
+    assert out.source_attribution == ["Reuters", "AFP"]
+    assert out.is_wire_copy is True
+    assert {"kind": "byline_agency", "text": "AFP"} in out.removed_segments
     # the same agency credited twice is one source; a body without credits keeps the byline's
-    out = enrich({"body": body, "removed_segments": [{"kind": "byline_agency", "text": "Reuters"}]}, {})
-    assert out["source_attribution"] == ["Reuters"]
+    out = enrich(Article(body=body, removed_segments=[{"kind": "byline_agency", "text": "Reuters"}]))
+    assert out.source_attribution == ["Reuters"]
     plain = "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam."
-    out = enrich({"body": plain, "removed_segments": [{"kind": "byline_agency", "text": "AFP"}]}, {})
-    assert out["source_attribution"] == ["AFP"] and out["is_wire_copy"] is True
+    out = enrich(Article(body=plain, removed_segments=[{"kind": "byline_agency", "text": "AFP"}]))
+    assert out.source_attribution == ["AFP"] and out.is_wire_copy is True

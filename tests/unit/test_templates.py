@@ -11,6 +11,7 @@ import pytest
 
 from news_ingest.templates import SourceTemplates, TemplateStore, template_dir
 from pipelines import templates as T
+from pipelines.article import Article
 from pipelines.enrich import analyze_text, enrich
 
 PROMO = "Dukung jurnalisme warga: kirim tulisanmu ke redaksi@kabarkota.id sekarang juga"
@@ -122,10 +123,10 @@ def test_enrich_applies_a_template_after_the_credits_are_read():
     for i in range(8):
         model = T.learn(model, body(i) + "\nSUMBER: ANTARA", TITLES[i], f"u{i}")
     template = T.compile_template(model)
-    out = enrich({"body": body(6) + "\nSUMBER: ANTARA", "title": TITLES[6]}, {"template": template})
-    assert out["source_attribution"] == ["ANTARA"]  # a recurring credit line still credits
-    assert PROMO not in out["body"] and HASHTAGS not in out["body"]
-    assert {"template_line", "template_prefix", "teaser"} <= {s["kind"] for s in out["removed_segments"]}
+    out = enrich(Article(body=body(6) + "\nSUMBER: ANTARA", title=TITLES[6]), template=template)
+    assert out.source_attribution == ["ANTARA"]  # a recurring credit line still credits
+    assert PROMO not in out.body and HASHTAGS not in out.body
+    assert {"template_line", "template_prefix", "teaser"} <= {s["kind"] for s in out.removed_segments}
     r = analyze_text(body(6), None, template=template)
     assert PROMO in r["boilerplate_lines"] and PROMO not in r["clean_text"]
 
