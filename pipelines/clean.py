@@ -245,6 +245,21 @@ def _related(line: str, lang: str | None = None) -> tuple[bool, bool]:
     return False, False
 
 
+def _more_linked(line: str, lang: str | None) -> bool:
+    """A further headline of a read-also block under a bare label ("Baca juga:" then one headline a
+    line): headline-shaped, no sentence, and longer than a subheading (five words or more), so the
+    story's own "Kronologi Kejadian" after the block stays."""
+    words = line.split()
+    if not (5 <= len(words) <= 25 and (line[:1].isupper() or line[:1].isdigit())):
+        return False  # a hard-wrapped paragraph's next line starts in lower case or with its quote
+    if _SENT_END.search(line) or line.endswith(":"):
+        return False
+    # headlines of such blocks are title-cased; a wrapped sentence is not
+    long = [w for w in words if len(w) >= 4 and w[:1].isalpha()]
+    title = sum(w[:1].isupper() for w in long)
+    return bool(long) and title >= 0.6 * len(long) and not _related(line, lang)[0]
+
+
 def _byline(line: str, zone: bool, lang: str | None = None) -> tuple[list[str], list[str]] | None:
     """Authors and editors named by a byline line, or None if the line is not a byline."""
     rx = _rx(lang)
@@ -406,6 +421,9 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 if (j is not None and is_headline_like(lines[j]) and not _is_sentence(lines[j])
                         and not _related(lines[j], lang)[0]):
                     kinds[j] = "related"
+                    # a multi-link read-also block: the second and later headlines under the label
+                    while (j := _next_nonempty(lines, j + 1)) is not None and _more_linked(lines[j], lang):
+                        kinds[j] = "related"
         elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
             kinds[i] = "related_block"
             j = i + 1

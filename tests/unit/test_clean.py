@@ -44,6 +44,67 @@ def test_label_and_headline_on_separate_lines_both_go():
     assert "Prabowo Terbang" not in c.body and "Baca Juga" not in c.body
 
 
+def test_every_headline_of_a_multi_link_read_also_block_goes():
+    # detik/tribun-style: a bare label, then one linked headline a line, then the story resumes
+    text = (
+        f"{BODY}\nBaca Juga:\nPrabowo Terbang ke Luar Negeri, Gibran Jabat Plt Presiden\n"
+        "Harga Cabai di Pasar Induk Kramat Jati Naik Lagi Jelang Ramadan\n"
+        "5 Fakta Banjir Bandang yang Rendam Ratusan Rumah di Bekasi\n"
+        f"Kronologi Kejadian\n{BODY}"
+    )
+    c = clean(text, "id")
+    assert "Harga Cabai" not in c.body and "5 Fakta Banjir" not in c.body and "Prabowo" not in c.body
+    assert {"kind": "related", "text": "5 Fakta Banjir Bandang yang Rendam Ratusan Rumah di Bekasi"} in c.removed_segments
+    assert "Kronologi Kejadian" in c.body  # a short subheading after the block is the story's
+
+
+def test_a_wrapped_paragraph_after_a_read_also_headline_stays():
+    # the sample's hard-wrapped quote: the lines after the teaser are the story, not more teasers
+    text = (
+        "Tapi terlebih dahulu dicek latar\nbelakangnya, apakah mereka cukup kredibel.\nBaca Juga:\n"
+        "Prabowo Terbang ke Luar Negeri, Gibran Resmi Jabat Plt Presiden Mulai Pekan Depan\n"
+        '"Sebagai contoh, ketika nama Gibran, misalnya, itu muncul tidak hanya dari\n'
+        "dua sumber yang kami kutip. Ada satu sumber\nlagi yang tidak kami cantumkan,\" ungkapnya."
+    )
+    c = clean(text, "id")
+    assert "Prabowo Terbang" not in c.body
+    assert '"Sebagai contoh, ketika nama Gibran' in c.body and "dua sumber yang kami kutip" in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Bagikan: Facebook Twitter WhatsApp", "id"),
+        ("Share on Facebook Share on Twitter Share on WhatsApp", "en"),
+        ("Facebook | Twitter | LinkedIn | Email", "en"),
+        ("Kongsi: Facebook, WhatsApp, Telegram", "ms"),
+        ("Advertisement - Scroll to continue", "en"),
+        ("Scroll to continue reading", "en"),
+        ("Continue reading below", "en"),
+        ("Story continues below advertisement", "en"),
+        ("Like this article? Share it with your friends", "en"),
+        ("Tatal ke bawah untuk teruskan membaca", "ms"),
+        ("Langgan sekarang", "ms"),
+    ],
+)
+def test_share_rows_and_scroll_prompts_go(line, lang):
+    c = clean(f"{BODY}\n{line}\n{BODY}", lang)
+    assert line not in c.body
+    assert c.body.count("Pemerintah menyatakan") == 2
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Facebook dan Twitter menghapus ratusan akun palsu yang menyebarkan hoaks menjelang pemilu.",
+        "Story continues to develop as the ministry reviews the budget for next year, officials said.",
+    ],
+)
+def test_sentences_naming_networks_or_continuing_stay(sentence):
+    c = clean(f"{BODY}\n{sentence}")
+    assert sentence in c.body
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
