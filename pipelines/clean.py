@@ -422,8 +422,10 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                         and not _related(lines[j], lang)[0]):
                     kinds[j] = "related"
                     # a multi-link read-also block: the second and later headlines under the label
-                    while (j := _next_nonempty(lines, j + 1)) is not None and _more_linked(lines[j], lang):
-                        kinds[j] = "related"
+                    k = _next_nonempty(lines, j + 1)
+                    while k is not None and _more_linked(lines[k], lang):
+                        kinds[k] = "related"
+                        k = _next_nonempty(lines, k + 1)
         elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
             kinds[i] = "related_block"
             j = i + 1
