@@ -594,6 +594,9 @@ def _profile_links(el: HtmlElement) -> str:
     return ", ".join(names)
 
 
+# every word _BYLINE_ATTR can match contains one of these
+_BYLINE_WORDS = ("author", "byline", "by-line", "autor", "penulis", "reporter", "writer", "journalist",
+                 "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "screenname", "channel-name")
 MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
 
 
@@ -627,9 +630,10 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
             continue
         if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
             continue
-        attrs = " ".join(attrib.get(k) or "" for k in ("class", "id", "data-component", "data-testid"))
-        if not _BYLINE_ATTR.search(attrs):
-            continue
+        attrs = " ".join(v for k in ("class", "id", "data-component", "data-testid") if (v := attrib.get(k)))
+        low = attrs.lower()
+        if not any(w in low for w in _BYLINE_WORDS) or not _BYLINE_ATTR.search(attrs):
+            continue  # (the plain words first: the pattern alone cost a few milliseconds a page)
         content = _element_text(el)
         second_ok = not fallbacks or (story is not None and _inside(el, story))  # 2nd choice: in the story
         if second_ok and 2 < len(content) < 120 and content not in fallbacks and not _in_furniture(el, story):
