@@ -60,6 +60,7 @@ _WEEKDAYS = frozenset(DATA["weekdays"])
 _REL: dict[str, Any] = DATA["relative"]
 _REL_UNITS: dict[str, int] = {w: int(secs) for secs, words in _REL["units"].items() for w in words}
 _REL_ONE = frozenset(_REL["one"])
+_REL_PAIRS: dict[str, int] = {" ".join(k.split()): int(v) for k, v in _REL["unit_before_ago"].items()}
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _alternation(words: Any) -> str:
 _REL_AMOUNT = (r"(?P<n>\d{1,3}|" + _alternation(_REL_ONE) + r")\s*(?P<unit>" + _alternation(_REL_UNITS)
                + r")\.?")
 _REL_AGO = re.compile(
-    r"(?<![\w.])" + _REL_AMOUNT + r"\s+(?:" + _alternation(_REL["ago_after"]) + r")(?!\w)"
+    r"(?<![\w.])" + _REL_AMOUNT + r"\s+(?P<ago>" + _alternation(_REL["ago_after"]) + r")(?!\w)"
     r"|(?<!\w)(?:" + _alternation(_REL["ago_before"]) + r")\s+"
     + _REL_AMOUNT.replace("?P<", "?P<v") + r"(?!\w)",
     re.I,
@@ -356,7 +357,9 @@ def _read_relative(text: str, anchor: datetime, default: tzinfo) -> ParsedDate |
     anchor = anchor.replace(microsecond=0)
     if m := _REL_AGO.search(text):
         n_text = (m["n"] or m["vn"]).lower()
-        unit = _REL_UNITS.get((m["unit"] or m["vunit"]).lower())
+        word = (m["unit"] or m["vunit"]).lower()
+        unit = _REL_PAIRS.get(f"{word} {' '.join(m['ago'].lower().split())}") if m["ago"] else None
+        unit = unit or _REL_UNITS.get(word)
         n = 1 if n_text in _REL_ONE else int(n_text)
         if unit is None or n * unit > 366 * 86400:
             return None

@@ -184,6 +184,17 @@ FETCHED = datetime(2025, 3, 1, 5, 30, 12, tzinfo=UTC)  # 12:30 WIB, 13:30 in Kua
         ("gestern, 18:00 Uhr", "de", "2025-02-28T18:00:00+01:00", True),
         ("hari ini 10:15", "id", "2025-03-01T10:15:00+07:00", True),
         ("baru saja", "id", "2025-03-01T05:30:12+00:00", True),
+        # the other languages of the news set
+        ("hace 2 horas", "es", "2025-03-01T03:30:12+00:00", True),
+        ("il y a 3 jours", "fr", "2025-02-26T00:00:00+01:00", False),
+        ("há 5 minutos", "pt", "2025-03-01T05:25:12+00:00", True),
+        ("2 ore fa", "it", "2025-03-01T03:30:12+00:00", True),
+        ("1 uur geleden", "nl", "2025-03-01T04:30:12+00:00", True),
+        ("3 saat önce", "tr", "2025-03-01T02:30:12+00:00", True),  # a Turkish hour
+        ("30 saat lepas", "my", "2025-03-01T05:29:42+00:00", True),  # a Malay second
+        ("2 giờ trước", "vn", "2025-03-01T03:30:12+00:00", True),
+        ("2 часа назад", "ru", "2025-03-01T03:30:12+00:00", True),
+        ("ayer, 18:30", "es", "2025-02-28T18:30:00+01:00", True),
     ],
 )
 def test_relative_dateline_against_the_fetch_time(text, country, want, has_time):
@@ -210,6 +221,8 @@ def test_relative_dateline_needs_the_fetch_time_and_yields_to_an_absolute_date()
         "Baca juga: harga beras",
         "kemarinnya",
         "Lalu lintas macet 2 jam",
+        "Mehr dazu hier",  # the German "here", not the French "yesterday"
+        "Saat 14:30",  # Turkish "at (the clock)", no amount ago
     ],
 )
 def test_relative_forms_that_name_no_day(text):
