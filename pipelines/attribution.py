@@ -191,12 +191,12 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
         ),
         "photo_line": re.compile(
-            r"^[(\[]?\s*(?:©\s*)?(?:" + photo + r")\s*(?::|/|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]]?$",
+            r"^[(\[]?\s*(?:©\s*)?(?:" + photo + r")\s*(?::|=|/|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]]?$",
             re.IGNORECASE,
         ),
         "photo_frag": re.compile(
-            r"(?:[|•]\s*|[(\[]\s*|(?<=[.!?\"”])\s+|\s[-–—]\s*|\s(?=(?:" + photo + r")\s*:\s*[^:\n]*/))"
-            r"(?:©\s*)?(?:" + photo + r")\s*(?:©|[:/])\s*(?P<val>[^|\[\]\n]{2,80}?)\s*[)\]]?\s*\.?$",
+            r"(?:[|•]\s*|[(\[]\s*|(?<=[.!?\"”])\s+|\s[-–—/]\s*|\s(?=(?:" + photo + r")\s*:\s*[^:\n]*/))"
+            r"(?:©\s*)?(?:" + photo + r")\s*(?:©|[:/=])\s*(?P<val>[^|\[\]\n]{2,80}?)\s*[)\]]?\s*\.?$",
             re.IGNORECASE,
         ),
         "photo_tail": re.compile(  # "... tempête. © DPA", "Albares. / <name> – Europa Press"
@@ -503,8 +503,9 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     '<caption>. / <name> – Europa Press', '(AFP files) In a file picture ...': the credit leaves,
     the caption stays."""
     rx, text = _rx(ln.lang), ln.text
-    # the credit's label is followed by "©", ":" or "/"; the tail forms need a "©" or a " / "
-    m = rx["photo_frag"].search(text) if ("©" in text or ":" in text or "/" in text) else None
+    # the credit's label is followed by "©", ":", "=" (Korean "사진=") or "/"; the tail forms need a
+    # "©" or a " / "
+    m = rx["photo_frag"].search(text) if ("©" in text or ":" in text or "/" in text or "=" in text) else None
     orgs = photo_orgs(m.group("val")) if m else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
@@ -512,6 +513,10 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     if m:
         org = m.group("c") or m.group("org")
         src = G.lookup(org)
+        if m.group("c") and "/" in org and not src:  # "© picture alliance/dpa": every name it holds
+            orgs = photo_orgs(org)
+            if orgs and any(G.lookup(x) for x in orgs):
+                return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(), credit=False)
         if src or (m.group("c") and org.isupper()):
             return Hit(photos=[G.credited(org, src)], rest=ln.text[: m.start()].rstrip(), credit=False)
     m = rx["photo_lead"].match(ln.text)
@@ -575,6 +580,31 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     if not line:  # nothing but credits
         return Hit(photos=photos, drop=True, kind=None, credit=False)
     return Hit(photos=photos, rest=line, credit=False)
+
+
+def caption_credit(ln: Line, f: Findings) -> Hit | None:
+    """A caption's closing picture credit by its shape (caption_credits): 'TRIBUN JABAR/GANI
+    KURNIAWAN', '(Photo by AFP)', '(Reuters photo)', 'Ilustrasi (Freepik)', '新华社记者 李明 摄',
+    '[연합뉴스 자료사진]'. The credit leaves, the caption stays; a photo credit, never a text source."""
+    for rx in P.regexes("caption_credits", 0, ln.lang):
+        m = rx.search(ln.text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        raw = (groups.get("org") or groups.get("known") or "").strip(" .")
+        if groups.get("known") is not None and not (
+            G.lookup(raw) or _mostly_capitals(raw) or G.DOMAIN.fullmatch(raw)
+        ):
+            continue
+        names = [x.strip() for x in (groups.get("a"), raw) if x and x.strip()]
+        photos = [G.credited(x, G.lookup(x)) for x in names]
+        if not photos:
+            continue
+        rest = ln.text[: m.start()].rstrip(" =|•-–—/")
+        if not rest.strip(" .("):
+            return Hit(photos=photos, drop=True, kind="photo_credit", credit=False)
+        return Hit(photos=photos, rest=rest, credit=False)
+    return None
 
 
 def credit_line(ln: Line, f: Findings) -> Hit | None:
@@ -885,6 +915,7 @@ RULES: tuple[Rule, ...] = (
     Rule("writer_tag", _anywhere, writer_tag),
     Rule("coded_end_tag", _anywhere, coded_end_tag),
     Rule("caption_photo_credits", _anywhere, caption_photo_credits),
+    Rule("caption_credit", _anywhere, caption_credit),
     Rule("credit_line", _anywhere, credit_line),
     Rule("credit_suffix", _anywhere, credit_suffix),
     Rule("republication", _anywhere, republication),

@@ -60,6 +60,7 @@ _LIST_KEYS = (
     "section_labels",
     "leading_residue",
     "provided_photo_patterns",
+    "caption_credits",
     "block_patterns",
     "date_words",
     "copyright_words",

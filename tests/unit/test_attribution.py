@@ -568,3 +568,49 @@ def test_round4_dateline_and_compound_shapes(text, sources, outlet):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+KO = "도 당국은 화요일 내년도 도로 예산을 20% 늘려 외딴 지역의 사업을 앞당기겠다고 밝혔다. 공공사업국장은 계획이 곧 제출될 것이라고 말했다."
+ZH = "省政府周二表示，明年的道路预算将增加百分之二十，以加快偏远地区的项目建设。公共工程局局长说，该计划将很快提交。"
+PL = "Władze województwa ogłosiły we wtorek, że budżet na budowę dróg w przyszłym roku zostanie zwiększony o dwadzieścia procent."
+
+
+@pytest.mark.parametrize(
+    "caption,body,photos",
+    [
+        # the wire style's capitals ORG/PHOTOGRAPHER, any organisation, on its own line or closing a caption
+        ("TRIBUN JABAR/GANI KURNIAWAN", ID, ["Tribun Jabar"]),
+        ("Petugas memeriksa kendaraan di Jalan Asia Afrika. RAKYAT BANTEN/DEDI SUHENDAR", ID, ["Rakyat Banten"]),
+        ("Ilustrasi (Freepik)", ID, ["Freepik"]),
+        ("Residents queue outside the office in the capital. (Photo by AFP)", EN, ["AFP"]),
+        ("Residents queue outside the office in the capital. (Reuters photo)", EN, ["Reuters"]),
+        ("File photo: AFP", EN, ["AFP"]),
+        ("(사진=어도비)", KO, ["어도비"]),
+        ("시민들이 줄을 서 있다. (사진=게티이미지뱅크)", KO, ["게티이미지뱅크"]),
+        ("시민들이 줄을 서 있다. [사진=연합뉴스]", KO, ["Yonhap"]),  # a photo credit, not a text source
+        ("시민들이 줄을 서 있다. [연합뉴스 자료사진]", KO, ["Yonhap"]),
+        ("市民在办公室排队。新华社记者 李明 摄", ZH, ["Xinhua"]),
+        ("常德遇害司机陈师傅的妻子已收到出庭传票。受访者供图", ZH, ["受访者"]),
+        ("国务院总理作政府工作报告 徐訊/攝影", ZH, ["徐訊"]),
+        ("Źródło zdjęcia głównego: tvn24", PL, ["tvn24"]),
+        ("Policja na miejscu zdarzenia. Fot. PAP/Leszek Szymański", PL, ["PAP"]),
+        ("Die Polizei vor Ort. © picture alliance/dpa", DE, ["picture alliance", "dpa"]),
+    ],
+)
+def test_caption_credits_by_shape_are_photo_credits_never_sources(caption, body, photos):
+    r = run(f"{body}\n{caption}\n{body}")
+    assert folded(r["photo_credits"]) == folded(photos)
+    assert r["sources"] == []
+    assert caption not in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "(Family photo)",  # a bracketed '<x> photo' credits nobody the gazetteer or its capitals name
+        "The PDI-P/NASDEM coalition is expected to announce its candidate next week, officials said.",
+    ],
+)
+def test_caption_shapes_leave_other_lines_alone(line):
+    r = run(f"{EN}\n{line}\n{EN}")
+    assert r["photo_credits"] == [] and r["sources"] == []

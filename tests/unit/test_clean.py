@@ -85,6 +85,8 @@ def test_a_wrapped_paragraph_after_a_read_also_headline_stays():
         ("Like this article? Share it with your friends", "en"),
         ("Tatal ke bawah untuk teruskan membaca", "ms"),
         ("Langgan sekarang", "ms"),
+        ("SNS 기사보내기", "ko"),
+        ("SNS 기사보내기페이스북(으)로 기사보내기 트위터(으)로 기사보내기 카카오톡(으)로 기사보내기", "ko"),
     ],
 )
 def test_share_rows_and_scroll_prompts_go(line, lang):
