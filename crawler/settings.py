@@ -110,6 +110,10 @@ EXTENSIONS = {
 # (Scrapy's default 5 MB). Items now wait for a stage worker, and news pages of 0.3-2 MB filled 5 MB with
 # a handful of pages, so fetching stalled while workers idled: 20 MB measured 11% faster on 2,000 pages.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+# Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output (default 100), whatever it
+# yields: an article page yields one item and a few links, so 100 tasks a page were a tenth of the
+# reactor's CPU.  Items of different responses still run side by side.
+CONCURRENT_ITEMS = 8
 ITEM_PIPELINES = {
     "crawler.pipelines.ProcessPipeline": 100,  # the stage chain: extract, clean/language/attribution, dedupe
     "crawler.pipelines.IndexPipeline": 900,

@@ -212,13 +212,26 @@ class ReactorClock:
 
     def __init__(self, stats: Any, pool: StagePool) -> None:
         self.stats, self.pool, self.t0 = stats, pool, time.thread_time()
+        # REACTOR_PROFILE=path: a cProfile of the reactor thread over the same span, written there
+        # (``python -m pstats path``; what the bench's reactor figure is made of)
+        self.profile_to = os.environ.get("REACTOR_PROFILE") or None
+        self._profile: Any = None
 
     def start(self) -> None:
         self.t0 = time.thread_time()
+        if self.profile_to:
+            import cProfile
+
+            self._profile = cProfile.Profile(time.thread_time)  # CPU, not wall
+            self._profile.enable()  # this thread only: the reactor's
 
     def stop(self, spider: Any = None, reason: str = "") -> None:
         self.stats.set_value("reactor/cpu_s", round(time.thread_time() - self.t0, 3))
         self.stats.set_value("stage/worker_cpu_s", round(self.pool.cpu_s, 3))
+        if self._profile is not None:
+            self._profile.disable()
+            self._profile.dump_stats(self.profile_to)
+            self._profile = None
 
 
 class StagePool:

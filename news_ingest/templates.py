@@ -82,13 +82,30 @@ class TemplateStore:
         with self._lock(source):
             return self._write(source, model)
 
-    def update(self, source: str, change: Callable[[TemplateModel], TemplateModel]) -> TemplateModel:
+    def stamp(self, source: str) -> tuple[int, int, int] | None:
+        """Which copy of the source's file is on disk (inode, mtime, size; every write is a new file),
+        or None when there is none."""
+        try:
+            st = self.path(source).stat()
+        except OSError:
+            return None
+        return st.st_ino, st.st_mtime_ns, st.st_size
+
+    def update(self, source: str, change: Callable[[TemplateModel], TemplateModel],
+               mine: tuple[tuple[int, int, int] | None, TemplateModel] | None = None
+               ) -> tuple[TemplateModel, tuple[int, int, int] | None]:
         """Read-merge-write under the source's lock: ``change`` gets the model on disk now (another
-        crawl may have written it since we read it) and returns the model to write."""
+        crawl may have written it since we read it) and returns the model to write.  ``mine`` =
+        (stamp, model): when the file on disk is still the copy of that stamp, nobody wrote since, and
+        ``model`` (which already holds the changes) is written as it is, without reading the file
+        again.  Returns the model written and the stamp of the new file."""
         with self._lock(source):
-            model = change(self.load(source))
+            if mine is not None and mine[0] is not None and self.stamp(source) == mine[0]:
+                model = mine[1]
+            else:
+                model = change(self.load(source))
             self._write(source, model)
-            return model
+            return model, self.stamp(source)
 
     def _write(self, source: str, model: TemplateModel) -> Path:
         path = self.path(source)
@@ -120,9 +137,13 @@ class SourceTemplates:
         self._models: dict[str, TemplateModel] = {}
         self._compiled: dict[str, Template] = {}
         self._pending: dict[str, list[tuple[str, str | None, str | None]]] = {}  # learned, not written
+        # the copy of each source's file our model was read from or last written as: while the file is
+        # still that copy, a save writes the model without reading and learning the file again
+        self._stamps: dict[str, tuple[int, int, int] | None] = {}
 
     def model(self, source: str) -> TemplateModel:
         if source not in self._models:
+            self._stamps[source] = self.store.stamp(source)
             self._models[source] = self.store.load(source)
         return self._models[source]
 
@@ -158,8 +179,9 @@ class SourceTemplates:
                 on_disk = learn(on_disk, body, title, url, in_place=True)  # read from the file just now
             return on_disk
 
+        mine = (self._stamps.get(source), self._models[source]) if source in self._models else None
         try:
-            self._models[source] = self.store.update(source, merge)
+            self._models[source], self._stamps[source] = self.store.update(source, merge, mine)
         except OSError as exc:  # the crawl goes on; the model is rebuilt from later pages
             self.store.errors += 1
             log.error("template model of %s not saved: %s", source, exc)

@@ -255,3 +255,39 @@ def test_a_body_recleaned_by_a_matured_template_is_the_same_revision():
     kind, doc = merge(stored, {"content_hash": edited.content_hash, "revision_hash": edited.revision_hash,
                                "last_seen_at": "2024-12-06T01:00:00+00:00"})
     assert kind == "revised" and doc is not None and doc["version"] == 2
+
+
+def test_a_save_with_no_other_writer_does_not_read_and_learn_the_file_again(tmp_path, monkeypatch):
+    """One crawl saving its own model: the file on disk is still the copy it wrote last, so the save
+    writes the model it holds (which has learned the pending articles) instead of re-reading the file
+    and learning them a second time; a file another writer replaced meanwhile is still merged."""
+    st = SourceTemplates(TemplateStore(tmp_path), save_every=3)
+    loads: list[str] = []
+    real_load = TemplateStore.load
+    monkeypatch.setattr(TemplateStore, "load", lambda self, s: loads.append(s) or real_load(self, s))
+    for i in range(9):
+        st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
+    # read when the crawl first needed the model (no file yet), and at the first save (a file another
+    # crawl might have made meanwhile); the next two saves write what the crawl holds (was: 4 reads)
+    assert loads == ["kabarkota", "kabarkota"]
+    assert TemplateStore(tmp_path).load("kabarkota").to_dict() == st.model("kabarkota").to_dict()
+    other = SourceTemplates(TemplateStore(tmp_path), save_every=1)
+    other.learn("kabarkota", body(10), TITLES[10], "other-10")  # another crawl writes the file
+    st.learn("kabarkota", body(11), TITLES[11], "u11")
+    st.close()
+    merged = TemplateStore(tmp_path).load("kabarkota")
+    assert merged.seq == 11 and len(merged.seen) == 11  # ours (10) and the other crawl's article
+    assert merged.lines[T.line_key(PROMO)][0] == 11
+
+
+def test_a_table_past_its_limit_is_trimmed_to_the_most_frequent_then_most_recent(monkeypatch):
+    monkeypatch.setattr(T, "MAX_LINES", 100)
+    model = None
+    for i in range(60):
+        lines = [f"Baris sekali pakai nomor {i} ke {j}" for j in range(4)] + [PROMO]
+        model = T.learn(model, "\n".join(lines), f"Judul {i}", f"u{i}")
+    assert model is not None
+    assert len(model.lines) <= 100
+    assert T.line_key(PROMO) in model.lines  # the one recurring line is never trimmed
+    assert T.line_key("Baris sekali pakai nomor 59 ke 0") in model.lines  # the newest stay
+    assert T.line_key("Baris sekali pakai nomor 0 ke 0") not in model.lines  # the oldest went
