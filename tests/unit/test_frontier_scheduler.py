@@ -193,6 +193,87 @@ def test_an_empty_queue_and_a_waiting_host(sched, monkeypatch):
     assert s.next_request() is None and woken == [2.5]
 
 
+class Timers:
+    """``reactor.callLater`` / ``reactor.seconds`` kept in a list, on a clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.calls: list[Timers.Call] = []
+
+    class Call:
+        def __init__(self, timers, when, fn):
+            self.timers, self.when, self.fn, self.cancelled, self.fired = timers, when, fn, False, False
+
+        def active(self):
+            return not (self.cancelled or self.fired)
+
+        def getTime(self):
+            return self.when
+
+        def cancel(self):
+            self.cancelled = True
+
+    def seconds(self):
+        return self.now
+
+    def callLater(self, delay, fn):
+        call = Timers.Call(self, self.now + delay, fn)
+        self.calls.append(call)
+        return call
+
+    def pending(self):
+        return [round(c.when - self.now, 4) for c in self.calls if c.active()]
+
+
+@pytest.fixture()
+def timers(sched, monkeypatch):
+    from types import SimpleNamespace
+
+    from twisted.internet import reactor
+
+    t = Timers()
+    monkeypatch.setattr(reactor, "callLater", t.callLater, raising=False)
+    monkeypatch.setattr(reactor, "seconds", t.seconds, raising=False)
+    s, _, _ = sched
+    nextcall = SimpleNamespace(schedule=lambda: None)
+    s.crawler.engine = SimpleNamespace(_slot=SimpleNamespace(nextcall=nextcall))  # this test's crawler
+    return t
+
+
+def test_a_crawler_waiting_for_a_host_asks_again_when_it_is_due(sched, timers):
+    # A crawler with nothing in flight asks only when this timer fires; a busy one also asks after
+    # every download and item.  Woken 10 ms after the due time, the idle crawler lost every slot the
+    # busy one's next event reached first: a second crawler started beside a busy one on a one-host
+    # site could take no share (test_frontier_crawl's split test, 1 run in 3).
+    s, mem, _ = sched
+    mem.wait = 0.05
+    assert s.next_request() is None
+    [due] = timers.pending()
+    assert 0.05 <= due <= 0.052
+
+
+def test_an_earlier_due_host_moves_the_wake_up_forward(sched, timers):
+    s, mem, _ = sched
+    mem.wait = 4.0
+    s.next_request()
+    mem.wait = 0.2  # a push made another host due sooner
+    s.next_request()
+    assert timers.pending() == [pytest.approx(0.201, abs=0.001)]
+    mem.wait = 3.0  # a later one leaves it where it is
+    s.next_request()
+    assert timers.pending() == [pytest.approx(0.201, abs=0.001)]
+
+
+def test_an_empty_queue_is_looked_at_again_within_a_second(sched, timers):
+    # another crawler's sitemap may queue the whole site a moment later: this crawler takes its share
+    # then, not at the engine's next 5 s heartbeat
+    s, mem, _ = sched
+    mem.leases["other-crawlers-lease"] = b"{}"
+    assert s.next_request() is None and s.has_pending_requests()
+    [again] = timers.pending()
+    assert again <= 1.0
+
+
 def test_a_bad_queue_entry_is_dropped_and_counted(sched):
     s, mem, spider = sched
     mem.queue.append(("www.kabar.example", b"garbage", 0, 0.0))
