@@ -611,6 +611,7 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
         return
     profile: str | None = None
     fallbacks: list[str] = []
+    verdicts: dict[str, bool] = {}
     h1 = body.find(".//h1")
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     for el in body.iter(*_BYLINE_TAGS):
@@ -631,9 +632,13 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
         if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
             continue
         attrs = " ".join(v for k in ("class", "id", "data-component", "data-testid") if (v := attrib.get(k)))
-        low = attrs.lower()
-        if not any(w in low for w in _BYLINE_WORDS) or not _BYLINE_ATTR.search(attrs):
-            continue  # (the plain words first: the pattern alone cost a few milliseconds a page)
+        named = verdicts.get(attrs)
+        if named is None:  # once per distinct class/id string (pages repeat them), plain words first
+            low = attrs.lower()
+            named = any(w in low for w in _BYLINE_WORDS) and bool(_BYLINE_ATTR.search(attrs))
+            verdicts[attrs] = named
+        if not named:
+            continue
         content = _element_text(el)
         second_ok = not fallbacks or (story is not None and _inside(el, story))  # 2nd choice: in the story
         if second_ok and 2 < len(content) < 120 and content not in fallbacks and not _in_furniture(el, story):
