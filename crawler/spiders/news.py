@@ -510,9 +510,16 @@ class NewsSpider(scrapy.Spider):
                     stored_links += [d.Entry(u) for u in doc.get("links") or [] if isinstance(u, str)]
                 self._indexed[aid] = doc
                 del candidates[aid]
+            pending: dict[str, str] = {}  # alias id -> its target's id, not known to be indexed
             for aid, outcome in self.crawl_state(src.name).outcomes(list(candidates)).items():
-                self.count(src.name, f"skipped_known/{outcome.split(':', 1)[0]}")
+                kind, _, target = outcome.partition(":")
+                if kind == "alias" and target and target not in self._seen_ids:
+                    pending[aid] = target
+                    continue
+                self.count(src.name, f"skipped_known/{kind}")
                 del candidates[aid]
+            if pending:
+                await self._settle_aliases(src, pending, candidates)
         candidates.update(revived)
         out = []
         for e in candidates.values():
@@ -538,6 +545,22 @@ class NewsSpider(scrapy.Spider):
             self.count(src.name, "stored_links_followed", len(stored_links))
             out += await self._article_requests(src, stored_links, depth + 1, origin)
         return out
+
+    async def _settle_aliases(self, src: Source, pending: dict[str, str],
+                              candidates: dict[str, d.Entry]) -> None:
+        """Aliases remembered while their target was only scheduled (``alias:<target id>``): skipped
+        once the target is indexed (and remembered as a plain alias from then on); fetched again when
+        it is not — the run that scheduled it was killed, or the target was dropped."""
+        indexed = await self._existing(src, sorted(set(pending.values())))
+        settled = [aid for aid, target in pending.items() if target in indexed]
+        for aid in settled:
+            self.count(src.name, "skipped_known/alias")
+            self.crawl_state(src.name).record([aid], "alias", candidates[aid].url)
+            del candidates[aid]
+        lost = [aid for aid in pending if aid not in settled]
+        if lost:
+            self.count(src.name, "alias_target_missing", len(lost))
+            self.crawl_state(src.name).forget(lost)
 
     async def _existing(self, src: Source, ids: list[str]) -> dict[str, dict[str, Any]]:
         """The indexed articles known under any of ``ids`` (``Store.known_docs``: one ids/terms search
@@ -713,8 +736,10 @@ class NewsSpider(scrapy.Spider):
         aid = article_id(key)
         if aid not in {article_id(u) for u in chain if _norm(u)}:
             if aid in self._seen_ids:
+                # scheduled in this run, not (yet) indexed: remembered with its target, so a run killed
+                # before the target is indexed does not leave the shortlink as a dead end
                 self.drop(src.name, "duplicate_after_redirect", response.url)
-                return [], "alias"
+                return [], f"alias:{aid}"
             self._seen_ids.add(aid)
             if not self.refresh and await self._existing(src, [aid]):
                 self.count(src.name, "skipped_seen")

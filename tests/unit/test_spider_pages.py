@@ -333,3 +333,45 @@ def test_a_skipped_indexed_article_has_its_stored_links_followed(spider):
     deep = make_spider()
     deep._store = spider._store
     assert asyncio.run(deep._article_requests(src, [discovery.Entry(URL, via="link")], 1)) == []  # at follow_depth
+
+
+def test_a_shortlink_seen_while_its_target_was_only_scheduled_is_fetched_again_if_the_target_was_lost(spider):
+    """A shortlink (``/2024/12/05/p-123/`` -> the permalink) met while the permalink was scheduled but not yet
+    indexed: if the run is killed before the permalink is indexed, the next run must not skip the
+    shortlink as a known alias — it may be the only way left to the article.  Once the permalink is in
+    the index, the shortlink is a plain alias again and costs no request."""
+    short = f"{OUTLET}/2024/12/05/p-123/"
+    spider._seen_ids.add(article_id(URL))  # the permalink is scheduled in this run ...
+    out = collect(spider.parse_article(redirect(short, URL), **kwargs(spider, short)))
+    assert requests(out) == [] and dropped(spider) == {"duplicate_after_redirect": 1}
+    # ... and the run is killed before it is indexed
+    src = spider.sources["outlet"]
+    lost = make_spider()
+    assert [r.url for r in asyncio.run(lost._article_requests(src, [discovery.Entry(short)], 0))] == [short]
+    assert lost.crawler.stats.get_value("news/outlet/alias_target_missing") == 1
+    # the shortlink fetched again is forgotten as an alias until its redirect is seen again
+    assert make_spider().crawl_state("outlet").outcomes([article_id(short)]) == {}
+
+
+def test_a_shortlink_remembered_while_its_target_was_scheduled_is_a_plain_alias_once_the_target_is_indexed(spider):
+    short = f"{OUTLET}/2024/12/05/p-123/"
+    spider._seen_ids.add(article_id(URL))
+    collect(spider.parse_article(redirect(short, URL), **kwargs(spider, short)))
+    src = spider.sources["outlet"]
+    kept = make_spider()
+    kept._store = FakeStore({article_id(URL): {}})
+    assert asyncio.run(kept._article_requests(src, [discovery.Entry(short)], 0)) == []
+    assert kept.crawler.stats.get_value("news/outlet/skipped_known/alias") == 1
+    later = make_spider()  # no lookup needed any more: remembered as a plain alias
+    assert asyncio.run(later._article_requests(src, [discovery.Entry(short)], 0)) == []
+    assert later._store.asked == [[article_id(short)]]
+
+
+def test_a_shortlink_whose_target_is_scheduled_in_this_run_is_not_fetched(spider):
+    short = f"{OUTLET}/2024/12/05/p-123/"
+    spider._seen_ids.add(article_id(URL))
+    collect(spider.parse_article(redirect(short, URL), **kwargs(spider, short)))
+    again = make_spider()
+    again._seen_ids.add(article_id(URL))  # the permalink found again (its sitemap) before the shortlink
+    assert asyncio.run(again._article_requests(spider.sources["outlet"], [discovery.Entry(short)], 0)) == []
+    assert again.crawler.stats.get_value("news/outlet/skipped_known/alias") == 1
