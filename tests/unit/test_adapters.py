@@ -187,3 +187,29 @@ def test_index_settings_from_the_environment_win_over_scrapy(monkeypatch):
     monkeypatch.setenv("INDEX_BATCH_DOCS", "7")
     stage = adapters.IndexPipeline.from_crawler(_crawler(INDEX_BATCH_DOCS="2"))
     assert stage.config.batch_docs == 7
+
+
+_RELATIVE_PAGE = """<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">
+<title>Harga cabai rawit turun di pasar induk - Kabar Sampel</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"Harga cabai rawit turun di pasar induk","author":{"@type":"Person","name":"Dewi Lestari"}}</script>
+</head><body><header><a href="/">Kabar Sampel</a></header><main><article>
+<h1>Harga cabai rawit turun di pasar induk</h1>
+<div class="article-meta"><span class="author">Dewi Lestari</span> <span class="date">2 jam lalu</span></div>
+<p>Harga cabai rawit di pasar induk turun menjadi Rp40.000 per kilogram setelah pasokan dari sentra produksi
+di Jawa Timur kembali lancar, kata pedagang kepada wartawan.</p>
+<p>Pedagang memperkirakan harga akan terus turun sampai akhir pekan jika cuaca tetap cerah dan distribusi
+tidak terganggu, sementara pembeli mulai kembali berbelanja dalam jumlah besar.</p>
+<p>Dinas perdagangan setempat menyatakan akan memantau harga kebutuhan pokok setiap hari menjelang libur
+panjang, termasuk bawang merah dan minyak goreng yang sempat naik bulan lalu.</p>
+</article></main></body></html>"""
+
+
+def test_a_relative_dateline_is_counted_back_from_the_crawls_fetch_time():
+    stage = adapters.ProcessPipeline.from_crawler(_crawler())
+    body = _RELATIVE_PAGE.encode("utf-8")
+    item = FetchedPage(url=f"{SITE}/berita/harga-cabai-rawit-turun", body=body, encoding="utf-8",
+                       source="sample", fetched_at="2024-12-03T08:00:00+00:00", text=_RELATIVE_PAGE)
+    art = _run(stage.process_item(item))
+    assert art.published_at == "2024-12-03T06:00:00+00:00" and art.provenance["published_at"] == "relative"
+    assert art.fetched_at == "2024-12-03T08:00:00+00:00"

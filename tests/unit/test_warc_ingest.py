@@ -161,3 +161,24 @@ def test_a_junk_since_or_until_is_refused_with_the_fix(tmp_path, capsys):
     from news_ingest.warc import _date
     assert _date("2024-12-05T08:00:00+07:00") == datetime(2024, 12, 5, 1, tzinfo=UTC)
     assert _date("2024-12-05") == datetime(2024, 12, 5, tzinfo=UTC)
+
+
+def test_a_relative_dateline_is_counted_back_from_the_records_date(tmp_path):
+    # a replayed archive is read long after the crawl: "3 hari yang lalu" is three days before the WARC-Date,
+    # not before today
+    page = FIXTURE.read_text(encoding="utf-8")
+    page = page.replace('<meta property="article:published_time" content="2024-12-03T14:00:00+07:00">', "")
+    page = page.replace(',"datePublished":"2024-12-03T14:00:00+07:00"', "")
+    page = page.replace("Rizky Syahrial &middot; 2024-12-03T14:00:00+07:00",
+                        'Rizky Syahrial &middot; <span class="date">3 hari yang lalu</span>')
+    page = page.replace("Selasa (3/12/2024) siang", "Selasa siang")
+    assert "2024-12-03" not in page
+    f = tmp_path / "old.warc.gz"
+    with open(f, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        response(w, "https://kompas.example/read/banjir-surut", page.encode("utf-8"),
+                 extra={"WARC-Date": "2023-06-01T10:00:00Z"})
+    idx = FakeIndexer()
+    WarcIngester(idx, Filters(), sources={"kompas": SRC}).ingest(f)
+    (art,) = idx.docs
+    assert art.published_at == "2023-05-29T00:00:00+07:00" and art.provenance["published_at"] == "relative"
