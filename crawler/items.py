@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelines.article import Article
+from pipelines.extract import ExtractResult
 from pipelines.hints import Hints
 from pipelines.process import ProcessResult
 
@@ -28,6 +29,9 @@ class FetchedPage:
     ``hints`` carries what the crawl knew of the page (``pipelines.hints.Hints``, each field documented
     there): the source's settings, what the feed or sitemap entry said, the redirects, the charset,
     how many parts and whether one was missing (``pages_incomplete``), the article links.
+    ``parts``: for a multi-page article, each part's extraction, made when the part was read (from the
+    tree parsed then); the chain joins them (``pipelines.extract.join_parts``) instead of parsing
+    ``pages`` again.  Empty when the parts were not extracted as read (no ProcessPipeline).
     ``result`` is the stage chain's result when the spider's page reading already ran it (a one-page
     article, ``pipelines.page_reading``); ``crawler.pipelines.ProcessPipeline`` runs it otherwise.
     """
@@ -41,4 +45,5 @@ class FetchedPage:
     hints: Hints = field(default_factory=Hints)
     pages: list[tuple[str, str]] = field(default_factory=list)
     text: str | None = None
+    parts: list[ExtractResult] = field(default_factory=list)
     result: ProcessResult | None = None

@@ -66,10 +66,12 @@ class ProcessPipeline(_Stage):
     clean/language/attribution, then fingerprints), in one stage-worker call per article.
 
     A one-page article usually arrives already processed: the spider's worker read the page and ran the
-    chain on the same tree (``item.result``, see ``pipelines.page_reading``).  A multi-page article (its
-    parts come as text) is run here.  Either way this adapter applies the result — drop with its reason,
-    or count, and let the source's learned furniture (``news_ingest.templates``) learn from the
-    extracted body — so both paths count and learn alike."""
+    chain on the same tree (``item.result``, see ``pipelines.page_reading``).  A multi-page article is
+    run here: its parts come extracted, each from the tree parsed when it was read (``item.parts``),
+    and are joined (a request queued before parts were carried: extracted from their text, ``pages``).
+    Either way this adapter applies the result — drop with its reason, or count, and let the source's
+    learned furniture (``news_ingest.templates``) learn from the extracted body — so both paths count
+    and learn alike."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -91,7 +93,10 @@ class ProcessPipeline(_Stage):
         if result is None:
             hints = replace(item.hints, source=item.source, fetched_at=item.fetched_at,
                             encoding=item.encoding or item.hints.encoding)
-            if item.pages:
+            if item.parts:  # a multi-page article's parts, each extracted when it was read: joined
+                result = await self.stage(item, run_chain, None, item.url, hints, None,
+                                          self.template(item.source), item.parts)
+            elif item.pages:
                 result = await self.stage(item, run_chain, None, item.url, hints, item.pages,
                                           self.template(item.source))
             else:  # the page as decoded once by the spider (pipelines.charset), else its bytes

@@ -1063,12 +1063,20 @@ def extract_pages(
     hints = Hints.of(hints)
     first_url, first_html = pages[0]
     result = extract(first_html, first_url, hints, now=now)
+    if result.article is None or len(pages) == 1:
+        return result
+    return join_parts(result, [extract(html, url, hints, now=now) for url, html in pages[1:]])
+
+
+def join_parts(result: ExtractResult, parts: list[ExtractResult]) -> ExtractResult:
+    """The first page's extraction (``result``, changed in place) with the bodies of the later ``parts``
+    joined on, as ``extract_pages`` describes.  The crawl extracts each part when it reads it (from the
+    tree it parsed then, ``pipelines.page_reading``) and joins them here, so no part is parsed twice."""
     article = result.article
-    if article is None or len(pages) == 1:
+    if article is None or not parts:
         return result
     bodies = [(article.body or "").split("\n")]
-    for i, (url, html) in enumerate(pages[1:], start=2):
-        part = extract(html, url, hints, now=now)
+    for i, part in enumerate(parts, start=2):
         result.ms += part.ms
         if part.article is None:
             result.notes.append(f"page {i} dropped: {part.drop_reason}")
@@ -1076,13 +1084,13 @@ def extract_pages(
             continue
         bodies.append((part.article.body or "").split("\n"))
     furniture = set.intersection(*(set(b) for b in bodies)) if len(bodies) > 1 else set()
-    parts = ["\n".join(bodies[0])]
+    kept_parts = ["\n".join(bodies[0])]
     for lines in bodies[1:]:
         kept = [ln for ln in lines if ln not in furniture]
         if kept:
-            parts.append("\n".join(kept))
-    article.body = "\n".join(p for p in parts if p)
-    article.provenance["body"] = f"{result.method}+pages:{len(pages)}"
+            kept_parts.append("\n".join(kept))
+    article.body = "\n".join(p for p in kept_parts if p)
+    article.provenance["body"] = f"{result.method}+pages:{len(parts) + 1}"
     return result
 
 

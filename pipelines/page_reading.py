@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 from pipelines import charset, discovery
+from pipelines.article import article_from_dict
 from pipelines.crawl_config import MultiPage
 from pipelines.dedupe import fetch_url, normalize_url
+from pipelines.extract import ExtractResult, extract
 from pipelines.extract_html import Parsed, Rejected, parse
 from pipelines.hints import Hints
 from pipelines.page_kind import Verdict, page_verdict
@@ -173,8 +175,11 @@ class PageTask:
 class PageReading:
     """What reading found.  ``drop``: ``unparsable`` (nothing to read), else None.  ``verdict``: the
     classifier's answer (first article pages).  ``next_url``: the article's next part.  ``text``: the
-    decoded page, when the article is assembled from parts later.  ``result``: the stage chain's
-    result (``run_chain`` and a complete one-page article), or the reason extraction refused the page."""
+    decoded page, when the article is assembled from parts later.  ``part``: then (and ``run_chain``),
+    this part's extraction from the tree just parsed, so that assembling the article joins the parts'
+    extractions instead of parsing every part again (``pipelines.extract.join_parts``; on a request
+    as ``part_to_wire``).  ``result``: the stage chain's result (``run_chain`` and a complete one-page
+    article), or the reason extraction refused the page."""
 
     encoding: str = "utf-8"
     drop: str | None = None
@@ -182,6 +187,7 @@ class PageReading:
     next_url: str | None = None
     text: str | None = None
     links: Links | None = None
+    part: ExtractResult | None = None
     result: ProcessResult | None = None
 
 
@@ -217,12 +223,33 @@ def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
             return reading
     if task.walk_parts:
         reading.next_url = discovery.next_part(tree, task.url, task.identity, task.part, rules.multipage)
-    if task.part > 1 or reading.next_url or not task.run_chain:
-        reading.text = text  # extracted with the other parts (extract_pages) once every part is in
-        return reading
     hints = replace(Hints.of(task.hints), encoding=enc)
+    if task.part > 1 or reading.next_url or not task.run_chain:
+        reading.text = text  # the article is assembled once every part is in
+        if task.run_chain:  # extracted now, from this tree; joined with the other parts then
+            reading.part = extract(parsed, task.url, hints)
+        return reading
     reading.result = CHAIN.run(parsed, task.article_url or task.identity, hints, template=task.template)
     return reading
+
+
+def part_to_wire(part: ExtractResult, first: bool) -> dict[str, Any]:
+    """One part's extraction as plain data, for the request of the next part (``cb_kwargs`` travel as
+    JSON on the shared frontier).  A later part keeps only what joining uses: its body."""
+    article: dict[str, Any] | None = None
+    if part.article is not None:
+        article = asdict(part.article) if first else {"body": part.article.body}
+    return {"article": article, "drop_reason": part.drop_reason, "detail": part.detail,
+            "method": part.method, "notes": list(part.notes), "ms": part.ms}
+
+
+def part_from_wire(data: dict[str, Any]) -> ExtractResult:
+    """``part_to_wire``'s plain data as the part's ``ExtractResult`` again."""
+    article = data.get("article")
+    return ExtractResult(article=article_from_dict(article) if article is not None else None,
+                         drop_reason=data.get("drop_reason"), detail=data.get("detail") or "",
+                         method=data.get("method"), notes=list(data.get("notes") or []),
+                         ms=float(data.get("ms") or 0.0))
 
 
 def gunzip(body: bytes, max_bytes: int) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from pipelines import dedupe
 from pipelines.article import Article
 from pipelines.enrich import enrich
-from pipelines.extract import extract, extract_pages
+from pipelines.extract import ExtractResult, extract, extract_pages, join_parts
 from pipelines.extract_html import Parsed
 from pipelines.hints import Hints
 from pipelines.templates import TEMPLATE_KINDS, Template
@@ -75,14 +75,22 @@ class StageChain:
 
     def run(self, page: bytes | str | Parsed | None, url: str, hints: Hints | Mapping[str, Any] | None = None,
             pages: list[tuple[str, str | bytes]] | None = None,
-            template: Template | None = None) -> ProcessResult:
+            template: Template | None = None, parts: list[ExtractResult] | None = None) -> ProcessResult:
         """Every pure stage on one page (``page``: bytes, text, or a tree already parsed) or on the parts
-        of a multi-page article (``pages``); ``hints``: what the crawl knew (``pipelines.hints``; a
-        mapping is their wire form); ``template``: the source's learned furniture."""
+        of a multi-page article (``pages``), or from the parts' extractions (``parts``: each part was
+        extracted when the crawl read it, ``pipelines.page_reading``; they are joined, not parsed
+        again); ``hints``: what the crawl knew (``pipelines.hints``; a mapping is their wire form);
+        ``template``: the source's learned furniture."""
         hints = Hints.of(hints)
         result = ProcessResult()
         t0 = time.perf_counter()
-        extracted = extract_pages(pages, hints) if pages else extract(page, url, hints)
+        if parts:
+            first = parts[0]
+            if first.article is not None and hints.pages_incomplete:  # a later part never arrived
+                first.article.pages_incomplete = True
+            extracted = join_parts(first, parts[1:])
+        else:
+            extracted = extract_pages(pages, hints) if pages else extract(page, url, hints)
         result.ms["extract"] = (time.perf_counter() - t0) * 1000
         result.notes = extracted.notes
         found = extracted.article
@@ -108,9 +116,9 @@ CHAIN = StageChain()
 
 def run_chain(page: bytes | str | Parsed | None, url: str, hints: Hints | Mapping[str, Any] | None = None,
               pages: list[tuple[str, str | bytes]] | None = None,
-              template: Template | None = None) -> ProcessResult:
+              template: Template | None = None, parts: list[ExtractResult] | None = None) -> ProcessResult:
     """``CHAIN.run`` as a module-level function (what a stage worker is sent)."""
-    return CHAIN.run(page, url, hints, pages, template)
+    return CHAIN.run(page, url, hints, pages, template, parts)
 
 
 def process_page(body: bytes | str, url: str, hints: Hints | Mapping[str, Any] | None = None,

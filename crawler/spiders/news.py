@@ -55,6 +55,8 @@ from pipelines.page_reading import (
     check_entries,
     fetchable,
     norm,
+    part_from_wire,
+    part_to_wire,
     read_feed,
     read_page,
     read_sitemap,
@@ -632,7 +634,10 @@ class NewsSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response, source: str, identity: str, hints: dict[str, Any],
                             depth: int, part: int, pages: list[tuple[str, str]],
-                            show_all: bool) -> AsyncIterator[Any]:
+                            show_all: bool, parts: list[dict[str, Any]] | None = None) -> AsyncIterator[Any]:
+        """An article page, or part ``part`` of one: ``pages`` are the parts before it as text, ``parts``
+        their extractions (``pipelines.page_reading.part_to_wire``: each part is extracted when it is
+        read, and the article is joined from them, no part parsed twice)."""
         src = self.sources[source]
         if 300 <= response.status < 400 and part == 1:
             for req in await self._redirected(src, response, hints, depth):
@@ -661,7 +666,7 @@ class NewsSpider(scrapy.Spider):
         reading = await self._read(response, src, task)
         if reading is None:
             if part > 1:  # a broken later part: keep what we have
-                yield self._item(src, identity, pages, page_hints, incomplete=True)
+                yield self._item(src, identity, pages, page_hints, incomplete=True, parts=parts)
             else:
                 outcome = response.meta.get("news_drop", "dropped")
                 self._remember(source, self._urls_of(identity, response), outcome)
@@ -681,10 +686,13 @@ class NewsSpider(scrapy.Spider):
                 return
         if reading.text is not None:
             pages = [*pages, (response.url, reading.text)]
+            # (a request queued before parts were carried has none: its article is extracted from pages)
+            if reading.part is not None and (parts is not None or part == 1):
+                parts = [*(parts or []), part_to_wire(reading.part, first=part == 1)]
         nxt = reading.next_url
         if nxt and nxt not in {u for u, _ in pages}:
             req = self._request(src, nxt, self.parse_article, identity=identity, hints=page_hints.to_wire(),
-                                depth=depth, part=part + 1, pages=pages, show_all=False)
+                                depth=depth, part=part + 1, pages=pages, show_all=False, parts=parts)
             req.meta["news_kind"] = "article"
             self.count(source, "article_parts")
             yield req
@@ -692,7 +700,7 @@ class NewsSpider(scrapy.Spider):
             yield self._item(src, identity, [(response.url, "")], page_hints, result=reading.result,
                              body=response.body, fetched_at=fetched_at)
         else:
-            yield self._item(src, identity, pages, page_hints)
+            yield self._item(src, identity, pages, page_hints, parts=parts)
         if part == 1:
             for req in await self._follow_from_article(src, reading, depth):
                 yield req
@@ -771,9 +779,10 @@ class NewsSpider(scrapy.Spider):
 
     def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: Hints,
               incomplete: bool = False, result: ProcessResult | None = None, body: bytes | None = None,
-              fetched_at: str | None = None) -> FetchedPage:
-        """The article for the item pipelines: its parts as text (assembled there), or — ``result`` —
-        already processed by the worker that read it (``body``: the page as fetched)."""
+              fetched_at: str | None = None, parts: list[dict[str, Any]] | None = None) -> FetchedPage:
+        """The article for the item pipelines: its parts as text and, ``parts``, their extractions (joined
+        there), or — ``result`` — already processed by the worker that read it (``body``: the page as
+        fetched)."""
         self.count(src.name, "articles_found")
         if len(pages) > 1:
             self.count(src.name, "articles_multipage")
@@ -786,9 +795,10 @@ class NewsSpider(scrapy.Spider):
         if result is not None:
             return FetchedPage(url=identity, body=body or b"", status=200, encoding=enc, source=src.name,
                                fetched_at=now, hints=hints, result=result)
+        extracted = [part_from_wire(p) for p in parts] if parts and len(parts) == len(pages) else []
         return FetchedPage(url=identity, body=pages[0][1].encode(enc, errors="replace"), status=200,
                            encoding=enc, source=src.name, fetched_at=now, text=pages[0][1],
-                           hints=hints, pages=pages if len(pages) > 1 else [])
+                           hints=hints, pages=pages if len(pages) > 1 else [], parts=extracted)
 
     # ---------------------------------------------------------------------------------------- errors
 
@@ -822,7 +832,7 @@ class NewsSpider(scrapy.Spider):
         kw = request.cb_kwargs
         if request.callback == self.parse_article and kw.get("part", 1) > 1 and kw.get("pages"):
             yield self._item(self.sources[source], kw["identity"], kw["pages"], Hints.of(kw["hints"]),
-                             incomplete=True)
+                             incomplete=True, parts=kw.get("parts"))
         elif request.callback == self.parse_article and source in self.sources:
             if outcome and outcome != "robots_txt":  # robots.txt refusals cost no fetch: asked every run
                 urls = [kw.get("identity", request.url), *request.meta.get("news_chain", []), request.url]

@@ -4,7 +4,9 @@ follows and how it decodes.  (Integration tests crawl the fixture sites for real
 from __future__ import annotations
 
 import asyncio
+import json
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +136,51 @@ def test_utf8_multipage_article_with_a_wrong_charset_header_is_decoded_once_righ
     assert "“Kami siaga” — warga" in texts[0]
     assert "Jumat — 2.500 paket" in texts[1]
     assert item.encoding == "utf-8"
+
+
+def test_a_multipage_article_parses_each_part_once_and_joins_them_as_extract_pages_does(tmp_path, monkeypatch):
+    """Each part is parsed when it is read (classified, its next part found) and extracted from that
+    tree; the article is joined from the parts' extractions, not parsed from their text again."""
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    import pipelines.extract
+    import pipelines.page_reading
+    from crawler.pipelines import ProcessPipeline
+    from pipelines.process import run_chain
+
+    use_sources(tmp_path, monkeypatch, SOURCES)
+    crawler = get_crawler(NewsSpider, {"STAGE_WORKERS": 0})
+    crawler.stats = MemoryStatsCollector(crawler)
+    stage = ProcessPipeline.from_crawler(crawler)
+    sp = NewsSpider.from_crawler(crawler, source="outlet")
+    sp._store = FakeStore()
+    parsed: list[str] = []
+    real_parse = pipelines.extract_html.parse
+
+    def counting_parse(html, *args, **kw):
+        parsed.append(html if isinstance(html, str) else html.decode("utf-8", "replace"))
+        return real_parse(html, *args, **kw)
+
+    monkeypatch.setattr(pipelines.page_reading, "parse", counting_parse)
+    monkeypatch.setattr(pipelines.extract, "parse", counting_parse)
+    p1 = article_html('<meta property="og:type" content="article">',
+                      f'<p>Wali kota: “Kami siaga” — warga diminta waspada.</p><a href="{URL}2/">2</a>')
+    p2 = article_html('<meta property="og:type" content="article">',
+                      "<p>Bantuan tiba Jumat sore di posko — 2.500 paket untuk warga yang mengungsi.</p>")
+    out = collect(sp.parse_article(page(p1, URL), **kwargs(sp, URL)))
+    (nxt,) = [r for r in out if isinstance(r, Request)]
+    json.dumps(nxt.cb_kwargs)  # the parts travel as plain data (the shared frontier's JSON wire)
+    (item,) = items(collect(sp.parse_article(page(p2, URL + "2/"), **nxt.cb_kwargs)))
+    art = asyncio.run(stage.process_item(item))
+    assert len(parsed) == 2 and "Kami siaga" in parsed[0] and "2.500 paket" in parsed[1]  # once each
+    assert "Kami siaga" in art.body and "2.500 paket" in art.body
+    assert art.provenance["body"].endswith("+pages:2")
+    # the same article extract_pages makes from the parts' text (the path that parsed every part again)
+    hints = replace(item.hints, source=item.source, fetched_at=item.fetched_at, encoding=item.encoding)
+    again = run_chain(None, item.url, hints, item.pages, stage.template(item.source)).article
+    assert again is not None and (art.body, art.title, art.published_at) == (again.body, again.title,
+                                                                            again.published_at)
+    stage.close_spider()
 
 
 def test_a_link_to_another_port_of_the_host_is_offsite(spider):
