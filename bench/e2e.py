@@ -25,7 +25,10 @@ What is measured, per run:
   ``wall pages/s`` = pages / the whole process's wall time.
 - loops: one process each; ``pages/s`` = pages / the loop's time (imports and reading the corpus
   excluded), ``wall pages/s`` = pages / the process's wall time.
-- peak RSS: the crawl process plus its stage workers (summed, sampled every 0.2 s), the crawl process
+- peak RSS and PSS: the crawl process plus its fork server and stage workers (each summed, sampled
+  every 0.2 s; PSS divides each shared page among the processes mapping it, so the workers' shared
+  copy of the language models counts once — the memory target is on PSS), each kind of process on its
+  own (``/proc/PID/smaps_rollup``), the crawl process
   alone (sampled without its workers), the node during the crawl (sampled), each loop's ``ru_maxrss``.
 
 Reported: medians over runs, and the ratio crawl / trafilatura loop (target >= 0.7).
@@ -60,15 +63,39 @@ BENCH_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS
 # ---------------------------------------------------------------------------------- process memory
 
 
-def _rss_kb(pid: int) -> int:
+def _proc_kb(path: str, field: str) -> int:
+    """``field:`` (kB) from a /proc file; 0 when the process is gone."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
-    except (OSError, ValueError):
+    except (OSError, ValueError, IndexError):
         pass
     return 0
+
+
+def _rss_kb(pid: int) -> int:
+    return _proc_kb(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: each shared page divided among the processes mapping it (the stage
+    workers share the fork server's language models copy-on-write; RSS counts those pages in each)."""
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of the process itself, not of its children; 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _children(pid: int) -> list[int]:
@@ -82,24 +109,62 @@ def _children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` plus all its descendants (a crawl and its stage workers), MB."""
-    todo, total = [pid], 0
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants (a crawl, its fork server and stage workers)."""
+    todo, out = [pid], []
     while todo:
         p = todo.pop()
-        total += _rss_kb(p)
+        out.append(p)
         todo.extend(_children(p))
-    return total / 1024
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` plus all its descendants, MB (shared pages counted once per process)."""
+    return sum(_rss_kb(p) for p in tree_pids(pid)) / 1024
+
+
+def tree_pss_mb(pid: int) -> float:
+    """PSS of ``pid`` plus all its descendants, MB: the memory the tree really uses."""
+    return sum(_pss_kb(p) for p in tree_pids(pid)) / 1024
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def role(pid: int, root: int, parent: int | None = None) -> str:
+    """What a process of a crawl's tree is: the crawl, the fork server, a stage worker (forked from the
+    fork server, or spawned), multiprocessing's resource tracker."""
+    if pid == root:
+        return "crawl"
+    cmd = _cmdline(pid)
+    if "resource_tracker" in cmd:
+        return "resource tracker"
+    if "forkserver" in cmd:  # a worker forked from the server keeps the server's command line
+        return "stage worker" if parent is not None and "forkserver" in _cmdline(parent) else "fork server"
+    return "stage worker"
 
 
 class Sampler:
-    """Samples RSS of process trees in a thread: peak per name, and (t, MB) series when asked.  Names
+    """Samples RSS and PSS of process trees in a thread: the peak of each tree's sum per name, the peak
+    of each process role (crawl, fork server, each stage worker), and (t, MB) series when asked.  Names
     in ``alone`` are measured without their descendants (the crawl process without its workers)."""
 
     def __init__(self, pids: dict[str, int], every: float = 0.2, series: bool = False,
                  alone: frozenset[str] = frozenset()) -> None:
         self.pids, self.every, self.keep, self.alone = pids, every, series, alone
-        self.peak: dict[str, float] = dict.fromkeys(pids, 0.0)
+        self.peak: dict[str, float] = dict.fromkeys(pids, 0.0)  # RSS, MB
+        self.peak_pss: dict[str, float] = dict.fromkeys(pids, 0.0)
+        # per tree and role: the largest single process's RSS / PSS, and how many there were at most
+        self.roles: dict[str, dict[str, dict[str, float]]] = {n: {} for n in pids}
+        # CPU of the tree's processes that the root's wait4 does not count (it counts only children it
+        # reaped: the fork server, its workers and the resource tracker outlive the crawl process)
+        self.cpu: dict[str, dict[int, float]] = {n: {} for n in pids}
         self.series: list[tuple[float, dict[str, float]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -113,15 +178,51 @@ class Sampler:
         self._stop.set()
         self._thread.join()
 
+    def sample(self) -> dict[str, float]:
+        now: dict[str, float] = {}
+        for name, root in self.pids.items():
+            if name in self.alone:
+                procs = [(root, None)]
+            else:
+                procs, todo = [], [(root, None)]
+                while todo:
+                    pid, parent = todo.pop()
+                    procs.append((pid, parent))
+                    todo.extend((c, pid) for c in _children(pid))
+            rss = pss = 0.0
+            counts: dict[str, int] = {}
+            for pid, parent in procs:
+                r, q = _rss_kb(pid) / 1024, _pss_kb(pid) / 1024
+                rss, pss = rss + r, pss + q
+                if name not in self.alone and r:
+                    kind = role(pid, root, parent)
+                    if pid != root and (parent != root or kind in ("fork server", "resource tracker")):
+                        self.cpu[name][pid] = max(self.cpu[name].get(pid, 0.0), _cpu_s(pid))
+                    counts[kind] = counts.get(kind, 0) + 1
+                    peak = self.roles[name].setdefault(kind, {"rss_mb": 0.0, "pss_mb": 0.0, "count": 0})
+                    peak["rss_mb"], peak["pss_mb"] = max(peak["rss_mb"], r), max(peak["pss_mb"], q)
+            for kind, n in counts.items():
+                self.roles[name][kind]["count"] = max(self.roles[name][kind]["count"], n)
+            self.peak[name] = max(self.peak[name], rss)
+            self.peak_pss[name] = max(self.peak_pss[name], pss)
+            now[name], now[f"{name}_pss"] = rss, pss
+        return now
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            now = {name: _rss_kb(pid) / 1024 if name in self.alone else tree_rss_mb(pid)
-                   for name, pid in self.pids.items()}
-            for name, mb in now.items():
-                self.peak[name] = max(self.peak[name], mb)
+            now = self.sample()
             if self.keep:
                 self.series.append((time.monotonic() - self.t0, now))
             self._stop.wait(self.every)
+
+    def unreaped_cpu_s(self, name: str) -> float:
+        """CPU seconds of the tree's processes that its root does not reap (sampled: up to ``every``
+        seconds of each one's last CPU is missed)."""
+        return sum(self.cpu[name].values())
+
+    def processes(self, name: str) -> dict[str, dict[str, float]]:
+        """{role: {rss_mb, pss_mb (the largest process of that role), count}} of one tree."""
+        return {k: {m: round(v, 1) for m, v in d.items()} for k, d in self.roles[name].items()}
 
 
 # ---------------------------------------------------------------------------------- node and site
@@ -219,21 +320,23 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
         # the crawl process alone, sampled: its ru_maxrss from wait4 is the largest of it and the stage
         # workers it reaped, so it reported a worker's peak as the crawl's
         "rss_mb": round(sampler.peak["crawl"], 1), "rss_main_mb": round(sampler.peak["main"], 1),
+        "pss_mb": round(sampler.peak_pss["crawl"], 1), "processes_mb": sampler.processes("crawl"),
         "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None, "log": str(log),
-        **_cpu_per_page(text, pages, usage)}
+        **_cpu_per_page(text, pages, usage, sampler.unreaped_cpu_s("crawl"))}
     if series:
         out["series"] = sampler.series
     return out
 
 
-def _cpu_per_page(log_text: str, pages: int, usage: Any) -> dict[str, Any]:
+def _cpu_per_page(log_text: str, pages: int, usage: Any, unreaped_s: float = 0.0) -> dict[str, Any]:
     """CPU per article page: the reactor thread (``reactor/cpu_s``, engine start to close, measured in
     the crawl by ``crawler.workers.ReactorClock``), the stage workers' stage calls
     (``stage/worker_cpu_s``), and the whole process tree (``wait4``: the crawl with every thread and
-    its reaped workers, start-up and imports included)."""
+    the children it reaped, start-up and imports included; plus ``unreaped_s``, the sampled CPU of the
+    fork server, its workers and the resource tracker, which the crawl does not reap)."""
     reactor = _scrapy_stat(log_text, "reactor/cpu_s")
     worker = _scrapy_stat(log_text, "stage/worker_cpu_s")
-    tree = usage.ru_utime + usage.ru_stime if usage is not None else None
+    tree = usage.ru_utime + usage.ru_stime + unreaped_s if usage is not None else None
     return {"reactor_ms_per_page": round(1000 * reactor / pages, 2) if reactor is not None else None,
             "worker_ms_per_page": round(1000 * worker / pages, 2) if worker is not None else None,
             "cpu_ms_per_page": round(1000 * tree / pages, 2) if tree is not None else None}
@@ -314,11 +417,14 @@ def _run_shared(pages: int, corpus: list[str] | None, es_url: str, workdir: Path
             # no one engine clock spans N processes: pages over the wall time of all of them
             "pages_per_s": pages / wall, "wall_pages_per_s": pages / wall,
             "rss_mb": round(sum(sampler.peak[k] for k in pids), 1),
+            "pss_mb": round(sum(sampler.peak_pss[k] for k in pids), 1),
+            "processes_mb": sampler.processes("crawl0"),
             "rss_main_mb": round(max(sampler.peak[k] for k in mains), 1),
             "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None,
             "reactor_ms_per_page": round(1000 * sum(reactor) / pages, 2),
             "worker_ms_per_page": round(1000 * worker / pages, 2),
-            "cpu_ms_per_page": round(1000 * sum(u.ru_utime + u.ru_stime for _, u in usages) / pages, 2),
+            "cpu_ms_per_page": round(1000 * (sum(u.ru_utime + u.ru_stime for _, u in usages)
+                                             + sum(sampler.unreaped_cpu_s(k) for k in pids)) / pages, 2),
             "log": [str(lg) for lg in logs]}
 
 
@@ -349,7 +455,7 @@ def run_plain(pages: int, corpus: list[str] | None, es_url: str, workdir: Path) 
     return {"exit": os.waitstatus_to_exitcode(status), "pages": pages,
             "indexed": _scrapy_stat(text, "plain/indexed"), "wall_s": round(wall, 2),
             "crawl_s": round(elapsed, 2), "pages_per_s": pages / elapsed, "wall_pages_per_s": pages / wall,
-            "rss_mb": round(sampler.peak["plain"], 1),
+            "rss_mb": round(sampler.peak["plain"], 1), "pss_mb": round(sampler.peak_pss["plain"], 1),
             "cpu_ms_per_page": round(1000 * (usage.ru_utime + usage.ru_stime) / pages, 2), "log": str(log)}
 
 
@@ -432,6 +538,7 @@ def run_loop(kind: str, pages: int, corpus: list[str]) -> dict[str, Any]:
             "wall_s": round(wall, 2), "loop_s": round(res["loop_s"], 2),
             "pages_per_s": pages / res["loop_s"], "wall_pages_per_s": pages / wall,
             "rss_mb": round(max(usage.ru_maxrss / 1024, sampler.peak["loop"]), 1),
+            "pss_mb": round(sampler.peak_pss["loop"], 1),
             "cpu_ms_per_page": round(1000 * (usage.ru_utime + usage.ru_stime) / pages, 2)}
 
 
@@ -518,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
             table[key] = {
                 "what": names[key], "pages": runs[0]["pages"], "pages_per_s": _median(runs, "pages_per_s"),
                 "wall_pages_per_s": _median(runs, "wall_pages_per_s"), "peak_rss_mb": _median(runs, "rss_mb"),
+                "peak_pss_mb": _median(runs, "pss_mb"),
                 "reactor_ms_per_page": _median(runs, "reactor_ms_per_page"),
                 "worker_ms_per_page": _median(runs, "worker_ms_per_page"),
                 "cpu_ms_per_page": _median(runs, "cpu_ms_per_page"), "runs": len(runs)}
@@ -539,7 +647,9 @@ def main(argv: list[str] | None = None) -> int:
            "targets": {"crawl / pool >= 0.8": ratios.get("crawl / pool"),
                        "crawl / plain >= 2": ratios.get("crawl / plain"),
                        "reactor ms/page <= 5": reactor,
-                       "peak RSS MB (crawl + workers) <= 600": _median(crawl, "rss_mb")},
+                       "peak PSS MB (crawl + workers) <= 600": _median(crawl, "pss_mb")},
+           "peak_rss_sum_mb": _median(crawl, "rss_mb"),  # shared pages counted once per process
+           "crawl_processes_mb": crawl[-1].get("processes_mb") if crawl else None,
            # one crawler process cannot pass 1000 / reactor ms pages/s, however many cores it has
            "reactor_ceiling_pages_per_s": round(1000 / reactor, 1) if reactor else None,
            "crawl_process_rss_mb": _median(crawl, "rss_main_mb"),
@@ -552,17 +662,21 @@ def main(argv: list[str] | None = None) -> int:
            "news_please": "measured" if have_np else "not installed (make bench-deps)"}
     print(json.dumps(out, indent=1))
     print("\n| what | pages | pages/s (median) | wall pages/s | reactor ms/page | worker ms/page | "
-          "CPU ms/page (all processes) | peak RSS MB |\n|---|---|---|---|---|---|---|---|")
+          "CPU ms/page (all processes) | peak RSS MB | peak PSS MB |\n|---|---|---|---|---|---|---|---|---|")
     for row in table.values():
         print(f"| {row['what']} | {row['pages']} | {row['pages_per_s']} | {row['wall_pages_per_s']} | "
               f"{row['reactor_ms_per_page'] if row['reactor_ms_per_page'] is not None else '-'} | "
               f"{row['worker_ms_per_page'] if row['worker_ms_per_page'] is not None else '-'} | "
-              f"{row['cpu_ms_per_page']} | {row['peak_rss_mb']} |")
+              f"{row['cpu_ms_per_page']} | {row['peak_rss_mb']} | {row['peak_pss_mb']} |")
     print("\nratios (median of per-run ratios): " + ", ".join(f"{k} {v}" for k, v in ratios.items()))
     print(f"reactor {reactor} ms per article page -> one crawler process tops out near "
           f"{out['reactor_ceiling_pages_per_s']} pages/s; node peak RSS during the crawl "
           f"{out['node_rss_mb']} MB; "
           f"crawl main process {out['crawl_process_rss_mb']} MB")
+    print("crawl (last run), each kind of process, the largest one's peak RSS / PSS MB: " + "; ".join(
+        f"{kind} x{d['count']:g} {d['rss_mb']} / {d['pss_mb']}"
+        for kind, d in (out["crawl_processes_mb"] or {}).items()) + f"; RSS summed over the processes "
+        f"{out['peak_rss_sum_mb']} MB (shared pages counted in each)")
     for name, value in out["targets"].items():  # one line per target of issue 16, met or not
         what, _, limit = name.rpartition(" ")
         op = what.rsplit(" ", 1)[-1]

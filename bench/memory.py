@@ -5,11 +5,14 @@ while the crawl's RSS is sampled every second.
     python -m bench.memory [--pages 20000] [--url URL] [--json out.json] [--no-warc]
 
 Reported: the crawl process's RSS (the reactor: spider, scheduler, index stage, WARC writer) and the
-crawl with its stage workers, at 5,000 pages served, at each quarter of the pages and at the peak; the
-growth between 5,000 pages (``--from``) and the end — of the crawl process and of the whole tree — is
-the number that shows whether anything (the seen-sets, the scheduler's queue, the spool, the WARC
-writer, the indexer's pools, the workers) grows with the crawl.  The budget: peak of the tree (crawl +
-stage workers) <= ``--budget-mb`` (600); exit status 1 when it is passed or the crawl failed.
+crawl with its fork server and stage workers (RSS summed, and PSS: each shared page divided among the
+processes mapping it, so the workers' shared language models count once), at 5,000 pages served, at
+each quarter of the pages and at the peak, and each kind of process's largest RSS / PSS; the growth
+between 5,000 pages (``--from``) and the end — of the crawl process and of the whole tree — is the
+number that shows whether anything (the seen-sets, the scheduler's queue, the spool, the WARC writer,
+the indexer's pools, the workers) grows with the crawl.  The budget: peak PSS of the tree (crawl +
+fork server + stage workers) <= ``--budget-mb`` (600); exit status 1 when it is passed or the crawl
+failed.
 The site runs in this process (a thread) so the sampler knows how many pages were served.
 Without ``--url`` a private node is started first and removed at the end.
 """
@@ -28,21 +31,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench.e2e import BENCH_SETTINGS, _delete_index, _scrapy_stat, machine, start_node, stop_node, tree_rss_mb
+from bench.e2e import BENCH_SETTINGS, Sampler, _delete_index, _scrapy_stat, machine, start_node, stop_node
 from bench.sitegen import _ARTICLE, Site, serve, sources_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
 
 
 def _articles_served(site: Site) -> int:
@@ -68,10 +60,12 @@ def crawl(pages: int, es_url: str, workdir: Path, warc: bool, every: float) -> d
     try:
         with open(log, "wb") as out:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            sampler = Sampler({"tree": proc.pid, "main": proc.pid}, alone=frozenset({"main"}))
             while proc.poll() is None:
+                now = sampler.sample()
                 samples.append({"t": round(time.monotonic() - t0, 1), "served": _articles_served(site),
-                                "main_mb": round(_rss_mb(proc.pid), 1),
-                                "tree_mb": round(tree_rss_mb(proc.pid), 1)})
+                                "main_mb": round(now["main"], 1), "tree_mb": round(now["tree"], 1),
+                                "tree_pss_mb": round(now["tree_pss"], 1)})
                 time.sleep(every)
     finally:
         server.shutdown()
@@ -82,7 +76,8 @@ def crawl(pages: int, es_url: str, workdir: Path, warc: bool, every: float) -> d
     return {"pages": pages, "exit": proc.returncode, "wall_s": round(wall, 1),
             "indexed": _scrapy_stat(text, "news/indexed"), "served": _articles_served(site),
             "fetched_twice": sum(1 for p, n in site.hits.items() if n > 1 and _ARTICLE.match(p)),
-            "warc_mb": round(warc_bytes / 1024 ** 2, 1), "samples": samples, "log": str(log)}
+            "warc_mb": round(warc_bytes / 1024 ** 2, 1), "samples": samples, "log": str(log),
+            "processes_mb": sampler.processes("tree")}
 
 
 def at_fraction(samples: list[dict[str, float]], pages: int, frac: float) -> dict[str, float] | None:
@@ -115,26 +110,37 @@ def main(argv: list[str] | None = None) -> int:
     # the end: the last sample taken while pages were still being served in full (not the close)
     last = marks["100%"] or (samples[-1] if samples else None)
     peak_tree = max((s["tree_mb"] for s in samples), default=None)
+    peak_pss = max((s["tree_pss_mb"] for s in samples), default=None)
     out = {"machine": machine(), **res, "rss_at": {f"{args.start} pages": start, **marks},
            "peak_main_mb": max((s["main_mb"] for s in samples), default=None),
-           "peak_tree_mb": peak_tree,
+           "peak_tree_mb": peak_tree, "peak_tree_pss_mb": peak_pss,
            f"growth_main_mb_{args.start}_to_end":
                round(last["main_mb"] - start["main_mb"], 1) if start and last else None,
            f"growth_tree_mb_{args.start}_to_end":
                round(last["tree_mb"] - start["tree_mb"], 1) if start and last else None,
+           f"growth_tree_pss_mb_{args.start}_to_end":
+               round(last["tree_pss_mb"] - start["tree_pss_mb"], 1) if start and last else None,
            # the largest crawl-process RSS after the start mark, against the RSS at it
            f"max_main_mb_after_{args.start}": max((s["main_mb"] for s in samples
                                                     if start and s["t"] >= start["t"]), default=None),
            "budget_mb": args.budget_mb}
     print(json.dumps(out, indent=1))
     a, b = start or {}, last or {}
-    print(f"\npeak RSS crawl + workers {peak_tree} MB (budget {args.budget_mb:g}); crawl process "
-          f"{a.get('main_mb')} MB at {args.start} pages -> {b.get('main_mb')} MB at {args.pages}; "
-          f"crawl + workers {a.get('tree_mb')} -> {b.get('tree_mb')} MB")
+    print(f"\npeak PSS crawl + workers {peak_pss} MB (budget {args.budget_mb:g}; RSS summed over the "
+          f"processes {peak_tree} MB); crawl process RSS {a.get('main_mb')} MB at {args.start} pages -> "
+          f"{b.get('main_mb')} MB at {args.pages}; crawl + workers PSS {a.get('tree_pss_mb')} -> "
+          f"{b.get('tree_pss_mb')} MB")
+    print("each kind of process, the largest one's peak RSS / PSS MB: " + "; ".join(
+        f"{kind} x{d['count']:g} {d['rss_mb']} / {d['pss_mb']}" for kind, d in res["processes_mb"].items()))
+    growth = out[f"growth_tree_pss_mb_{args.start}_to_end"]
+    over = peak_pss is not None and peak_pss > args.budget_mb
+    print(f"target peak PSS MB (crawl + workers) <= {args.budget_mb:g}: {peak_pss} "
+          f"({'MISSED' if over or peak_pss is None else 'met'}; load {os.getloadavg()[0]:.1f})")
+    print(f"target PSS flat from {args.start} pages to the end (growth MB): {growth} "
+          f"(load {os.getloadavg()[0]:.1f})")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({**out, "samples": samples}, indent=1))
-    over = peak_tree is not None and peak_tree > args.budget_mb
     return 0 if res["exit"] == 0 and not over else 1
 
 

@@ -7,10 +7,16 @@ and AutoThrottle reads the stall as server latency.  With ``STAGE_WORKERS`` = N 
 its stage function to one of N worker processes and awaits the result; 0 runs the stages inline
 (without the protections below).
 
-Workers are *spawned* (not forked): the crawler process has a running event loop and threads (the
-index stage's sender), and a forked child could inherit a held lock.  Only this module and the pure
-``pipelines`` modules are imported there, never Scrapy.  Arguments and results are small pickles (a
-page's HTML in, an ``Article`` out) over one pipe per worker.
+Workers are forked from a *fork server*, never from the crawler: the crawler process has a running
+event loop and threads (the index stage's sender), and a child forked from it could inherit a held
+lock.  The fork server is a fresh interpreter (started by multiprocessing's ``forkserver`` method,
+single-threaded) that imports ``crawler.workers_preload`` once: the stage modules, their pattern data
+and the language models (langdetect's profiles ~52 MB, py3langid's model ~74 MB), frozen out of the
+garbage collector.  Each worker is a fork of it, so those pages are shared copy-on-write by every
+worker (and every recycled one) instead of loaded again in each; ``make bench`` reports the workers'
+PSS beside their RSS.  Where ``forkserver`` does not exist the workers are spawned and load their own.
+Only this module and the pure ``pipelines`` modules are imported there, never Scrapy.  Arguments and
+results are small pickles (a page's HTML in, an ``Article`` out) over one pipe per worker.
 
 **Containment.**  Each worker runs one page at a time on its own pipe, so the parent always knows
 which page a worker holds:
@@ -83,7 +89,8 @@ class _Alarm(BaseException):
 # ----------------------------------------------------------------------------------- the worker
 def _watch_parent(parent: int) -> None:
     """Exit when the crawler is gone: a ``kill -9``'d crawler cannot shut its workers down, and they
-    would otherwise wait on their pipe forever."""
+    would otherwise wait on their pipe forever.  ``parent`` is the process that started this worker:
+    the fork server, which exits when the crawler does (or the crawler itself, when spawned)."""
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(0)
@@ -104,15 +111,31 @@ class _WarmRules:
         return False
 
 
-def _init_worker(parent: int) -> None:
-    """Watch the parent; load the stage modules and their pattern data now, not on the first page."""
-    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+_warmed = False  # True in the fork server once warm_up() ran there (and so in every worker forked of it)
+
+
+def warm_up() -> None:
+    """Load the stage modules, their pattern data and both language models now, not on the first
+    page (in the fork server: once, for every worker)."""
+    global _warmed
+    from pipelines.language import langdetect_top, langid_top
+
     page = ("<html><head><title>Warm</title></head><body><article><p>"
             + "Pemerintah kota mengumumkan harga beras naik minggu ini. " * 12
             + "</p></article></body></html>")
     url = "http://127.0.0.1/warm"
     read_page(page.encode(), PageTask(url, "text/html; charset=utf-8", identity=url, url_rule="allow",
                                       hints={"language_hint": "id"}, run_chain=True), _WarmRules())
+    langdetect_top("The city council said on Monday that the price of rice rose this week.")
+    langid_top("The city council said on Monday that the price of rice rose this week.")
+    _warmed = True
+
+
+def _init_worker() -> None:
+    """Watch the process that started this one; warm up unless the fork server already did."""
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="parent-watch", daemon=True).start()
+    if not _warmed:
+        warm_up()
 
 
 def _test_hook(args: tuple[Any, ...]) -> None:
@@ -131,8 +154,8 @@ def _on_alarm(signum: int, frame: Any) -> None:
     raise _Alarm()
 
 
-def _worker_main(conn: Connection, parent: int, hooks: bool) -> None:
-    _init_worker(parent)
+def _worker_main(conn: Connection, hooks: bool) -> None:
+    _init_worker()
     signal.signal(signal.SIGALRM, _on_alarm)
     # the stage clock starts with a page, not with the start-up; CPU is counted from here too
     conn.send(("ready", os.getpid(), time.process_time()))
@@ -164,14 +187,25 @@ def _worker_main(conn: Connection, parent: int, hooks: bool) -> None:
 
 class _Worker:
     def __init__(self, ctx: Any, hooks: bool) -> None:
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, os.getpid(), hooks), daemon=True,
+        self.conn, self._child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(self._child, hooks), daemon=True,
                                 name="news-stage-worker")
-        self.proc.start()
-        child.close()
+        self.started = threading.Event()  # set once start() returned (or failed)
         self.pages = 0
         self.ready = False
         self.cpu = 0.0  # the worker's CPU seconds when it last answered (its start-up excluded)
+
+    def start(self) -> None:
+        """Start the process (blocking: the first start waits while the fork server loads the stages,
+        so the pool calls this on a thread).  A start that fails closes the child's end: the pool then
+        reads end-of-file and counts a worker that failed to start."""
+        try:
+            self.proc.start()
+        except Exception as exc:  # noqa: BLE001 - any failure to start is the same failure here
+            log.error("a stage worker could not be started: %s", exc, exc_info=True)
+        finally:
+            self._child.close()
+            self.started.set()
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -186,12 +220,30 @@ def _reap(workers: list[_Worker], grace: float = 10.0) -> None:
     """Wait for stopped workers off the reactor thread; kill the ones that do not go."""
     deadline = time.monotonic() + grace
     for w in workers:
+        w.started.wait(max(0.0, deadline - time.monotonic()))
+        if w.proc.pid is None:  # never started
+            with contextlib.suppress(OSError):
+                w.conn.close()
+            continue
         w.proc.join(max(0.0, deadline - time.monotonic()))
         if w.proc.is_alive():
             w.kill()
             w.proc.join(2.0)
         with contextlib.suppress(OSError):
             w.conn.close()
+
+
+PRELOAD = "crawler.workers_preload"  # what the fork server imports before it forks any worker
+
+
+def worker_context() -> Any:
+    """multiprocessing's ``forkserver`` context with the stages preloaded, or ``spawn`` where there is
+    no fork server (not POSIX)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([PRELOAD])
+    return ctx
 
 
 def stage_config(crawler: Crawler) -> StageConfig:
@@ -244,7 +296,7 @@ class StagePool:
         from news_ingest.config import parse_bool  # late: not in the workers
 
         self.hooks = parse_bool(os.environ.get("STAGE_TEST_HOOKS") or "0")
-        self._ctx = multiprocessing.get_context("spawn")
+        self._ctx = worker_context()
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: set[_Worker] = set()
         self._closed = False
@@ -288,10 +340,19 @@ class StagePool:
         return self._idle
 
     def _add(self) -> None:
+        """A new worker, started on a thread (the first start waits for the fork server to load the
+        stages: seconds the reactor must not wait); it joins the idle queue once its process exists."""
         worker = _Worker(self._ctx, self.hooks)
         self._all.add(worker)
-        assert self._idle is not None
-        self._idle.put_nowait(worker)
+        idle, loop = self._idle, asyncio.get_running_loop()
+        assert idle is not None
+
+        def start() -> None:
+            worker.start()
+            with contextlib.suppress(RuntimeError):  # the loop is closed: the crawl is over
+                loop.call_soon_threadsafe(idle.put_nowait, worker)
+
+        threading.Thread(target=start, name="stage-start", daemon=True).start()
 
     def _retire(self, worker: _Worker, kill: bool = False) -> None:
         """Take a worker out (stopped, or killed), reap it off the reactor thread, start a fresh one."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +121,27 @@ def test_worker_cpu_is_counted_per_stage_call(make):
     before, after = asyncio.run(main())
     assert after - before > 0.01  # summing three million numbers takes CPU; start-up is not counted
     assert before < 5.0
+
+
+def _memory_mb(smaps_rollup: str) -> dict[str, int]:
+    return {ln.split(":")[0]: int(ln.split()[1]) // 1024 for ln in smaps_rollup.splitlines()[1:]}
+
+
+def test_the_stages_and_language_models_are_loaded_once_and_shared_by_every_worker(make):
+    # each worker used to load its own copy (langdetect's profiles ~52 MB, py3langid's model ~74 MB:
+    # ~175 MB private per worker); now the fork server loads them and every worker is a fork of it
+    pool = make(2)
+
+    async def main():
+        return await asyncio.gather(*[pool.run(Path.read_text, Path("/proc/self/smaps_rollup"))
+                                      for _ in range(4)])
+
+    for worker in map(_memory_mb, asyncio.run(main())):
+        assert worker["Shared_Dirty"] >= 100, worker  # the preloaded stages, shared copy-on-write
+        assert worker["Private_Dirty"] <= 50, worker
+    parents = {w.proc.pid: _ppid(w.proc.pid) for w in pool._all}
+    assert len(set(parents.values())) == 1 and os.getpid() not in parents.values()  # the fork server
+
+
+def _ppid(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
