@@ -24,8 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelines import gazetteer as G
-from pipelines import patterns as P
+from pipelines import gazetteer, patterns
 from pipelines.clean import (
     is_date_line,
     is_headline_like,
@@ -123,14 +122,14 @@ class _Names:
 
     @staticmethod
     def _stem(key: str) -> str:
-        return key.split(".")[0] if G.DOMAIN.fullmatch(key) else key
+        return key.split(".")[0] if gazetteer.DOMAIN.fullmatch(key) else key
 
     def add(self, name: str | None) -> None:
-        key = P.norm_key(name) if name else ""
+        key = patterns.norm_key(name) if name else ""
         if not key:
             return
         for i, old in enumerate(self.items):
-            okey = P.norm_key(old)
+            okey = patterns.norm_key(old)
             if okey == key:
                 return
             if self._stem(okey) == self._stem(key) and (okey == self._stem(okey)) != (key == self._stem(key)):
@@ -178,9 +177,9 @@ class Findings:
 
 @lru_cache(maxsize=32)
 def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
-    credit = P.label_alternation("credit_labels", lang) or r"(?!x)x"
-    photo = P.label_alternation("photo_labels", lang) or r"(?!x)x"
-    copyright_words = P.label_alternation("copyright_words", lang) or r"(?!x)x"
+    credit = patterns.label_alternation("credit_labels", lang) or r"(?!x)x"
+    photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
+    copyright_words = patterns.label_alternation("copyright_words", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
             r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
@@ -223,7 +222,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _bare_photo() -> re.Pattern[str]:
     """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
-    prefixes = P.label_alternation("photo_slash_prefixes")
+    prefixes = patterns.label_alternation("photo_slash_prefixes")
     return re.compile(rf"(?:^|\s)(?P<val>(?:{prefixes})\s*/\s*[^\n]{{2,60}})$")
 
 
@@ -243,9 +242,9 @@ _NAME_SLOT = r"(?<![\w.&'’-])(?P<source>[«\"„“]?[\w.&'’-]{2,40}[»\"”
 @lru_cache(maxsize=32)
 def relay_forms(lang: str | None = None) -> RelayForms:
     after, inside = [], []
-    for form in P.merged("relay", P.scope_key(lang)):
+    for form in patterns.merged("relay", patterns.scope_key(lang)):
         if _SLOT not in form:
-            raise P.PatternError(f"relay form without a {_SLOT} slot: {form!r}")
+            raise patterns.PatternError(f"relay form without a {_SLOT} slot: {form!r}")
         if form.rstrip().endswith(_SLOT):
             after.append(form.rstrip()[: -len(_SLOT)].rstrip())
         else:
@@ -261,25 +260,25 @@ def photo_orgs(val: str) -> list[str]:
     """Who a photo credit value names: its organisations ("Sara Maia/O Povo/Folhapress" -> both
     papers, "EFE-EPA" -> both agencies), else a site, else the person or the courtesy word."""
     val = re.sub(r"^\s*(?:©|\(c\))\s*", "", val.strip(), flags=re.IGNORECASE).strip(" ()[].")
-    markers = {P.norm_key(m) for m in P.merged("photo_markers")}
+    markers = {patterns.norm_key(m) for m in patterns.merged("photo_markers")}
     parts = []
     for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
         part = re.sub(r"\s+(?:photo|foto|file photo)$", "", part.strip(), flags=re.IGNORECASE).strip(" ©.")
         part = re.sub(r"^\((?:[^()]{2,20})\)\s*", "", part)  # "(Symbolbild) Microgen"
-        if not part or P.norm_key(part) in markers:
+        if not part or patterns.norm_key(part) in markers:
             continue
         pieces = re.split(r"\s*[-–]\s*", part)  # "EFE-EPA": two known agencies
-        if len(pieces) > 1 and all(G.lookup(x) for x in pieces):
+        if len(pieces) > 1 and all(gazetteer.lookup(x) for x in pieces):
             parts.extend(pieces)
         else:
             parts.append(part)
     if not parts:
         return []
-    known = [G.credited(part, G.lookup(part)) for part in parts if G.lookup(part)]
+    known = [gazetteer.credited(part, gazetteer.lookup(part)) for part in parts if gazetteer.lookup(part)]
     if known:
         return list(dict.fromkeys(known))
     for part in parts:
-        if G.DOMAIN.fullmatch(part):
+        if gazetteer.DOMAIN.fullmatch(part):
             return [part]
     if len(parts) == 1:
         p = parts[0]
@@ -305,32 +304,33 @@ def _looks_photo_value(val: str) -> bool:
         return False
     head, _, tail = val.partition("/")
     return (
-        bool(G.lookup(head.strip()) or head.strip().isupper())
+        bool(gazetteer.lookup(head.strip()) or head.strip().isupper())
         and is_name_list(tail.strip(), 2)
-        and not G.lookup(tail.strip())
+        and not gazetteer.lookup(tail.strip())
     )
 
 
 def _only_photo_agencies(val: str) -> bool:
     """'Sumber: Freepik', 'Source: Getty Images': a stock-photo credit, never a text source."""
-    items = G.split_list(val)
-    return bool(items) and all((G.lookup(x) or P.Organisation(x, "outlet")).is_photo for x in items)
+    items = gazetteer.split_list(val)
+    return bool(items) and all((gazetteer.lookup(x) or patterns.Organisation(x, "outlet")).is_photo
+                               for x in items)
 
 
 def _dateline_org(dateline: str) -> tuple[str, bool] | None:
     """(the org a dateline names, whether in the agency stamp's bracketed form)."""
-    for rx in P.regexes("dateline_patterns", 0):
+    for rx in patterns.regexes("dateline_patterns", 0):
         m = rx.match(dateline + " X")  # shapes that look at what follows see a word
         if m:
             for k, v in m.groupdict().items():
                 if k.startswith("org") and v:
                     return v.strip(), k == "orgb" and dateline.lstrip()[:1] in "([【"
             word = dateline.strip().rstrip("-–—:,. ").strip()
-            if G.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
+            if gazetteer.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
                 return word, False
     # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
     m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
-    if m and (G.lookup(m.group("org")) or G.DOMAIN.fullmatch(m.group("org"))):
+    if m and (gazetteer.lookup(m.group("org")) or gazetteer.DOMAIN.fullmatch(m.group("org"))):
         return m.group("org"), False
     return None
 
@@ -338,7 +338,7 @@ def _dateline_org(dateline: str) -> tuple[str, bool] | None:
 @lru_cache(maxsize=32)
 def _outlet_word(lang: str | None) -> re.Pattern[str]:
     """'harian ', 'laman ', 'агентство ' before a name (outlet_words)."""
-    words = P.label_alternation("outlet_words", lang) or r"(?!x)x"
+    words = patterns.label_alternation("outlet_words", lang) or r"(?!x)x"
     return re.compile(r"^(?:" + words + r")\s+(?=\S)", re.IGNORECASE)
 
 
@@ -346,23 +346,23 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     """The outlets right after a relay verb ("dilansir Reuters", "mengutip Carscoop dan Autonews,
     Selasa"), or none if what follows is not an outlet ("dikutip dari siaran persnya")."""
     # "dilansir Reuters", "dilansir laman BBC", "via the Guardian", "передает «Интерфакс»"
-    rest = _outlet_word(lang).sub("", G.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
-    days = "|".join(re.escape(d) for d in P.merged("weekdays"))
+    rest = _outlet_word(lang).sub("", gazetteer.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
+    days = "|".join(re.escape(d) for d in patterns.merged("weekdays"))
     # a list of names dated like a dateline: "Carscoop dan Autonews, Selasa (9/5/2017)"
     m = re.match(r"(?P<names>[^,.;:()\n]{2,80}?)\s*,\s*(?:" + days + r")\b", rest) if days else None
     if m and is_name_list(m.group("names"), 4):
-        return [G.credited(x) for x in G.split_list(m.group("names"))]
-    found = G.find(rest[:80])
+        return [gazetteer.credited(x) for x in gazetteer.split_list(m.group("names"))]
+    found = gazetteer.find(rest[:80])
     if found and found[0][0] == 0:
-        names = [G.credited(rest[: found[0][1]], found[0][2])]
+        names = [gazetteer.credited(rest[: found[0][1]], found[0][2])]
         if len(found) > 1:  # "Reuters dan AFP": two names joined by a conjunction
             s, e, src = found[1]
             if re.fullmatch(r"\s*(?:,|dan|and|&|y|et|und|и)\s*", rest[found[0][1] : s]):
-                names.append(G.credited(rest[s:e], src))
+                names.append(gazetteer.credited(rest[s:e], src))
         return names
-    m = G.DOMAIN.match(rest)
+    m = gazetteer.DOMAIN.match(rest)
     if m:
-        return [G.credited(m.group(1))]
+        return [gazetteer.credited(m.group(1))]
     return []
 
 
@@ -370,7 +370,7 @@ def _ends_with_a_name(line: str) -> bool:
     """Whether the line's last word ends a gazetteer name (a cheap test before the alias finder
     runs over the line's tail)."""
     tail = line.rstrip(" )].").rsplit(None, 1)[-1:]
-    return bool(tail) and tail[0].lstrip("-–—([\"'“«").casefold() in G.last_words()
+    return bool(tail) and tail[0].lstrip("-–—([\"'“«").casefold() in gazetteer.last_words()
 
 
 def _end_tag(line: str) -> tuple[str, int] | None:
@@ -378,7 +378,7 @@ def _end_tag(line: str) -> tuple[str, int] | None:
     if len(line) < 30 or not _ends_with_a_name(line):
         return None
     tail_start = max(0, len(line) - 45)
-    found = [f for f in G.find(line[tail_start:]) if f[2].is_agency]
+    found = [f for f in gazetteer.find(line[tail_start:]) if f[2].is_agency]
     if not found:
         return None
     start, end, src = found[-1]
@@ -402,12 +402,13 @@ def _end_tag(line: str) -> tuple[str, int] | None:
 
 def _lead_outlet(raw: str, lang: str | None) -> str | None:
     """An outlet credited before the text: known, a domain, or named as a paper/site ("Harian X")."""
-    return G.known_or_domain(raw) or (G.resolve_credit(raw) if _outlet_word(lang).match(raw) else None)
+    return gazetteer.known_or_domain(raw) or (gazetteer.resolve_credit(raw) if _outlet_word(lang).match(raw)
+                                              else None)
 
 
 def _stamp(org: str, f: Findings) -> Hit | None:
     """A header stamp naming ``org``: an agency is a source, an outlet the publisher."""
-    got = G.classify_org(org)
+    got = gazetteer.classify_org(org)
     if got and got[0] == "source":
         return Hit(sources=[got[1]], drop=True, kind="stamp")
     if got and f.dateline_outlet is None:
@@ -422,13 +423,13 @@ def _stamp(org: str, f: Findings) -> Hit | None:
 
 def header_stamp(ln: Line, f: Findings) -> Hit | None:
     """'<Agency> | Updated: <date>', '<Outlet> - 12 Mei 2024, 10:00 WIB' (stamp_patterns)."""
-    for rx in P.regexes("stamp_patterns", lang=ln.lang):
+    for rx in patterns.regexes("stamp_patterns", lang=ln.lang):
         m = rx.fullmatch(ln.text)
         if not m:
             continue
         groups = m.groupdict()
         org, brand = groups.get("org"), groups.get("brand")
-        if org and G.classify_org(org) and G.known_or_domain(org):
+        if org and gazetteer.classify_org(org) and gazetteer.known_or_domain(org):
             return _stamp(org, f) or Hit(credit=False, kind=None)
         if brand and is_name_list(brand.strip(), 1) and f.dateline_outlet is None:
             return _stamp(brand.strip(), f) or Hit(outlet=brand.strip(), drop=True, kind="stamp")
@@ -437,16 +438,16 @@ def header_stamp(ln: Line, f: Findings) -> Hit | None:
 
 def byline_stamp(ln: Line, f: Findings) -> Hit | None:
     """'<name> - <outlet>': the publisher's byline stamp (byline_stamps)."""
-    for rx in P.regexes("byline_stamps", 0, ln.lang):
+    for rx in patterns.regexes("byline_stamps", 0, ln.lang):
         m = rx.fullmatch(ln.text)
-        if m and is_name_list(m.group("name"), 4) and G.known_or_domain(m.group("org")):
+        if m and is_name_list(m.group("name"), 4) and gazetteer.known_or_domain(m.group("org")):
             return _stamp(m.group("org"), f) or Hit(credit=False, kind=None)
     return None
 
 
 def lead_credit(ln: Line, f: Findings) -> Hit | None:
     """'Dari Kompas.com' before the text (lead_credits)."""
-    for rx in P.regexes("lead_credits", lang=ln.lang):
+    for rx in patterns.regexes("lead_credits", lang=ln.lang):
         m = rx.fullmatch(ln.text)
         name = _lead_outlet(m.group("org").strip(), ln.lang) if m else None
         if name:
@@ -459,7 +460,7 @@ def headline_credit(ln: Line, f: Findings) -> Hit | None:
     ('(Jakarta, 12/3/2024)') is no credit."""
     if len(ln.text) > 250 or not is_headline_like(ln.text, 250):
         return None
-    for rx in P.regexes("headline_credits", 0, ln.lang):
+    for rx in patterns.regexes("headline_credits", 0, ln.lang):
         m = rx.search(ln.text)
         name = _lead_outlet(m.group("org").strip(), ln.lang) if m else None
         if m and name:
@@ -469,7 +470,7 @@ def headline_credit(ln: Line, f: Findings) -> Hit | None:
 
 def credit_without_target(ln: Line, f: Findings) -> Hit | None:
     """'Source link': a credit line that names nobody (credit_no_target)."""
-    if P.norm_key(ln.text) in P.line_keys("credit_no_target", ln.lang):
+    if patterns.norm_key(ln.text) in patterns.line_keys("credit_no_target", ln.lang):
         return Hit(drop=True)
     return None
 
@@ -486,7 +487,7 @@ def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
             return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
     if "/" in ln.text and len(ln.text) <= 100 and _mostly_capitals(ln.text):
         parts = [p.strip() for p in ln.text.split("/")]
-        if all(1 <= len(p.split()) <= 4 for p in parts) and any(G.lookup(p) for p in parts):
+        if all(1 <= len(p.split()) <= 4 for p in parts) and any(gazetteer.lookup(p) for p in parts):
             orgs = photo_orgs(ln.text)
             if orgs:
                 return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
@@ -512,25 +513,27 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     m = rx["photo_tail"].search(ln.text) if ("©" in text or " / " in text) else None
     if m:
         org = m.group("c") or m.group("org")
-        src = G.lookup(org)
+        src = gazetteer.lookup(org)
         if m.group("c") and "/" in org and not src:  # "© picture alliance/dpa": every name it holds
             orgs = photo_orgs(org)
-            if orgs and any(G.lookup(x) for x in orgs):
+            if orgs and any(gazetteer.lookup(x) for x in orgs):
                 return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(), credit=False)
         if src or (m.group("c") and org.isupper()):
-            return Hit(photos=[G.credited(org, src)], rest=ln.text[: m.start()].rstrip(), credit=False)
+            return Hit(photos=[gazetteer.credited(org, src)], rest=ln.text[: m.start()].rstrip(),
+                       credit=False)
     m = rx["photo_lead"].match(ln.text)
-    if m and G.lookup(m.group("org")):
-        return Hit(photos=[G.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
+    if m and gazetteer.lookup(m.group("org")):
+        return Hit(photos=[gazetteer.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
     low = ln.text.casefold()
     m = rx["photo_word_tail"].search(ln.text) if ("foto" in low or "photo" in low or "bild" in low) else None
     orgs = photo_orgs(m.group("val")) if m and m.start() > 0 else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
     m = rx["org_photo_tail"].search(ln.text) if low.rstrip(". ").endswith(_PHOTO_WORDS) else None
-    src = G.lookup(m.group("org")) if m else None
+    src = gazetteer.lookup(m.group("org")) if m else None
     if m and src:
-        return Hit(photos=[G.credited(m.group("org"), src)], rest=ln.text[: m.start()].rstrip(), credit=False)
+        return Hit(photos=[gazetteer.credited(m.group("org"), src)], rest=ln.text[: m.start()].rstrip(),
+                   credit=False)
     return None
 
 
@@ -539,7 +542,7 @@ def writer_tag(ln: Line, f: Findings) -> Hit | None:
     m = _WRITER_TAG.match(ln.text)
     if not m:
         return None
-    name = G.resolve_credit(m.group("org"))
+    name = gazetteer.resolve_credit(m.group("org"))
     return Hit(sources=[name] if name else [], drop=True, kind="writer_tag", end=True)
 
 
@@ -552,8 +555,8 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
         parts = [p.strip() for p in fm.group("val").split("/")]
         if all(re.fullmatch(r"[a-z]{2,6}", p) for p in parts):
             continue  # "(flo/jpnn)": staff codes, the own outlet's code last
-        if any(G.lookup(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
-            P.norm_key(p) in ("photo", "foto") for p in parts
+        if any(gazetteer.lookup(re.sub(r"\s+(?:photo|foto)$", "", p, flags=re.I)) for p in parts) or any(
+            patterns.norm_key(p) in ("photo", "foto") for p in parts
         ):
             orgs = photo_orgs(fm.group("val"))
             if orgs:
@@ -565,10 +568,10 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
         if orgs:
             photos.extend(orgs)
             line = line[: m.start()].strip()
-    for rx in P.regexes("photo_provided", lang=ln.lang):
+    for rx in patterns.regexes("photo_provided", lang=ln.lang):
         m = rx.search(line)
         if m:
-            photos.append(G.resolve_credit(m.group("a")) or m.group("a").strip())
+            photos.append(gazetteer.resolve_credit(m.group("a")) or m.group("a").strip())
             bm = re.search(r"[(\[](?P<b>[^()\[\]]{2,100})[)\]]\s*\.?$", line)
             orgs = photo_orgs(bm.group("b")) if bm else []
             if bm and orgs:
@@ -586,18 +589,18 @@ def caption_credit(ln: Line, f: Findings) -> Hit | None:
     """A caption's closing picture credit by its shape (caption_credits): 'TRIBUN JABAR/GANI
     KURNIAWAN', '(Photo by AFP)', '(Reuters photo)', 'Ilustrasi (Freepik)', '新华社记者 李明 摄',
     '[연합뉴스 자료사진]'. The credit leaves, the caption stays; a photo credit, never a text source."""
-    for rx in P.regexes("caption_credits", 0, ln.lang):
+    for rx in patterns.regexes("caption_credits", 0, ln.lang):
         m = rx.search(ln.text)
         if not m:
             continue
         groups = m.groupdict()
         raw = (groups.get("org") or groups.get("known") or "").strip(" .")
         if groups.get("known") is not None and not (
-            G.lookup(raw) or _mostly_capitals(raw) or G.DOMAIN.fullmatch(raw)
+            gazetteer.lookup(raw) or _mostly_capitals(raw) or gazetteer.DOMAIN.fullmatch(raw)
         ):
             continue
         names = [x.strip() for x in (groups.get("a"), raw) if x and x.strip()]
-        photos = [G.credited(x, G.lookup(x)) for x in names]
+        photos = [gazetteer.credited(x, gazetteer.lookup(x)) for x in names]
         if not photos:
             continue
         rest = ln.text[: m.start()].rstrip(" =|•-–—/")
@@ -616,10 +619,10 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     val = _without_date_tail(val)
     url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
     if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site
-        return Hit(sources=[G.credited(url.group(1))], drop=True, kind="credit_line", end=True)
+        return Hit(sources=[gazetteer.credited(url.group(1))], drop=True, kind="credit_line", end=True)
     if _looks_photo_value(val) or _only_photo_agencies(val):
         return Hit(photos=photo_orgs(val), drop=True, kind="photo_credit", credit=False)
-    return Hit(sources=G.resolve_list(val), drop=True, kind="credit_line", end=True)
+    return Hit(sources=gazetteer.resolve_list(val), drop=True, kind="credit_line", end=True)
 
 
 def _without_date_tail(val: str) -> str:
@@ -636,15 +639,15 @@ def credit_suffix(ln: Line, f: Findings) -> Hit | None:
     m = _rx(ln.lang)["credit_tail"].search(ln.text)
     if not m:
         return None
-    return Hit(sources=G.resolve_list(m.group("val")), rest=ln.text[: m.start()].rstrip(), end=True)
+    return Hit(sources=gazetteer.resolve_list(m.group("val")), rest=ln.text[: m.start()].rstrip(), end=True)
 
 
 def republication(ln: Line, f: Findings) -> Hit | None:
     """'Artikel ini telah tayang di Tribunnews.com dengan judul ...' (republish)."""
-    for rx in P.regexes("republish", lang=ln.lang):
+    for rx in patterns.regexes("republish", lang=ln.lang):
         m = rx.search(ln.text)
         if m:
-            name = G.resolve_credit(m.group("org"))
+            name = gazetteer.resolve_credit(m.group("org"))
             whole = m.start() < 3
             return Hit(sources=[name] if name else [], drop=whole, kind="republish", end=whole)
     return None
@@ -658,16 +661,16 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
     if not m or len(ln.text) > 200:
         return None
     holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|\(c\)", " ", ln.text[m.end():]))
-    found = G.find(holder, strict_case=False)
+    found = gazetteer.find(holder, strict_case=False)
     if found:
         s, e, src = found[0]
-        name = G.credited(holder[s:e], src)
+        name = gazetteer.credited(holder[s:e], src)
         if ln.before_story and len(ln.text) <= 40 and not _YEARS.search(ln.text):
             return Hit(photos=[name], drop=True, kind="photo_credit", credit=False)
         return Hit(sources=[name], drop=True, kind="copyright")
     owner = re.match(r"\s*(?:milik|oleh|by|of|de|di|von|van)?\s*(?P<org>[^,;]{2,40}?)\.?\s*$", holder)
     if owner and m.group(0).strip().casefold() not in ("copyright", "©", "ⓒ", "ⓒ", "(c)"):
-        credit = G.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
+        credit = gazetteer.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
         if credit and is_name_list(credit, 1):
             return Hit(sources=[credit], drop=True, kind="copyright")
     return Hit(drop=True, kind="footer", credit=False)
@@ -675,10 +678,10 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
 
 def rights_notice(ln: Line, f: Findings) -> Hit | None:
     """Per-article rights notices ('Dilarang keras mengambil konten ... ANTARA') (copyright_notices)."""
-    for rx in P.regexes("copyright_notices", lang=ln.lang):
+    for rx in patterns.regexes("copyright_notices", lang=ln.lang):
         m = rx.search(ln.text)
         if m:
-            name = G.resolve_credit(m.group("org"))
+            name = gazetteer.resolve_credit(m.group("org"))
             head = ln.text[: m.start()].rstrip()
             if len(head) >= 40:  # the notice is glued to the last paragraph: only the notice goes
                 return Hit(sources=[name] if name else [], rest=head)
@@ -695,7 +698,7 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     if len(ln.text) > 40:
         return None
     parts = [p.strip() for p in ln.text.strip("() ").split("/")] if "/" in ln.text else []
-    known = [G.lookup(p) for p in parts]
+    known = [gazetteer.lookup(p) for p in parts]
     agencies = [src.name for src in known if src and src.is_agency]
     staff = [p for p, src in zip(parts, known, strict=True) if src is None and _STAFF_CODE.fullmatch(p)]
     if agencies and staff and len(agencies) + len(staff) == len(parts):
@@ -703,10 +706,10 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     # "Sputnik- RIA Novosti", "AFP, AP": agencies joined by a loose dash or a comma are two names
     joined = [p for p in _JOINED.split(ln.text.strip("() .")) if p]
     if len(joined) > 1:
-        srcs = [G.lookup(p) for p in joined]
+        srcs = [gazetteer.lookup(p) for p in joined]
         if all(src is not None and src.is_agency for src in srcs):
             return Hit(sources=[src.name for src in srcs if src], drop=True, kind="end_tag", end=True)
-    found = G.find(ln.text)
+    found = gazetteer.find(ln.text)
     if not found or not all(src.is_agency for _, _, src in found):
         return None
     if len(found) == 1 and found[0][1] - found[0][0] <= 2 and not re.search(r"[()\[\]\-–—]", ln.text):
@@ -732,9 +735,9 @@ def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
     if not m:
         return None
     tag = m.group("tag").strip()
-    src = G.lookup(tag)
+    src = gazetteer.lookup(tag)
     if src and not src.is_photo:
-        name = G.credited(tag, src)
+        name = gazetteer.credited(tag, src)
     else:
         return None
     rest = ln.text[: m.start()].rstrip()
@@ -755,7 +758,7 @@ def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
     """Coded end tags: '(ant)', '(ant/xyz)' (the first code names the outlet: gazetteer codes), and
     an outlet written out among staff codes, '(Reuters/kid)', '(IC-NY/REPUBLIKA)'."""
     m = _CODED.search(ln.text)
-    name = G.code(re.split(r"\s*/\s*", m.group("codes"))[0]) if m else None
+    name = gazetteer.code(re.split(r"\s*/\s*", m.group("codes"))[0]) if m else None
     if m and name:
         return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True)
     m = _ORG_CODE.search(ln.text)
@@ -763,19 +766,19 @@ def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
         return None
     parts = m.group("tag").split("/")
     staff = [x for x in parts if re.fullmatch(r"[a-z]{2,5}|[A-Z]{1,3}(?:-[A-Z]{1,3})?", x)]
-    named = [x for x in parts if x not in staff and x[:1].isupper() and G.lookup(x)]
+    named = [x for x in parts if x not in staff and x[:1].isupper() and gazetteer.lookup(x)]
     if named and len(named) + len(staff) == len(parts):  # an outlet among staff codes, no person
-        return Hit(sources=[G.credited(named[0])], rest=ln.text[: m.start()].rstrip(), end=True)
+        return Hit(sources=[gazetteer.credited(named[0])], rest=ln.text[: m.start()].rstrip(), end=True)
     return None
 
 
 def credit_sentence(ln: Line, f: Findings) -> Hit | None:
     """'Material der Nachrichtenagenturen dpa, Reuters, ...' (credit_sentences)."""
-    for rx in P.regexes("credit_sentences", lang=ln.lang):
+    for rx in patterns.regexes("credit_sentences", lang=ln.lang):
         m = rx.search(ln.text)
         if not m:
             continue
-        names = G.resolve_list(m.group("list"), known_only=True)
+        names = gazetteer.resolve_list(m.group("list"), known_only=True)
         if names:
             if (m.end() - m.start()) >= 0.8 * len(ln.text):
                 return Hit(sources=names, drop=True)
@@ -793,7 +796,7 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
             names.extend(_relay_target(ln.text[m.end() :], ln.lang))
     for rx in forms.inside:
         for m in rx.finditer(ln.text):
-            name = G.resolve_credit(m.group("source"))
+            name = gazetteer.resolve_credit(m.group("source"))
             if name:
                 names.append(name)
     return Hit(sources=names) if names else None
@@ -811,13 +814,13 @@ def _signoff_outlet(raw: str) -> str | None:
     """A sign-off name that is an outlet: known, a domain, or outlet-shaped - all capitals ('K!
     ONLINE'), an outlet word ('myMetro Online'), an inner capital ('myMetro') - never a person's
     name ('— Joe Biden')."""
-    name = G.known_or_domain(raw)
+    name = gazetteer.known_or_domain(raw)
     if name:
         return name
     raw = raw.strip().rstrip(".")
     if "," in raw:  # "Jamil Santos/VBL, GMA Integrated News": the writer, then the outlet
         raw = raw.rsplit(",", 1)[1].strip()
-        name = G.known_or_domain(raw)
+        name = gazetteer.known_or_domain(raw)
         if name:
             return name
     if _DOMAIN_LIKE.fullmatch(raw):  # "Взгляд.UA": a site's name in its own script
@@ -835,33 +838,33 @@ def _signoff_outlet(raw: str) -> str | None:
 
 def closing_credit(ln: Line, f: Findings) -> Hit | None:
     """'— The Guardian' closing the article, '... kata dia. – K! ONLINE' (tail_credits)."""
-    for rx in P.regexes("tail_credits", 0, ln.lang):
+    for rx in patterns.regexes("tail_credits", 0, ln.lang):
         m = rx.search(ln.text)
         if not m:
             continue
         whole = m.start() == 0
-        name = G.known_or_domain(m.group("org")) if whole else _signoff_outlet(m.group("org"))
+        name = gazetteer.known_or_domain(m.group("org")) if whole else _signoff_outlet(m.group("org"))
         if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())
     # '... Дмитрия Пескова — Взгляд.UA.': a site appended to the last sentence without its full
     # stop - only a web domain ('... к прежнему названию – ТАСС.' names the agency, credits nobody)
     tail = _DASH_TAIL.search(ln.text)
-    dm = G.DOMAIN.fullmatch(tail.group("org").strip()) if tail else None
+    dm = gazetteer.DOMAIN.fullmatch(tail.group("org").strip()) if tail else None
     if tail and dm:
-        return Hit(sources=[G.credited(dm.group(1))], kind="tail_credit", end=True,
+        return Hit(sources=[gazetteer.credited(dm.group(1))], kind="tail_credit", end=True,
                    rest=ln.text[: tail.start()].rstrip())
     return None
 
 
 def broadcast_signoff(ln: Line, f: Findings) -> Hit | None:
     """'MBN뉴스 김주하입니다.' closing a transcript (signoffs)."""
-    for rx in P.regexes("signoffs", 0, ln.lang):
+    for rx in patterns.regexes("signoffs", 0, ln.lang):
         m = rx.search(ln.text)
         if not m:
             continue
         org = _KO_NEWS.sub("", m.group("org").strip()) or m.group("org").strip()
-        name = G.resolve_credit(org)
+        name = gazetteer.resolve_credit(org)
         if not name:
             return None
         whole = m.start() == 0
@@ -874,20 +877,20 @@ def embedded_photo_dateline(ln: Line, f: Findings) -> Hit | None:
     """Korean embedded photo captions carry their own agency dateline: a photo credit."""
     photos: list[str] = []
     sources: list[str] = []
-    for rx in P.regexes("embedded_photo_patterns", 0, ln.lang):
+    for rx in patterns.regexes("embedded_photo_patterns", 0, ln.lang):
         for m in rx.finditer(ln.text):
             if ln.first and m.start() == 0:
                 continue
             if f.dateline and m.group(0).strip() == f.dateline.strip():
                 continue
-            got = G.classify_org(m.group("org"))
+            got = gazetteer.classify_org(m.group("org"))
             if got and ln.first and not f.dateline and not sources:
                 sources.append(got[1])  # the story's dateline behind a glued sub-title
             elif got:
                 photos.append(got[1])
-    for rx in P.regexes("provided_photo_patterns", 0, ln.lang):  # "[연합뉴스TV제공=연합뉴스]"
+    for rx in patterns.regexes("provided_photo_patterns", 0, ln.lang):  # "[연합뉴스TV제공=연합뉴스]"
         for m in rx.finditer(ln.text):
-            photos.extend(G.credited(x) for x in (m.group("a"), m.group("org")) if x)
+            photos.extend(gazetteer.credited(x) for x in (m.group("a"), m.group("org")) if x)
     if sources:
         return Hit(sources=sources, photos=photos)
     return Hit(photos=photos, credit=False) if photos else None
@@ -938,7 +941,7 @@ RULES: tuple[Rule, ...] = (
 def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = None) -> None:
     f.attribution_text.append(dateline)
     found = org or _dateline_org(dateline)
-    got = G.classify_org(*found) if found else None
+    got = gazetteer.classify_org(*found) if found else None
     if got and got[0] == "source":
         f.sources.add(got[1])
     elif got:
@@ -947,16 +950,16 @@ def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = 
 
 def _byline_credits(bylines: list[str], f: Findings) -> None:
     """Own-reporter bylines naming another outlet credit that outlet ("By X, Associated Press")."""
-    own = P.norm_key(f.dateline_outlet) if f.dateline_outlet else None
+    own = patterns.norm_key(f.dateline_outlet) if f.dateline_outlet else None
     for b in bylines:
-        for s, e, src in G.find(b):
-            name = G.credited(b[s:e], src)
-            if P.norm_key(name) != own:
+        for s, e, src in gazetteer.find(b):
+            name = gazetteer.credited(b[s:e], src)
+            if patterns.norm_key(name) != own:
                 f.sources.add(name)
                 f.attribution_text.append(b)
-        for dm in G.DOMAIN.finditer(b):
-            name = G.credited(dm.group(1))
-            if P.norm_key(name) != own:
+        for dm in gazetteer.DOMAIN.finditer(b):
+            name = gazetteer.credited(dm.group(1))
+            if patterns.norm_key(name) != own:
                 f.sources.add(name)
 
 
@@ -1045,11 +1048,11 @@ def attribute(
     _edge_fragments(lines, dropped, f)
     for agency in byline_agencies or ():
         if isinstance(agency, str) and agency.strip():
-            f.sources.add(G.credited(agency, G.lookup(agency)))
+            f.sources.add(gazetteer.credited(agency, gazetteer.lookup(agency)))
 
     if f.dateline_outlet:
-        own = P.norm_key(f.dateline_outlet)
-        f.sources.items = [s for s in f.sources.items if P.norm_key(s) != own]
+        own = patterns.norm_key(f.dateline_outlet)
+        f.sources.items = [s for s in f.sources.items if patterns.norm_key(s) != own]
     by_index = {ln.index: ln.text for ln in lines}
     kept: list[str] = []
     for i, s in enumerate(raw):
@@ -1060,7 +1063,8 @@ def attribute(
             kept.append(s)
         elif kept and kept[-1]:
             kept.append("")
-    is_wire = any((G.lookup(s) or P.Organisation(s, "outlet")).is_agency for s in f.sources.items)
+    is_wire = any((gazetteer.lookup(s) or patterns.Organisation(s, "outlet")).is_agency
+                  for s in f.sources.items)
     return Attribution(
         sources=f.sources.items,
         attribution_text=f.attribution_text,

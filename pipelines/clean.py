@@ -17,8 +17,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import TypedDict
 
-from pipelines import gazetteer as G
-from pipelines import patterns as P
+from pipelines import gazetteer, patterns
 
 MAX_CHARS = 200_000  # a body beyond this is not an article; keep the head, record the cut
 _HEAD_ZONE = 8  # bylines / datelines are searched in the first and last lines only
@@ -81,7 +80,7 @@ def scope_lang(lang: str | None) -> str | None:
     """'id-ID' -> 'id' when that language has its own pattern file, else None (every file applies)."""
     if not lang or not isinstance(lang, str):
         return None
-    return P.scope_key(lang.strip().lower().replace("_", "-").split("-")[0])
+    return patterns.scope_key(lang.strip().lower().replace("_", "-").split("-")[0])
 
 
 class _LineRules(TypedDict):
@@ -96,13 +95,13 @@ class _LineRules(TypedDict):
 @lru_cache(maxsize=32)
 def _rx(lang: str | None = None) -> _LineRules:
     never = r"(?!x)x"  # a scope without labels of a kind matches nothing of that kind
-    related = P.label_alternation("related_labels", lang) or never
-    authors = P.label_alternation("byline_authors", lang) or never
-    editors = P.label_alternation("byline_editors", lang) or never
-    prefixes = P.label_alternation("byline_prefixes", lang) or never
+    related = patterns.label_alternation("related_labels", lang) or never
+    authors = patterns.label_alternation("byline_authors", lang) or never
+    editors = patterns.label_alternation("byline_editors", lang) or never
+    prefixes = patterns.label_alternation("byline_prefixes", lang) or never
     return {
-        "prompt": P.combined("prompts", lang=lang),
-        "chrome": P.combined("chrome_patterns", lang=lang),
+        "prompt": patterns.combined("prompts", lang=lang),
+        "chrome": patterns.combined("chrome_patterns", lang=lang),
         "related": re.compile(
             r"^[\s\-–—•*>»·\[(]{0,3}(?P<label>"
             + related
@@ -176,13 +175,13 @@ def split_names(text: str) -> list[str]:
 
 def _block_pattern(line: str, lang: str | None = None) -> bool:
     """A line that opens a block of other stories' headlines by its shape ("Next In Nation")."""
-    rx = P.combined("block_patterns", lang=lang)
+    rx = patterns.combined("block_patterns", lang=lang)
     return len(line) <= 60 and bool(rx and rx.fullmatch(line.strip(" :")))
 
 
 @lru_cache(maxsize=1)
 def _date_token() -> re.Pattern[str]:
-    words = sorted({w.casefold() for w in P.merged("date_words")}, key=len, reverse=True)
+    words = sorted({w.casefold() for w in patterns.merged("date_words")}, key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
     return re.compile(r"(?:\d+(?:[:./-]\d+)*|(?:" + alt + r")\.?|[^\w\s]+)", re.IGNORECASE)
 
@@ -210,7 +209,7 @@ def _is_counter(line: str) -> bool:
 
 
 def _is_chrome(line: str, lang: str | None = None) -> bool:
-    if P.norm_key(line) in P.chrome_line_keys(lang):
+    if patterns.norm_key(line) in patterns.chrome_line_keys(lang):
         return True
     if is_date_line(line):
         return True
@@ -273,7 +272,7 @@ def _byline(line: str, zone: bool, lang: str | None = None) -> tuple[list[str], 
             return authors, editors
     if not zone:
         return None
-    for rx_rep in P.regexes("reporter_bylines", 0, lang):
+    for rx_rep in patterns.regexes("reporter_bylines", 0, lang):
         m = rx_rep.fullmatch(line)
         if m:
             name = (m.groupdict().get("name") or "").strip()
@@ -285,7 +284,7 @@ def _byline(line: str, zone: bool, lang: str | None = None) -> tuple[list[str], 
 
 
 def _dateline_rxs(lang: str | None = None) -> tuple[re.Pattern[str], ...]:
-    return P.regexes("dateline_patterns", 0, lang)
+    return patterns.regexes("dateline_patterns", 0, lang)
 
 
 def _org_of(m: re.Match[str]) -> str | None:
@@ -316,13 +315,13 @@ def _stamp_after_place(m: re.Match[str]) -> bool:
 
 def plausible_dateline_org(org: str, bracketed: bool = False) -> bool:
     """An org inside a dateline must be a known source or look like a brand / agency."""
-    return G.plausible_org(org, bracketed)
+    return gazetteer.plausible_org(org, bracketed)
 
 
 def _known_place_org(dateline: str) -> str | None:
     """'BERNAMA -', 'VIVA –': a "place-only" dateline whose word is a known agency or outlet."""
     word = dateline.strip().rstrip("-–—:,. ").strip()
-    return word if len(word) >= 2 and G.lookup(word) else None
+    return word if len(word) >= 2 and gazetteer.lookup(word) else None
 
 
 def _lead_brand(org: str) -> bool:
@@ -331,7 +330,7 @@ def _lead_brand(org: str) -> bool:
     words = org.split()
     first = words[0]
     letters = [c for c in first if c.isalpha()]
-    if G.lookup(org) or G.lookup(first):
+    if gazetteer.lookup(org) or gazetteer.lookup(first):
         return True
     # one unknown word in capitals before a place is the city of a city-country dateline
     # ("MANILA, Philippines -", "BEIRUT, Lebanon -"); a brand in capitals has a second word
@@ -374,7 +373,7 @@ def match_dateline(line: str, lang: str | None = None,
 def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str, str] | None:
     """(dateline, headline, text) for "<headline> <Outlet> -- <text>"; the outlet must be a domain
     or a known source, so an ordinary dash inside a sentence is never taken for a stamp."""
-    for rx in P.regexes("midline_datelines", 0, scope_lang(lang)):
+    for rx in patterns.regexes("midline_datelines", 0, scope_lang(lang)):
         m = rx.fullmatch(line)
         if not m or not ("." in m.group("org") and plausible_dateline_org(m.group("org"))):
             continue
@@ -426,7 +425,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                     while k is not None and _more_linked(lines[k], lang):
                         kinds[k] = "related"
                         k = _next_nonempty(lines, k + 1)
-        elif P.norm_key(line) in P.line_keys("block_labels", lang) or _block_pattern(line, lang):
+        elif (patterns.norm_key(line) in patterns.line_keys("block_labels", lang)
+              or _block_pattern(line, lang)):
             kinds[i] = "related_block"
             j = i + 1
             taken: list[int] = []
@@ -523,7 +523,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
 def _opens_with_own_dateline(line: str, lang: str | None) -> bool:
     text = line
-    for rx in P.regexes("leading_residue", lang=lang):
+    for rx in patterns.regexes("leading_residue", lang=lang):
         text = rx.sub("", text, count=1)
     return find_dateline(text, lang, with_org_only=True) is not None
 
@@ -536,7 +536,7 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
     paras = [i for i in live if is_paragraph(lines[i])]
     if not paras:
         return []
-    residue = P.regexes("leading_residue", lang=lang)
+    residue = patterns.regexes("leading_residue", lang=lang)
     out = []
     for i in live:
         if i <= paras[0] or lines[i] == dateline_line:
@@ -571,7 +571,7 @@ def is_paragraph(line: str) -> bool:
 
 def _cut_residue(lines: list[str], removed: list[dict[str, str]], lang: str | None) -> None:
     """Residue glued to the start of the first lines (leading_residue) is cut off."""
-    rxs = P.regexes("leading_residue", lang=lang)
+    rxs = patterns.regexes("leading_residue", lang=lang)
     if not rxs:
         return
     for i in [k for k, ln in enumerate(lines) if ln][:3]:
@@ -587,7 +587,7 @@ def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) ->
     """Section labels ("Politik", "Binnenland") standing alone before the first or after the last
     paragraph, or next to other chrome, are page chrome; between paragraphs a lone label could be
     a subheading and stays."""
-    labels = P.line_keys("section_labels", lang)
+    labels = patterns.line_keys("section_labels", lang)
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
     paras = [i for i in live if is_paragraph(lines[i])]
     first, last = (paras[0], paras[-1]) if paras else (len(lines), -1)
@@ -595,11 +595,11 @@ def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) ->
         if (i < first or i > last) and _is_counter(lines[i]):
             kinds[i] = "chrome"
             continue
-        if P.norm_key(lines[i]) not in labels:
+        if patterns.norm_key(lines[i]) not in labels:
             continue
         near = [j for j in (live[pos - 1] if pos else None, live[pos + 1] if pos + 1 < len(live) else None)
                 if j is not None]
-        beside_chrome = any(P.norm_key(lines[j]) in labels for j in near) or any(
+        beside_chrome = any(patterns.norm_key(lines[j]) in labels for j in near) or any(
             kinds[k] for k in range(max(0, i - 1), min(len(lines), i + 2)) if k != i
         )
         if i < first or i > last or beside_chrome:
@@ -622,7 +622,7 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
         if len(head.split()) < 3:
             continue
         nxt = live[pos + 1] if pos + 1 < len(live) else None
-        if nxt is not None and P.norm_key(_BULLET.sub("", lines[nxt])) == P.norm_key(head):
+        if nxt is not None and patterns.norm_key(_BULLET.sub("", lines[nxt])) == patterns.norm_key(head):
             kinds[i] = kinds[nxt] = "teaser"
             continue
         half = len(head) // 2

@@ -30,11 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipelines import gazetteer as G
-from pipelines import patterns as P
+from pipelines import gazetteer, patterns
 from pipelines.line_model import logistic, read_model_file
 
-MODEL_PATH = P.PATTERN_DIR / "credit_model.json"
+MODEL_PATH = patterns.PATTERN_DIR / "credit_model.json"
 LEAD_CHARS = 200  # the lead: the first characters of the text
 TAIL_LINES = 3  # the foot: the last non-empty lines
 
@@ -93,20 +92,20 @@ def load_model(path: Path = MODEL_PATH) -> CreditModel | None:
             {m: float(data["threshold"][m]) for m in ("source", "dateline")},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise P.PatternError(f"{path.name}: not a credit model ({exc!r})") from exc
+        raise patterns.PatternError(f"{path.name}: not a credit model ({exc!r})") from exc
 
 
 @lru_cache(maxsize=1)
 def _label_rx() -> re.Pattern[str]:
     """A credit label of any language at the start of a line, then ':', ';', '|' or a space."""
-    labels = P.label_alternation("credit_labels") or r"(?!x)x"
+    labels = patterns.label_alternation("credit_labels") or r"(?!x)x"
     return re.compile(r"^\W{0,3}(?:" + labels + r")(?:\s*[:;：|]+[\s:;：|]*|\s+)(?P<val>\S.{0,118})$",
                       re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _photo_label_rx() -> re.Pattern[str]:
-    labels = P.label_alternation("photo_labels") or r"(?!x)x"
+    labels = patterns.label_alternation("photo_labels") or r"(?!x)x"
     return re.compile(r"(?:^|\W)(?:" + labels + r")\s*[:/|]", re.IGNORECASE)
 
 
@@ -114,7 +113,7 @@ def _photo_label_rx() -> re.Pattern[str]:
 def _relay_rx() -> re.Pattern[str] | None:
     """Every "verb {source}" relay form of every language, and the Vietnamese "(theo X)"."""
     forms = []
-    for form in P.merged("relay"):
+    for form in patterns.merged("relay"):
         form = form.rstrip()
         if form.endswith("{source}"):
             forms.append(form[: -len("{source}")].rstrip())
@@ -193,7 +192,7 @@ def _line_features(line: str, rank: int, count: int, in_lead: bool, known: Known
         f["copyright"] = 1.0
     if known.outlet is None:
         f["no_outlet"] = 1.0
-    if known.boilerplate and P.norm_key(line) in known.boilerplate:
+    if known.boilerplate and patterns.norm_key(line) in known.boilerplate:
         f["boilerplate_line"] = 1.0
     return f
 
@@ -205,7 +204,7 @@ def _features(name: str, kind: str, line_feats: dict[str, float], known: Known,
     for k in line_feats:
         if k.startswith("pos:") and k != "pos:final":
             f[f"{k}&{kind}"] = 1.0
-    src = G.lookup(name)
+    src = gazetteer.lookup(name)
     gaz = src.kind if src else "none"
     f["gaz:" + gaz] = 1.0
     f[f"gaz:{gaz}&{kind}"] = 1.0
@@ -220,10 +219,11 @@ def _features(name: str, kind: str, line_feats: dict[str, float], known: Known,
         f["digit"] = 1.0
         if _DATE_BITS.search(name):
             f["datebits"] = 1.0
-    if G.agency_marked(name):
+    if gazetteer.agency_marked(name):
         f["agency_marked"] = 1.0
-    key = P.norm_key(G.credited(name, src) if src else name)  # "연합뉴스" is the rules' "Yonhap"
-    own = P.norm_key(known.outlet) if known.outlet else None
+    # "연합뉴스" is the rules' "Yonhap"
+    key = patterns.norm_key(gazetteer.credited(name, src) if src else name)
+    own = patterns.norm_key(known.outlet) if known.outlet else None
     if own and (key == own or key.split(".")[0] == own.split(".")[0]):
         f["own_outlet"] = 1.0
     if key in known.sources:
@@ -252,7 +252,7 @@ def candidates(text: str, known: Known | None = None) -> list[Candidate]:
         parts = [raw]
         if split and _SPLIT.search(raw):
             # "dpa/bb", "Sputnik- RIA Novosti": the whole value when the gazetteer knows it as one name
-            parts = [p for p in _SPLIT.split(raw) if p] + (["__whole__"] if G.lookup(raw) else [])
+            parts = [p for p in _SPLIT.split(raw) if p] + (["__whole__"] if gazetteer.lookup(raw) else [])
         n = len([p for p in parts if p != "__whole__"])
         for p in parts:
             name = _clean_name(raw if p == "__whole__" else p)
@@ -260,7 +260,7 @@ def candidates(text: str, known: Known | None = None) -> list[Candidate]:
                 continue
             ex = extra + (("list_item",) if n > 1 and p != "__whole__" else ())
             ex += ("list_whole",) if p == "__whole__" else ()
-            k = (P.norm_key(name), kind)
+            k = (patterns.norm_key(name), kind)
             if k in out:
                 continue
             if r not in line_feats:
@@ -331,7 +331,7 @@ def shape_credit(c: Candidate) -> bool:
     sign-off after a dash or a bare last line - or the capitalised value of a
     credit label.  Photo lines, furniture and the outlet's own name are never taken."""
     f = c.features
-    if not _CAPS_NAME.fullmatch(c.name) or G.lookup(c.name) is not None:
+    if not _CAPS_NAME.fullmatch(c.name) or gazetteer.lookup(c.name) is not None:
         return False
     if any(k in f for k in ("photo_word", "photo_label", "boilerplate_line", "own_outlet", "rules_photo",
                             "byline_word", "digit", "copyright", "list_item")):
@@ -344,8 +344,8 @@ def shape_credit(c: Candidate) -> bool:
 
 def credited_name(name: str) -> str:
     """The credited spelling of a candidate (the gazetteer's canonical name when it knows it)."""
-    src = G.lookup(name)
-    return G.credited(name, src) if src else name
+    src = gazetteer.lookup(name)
+    return gazetteer.credited(name, src) if src else name
 
 
 def predict(model: CreditModel | None, text: str, known: Known,
@@ -360,19 +360,19 @@ def predict(model: CreditModel | None, text: str, known: Known,
     outlet = known.outlet
     if outlet is None:
         for _, c in _accepted(model, "dateline", cands):
-            src = G.lookup(c.name)
+            src = gazetteer.lookup(c.name)
             if src and src.kind != "outlet":
                 continue  # an agency in a dateline is a source, never the outlet
             outlet = c.name
             break
-    own = P.norm_key(outlet) if outlet else None
+    own = patterns.norm_key(outlet) if outlet else None
     added: list[str] = []
     seen = set(known.sources)
     shaped = [c for c in cands if shape_credit(c)]
     for c in [c for _, c in _accepted(model, "source", cands)] + shaped:
         name = credited_name(c.name)
-        key = P.norm_key(name)
-        src = G.lookup(name)
+        key = patterns.norm_key(name)
+        src = gazetteer.lookup(name)
         if key in seen or key in known.photos or (src is not None and src.kind == "photo"):
             continue
         if any(key.split(".")[0] == k.split(".")[0] for k in seen):
@@ -391,8 +391,9 @@ def norm(s: str) -> str:
 def as_known(sources: list[str], photos: list[str], outlet: str | None,
              removed: list[dict[str, Any]]) -> Known:
     kinds = {"related", "related_block", "prompt", "chrome", "teaser"}
-    return Known(frozenset(P.norm_key(s) for s in sources), frozenset(P.norm_key(s) for s in photos), outlet,
-                 frozenset(P.norm_key(s.get("text", "")) for s in removed if s.get("kind") in kinds))
+    return Known(frozenset(patterns.norm_key(s) for s in sources),
+                 frozenset(patterns.norm_key(s) for s in photos), outlet,
+                 frozenset(patterns.norm_key(s.get("text", "")) for s in removed if s.get("kind") in kinds))
 
 
 def add_model_credits(model: CreditModel | None, text: str, attr: Any, removed: list[dict[str, Any]]) -> None:
@@ -403,9 +404,9 @@ def add_model_credits(model: CreditModel | None, text: str, attr: Any, removed: 
     added, outlet = predict(model, text, known)
     if outlet:
         attr.dateline_outlet = outlet
-        own = P.norm_key(outlet)
-        attr.sources = [s for s in attr.sources if P.norm_key(s) != own]
+        own = patterns.norm_key(outlet)
+        attr.sources = [s for s in attr.sources if patterns.norm_key(s) != own]
     if added:
         attr.sources = list(attr.sources) + added
         attr.is_wire_copy = attr.is_wire_copy or any(
-            (G.lookup(s) or P.Organisation(s, "outlet")).is_agency for s in added)
+            (gazetteer.lookup(s) or patterns.Organisation(s, "outlet")).is_agency for s in added)

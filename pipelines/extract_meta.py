@@ -114,7 +114,7 @@ class PageMeta:
     def types(self) -> set[str]:
         out: set[str] = set()
         for node in self.jsonld:
-            out.update(_types(node))
+            out.update(jsonld.types(node))
         return out
 
     def first_meta(self, key: str) -> str | None:
@@ -129,7 +129,6 @@ def _text(value: Any) -> str:
     return _WS.sub(" ", str(value)).strip() if value is not None else ""
 
 
-_types = jsonld.types
 
 
 def read_page(tree: HtmlElement) -> PageMeta:
@@ -139,7 +138,8 @@ def read_page(tree: HtmlElement) -> PageMeta:
     for node in pm.jsonld:
         if node.get(jsonld.BROKEN):  # recovered from broken JSON: it names a type, it has no fields
             continue
-        if ARTICLE_TYPES.intersection(_types(node)) and (pm.article_node is None or "articleBody" in node):
+        if (ARTICLE_TYPES.intersection(jsonld.types(node))
+                and (pm.article_node is None or "articleBody" in node)):
             pm.article_node = node
     for el in tree.iter("meta"):
         key = (
@@ -206,7 +206,7 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
     names = [pm.first_meta("site_name"), ld_str((pm.article_node or {}).get("publisher"))]
     names += pm.meta.get("application-name", []) + pm.meta.get("og:site_name", [])
     for node in pm.jsonld:
-        if {"Organization", "NewsMediaOrganization", "WebSite"} & set(_types(node)):
+        if {"Organization", "NewsMediaOrganization", "WebSite"} & set(jsonld.types(node)):
             names.append(ld_str(node.get("name")))
     host = (urlsplit(url or "").hostname or "").lower().removeprefix("www.")
     labels = [x for x in host.split(".") if x and x not in _HOST_NOISE]
@@ -452,9 +452,9 @@ def _without_tail(name: str, keys: set[str]) -> str:
 
 
 def _is_agency(name: str) -> bool:
-    from pipelines import patterns as P
+    from pipelines import patterns
 
-    src = P.alias_table().resolve(name.strip(" .,:;-–—|()"))
+    src = patterns.alias_table().resolve(name.strip(" .,:;-–—|()"))
     return src is not None and src.is_agency
 
 
@@ -558,7 +558,7 @@ def normalize_authors(
 ) -> tuple[list[str], list[str]]:
     """(people, agency credits) from raw byline values: split "A and B", cleaned, the outlet itself and
     junk dropped, news agencies set apart (a byline agency is attribution, not an author)."""
-    from pipelines import patterns as P  # late: the pattern tables load on first use
+    from pipelines import patterns  # late: the pattern tables load on first use
 
     people: list[str] = []
     agencies: list[str] = []
@@ -568,10 +568,10 @@ def normalize_authors(
         if "://" in value or value.lower().startswith("www."):
             continue  # a profile URL (article:author often holds one), not a name
         for raw in _split_names(_without_place(_writers_only(value), outlet)):
-            src = P.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
+            src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
-                src = P.alias_table().resolve(name) or _leading_agency(name)
+                src = patterns.alias_table().resolve(name) or _leading_agency(name)
             if src is not None and src.is_agency:
                 if src.name not in agencies:
                     agencies.append(src.name)
@@ -604,9 +604,9 @@ _PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I
 
 def _leading_agency(name: str) -> Any:
     """"Associated Press in Valencia", "AFP/Jakarta": an agency named first, then only a place."""
-    from pipelines import patterns as P
+    from pipelines import patterns
 
-    hits = P.alias_table().find(name, strict_case=False)
+    hits = patterns.alias_table().find(name, strict_case=False)
     if not hits or hits[0][0] != 0 or not hits[0][2].is_agency:
         return None
     rest = name[hits[0][1]:].strip(" ,/-–")
@@ -628,7 +628,7 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     raw = (pm.article_node or {}).get("author") or (pm.article_node or {}).get("creator")
     if not raw:  # the article node names nobody: another article or page node of the page may
         for node in pm.jsonld:
-            kinds = (ARTICLE_TYPES | {"WebPage"}).intersection(_types(node))
+            kinds = (ARTICLE_TYPES | {"WebPage"}).intersection(jsonld.types(node))
             if node is not pm.article_node and kinds and (raw := node.get("author") or node.get("creator")):
                 break
     items = raw if isinstance(raw, list) else [raw] if raw else []
@@ -642,7 +642,7 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
                 by_id = {n["@id"]: n for n in pm.jsonld if isinstance(n.get("@id"), str)}
             item = by_id.get(item["@id"]) or _same_path(by_id, item["@id"]) or {}
         if isinstance(item, dict):
-            if {"Organization", "NewsMediaOrganization"} & set(_types(item)):
+            if {"Organization", "NewsMediaOrganization"} & set(jsonld.types(item)):
                 continue  # an outlet credited as author is not a byline
             value = item.get("name")
             if isinstance(value, list):  # "name": ["Jane Doe", "John Roe"]
@@ -658,7 +658,7 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     if not names:  # a block broken beyond repair still names its authors ("author": {"name": …})
         names = next((list(n[jsonld.BROKEN_AUTHORS]) for n in pm.jsonld if n.get(jsonld.BROKEN_AUTHORS)), [])
     if not names and not items:  # no node says "author": the page's Person nodes (the writer listed apart)
-        names = [n for n in (ld_str(x.get("name")) for x in pm.jsonld if "Person" in _types(x)
+        names = [n for n in (ld_str(x.get("name")) for x in pm.jsonld if "Person" in jsonld.types(x)
                              and not x.get(jsonld.BROKEN)) if n][:5]
     if names:
         out.append((names, "json-ld"))

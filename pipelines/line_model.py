@@ -28,10 +28,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pipelines import patterns as P
+from pipelines import patterns
 from pipelines.clean import is_date_line, is_headline_like, is_paragraph
 
-MODEL_PATH = P.PATTERN_DIR / "line_model.json"
+MODEL_PATH = patterns.PATTERN_DIR / "line_model.json"
 KIND = "learned_furniture"
 MAX_CHARS = 200  # longer lines are never candidates
 
@@ -73,7 +73,7 @@ def _script(text: str) -> str:
 def _ui_words(lang: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
     """(single UI words, multi-word UI phrases) of a scope, casefolded."""
     words, phrases = set(), []
-    for item in P.merged("ui_words", P.scope_key(lang)):
+    for item in patterns.merged("ui_words", patterns.scope_key(lang)):
         key = unicodedata.normalize("NFKC", item).casefold().strip()
         if not key:
             continue
@@ -107,7 +107,7 @@ def read_model_file(path: Path) -> Any:
     except FileNotFoundError:
         return None
     except ValueError as exc:
-        raise P.PatternError(f"{path.name}: {exc}") from exc
+        raise patterns.PatternError(f"{path.name}: {exc}") from exc
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +120,7 @@ def load_model(path: Path = MODEL_PATH) -> LineModel | None:
         return LineModel({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                          float(data["threshold"]))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise P.PatternError(f"{path.name}: not a line model ({exc!r})") from exc
+        raise patterns.PatternError(f"{path.name}: not a line model ({exc!r})") from exc
 
 
 def _bucket(name: str, value: float, edges: tuple[float, ...]) -> str:
@@ -152,7 +152,7 @@ class Context:
         paras = [k for k, p in enumerate(is_para) if p] if paras is None else paras
         if script is None:
             script = _script(" ".join(lines[k] for k in paras) or " ".join(lines))
-        return cls(lines, paras, is_para, script, Counter(P.norm_key(ln) for ln in lines))
+        return cls(lines, paras, is_para, script, Counter(patterns.norm_key(ln) for ln in lines))
 
 
 def features(lines: list[str], i: int, lang: str | None = None, body_script: str | None = None,
@@ -271,7 +271,7 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
     script = _script(line)
     if script not in ("none", body_script) and not (script == "han" and body_script == "kana"):
         f["script:other"] = 1.0
-    key = P.norm_key(line)
+    key = patterns.norm_key(line)
     if key and ctx.keys[key] > 1:
         f["repeat:in_body"] = 1.0
     # page-UI vocabulary of the language

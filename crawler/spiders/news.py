@@ -43,8 +43,7 @@ from news_ingest.crawl_state import CrawlState
 from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, configured, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
-from pipelines import discovery as d
-from pipelines import politeness
+from pipelines import discovery, politeness
 from pipelines.dedupe import article_id, public_url
 from pipelines.hints import Hints, Owner
 from pipelines.page_reading import (
@@ -71,13 +70,11 @@ LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete", "links"]  # 
 LINKS_KEPT = 200  # an article's in-source article links stored with it (Article.links)
 
 
-_norm, _fetchable = norm, fetchable  # the URL's one spelling (rules, ids, seen-sets); the URL to request
 
-
-def _listed(e: d.Entry) -> str | None:
+def _listed(e: discovery.Entry) -> str | None:
     """The newest date a feed or sitemap entry gives (``<lastmod>``, ``<updated>``, published)."""
     return max((t for t in (e.modified, e.published) if t), default=None,
-               key=lambda t: d.parse_date(t) or datetime.min.replace(tzinfo=UTC))
+               key=lambda t: discovery.parse_date(t) or datetime.min.replace(tzinfo=UTC))
 
 
 class NewsSpider(scrapy.Spider):
@@ -129,7 +126,7 @@ class NewsSpider(scrapy.Spider):
     def _parse_since(since: str | None) -> datetime | None:
         if not since:
             return None
-        dt = d.parse_date(since)
+        dt = discovery.parse_date(since)
         if dt is None:
             raise ValueError(f"since={since!r} is not a date. Fix: -a since=YYYY-MM-DD")
         return dt
@@ -204,7 +201,7 @@ class NewsSpider(scrapy.Spider):
 
     def _budget(self, src: Source, url: str) -> bool:
         """Per-run page budget and URL-trap limits; False (counted) when the URL must not be fetched."""
-        if reason := d.url_trap(url, self.config):
+        if reason := discovery.url_trap(url, self.config):
             self.drop(src.name, reason, url)
             return False
         if self._requests[src.name] >= src.max_pages:
@@ -257,7 +254,7 @@ class NewsSpider(scrapy.Spider):
 
     @staticmethod
     def _chain_ids(urls: Iterable[str]) -> list[str]:
-        return [article_id(k) for k in (_norm(u) for u in urls) if k]
+        return [article_id(k) for k in (norm(u) for u in urls) if k]
 
     def _remember(self, src: str, urls: Iterable[str], outcome: str) -> None:
         """An article URL (and the URLs that led to it) fetched for nothing: not fetched again until the
@@ -281,7 +278,7 @@ class NewsSpider(scrapy.Spider):
         """Stop downloading a PDF/image/video as soon as its headers say what it is."""
         if request.meta.get("news_kind") in ("article", "listing"):
             ctype = headers.get(b"Content-Type")
-            if ctype and not d.is_html(ctype.decode("latin-1")):
+            if ctype and not discovery.is_html(ctype.decode("latin-1")):
                 raise StopDownload(fail=False)
 
     # ---------------------------------------------------------------------------------------- start
@@ -302,7 +299,7 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery(self, src: Source, urls: Iterable[str]) -> Iterator[scrapy.Request]:
         for url in urls:
-            key = _norm(url) or url
+            key = norm(url) or url
             if key in self._seen_urls:
                 continue
             self._seen_urls.add(key)
@@ -320,7 +317,7 @@ class NewsSpider(scrapy.Spider):
         host = urlsplit(response.url).hostname or ""
         floor = src.delay
         if response.status == 200:
-            robots = d.parse_robots(response.body)
+            robots = discovery.parse_robots(response.body)
             declared = robots.crawl_delay(self.settings.get("USER_AGENT"))
             ceiling = self._crawl_config().crawl_delay_max
             delay, capped = politeness.crawl_delay(declared, ceiling)
@@ -399,7 +396,7 @@ class NewsSpider(scrapy.Spider):
         children = [e for e in entries if src.owns(e.url) and not e.bad_date and self._fresh(src, e)]
         out = []
         for entry in children[:MAX_CHILD_SITEMAPS]:
-            url, key = _fetchable(entry.url), _norm(entry.url)
+            url, key = fetchable(entry.url), norm(entry.url)
             if url and key and key not in self._seen_urls and self._budget(src, url):
                 self._seen_urls.add(key)
                 out.append(self._conditional(src, self._request(src, url, self.parse_sitemap, priority=40,
@@ -440,7 +437,7 @@ class NewsSpider(scrapy.Spider):
 
     @staticmethod
     def _candidates(links: Links) -> list[Candidate]:
-        return [Candidate(d.Entry(url), key) for url, key in links.articles]
+        return [Candidate(discovery.Entry(url), key) for url, key in links.articles]
 
     def _offsite_drop(self, src: Source, key: str | None, url: str) -> None:
         """An off-site link, counted once per spelling: the set is bounded (cleared when full, after
@@ -452,10 +449,10 @@ class NewsSpider(scrapy.Spider):
         self._offsite.add(key)
         self.drop(src.name, "offsite", url)
 
-    def _fresh(self, src: Source, entry: d.Entry) -> bool:
+    def _fresh(self, src: Source, entry: discovery.Entry) -> bool:
         if not entry.published:
             return True
-        published = d.parse_date(entry.published)
+        published = discovery.parse_date(entry.published)
         if published is None:
             return True
         if self.since and published < self.since:
@@ -463,14 +460,14 @@ class NewsSpider(scrapy.Spider):
         oldest = datetime.now(UTC) - timedelta(days=src.max_age_days) if src.max_age_days else None
         return oldest is None or published >= oldest
 
-    async def _article_requests(self, src: Source, checked: list[Candidate] | list[d.Entry], depth: int,
-                                origin: str | None = None) -> list[scrapy.Request]:
+    async def _article_requests(self, src: Source, checked: list[Candidate] | list[discovery.Entry],
+                                depth: int, origin: str | None = None) -> list[scrapy.Request]:
         """Filter discovered URLs (domain, rules, age, this run, the index, the crawl state) and build
         article requests.  ``checked``: the URLs with what ``pipelines.page_reading.check_entries`` found
         (in a worker), or entries checked here.  ``origin``: the feed or sitemap they came from (its
         validators are saved at the end only when every article of it was settled)."""
-        candidates: dict[str, d.Entry] = {}
-        revived: dict[str, d.Entry] = {}
+        candidates: dict[str, discovery.Entry] = {}
+        revived: dict[str, discovery.Entry] = {}
         for c in checked:
             if not isinstance(c, Candidate):
                 [c] = check_entries([c], src)
@@ -500,7 +497,7 @@ class NewsSpider(scrapy.Spider):
             self._seen_ids.add(aid)
             self.count(src.name, f"discovered/{e.via}")
             candidates[aid] = e
-        stored_links: list[d.Entry] = []  # what skipped articles link to: followed as if fetched
+        stored_links: list[discovery.Entry] = []  # what skipped articles link to: followed as if fetched
         if candidates and not self.refresh:
             known = await self._existing(src, list(candidates))
             for aid, doc in known.items():
@@ -509,7 +506,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 self.count(src.name, "skipped_seen")
                 if depth < src.follow_depth:
-                    stored_links += [d.Entry(u) for u in doc.get("links") or [] if isinstance(u, str)]
+                    stored_links += [discovery.Entry(u) for u in doc.get("links") or [] if isinstance(u, str)]
                 self._indexed[aid] = doc
                 del candidates[aid]
             pending: dict[str, str] = {}  # alias id -> its target's id, not known to be indexed
@@ -535,7 +532,7 @@ class NewsSpider(scrapy.Spider):
                     self._unsettled.add(origin)
                 continue
             self._articles[src.name] += 1
-            first = d.show_all_url(e.url, src.multipage)
+            first = discovery.show_all_url(e.url, src.multipage)
             req = self._request(src, first or e.url, self.parse_article, identity=e.url,
                                 hints=self._hints(src, e).to_wire(),
                                 depth=depth, part=1, pages=[], show_all=bool(first))
@@ -549,7 +546,7 @@ class NewsSpider(scrapy.Spider):
         return out
 
     async def _settle_aliases(self, src: Source, pending: dict[str, str],
-                              candidates: dict[str, d.Entry]) -> None:
+                              candidates: dict[str, discovery.Entry]) -> None:
         """Aliases remembered while their target was only scheduled (``alias:<target id>``): skipped
         once the target is indexed (and remembered as a plain alias from then on); fetched again when
         it is not — the run that scheduled it was killed, or the target was dropped."""
@@ -582,7 +579,7 @@ class NewsSpider(scrapy.Spider):
             return {}
 
     @staticmethod
-    def _hints(src: Source, e: d.Entry) -> Hints:
+    def _hints(src: Source, e: discovery.Entry) -> Hints:
         """What discovery knows of an article URL: its source, and what its feed or sitemap entry said."""
         hints = Hints(source=src.name, language_hint=src.language, country=src.country, discovered_via=e.via)
         if e.via in ("rss", "atom"):
@@ -611,7 +608,7 @@ class NewsSpider(scrapy.Spider):
         charset decoder, parsed once, classified, its links sorted, a complete article run through the
         stage chain), or None after counting why it is unusable (``response.meta["news_drop"]``)."""
         reason = None
-        if not d.is_html(task.content_type, response.body):
+        if not discovery.is_html(task.content_type, response.body):
             reason = "non_html"
         elif not response.body.strip():
             reason = "empty_body"
@@ -650,7 +647,7 @@ class NewsSpider(scrapy.Spider):
                 identity = response.url  # where the article is (after redirects), as fetched
             # extraction asks the same classifier with the same inputs (pipelines.page_kind), and gives
             # the article its ids from the same hosts (pipelines.dedupe.identify)
-            page_hints = replace(page_hints, url_rule=src.url_rule(_norm(identity) or identity)[0],
+            page_hints = replace(page_hints, url_rule=src.url_rule(norm(identity) or identity)[0],
                                  article_pages=src.article_pages, owner=Owner(src.domains, src.ports),
                                  redirected_from=tuple(response.meta.get("news_chain") or ()))
         process = ProcessPipeline.of(self.crawler)
@@ -725,8 +722,8 @@ class NewsSpider(scrapy.Spider):
         this run and the index first, so a known article is not fetched again."""
         location = response.headers.get(b"Location")
         chain = [*response.meta.get("news_chain", []), response.url]
-        target = _fetchable(urljoin(response.url, location.decode("latin-1"))) if location else None
-        key = _norm(target) if target else None
+        target = fetchable(urljoin(response.url, location.decode("latin-1"))) if location else None
+        key = norm(target) if target else None
         if target is None or key is None or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             self.drop(src.name, "bad_redirect", response.url)
             return [], "bad_redirect"
@@ -742,7 +739,7 @@ class NewsSpider(scrapy.Spider):
             self.drop(src.name, reason, target)
             return [], reason
         aid = article_id(key)
-        if aid not in {article_id(u) for u in chain if _norm(u)}:
+        if aid not in {article_id(u) for u in chain if norm(u)}:
             if aid in self._seen_ids:
                 # scheduled in this run, not (yet) indexed: remembered with its target, so a run killed
                 # before the target is indexed does not leave the shortlink as a dead end

@@ -50,7 +50,7 @@ def test_candidates_come_from_every_credit_position():
     "\nKNTX",  # a bare last line
 ])
 def test_an_agency_not_in_the_gazetteer_is_taken_by_its_shape(ending):
-    assert CM.P.norm_key("KNTX") and CM.G.lookup("KNTX") is None
+    assert P.norm_key("KNTX") and CM.gazetteer.lookup("KNTX") is None
     text = PARA + "\n" + PARA2 + ending
     assert _sources(text) == ["KNTX"]
 
