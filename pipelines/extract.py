@@ -992,6 +992,64 @@ def drop_teaser_links(tree: HtmlElement, body: str, url: str | None = None) -> t
     return "\n".join(ln for i, ln in enumerate(lines) if i not in drop), len(drop)
 
 
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+ORPHAN_MIN_CHARS = 20  # the dropped block under a label holds at least this much text
+
+
+def _is_label_shaped(line: str) -> bool:
+    """A block's label: at most four words, no digit, no sentence ("Auch interessant", "Read more",
+    "Baca Juga"); a numbered or worded subheading of the story is none."""
+    return (len(line.split()) <= ORPHAN_LABEL_WORDS and not any(c.isdigit() for c in line)
+            and not line.endswith((".", "!", "?", ":")))
+
+
+ORPHAN_LABEL_WORDS = 4
+
+
+def drop_orphan_labels(tree: HtmlElement, body: str) -> tuple[str, int]:
+    """``body`` without the label of a block the extractor dropped: a label-shaped heading line ("Auch
+    interessant", "Read more") right before another heading line, when the page's elements between the two
+    headings hold a link to another story (a teaser box) and none of their text is in the body. Left in, the
+    label takes the next line, the story's own subheading, for its teaser (the cleaning stage reads a bare
+    label's next line as the teaser's headline). A subheading followed by a dropped figure and then a
+    paragraph, or a numbered one ("3. …"), is not touched."""
+    lines = body.split("\n")
+    keys = [" ".join(ln.split()) for ln in lines]
+    wanted = {k for k in keys if k and len(k) <= 120}
+    if len(wanted) < 2:
+        return body, 0
+    heading_of: dict[str, HtmlElement] = {}
+    for el in tree.iter(*_HEADINGS):
+        text = " ".join(_element_text(el).split())
+        if text in wanted and text not in heading_of:
+            heading_of[text] = el
+    if len(heading_of) < 2:
+        return body, 0
+    flat = " ".join(keys)
+    drop: set[int] = set()
+    for i in range(len(keys) - 1):
+        label, nxt = heading_of.get(keys[i]), heading_of.get(keys[i + 1])
+        if label is None or nxt is None or label is nxt or not _is_label_shaped(keys[i]):
+            continue
+        between: list[str] = []  # the text of every element between the two headings, inner ones too
+        linked = False  # a teaser box links to its story
+        for sib in label.itersiblings():
+            if sib is nxt or _inside(nxt, sib):
+                break
+            if isinstance(sib.tag, str):
+                between.extend(t for el in sib.iter() if isinstance(el.tag, str)
+                               and (t := " ".join(_element_text(el).split())))
+                linked = linked or any(a.get("href") and len(_element_text(a)) >= ORPHAN_MIN_CHARS
+                                       for a in sib.iter("a"))
+        else:
+            continue  # the next heading is not a later sibling's: no evidence about what lay between
+        if linked and not any(len(t) >= 8 and t in flat for t in between):
+            drop.add(i)
+    if not drop:
+        return body, 0
+    return "\n".join(ln for i, ln in enumerate(lines) if i not in drop), len(drop)
+
+
 def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
     """Extractors keep the <h1> as the body's first line; the headline has its own field."""
     first, _, rest = body.partition("\n")
@@ -1028,6 +1086,9 @@ def extract(
         body, teasers = drop_teaser_links(tree, body, url)
         if teasers:
             result.notes.append(f"body:teaser_links:{teasers}")
+        body, orphans = drop_orphan_labels(tree, body)
+        if orphans:
+            result.notes.append(f"body:orphan_labels:{orphans}")
         if reason := not_article(tree, pm, body, url, hints):
             result.drop_reason = f"not_article:{reason}"
         elif len(body) < MIN_BODY_CHARS:

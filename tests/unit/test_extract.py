@@ -1221,3 +1221,50 @@ def test_title_without_the_site_name_and_the_day_after_it():
     html = _head('<meta property="og:title" content="Wahl 2025 – Ergebnis – 23.02.2025">')  # no outlet named:
     res = extract(html, "https://www.dw.com/de/wahl/a-1", now=NOW)  # a day may end a headline
     assert res.article.title == "Wahl 2025 – Ergebnis – 23.02.2025"
+
+
+_ORPHAN_STORY = """<html><head><title>Streit um Klöckner</title></head><body><main><article>
+<h1>Streit um Julia Klöckner eskaliert</h1>
+<p class="copy">Klöckner selbst reagierte mit einer Mischung aus Abwehr und Appell. Die CDU-Politikerin wies die
+Vorwürfe zurück und rief stattdessen zu mehr Respekt in politischen Debatten auf.</p>
+<h4 class="uppercase">Auch interessant</h4>
+<div class="not-prose"><div class="relative"><a href="/politik/article1/lang.html"><span class="text-overline">
+Einblick ins Privatleben</span><strong>Ex-Grünen-Chefin Ricarda Lang ist „in der Kinderplanung“</strong></a>
+</div></div>
+<h3 class="expressive-heading-xl">Kontroversen um Klöckners Entscheidungen</h3>
+<p class="copy">Tatsächlich hat Klöckner in den ersten Monaten ihrer Amtszeit mehrfach Kontroversen ausgelöst.
+Besonders umstritten war ihre Entscheidung, die Regenbogenflagge nicht zu hissen.</p>
+<p class="copy">Diese Entscheidungen nährten den Vorwurf, Klöckner nutze ihr Amt nicht zur überparteilichen
+Vermittlung, sagten Abgeordnete mehrerer Fraktionen am Mittwoch in Berlin.</p>
+</article></main></body></html>"""
+
+
+def test_the_label_of_a_dropped_teaser_block_goes_and_the_subheading_after_it_stays():
+    from lxml import html as lxml_html
+
+    body = "Auch interessant\nKontroversen um Klöckners Entscheidungen\nTatsächlich hat Klöckner …"
+    assert ex.drop_orphan_labels(lxml_html.fromstring(_ORPHAN_STORY), body) == (
+        "Kontroversen um Klöckners Entscheidungen\nTatsächlich hat Klöckner …", 1)
+    # end to end: the final body keeps the story's subheading (the label used to take it for its teaser)
+    text = extract_text(_ORPHAN_STORY, "https://www.waz.de/politik/article2/kloeckner.html")
+    assert "Kontroversen um Klöckners Entscheidungen" in text and "Auch interessant" not in text
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        "",  # two headings in a row, nothing dropped between them
+        '<figure><img src="/a.jpg"><figcaption>Foto: dpa</figcaption></figure>',  # too little text
+        # the block between was kept: its text is in the body
+        "<p>Ex-Grünen-Chefin Ricarda Lang ist in der Kinderplanung, sagte sie dem Magazin.</p>",
+    ],
+)
+def test_a_heading_is_no_orphan_label_without_a_dropped_block_after_it(between):
+    from lxml import html as lxml_html
+
+    html = (f"<html><body><article><h2>Erster Teil</h2>{between}<h2>Zweiter Teil</h2>"
+            "<p>Text des zweiten Teils.</p></article></body></html>")
+    body = "Erster Teil\nEx-Grünen-Chefin Ricarda Lang ist in der Kinderplanung, sagte sie dem Magazin.\n" \
+        if "<p>" in between else "Erster Teil\n"
+    body += "Zweiter Teil\nText des zweiten Teils."
+    assert ex.drop_orphan_labels(lxml_html.fromstring(html), body) == (body, 0)
