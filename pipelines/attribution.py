@@ -346,7 +346,11 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     """The outlets right after a relay verb ("dilansir Reuters", "mengutip Carscoop dan Autonews,
     Selasa"), or none if what follows is not an outlet ("dikutip dari siaran persnya")."""
     # "dilansir Reuters", "dilansir laman BBC", "via the Guardian", "передает «Интерфакс»"
-    rest = _outlet_word(lang).sub("", gazetteer.ARTICLE.sub("", rest.lstrip())).lstrip("«\"„“")
+    rest = gazetteer.ARTICLE.sub("", rest.lstrip())
+    named_kind = bool(_outlet_word(lang).match(rest))  # "dilansir harian <X>": an outlet, whatever X
+    rest = _outlet_word(lang).sub("", rest)
+    quoted = _QUOTED_NAME.match(rest)  # "передает «Байкал Daily»": a quoted title after the verb
+    rest = rest.lstrip("«\"„“")
     days = "|".join(re.escape(d) for d in patterns.merged("weekdays"))
     # a list of names dated like a dateline: "Carscoop dan Autonews, Selasa (9/5/2017)"
     m = re.match(r"(?P<names>[^,.;:()\n]{2,80}?)\s*,\s*(?:" + days + r")\b", rest) if days else None
@@ -363,7 +367,32 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     m = gazetteer.DOMAIN.match(rest)
     if m:
         return [gazetteer.credited(m.group(1))]
+    if quoted:
+        return [quoted.group("name").strip()]
+    # an outlet the gazetteer does not know, by its shape: capitalised words up to the clause's
+    # end, named as an outlet ("harian Sinar Pagi") or shaped like one ("Bangkok Post",
+    # "myMetro", "NEWS ONE") - never a person or an office ("dikutip dari Kementerian Kesehatan")
+    m = _CAP_NAME.match(rest)
+    if m:
+        name = m.group("name").strip()
+        if named_kind and not patterns.norm_key(name) in _weekday_keys():
+            return [name]
+        shaped = _signoff_outlet(name)
+        if shaped:
+            return [shaped]
     return []
+
+
+_QUOTED_NAME = re.compile(r"[«\"„“](?P<name>[^«»\"„“”\n]{2,40})[»\"”](?=\s*(?:[,.;:)]|$|\s))")
+_CAP_NAME = re.compile(
+    r"(?P<name>(?:[A-Z0-9][\w&'’.-]*|[a-z]+[A-Z][\w.-]*)(?:\s(?:[A-Z0-9][\w&'’.-]*|[a-z]+[A-Z][\w.-]*)){0,3})"
+    r"(?=\s*(?:[,.;:)]|$)|\s+(?:pada|on|am|le|el|em|il|на|в)\b|\s*\()"
+)
+
+
+@lru_cache(maxsize=1)
+def _weekday_keys() -> frozenset[str]:
+    return frozenset(patterns.norm_key(d) for d in patterns.merged("weekdays"))
 
 
 def _ends_with_a_name(line: str) -> bool:
@@ -843,7 +872,8 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
         if not m:
             continue
         whole = m.start() == 0
-        name = gazetteer.known_or_domain(m.group("org")) if whole else _signoff_outlet(m.group("org"))
+        # a line of its own or a sign-off after the last sentence: an outlet known or shaped like one
+        name = _signoff_outlet(m.group("org"))
         if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())

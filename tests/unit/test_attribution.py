@@ -614,3 +614,30 @@ def test_caption_credits_by_shape_are_photo_credits_never_sources(caption, body,
 def test_caption_shapes_leave_other_lines_alone(line):
     r = run(f"{EN}\n{line}\n{EN}")
     assert r["photo_credits"] == [] and r["sources"] == []
+
+
+RU = "Правительство области объявило во вторник, что бюджет на строительство дорог в следующем году будет увеличен."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        # an outlet the gazetteer does not know, after a relay verb, by its shape
+        (f"{ID}\nSeperti dilansir harian Sinar Pagi, polisi masih menyelidiki kasus itu.\n{ID}", ["Sinar Pagi"]),
+        (f"{ID}\nDilansir dari laman Nusa Daily, ledakan itu terjadi pagi hari.\n{ID}", ["Nusa Daily"]),
+        (f"{ID}\nMengutip Bangkok Post, pabrik itu akan ditutup bulan depan.\n{ID}", ["Bangkok Post"]),
+        (f"{RU}\nОб этом сообщил губернатор, передает «Байкал Daily».\n{RU}", ["Байкал Daily"]),
+        # not outlets after the verb: an office, a person, a weather agency's data, a press release
+        (f"{ID}\nSeperti dikutip dari Kementerian Kesehatan, jumlah kasus meningkat.\n{ID}", []),
+        (f"{ID}\nSeperti dilansir Joko Widodo, program itu berjalan.\n{ID}", []),
+        (f"{ID}\nDilansir dari BMKG, gempa itu berkekuatan 5,2 magnitudo.\n{ID}", []),
+        (f"{ID}\nSebagaimana dikutip dari situs resmi Pemprov, proyek itu dimulai.\n{ID}", []),
+        # labelled credit lines with a qualifier, a republication note, a closing outlet line
+        (f"{ID}\nSumber berita: Reuters, AFP", ["Reuters", "AFP"]),
+        (f"{EN}\nThis article originally appeared on The Conversation.", ["The Conversation"]),
+        (f"{ID}\n— Harian Nusantara", ["Harian Nusantara"]),
+        (f"{ID}\n— Joko Widodo", []),  # a person signing off is no outlet
+    ],
+)
+def test_unknown_outlets_in_credit_positions_by_shape(text, sources):
+    assert folded(run(text)["sources"]) == folded(sources)
