@@ -375,7 +375,7 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     m = _CAP_NAME.match(rest)
     if m:
         name = m.group("name").strip()
-        if named_kind and not patterns.norm_key(name) in _weekday_keys():
+        if named_kind and patterns.norm_key(name) not in _weekday_keys():
             return [name]
         shaped = _signoff_outlet(name)
         if shaped:
@@ -887,6 +887,28 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_LEAD_TAIL = re.compile(r"(?<=[\w.!?\"”)])\s+[-–—]{1,2}\s*(?P<org>[^\s–—-][^–—\n]{1,30}?)\s*\.?$")
+
+
+def lead_end_outlet(ln: Line, f: Findings) -> Hit | None:
+    """'<lead> - beritaNews': the publisher's brand closing the first paragraph (not the story's
+    last) is the dateline outlet, an agency there a source; the brand must be known or shaped like
+    one (a domain, a camel-case or outlet-worded name), never a person ('- Joko Widodo')."""
+    m = _LEAD_TAIL.search(ln.text) if len(ln.text) >= 80 else None
+    if not m:
+        return None
+    name = _signoff_outlet(m.group("org"))
+    if not name:
+        return None
+    src = gazetteer.lookup(name)
+    rest = ln.text[: m.start()].rstrip()
+    if src and src.is_agency:
+        return Hit(sources=[gazetteer.credited(name, src)], rest=rest)
+    if f.dateline_outlet is not None:
+        return None
+    return Hit(outlet=name, rest=rest)
+
+
 def broadcast_signoff(ln: Line, f: Findings) -> Hit | None:
     """'MBN뉴스 김주하입니다.' closing a transcript (signoffs)."""
     for rx in patterns.regexes("signoffs", 0, ln.lang):
@@ -960,6 +982,7 @@ RULES: tuple[Rule, ...] = (
     Rule("credit_sentence", _anywhere, credit_sentence),
     Rule("relay_credit", _anywhere, relay_credit),
     Rule("closing_credit", lambda ln: ln.last, closing_credit),
+    Rule("lead_end_outlet", lambda ln: ln.rank == ln.story_start and not ln.last, lead_end_outlet),
     Rule("broadcast_signoff", lambda ln: ln.foot, broadcast_signoff),
     Rule("embedded_photo_dateline", _anywhere, embedded_photo_dateline),
 )

@@ -332,6 +332,8 @@ def _lead_brand(org: str) -> bool:
     letters = [c for c in first if c.isalpha()]
     if gazetteer.lookup(org) or gazetteer.lookup(first):
         return True
+    if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", first):
+        return True  # "BeritaNusa, Jakarta -": a camel-case brand (no weekday or person is written so)
     # one unknown word in capitals before a place is the city of a city-country dateline
     # ("MANILA, Philippines -", "BEIRUT, Lebanon -"); a brand in capitals has a second word
     return len(words) > 1 and len(letters) >= 3 and all(c.isupper() for c in letters)

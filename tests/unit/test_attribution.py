@@ -641,3 +641,32 @@ RU = "Правительство области объявило во вторн
 )
 def test_unknown_outlets_in_credit_positions_by_shape(text, sources):
     assert folded(run(text)["sources"]) == folded(sources)
+
+
+ID2 = "Kepala dinas pekerjaan umum mengatakan rencana itu sudah dibahas bersama dewan perwakilan rakyat daerah dan akan segera diajukan."
+ID3 = "Menurut dia, proyek prioritas meliputi jalan penghubung antarkabupaten dan jembatan yang rusak akibat banjir tahun lalu."
+
+
+@pytest.mark.parametrize(
+    "text,outlet,sources",
+    [
+        # place, date, then the brand between two dashes, mid-lead
+        (f"Bandung, Senin (4/6/2018) - RAKYATPOS - {ID}\n{ID2}", "RAKYATPOS", []),
+        (f"Jakarta, 4 Juni 2018 - beritaNusa.id - {ID}\n{ID2}", "beritaNusa.id", []),
+        # a date before the bracketed stamp; a camel-case brand before the place
+        (f"Jakarta, 4/6/2018 (BeritaNusa) - {ID}\n{ID2}", "BeritaNusa", []),
+        (f"BeritaNusa, Jakarta - {ID}\n{ID2}", "BeritaNusa", []),
+        # the brand closing the lead (not the story's last paragraph)
+        (f"{ID} - beritaNews\n{ID2}\n{ID3}\n{ID2}", "beritaNews", []),
+        (f"{ID} - Kabarnusa.com\n{ID2}\n{ID3}\n{ID2}", "Kabarnusa.com", []),
+        (f"{ID} - ANTARA\n{ID2}\n{ID3}\n{ID2}", None, ["ANTARA"]),
+        (f"{ID} - Joko Widodo\n{ID2}\n{ID3}\n{ID2}", None, []),  # a person is no brand
+        (f"Jakarta, Senin (4/6/2018) - Presiden Joko Widodo - {ID}\n{ID2}", None, []),
+    ],
+)
+def test_outlet_datelines_mid_lead_and_end_of_lead(text, outlet, sources):
+    r = run(text)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+    assert folded(r["sources"]) == folded(sources)
+    if outlet:
+        assert outlet not in r["clean_text"]
