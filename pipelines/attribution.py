@@ -789,6 +789,10 @@ def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
     m = _CODED.search(ln.text)
     name = gazetteer.code(re.split(r"\s*/\s*", m.group("codes"))[0]) if m else None
     if m and name:
+        own = patterns.norm_key(f.dateline_outlet or "")
+        if own and own != patterns.norm_key(name) and own.startswith(patterns.norm_key(name) + " "):
+            # '(cnn/dka)' under a 'Jakarta, CNN Indonesia --' dateline: the own desk's code
+            return Hit(rest=ln.text[: m.start()].rstrip(), end=True, credit=False)
         return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True)
     m = _ORG_CODE.search(ln.text)
     if not m:

@@ -670,3 +670,19 @@ def test_outlet_datelines_mid_lead_and_end_of_lead(text, outlet, sources):
     assert folded(r["sources"]) == folded(sources)
     if outlet:
         assert outlet not in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{ID}\n{ID2} (afp/ntn)", ["AFP"]),
+        (f"{ID}\n{ID2} (rtr/bbn)", ["Reuters"]),
+        (f"{ID}\n{ID2} (cnn/dka)", ["CNN"]),
+        (f"Jakarta, CNN Indonesia -- {ID}\n{ID2} (cnn/dka)", []),  # the own desk's code
+        (f"{ID}\n{ID2} (ap/mdk)", []),  # two letters: as likely a writer's initials
+    ],
+)
+def test_coded_end_tags_of_wires_and_outlets(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert "dka)" not in r["clean_text"] and "ntn)" not in r["clean_text"]
