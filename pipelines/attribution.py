@@ -347,7 +347,10 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     Selasa"), or none if what follows is not an outlet ("dikutip dari siaran persnya")."""
     # "dilansir Reuters", "dilansir laman BBC", "via the Guardian", "передает «Интерфакс»"
     rest = gazetteer.ARTICLE.sub("", rest.lstrip())
-    named_kind = bool(_outlet_word(lang).match(rest))  # "dilansir harian <X>": an outlet, whatever X
+    word = _outlet_word(lang).match(rest)  # "dilansir harian <X>": an outlet, whatever X
+    named_kind = bool(word)
+    # a capitalised outlet word is the name's own ("Harian Nusantara"); a lower-case one is not
+    whole = rest if word and word.group(0)[:1].isupper() else None
     rest = _outlet_word(lang).sub("", rest)
     quoted = _QUOTED_NAME.match(rest)  # "передает «Байкал Daily»": a quoted title after the verb
     rest = rest.lstrip("«\"„“")
@@ -372,7 +375,7 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
     # an outlet the gazetteer does not know, by its shape: capitalised words up to the clause's
     # end, named as an outlet ("harian Sinar Pagi") or shaped like one ("Bangkok Post",
     # "myMetro", "NEWS ONE") - never a person or an office ("dikutip dari Kementerian Kesehatan")
-    m = _CAP_NAME.match(rest)
+    m = _CAP_NAME.match(whole or rest)
     if m:
         name = m.group("name").strip()
         if named_kind and patterns.norm_key(name) not in _weekday_keys():
@@ -578,6 +581,8 @@ def writer_tag(ln: Line, f: Findings) -> Hit | None:
 def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     """'(REUTERS/Stringer)', '[Photo/Xinhua]', a trailing 'REUTERS/Name/File Photo' and
     'This photo provided by <A> ... [<B>]' captions: the credits leave, the caption stays."""
+    if _text_credit_line(ln):
+        return None  # "Sumber: AFP/Reuters": credit_line reads it
     line, photos = ln.text, []
     slash = "/" in line  # both the bracketed and the trailing credit have one
     for fm in list(_SLASH_FRAG.finditer(line))[::-1] if slash else ():
@@ -614,10 +619,18 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     return Hit(photos=photos, rest=line, credit=False)
 
 
+def _text_credit_line(ln: Line) -> bool:
+    """'Sumber: AFP/Reuters': a labelled text credit whose value is no photo credit."""
+    m = _rx(ln.lang)["credit_line"].match(ln.text) if ":" in ln.text or ";" in ln.text or "：" in ln.text else None
+    return bool(m) and not _looks_photo_value(m.group("val")) and not _only_photo_agencies(m.group("val"))
+
+
 def caption_credit(ln: Line, f: Findings) -> Hit | None:
     """A caption's closing picture credit by its shape (caption_credits): 'TRIBUN JABAR/GANI
     KURNIAWAN', '(Photo by AFP)', '(Reuters photo)', 'Ilustrasi (Freepik)', '新华社记者 李明 摄',
     '[연합뉴스 자료사진]'. The credit leaves, the caption stays; a photo credit, never a text source."""
+    if _text_credit_line(ln):
+        return None
     for rx in patterns.regexes("caption_credits", 0, ln.lang):
         m = rx.search(ln.text)
         if not m:
@@ -1009,6 +1022,13 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
     """Own-reporter bylines naming another outlet credit that outlet ("By X, Associated Press")."""
     own = patterns.norm_key(f.dateline_outlet) if f.dateline_outlet else None
     for b in bylines:
+        for seg in re.split(r"\s*[|•·]\s*", b)[1:]:  # "Editor: X | Sumber: Y": the credit segment
+            m = _rx(None)["credit_line"].match(seg)
+            if m and not _looks_photo_value(m.group("val")):
+                for name in gazetteer.resolve_list(m.group("val")):
+                    if patterns.norm_key(name) != own:
+                        f.sources.add(name)
+                        f.attribution_text.append(b)
         for s, e, src in gazetteer.find(b):
             name = gazetteer.credited(b[s:e], src)
             if patterns.norm_key(name) != own:

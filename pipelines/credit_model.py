@@ -406,6 +406,9 @@ def add_model_credits(model: CreditModel | None, text: str, attr: Any, removed: 
         attr.dateline_outlet = outlet
         own = patterns.norm_key(outlet)
         attr.sources = [s for s in attr.sources if patterns.norm_key(s) != own]
+    # a name the rules already credited under its code ('(ANT)' is ANTARA) is no second source
+    taken = {patterns.norm_key(s) for s in attr.sources}
+    added = [a for a in added if patterns.norm_key(gazetteer.code(a.casefold()) or a) not in taken]
     if added:
         attr.sources = list(attr.sources) + added
         attr.is_wire_copy = attr.is_wire_copy or any(

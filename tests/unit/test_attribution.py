@@ -686,3 +686,20 @@ def test_coded_end_tags_of_wires_and_outlets(text, sources):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert "dka)" not in r["clean_text"] and "ntn)" not in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{ID}\n{ID2}\nEditor: Budi Santoso | Sumber: Harian Nusantara", ["Harian Nusantara"]),
+        (f"{ID}\n{ID2}\nSumber: AFP/Reuters", ["AFP", "Reuters"]),  # two wires, not a photo credit
+        (f"{ID}\n{ID2}\n(dikutip dari Harian Nusantara)", ["Harian Nusantara"]),  # one name, the word its own
+        (f"{ID}\n{ID2}\nDisadur dari: Harian Nusantara", ["Harian Nusantara"]),
+        (f"{ID}\n{ID2}\nArtikel ini sudah tayang di Harian Nusantara", ["Harian Nusantara"]),
+        (f"{ID}\n{ID2}\n{ID3}\n(ANT)", ["ANTARA"]),  # the code once, not also as a name
+    ],
+)
+def test_credit_lines_joined_coded_or_qualified(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert r["photo_credits"] == []
