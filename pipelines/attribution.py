@@ -621,7 +621,8 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
 
 def _text_credit_line(ln: Line) -> bool:
     """'Sumber: AFP/Reuters': a labelled text credit whose value is no photo credit."""
-    m = _rx(ln.lang)["credit_line"].match(ln.text) if ":" in ln.text or ";" in ln.text or "：" in ln.text else None
+    labelled = ":" in ln.text or ";" in ln.text or "：" in ln.text
+    m = _rx(ln.lang)["credit_line"].match(ln.text) if labelled else None
     return bool(m) and not _looks_photo_value(m.group("val")) and not _only_photo_agencies(m.group("val"))
 
 
