@@ -623,7 +623,9 @@ def _text_credit_line(ln: Line) -> bool:
     """'Sumber: AFP/Reuters': a labelled text credit whose value is no photo credit."""
     labelled = ":" in ln.text or ";" in ln.text or "：" in ln.text
     m = _rx(ln.lang)["credit_line"].match(ln.text) if labelled else None
-    return bool(m) and not _looks_photo_value(m.group("val")) and not _only_photo_agencies(m.group("val"))
+    if m is None:
+        return False
+    return not _looks_photo_value(m.group("val")) and not _only_photo_agencies(m.group("val"))
 
 
 def caption_credit(ln: Line, f: Findings) -> Hit | None:
