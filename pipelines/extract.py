@@ -723,10 +723,13 @@ MAX_DATELINE_CANDIDATES = 20
 
 def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
     """Short visible texts of dateline elements (a ``<time>``, a class/id naming a date or time), in page
-    order, outside furniture and not marked as the last update: where "2 jam lalu" is written."""
+    order, outside furniture and links, inside the headline's own ``<article>`` when it has one, and not
+    marked as the last update: where "2 jam lalu" is written."""
     body = tree.find(".//body")
     if body is None:
         return
+    h1 = body.find(".//h1")
+    story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     tried = 0
     for el in body.iter(*_DATELINE_TAGS):
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
@@ -735,7 +738,9 @@ def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
         text = " ".join(_element_text(el).split())
         if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs) or _UPDATED.search(text):
             continue
-        if _in_furniture(el):
+        if _in_furniture(el, story) or next(el.iterancestors("a"), None) is not None:
+            continue  # a teaser's time ("Terpopuler: … 1 jam lalu") is a link's, not the story's dateline
+        if story is not None and not _inside(el, story):
             continue
         tried += 1
         yield text

@@ -1177,6 +1177,20 @@ def test_an_absolute_date_outranks_a_relative_dateline():
     assert a.published_at == "2025-02-27T00:00:00+07:00" and a.provenance["published_at"] == "url"
 
 
+def test_a_teasers_relative_time_is_not_the_storys_dateline():
+    hints = {"country": "id", "fetched_at": _FETCHED}
+    popular = ('<div class="terpopuler"><ul><li><a href="/berita/lain"><span class="date">1 jam lalu</span>'
+               "Harga cabai turun di pasar induk</a></li></ul></div>")
+    html = _dated(None, "<h1>Harga Beras Naik</h1>").replace("<article>", popular + "<article>")
+    assert extract(html, None, hints, now=NOW).article.published_at is None
+    # outside the story's <article>, even when not a link
+    html = html.replace('<a href="/berita/lain">', "").replace("</a>", "")
+    assert extract(html, None, hints, now=NOW).article.published_at is None
+    # the story's own dateline is still read
+    html = html.replace("<h1>Harga Beras Naik</h1>", '<h1>Harga Beras Naik</h1><div class="date">3 jam lalu</div>')
+    assert extract(html, None, hints, now=NOW).article.published_at == "2025-03-01T02:30:12+00:00"
+
+
 def test_an_update_time_written_relative_is_no_publication_date():
     hints = {"country": "id", "fetched_at": _FETCHED}
     a = extract(_relative_page("Diperbarui 2 jam lalu"), None, hints, now=NOW).article
