@@ -648,7 +648,7 @@ def caption_credit(ln: Line, f: Findings) -> Hit | None:
         photos = [gazetteer.credited(x, gazetteer.lookup(x)) for x in names]
         if not photos:
             continue
-        rest = ln.text[: m.start()].rstrip(" =|•-–—/")
+        rest = ln.text[: m.start("tail") if groups.get("tail") else m.start()].rstrip(" =|•-–—/")
         if not rest.strip(" .("):
             return Hit(photos=photos, drop=True, kind="photo_credit", credit=False)
         return Hit(photos=photos, rest=rest, credit=False)
@@ -1078,6 +1078,25 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
             f.removed.append({"kind": "trailing_headline", "text": ln.text})
 
 
+@lru_cache(maxsize=32)
+def _bare_photo_label(lang: str | None) -> re.Pattern[str]:
+    photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
+    return re.compile(r"^[(\[]?\s*(?:" + photo + r")\s*[:：=]\s*$", re.IGNORECASE)  # the separator written
+
+
+def _join_split_photo_labels(raw: list[str], lang: str | None) -> list[str]:
+    """'Foto:' on its own line over 'Bernd von Jutrczenka/ dpa' (a caption's label and value split
+    by the page's markup): one credit line, so the value is read as a photo credit."""
+    for i, line in enumerate(raw):
+        if not line or len(line) > 20 or not _bare_photo_label(lang).match(line):
+            continue
+        j = next((k for k in range(i + 1, min(len(raw), i + 3)) if raw[k]), None)
+        if (j is not None and len(raw[j]) <= 80 and not _SENTENCE_END.search(raw[j]) and ":" not in raw[j]
+                and not _bare_photo_label(lang).match(raw[j] + ":")):
+            raw[i], raw[j] = f"{line.rstrip(' :：=')}: {raw[j]}", ""
+    return raw
+
+
 def attribute(
     text: str,
     lang: str | None,
@@ -1101,7 +1120,7 @@ def attribute(
     f = Findings(dateline=dateline)
     if dateline:
         _dateline_credit(dateline, f, dateline_org)
-    raw = [s.strip() for s in text.split("\n")]
+    raw = _join_split_photo_labels([s.strip() for s in text.split("\n")], scope)
     content = [i for i, s in enumerate(raw) if s]
     paras = [r for r, i in enumerate(content) if is_paragraph(raw[i])]
     lines = [

@@ -703,3 +703,26 @@ def test_credit_lines_joined_coded_or_qualified(text, sources):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert r["photo_credits"] == []
+
+
+@pytest.mark.parametrize(
+    "text,photos",
+    [
+        # a label and its value split over two lines by the page's markup
+        (f"{DE}\nFoto:\nBernd von Jutrczenka/ dpa\n{DE}", ["dpa"]),
+        (f"{ID}\nFOTO:\nANTARA/Budi Santoso\n{ID}", ["ANTARA"]),
+        # a Chinese caption closed by its picture's agency: a photo credit, not a text source
+        (f"{ZH}\n圖為習近平16日在峇里島參與G20領導人峰會。 (路透)\n{ZH}", ["Reuters"]),
+    ],
+)
+def test_split_photo_labels_and_caption_agencies(text, photos):
+    r = run(text)
+    assert folded(r["photo_credits"]) == folded(photos) and r["sources"] == []
+    assert "(路透)" not in r["clean_text"] and "Jutrczenka" not in r["clean_text"]
+    if "圖為" in text:
+        assert "圖為習近平16日" in r["clean_text"]  # the caption stays, its credit leaves
+
+
+def test_a_bare_caption_word_is_not_joined_with_the_next_line():
+    r = run(f"{ID}\nGAMBAR hiasan\nGAMBAR hiasan\n{ID}")
+    assert "gambar hiasan" not in folded(r["photo_credits"])
