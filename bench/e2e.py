@@ -143,10 +143,11 @@ def role(pid: int, root: int, parent: int | None = None) -> str:
     if pid == root:
         return "crawl"
     cmd = _cmdline(pid)
-    if "resource_tracker" in cmd:
+    if "multiprocessing.resource_tracker" in cmd:
         return "resource tracker"
-    if "forkserver" in cmd:  # a worker forked from the server keeps the server's command line
-        return "stage worker" if parent is not None and "forkserver" in _cmdline(parent) else "fork server"
+    if "multiprocessing.forkserver" in cmd:  # a worker forked from the server keeps its command line
+        forked = parent is not None and "multiprocessing.forkserver" in _cmdline(parent)
+        return "stage worker" if forked else "fork server"
     return "stage worker"
 
 
