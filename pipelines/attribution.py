@@ -885,6 +885,10 @@ def _signoff_outlet(raw: str) -> str | None:
     return None
 
 
+# "人民網(wǎng)日本語版": a mirror's injected pinyin gloss
+_PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
 def closing_credit(ln: Line, f: Findings) -> Hit | None:
     """'— The Guardian' closing the article, '... kata dia. – K! ONLINE' (tail_credits)."""
     for rx in patterns.regexes("tail_credits", 0, ln.lang):
@@ -892,8 +896,14 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
         if not m:
             continue
         whole = m.start() == 0
-        # a line of its own or a sign-off after the last sentence: an outlet known or shaped like one
-        name = _signoff_outlet(m.group("org"))
+        groups = m.groupdict()
+        name: str | None
+        if groups.get("brand"):  # a shape strong enough that the name as written is the outlet
+            raw = _PINYIN_GLOSS.sub("", groups["brand"]).strip()
+            name = gazetteer.known_or_domain(raw) or raw
+        else:
+            # a line of its own or a sign-off after the last sentence: an outlet known or shaped like one
+            name = _signoff_outlet(groups.get("org") or "")
         if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())

@@ -726,3 +726,22 @@ def test_split_photo_labels_and_caption_agencies(text, photos):
 def test_a_bare_caption_word_is_not_joined_with_the_next_line():
     r = run(f"{ID}\nGAMBAR hiasan\nGAMBAR hiasan\n{ID}")
     assert "gambar hiasan" not in folded(r["photo_credits"])
+
+
+JA = "政府は火曜日、来年度の道路予算を20%増やし、遠隔地の事業を前倒しすると発表した。公共事業局長は、計画は地方議会と協議済みで近く提出されると述べた。"
+TR = "İl yönetimi salı günü yaptığı açıklamada gelecek yılın yol bütçesinin yüzde yirmi artırılacağını duyurdu."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{TR}\n{TR}\nHaberTürk", ["HaberTürk"]),  # a camel-case brand alone on the last line
+        (f"{JA}\n{JA}\n「人民網日本語版」2021年2月25日", ["人民網日本語版"]),
+        (f"{JA}\n{JA}\n「人民網(wǎng)日本語版」2022年8月11日", ["人民網日本語版"]),  # a pinyin gloss injected
+        (f"{JA}\n{JA}\n(2019年11月25日、聯合ニュース)", ["Yonhap"]),
+        (f"{TR}\n{TR}\nAnkara", []),  # one capitalised word is no brand
+    ],
+)
+def test_end_credits_by_shape(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
