@@ -745,3 +745,10 @@ TR = "İl yönetimi salı günü yaptığı açıklamada gelecek yılın yol bü
 def test_end_credits_by_shape(text, sources):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
+
+
+def test_chinese_agency_datelines_with_the_date_in_chinese_numerals():
+    r = run("中新社北京三月十八日電中國國務院總理溫家寶今天在與中外記者見面會上引用大量數字說明中國經濟建設取得的巨大成就。\n"
+            "同時也向世人揭示諸多問題，他說。")
+    assert r["sources"] == ["China News Service"] and r["dateline_outlet"] is None
+    assert r["clean_text"].startswith("中國國務院總理")
