@@ -182,10 +182,9 @@ class Sampler:
     def sample(self) -> dict[str, float]:
         now: dict[str, float] = {}
         for name, root in self.pids.items():
-            if name in self.alone:
-                procs = [(root, None)]
-            else:
-                procs, todo = [], [(root, None)]
+            procs: list[tuple[int, int | None]] = [(root, None)]
+            if name not in self.alone:
+                procs, todo = [], list(procs)
                 while todo:
                     pid, parent = todo.pop()
                     procs.append((pid, parent))
@@ -275,74 +274,6 @@ def _scrapy_stat(log_text: str, key: str) -> Any:
     return None
 
 
-def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
-              extra_env: dict[str, str] | None = None, series: bool = False,
-              processes: int = 1) -> dict[str, Any]:
-    """One ``scrapy crawl news`` of a fresh loopback site into a fresh index; numbers and RSS samples.
-    ``processes`` > 1: that many crawler processes share one crawl through a private redis-server
-    (the shared frontier, ``crawler/frontier/``); pages/s is over the first start to the last exit."""
-    if processes > 1:
-        return _run_shared(pages, corpus, es_url, workdir, node_pid, extra_env or {}, processes)
-    from bench.sitegen import sources_yaml
-
-    server, base = start_site(pages, corpus)
-    index = f"bench-{uuid.uuid4().hex[:8]}"
-    try:
-        (workdir / "sources.yaml").write_text(sources_yaml(base, concurrency=16))
-        env = {**os.environ, "NEWS_SOURCES": str(workdir / "sources.yaml"), "ES_URL": es_url,
-               "ES_INDEX": index, "INDEX_SPOOL_DIR": str(workdir / f"spool-{index}"), "LOG_LEVEL": "INFO",
-               "NEWS_SUMMARY_FILE": str(workdir / f"{index}.summary.json"),
-               **(extra_env or {})}
-        env.pop("REDIS_URL", None)
-        if not (extra_env or {}).get("WARC_DIR"):
-            env.pop("WARC_DIR", None)
-        log = workdir / f"{index}.log"
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench", *BENCH_SETTINGS]
-        t0 = time.perf_counter()
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-            pids = {"crawl": proc.pid, "main": proc.pid, **({"node": node_pid} if node_pid else {})}
-            with Sampler(pids, series=series, alone=frozenset({"main"})) as sampler:
-                _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-    finally:
-        server.terminate()
-        server.wait(10)
-    text = log.read_text(errors="replace")
-    summary_file = workdir / f"{index}.summary.json"
-    summary = json.loads(summary_file.read_text()) if summary_file.is_file() else {}
-    elapsed = float(_scrapy_stat(text, "elapsed_time_seconds") or wall)
-    indexed = _scrapy_stat(text, "news/indexed") or 0
-    _delete_index(es_url, index)
-    out: dict[str, Any] = {
-        "exit": os.waitstatus_to_exitcode(status), "pages": pages, "indexed": indexed,
-        "extracted": summary.get("extracted"), "wall_s": round(wall, 2), "crawl_s": round(elapsed, 2),
-        "pages_per_s": pages / elapsed, "wall_pages_per_s": pages / wall,
-        # the crawl process alone, sampled: its ru_maxrss from wait4 is the largest of it and the stage
-        # workers it reaped, so it reported a worker's peak as the crawl's
-        "rss_mb": round(sampler.peak["crawl"], 1), "rss_main_mb": round(sampler.peak["main"], 1),
-        "pss_mb": round(sampler.peak_pss["crawl"], 1), "processes_mb": sampler.processes("crawl"),
-        "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None, "log": str(log),
-        **_cpu_per_page(text, pages, usage, sampler.unreaped_cpu_s("crawl"))}
-    if series:
-        out["series"] = sampler.series
-    return out
-
-
-def _cpu_per_page(log_text: str, pages: int, usage: Any, unreaped_s: float = 0.0) -> dict[str, Any]:
-    """CPU per article page: the reactor thread (``reactor/cpu_s``, engine start to close, measured in
-    the crawl by ``crawler.workers.ReactorClock``), the stage workers' stage calls
-    (``stage/worker_cpu_s``), and the whole process tree (``wait4``: the crawl with every thread and
-    the children it reaped, start-up and imports included; plus ``unreaped_s``, the sampled CPU of the
-    fork server, its workers and the resource tracker, which the crawl does not reap)."""
-    reactor = _scrapy_stat(log_text, "reactor/cpu_s")
-    worker = _scrapy_stat(log_text, "stage/worker_cpu_s")
-    tree = usage.ru_utime + usage.ru_stime + unreaped_s if usage is not None else None
-    return {"reactor_ms_per_page": round(1000 * reactor / pages, 2) if reactor is not None else None,
-            "worker_ms_per_page": round(1000 * worker / pages, 2) if worker is not None else None,
-            "cpu_ms_per_page": round(1000 * tree / pages, 2) if tree is not None else None}
-
-
 def _start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     import socket
 
@@ -369,36 +300,52 @@ def _start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.05)
 
 
-def _run_shared(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
-                extra_env: dict[str, str], processes: int) -> dict[str, Any]:
-    """``processes`` crawler processes, one crawl, one Redis frontier, one index."""
+def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
+              extra_env: dict[str, str] | None = None, series: bool = False,
+              processes: int = 1) -> dict[str, Any]:
+    """One crawl of a fresh loopback site into a fresh index; numbers and memory samples.  One
+    ``scrapy crawl news`` process, or ``processes`` > 1 of them sharing the crawl through a private
+    redis-server (the shared frontier, ``crawler/frontier/``): then pages/s is over the first start to
+    the last exit (no one engine clock spans N processes)."""
     from bench.sitegen import sources_yaml
 
+    extra_env = extra_env or {}
+    n = max(1, processes)
     server, base = start_site(pages, corpus)
-    redis_proc, redis_url = _start_redis(workdir)
+    redis_proc: subprocess.Popen[bytes] | None = None
     index = f"bench-{uuid.uuid4().hex[:8]}"
     procs: list[subprocess.Popen[bytes]] = []
-    usages: list[Any] = []
+    ends: list[tuple[int, Any]] = []  # (wait status, rusage) per process
+    logs = [workdir / (f"{index}.log" if n == 1 else f"{index}-{k}.log") for k in range(n)]
     try:
         (workdir / "sources.yaml").write_text(sources_yaml(base, concurrency=16))
+        shared: dict[str, str] = {}
+        if n > 1:
+            redis_proc, redis_url = _start_redis(workdir)
+            shared = {"REDIS_URL": redis_url, "FRONTIER_KEY": f"bench-{index}"}
         cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench", *BENCH_SETTINGS]
         t0 = time.perf_counter()
-        logs = [workdir / f"{index}-{k}.log" for k in range(processes)]
-        for k in range(processes):
+        for k in range(n):
             env = {**os.environ, "NEWS_SOURCES": str(workdir / "sources.yaml"), "ES_URL": es_url,
                    "ES_INDEX": index, "INDEX_SPOOL_DIR": str(workdir / f"spool-{index}-{k}"),
-                   "LOG_LEVEL": "INFO", "REDIS_URL": redis_url, "FRONTIER_KEY": f"bench-{index}",
-                   "NEWS_HOME": str(workdir / f"home-{index}-{k}"), **extra_env}
-            env.pop("WARC_DIR", None)
-            with open(logs[k], "wb") as out:
-                procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT))
-        pids = {f"crawl{k}": p.pid for k, p in enumerate(procs)}
-        mains = {f"main{k}": p.pid for k, p in enumerate(procs)}
-        with Sampler({**pids, **mains, **({"node": node_pid} if node_pid else {})},
+                   "LOG_LEVEL": "INFO", "NEWS_SUMMARY_FILE": str(workdir / f"{index}-{k}.summary.json"),
+                   **shared, **extra_env}
+            if n == 1:
+                env.pop("REDIS_URL", None)
+            else:
+                env["NEWS_HOME"] = str(workdir / f"home-{index}-{k}")
+            if n > 1 or not extra_env.get("WARC_DIR"):
+                env.pop("WARC_DIR", None)
+            with open(logs[k], "wb") as log_file:
+                procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file,
+                                              stderr=subprocess.STDOUT))
+        trees = {f"crawl{k}": p.pid for k, p in enumerate(procs)}
+        mains = {f"main{k}": p.pid for k, p in enumerate(procs)}  # each crawl process without its workers
+        with Sampler({**trees, **mains, **({"node": node_pid} if node_pid else {})}, series=series,
                      alone=frozenset(mains)) as sampler:
             for p in procs:
                 _, status, usage = os.wait4(p.pid, 0)
-                usages.append((status, usage))
+                ends.append((status, usage))
         wall = time.perf_counter() - t0
     finally:
         for p in procs:
@@ -406,27 +353,48 @@ def _run_shared(pages: int, corpus: list[str] | None, es_url: str, workdir: Path
                 p.kill()
         server.terminate()
         server.wait(10)
-        redis_proc.terminate()
-        redis_proc.wait(10)
+        if redis_proc is not None:
+            redis_proc.terminate()
+            redis_proc.wait(10)
     texts = [lg.read_text(errors="replace") for lg in logs]
-    indexed = sum(_scrapy_stat(t, "news/indexed") or 0 for t in texts)
-    reactor = [_scrapy_stat(t, "reactor/cpu_s") or 0.0 for t in texts]
-    worker = sum(_scrapy_stat(t, "stage/worker_cpu_s") or 0.0 for t in texts)
     _delete_index(es_url, index)
-    return {"exit": max(os.waitstatus_to_exitcode(st) for st, _ in usages), "pages": pages,
-            "processes": processes, "indexed": indexed, "wall_s": round(wall, 2),
-            # no one engine clock spans N processes: pages over the wall time of all of them
-            "pages_per_s": pages / wall, "wall_pages_per_s": pages / wall,
-            "rss_mb": round(sum(sampler.peak[k] for k in pids), 1),
-            "pss_mb": round(sum(sampler.peak_pss[k] for k in pids), 1),
-            "processes_mb": sampler.processes("crawl0"),
-            "rss_main_mb": round(max(sampler.peak[k] for k in mains), 1),
-            "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None,
-            "reactor_ms_per_page": round(1000 * sum(reactor) / pages, 2),
-            "worker_ms_per_page": round(1000 * worker / pages, 2),
-            "cpu_ms_per_page": round(1000 * (sum(u.ru_utime + u.ru_stime for _, u in usages)
-                                             + sum(sampler.unreaped_cpu_s(k) for k in pids)) / pages, 2),
-            "log": [str(lg) for lg in logs]}
+    # one process: its engine clock (engine start to close); N: the wall time of all of them
+    elapsed = float(_scrapy_stat(texts[0], "elapsed_time_seconds") or wall) if n == 1 else wall
+    summary_file = workdir / f"{index}-0.summary.json"
+    summary = json.loads(summary_file.read_text()) if n == 1 and summary_file.is_file() else {}
+    reactor = [_scrapy_stat(t, "reactor/cpu_s") for t in texts]
+    worker = [_scrapy_stat(t, "stage/worker_cpu_s") for t in texts]
+    tree_cpu = (sum(u.ru_utime + u.ru_stime for _, u in ends)
+                + sum(sampler.unreaped_cpu_s(k) for k in trees))
+
+    def per_page(values: list[Any]) -> float | None:
+        return round(1000 * sum(values) / pages, 2) if all(v is not None for v in values) else None
+
+    out: dict[str, Any] = {
+        "exit": max(os.waitstatus_to_exitcode(st) for st, _ in ends), "pages": pages,
+        "indexed": sum(_scrapy_stat(t, "news/indexed") or 0 for t in texts),
+        "extracted": summary.get("extracted"), "wall_s": round(wall, 2), "crawl_s": round(elapsed, 2),
+        "pages_per_s": pages / elapsed, "wall_pages_per_s": pages / wall,
+        # each crawl process alone is sampled too: its ru_maxrss from wait4 would be the largest of it
+        # and the children it reaped
+        "rss_mb": round(sum(sampler.peak[k] for k in trees), 1),
+        "pss_mb": round(sum(sampler.peak_pss[k] for k in trees), 1),
+        "rss_main_mb": round(max(sampler.peak[k] for k in mains), 1),
+        "processes_mb": sampler.processes("crawl0"),
+        "node_rss_mb": round(sampler.peak.get("node", 0.0), 1) or None,
+        # CPU per article page: the reactor threads (reactor/cpu_s, engine start to close, measured in
+        # the crawl by crawler.workers.ReactorClock), the stage workers' stage calls
+        # (stage/worker_cpu_s), and every process (wait4: each crawl with its threads and the children
+        # it reaped, start-up and imports included; plus the sampled CPU of the fork server, its
+        # workers and the resource tracker, which the crawl does not reap)
+        "reactor_ms_per_page": per_page(reactor), "worker_ms_per_page": per_page(worker),
+        "cpu_ms_per_page": round(1000 * tree_cpu / pages, 2),
+        "log": str(logs[0]) if n == 1 else [str(lg) for lg in logs]}
+    if n > 1:
+        out["processes"] = n
+    if series:
+        out["series"] = sampler.series
+    return out
 
 
 def run_plain(pages: int, corpus: list[str] | None, es_url: str, workdir: Path) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def _measure(start: str, pages: int, workers_n: int, corpus: list[str]) -> dict[
     from pipelines.page_reading import PageTask, read_page
 
     if start == "spawn":
-        workers.worker_context = lambda: multiprocessing.get_context("spawn")  # type: ignore[assignment]
+        workers.worker_context = lambda: multiprocessing.get_context("spawn")
     rules = _Rules()
     rules.multipage = MultiPage()  # type: ignore[assignment]
     html = load_corpus(corpus)
