@@ -383,6 +383,11 @@ def _relay_target(rest: str, lang: str | None) -> list[str]:
         shaped = _signoff_outlet(name)
         if shaped:
             return [shaped]
+        # one capitalised word closing the clause right after the verb ("Dilansir dari Livemint,"):
+        # a site - not an acronym ('BMKG'), a weekday or a month
+        if (re.fullmatch(r"[A-Z][a-z]{3,20}", name) and patterns.norm_key(name) not in _weekday_keys()
+                and not is_date_line(name + " 1")):
+            return [name]
     return []
 
 

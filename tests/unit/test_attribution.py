@@ -752,3 +752,16 @@ def test_chinese_agency_datelines_with_the_date_in_chinese_numerals():
             "同時也向世人揭示諸多問題，他說。")
     assert r["sources"] == ["China News Service"] and r["dateline_outlet"] is None
     assert r["clean_text"].startswith("中國國務院總理")
+
+
+@pytest.mark.parametrize(
+    "line,sources",
+    [
+        ("Dilansir dari Livemint, ledakan bom tersebut mengakibatkan tujuh orang tewas.", ["Livemint"]),
+        ("Dilansir dari BMKG, gempa itu berkekuatan 5,2 magnitudo.", []),  # an acronym: an office's data
+        ("Dikutip dari Instagram resminya, artis itu mengumumkan pernikahannya.", []),
+        ("Dikutip pada Sabtu, data itu menunjukkan kenaikan.", []),
+    ],
+)
+def test_one_word_site_after_a_relay_verb(line, sources):
+    assert folded(run(f"{ID}\n{line}\n{ID}")["sources"]) == folded(sources)
