@@ -59,6 +59,11 @@ _INTO_DOMAIN = frozenset(
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET = re.compile(r"^[\s•·*>»▪►◦‣-]+")
+# another story's teaser cut short by the widget: a bullet, or a capitals dateline, then text that
+# breaks off with an ellipsis ("• Presiden ... mena...", "GEORGE TOWN 10 Mac - ... terhadap...")
+_TRUNCATED_TEASER = re.compile(
+    r"^(?:[•▪►◦‣]\s*|[A-Z][A-Z ]{2,25}\s+\d{1,2}\s+\w{3,9}\s+[-–—]\s+)\S.{30,300}?[\w,](?:\.\.\.|…)\s*$"
+)
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
 
 
@@ -459,6 +464,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             kinds[i] = "chrome"
         elif (teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220):
             kinds[i] = "related"
+        elif _TRUNCATED_TEASER.match(line):
+            kinds[i] = "teaser"
         else:
             by = _byline(line, i in zone, lang)
             if by is not None:

@@ -416,3 +416,28 @@ def test_a_repeated_table_header_row_is_not_a_teaser_card():
     row = "| Pos | Player | Plays | % | Stats |"
     c = clean(f"{EN}\n{row}\n{row}\n| QB | J. Smith | 61 | 100% | 22/31 |\n{EN}", "en")
     assert c.body.count(row) == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "• Amerika Serikat (AS) melaporkan kasus pertama virus baru Corona yang berasal dari Wuhan, Washi...",
+        "GEORGE TOWN 10 Mac - Seorang doktor perubatan sebuah hospital di sini yang ditahan kerana terhadap...",
+        "• Presiden Amerika Donald Trump, Rabu (22/1) tidak mengesampingkan sanksi terhadap Irak, tetapi mena…",
+    ],
+)
+def test_teasers_cut_short_by_the_widget_go(line):
+    c = clean(f"{BODY}\n{line}\n{BODY}")
+    assert line not in c.body and c.body.count("Pemerintah menyatakan") == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"Kami akan terus berjuang sampai hak warga dipenuhi oleh pemerintah daerah," katanya...',  # no bullet
+        "• Harga cabai di pasar induk naik dua puluh persen dibanding pekan lalu.",  # a list item, not cut
+    ],
+)
+def test_trailing_ellipses_of_the_story_stay(line):
+    c = clean(f"{BODY}\n{line}\n{BODY}")
+    assert line.lstrip("• ") in c.body
