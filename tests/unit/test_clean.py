@@ -97,6 +97,11 @@ def test_a_wrapped_paragraph_after_a_read_also_headline_stays():
         ("Читайте нас в Дзене", "ru"),
         ("Reklama", "pl"),
         ("Read more about", "en"),
+        ("Empfohlener externer Inhalt", "de"),
+        ("Son Güncelleme:", "tr"),
+        ("Untuk mengikuti silakan klik tanda bintang.", "id"),
+        ("Terverifikasi Administratif dan Faktual oleh Dewan Pers", "id"),
+        ("English English Indonesian Indonesian", "id"),
         ("SNS 기사보내기페이스북(으)로 기사보내기 트위터(으)로 기사보내기 카카오톡(으)로 기사보내기", "ko"),
     ],
 )
