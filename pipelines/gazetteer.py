@@ -226,5 +226,5 @@ def classify_org(org: str, bracketed: bool = False) -> tuple[str, str] | None:
     if marked:
         return "source", marked
     if plausible_org(org, bracketed):
-        return "outlet", org
+        return "outlet", _WEB_PREFIX.sub("", org) or org  # "Www.juara.net -": the brand without "www."
     return None

@@ -765,3 +765,9 @@ def test_chinese_agency_datelines_with_the_date_in_chinese_numerals():
 )
 def test_one_word_site_after_a_relay_verb(line, sources):
     assert folded(run(f"{ID}\n{line}\n{ID}")["sources"]) == folded(sources)
+
+
+def test_a_capitalised_www_is_not_part_of_the_dateline_outlet():
+    r = run("Www.juara.net - 04/05/2013, 03:55 WIB\nManchester United akan menghadapi Chelsea dalam laga lanjutan "
+            "Liga Inggris di Old Trafford, Minggu malam waktu setempat.")
+    assert r["dateline_outlet"] == "juara.net"
