@@ -25,7 +25,9 @@ the last uncommitted write, never the file.
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -52,8 +54,19 @@ class CrawlState:
         self.recheck_days = recheck_days
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        # Crawlers started together open a new file at once; switching it to WAL can fail at once with
+        # "database is locked" (SQLite does not wait on its busy timeout there): the crawler then
+        # quit at start (test_frontier_crawl's second crawler took no share).  Retried for the timeout.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02 + random.random() * 0.08)
 
     @classmethod
     def for_source(cls, alias: str, source: str, paths: StatePaths | None = None,

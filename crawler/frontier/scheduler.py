@@ -255,10 +255,9 @@ class FrontierScheduler:
         At the due time itself (``WAKE_LAG`` after it): a crawler with nothing in flight only asks when
         this timer fires, while a busy one also asks after every download and item.  Woken 10 ms late
         (as it was), the idle crawler lost every slot that the busy one's event-driven ask reached
-        within those 10 ms: 15-20% of a busy crawler's pops in instrumented runs under load, and on an
-        idle machine, where a busy crawler's rhythm is steady, possibly all of them: a second crawler
-        started beside a busy one on a one-host site then took no share (test_frontier_crawl's split
-        test, 1 run in 3).  An earlier due time moves the timer forward."""
+        within those 10 ms: 15-20% of a busy crawler's pops in instrumented runs under load.  (The
+        split test's crawler with no share was another cause: it quit at start on a locked state file,
+        news_ingest/crawl_state.py.)  An earlier due time moves the timer forward."""
         try:
             slot = self.crawler.engine._slot
         except (RuntimeError, AttributeError):  # no engine (yet): nothing to wake

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from news_ingest import crawl_state
 from news_ingest.crawl_state import CrawlState
@@ -50,3 +51,32 @@ def test_the_first_index_made_during_a_run_is_remembered(tmp_path):
     state.save_validators("https://x.example/feed/", "feed", '"abc"', None)
     state.remember_indices({"uuid-1"})  # at a clean close
     assert state.bind({"uuid-1"}) and state.validators("https://x.example/feed/")
+
+
+def _open_state(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        CrawlState(Path(path))
+        results.put("ok")
+    except Exception as exc:  # noqa: BLE001 - the test reports what any opener raised
+        results.put(repr(exc))
+
+
+def test_crawlers_started_together_all_open_a_new_state_file(tmp_path):
+    # two crawlers of one source started at once both create its state file; switching it to WAL
+    # failed at once for one of them ("database is locked": SQLite does not wait there), and that
+    # crawler quit at start (test_frontier_crawl's split test, 1 run in 3)
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    failures = []
+    for i in range(60):
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_state, args=(str(tmp_path / f"s{i}" / "bench.sqlite"), barrier,
+                                                       results)) for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        failures += [r for r in (results.get(timeout=5) for _ in procs) if r != "ok"]
+    assert failures == []
