@@ -7,6 +7,9 @@ in any layer, ``-s`` included) is reported as one line naming the fix (exit 2) â
 
 ``LOG_LEVEL`` is the one crawl setting Scrapy reads itself, before any component: once ``-s`` is applied,
 it is set to what the one precedence rule gives (the environment beats ``-s``).
+
+A crawl whose start fails (Scrapy closes it as ``start_error``: its crawl state cannot be opened, ...)
+exits 1 with one ``error:`` line; Scrapy itself exits 0 there, so a cron run looked fine.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ def check(spider: str, spargs: dict[str, Any], settings: Any = None) -> None:
 
 
 class Command(ScrapyCrawl):
+    _crawler: Any = None
+
+    def _create_crawler(self, spidercls: Any) -> Any:
+        self._crawler = super()._create_crawler(spidercls)
+        return self._crawler
+
     def process_options(self, args: list[str], opts: Any) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
@@ -53,3 +62,8 @@ class Command(ScrapyCrawl):
                 self.exitcode = 2
                 return
         super().run(args, opts)
+        stats = getattr(self._crawler, "stats", None)
+        if self.exitcode == 0 and stats is not None and stats.get_value("finish_reason") == "start_error":
+            print("error: the crawl could not start (start_error); its traceback is in the crawl log",
+                  file=sys.stderr)
+            self.exitcode = 1

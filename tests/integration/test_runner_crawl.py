@@ -209,3 +209,28 @@ def test_a_killed_runner_leaves_the_lock_to_its_crawl(tmp_path, es_settings):
             os.kill(child, signal.SIGKILL)
         server.shutdown()
         server.server_close()
+
+
+def test_a_crawl_that_cannot_start_fails_loudly(tmp_path, es_settings):
+    """The crawl's start fails (here its crawl-state file cannot be opened: a directory stands where
+    the file belongs).  Scrapy closes such a crawl as ``start_error`` and exits 0: a cron run would be
+    'ok' with nothing crawled.  ``scrapy crawl`` exits 1 with one error line, and the scheduled run is
+    ``failed`` (exit 2, cron mails)."""
+    store = connect(es_settings)
+    store.setup()
+    site = Site(5)
+    server, base = serve(site)
+    env = _env(tmp_path, es_settings, sources_yaml(base, concurrency=4))
+    (tmp_path / "home" / "state" / "crawl" / store.alias / "bench.sqlite").mkdir(parents=True)
+    try:
+        crawl = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "source=bench"],
+                               cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert crawl.returncode == 1, crawl.stderr[-3000:]
+        errors = [ln for ln in crawl.stderr.splitlines() if ln.startswith("error: ")]
+        assert len(errors) == 1 and "could not start" in errors[0], crawl.stderr[-3000:]
+        proc = subprocess.run(CMD, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        summary = json.loads(proc.stdout)
+        assert proc.returncode == 2 and summary["status"] == "failed", proc.stdout + proc.stderr
+        assert summary["exit_code"] == 1
+    finally:
+        server.shutdown()
