@@ -8,8 +8,7 @@ import math
 
 import pytest
 
-from pipelines import credit_model as CM
-from pipelines import patterns as P
+from pipelines import credit_model, patterns
 from pipelines.enrich import _run, analyze_text
 
 PARA = ("Pemerintah provinsi menyatakan bahwa program bantuan pangan akan diperluas ke seluruh kabupaten "
@@ -35,13 +34,13 @@ def test_candidates_come_from_every_credit_position():
         "Sumber | : | Pos Kupang |",
         "— KNTX",
     ])
-    got = {(c.kind, c.name) for c in CM.candidates(text)}
+    got = {(c.kind, c.name) for c in credit_model.candidates(text)}
     assert ("bracket", "Flores Pos") in got
     assert ("head", "KUPANG (Flores Pos)") in got
     assert ("relay", "Timor Express") in got
     assert ("label", "Pos Kupang") in got
     assert ("short", "— KNTX") in got or ("tail", "KNTX") in got
-    feats = next(c.features for c in CM.candidates(text) if c.name == "Flores Pos")
+    feats = next(c.features for c in credit_model.candidates(text) if c.name == "Flores Pos")
     assert feats["pos:first"] and feats["dash_after"] and feats["case:title"]
 
 
@@ -50,7 +49,7 @@ def test_candidates_come_from_every_credit_position():
     "\nKNTX",  # a bare last line
 ])
 def test_an_agency_not_in_the_gazetteer_is_taken_by_its_shape(ending):
-    assert P.norm_key("KNTX") and CM.gazetteer.lookup("KNTX") is None
+    assert patterns.norm_key("KNTX") and credit_model.gazetteer.lookup("KNTX") is None
     text = PARA + "\n" + PARA2 + ending
     assert _sources(text) == ["KNTX"]
 
@@ -83,15 +82,15 @@ def test_own_outlet_and_photo_credits_never_become_text_sources():
     assert out["dateline_outlet"] == "KNTX.COM" and out["sources"] == []
     out = analyze_text(PARA + "\n" + PARA2 + "\nFoto: KNTX/Ali Nurdin", None)
     assert out["sources"] == [] and out["photo_credits"] == ["KNTX"]
-    known = CM.Known(photos=frozenset({"kntx"}))
-    model = CM.CreditModel({"source": {}, "dateline": {}}, {"source": 40.0, "dateline": -40.0},
+    known = credit_model.Known(photos=frozenset({"kntx"}))
+    model = credit_model.CreditModel({"source": {}, "dateline": {}}, {"source": 40.0, "dateline": -40.0},
                            {"source": 0.5, "dateline": 0.5})  # takes every candidate
-    added, _ = CM.predict(model, PARA + "\n" + PARA2 + " — KNTX", known)
+    added, _ = credit_model.predict(model, PARA + "\n" + PARA2 + " — KNTX", known)
     assert "KNTX" not in added
 
 
 def test_a_model_that_takes_nothing_leaves_the_rules_alone():
-    model = CM.CreditModel({"source": {}, "dateline": {}}, {"source": -40.0, "dateline": -40.0},
+    model = credit_model.CreditModel({"source": {}, "dateline": {}}, {"source": -40.0, "dateline": -40.0},
                            {"source": 0.5, "dateline": 0.5})
     text = "JAKARTA, KOMPAS.com - " + PARA + "\nSumber: Reuters"
     _, _, with_none = _run(text, None, credit_model=model)
@@ -101,19 +100,19 @@ def test_a_model_that_takes_nothing_leaves_the_rules_alone():
 
 
 def test_the_stored_model_loads_and_a_broken_one_is_a_clear_error(tmp_path):
-    model = CM.load_model()
+    model = credit_model.load_model()
     assert model is not None and set(model.weights) == {"source", "dateline"}
     assert all(0.0 < t <= 1.01 for t in model.threshold.values())
-    data = json.loads(CM.MODEL_PATH.read_text(encoding="utf-8"))
+    data = json.loads(credit_model.MODEL_PATH.read_text(encoding="utf-8"))
     assert data["trained_on"]["file"].endswith("dev.jsonl")  # never the blind part
     bad = tmp_path / "m.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(P.PatternError):
-        CM.load_model.__wrapped__(bad)
+    with pytest.raises(patterns.PatternError):
+        credit_model.load_model.__wrapped__(bad)
     bad.write_text(json.dumps({"weights": {}}), encoding="utf-8")
-    with pytest.raises(P.PatternError):
-        CM.load_model.__wrapped__(bad)
-    assert CM.load_model.__wrapped__(tmp_path / "missing.json") is None
+    with pytest.raises(patterns.PatternError):
+        credit_model.load_model.__wrapped__(bad)
+    assert credit_model.load_model.__wrapped__(tmp_path / "missing.json") is None
 
 
 def test_the_trainer_labels_candidates_by_the_gold_names_and_scores_like_the_scorer():
@@ -126,7 +125,7 @@ def test_the_trainer_labels_candidates_by_the_gold_names_and_scores_like_the_sco
     assert got["Bloomberg"] == (1, 0)
     rules = evaluate(None, [prepared])
     assert rules["cases"] == 1 and rules["r"] == 0.0  # the rules alone miss it
-    stored = evaluate(CM.load_model(), [prepared])
+    stored = evaluate(credit_model.load_model(), [prepared])
     assert stored["p"] == 1.0 and stored["r"] == 1.0
     # two cases teach nothing the inner split can confirm: the trained model takes nothing
     other = {"id": "fab-2", "lang": "id", "text": "KUPANG (Flores Pos) - " + PARA + "\n" + PARA2,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from news_ingest.templates import SourceTemplates, TemplateStore, template_dir
-from pipelines import templates as T
+from pipelines import templates
 from pipelines.article import Article
 from pipelines.enrich import analyze_text, enrich
 
@@ -31,19 +31,19 @@ def body(n: int, *extra: str) -> str:
     ])
 
 
-def trained(n: int = 8) -> T.TemplateModel:
+def trained(n: int = 8) -> templates.TemplateModel:
     model = None
     for i in range(n):
-        model = T.learn(model, body(i), TITLES[i], f"https://kabarkota.id/berita/{i}/")
+        model = templates.learn(model, body(i), TITLES[i], f"https://kabarkota.id/berita/{i}/")
     assert model is not None
     return model
 
 
 def test_recurring_lines_prefixes_and_other_titles_are_learned_and_removed():
-    template = T.compile_template(trained())
-    assert T.line_key(PROMO) in template.lines and T.line_key(HASHTAGS) in template.lines
+    template = templates.compile_template(trained())
+    assert templates.line_key(PROMO) in template.lines and templates.line_key(HASHTAGS) in template.lines
     assert template.prefixes == {"rekomendasi redaksi"}
-    text, removed = T.apply_template(template, body(6, "Kronologi Kejadian"), TITLES[6])
+    text, removed = templates.apply_template(template, body(6, "Kronologi Kejadian"), TITLES[6])
     assert PROMO not in text and HASHTAGS not in text and "Rekomendasi Redaksi" not in text
     assert TITLES[7] not in text  # the next story's headline card
     assert "Kronologi Kejadian" in text and "Paragraf kedua berita nomor 6" in text
@@ -55,74 +55,74 @@ def test_nothing_learned_removes_a_line_seen_in_fewer_than_three_articles():
     model = None
     for i in range(10):
         extra = ["Catatan: baris ini hanya ada di dua berita"] if i in (2, 5) else []
-        model = T.learn(model, body(i, *extra), TITLES[i], f"u{i}")
-    template = T.compile_template(model)
+        model = templates.learn(model, body(i, *extra), TITLES[i], f"u{i}")
+    template = templates.compile_template(model)
     once = "Baris yang persis mirip furnitur tapi hanya muncul sekali"
-    text, _ = T.apply_template(template, body(11, "Catatan: baris ini hanya ada di dua berita", once),
+    text, _ = templates.apply_template(template, body(11, "Catatan: baris ini hanya ada di dua berita", once),
                                TITLES[11])
     assert "Catatan: baris ini hanya ada di dua berita" in text and once in text
 
 
 def test_a_label_prefix_never_takes_a_paragraph_or_a_sentence():
-    template = T.compile_template(trained())
+    template = templates.compile_template(trained())
     lead = ("Rekomendasi Redaksi: pemerintah kota menyiapkan anggaran baru untuk penanganan banjir. "
             "Wali kota mengatakan dana itu cair bulan depan.")
-    text, removed = T.apply_template(template, lead, None)
+    text, removed = templates.apply_template(template, lead, None)
     assert text == lead and removed == []
 
 
 def test_the_articles_own_title_stays():
-    template = T.compile_template(trained())
-    text, removed = T.apply_template(template, f"{TITLES[4]}\nIsi berita yang panjang.", TITLES[4])
+    template = templates.compile_template(trained())
+    text, removed = templates.apply_template(template, f"{TITLES[4]}\nIsi berita yang panjang.", TITLES[4])
     assert TITLES[4] in text and removed == []
 
 
 def test_few_pages_fall_back_to_the_generic_rules():
-    model = trained(T.MIN_DOCS - 1)
-    assert not T.compile_template(model)
+    model = trained(templates.MIN_DOCS - 1)
+    assert not templates.compile_template(model)
     text = body(9)
-    assert T.apply_template(T.compile_template(model), text, None) == (text, [])
+    assert templates.apply_template(templates.compile_template(model), text, None) == (text, [])
 
 
 def test_learning_is_pure_and_a_recrawled_article_is_not_counted_twice():
     model = trained(6)
     before = json.dumps(model.to_dict(), sort_keys=True)
-    again = T.learn(model, body(0), TITLES[0], "https://kabarkota.id/berita/0/")
+    again = templates.learn(model, body(0), TITLES[0], "https://kabarkota.id/berita/0/")
     assert json.dumps(model.to_dict(), sort_keys=True) == before  # the given model is unchanged
     assert again.seq == model.seq == 6
-    assert T.learn(model, "", "x", "new").seq == 6  # an empty body teaches nothing
+    assert templates.learn(model, "", "x", "new").seq == 6  # an empty body teaches nothing
 
 
 def test_the_model_is_bounded_and_forgets_what_the_site_stopped_printing(monkeypatch):
-    monkeypatch.setattr(T, "MAX_LINES", 50)
-    monkeypatch.setattr(T, "MAX_TITLES", 20)
-    monkeypatch.setattr(T, "MAX_SEEN", 30)
-    monkeypatch.setattr(T, "DECAY_EVERY", 40)
+    monkeypatch.setattr(templates, "MAX_LINES", 50)
+    monkeypatch.setattr(templates, "MAX_TITLES", 20)
+    monkeypatch.setattr(templates, "MAX_SEEN", 30)
+    monkeypatch.setattr(templates, "DECAY_EVERY", 40)
     model = None
     for i in range(200):
         old_promo = ["Promo lama yang sudah tidak dipakai situs ini"] if i < 40 else []
         text = "\n".join([f"Baris unik nomor {i} dan {j}" for j in range(5)] + old_promo + [PROMO])
-        model = T.learn(model, text, f"Judul {i}", f"u{i}")
+        model = templates.learn(model, text, f"Judul {i}", f"u{i}")
     assert model is not None
     assert len(model.lines) <= 50 and len(model.titles) <= 20 and len(model.seen) <= 30
-    template = T.compile_template(model)
-    assert T.line_key(PROMO) in template.lines
-    assert T.line_key("Promo lama yang sudah tidak dipakai situs ini") not in template.lines
+    template = templates.compile_template(model)
+    assert templates.line_key(PROMO) in template.lines
+    assert templates.line_key("Promo lama yang sudah tidak dipakai situs ini") not in template.lines
 
 
 def test_model_round_trip_and_malformed_data():
     model = trained()
-    assert T.TemplateModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
-    for bad in (None, [], {"format": 99}, {"format": T.FORMAT, "docs": "x"}, {"format": T.FORMAT}):
+    assert templates.TemplateModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
+    for bad in (None, [], {"format": 99}, {"format": templates.FORMAT, "docs": "x"}, {"format": templates.FORMAT}):
         with pytest.raises(ValueError):
-            T.TemplateModel.from_dict(bad)
+            templates.TemplateModel.from_dict(bad)
 
 
 def test_enrich_applies_a_template_after_the_credits_are_read():
     model = None
     for i in range(8):
-        model = T.learn(model, body(i) + "\nSUMBER: ANTARA", TITLES[i], f"u{i}")
-    template = T.compile_template(model)
+        model = templates.learn(model, body(i) + "\nSUMBER: ANTARA", TITLES[i], f"u{i}")
+    template = templates.compile_template(model)
     out = enrich(Article(body=body(6) + "\nSUMBER: ANTARA", title=TITLES[6]), template=template)
     assert out.source_attribution == ["ANTARA"]  # a recurring credit line still credits
     assert PROMO not in out.body and HASHTAGS not in out.body
@@ -140,7 +140,7 @@ def test_store_round_trip_atomic_replace_and_safe_names(tmp_path):
     model = trained()
     path = store.save("kabarkota", model)
     assert path == tmp_path / "kabarkota.json" and store.load("kabarkota") == model
-    store.save("kabarkota", T.learn(model, body(20), "baru", "u20"))
+    store.save("kabarkota", templates.learn(model, body(20), "baru", "u20"))
     assert store.load("kabarkota").seq == model.seq + 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kabarkota.json", "kabarkota.lock"]  # no temp left
     assert store.path("../../etc/passwd").parent == tmp_path
@@ -177,7 +177,7 @@ def test_concurrent_writers_merge_under_the_lock(tmp_path):
     model = store.load("kabarkota")
     assert model.seq == 8 + 45 and store.errors == 0
     assert len(model.seen) == 8 + 45
-    assert model.lines[T.line_key(PROMO)][0] == 8 + 45
+    assert model.lines[templates.line_key(PROMO)][0] == 8 + 45
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".tmp"]
 
 
@@ -192,22 +192,22 @@ def test_a_writer_merges_what_another_saved_meanwhile(tmp_path):
     b.close()
     model = TemplateStore(tmp_path).load("kabarkota")
     assert model.seq == 8 and len(model.seen) == 8
-    assert model.lines[T.line_key(PROMO)][0] == 8
-    assert T.line_key(PROMO) in b.template("kabarkota").lines  # b now holds the merged model
+    assert model.lines[templates.line_key(PROMO)][0] == 8
+    assert templates.line_key(PROMO) in b.template("kabarkota").lines  # b now holds the merged model
 
 
 def test_source_templates_learn_compile_and_save_every_n(tmp_path):
     st = SourceTemplates(TemplateStore(tmp_path), save_every=3)
     for i in range(7):
-        if i < T.MIN_DOCS:
-            assert st.template("kabarkota") == T.EMPTY  # too few pages yet: generic rules only
+        if i < templates.MIN_DOCS:
+            assert st.template("kabarkota") == templates.EMPTY  # too few pages yet: generic rules only
         st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
     assert TemplateStore(tmp_path).load("kabarkota").seq == 6  # saved after 3 and 6
-    assert T.line_key(PROMO) in st.template("kabarkota").lines
+    assert templates.line_key(PROMO) in st.template("kabarkota").lines
     st.close()
     assert TemplateStore(tmp_path).load("kabarkota").seq == 7
     st.learn(None, body(1), "x", "y")  # an article without a source teaches nothing
-    assert st.template(None) == T.EMPTY
+    assert st.template(None) == templates.EMPTY
 
 
 def test_template_dir_is_under_news_home(tmp_path):
@@ -235,7 +235,7 @@ def test_a_body_recleaned_by_a_matured_template_is_the_same_revision():
 
     url, hints = "https://kabarkota.id/berita/6/", {"source": "kabarkota", "language_hint": "id"}
     young = CHAIN.run(page(6), url, hints, None, None).article
-    mature = CHAIN.run(page(6), url, hints, None, T.compile_template(trained())).article
+    mature = CHAIN.run(page(6), url, hints, None, templates.compile_template(trained())).article
     assert young is not None and mature is not None
     assert PROMO in young.body and PROMO not in mature.body  # the template took the furniture out
     assert young.content_hash != mature.content_hash and young.revision_hash == mature.revision_hash
@@ -250,7 +250,7 @@ def test_a_body_recleaned_by_a_matured_template_is_the_same_revision():
     assert doc["first_seen_at"] == stored["first_seen_at"] and doc["last_seen_at"] == again["last_seen_at"]
     assert merge({**stored, "last_seen_at": "2024-12-07T00:00:00+00:00"}, again)[0] == "duplicate"  # older copy
     edited = CHAIN.run(page(6, "Pembaruan pukul 09.00 WIB: dua posko kesehatan ditambah."), url, hints,
-                       None, T.compile_template(trained())).article
+                       None, templates.compile_template(trained())).article
     assert edited is not None and edited.revision_hash != young.revision_hash
     kind, doc = merge(stored, {"content_hash": edited.content_hash, "revision_hash": edited.revision_hash,
                                "last_seen_at": "2024-12-06T01:00:00+00:00"})
@@ -277,17 +277,17 @@ def test_a_save_with_no_other_writer_does_not_read_and_learn_the_file_again(tmp_
     st.close()
     merged = TemplateStore(tmp_path).load("kabarkota")
     assert merged.seq == 11 and len(merged.seen) == 11  # ours (10) and the other crawl's article
-    assert merged.lines[T.line_key(PROMO)][0] == 11
+    assert merged.lines[templates.line_key(PROMO)][0] == 11
 
 
 def test_a_table_past_its_limit_is_trimmed_to_the_most_frequent_then_most_recent(monkeypatch):
-    monkeypatch.setattr(T, "MAX_LINES", 100)
+    monkeypatch.setattr(templates, "MAX_LINES", 100)
     model = None
     for i in range(60):
         lines = [f"Baris sekali pakai nomor {i} ke {j}" for j in range(4)] + [PROMO]
-        model = T.learn(model, "\n".join(lines), f"Judul {i}", f"u{i}")
+        model = templates.learn(model, "\n".join(lines), f"Judul {i}", f"u{i}")
     assert model is not None
     assert len(model.lines) <= 100
-    assert T.line_key(PROMO) in model.lines  # the one recurring line is never trimmed
-    assert T.line_key("Baris sekali pakai nomor 59 ke 0") in model.lines  # the newest stay
-    assert T.line_key("Baris sekali pakai nomor 0 ke 0") not in model.lines  # the oldest went
+    assert templates.line_key(PROMO) in model.lines  # the one recurring line is never trimmed
+    assert templates.line_key("Baris sekali pakai nomor 59 ke 0") in model.lines  # the newest stay
+    assert templates.line_key("Baris sekali pakai nomor 0 ke 0") not in model.lines  # the oldest went
