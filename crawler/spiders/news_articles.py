@@ -17,6 +17,7 @@ from crawler.pipelines import ProcessPipeline
 from crawler.spiders.news_base import LINKS_KEPT, log
 from crawler.spiders.news_discovery import Discovery
 from news_ingest.sources import Source
+from pipelines import discovery
 from pipelines.dedupe import article_id
 from pipelines.hints import Hints, Owner
 from pipelines.page_reading import (
@@ -60,7 +61,7 @@ class ArticlePages(Discovery):
                         article_url=self._stored_url(identity), url_rule=page_hints.url_rule,
                         article_pages=src.article_pages,
                         walk_parts=not show_all and part < src.multipage.max_pages,
-                        follow=part == 1 and depth < src.follow_depth,
+                        follow=part == 1,  # stored with the article; followed within follow_depth
                         hints=replace(page_hints, pages=1, source=source, fetched_at=fetched_at),
                         run_chain=process is not None,
                         template=process.template(source) if process is not None else None)
@@ -82,7 +83,7 @@ class ArticlePages(Discovery):
                 self.drop(source, "not_article_page", response.url)
                 self._remember(source, self._urls_of(identity, response), "not_article_page")
                 log.debug("not an article (%s): %s", verdict, response.url)
-                for req in await self._follow_from_article(src, reading, depth):
+                for req in await self._follow_from_article(src, reading, depth, identity, response):
                     yield req
                 return
         if reading.text is not None:
@@ -103,7 +104,7 @@ class ArticlePages(Discovery):
         else:
             yield self._item(src, identity, pages, page_hints, parts=parts)
         if part == 1:
-            for req in await self._follow_from_article(src, reading, depth):
+            for req in await self._follow_from_article(src, reading, depth, identity, response):
                 yield req
 
     async def _redirected(self, src: Source, response: Response, hints: dict[str, Any],
@@ -143,8 +144,10 @@ class ArticlePages(Discovery):
                 # scheduled in this run, not (yet) indexed: remembered with its target, so a run killed
                 # before the target is indexed does not leave the shortlink as a dead end
                 self.drop(src.name, "duplicate_after_redirect", response.url)
-                return [], f"alias:{aid}"
+                nearer = [discovery.Entry(u) for u in self._found_nearer(src, aid, depth)]
+                return await self._article_requests(src, nearer, depth + 1) if nearer else [], f"alias:{aid}"
             self._seen_ids.add(aid)
+            self._depth_of[aid] = depth
             if not self.refresh and await self._existing(src, [aid]):
                 self.count(src.name, "skipped_seen")
                 return [], "alias"
@@ -155,12 +158,18 @@ class ArticlePages(Discovery):
                         dont_redirect=True, handle_httpstatus_list=[301, 302, 303, 307, 308])
         return [req], None
 
-    async def _follow_from_article(self, src: Source, reading: PageReading,
-                                   depth: int) -> list[scrapy.Request]:
-        """Related-article links on article pages are discovery too (within follow_depth; the worker
-        left out this article's own later parts)."""
+    async def _follow_from_article(self, src: Source, reading: PageReading, depth: int, identity: str,
+                                   response: Response) -> list[scrapy.Request]:
+        """Related-article links on article pages are discovery too (the worker left out this article's
+        own later parts): within follow_depth of the nearest place this run found the article; at
+        follow_depth they wait for it to be found nearer (``_found_nearer``)."""
         links = self._links(src, reading)
-        if depth >= src.follow_depth or not links.articles:
+        if not links.articles:
+            return []
+        ids = self._chain_ids(self._urls_of(identity, response))
+        depth = min([depth, *(self._depth_of[i] for i in ids if i in self._depth_of)])
+        if depth >= src.follow_depth:
+            self._defer_links(src, ids, [u for u, _ in links.articles])
             return []
         return await self._article_requests(src, self._candidates(links), depth + 1)
 

@@ -37,6 +37,7 @@ log = logging.getLogger("crawler.spiders.news")  # one logger for the whole spid
 MAX_CHILD_SITEMAPS = 200
 OFFSITE_SEEN_MAX = 50_000  # off-site link keys remembered to count each once; cleared when full (bounded)
 LOOKUP_FIELDS = ["modified_at", "published_at", "pages_incomplete", "links"]  # a re-fetch; links to follow
+DEFERRED_MAX = 50_000  # articles whose links wait for a nearer discovery (a few KB each)
 LINKS_KEPT = 200  # an article's in-source article links stored with it (Article.links)
 
 
@@ -70,6 +71,12 @@ class NewsSpiderBase(scrapy.Spider):
         self._discovery_lock = asyncio.Lock()
         self._offsite: set[str] = set()  # off-site link keys counted this run (at most OFFSITE_SEEN_MAX)
         self._seen_ids: set[str] = set()  # article ids scheduled this run
+        # article id -> the lowest depth this run found it at: its links are followed within follow_depth
+        # of that, whichever way it was met first
+        self._depth_of: dict[str, int] = {}
+        # article id -> its article links, not followed because it was found at follow_depth; followed if
+        # it is found again nearer a start page (at most DEFERRED_MAX articles)
+        self._deferred: dict[str, list[str]] = {}
         # article id -> its stored fields, when a listing of this run skipped it as indexed and unchanged
         self._indexed: dict[str, dict[str, Any]] = {}
         self._requests: dict[str, int] = defaultdict(int)
@@ -128,6 +135,29 @@ class NewsSpiderBase(scrapy.Spider):
     def drop(self, src: str, reason: str, url: str) -> None:
         self.count(src, f"dropped/{reason}")
         log.debug("dropped (%s) %s", reason, url)
+
+    def _defer_links(self, src: Source, ids: list[str], links: list[str]) -> None:
+        """An article met at follow_depth: its links wait (under each of its ids) for a nearer discovery."""
+        if not links:
+            return
+        if len(self._deferred) >= DEFERRED_MAX:
+            self.count(src.name, "deferred_links_full")
+            return
+        for i in ids:
+            self._deferred[i] = links
+
+    def _found_nearer(self, src: Source, aid: str, depth: int) -> list[str]:
+        """An article already met this run, found again at ``depth``: the links it deferred, when that is
+        nearer than before and within follow_depth (followed once)."""
+        if depth >= self._depth_of.get(aid, depth):
+            return []
+        self._depth_of[aid] = depth
+        if depth >= src.follow_depth:
+            return []
+        shared = self._deferred.pop(aid, [])
+        links = list(shared)
+        shared.clear()  # the same list under the article's other ids: followed once
+        return links
 
     def _budget(self, src: Source, url: str) -> bool:
         """Per-run page budget and URL-trap limits; False (counted) when the URL must not be fetched."""

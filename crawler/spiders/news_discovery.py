@@ -225,6 +225,7 @@ class Discovery(NewsSpiderBase):
         validators are saved at the end only when every article of it was settled)."""
         candidates: dict[str, discovery.Entry] = {}
         revived: dict[str, discovery.Entry] = {}
+        stored_links: list[discovery.Entry] = []  # what skipped articles link to: followed as if fetched
         for c in checked:
             if not isinstance(c, Candidate):
                 [c] = check_entries([c], src)
@@ -250,11 +251,12 @@ class Discovery(NewsSpiderBase):
                     del self._indexed[aid]
                     self.count(src.name, f"refetched/{why}")
                     revived[aid] = e
+                stored_links += [discovery.Entry(u) for u in self._found_nearer(src, aid, depth)]
                 continue
             self._seen_ids.add(aid)
+            self._depth_of[aid] = depth
             self.count(src.name, f"discovered/{e.via}")
             candidates[aid] = e
-        stored_links: list[discovery.Entry] = []  # what skipped articles link to: followed as if fetched
         if candidates and not self.refresh:
             known = await self._existing(src, list(candidates))
             for aid, doc in known.items():
@@ -262,8 +264,11 @@ class Discovery(NewsSpiderBase):
                     self.count(src.name, f"refetched/{why}")
                     continue
                 self.count(src.name, "skipped_seen")
+                links = [u for u in doc.get("links") or [] if isinstance(u, str)]
                 if depth < src.follow_depth:
-                    stored_links += [discovery.Entry(u) for u in doc.get("links") or [] if isinstance(u, str)]
+                    stored_links += [discovery.Entry(u) for u in links]
+                else:
+                    self._defer_links(src, [aid], links)
                 self._indexed[aid] = doc
                 del candidates[aid]
             pending: dict[str, str] = {}  # alias id -> its target's id, not known to be indexed

@@ -326,7 +326,13 @@ def test_kill_9_mid_crawl_then_the_rerun_fetches_no_indexed_article_again(search
     kabar, www = web["kabar"].base, web["semenanjung"].base.replace("://localhost", "://www.localhost")
     ids = {article_id(kabar + p.path) for p in realweb.KABAR_POSTS} | {
         article_id(www + p.path) for p in realweb.SEMENANJUNG_POSTS}
-    assert set(docs) == ids, sorted(d["url"] for d in docs.values())
+    missing = [kabar + p.path for p in realweb.KABAR_POSTS if article_id(kabar + p.path) not in docs] + [
+        www + p.path for p in realweb.SEMENANJUNG_POSTS if article_id(www + p.path) not in docs]
+    # what a recurrence needs to show its cause: the lost URL, what was indexed before the kill, the
+    # rerun's numbers and its requests
+    assert not missing and set(docs) == ids, (
+        f"missing {missing}; indexed before the kill {sorted(d['url'] for d in before.values())}; "
+        f"rerun summary {summary_of(rerun.stderr)}; rerun requests {dict((n, list(web[n].log)) for n in web.sites)}")
     assert {d["version"] for d in docs.values()} == {1}
     summary = summary_of(rerun.stderr)["sources"]
     assert summary["kabar"]["skipped_seen"] + summary["semenanjung"]["skipped_seen"] >= len(before)

@@ -422,3 +422,36 @@ def test_a_shortlink_whose_target_is_scheduled_in_this_run_is_not_fetched(spider
     again._seen_ids.add(article_id(URL))  # the permalink found again (its sitemap) before the shortlink
     assert asyncio.run(again._article_requests(spider.sources["outlet"], [discovery.Entry(short)], 0)) == []
     assert again.crawler.stats.get_value("news/outlet/skipped_known/alias") == 1
+
+
+FESTIVAL = f"{OUTLET}/2024/12/04/festival-budaya-tionghoa-singkawang/"
+
+
+def test_an_article_found_too_deep_first_has_its_links_followed_when_found_again_nearer(spider):
+    """The order a run meets an article in must not decide what it finds.  A rerun skips an indexed
+    post (from a category page) and follows its stored links: one of them is the post that alone links
+    two others, met there at follow_depth — its links are not followed.  The feed then lists that post
+    at depth 0: its stored links are followed now, not lost because it was 'seen' too deep first."""
+    src = spider.sources["outlet"]
+    spider._store = FakeStore({article_id(URL): {"links": [FESTIVAL]}, article_id(FESTIVAL): {"links": [LINKED]}})
+    assert asyncio.run(spider._article_requests(src, [discovery.Entry(URL, via="link")], 0)) == []
+    out = asyncio.run(spider._article_requests(src, [discovery.Entry(FESTIVAL, via="rss")], 0))
+    assert [r.url for r in out] == [LINKED] and out[0].cb_kwargs["depth"] == 1
+    again = asyncio.run(spider._article_requests(src, [discovery.Entry(FESTIVAL, via="sitemap")], 0))
+    assert again == []  # followed once
+
+
+def test_an_article_fetched_too_deep_keeps_its_links_and_follows_them_when_found_nearer(spider):
+    """Fetched at follow_depth (found first as a related link), an article's links are still read and
+    stored with it (``article_links``: a later run that skips it can follow them); found again at depth 0
+    in the same run, they are followed."""
+    src = spider.sources["outlet"]
+    spider._seen_ids.add(article_id(FESTIVAL))
+    spider._depth_of[article_id(FESTIVAL)] = 1
+    links = f'<p><strong>Baca juga:</strong> <a href="{LINKED}">Bantuan tiba</a></p>'
+    resp = page(article_html('<meta property="og:type" content="article">', links), FESTIVAL)
+    out = collect(spider.parse_article(resp, **{**kwargs(spider, FESTIVAL), "depth": 1}))
+    (item,) = items(out)
+    assert item.hints.article_links == (LINKED,) and requests(out) == []
+    found = asyncio.run(spider._article_requests(src, [discovery.Entry(FESTIVAL, via="rss")], 0))
+    assert [r.url for r in found] == [LINKED] and found[0].cb_kwargs["depth"] == 1
