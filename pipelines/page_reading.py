@@ -151,7 +151,8 @@ class PageTask:
     ``kind``: ``article`` or ``listing``.  For an article: ``part`` (1 = first page), ``identity`` (the
     article's first URL), ``article_url`` (what it is stored
     under), ``url_rule`` of the identity, ``article_pages`` mode, ``walk_parts`` (look for
-    a next part), ``follow`` (collect related-article links), ``hints`` (what extraction gets,
+    a next part), ``follow`` (collect related-article links: the crawl asks on every first part, as they
+    are stored with the article and followed within follow_depth), ``hints`` (what extraction gets,
     ``pipelines.hints.Hints``; a mapping is read as their wire form; the encoding is added here),
     ``run_chain`` (a complete one-page article goes through the stage chain now, with ``template``,
     the source's learned furniture)."""
