@@ -559,11 +559,11 @@ _BYLINE_ATTR = re.compile(
     r"(?:$|[\s_-])"
     # camelCase and run-together names ("articleAuthor", "AuthorCard", "bylineText", "journalist-name")
     r"|author(?!i[tz]|is)|byline|journalist|zuozhe|bianji|xiaobian|submitted-by|posted-by|screenname"
-    r"|channel-name",
+    r"|channel-name|(?:^|\s)byl(?:$|\s)",
     re.I,
 )
-_BYLINE_TAGS = frozenset({"a", "address", "div", "p", "span", "strong", "li", "em", "b", "small", "h2", "h3",
-                          "h4", "h5", "h6", "section", "ul", "cite", "dd", "td", "i", "font"})
+_BYLINE_TAGS = frozenset({"a", "address", "author", "div", "p", "span", "strong", "li", "em", "b", "small",
+                          "h2", "h3", "h4", "h5", "h6", "section", "ul", "cite", "dd", "td", "i", "font"})
 # a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
 _PROFILE_HREF = re.compile(
     r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
@@ -596,7 +596,8 @@ def _profile_links(el: HtmlElement) -> str:
 
 # every word _BYLINE_ATTR can match contains one of these
 _BYLINE_WORDS = ("author", "byline", "by-line", "autor", "penulis", "reporter", "writer", "journalist",
-                 "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "screenname", "channel-name")
+                 "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "screenname", "channel-name",
+                 "byl")
 MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
 
 
@@ -616,12 +617,21 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     for el in body.iter(*_BYLINE_TAGS):
         attrib = el.attrib
+        if el.tag == "author":  # the <author> element some CMSs write
+            if 2 < len(content := _element_text(el)) < 120 and not _in_furniture(el, story):
+                yield content
+            continue
         if not attrib:
+            if el.tag == "address" and story is not None and _inside(el, story) and not fallbacks:
+                # HTML's own byline element: an <address> in the article is its author's
+                content = _element_text(el)
+                if 2 < len(content) < 120 and not _in_furniture(el, story):
+                    fallbacks.append(content)
             continue
         rel, prop = attrib.get("rel") or "", attrib.get("itemprop") or ""
-        strong = rel == "author" or "author" in prop
+        strong = "author" in rel.split() or "author" in prop
         if strong:
-            content = _element_text(el)
+            content = _element_text(el) or _microdata_name(el)
             if 2 < len(content) < 120 and not _in_furniture(el, story):
                 yield content
             continue
@@ -646,6 +656,41 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
     if profile:
         yield profile
     yield from fallbacks
+    if h1 is not None:
+        yield from _lead_in_bylines(h1)
+
+
+# a byline written as a plain line under the headline, no class naming it: "By Jane Doe | March 5", "Von Max
+# Muster", "Oleh Siti Aminah" (the lead-in word, then a capital)
+_LEAD_IN_BYLINE = re.compile(r"^(?:by|von|oleh|par|por|door|av|af)\s+(?=[^\W\d_])", re.I)
+_AFTER_HEADLINE = etree.XPath("following::*[self::p or self::div or self::span or self::li or self::small]"
+                              "[position() <= $n]")
+LEAD_IN_ELEMENTS = 40  # elements read after the headline for a lead-in byline
+LEAD_IN_MAX_CHARS = 100
+BODY_START_CHARS = 200  # a paragraph this long is the story: no byline comes after it
+
+
+def _lead_in_bylines(h1: HtmlElement) -> Iterator[str]:
+    """Short lines after the headline, before the story's first long paragraph, that begin with a byline's
+    lead-in word followed by a capital ("By Jane Doe | March 5, 2025" in an unnamed header block)."""
+    for el in _AFTER_HEADLINE(h1, n=LEAD_IN_ELEMENTS):
+        text = _element_text(el)
+        if el.tag == "p" and len(text) >= BODY_START_CHARS:
+            return
+        if (len(text) <= LEAD_IN_MAX_CHARS and _LEAD_IN_BYLINE.match(text) and text[-1] not in ".!?"
+                and text.split()[1][0].isupper()):
+            yield text
+
+
+def _microdata_name(el: HtmlElement) -> str:
+    """The name of a microdata author written as attributes only (``<div itemprop="author" itemscope><meta
+    itemprop="name" content="Jane Doe"></div>``, ``<span itemprop="author" content="Jane Doe">``)."""
+    if content := (el.get("content") or "").strip():
+        return " ".join(content.split())
+    for inner in el.iter("meta", "link", "span", "a"):
+        if "name" in (inner.get("itemprop") or "").split() and (v := (inner.get("content") or "").strip()):
+            return " ".join(v.split())
+    return ""
 
 
 def _inside(el: HtmlElement, container: HtmlElement) -> bool:

@@ -523,6 +523,13 @@ _A_INITIALS = re.compile(r"^[a-z]{1,4}$")
 def clean_name(name: str) -> str:
     """One byline name without its lead-in, role, e-mail, handle, or trailing date/time."""
     name = clean_text(name)
+    if "_" in name and " " not in name:  # "Jenny_Smith": a user name with the space written as "_"
+        name = name.replace("_", " ")
+    head, sep, _ = name.partition(" — ")  # "Jenny Smith — The Courier": what follows a spaced long dash
+    if not sep:
+        head, sep, _ = name.partition(" – ")
+    if sep and len(head.split()) >= 2:
+        name = head
     if (m := _A_BRACKET.search(name)) and len(name[: m.start()].split()) >= 1:
         if _A_PICTURE.match(m.group(1).strip()):
             return ""  # "Tom Bauer (Fotos)": the photographer
@@ -567,6 +574,7 @@ def normalize_authors(
         value = clean_text(value)
         if "://" in value or value.lower().startswith("www."):
             continue  # a profile URL (article:author often holds one), not a name
+        value = _A_FILED_IN.split(value, maxsplit=1)[0]
         for raw in _split_names(_without_place(_writers_only(value), outlet)):
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             name = _without_tail(clean_name(raw), outlet)
@@ -598,6 +606,9 @@ def normalize_authors(
     return people[:20], agencies
 
 
+# "By TPN, in News, Portugal, Business": after a comma, "in" opens the sections (or the place) the story is
+# filed in, never another writer's name
+_A_FILED_IN = re.compile(r",\s*(?:in|em|en|dans|di|im)\s+(?=\S)", re.I)
 _PLACE_PIECE = re.compile(r"^(?:in|di|aus|from)\s+[A-ZÀ-Þ]")  # "…, Political Correspondent, in Westminster"
 _PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I)
 

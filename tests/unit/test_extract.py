@@ -581,6 +581,55 @@ def _head(extra: str) -> str:
     return f"<html><head>{extra}</head><body><article>{body}</article></body></html>"
 
 
+@pytest.mark.parametrize(
+    "byline",
+    [
+        # microdata written as attributes only: the visible box has no text
+        '<div itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<meta itemprop="name" content="Jenny Smith"></div>',
+        '<span itemprop="author" content="Jenny Smith"></span>',
+        '<a href="/x" rel="author noopener">Jenny Smith</a>',  # rel holds more than one word
+        "<author>Jenny Smith</author>",
+        '<p class="byl">By Jenny Smith</p>',  # the short class of older CMSs
+        "<address>By <a href='/x'>Jenny Smith</a></address>",  # HTML's byline element, inside the article
+        # a plain line under the headline in a header block no class names a byline
+        '<header class="meta"><p>By Jenny Smith | March 5, 2025</p></header>',
+        '<div class="info"><span>Von Jenny Smith</span></div>',
+        '<h4 class="author">Jenny Smith — The Daily Courier</h4>',  # what follows a long dash
+        '<span id="author">Jenny_Smith</span>',  # a user name with "_" for the space
+        # the sections it is filed in, after "in"
+        '<p class="text-sm">By Jenny Smith, in <a href="/news/business">Business</a>, '
+        '<a href="/news/property">Property</a></p>',
+    ],
+)
+def test_byline_markup_families_are_read(byline):
+    html = _head("").replace("<article>", "<article><h1>Council approves the budget</h1>" + byline)
+    a = extract(html, "https://www.dailycourier.com/news/2025/03/05/council-approves-budget/", now=NOW).article
+    assert a.authors == ["Jenny Smith"] and a.provenance["authors"] == "html"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>By the end of the year the council will vote again on the plan.</p>",  # a sentence, not a byline
+        "<p>Von oben gesehen</p>",  # the lead-in word, then no name
+    ],
+)
+def test_lead_in_lines_that_are_no_byline(line):
+    html = _head("").replace("<article>", "<article><h1>Council approves the budget</h1>" + line)
+    a = extract(html, "https://www.dailycourier.com/news/2025/03/05/council-approves-budget/", now=NOW).article
+    assert a.authors == []
+
+
+def test_a_lead_in_line_after_the_story_started_is_not_read():
+    story = "<p>" + "The council met on Tuesday and voted on the budget for next year. " * 4 + "</p>"
+    html = _head("").replace("<article>", "<article><h1>Council approves the budget</h1>" + story
+                             + "<p>By Jenny Smith</p>")
+    html = html.replace("<p>Kalimat", "<div>Kalimat").replace("</p></article>", "</div></article>")
+    a = extract(html, "https://www.dailycourier.com/news/2025/03/05/council-approves-budget/", now=NOW).article
+    assert a.authors == []
+
+
 def test_outlet_as_author_falls_through_to_the_visible_byline():
     html = _head(
         '<meta name="author" content="Lesotho Times"><meta property="og:site_name" content="Lesotho Times">'
