@@ -42,6 +42,7 @@ _WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*[/,]\
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
 )
+_BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _KO_NEWS = re.compile(r"\s*뉴스$")
 _SLOT = "{source}"
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
@@ -260,6 +261,8 @@ def photo_orgs(val: str) -> list[str]:
     """Who a photo credit value names: its organisations ("Sara Maia/O Povo/Folhapress" -> both
     papers, "EFE-EPA" -> both agencies), else a site, else the person or the courtesy word."""
     val = re.sub(r"^\s*(?:©|\(c\))\s*", "", val.strip(), flags=re.IGNORECASE).strip(" ()[].")
+    if _BARE_URL.fullmatch(val):  # "(http://www.aitimes.com)" after a rights line: an address, no credit
+        return []
     markers = {patterns.norm_key(m) for m in patterns.merged("photo_markers")}
     parts = []
     for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):

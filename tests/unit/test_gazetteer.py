@@ -101,3 +101,31 @@ def test_an_alias_naming_two_organisations_is_a_pattern_error():
         patterns.AliasTable([{"name": "A", "kind": "agency", "country": "France"}], {})
     with pytest.raises(patterns.PatternError, match="kind"):
         patterns.AliasTable([{"name": "A", "kind": "blog"}], {})
+
+
+# round 6: the wires' names in the other corpus languages' scripts, and the major outlets of the
+# weak languages (zh/ko/vi/tr/tl/ar/pl), so a credit is known by its name in a credit position
+@pytest.mark.parametrize(
+    "name,canonical",
+    [
+        ("德新社", "dpa"), ("د ب أ", "dpa"), ("وكالة الأنباء الألمانية", "dpa"), ("埃菲社", "EFE"),
+        ("俄新社", "RIA Novosti"), ("卫星通讯社", "Sputnik"), ("越通社", "VNA"), ("马新社", "Bernama"),
+        ("وكالة الأنباء السعودية", "SPA"), ("وكالة أنباء الإمارات", "WAM"), ("إرنا", "IRNA"),
+        ("وكالة المغرب العربي للأنباء", "MAP"), ("Informacyjna Agencja Radiowa", "IAR"),
+        ("로이터통신", "Reuters"), ("ロイター通信", "Reuters"), ("AP通信", "AP"), ("아나돌루통신", "AA"),
+        ("한국경제", "Korea Economic Daily"), ("AI타임스", "AI Times"), ("澎湃新闻", "The Paper"),
+        ("聯合報", "United Daily News"), ("Sài Gòn Giải Phóng", "SGGP"), ("Haberler.com", "Haberler.com"),
+        ("TVN24", "TVN24"), ("Abante", "Abante"), ("اليوم السابع", "Youm7"), ("셔터스톡", "Shutterstock"),
+    ],
+)
+def test_local_script_names_of_wires_and_weak_language_outlets(name, canonical):
+    src = gazetteer.lookup(name)
+    assert src is not None and src.name == canonical
+
+
+@pytest.mark.parametrize("word", ["الخليج", "البيان", "الأخبار", "النهار", "Tin tức", "سبق", "معا", "RIA", "РИА"])
+def test_ordinary_words_are_not_aliases_of_new_outlets(word):
+    """Arabic 'the Gulf', 'the statement', 'the news', 'the day'; Vietnamese 'news'; bare 'РИА' (an agency
+    mark before any name, not RIA Novosti)."""
+    src = gazetteer.lookup(word)
+    assert src is None or src.name == "RIA Novosti" and word == "RIA"
