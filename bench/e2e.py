@@ -54,7 +54,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NEWS_SHARED_DIR", ROOT.parent / "shared"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from bench.shared_data import shared_dir  # noqa: E402
+
+SHARED = shared_dir()
 DEFAULT_CORPUS = [SHARED / "bench" / "news", SHARED / "bench" / "extraction" / "aeb" / "html"]
 # Scrapy settings for the loopback source: no politeness (it is our own server), nothing else changed.
 BENCH_SETTINGS = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=32"]

@@ -13,8 +13,9 @@ the JSON), so a change in either stage can be told apart.
 Each set is reported for its tuning part, its blind part (``bench/splits.json``, see ``bench/splits.py``) and
 in full; the news set also per language. Tuning runs use ``--part tune`` and never look at blind pages.
 
-The shared folder comes from ``--shared``, else ``$NEWS_INGEST_BENCH``, else ``../shared/bench`` beside the
-repository.
+The shared folder comes from ``--shared``, else the rule of ``bench/shared_data.py``:
+$NEWS_INGEST_BENCH, $NEWS_SHARED_DIR, ``../shared`` beside the checkout or beside a worktree's main
+checkout.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import gzip
 import importlib.util
 import json
 import logging
-import os
 import re
 import statistics
 import sys
@@ -38,6 +38,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench.shared_data import shared_bench  # noqa: E402
 
 DATASETS = ("extraction/aeb", "news")
 TARGET_SPEED_RATIO = 0.8
@@ -149,7 +151,7 @@ def plain_trafilatura(html: str, url: str | None) -> str | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default = os.environ.get("NEWS_INGEST_BENCH") or str(REPO.parent / "shared" / "bench")
+    default = str(shared_bench())
     ap.add_argument("--shared", default=default, help=f"shared bench folder (default {default})")
     ap.add_argument("--limit", type=int, default=0, help="first N pages of each set only")
     ap.add_argument("--warmup", type=int, default=3)

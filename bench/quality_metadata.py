@@ -34,7 +34,6 @@ import gzip
 import html as html_lib
 import json
 import logging
-import os
 import re
 import statistics
 import sys
@@ -52,6 +51,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from quality_extraction import load_scorer  # noqa: E402
 from splits import load as load_splits  # noqa: E402
 from splits import part_of  # noqa: E402
+
+from bench.shared_data import shared_bench  # noqa: E402
 
 PARTS = ("tune", "blind", "full")
 FIELDS = ("title", "authors_people", "authors_given", "date_day", "date_minute")
@@ -225,7 +226,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default = os.environ.get("NEWS_INGEST_BENCH") or str(REPO.parent / "shared" / "bench")
+    default = str(shared_bench())
     ap.add_argument("--shared", default=default, help=f"shared bench folder (default {default})")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json-out")

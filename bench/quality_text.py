@@ -36,7 +36,6 @@ import glob
 import hashlib
 import importlib.util
 import json
-import os
 import re
 import statistics
 import subprocess
@@ -51,6 +50,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.shared_data import shared_bench  # noqa: E402
 from pipelines.enrich import analyze_text  # noqa: E402
 from pipelines.language import detect_language, langdetect_top  # noqa: E402
 
@@ -251,7 +251,7 @@ def speed(texts: list[str], rev: str, rounds: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", default=os.environ.get("SHARED_BENCH", str(ROOT.parent / "shared" / "bench")))
+    ap.add_argument("--shared", default=str(shared_bench()))
     ap.add_argument("--json", help="write all numbers here")
     ap.add_argument("--rounds", type=int, default=5, help="speed rounds (each: every text once per side)")
     ap.add_argument("--baseline", default=BASELINE_REV, help="git revision timed next to today's code")

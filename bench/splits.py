@@ -15,11 +15,14 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+from bench.shared_data import shared_bench  # noqa: E402
+
 SPLITS_PATH = REPO / "bench" / "splits.json"
 BLIND_PERCENT = 35
 
@@ -50,7 +53,7 @@ def part_of(splits: dict, set_name: str, page: dict) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default = os.environ.get("NEWS_INGEST_BENCH") or str(REPO.parent / "shared" / "bench")
+    default = str(shared_bench())
     ap.add_argument("--shared", default=default)
     args = ap.parse_args()
     sys.path.insert(0, str(REPO / "bench"))
