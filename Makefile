@@ -93,7 +93,7 @@ coverage: venv ## unit-test coverage (tests/unit, no services): crawler/, pipeli
 	  printf '%-13s' "$$part/"; $(VENV)/bin/coverage report --include="$$part/*" | grep TOTAL; done; \
 	printf '%-13s' overall; $(VENV)/bin/coverage report | grep TOTAL; exit $$status
 
-SHARED_BENCH ?= ../shared/bench
+SHARED_BENCH ?=  # empty: bench/shared_data.py finds it (../shared, or beside a worktree's main checkout)
 
 replay: venv ## index what was spooled while the cluster was unreachable (oldest first, exactly once)
 	$(VENV)/bin/news-ingest replay
@@ -113,13 +113,13 @@ bench-index: venv es-fetch ## index stage vs helpers.bulk vs one request per doc
 bench-quality: bench-quality-extraction bench-quality-metadata bench-quality-text ## extraction, metadata, attribution, language quality + speed
 
 bench-quality-extraction: venv ## extract_text vs plain trafilatura on the AEB and news sets
-	$(PY) bench/quality_extraction.py --shared $(SHARED_BENCH)
+	$(PY) bench/quality_extraction.py $(if $(SHARED_BENCH),--shared $(SHARED_BENCH))
 
 bench-quality-metadata: venv ## title, authors, date: ours vs trafilatura's metadata vs htmldate (tune/blind/full)
-	$(PY) bench/quality_metadata.py --shared $(SHARED_BENCH)
+	$(PY) bench/quality_metadata.py $(if $(SHARED_BENCH),--shared $(SHARED_BENCH))
 
 bench-quality-text: venv ## attribution/boilerplate/dateline scores, language accuracy, ms per stage
-	$(PY) bench/quality_text.py --shared $(SHARED_BENCH)
+	$(PY) bench/quality_text.py $(if $(SHARED_BENCH),--shared $(SHARED_BENCH))
 
 lint: venv ## ruff and mypy (both must be clean; CI runs this before the tests)
 	$(VENV)/bin/ruff check .
