@@ -662,7 +662,7 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
 
 # a byline written as a plain line under the headline, no class naming it: "By Jane Doe | March 5", "Von Max
 # Muster", "Oleh Siti Aminah" (the lead-in word, then a capital)
-_LEAD_IN_BYLINE = re.compile(r"^(?:by|von|oleh|par|por|door|av|af)\s+(?=[^\W\d_])", re.I)
+_LEAD_IN_BYLINE = re.compile(r"^(?:" + meta.LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
 _AFTER_HEADLINE = etree.XPath("following::*[self::p or self::div or self::span or self::li or self::small]"
                               "[position() <= $n]")
 LEAD_IN_ELEMENTS = 40  # elements read after the headline for a lead-in byline

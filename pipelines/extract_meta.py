@@ -373,7 +373,8 @@ def _absolute(value: str | None, base: str | None) -> str | None:
 
 _A = RULES["authors"]
 _A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:\-–]?\s*", re.I)
-_A_PREFIX_INSIDE = re.compile(r"\s(?:by|von|oleh|par|por|door)\s+(?=[^\W\d_])", re.I)
+LEAD_IN_WORDS = "|".join(_A["lead_ins"])  # the one list of a byline's one-word lead-ins
+_A_PREFIX_INSIDE = re.compile(r"\s(?:" + LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
 _A_QUALIFIED_ROLE = (
     r"(?:(?:" + "|".join(_A["role_qualifiers"]) + r")\s+){0,3}(?:" + "|".join(_A["roles"]) + r")"
 )
@@ -520,6 +521,14 @@ _A_DANGLING = re.compile(r"\s+(?:on|at|am|um|pada|le|el|il|op)$", re.I)
 _A_INITIALS = re.compile(r"^[a-z]{1,4}$")
 
 
+def _lead_in_opens_a_name(rest: str) -> bool:
+    """After "von"/"af"/"by" inside a value: a whole name (two words or more, the first capitalised:
+    "Capital Von Jemima Kelly") means the word was a lead-in; one word or a lowercase one ("Otto von
+    Bismarck", "Ursula von der Leyen", "Carl af Ugglas") means it is a particle of the name."""
+    words = rest.split()
+    return len(words) >= 2 and words[0][:1].isupper()
+
+
 def clean_name(name: str) -> str:
     """One byline name without its lead-in, role, e-mail, handle, or trailing date/time."""
     name = clean_text(name)
@@ -539,7 +548,8 @@ def clean_name(name: str) -> str:
     name = _OTHERS.sub("", name)
     if _A_ROLE_ONLY.match(name.strip(" .,:;-–—|()")) or _A_UI_ONLY.match(name.strip(" .,:;-–—|()")):
         return ""  # "Senior Political Correspondent", "Follow": a piece of the byline widget, no name
-    if (m := _A_PREFIX_INSIDE.search(name)) and len(name[: m.start()].split()) <= 2:
+    if ((m := _A_PREFIX_INSIDE.search(name)) and len(name[: m.start()].split()) <= 2
+            and _lead_in_opens_a_name(name[m.end():])):
         name = name[m.end():]  # "Capital Von Jemima Kelly": a section or label, then the lead-in word
     for _ in range(2):
         name = _A_PREFIX.sub("", name.strip(" .,:;-–—|"))

@@ -1331,3 +1331,13 @@ def test_a_heading_is_no_orphan_label_without_a_dropped_block_after_it(between):
         if "<p>" in between else "Erster Teil\n"
     body += "Zweiter Teil\nText des zweiten Teils."
     assert ex.drop_orphan_labels(lxml_html.fromstring(html), body) == (body, 0)
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("Ursula von der Leyen", "Ursula von der Leyen"),  # a particle, then a lowercase word
+    ("Otto von Bismarck", "Otto von Bismarck"),  # a particle, then one word: the surname
+    ("Carl af Ugglas", "Carl af Ugglas"),
+    ("Capital Von Jemima Kelly", "Jemima Kelly"),  # a section label, then the lead-in and a whole name
+])
+def test_a_name_particle_is_not_taken_for_a_byline_lead_in(raw, name):
+    assert meta.clean_name(raw) == name
