@@ -42,7 +42,7 @@ _WRITER_TAG = re.compile(r"^\(\s*(?P<org>[\w-]+(?:\.[A-Za-z]{2,6}){1,2})\s*[/,]\
 _SLASH_FRAG = re.compile(
     r"[(\[]\s*(?:©\s*)?\(?\s*(?P<val>[^()\[\]\n]{1,80}/[^()\[\]\n]{1,80}?)\s*\)?\s*[)\]]"
 )
-_BARE_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_BARE_URL = re.compile(patterns.URL_IN_TEXT, re.IGNORECASE)
 _KO_NEWS = re.compile(r"\s*뉴스$")
 _SLOT = "{source}"
 _SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")

@@ -27,7 +27,7 @@ SHORT_CHARS = 200  # below this langdetect is unreliable and py3langid decides
 # wrong on the benchmark bodies, so the slower langdetect is consulted only below it (close calls)
 LANGID_SURE = 0.99
 _LETTER = re.compile(r"[^\W\d_]")
-_URLS = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
+_URLS = re.compile(patterns.URL_IN_TEXT + r"|\S+@\S+")
 _lock = threading.Lock()
 
 # codes the detectors emit that we report under another ISO 639-1 code

@@ -38,8 +38,8 @@ MAX_CHARS = 200  # longer lines are never candidates
 _SENT_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _SENT_ANY = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*(?:\s|$)")
 _LABEL = re.compile(r"^\W{0,3}(?P<label>[^:：|\n]{1,32}?)\s*[:：]\s*(?P<rest>.*)$")
-_DOMAIN = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|id|my|co|info|news|tv|ru|de|fr|jp|kr|vn)\b",
-                     re.IGNORECASE)
+_DOMAIN = re.compile(patterns.URL_IN_TEXT
+                     + r"|\b[\w-]+\.(?:com|net|org|id|my|co|info|news|tv|ru|de|fr|jp|kr|vn)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET = re.compile(r"^[•·*▪►◦‣»>\-–—|]")

@@ -178,6 +178,9 @@ def label_alternation(key: str, lang: str | None = None) -> str:
 
 
 _URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?")
+# a web address written in running text ("https://…", "www.…"): the one pattern, compiled by each user
+# with its own flags and alternatives
+URL_IN_TEXT = r"(?:https?://|www\.)\S+"
 _SPACES = re.compile(r"\s+")
 
 
