@@ -360,6 +360,10 @@ def match_dateline(line: str, lang: str | None = None,
         if not m:
             continue
         org = _org_of(m) or _known_place_org(m.group("dl"))
+        if m.groupdict().get("orgk"):  # '【ワシントン共同】': the known name the stamp ends with, or no stamp
+            org = gazetteer.trailing_name(m.group("orgk"))
+            if org is None:
+                continue
         if with_org_only and org is None:
             continue
         rest = line[m.end() :].strip()

@@ -101,6 +101,19 @@ def code(tag: str) -> str | None:
     return patterns.alias_table().code(tag)
 
 
+def trailing_name(text: str) -> str | None:
+    """The known name a stamp's content ends with, as written: '【ワシントン共同】', '【北京新华社】'
+    glue the place before the agency ('ワシントン共同' -> '共同'), '【4月14日 AFP】' puts the date
+    first; the longest such ending wins.  A Latin name starts at a word's start ('MAP' is no 'AP')."""
+    text = text.strip()
+    for k in range(len(text) - 1):
+        if k and text[k - 1].isascii() and text[k - 1].isalnum() and text[k].isascii():
+            continue
+        if lookup(text[k:]):
+            return text[k:].strip()
+    return None
+
+
 def is_agency(name: str) -> bool:
     src = lookup(name)
     return bool(src and src.is_agency)

@@ -786,3 +786,39 @@ def test_an_address_in_brackets_is_not_a_photo_credit():
     out = analyze_text(text, "ko")
     assert out["sources"] == ["AI Times"]
     assert not out.get("photo_credits")
+
+
+ZH = "国务院常务会议周二召开，研究部署进一步稳定经济运行的一揽子措施。会议指出，要加大财政政策支持力度，推动重点项目尽快开工。"
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"【新华社】{ZH}\n{ZH}", ["Xinhua"]),  # a bracket stamp opening the lead: the agency
+        (f"【北京新华社】{ZH}\n{ZH}", ["Xinhua"]),  # the place glued before the agency
+        (f"【法新社】{ZH}\n{ZH}", ["AFP"]),
+        (f"【ソウル聯合】{JA}\n{JA}", ["Yonhap"]),
+        (f"【ワシントン時事】{JA}\n{JA}", ["Jiji"]),
+        (f"【記者】{JA}\n{JA}", []),  # a role word in the stamp names nobody
+        (f"【特派員】{ZH}\n{ZH}", []),
+    ],
+)
+def test_bracket_stamps_opening_the_lead(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert r["dateline_outlet"] is None
+
+
+def test_a_bracketed_agency_heading_a_short_title_is_no_stamp():
+    """'【共同通信】誤報で処分' over an entry about the agency: a topic, so the rules read no dateline
+    (the learned credit model, a separate stage, is not part of this)."""
+    from pipelines.enrich import _run
+
+    cleaned, _, attr = _run(f"2024/12/05\n【共同通信】誤報で処分\n{JA}\n{JA}", "ja", credit_model=False)
+    assert cleaned.dateline is None and attr.sources == []
+    assert "【共同通信】誤報で処分" in attr.body
+
+
+def test_a_dated_bracket_stamp_names_its_agency():
+    assert run(f"【12月2日 AFP】{JA}\n{JA}")["sources"] == ["AFP"]
+    assert run(f"【12月2日 MAP】{JA}\n{JA}")["sources"] != ["AP"]
