@@ -100,6 +100,7 @@ def _trafilatura(tree: HtmlElement, url: str | None, **options: Any) -> str:
 
 _WORD = re.compile(r"\w+")
 LD_AGREEMENT = 0.9  # precision output this close to the page's own JSON-LD articleBody needs no second look
+LD_REACH_MARGIN = 0.03  # other modes run when the page shows this much more of articleBody than precision
 SECTION_MIN_CHARS = 80  # a paragraph this long in a sibling section of the article is article text
 _FURNITURE_TAGS = frozenset({"aside", "figure", "figcaption", "nav", "footer", "header", "form", "table"})
 _FURNITURE_CLASS = re.compile(
@@ -363,9 +364,10 @@ def main_text(
 
     Precision mode first (it keeps fewer teasers and captions, which news pages are full of). When it is
     long enough: if the page carries its own JSON-LD ``articleBody`` and precision's text does not agree
-    with it, trafilatura's default and recall outputs are run too and the one agreeing best with the
-    publisher's body wins; then paragraphs of sibling sections of the chosen container are put back
-    (``add_sibling_sections``). When precision's text is short: recall mode, the JSON-LD ``articleBody``,
+    with it, and the page's visible text shows more of that body than precision kept, trafilatura's default
+    and recall outputs are run too and the one agreeing best with the publisher's body wins; then
+    paragraphs of sibling sections of the chosen container are put back (``add_sibling_sections``). When
+    precision's text is short: recall mode, the JSON-LD ``articleBody``,
     the text embedded in a JavaScript app's state, trafilatura's baseline; a fallback wins only when
     clearly longer, since short-but-right beats long-and-noisy.
     """
@@ -395,8 +397,10 @@ def _generic_text(
         ld_shingles = _shingles(ld_body) if len(ld_body) >= 400 else None
         best, covered = _agreement(_shingles(text), ld_shingles) if ld_shingles else (1.0, 1.0)
         # default and recall modes keep more than precision: they can only agree better with the
-        # publisher's body when precision left part of it out
-        if ld_shingles and best < LD_AGREEMENT and covered < LD_AGREEMENT:
+        # publisher's body when precision left part of it out, and only with what the page shows of it
+        # (an articleBody longer than the page's story, or other text, is reached by no mode)
+        if (ld_shingles and best < LD_AGREEMENT and covered < LD_AGREEMENT
+                and _agreement(_shingles(_visible_text(tree)), ld_shingles)[1] >= covered + LD_REACH_MARGIN):
             others = (
                 ("trafilatura-default", {"fast": True}),
                 ("trafilatura-recall", {"favor_recall": True, "fast": True}),

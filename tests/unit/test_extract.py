@@ -1030,6 +1030,21 @@ def test_body_missing_part_of_the_jsonld_body_is_compared_with_other_modes(monke
     assert asked == ["precision", "default"] and text == _LD_STORY and method == "trafilatura-default"
 
 
+def test_jsonld_body_text_the_page_does_not_show_asks_no_other_mode(monkeypatch):
+    from lxml import html as lxml_html
+
+    # the publisher's articleBody holds paragraphs the page never shows (an app-only part, a longer
+    # version): precision keeps all the page shows of it, so no mode can agree better; not run
+    shown = _LD_STORY[: len(_LD_STORY) // 2].rsplit(". ", 1)[0] + "."
+    teasers = "<p>Baca juga: Harga cabai turun.</p>" * 12
+    page = _ld_page(_LD_STORY).replace(f"<p>{_LD_STORY}</p>", f"<p>{shown}</p>{teasers}")
+    precision = shown + "\n" + "Baca juga: Harga cabai turun.\n" * 12
+    asked = _fake_modes(monkeypatch, {"precision": precision, "default": precision, "recall": precision})
+    tree = lxml_html.fromstring(page)
+    text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
+    assert asked == ["precision"] and text == precision and method == "trafilatura"
+
+
 # ------------------------------------------------------------------------------------------ best date source
 
 
