@@ -508,6 +508,28 @@ def headline_credit(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+def relay_stamp(ln: Line, f: Findings) -> Hit | None:
+    """'<headline>(共同→東京)': a wire story as carried by a paper (relay_stamps) - the agency and
+    the paper, written without the word its name drops (paper_suffixes: '東京' is 東京新聞)."""
+    if "→" not in ln.text and "⇒" not in ln.text and "->" not in ln.text:
+        return None
+    for rx in patterns.regexes("relay_stamps", 0, ln.lang):
+        m = rx.search(ln.text)
+        src = gazetteer.lookup(m.group("org")) if m else None
+        if not m or src is None or not src.is_agency:
+            continue
+        names = [gazetteer.credited(m.group("org"), src)]
+        via = m.group("via").strip()
+        for form in (via, *(via + sfx for sfx in patterns.merged("paper_suffixes", ln.lang))):
+            paper = gazetteer.lookup(form)
+            if paper:
+                names.append(gazetteer.credited(form, paper))
+                break
+        rest = ln.text[: m.start()].rstrip()
+        return Hit(sources=names, rest=rest) if rest else Hit(sources=names, drop=True, kind="end_tag")
+    return None
+
+
 def credit_without_target(ln: Line, f: Findings) -> Hit | None:
     """'Source link': a credit line that names nobody (credit_no_target)."""
     if patterns.norm_key(ln.text) in patterns.line_keys("credit_no_target", ln.lang):
@@ -1002,6 +1024,7 @@ RULES: tuple[Rule, ...] = (
     Rule("byline_stamp", lambda ln: ln.head, byline_stamp),
     Rule("lead_credit", lambda ln: ln.lead, lead_credit),
     Rule("headline_credit", lambda ln: ln.lead, headline_credit),
+    Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),
     Rule("credit_without_target", _anywhere, credit_without_target),
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),

@@ -54,6 +54,8 @@ _LIST_KEYS = (
     "lead_credits",
     "tail_credits",
     "headline_credits",
+    "relay_stamps",
+    "paper_suffixes",
     "signoffs",
     "photo_provided",
     "midline_datelines",

@@ -822,3 +822,44 @@ def test_a_bracketed_agency_heading_a_short_title_is_no_stamp():
 def test_a_dated_bracket_stamp_names_its_agency():
     assert run(f"【12月2日 AFP】{JA}\n{JA}")["sources"] == ["AFP"]
     assert run(f"【12月2日 MAP】{JA}\n{JA}")["sources"] != ["AP"]
+
+
+FR = "Le gouvernement a présenté mercredi un nouveau plan pour les routes, dont le budget augmentera de vingt pour cent l'an prochain."
+CS = "Vláda ve středu schválila nový plán výstavby silnic, jehož rozpočet se příští rok zvýší o dvacet procent."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"PARIS /AFP/ - {FR}\n{FR}", ["AFP"]),  # the wire's slashed stamp after the place
+        (f"Warszawa /PAP/ – {PL}\n{PL}", ["PAP"]),
+        (f"Praha, 2. prosince /ČTK/ - {CS}\n{CS}", ["ČTK"]),  # a date between place and stamp
+        (f"/PAP/ {PL}\n{PL}", ["PAP"]),
+        (f"Warszawa/Kraków – {PL}\n{PL}", []),  # two places, no stamp
+    ],
+)
+def test_slashed_agency_stamps(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert r["dateline_outlet"] is None
+
+
+@pytest.mark.parametrize(
+    "headline,sources",
+    [
+        # a wire story as carried by a paper: '(<agency>→<paper>)' closing the headline; the paper is
+        # written without its '新聞'
+        ("道路予算を２割増 遠隔地の事業前倒し(時事→北海道)", ["Jiji", "Hokkaido Shimbun"]),
+        ("道路予算を２割増 遠隔地の事業前倒し（共同→中日）", ["Kyodo", "Chunichi Shimbun"]),
+        ("道路予算を２割増 遠隔地の事業前倒し(東京→大阪)", []),  # two places, no agency
+    ],
+)
+def test_relay_stamps_closing_a_headline(headline, sources):
+    r = run(f"{headline}\n{JA}\n{JA}")
+    assert folded(r["sources"]) == folded(sources)
+    assert "道路予算を２割増" in r["clean_text"]
+
+
+def test_a_spaced_slash_credit_line_is_no_slashed_stamp():
+    r = run(f"ALEXANDR DEMYANCHUK / SPUTNIK / AFP\n{ID}\n{ID}")
+    assert r["sources"] == [] and folded(r["photo_credits"]) == folded(["Sputnik", "AFP"])
