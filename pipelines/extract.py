@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -576,15 +577,28 @@ _PROFILE_HREF = re.compile(
 )
 
 
-def _element_text(el: HtmlElement) -> str:
+def _element_text(el: HtmlElement, limit: int | None = None) -> str:
     """The visible text under ``el``: the code of a script or style inside (an ad slot in the byline box:
-    "adsbygoogle = window.adsbygoogle || []") is no text."""
+    "adsbygoogle = window.adsbygoogle || []") is no text. With ``limit``, reading stops once the text is
+    longer than that: what comes back is the whole text when it is at most ``limit`` characters, else a
+    prefix longer than ``limit`` (a caller asking "is it short?" of a story's container does not read the
+    whole story)."""
     if next(el.iter("script", "style", "noscript", "template"), None) is None:
         texts: Iterable[str] = el.itertext()
     else:
         texts = el.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
                          " or ancestor::template)]")
-    return " ".join(" ".join(t.split()) for t in texts if t.strip())
+    words = (" ".join(t.split()) for t in texts if t.strip())
+    if limit is None:
+        return " ".join(words)
+    out: list[str] = []
+    size = -1
+    for w in words:
+        out.append(w)
+        size += len(w) + 1
+        if size > limit:
+            break
+    return " ".join(out)
 
 
 def _profile_links(el: HtmlElement) -> str:
@@ -667,18 +681,27 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
 # a byline written as a plain line under the headline, no class naming it: "By Jane Doe | March 5", "Von Max
 # Muster", "Oleh Siti Aminah" (the lead-in word, then a capital)
 _LEAD_IN_BYLINE = re.compile(r"^(?:" + meta.LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
-_AFTER_HEADLINE = etree.XPath("following::*[self::p or self::div or self::span or self::li or self::small]"
-                              "[position() <= $n]")
+_AFTER_HEADLINE_TAGS = ("p", "div", "span", "li", "small")
 LEAD_IN_ELEMENTS = 40  # elements read after the headline for a lead-in byline
 LEAD_IN_MAX_CHARS = 100
 BODY_START_CHARS = 200  # a paragraph this long is the story: no byline comes after it
 
 
+def _following(el: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement]:
+    """The elements with these tags after ``el`` in document order, not inside it (XPath's ``following::``
+    axis, read lazily: libxml2 builds that axis's whole node set first, for every page)."""
+    node: HtmlElement | None = el
+    while node is not None:
+        for sib in node.itersiblings():
+            yield from sib.iter(*tags)
+        node = node.getparent()
+
+
 def _lead_in_bylines(h1: HtmlElement) -> Iterator[str]:
     """Short lines after the headline, before the story's first long paragraph, that begin with a byline's
     lead-in word followed by a capital ("By Jane Doe | March 5, 2025" in an unnamed header block)."""
-    for el in _AFTER_HEADLINE(h1, n=LEAD_IN_ELEMENTS):
-        text = _element_text(el)
+    for el in islice(_following(h1, _AFTER_HEADLINE_TAGS), LEAD_IN_ELEMENTS):
+        text = _element_text(el, BODY_START_CHARS if el.tag == "p" else LEAD_IN_MAX_CHARS)
         if el.tag == "p" and len(text) >= BODY_START_CHARS:
             return
         if (len(text) <= LEAD_IN_MAX_CHARS and _LEAD_IN_BYLINE.match(text) and text[-1] not in ".!?"

@@ -630,6 +630,31 @@ def test_a_lead_in_line_after_the_story_started_is_not_read():
     assert a.authors == []
 
 
+def test_element_text_with_a_limit_stops_reading_a_long_container():
+    from lxml import html as lxml_html
+
+    box = lxml_html.fromstring("<div><span>By  Jenny\n Smith</span><script>var ad = 1;</script>"
+                               + "<p>The council met on Tuesday.</p>" * 50 + "</div>")
+    full = ex._element_text(box)
+    assert full.startswith("By Jenny Smith The council") and "var ad" not in full
+    assert ex._element_text(box, limit=len(full)) == full  # short enough: all of it
+    head = ex._element_text(box, limit=100)
+    assert 100 < len(head) < 140 and full.startswith(head)  # longer than the limit: a prefix past it
+
+
+def test_following_elements_are_those_of_the_xpath_axis_in_document_order():
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(
+        "<html><body><div id='a'><header><h1>T<span id='in'>x</span></h1><p id='b'>1</p>"
+        "<div id='c'><span id='d'>2</span></div></header><!-- c --><p id='e'>3</p></div>"
+        "<section><li id='f'>4</li></section><small id='g'>5</small></body></html>")
+    h1 = tree.find(".//h1")
+    tags = ("p", "div", "span", "li", "small")
+    axis = h1.xpath("following::*[self::p or self::div or self::span or self::li or self::small]")
+    assert [e.get("id") for e in ex._following(h1, tags)] == [e.get("id") for e in axis] == list("bcdefg")
+
+
 def test_outlet_as_author_falls_through_to_the_visible_byline():
     html = _head(
         '<meta name="author" content="Lesotho Times"><meta property="og:site_name" content="Lesotho Times">'
