@@ -748,6 +748,12 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
         credit = gazetteer.resolve_credit(owner.group("org"))  # "Hak cipta milik Rossiyskaya Gazeta."
         if credit and is_name_list(credit, 1):
             return Hit(sources=[credit], drop=True, kind="copyright")
+    # "ⓒ 충청일보" alone closing the story, no year: the outlet's per-article line when the holder is
+    # outlet-shaped (a bare "© <name>" is as often a person's or a site-wide notice)
+    if owner and ln.last and len(ln.text) <= 40 and not _YEARS.search(ln.text):
+        credit = _shaped_outlet(owner.group("org"))
+        if credit:
+            return Hit(sources=[credit], drop=True, kind="copyright")
     return Hit(drop=True, kind="footer", credit=False)
 
 
@@ -883,10 +889,22 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
 
 _PHOTO_WORDS = ("photo", "photos", "pic", "foto", "gambar")
 _DOMAIN_LIKE = re.compile(r"[^\W_][\w-]{1,30}\.(?:[A-Za-z]{2,6}|рф)")
-_OUTLET_SHAPE = re.compile(
-    r"(?:online|news|daily|times|post|tv|radio|press|media|harian|berita|akhbar|\.com|\.id|\.my)\b",
-    re.IGNORECASE,
-)
+
+
+@lru_cache(maxsize=1)
+def _outlet_shape() -> re.Pattern[str]:
+    """A word that makes an unknown name an outlet's ('myMetro Online', '충청일보'): outlet_name_words
+    of every pattern file, ending a word of the name, or a web top-level domain."""
+    words = patterns.label_alternation("outlet_name_words") or r"(?!x)x"
+    return re.compile(r"(?:" + words + r"|\.com|\.id|\.my)\b", re.IGNORECASE)
+
+
+def _shaped_outlet(raw: str) -> str | None:
+    """An unknown name that carries an outlet word ('충청일보', 'Borneo Daily'), else None."""
+    raw = raw.strip().rstrip(".")
+    if not raw or len(raw) > 30 or not 1 <= len(raw.split()) <= 3 or not _outlet_shape().search(raw):
+        return None
+    return raw
 
 
 def _signoff_outlet(raw: str) -> str | None:
@@ -910,7 +928,7 @@ def _signoff_outlet(raw: str) -> str | None:
     letters = [c for c in raw if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(words) >= 2:
         return raw
-    if _OUTLET_SHAPE.search(raw) or any(re.search(r"[a-z][A-Z]", w) for w in words):
+    if _outlet_shape().search(raw) or any(re.search(r"[a-z][A-Z]", w) for w in words):
         return raw
     return None
 
@@ -1035,8 +1053,8 @@ RULES: tuple[Rule, ...] = (
     Rule("credit_line", _anywhere, credit_line),
     Rule("credit_suffix", _anywhere, credit_suffix),
     Rule("republication", _anywhere, republication),
+    Rule("rights_notice", _anywhere, rights_notice),  # '<저작권자 ⓒ X, 무단 전재 ...>' first
     Rule("copyright_line", _anywhere, copyright_line),
-    Rule("rights_notice", _anywhere, rights_notice),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
     Rule("agency_end_tag", _anywhere, agency_end_tag),
     Rule("bracket_end_tag", lambda ln: ln.last, bracket_end_tag),

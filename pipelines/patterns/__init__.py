@@ -39,6 +39,7 @@ _LIST_KEYS = (
     "credit_sentences",
     "relay",
     "outlet_words",
+    "outlet_name_words",
     "republish",
     "copyright_notices",
     "dateline_patterns",

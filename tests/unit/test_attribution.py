@@ -863,3 +863,25 @@ def test_relay_stamps_closing_a_headline(headline, sources):
 def test_a_spaced_slash_credit_line_is_no_slashed_stamp():
     r = run(f"ALEXANDR DEMYANCHUK / SPUTNIK / AFP\n{ID}\n{ID}")
     assert r["sources"] == [] and folded(r["photo_credits"]) == folded(["Sputnik", "AFP"])
+
+
+KO2 = "도 당국은 화요일 내년도 도로 예산을 20% 늘려 외딴 지역의 사업을 앞당기겠다고 밝혔다. 공공사업국장은 계획이 곧 제출될 것이라고 말했다."
+
+
+@pytest.mark.parametrize(
+    "tail,sources",
+    [
+        # a Korean outlet's per-article rights line credits it, known to the gazetteer or not
+        ("<저작권자 ⓒ 충청일보, 무단 전재 및 재배포 금지>", ["충청일보"]),
+        ("ⓒ 충청일보 - 무단전재 및 재배포 금지", ["충청일보"]),
+        ("저작권자 © 남도일보 무단전재 및 재배포 금지", ["남도일보"]),
+        ("Copyright ⓒ 강원신문 All rights reserved.", ["강원신문"]),
+        ("ⓒ 충청일보", ["충청일보"]),  # the bare line closing the story: an outlet-shaped name
+        ("김철수 기자 kim@example.kr\nⓒ 서해뉴스", ["서해뉴스"]),
+        ("ⓒ 김철수", []),  # a person's name is no outlet
+    ],
+)
+def test_korean_rights_lines_credit_the_outlet(tail, sources):
+    r = run(f"{KO2}\n{KO2}\n{tail}")
+    assert folded(r["sources"]) == folded(sources)
+    assert r["clean_text"].endswith("말했다.") or "기자" in r["clean_text"]
