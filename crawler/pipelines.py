@@ -146,7 +146,8 @@ class IndexPipeline:
                  "bulk_requests": "news/index/bulk_requests", "replayed": "news/index/replayed",
                  "revised": "news/index/revised", "syndicated": "news/index/syndicated",
                  "created": "news/index/created", "seen": "news/index/seen",
-                 "recleaned": "news/index/recleaned"}
+                 "recleaned": "news/index/recleaned", "canonical_moved": "news/index/canonical_moved",
+                 "conflicts": "news/index/conflicts"}
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats

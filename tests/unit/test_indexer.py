@@ -394,6 +394,9 @@ def test_earlier_copy_arriving_later_takes_the_canonical_mark(env):
     assert by_url["1.html"]["cluster_id"] == by_url["2.html"]["cluster_id"]
     assert by_url["2.html"]["is_cluster_canonical"] is True
     assert by_url["1.html"]["is_cluster_canonical"] is False
+    # two articles indexed; the third write moved the mark off the stored copy: counted apart, not as
+    # a third article (two crawler processes' news/indexed summed to more than the pages crawled)
+    assert ix.stats["indexed"] == 2 and ix.stats["created"] == 2 and ix.stats["canonical_moved"] == 1
 
 
 def test_config_from_env_and_errors():

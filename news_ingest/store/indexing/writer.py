@@ -59,9 +59,13 @@ class BulkWriter:
               originals: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
         """Send ops with retries and splits; dead-letter rejects (the original document when the op
         is one of ``originals``, else the operation itself: a flag on a stored copy).  Returns the
-        documents still failing after the retries, and the ids whose ``create`` conflicted."""
+        documents still failing after the retries, and the ids whose ``create`` conflicted.
+
+        ``indexed`` counts the documents of ``originals`` written (each once); a write to a stored copy
+        (the canonical flag moved off it) is ``canonical_moved``, not one more article."""
         todo = ops
         conflicts: list[str] = []
+        written: set[str] = set()
         for attempt in range(self.config.max_retries + 1):
             if not todo:
                 break
@@ -69,7 +73,11 @@ class BulkWriter:
             for part, items in self._send_split(todo):
                 for op, item in zip(part, items, strict=True):
                     if 200 <= item.status < 300:
-                        self._count("indexed", 1)
+                        if op["id"] in originals and op["id"] not in written:
+                            written.add(op["id"])
+                            self._count("indexed", 1)
+                        else:
+                            self._count("canonical_moved", 1)
                     elif item.status == 409 and op["op"] == "create":
                         conflicts.append(op["id"])  # created meanwhile by another writer
                     elif item.status in RETRYABLE_ITEM:
