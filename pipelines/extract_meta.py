@@ -240,6 +240,13 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     return False
 
 
+# a section glued to the headline by a bare hyphen in scripts written without spaces around it
+# ("…커졌다-정치", "…措施-国际"): one to four Hangul/Han/kana characters after a headline of 8+ characters
+# ending in two such characters (a compound such as "한-미" has one syllable before the hyphen)
+_CJK_CHARS = "\u3131-\u318e\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\u3040-\u30ff"
+_GLUED_SECTION = re.compile(rf"^(.{{6,}}[{_CJK_CHARS}]{{2}})-[{_CJK_CHARS}]{{1,4}}$")
+
+
 def _is_section(part: str) -> bool:
     return len(part) <= TAIL_MAX_CHARS and len(part.split()) <= 3
 
@@ -261,6 +268,8 @@ def _site_parts(text: str, keys: set[str]) -> str:
         parts.pop()
         if len(parts) >= 2 and _is_section(parts[-1]) and len(" ".join(parts[:-1]).split()) >= 4:
             parts.pop()  # "Headline | Politics News | Metro News": the section before the outlet's name
+        elif m := _GLUED_SECTION.match(parts[-1]):
+            parts[-1] = m.group(1)  # "헤드라인-정치ㅣ한국일보": a Hangul/CJK section glued by a bare hyphen
     while len(parts) > 1 and is_outlet(parts[0], keys):
         parts.pop(0)
     if len(parts) == len(_TITLE_SEP.split(text)):

@@ -930,6 +930,18 @@ def test_person_with_a_list_of_names():
          "King's speech summary: Five key policies announced"),
         ("<title>Mehr Geld für Schulen - Politik - Landesspiegel.li</title>", "Mehr Geld für Schulen"),
         ("<title>Wahl - Politik | Landesspiegel</title>", "Wahl - Politik"),  # too short a headline to cut
+        # a Hangul/CJK section glued to the headline by a bare hyphen, right before the outlet's name
+        ('<meta property="og:title" content="서울시 내년 예산 3조 증액… 복지 부담 커졌다-경제ㅣ한국일보">'
+         '<meta property="og:site_name" content="한국일보">', "서울시 내년 예산 3조 증액… 복지 부담 커졌다"),
+        ('<meta property="og:title" content="外交部回应美方加征关税措施-国际｜环球网">'
+         '<meta property="og:site_name" content="环球网">', "外交部回应美方加征关税措施"),
+        # ... but not a compound of the headline (one syllable before the hyphen), nor a Latin-script word
+        ('<meta property="og:title" content="정상회담 앞두고 다시 만난 한-미ㅣ한국일보">'
+         '<meta property="og:site_name" content="한국일보">', "정상회담 앞두고 다시 만난 한-미"),
+        ("<title>Krieg in Nahost: Der Nahost-Ticker | Landesspiegel</title>", "Krieg in Nahost: Der Nahost-Ticker"),
+        # and not without the outlet's name after it (nothing says it is a label)
+        ('<meta property="og:title" content="서울시 내년 예산 3조 증액… 복지 부담 커졌다-경제">',
+         "서울시 내년 예산 3조 증액… 복지 부담 커졌다-경제"),
         # a full-width colon before the site name (Japanese titles)
         ('<meta property="og:title" content="宮崎県で震度5弱、津波注意報 気象庁：朝日新聞デジタル">'
          '<meta property="og:site_name" content="朝日新聞デジタル">', "宮崎県で震度5弱、津波注意報 気象庁"),
