@@ -885,3 +885,30 @@ def test_korean_rights_lines_credit_the_outlet(tail, sources):
     r = run(f"{KO2}\n{KO2}\n{tail}")
     assert folded(r["sources"]) == folded(sources)
     assert r["clean_text"].endswith("말했다.") or "기자" in r["clean_text"]
+
+
+TL = ("Nagpasya ang pamahalaang panlalawigan na dagdagan ng dalawampung porsiyento ang badyet para sa mga kalsada "
+      "sa susunod na taon, ayon sa gobernador na nagsalita sa harap ng mga mamamahayag noong Martes.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Basahin din: Presyo ng gasolina, tataas ulit sa susunod na linggo",
+        "BASAHIN: Tatlong lalawigan, isinailalim sa state of calamity",
+        "Sundan kami sa Facebook para sa pinakabagong balita.",
+        "I-follow ang aming Telegram channel para sa mga update.",
+        "Mga Kaugnay na Balita",
+        "Patalastas",
+    ],
+)
+def test_tagalog_furniture_leaves_the_body(line):
+    r = run(f"{TL}\n{line}\n{TL}")
+    assert line.split(":")[-1].strip()[:20] not in r["clean_text"]
+    assert "dalawampung porsiyento" in r["clean_text"] and r["lang"] == "tl"
+
+
+def test_tagalog_photo_label_and_ayon_sa_is_no_credit():
+    r = run(f"Larawan: PNA/Juan dela Cruz\n{TL}\nAyon sa GMA News, wala pang nasasaktan sa insidente.\n{TL}")
+    assert r["photo_credits"] == ["PNA"]
+    assert r["sources"] == []  # 'ayon sa <outlet>' is an in-text mention (shared rules, clarification 1)
