@@ -1128,12 +1128,13 @@ def drop_orphan_labels(tree: HtmlElement, body: str) -> tuple[str, int]:
 
 
 def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
-    """Extractors keep the <h1> as the body's first line; the headline has its own field."""
-    first, _, rest = body.partition("\n")
-    key = " ".join(first.split()).casefold()
-    if rest and key and key in {" ".join(t.split()).casefold() for t in (title, pm.h1) if t}:
-        return rest
-    return body
+    """Extractors keep the <h1> as the body's first line, and the headline of an embedded video or a sticky
+    header can stand further down ("Lead paragraph / Headline / …"); the headline has its own field, so a
+    line that is the headline alone goes wherever it stands (a body that is nothing else is kept)."""
+    heads = {" ".join(t.split()).casefold() for t in (title, pm.h1) if t}
+    lines = body.split("\n")
+    kept = [ln for ln in lines if " ".join(ln.split()).casefold() not in heads]
+    return "\n".join(kept) if len(kept) < len(lines) and any(ln.strip() for ln in kept) else body
 
 
 # ------------------------------------------------------------------------------------------ entry points

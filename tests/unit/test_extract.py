@@ -1217,6 +1217,21 @@ def _lead_page(lead_html: str) -> str:
             f"<p>{_STORY}</p></div></article></body></html>")
 
 
+def test_the_headline_repeated_inside_the_body_is_dropped_wherever_it_stands():
+    from lxml import html as lxml_html
+
+    pm = ex.meta.read_page(lxml_html.fromstring("<html><body><h1>Markets wobble on trade talks</h1></body></html>"))
+    lead = "Hong Kong (CNN Business)A muddled view of the trade talks weighs on investors."
+    # the headline of an embedded video after the lead, as the first line, and spaced or cased otherwise
+    body = f"{lead}\nMarkets wobble on trade talks\nThe major indexes were mixed.\nMARKETS  wobble on trade talks"
+    assert ex._drop_title_line(body, "Markets wobble on trade talks", pm) == f"{lead}\nThe major indexes were mixed."
+    assert ex._drop_title_line("Markets wobble on trade talks\n" + lead, None, pm) == lead
+    # a line that holds the headline and more is the story's; a body that is only the headline is kept
+    kept = f"{lead}\nMarkets wobble on trade talks, and bonds rally."
+    assert ex._drop_title_line(kept, "Markets wobble on trade talks", pm) == kept
+    assert ex._drop_title_line("Markets wobble on trade talks", None, pm) == "Markets wobble on trade talks"
+
+
 def test_lead_paragraph_shown_between_headline_and_body_is_put_back():
     from lxml import html as lxml_html
 
