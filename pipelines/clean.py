@@ -256,8 +256,8 @@ def _more_linked(line: str, lang: str | None) -> bool:
     words = line.split()
     if not (5 <= len(words) <= 25 and (line[:1].isupper() or line[:1].isdigit())):
         return False  # a hard-wrapped paragraph's next line starts in lower case or with its quote
-    if _SENT_END.search(line) or line.endswith(":"):
-        return False
+    if _SENT_END.search(line) or line.endswith(":") or "|" in line:
+        return False  # a sentence, a label, a 'Sumber | : | X |' row
     # headlines of such blocks are title-cased; a wrapped sentence is not
     long = [w for w in words if len(w) >= 4 and w[:1].isalpha()]
     title = sum(w[:1].isupper() for w in long)
@@ -426,6 +426,12 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         rel, next_too = _related(line, lang)
         if rel:
             kinds[i] = "related"
+            if not next_too:
+                # "Baca juga: <headline>" then further headlines of the same block, one a line
+                k = _next_nonempty(lines, i + 1)
+                while k is not None and not kinds[k] and _more_linked(lines[k], lang):
+                    kinds[k] = "related"
+                    k = _next_nonempty(lines, k + 1)
             if next_too:
                 j = _next_nonempty(lines, i + 1)
                 if (j is not None and is_headline_like(lines[j]) and not _is_sentence(lines[j])

@@ -912,3 +912,44 @@ def test_tagalog_photo_label_and_ayon_sa_is_no_credit():
     r = run(f"Larawan: PNA/Juan dela Cruz\n{TL}\nAyon sa GMA News, wala pang nasasaktan sa insidente.\n{TL}")
     assert r["photo_credits"] == ["PNA"]
     assert r["sources"] == []  # 'ayon sa <outlet>' is an in-text mention (shared rules, clarification 1)
+
+
+ID2 = ("Pemerintah daerah menyatakan bahwa program bantuan sosial akan dilanjutkan hingga akhir tahun depan, dengan "
+       "anggaran yang lebih besar daripada tahun ini, kata pejabat itu.")
+
+
+def test_a_read_also_block_with_the_headline_after_the_label_takes_its_further_headlines():
+    text = (f"{ID2}\nBaca juga: Banjir Rendam Tiga Desa di Bekasi\nWarga Mengungsi ke Masjid Terdekat Saat Banjir\n"
+            f"Harga Cabai Naik Tajam Jelang Lebaran Tahun Ini\n{ID2}")
+    r = run(text)
+    for head in ("Banjir Rendam", "Warga Mengungsi", "Harga Cabai"):
+        assert head not in r["clean_text"]
+    assert r["clean_text"].count("program bantuan sosial") == 2
+
+
+def test_a_read_also_line_leaves_the_subheading_and_the_text_after_it():
+    r = run(f"{ID2}\nBaca juga: Banjir Rendam Tiga Desa di Bekasi\nKronologi Kejadian\n{ID2}")
+    assert "Banjir Rendam" not in r["clean_text"] and "Kronologi Kejadian" in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "À voir aussi : Des inondations touchent trois villages du sud",
+        "Le puede interesar: Inundaciones afectan a tres pueblos del sur",
+        "Zobacz również: Powódź w trzech wsiach na południu",
+        "Tonton: Banjir kilat landa tiga kampung di Kelantan",
+    ],
+)
+def test_label_prefixed_teasers_in_more_languages(line):
+    body = {"À ": FR, "Le": "El gobierno provincial anunció el martes que el presupuesto de carreteras aumentará "
+            "una quinta parte el próximo año.", "Zo": PL, "To": "Kerajaan negeri berkata program bantuan itu akan "
+            "diteruskan sehingga tahun depan kerana ia terbukti berkesan, kata beliau."}[line[:2]]
+    r = run(f"{body}\n{line}\n{body}")
+    assert line.split(":", 1)[1].strip()[:20] not in r["clean_text"]
+
+
+def test_a_label_row_after_a_read_also_line_is_read_as_a_credit():
+    r = run(f"{ID2}\n{ID2}\nBaca Juga: Banjir Rendam Tiga Desa di Bekasi\nEditor | : | Budi Santoso |\n"
+            "Sumber | : | Harian Sinar Pagi |")
+    assert r["sources"] == ["Harian Sinar Pagi"] and "Banjir Rendam" not in r["clean_text"]
