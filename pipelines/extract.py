@@ -143,6 +143,24 @@ def _in_page_furniture(el: HtmlElement) -> bool:
     return False
 
 
+SECTION_UP = 3  # a paragraph's section: its parent, or the nearest classed ancestor this many levels up
+
+
+def _section_of(p: HtmlElement) -> HtmlElement | None:
+    """The container a paragraph is a section of: its parent when that has a class, else the nearest classed
+    ancestor within ``SECTION_UP`` levels (``div.block > div > div > p``: generated markup wraps each
+    paragraph in unclassed divs), else the parent."""
+    par = p.getparent()
+    el = par
+    for _ in range(SECTION_UP):
+        if el is None or el.tag in ("body", "html"):
+            break
+        if el.get("class"):
+            return el
+        el = el.getparent()
+    return par
+
+
 def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
     """Paragraphs of the article's other sections, which trafilatura's single-container choice leaves out.
 
@@ -162,7 +180,7 @@ def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
     counts: Counter[tuple[str, str]] = Counter()
     kept_parents: set[HtmlElement] = set()
     for el, t in paragraphs:
-        par = el.getparent()
+        par = _section_of(el)
         if t in position and par is not None:
             counts[_signature(par)] += 1
             kept_parents.add(par)
@@ -176,7 +194,7 @@ def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
         if t in position:
             last = position[t]
             continue
-        par = el.getparent()
+        par = _section_of(el)
         if t in seen or par is None or par in kept_parents or _signature(par) not in sections:
             continue
         if _in_page_furniture(el):

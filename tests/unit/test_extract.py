@@ -994,6 +994,26 @@ def test_sibling_sections_of_the_article_come_back_in_order():
     assert "Lesen Sie auch" not in text and "Mehr zum Thema" not in text  # other class / page furniture
 
 
+def test_sibling_sections_of_generated_markup_with_unclassed_wrappers():
+    from lxml import html as lxml_html
+
+    # styled-components markup: every paragraph in its own block, wrapped in unclassed divs
+    paras = [
+        "Chelsea have delivered a message of intent and roared their season was not dead after the derby.",
+        "The crowd-surfing banner in the away end read a line every player at the club will have seen.",
+        "But the message was clear ahead of kick-off, while rivals are tipped with making a summer move.",
+        "The manager said afterwards that the squad had shown the character he had asked of it all season.",
+    ]
+    blocks = "".join(f'<div class="sc-hpEguC TiCsR"><div class="sc-bkSUFG bdkDcZ"><div><div><p>{t}</p>'
+                      "</div></div></div></div>" for t in paras)
+    teaser = ('<div class="sc-teaser xYz"><div><div><p>Read more: the full list of every summer transfer '
+              "rumour involving the club this week, ranked by likelihood.</p></div></div></div>")
+    tree = lxml_html.fromstring(f"<html><body><article>{blocks}{teaser}</article></body></html>")
+    kept = "\n".join(paras[1:2] + paras[3:])  # what precision mode kept
+    text, added = ex.add_sibling_sections(tree, kept)
+    assert added == 2 and text.split("\n") == paras  # back in document order, the teaser block left out
+
+
 def test_sibling_sections_need_two_kept_paragraphs_in_one_section():
     from lxml import html as lxml_html
 
