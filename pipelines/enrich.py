@@ -17,13 +17,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from pipelines import patterns
 from pipelines.article import Article
 from pipelines.attribution import Attribution, attribute
-from pipelines.clean import Cleaned, clean, normalize_text, scope_lang
+from pipelines.clean import Cleaned, clean, normalize_text
 from pipelines.credit_model import CreditModel, add_model_credits
 from pipelines.credit_model import load_model as load_credit_model
-from pipelines.language import detect_language, guess_language, langid_rank, normalize_code
+from pipelines.language import detect_language, langid_rank, normalize_code
 from pipelines.line_model import KIND as LEARNED_KIND
 from pipelines.line_model import LineModel, apply_line_model, load_model
 from pipelines.templates import Template, apply_template
@@ -88,14 +87,13 @@ def _run(
     learned credit and dateline spans (``pipelines/credit_model.py``)."""
     t0 = time.perf_counter()
     given = normalize_code(lang)
-    # cleaning applies one language's labels when the language is known; without one, a sure
-    # first guess on the raw text stands in, checked against the language of the cleaned body
-    guess = given or guess_language(text)
-    cleaned = clean(text, guess)
+    # one detection, on the body as extracted: its language picks cleaning's labels (one language's
+    # scope; "und": every file) and is the article's.  (A first guess on the raw head for cleaning and a
+    # second detection on the cleaned head ran py3langid twice whenever cleaning changed the head, and
+    # cleaned twice when they disagreed; the same languages and bodies on the dev set and the bench pages.)
+    language = (given, 1.0, "given") if given else detect_language(text, declared=declared, hint=hint)
     t1 = time.perf_counter()
-    language = (given, 1.0, "given") if given else detect_language(cleaned.body, declared=declared, hint=hint)
-    if not given and patterns.scope(scope_lang(guess)) != patterns.scope(scope_lang(language[0])):
-        cleaned = clean(text, language[0])  # the guess was wrong: redo with the body's language
+    cleaned = clean(text, language[0])
     t2 = time.perf_counter()
     bylines = [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
     attr = attribute(cleaned.body, language[0], cleaned.dateline, bylines=bylines,
@@ -117,8 +115,8 @@ def _run(
     attr.removed_segments.extend(furniture)
     t3 = time.perf_counter()
     if timings is not None:
-        timings["clean"] = (t1 - t0) * 1000
-        timings["language"] = (t2 - t1) * 1000
+        timings["language"] = (t1 - t0) * 1000
+        timings["clean"] = (t2 - t1) * 1000
         timings["attribution"] = (t3 - t2) * 1000
     return cleaned, language, attr
 

@@ -1,4 +1,5 @@
-"""Language identification of a cleaned body.
+"""Language identification of a body (``detect_language``: the one rule; the text stages run it once
+per body, as extracted, and cleaning then uses that language's labels).
 
 Two seeded/deterministic detectors share the decision.  py3langid runs first on the first
 ``DETECT_CHARS`` characters: it is ~10x cheaper than langdetect, and when it is sure of a
@@ -121,8 +122,8 @@ def langid_rank(text: str) -> list[tuple[str, float]]:
 
 @lru_cache(maxsize=8)
 def langid_top(text: str) -> tuple[str, float]:
-    """py3langid's best (code, probability); remembered for a few texts: the text stages ask for
-    the raw body's head and then the cleaned body's, and most often cleaning left the head alone."""
+    """py3langid's best (code, probability); the last few texts are remembered (one asked about again
+    costs nothing).  The text stages ask once per body (``detect_language``, ``pipelines.enrich``)."""
     lang, prob = _langid().classify(text)
     return normalize_code(lang) or lang, float(prob)
 
@@ -200,18 +201,6 @@ def _head(text: str, limit: int) -> str:
         return text
     cut = text.rfind(" ", limit // 2, limit)
     return text[: cut if cut > 0 else limit]
-
-
-def guess_language(text: str) -> str | None:
-    """A cheap first guess for raw (uncleaned) text: py3langid's answer when it is sure, else None.
-    Lets cleaning use one language's labels; the final decision is ``detect_language``'s."""
-    if not isinstance(text, str):
-        return None
-    head = _head(_URLS.sub(" ", text[: DETECT_CHARS * 2]), DETECT_CHARS)
-    if len(head) < SHORT_CHARS:
-        return None
-    lang, prob = langid_top(head)
-    return lang if prob >= LANGID_SURE else None
 
 
 def detect_language(text: str, declared: str | None = None, hint: str | None = None) -> Result:

@@ -235,3 +235,34 @@ def test_an_agency_credited_in_the_byline_reaches_source_attribution():
     plain = "Pejabat setempat mengatakan banjir merendam ratusan rumah di tiga kecamatan sejak Senin malam."
     out = enrich(Article(body=plain, removed_segments=[{"kind": "byline_agency", "text": "AFP"}]))
     assert out.source_attribution == ["AFP"] and out.is_wire_copy is True
+
+
+def test_one_language_detection_per_body(monkeypatch):
+    """py3langid reads a body's head once: its language picks cleaning's labels and is the article's
+    language.  (A first guess on the raw head and a second detection on the cleaned head ran it twice
+    whenever cleaning changed the head, as the related-link line here makes it.)"""
+    from pipelines import language
+
+    calls = []
+
+    class Counting:  # the model, counting its classify calls (its attributes are read-only)
+        def __init__(self, real):
+            self.real = real
+
+        def classify(self, text):
+            calls.append(text)
+            return self.real.classify(text)
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    counting = Counting(language._langid())
+    monkeypatch.setattr(language, "_langid", lambda: counting)
+    language.langid_top.cache_clear()
+    para = ("Die Bundesregierung will den Ausbau von Ladesäulen für Elektroautos in den kommenden Jahren "
+            "deutlich stärker fördern, kündigte das Verkehrsministerium am Montag in Berlin an. ")
+    body = f"Lesen Sie auch: Neue Regeln für E-Autos ab Januar\n{para * 3}\n{para * 2}"
+    r = analyze_text(body, None)
+    assert r["lang"] == "de"
+    assert "Lesen Sie auch" not in r["clean_text"]
+    assert len(calls) == 1, [c[:60] for c in calls]
