@@ -298,10 +298,8 @@ def add_lead(tree: HtmlElement, pm: meta.PageMeta, text: str) -> tuple[str, bool
     probe = want.split(" ", 1)[0]
     seen_h1 = False
     lead: HtmlElement | None = None
-    for el in body.iter():
+    for el in body.iter("h1", *_LEAD_TAGS):  # the only tags the steps below look at
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         if tag == "h1" and not seen_h1:
             seen_h1 = True
             continue
