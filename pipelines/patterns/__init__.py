@@ -228,11 +228,38 @@ class Organisation:
         return self.kind == "photo"
 
 
+_CJK = r"\u1100-\u11ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+_BRACKETED = re.compile(r"^(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)$")
+_SCRIPT_SPACE = re.compile(rf"(?<=[A-Za-z0-9])\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+(?=[A-Za-z0-9])")
+_SCRIPT_JOIN = re.compile(rf"(?<=[A-Za-z0-9])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z0-9])")
+
+
+def alias_variants(alias: str, suffixes: tuple[str, ...] = ()) -> list[str]:
+    """The forms an alias stands for besides itself: the parts of 'Name (ACRONYM)', the form with or
+    without a space where the script changes ('AFP통신' / 'AFP 통신'), and a CJK/Hangul name's
+    outlet word (``suffixes``: outlet_name_words) glued or spaced ('로이터통신' / '로이터 통신')."""
+    forms = [alias]
+    m = _BRACKETED.match(alias.strip())
+    if m:
+        forms += [m.group("a").strip(), m.group("b").strip()]
+    out = list(forms)
+    for form in forms:
+        out += [_SCRIPT_SPACE.sub("", form), _SCRIPT_JOIN.sub(" ", form)]
+        for sfx in suffixes:
+            head = form[: -len(sfx)] if form.endswith(sfx) and len(form) > len(sfx) else ""
+            if head.endswith(" ") and re.search(rf"[{_CJK}]$", head.rstrip()):
+                out.append(head.rstrip() + sfx)
+            elif re.search(rf"[{_CJK}]$", head):
+                out.append(f"{head} {sfx}")
+    return [v for v in dict.fromkeys(out) if v.strip() and v != alias]
+
+
 class AliasTable:
     def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str]):
         self.by_key: dict[str, Organisation] = {}
         self.entries: list[Organisation] = []
         findable: list[str] = []
+        listed: list[tuple[dict[str, Any], str, str, str | None, tuple[str, ...]]] = []
         for e in entries:
             if not isinstance(e, dict) or not e.get("name"):
                 raise PatternError(f"agencies.yaml: an entry needs a name: {e!r}")
@@ -243,14 +270,23 @@ class AliasTable:
             if country is not None and not re.fullmatch(r"[A-Z]{2}", str(country)):
                 raise PatternError(f"agencies.yaml: {name}: country must be ISO 3166-1 alpha-2: {country!r}")
             aliases = tuple(dict.fromkeys([name, *(str(a) for a in e.get("aliases") or [])]))
-            src = Organisation(name, kind, str(country) if country else None, aliases)
-            self.entries.append(src)
+            listed.append((e, name, kind, str(country) if country else None, aliases))
+        owner: dict[str, str] = {}
+        for _, name, _, _, aliases in listed:  # the listed names first: a derived form never takes one
             for alias in aliases:
-                other = self.by_key.setdefault(norm_key(alias), src)
-                if other is not src:
-                    raise PatternError(f"agencies.yaml: alias {alias!r} of {name} already names {other.name}")
+                other = owner.setdefault(norm_key(alias), name)
+                if other != name:
+                    raise PatternError(f"agencies.yaml: alias {alias!r} of {name} already names {other}")
+        suffixes = tuple(w for w in merged("outlet_name_words") if not w.isascii())
+        for e, name, kind, country, aliases in listed:
+            derived = [v for a in aliases for v in alias_variants(a, suffixes)]
+            derived = [v for v in dict.fromkeys(derived) if owner.setdefault(norm_key(v), name) == name]
+            src = Organisation(name, kind, country, tuple(dict.fromkeys([*aliases, *derived])))
+            self.entries.append(src)
+            for alias in src.aliases:
+                self.by_key.setdefault(norm_key(alias), src)
             if not e.get("exact"):  # "Trend", "Dawn": ordinary words, only whole credited values
-                findable.extend(aliases)
+                findable.extend(src.aliases)
         self.codes = {str(k).casefold(): str(v) for k, v in codes.items()}
         alts = sorted(set(findable), key=len, reverse=True)
         # whole-word alias finder (case-insensitive; callers check case for short aliases).  A dot
@@ -270,6 +306,11 @@ class AliasTable:
         src = self.by_key.get(key)
         if src is None and key.startswith("the "):
             src = self.by_key.get(key[4:])
+        if src is None:  # "Philippine News Agency (PNA)": a name and its acronym, one organisation
+            m = _BRACKETED.match(text.strip())
+            if m:
+                a, b = self.by_key.get(norm_key(m.group("a"))), self.by_key.get(norm_key(m.group("b")))
+                src = a if a is not None and a is b else None
         return src
 
     def code(self, code: str) -> str | None:

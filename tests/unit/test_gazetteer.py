@@ -129,3 +129,36 @@ def test_ordinary_words_are_not_aliases_of_new_outlets(word):
     mark before any name, not RIA Novosti)."""
     src = gazetteer.lookup(word)
     assert src is None or src.name == "RIA Novosti" and word == "RIA"
+
+
+def test_alias_variants_are_derived_not_listed():
+    """A name that differs from an alias only by a space where the script changes ('AFP통신' /
+    'AFP 통신') or before an outlet word of a CJK/Hangul name ('로이터통신' / '로이터 통신'), and
+    the parts of 'Name (ACRONYM)' are the same organisation - derived, so agencies.yaml lists one form."""
+    table = patterns.AliasTable(
+        [{"name": "XNA", "kind": "agency", "aliases": ["Xanadu News Agency (XNA)", "XNA통신", "크사나두통신"]},
+         {"name": "Other", "kind": "outlet", "aliases": ["Other Daily"]}],
+        {},
+    )
+    for form in ("Xanadu News Agency", "XNA", "Xanadu News Agency (XNA)", "XNA 통신", "XNA통신",
+                 "크사나두 통신", "크사나두통신"):
+        src = table.resolve(form)
+        assert src is not None and src.name == "XNA", form
+    assert table.resolve("Xanadu (Other Daily)") is None  # two names in brackets are not one
+    found = [src.name for _, _, src in table.find("Dilansir XNA 통신, Xanadu News Agency menyebut ...")]
+    assert found == ["XNA", "XNA"]
+
+
+def test_a_derived_variant_never_takes_another_entrys_name():
+    table = patterns.AliasTable(
+        [{"name": "A", "kind": "agency", "aliases": ["Alpha News (AN)"]},
+         {"name": "AN", "kind": "outlet", "aliases": ["AN"]}],
+        {},
+    )
+    assert table.resolve("AN").name == "AN" and table.resolve("Alpha News").name == "A"
+
+
+@pytest.mark.parametrize("form", ["AFP 통신", "AFP통신", "로이터 통신", "로이터통신", "Philippine News Agency",
+                                  "Philippine News Agency (PNA)", "Agence France Presse (AFP)", "신화 통신"])
+def test_the_gazetteer_knows_the_derived_forms(form):
+    assert gazetteer.lookup(form) is not None, form
