@@ -108,9 +108,11 @@ _NAMED_DMY = re.compile(
     re.I,
 )
 _NAMED_MDY = re.compile(_WORD + r"\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})(?!\d)", re.I)
+# a time of day; "05.04" inside a dotted date ("… Aktualisiert am 06.04.2025", "2025.04.06") is none: no digit
+# and dot right before it, no dot and digit right after it
 _TIME = re.compile(
-    r"(?<![\d:])(?P<H>\d{1,2})\s*[:.h]\s*(?P<M>\d{2})(?:\s*[:.]\s*(?P<S>\d{2})(?:[.,]\d+)?)?(?![\d])"
-    r"(?:\s*(?P<ampm>[ap])\.?\s*m\b\.?)?",
+    r"(?<![\d:])(?<!\d\.)(?P<H>\d{1,2})\s*[:.h]\s*(?P<M>\d{2})(?:\s*[:.]\s*(?P<S>\d{2})(?:[.,]\d+)?)?"
+    r"(?![\d])(?!\.\d)(?:\s*(?P<ampm>[ap])\.?\s*m\b\.?)?",
     re.I,
 )
 _ZONE_AFTER = re.compile(

@@ -38,6 +38,13 @@ def iso(value, **kw):
         ("05/12/2024 10:15", "us", "2024-05-12T10:15:00-04:00"),
         ("25/12/2024", "us", "2024-12-25T00:00:00-05:00"),  # a part above 12 settles it anywhere
         ("2024/12/05 10:15", "us", "2024-12-05T10:15:00-05:00"),  # year in front: always y-m-d
+        # a dateline giving the published and the updated day: the second day is no time of day
+        ("05.04.2025 - Güncelleme : 06.04.2025", "tr", "2025-04-05T00:00:00+03:00"),
+        ("Veröffentlicht am 05.04.2025 | Aktualisiert am 06.04.2025", "de", "2025-04-05T00:00:00+02:00"),
+        ("Diterbitkan 2025.04.05 - Diperbarui 2025.04.06", "id", "2025-04-05T00:00:00+07:00"),
+        # ... while a dotted time after the day still is one
+        ("05.04.2025 14.30 - Güncelleme : 06.04.2025", "tr", "2025-04-05T14:30:00+03:00"),
+        ("Senin, 3 Maret 2025 19.40 WIB", "id", "2025-03-03T19:40:00+07:00"),
         # other languages' month names
         ("12. März 2024, 10:15 Uhr", "de", "2024-03-12T10:15:00+01:00"),
         ("le 5 décembre 2024 à 10h15", "fr", "2024-12-05T10:15:00+01:00"),
