@@ -22,6 +22,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -38,6 +39,7 @@ from pipelines.templates import Template
 
 SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
 _NOT_LINKS = ("#", "mailto:", "javascript:", "tel:", "whatsapp:")
+LINK_CACHE = 8192  # links' fetchable URL and key remembered per process (~2 MB): see ``_link``
 
 
 class SourceRules(Protocol):
@@ -117,6 +119,16 @@ def is_part(rules: SourceRules, key: str) -> bool:
     return base is not None and rules.is_article_url(base)
 
 
+@lru_cache(maxsize=LINK_CACHE)
+def _link(url: str) -> tuple[str, str] | None:
+    """(``fetchable(url)``, its ``norm``), or None when it is no http(s) URL.  Remembered for the last
+    ``LINK_CACHE`` URLs: a site's menus, sections and footer repeat on every page of it, and the two
+    calls (each a few URL parses, w3lib's quoting) were most of ``page_links``' time."""
+    fetch = fetchable(url)
+    key = norm(fetch) if fetch else None
+    return (fetch, key) if fetch is not None and key is not None else None
+
+
 def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
     links = Links()
     articles: dict[str, str] = {}
@@ -126,10 +138,10 @@ def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
     for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
         if not href or href.startswith(_NOT_LINKS):
             continue
-        url = fetchable(urljoin(page_url, href))
-        key = norm(url) if url else None
-        if url is None or key is None:
+        got = _link(urljoin(page_url, href))
+        if got is None:
             continue
+        url, key = got
         if not rules.owns(url):
             offsite.setdefault(key, url)
             continue

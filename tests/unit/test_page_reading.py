@@ -98,6 +98,29 @@ def test_a_listing_page_gives_its_links_and_no_verdict():
     assert [u for u, _ in reading.links.listings] == [f"{BASE}/kanal/daerah/"]
 
 
+def test_a_sites_menu_links_are_made_fetchable_once_not_on_every_page(monkeypatch):
+    """Two listing pages of one site share their menu (absolute and root-relative, a tracking tag on
+    one): each menu URL is made fetchable and normalised once; every page still gets all its links."""
+    from pipelines import page_reading
+
+    page_reading._link.cache_clear()
+    calls = []
+    real = page_reading.fetch_url
+    monkeypatch.setattr(page_reading, "fetch_url", lambda u: calls.append(u) or real(u))
+    menu = (f"<nav><a href='{BASE}/'>Beranda</a> <a href='/kanal/daerah/'>Daerah</a> "
+            f"<a href='/kanal/ekonomi/?utm_source=menu'>Ekonomi</a> <a href='https://partner.example.com/'>Mitra</a></nav>")
+    found = []
+    for n in (1, 2):
+        html = f"<html><body>{menu}<ul><li><a href='/berita/2024/12/0{n}/a.html'>a</a></li></ul></body></html>"
+        reading = read_page(html.encode(), PageTask(f"{BASE}/kanal/page/{n}/", "text/html", "listing"), Rules())
+        found.append(reading.links)
+    for n, links in enumerate(found, 1):
+        assert [u for u, _ in links.articles] == [f"{BASE}/berita/2024/12/0{n}/a.html"]
+        assert [u for u, _ in links.listings] == [f"{BASE}/", f"{BASE}/kanal/daerah/", f"{BASE}/kanal/ekonomi/"]
+        assert [u for u, _ in links.offsite] == ["https://partner.example.com/"]
+    assert len(calls) == len(set(calls)) == 6, calls  # 4 menu links + one article link per page
+
+
 def test_a_not_article_page_is_not_extracted():
     ld = '<script type="application/ld+json">{"@type":"ItemList","name":"Terpopuler"}</script>'
     reading = read_page(article(head=ld), task(), Rules())
