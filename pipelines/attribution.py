@@ -818,17 +818,28 @@ def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
     tag = m.group("tag").strip()
     src = gazetteer.lookup(tag)
     if src and not src.is_photo:
-        name = gazetteer.credited(tag, src)
-    else:
-        return None
+        names = [gazetteer.credited(tag, src)]
+    else:  # "(ANSA-AFP)": agencies joined in one tag, every part a known agency
+        parts = [gazetteer.lookup(p) for p in re.split(r"\s*[-–]\s*", tag)]
+        if len(parts) < 2 or not all(p is not None and p.is_agency for p in parts):
+            return None
+        names = [p.name for p in parts if p]
     rest = ln.text[: m.start()].rstrip()
     if not rest:
-        return Hit(sources=[name], drop=True, kind="end_tag", end=True)
-    return Hit(sources=[name], rest=rest, end=True)
+        return Hit(sources=names, drop=True, kind="end_tag", end=True)
+    return Hit(sources=names, rest=rest, end=True)
+
+
+_SLASHED_TAIL = re.compile(r"(?<=[.!?\"”»])\s+/(?P<org>[^\W\d_][\w.&-]{1,20})/?\s*$")
 
 
 def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
-    """'... pihak. – Bernama', '... pandemia. EFE', '(Yonhap)' closing a paragraph."""
+    """'... pihak. – Bernama', '... pandemia. EFE', '(Yonhap)' closing a paragraph; the slashed
+    stamp '... tekst. /PAP/' (a known agency)."""
+    m = _SLASHED_TAIL.search(ln.text) if ln.text.endswith("/") or "/" in ln.text[-25:] else None
+    src = gazetteer.lookup(m.group("org")) if m else None
+    if m and src and src.is_agency:
+        return Hit(sources=[src.name], rest=ln.text[: m.start()].rstrip(), end=True)
     tag = _end_tag(ln.text)
     if not tag:
         return None

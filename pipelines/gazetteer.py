@@ -173,8 +173,12 @@ def resolve_list(val: str, known_only: bool = False) -> list[str]:
     whole = lookup(val)
     if whole:
         return [credited(val, whole)]
-    if known_only:  # a credit sentence: every known source it names, in order
-        return list(dict.fromkeys(credited(val[s:e], src) for s, e, src in find(val)))
+    if known_only:  # a credit sentence: every known source it names, in order (else its items by name:
+        # "inputs from agencies" is written in lower case)
+        found = [credited(val[s:e], src) for s, e, src in find(val)]
+        if not found:
+            found = [credited(x, src) for x in split_list(val) if (src := lookup(x)) is not None]
+        return list(dict.fromkeys(found))
     out = []
     for item in split_list(val):
         name = resolve_credit(item, known_only)

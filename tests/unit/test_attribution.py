@@ -953,3 +953,28 @@ def test_a_label_row_after_a_read_also_line_is_read_as_a_credit():
     r = run(f"{ID2}\n{ID2}\nBaca Juga: Banjir Rendam Tiga Desa di Bekasi\nEditor | : | Budi Santoso |\n"
             "Sumber | : | Harian Sinar Pagi |")
     assert r["sources"] == ["Harian Sinar Pagi"] and "Banjir Rendam" not in r["clean_text"]
+
+
+IT = "Il governo regionale ha annunciato martedì che il bilancio per le strade aumenterà di un quinto il prossimo anno."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{IT}\n{IT} (ANSA-AFP).", ["ANSA", "AFP"]),  # two agencies in one closing bracket
+        (f"{PL}\n{PL} /PAP/", ["PAP"]),  # the slashed stamp closing the story
+        (f"{DE}\n{DE} /AFP", ["AFP"]),
+        (f"{PL}\n{PL} /Kraków/", []),  # a place is no agency
+        ("МОСКВА, 2 декабря — РИА Новости. Правительство области объявило во вторник, что бюджет на строительство "
+         "дорог будет увеличен.\nПроект уже одобрен.", ["RIA Novosti"]),
+        (f"{EN}\n{EN}\n(With inputs from agencies)", ["Agencies"]),
+        (f"{EN}\n{EN}\n— With AFP", ["AFP"]),
+        (f"NEW DELHI (PTI): {EN}\n{EN}", ["PTI"]),
+        (f"ISLAMABAD (APP): {EN}\n{EN}", ["APP"]),
+        (f"Joko Widodo (Jokowi): {ID}\n{ID}", []),  # a nickname before a quote is no stamp
+    ],
+)
+def test_weak_language_stamps_and_sign_offs(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert r["dateline_outlet"] is None
