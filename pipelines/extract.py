@@ -720,9 +720,30 @@ def _lead_in_bylines(h1: HtmlElement) -> Iterator[str]:
         text = _element_text(el, BODY_START_CHARS if el.tag == "p" else LEAD_IN_MAX_CHARS)
         if el.tag == "p" and len(text) >= BODY_START_CHARS:
             return
-        if (len(text) <= LEAD_IN_MAX_CHARS and _LEAD_IN_BYLINE.match(text) and text[-1] not in ".!?"
-                and text.split()[1][0].isupper()):
+        if len(text) > LEAD_IN_MAX_CHARS or not text:
+            continue
+        if _LEAD_IN_BYLINE.match(text) and text[-1] not in ".!?" and text.split()[1][0].isupper():
             yield text
+        elif name := _name_beside_date(el, text):
+            yield name
+
+
+_NAME_DATE_SEP = re.compile(r"\s*[|•·]\s*")
+
+
+def _name_beside_date(el: HtmlElement, text: str) -> str | None:
+    """The name in a byline line without a lead-in word: a name, a bar or dot, and the dateline ("Jane Doe |
+    March 5, 2025"), the date also in the element right after the name's (``<span>Jane Doe |</span>
+    <span>05.03.2025</span>``). The name is 2-4 capitalised words (or such names joined by and, & or /), the
+    date one the parser reads; a comma before the bar is a dateline's place and desk ("New Delhi, News
+    Nation Bureau | Updated : …"), no byline."""
+    m = _NAME_DATE_SEP.search(text)
+    if m is None or "," in (name := text[: m.start()].strip()) or not _is_bold_name(name):
+        return None
+    rest = text[m.end():].strip()
+    if not rest and (nxt := el.getnext()) is not None:
+        rest = _element_text(nxt, LEAD_IN_MAX_CHARS)
+    return name if rest and len(rest) <= LEAD_IN_MAX_CHARS and dates.parse(rest) is not None else None
 
 
 def _microdata_name(el: HtmlElement) -> str:

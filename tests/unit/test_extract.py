@@ -611,6 +611,39 @@ def test_byline_markup_families_are_read(byline):
 @pytest.mark.parametrize(
     "line",
     [
+        # a name and the dateline on one line under the headline, no lead-in word, no class naming it
+        '<div class="row"><span>Jenny Smith &nbsp;|</span><span class="tarih">05.03.2025 - Güncelleme : '
+        "05.03.2025</span></div>",
+        "<p>Jenny Smith | March 5, 2025</p>",
+        "<div><span>Jenny Smith</span> · <span>5 March 2025, 10:15</span></div>",
+    ],
+)
+def test_a_name_beside_the_dateline_under_the_headline_is_the_byline(line):
+    html = _head("").replace("<article>", "<article><h1>Council approves the budget</h1>" + line)
+    a = extract(html, "https://www.dailycourier.com/news/2025/03/05/council-approves-budget/", now=NOW).article
+    assert a.authors == ["Jenny Smith"] and a.provenance["authors"] == "html"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "<p>Jenny Smith | Council</p>",  # no date beside the name
+        "<p>council meeting | March 5, 2025</p>",  # no name
+        # the dateline's place and desk before the bar
+        '<div><span class="place"><strong>New Delhi</strong></span>, <a href="/byline/desk">City Desk</a> | '
+        "Updated : 19 November 2024, 09:01 AM</div>",
+        "<p>Jenny Smith said on March 5, 2025 that the council will vote</p>",  # a sentence
+    ],
+)
+def test_a_name_beside_no_dateline_is_no_byline(line):
+    html = _head("").replace("<article>", "<article><h1>Council approves the budget</h1>" + line)
+    a = extract(html, "https://www.dailycourier.com/news/2025/03/05/council-approves-budget/", now=NOW).article
+    assert a.authors == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
         "<p>By the end of the year the council will vote again on the plan.</p>",  # a sentence, not a byline
         "<p>Von oben gesehen</p>",  # the lead-in word, then no name
     ],
