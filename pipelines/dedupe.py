@@ -214,30 +214,46 @@ def identify(fetched_url: str, canonical: str | None = None, redirected_from: It
 
 
 # --------------------------------------------------------------------------- content
+def _folded(text: str) -> str:
+    """NFKC, case-folded: what every content comparison starts from.  Both work character by character
+    and never make or take a line break, so the folded lines of a text are its lines folded (the
+    fingerprints fold a body once, ``annotate``)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def comparable_text(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed: the form a content hash is taken of (not
     ``pipelines.clean.normalize_text``, which keeps the text as written)."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return _SPACE.sub(" ", _folded(text)).strip()
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def content_hash(body: str | None) -> str | None:
     if not body or not body.strip():
         return None
-    return hashlib.blake2b(comparable_text(body).encode(), digest_size=16).hexdigest()
+    return _digest(comparable_text(body))
 
 
 def revision_hash(body: str | None, taken_out: Sequence[str] = ()) -> str | None:
     """The hash of a revision of an article: its body's lines and the lines a learned template took out
     (``taken_out``), compared as a set of comparable lines (order-free: where the template took a line
     from is not kept).  Equal for two copies of one page cleaned with a younger and an older template."""
-    lines = sorted({comparable_text(ln) for ln in [*(body or "").splitlines(), *taken_out]} - {""})
+    return _revision(_folded(body or ""), taken_out)
+
+
+def _revision(folded_body: str, taken_out: Sequence[str]) -> str | None:
+    lines = sorted(({_SPACE.sub(" ", ln).strip() for ln in folded_body.splitlines()}
+                    | {comparable_text(ln) for ln in taken_out}) - {""})
     if not lines:
         return None
-    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+    return _digest("\n".join(lines))
 
 
 def tokens(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _WORD.findall(_folded(text))
 
 
 @lru_cache(maxsize=200_000)
@@ -264,7 +280,10 @@ _PERM_B = np.array([int(v) >> 64 for v in _PERM], dtype=np.uint64)
 
 def shingle_hashes(text: str) -> np.ndarray:
     """Distinct 64-bit hashes of the word 3-shingles of ``text`` (the words for shorter text)."""
-    toks = tokens(text)
+    return _shingles(tokens(text))
+
+
+def _shingles(toks: list[str]) -> np.ndarray:
     if not toks:
         return np.zeros(0, dtype=np.uint64)
     h = np.fromiter((_token_hash(t) for t in toks), dtype=np.uint64, count=len(toks))
@@ -315,13 +334,18 @@ def similarity(a: str, b: str) -> float:
     return float((signature_from_hex(a) == signature_from_hex(b)).mean())
 
 
-def annotate(doc: dict[str, Any]) -> dict[str, Any]:
-    """Fill ``content_hash``, ``fingerprint`` and ``fingerprint_bands`` from the body (in place).
+def annotate(doc: dict[str, Any], taken_out: Sequence[str] | None = None) -> dict[str, Any]:
+    """Fill ``content_hash``, ``fingerprint`` and ``fingerprint_bands`` from the body (in place); with
+    ``taken_out`` (the lines a learned template took out) ``revision_hash`` too.  The body is folded
+    once for all of them (``content_hash``, ``shingle_hashes`` and ``revision_hash`` each folded it).
 
     Bodies too short for a meaningful fingerprint get none: they cluster by exact hash only."""
     body = doc.get("body") or ""
-    doc["content_hash"] = content_hash(body)
-    shingles = shingle_hashes(body)
+    folded = _folded(body)
+    doc["content_hash"] = _digest(_SPACE.sub(" ", folded).strip()) if body.strip() else None
+    if taken_out is not None:
+        doc["revision_hash"] = _revision(folded, taken_out)
+    shingles = _shingles(_WORD.findall(folded))
     sig = _min_signature(shingles) if len(shingles) >= MIN_NEAR_DUP_TOKENS - SHINGLE + 1 else None
     doc["fingerprint"] = signature_hex(sig) if sig is not None else None
     doc["fingerprint_bands"] = lsh_bands(sig) if sig is not None else []

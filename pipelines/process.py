@@ -59,10 +59,10 @@ def enrich_article(article: Article, hints: Hints | None = None,
 
 
 def fingerprint(article: Article) -> Article:
-    doc = dedupe.annotate({"body": article.body})
+    doc = dedupe.annotate({"body": article.body}, taken_out=[
+        s["text"] for s in article.removed_segments if s.get("kind") in TEMPLATE_KINDS])
     article.content_hash = doc["content_hash"]
-    article.revision_hash = dedupe.revision_hash(
-        article.body, [s["text"] for s in article.removed_segments if s.get("kind") in TEMPLATE_KINDS])
+    article.revision_hash = doc["revision_hash"]
     article.fingerprint = doc["fingerprint"]
     article.fingerprint_bands = doc["fingerprint_bands"]
     return article

@@ -221,3 +221,30 @@ def test_the_stored_url_has_no_session_id():
         "https://portal.example/berita/a.html?x=1"
     assert dedupe.public_url("https://portal.example/modules.php?name=News&sid=1234") == \
         "https://portal.example/modules.php?name=News&sid=1234"
+
+
+def test_a_bodys_fingerprints_fold_it_once_and_keep_their_values(monkeypatch):
+    """content_hash, the MinHash fingerprint and revision_hash of a page come from one NFKC + case fold
+    of its body (each folded the whole body again), with the values they had: line breaks of every
+    kind, a combining accent after a break, ligatures, full-width letters, ß and final sigma."""
+    import unicodedata
+
+    from pipelines.article import Article
+    from pipelines.process import fingerprint
+
+    body = ("Straße in Köln: ﬁnale Ｓｉｔｚｕｎｇ des Rates.\r\nCafe\u0301 am Ende\u2028zweite Zeile\n\u0301Akzent "
+            "nach dem Umbruch\x85NEL-Zeile ÅNGSTRÖM ǅ ΣΊΣΥΦΟΣ\n\n  Viele   Leerzeichen\tund Tabs  \n"
+            + (Path(__file__).resolve().parents[1] / "fixtures" / "seed" / "tribunnews-korut-rusia.txt").read_text())
+    taken = [{"kind": "template_line", "text": "ABONNIEREN  Sie\u00a0uns"}, {"kind": "byline", "text": "Von X"}]
+    folds = []
+    real = unicodedata.normalize
+    monkeypatch.setattr(dedupe.unicodedata, "normalize",
+                        lambda form, text: folds.append(len(text)) or real(form, text))
+    art = fingerprint(Article(url="https://x.example/a", source="s", title="t", body=body, removed_segments=taken))
+    assert folds.count(len(body)) == 1, folds
+    assert (art.content_hash, art.revision_hash) == ("c7355261bd3c6c23db140e93a86cb736",
+                                                     "0c372b68349533ce5b9035dbf931c296")
+    assert art.fingerprint.startswith("67424697f2184e7e101231546be6ba82")
+    assert art.fingerprint_bands[:2] == ["00:ae306efd8c", "01:c96deee11a"]
+    assert art.content_hash == dedupe.content_hash(body)
+    assert art.revision_hash == dedupe.revision_hash(body, ["ABONNIEREN  Sie\u00a0uns"])
