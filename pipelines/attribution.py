@@ -30,6 +30,7 @@ from pipelines.clean import (
     is_headline_like,
     is_name_list,
     is_paragraph,
+    match_dateline,
     normalize_text,
     scope_lang,
 )
@@ -185,6 +186,13 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
             r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
             r"(?P<val>.+?)\s*[)\]]?\s*\.?$",
+            re.IGNORECASE,
+        ),
+        # "2024-03-08 09:53 来源：人民日报 作者：王明": a credit segment inside a header row (not its start),
+        # its value up to a bar, the row's end or the next label
+        "credit_in_row": re.compile(
+            r"(?:(?<=\s)|(?<=[|｜]))(?:" + credit + r")\s*[:：]\s*"
+            r"(?P<val>[^|｜:：\n]{2,40}?)(?=\s*(?:[|｜]|$|\s\S{1,12}[:：]))",
             re.IGNORECASE,
         ),
         "credit_tail": re.compile(
@@ -485,6 +493,18 @@ def byline_stamp(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+def copied_dateline(ln: Line, f: Findings) -> Hit | None:
+    """'参考消息网<date>号报道' then '中新社北京3月3日电 …': under the publisher's own stamp the copied
+    text opens with its agency's dateline - the agency is a source (an outlet there is not read)."""
+    if f.dateline is None or f.dateline_outlet is None:
+        return None
+    found = match_dateline(ln.text, ln.lang, with_org_only=True)
+    got = gazetteer.classify_org(found[2], found[3]) if found and found[2] else None
+    if not found or not got or got[0] != "source":
+        return None
+    return Hit(sources=[got[1]], rest=found[1] or None)
+
+
 def lead_credit(ln: Line, f: Findings) -> Hit | None:
     """'Dari Kompas.com' before the text (lead_credits)."""
     for rx in patterns.regexes("lead_credits", lang=ln.lang):
@@ -707,6 +727,23 @@ def _without_date_tail(val: str) -> str:
         if is_date_line(" ".join(toks[i:])):
             return " ".join(toks[:i]).rstrip(" ,-–—|")
     return val
+
+
+_ROW_DATE = re.compile(r"\d{4}[-/.年]\d{1,2}|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b")
+
+
+def credit_in_row(ln: Line, f: Findings) -> Hit | None:
+    """'2024-03-08 09:53 来源：人民日报 作者：王明', '| <date> 来源:新华社 责任编辑:X |': the credit label of
+    a header row of date and label segments, not a sentence (the row stays; its credit is read)."""
+    if len(ln.text) > 160 or not _ROW_DATE.search(ln.text) or is_paragraph(ln.text):
+        return None
+    if _SENTENCE_END.search(ln.text.rstrip(" |｜")) and not ln.text.rstrip(" |｜").endswith(":"):
+        return None
+    m = _rx(ln.lang)["credit_in_row"].search(ln.text)
+    if not m or not m.start():
+        return None
+    names = gazetteer.resolve_list(m.group("val").strip())
+    return Hit(sources=names) if names else None
 
 
 def credit_suffix(ln: Line, f: Findings) -> Hit | None:
@@ -1051,6 +1088,7 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("header_stamp", lambda ln: ln.head, header_stamp),
     Rule("byline_stamp", lambda ln: ln.head, byline_stamp),
+    Rule("copied_dateline", lambda ln: ln.lead, copied_dateline),
     Rule("lead_credit", lambda ln: ln.lead, lead_credit),
     Rule("headline_credit", lambda ln: ln.lead, headline_credit),
     Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),
@@ -1062,6 +1100,7 @@ RULES: tuple[Rule, ...] = (
     Rule("caption_photo_credits", _anywhere, caption_photo_credits),
     Rule("caption_credit", _anywhere, caption_credit),
     Rule("credit_line", _anywhere, credit_line),
+    Rule("credit_in_row", lambda ln: ln.head or ln.before_story, credit_in_row),
     Rule("credit_suffix", _anywhere, credit_suffix),
     Rule("republication", _anywhere, republication),
     Rule("rights_notice", _anywhere, rights_notice),  # '<저작권자 ⓒ X, 무단 전재 ...>' first
@@ -1102,6 +1141,11 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
                     if patterns.norm_key(name) != own:
                         f.sources.add(name)
                         f.attribution_text.append(b)
+        m = _rx(None)["credit_in_row"].search(b)  # "<date> 来源：人民日报 作者：王明" lifted as a byline
+        for name in gazetteer.resolve_list(m.group("val").strip()) if m and m.start() else ():
+            if patterns.norm_key(name) != own:
+                f.sources.add(name)
+                f.attribution_text.append(b)
         for s, e, src in gazetteer.find(b):
             name = gazetteer.credited(b[s:e], src)
             if patterns.norm_key(name) != own:

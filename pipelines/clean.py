@@ -208,6 +208,8 @@ def _is_counter(line: str) -> bool:
     numeric = sum(sum(c.isdigit() for c in t) >= 0.3 * len(t) for t in toks)
     if not any(t[:1].isdigit() or sum(c.isdigit() for c in t) * 2 > len(t) for t in toks):
         return False  # "Źródło: tvn24": a name with digits in it is no count
+    if re.search(r"[^\W\d_]\s*[:：]\s*[^\W\d_]", line):
+        return False  # "<date> <time> 来源：X 作者：Y": a row of labelled names, not a count
     return numeric * 2 >= len(toks) and not (
         _SENT_END.search(line + " ") and len(toks) > 3
     )
@@ -371,12 +373,16 @@ def match_dateline(line: str, lang: str | None = None,
             if m.groupdict().get("orgl"):
                 if not _lead_brand(org):
                     continue
+            elif m.groupdict().get("orgs"):  # a stamp shape strong enough for any brand-shaped name
+                if not gazetteer.brand_shaped(org):
+                    continue
             elif not plausible_dateline_org(org, bracketed_org(m) or _stamp_after_place(m)):
                 continue
         elif not (len(rest) >= 80 or _SENT_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
         # the brand-first form, checked by _lead_brand, is as strong a shape as the bracketed stamp
-        strong = bracketed_org(m) or _stamp_after_place(m) or bool(m.groupdict().get("orgl"))
+        strong = (bracketed_org(m) or _stamp_after_place(m) or bool(m.groupdict().get("orgl"))
+                  or bool(m.groupdict().get("orgs")))
         return m.group("dl").strip(), rest, org, org is not None and strong
     return None
 

@@ -140,10 +140,23 @@ def _vague(text: str) -> bool:
                for v in patterns.merged("credit_vague"))
 
 
+@lru_cache(maxsize=1)
+def _product_words() -> tuple[str, ...]:
+    return tuple(sorted(patterns.merged("product_words"), key=len, reverse=True))
+
+
+def _without_product_word(raw: str) -> str:
+    """'人民日报微信公众号' -> '人民日报': a product word (product_words) closing a name is no brand."""
+    for word in _product_words():
+        if raw.endswith(word) and len(raw) > len(word) + 1:
+            return raw[: -len(word)].rstrip()
+    return raw
+
+
 def resolve_credit(raw: str, known_only: bool = False) -> str | None:
     """The canonical name of an item in a credit position, its domain, or - unless ``known_only``
     - the name as written when it is short and name-shaped ("The Conversation", "Harian Jogja")."""
-    raw = raw.strip().strip("\"'“”«»()[]").strip()
+    raw = _without_product_word(raw.strip().strip("\"'“”«»()[]").strip())
     if not raw:
         return None
     src = lookup(raw)

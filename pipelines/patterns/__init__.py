@@ -40,6 +40,7 @@ _LIST_KEYS = (
     "relay",
     "outlet_words",
     "outlet_name_words",
+    "product_words",
     "republish",
     "copyright_notices",
     "dateline_patterns",

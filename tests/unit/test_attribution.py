@@ -978,3 +978,37 @@ def test_weak_language_stamps_and_sign_offs(text, sources):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert r["dateline_outlet"] is None
+
+
+@pytest.mark.parametrize(
+    "row,sources",
+    [
+        ("2024-03-08 09:53 来源：人民日报 作者：王明", ["People's Daily"]),  # a credit segment in the header row
+        ("2024-03-08 09:53 来源：南方日报 作者：王明", ["南方日报"]),
+        ("| 2024-03-08 09:53:20 来源:新华社 责任编辑:李华 |", ["Xinhua"]),
+        ("发布时间：2024-03-08 来源：中国新闻网", ["中国新闻网"]),
+        ("Cập nhật 08/03/2024 10:15 Nguồn: VnExpress", ["VnExpress"]),
+        ("2024-03-08 09:53 作者：王明 编辑：李华", []),  # a row without a credit label
+    ],
+)
+def test_a_credit_label_inside_a_header_row(row, sources):
+    r = run(f"道路预算明年增加两成\n{row}\n{ZH}\n{ZH}")
+    assert folded(r["sources"]) == folded(sources)
+
+
+def test_a_credit_word_in_running_text_is_no_header_row():
+    line = "专家表示，来源：网络的消息不可轻信，2024年起监管部门将加强审核，这一点在会议上得到强调。"
+    assert run(f"{ZH}\n{line}\n{ZH}")["sources"] == []
+
+
+@pytest.mark.parametrize(
+    "value,sources",
+    [("人民日报微信公众号", ["People's Daily"]), ("江湖news微信公众号", ["江湖news"]), ("新华社客户端", ["Xinhua"])],
+)
+def test_a_credited_account_or_app_is_its_outlet(value, sources):
+    assert folded(run(f"道路预算明年增加两成\n2024-03-08 09:53 来源：{value}\n{ZH}\n{ZH}")["sources"]) == folded(sources)
+
+
+def test_an_outlets_own_dated_stamp_and_the_copied_agency_dateline_under_it():
+    r = run(f"2024-03-08 09:53 来源：环球时报网 责任编辑：李华\n环球时报网2024-03-08号报道\n新华社北京3月7日电 {ZH}\n{ZH}")
+    assert r["dateline_outlet"] == "环球时报网" and r["sources"] == ["Xinhua"]

@@ -162,3 +162,8 @@ def test_a_derived_variant_never_takes_another_entrys_name():
                                   "Philippine News Agency (PNA)", "Agence France Presse (AFP)", "신화 통신"])
 def test_the_gazetteer_knows_the_derived_forms(form):
     assert gazetteer.lookup(form) is not None, form
+
+
+def test_taiwans_central_news_agency_is_written_cna():
+    assert gazetteer.lookup("中央社").name == "CNA" and gazetteer.lookup("CNA").is_agency
+    assert gazetteer.lookup("Channel NewsAsia").name == "Channel NewsAsia"
