@@ -505,6 +505,25 @@ def copied_dateline(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[got[1]], rest=found[1] or None)
 
 
+@lru_cache(maxsize=32)
+def _byline_prefix(lang: str | None) -> re.Pattern[str]:
+    words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
+    return re.compile(r"^(?:" + words + r")\s+(?P<org>\S.{1,40})$", re.IGNORECASE)
+
+
+def outlet_byline(ln: Line, f: Findings) -> Hit | None:
+    """'por Lusa', 'por Agência Brasil': a byline line naming a known outlet or agency, in any case
+    and anywhere (a live blog's entries); a person's name or a phrase ('por isso') is none of it."""
+    m = _byline_prefix(ln.lang).match(ln.text) if len(ln.text) <= 50 else None
+    src = gazetteer.lookup(m.group("org").rstrip(" .")) if m else None
+    if not m or src is None or src.is_photo:
+        return None
+    name = gazetteer.credited(m.group("org").rstrip(" ."), src)
+    if f.dateline_outlet and patterns.norm_key(name) == patterns.norm_key(f.dateline_outlet):
+        return Hit(drop=True, kind="byline", credit=False)
+    return Hit(sources=[name], drop=True, kind="byline")
+
+
 def lead_credit(ln: Line, f: Findings) -> Hit | None:
     """'Dari Kompas.com' before the text (lead_credits)."""
     for rx in patterns.regexes("lead_credits", lang=ln.lang):
@@ -1092,6 +1111,7 @@ RULES: tuple[Rule, ...] = (
     Rule("lead_credit", lambda ln: ln.lead, lead_credit),
     Rule("headline_credit", lambda ln: ln.lead, headline_credit),
     Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),
+    Rule("outlet_byline", _anywhere, outlet_byline),
     Rule("credit_without_target", _anywhere, credit_without_target),
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),

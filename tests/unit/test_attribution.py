@@ -1012,3 +1012,21 @@ def test_a_credited_account_or_app_is_its_outlet(value, sources):
 def test_an_outlets_own_dated_stamp_and_the_copied_agency_dateline_under_it():
     r = run(f"2024-03-08 09:53 来源：环球时报网 责任编辑：李华\n环球时报网2024-03-08号报道\n新华社北京3月7日电 {ZH}\n{ZH}")
     assert r["dateline_outlet"] == "环球时报网" and r["sources"] == ["Xinhua"]
+
+
+PT = "O governo estadual anunciou na terça-feira que o orçamento das estradas vai aumentar um quinto no próximo ano."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{PT}\npor Lusa\n{PT}\n{PT}", ["Lusa"]),  # a byline naming a known agency, in lower case, mid-page
+        (f"{PT}\n{PT}\npor Agência Brasil", ["Agência Brasil"]),
+        (f"{PT}\npor Carlos Santos\n{PT}", []),  # a person
+        (f"{PT}\npor isso\n{PT}", []),
+        ("«Мы посчитали возможным обратиться в МОК», – передает ТАСС слова министра. Решение ожидается весной.\n"
+         "Правительство области объявило во вторник, что бюджет будет увеличен.", ["TASS"]),
+    ],
+)
+def test_lower_case_outlet_bylines_and_dashed_relay(text, sources):
+    assert folded(run(text)["sources"]) == folded(sources)
