@@ -524,6 +524,29 @@ def outlet_byline(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[name], drop=True, kind="byline")
 
 
+_BRACKET_BRAND = re.compile(r"(?:^|(?<=\s))\[(?P<org>[^\[\]\s]{2,14})\]\s+(?=\S[^\n]{30,})")
+
+
+def bracket_brand(ln: Line, f: Findings) -> Hit | None:
+    """'<title> [충청저널] <lead>', '[서해일보] <lead>': the publisher's bracketed brand opening the lead
+    (the title may be glued before it) - known, or an outlet-shaped name (outlet_name_words); a known
+    agency there is a source.  A speaker label ('[앵커]') is neither."""
+    if f.dateline is not None or "[" not in ln.text:
+        return None
+    m = _BRACKET_BRAND.search(ln.text[:120])
+    if not m:
+        return None
+    org = m.group("org")
+    src = gazetteer.lookup(org)
+    rest = (ln.text[: m.start()] + ln.text[m.end():]).strip()
+    if src and src.is_agency:
+        return Hit(sources=[src.name], rest=rest)
+    name = gazetteer.credited(org, src) if src else _shaped_outlet(org)
+    if not name or f.dateline_outlet is not None:
+        return None
+    return Hit(outlet=org, rest=rest)  # a dateline outlet is the brand as written
+
+
 def lead_credit(ln: Line, f: Findings) -> Hit | None:
     """'Dari Kompas.com' before the text (lead_credits)."""
     for rx in patterns.regexes("lead_credits", lang=ln.lang):
@@ -1108,6 +1131,7 @@ RULES: tuple[Rule, ...] = (
     Rule("header_stamp", lambda ln: ln.head, header_stamp),
     Rule("byline_stamp", lambda ln: ln.head, byline_stamp),
     Rule("copied_dateline", lambda ln: ln.lead, copied_dateline),
+    Rule("bracket_brand", lambda ln: ln.rank <= 1, bracket_brand),
     Rule("lead_credit", lambda ln: ln.lead, lead_credit),
     Rule("headline_credit", lambda ln: ln.lead, headline_credit),
     Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),

@@ -1030,3 +1030,18 @@ PT = "O governo estadual anunciou na terça-feira que o orçamento das estradas 
 )
 def test_lower_case_outlet_bylines_and_dashed_relay(text, sources):
     assert folded(run(text)["sources"]) == folded(sources)
+
+
+@pytest.mark.parametrize(
+    "text,outlet,sources",
+    [
+        # the publisher's bracketed brand opening the lead, the title glued before it
+        (f"도로 예산 20% 증액 [충청저널] {KO2}\n{KO2}", "충청저널", []),
+        (f"[서해일보] {KO2}\n{KO2}", "서해일보", []),
+        (f"도로 예산 20% 증액 [연합뉴스] {KO2}\n{KO2}", None, ["Yonhap"]),  # an agency there is a source
+        (f"[앵커] {KO2}\n{KO2}", None, []),  # a speaker label is no brand
+    ],
+)
+def test_a_bracketed_brand_opening_the_lead(text, outlet, sources):
+    r = run(text)
+    assert r["dateline_outlet"] == outlet and folded(r["sources"]) == folded(sources)
