@@ -181,7 +181,7 @@ class Discovery(NewsSpiderBase):
         off-site one counted once."""
         links = reading.links or Links()
         new = 0
-        for _, key in links.offsite:  # one count per page, not one call per link (pages have dozens)
+        for key in links.offsite:  # one count per page, not one call per link (pages have dozens)
             if key not in self._offsite:
                 if len(self._offsite) >= OFFSITE_SEEN_MAX:
                     self._offsite.clear()

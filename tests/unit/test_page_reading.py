@@ -56,9 +56,10 @@ def test_a_one_page_article_is_classified_linked_and_processed_in_one_reading():
     reading = read_page(article(links), task(walk_parts=False), Rules())
     assert reading.verdict is not None and reading.verdict.is_article
     assert reading.encoding == "utf-8" and reading.text is None and reading.next_url is None
-    # related articles, not this article's own later part; off-site links reported for counting
+    # related articles, not this article's own later part; off-site links reported for counting, by
+    # their key alone (the crawl never fetches them)
     assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/harga-beras-naik.html"]
-    assert [u for u, _ in reading.links.offsite] == ["https://partner.example.com/x"]
+    assert reading.links.offsite == ["https://partner.example.com/x"]
     # the stage chain ran on the same tree: the same article process_page makes of the page
     assert reading.result is not None and reading.result.ok, reading.result
     offline = process_page(article(links), URL, {"language_hint": "id", "source": "kabar",
@@ -117,7 +118,7 @@ def test_a_sites_menu_links_are_made_fetchable_once_not_on_every_page(monkeypatc
     for n, links in enumerate(found, 1):
         assert [u for u, _ in links.articles] == [f"{BASE}/berita/2024/12/0{n}/a.html"]
         assert [u for u, _ in links.listings] == [f"{BASE}/", f"{BASE}/kanal/daerah/", f"{BASE}/kanal/ekonomi/"]
-        assert [u for u, _ in links.offsite] == ["https://partner.example.com/"]
+        assert links.offsite == ["https://partner.example.com/"]
     assert len(calls) == len(set(calls)) == 6, calls  # 4 menu links + one article link per page
 
 
