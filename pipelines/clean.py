@@ -699,24 +699,32 @@ def embedded_teasers(
         return []
     # word counts over the whole article once; "elsewhere" = the total minus the paragraph's own
     fold = str.casefold
-    toks = {i: Counter(map(fold, _TOKEN.findall(lines[i]))) for i in paras}
     # (one scan of the whole text: no token crosses a line break)
     total = Counter(map(fold, _TOKEN.findall("\n".join([*(lines[i] for i in paras), dateline_line or ""]))))
-    in_paras = Counter(chain.from_iterable(toks.values()))  # in how many paragraphs a word occurs
-    recurring = {w for w, c in in_paras.items() if c >= 3 and len(w) >= 5}  # the story's vocabulary
+    toks: dict[int, Counter[str]] = {}  # a paragraph's own counts, counted when first asked for
+
+    def own_toks(i: int) -> Counter[str]:
+        if i not in toks:
+            toks[i] = Counter(map(fold, _TOKEN.findall(lines[i])))
+        return toks[i]
 
     def elsewhere(i: int, word: str) -> bool:
-        return total[word] - toks[i][word] > 0
+        return total[word] - own_toks(i)[word] > 0
 
     def unrelated(i: int) -> bool:  # two or more names that no other text of the article uses (any case)
         own = {t.casefold() for t in _names(lines[i], skip_initial=True)}
         return len(own) >= 2 and not any(elsewhere(i, t) for t in own)
 
     # a digest of unrelated items (a newsletter, a news round-up) has many such paragraphs: then
-    # none of them is an insert
-    alone = [i for i in paras if unrelated(i)]
-    if len(alone) != 1:
+    # none of them is an insert.  Only a shaped paragraph can be the insert, so the shaped ones are
+    # asked first: unless exactly one of them stands alone, nothing is; then no other one may.
+    alone = [i for i in shaped if unrelated(i)]
+    if len(alone) != 1 or any(unrelated(i) for i in paras if i not in shaped):
         return []
+    for i in paras:
+        own_toks(i)
+    in_paras = Counter(chain.from_iterable(toks.values()))  # in how many paragraphs a word occurs
+    recurring = {w for w, c in in_paras.items() if c >= 3 and len(w) >= 5}  # the story's vocabulary
     names_in = {i: {t.casefold() for t in _names(lines[i], skip_initial=False)} for i in paras}
     name_paras: Counter[str] = Counter()
     for names in names_in.values():
