@@ -33,7 +33,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import numpy as np
 import yaml
@@ -147,6 +147,16 @@ def fetch_url(url: str) -> str:
         query = "&".join(kept)
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     return safe_url_string(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, "")))
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against the page ``base`` (``urljoin``), or None when it cannot be parsed: an
+    unclosed IPv6 bracket (``http://[::1/x``) makes ``urljoin`` raise, and one such link must not cost
+    the page it is on."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def public_url(url: str) -> str:

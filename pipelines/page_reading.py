@@ -24,12 +24,12 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from pipelines import charset, discovery
 from pipelines.article import article_from_dict
 from pipelines.crawl_config import MultiPage
-from pipelines.dedupe import fetch_url, normalize_url
+from pipelines.dedupe import fetch_url, join_url, normalize_url
 from pipelines.extract import ExtractResult, extract
 from pipelines.extract_html import Parsed, Rejected, parse
 from pipelines.hints import Hints
@@ -139,7 +139,8 @@ def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
     for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
         if not href or href.startswith(_NOT_LINKS):
             continue
-        got = _link(urljoin(page_url, href))
+        joined = join_url(page_url, href)
+        got = _link(joined) if joined is not None else None
         if got is None:
             continue
         url, key = got

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
@@ -18,7 +17,7 @@ from crawler.spiders.news_base import LINKS_KEPT, log
 from crawler.spiders.news_discovery import Discovery
 from news_ingest.sources import Source
 from pipelines import discovery
-from pipelines.dedupe import article_id
+from pipelines.dedupe import article_id, join_url
 from pipelines.hints import Hints, Owner
 from pipelines.page_reading import (
     PageReading,
@@ -122,7 +121,8 @@ class ArticlePages(Discovery):
         this run and the index first, so a known article is not fetched again."""
         location = response.headers.get(b"Location")
         chain = [*response.meta.get("news_chain", []), response.url]
-        target = fetchable(urljoin(response.url, location.decode("latin-1"))) if location else None
+        joined = join_url(response.url, location.decode("latin-1")) if location else None
+        target = fetchable(joined) if joined else None
         key = norm(target) if target else None
         if target is None or key is None or len(chain) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
             self.drop(src.name, "bad_redirect", response.url)

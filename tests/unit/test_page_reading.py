@@ -155,3 +155,14 @@ def test_a_gzipped_sitemap_is_bounded():
         gunzip(gzip.compress(b"x" * 20_000), 10_000)
     with pytest.raises(ValueError, match="corrupt"):
         gunzip(b"\x1f\x8b" + b"not gzip at all", 10_000)
+
+
+def test_a_link_that_cannot_be_parsed_is_skipped_not_the_page():
+    """An unclosed IPv6 bracket in one sidebar href made urljoin raise and the whole article was lost (the
+    reading failed); it is an unusable link like a mailto: one now."""
+    links = ("<a href='http://[::1/x'>rusak</a><a href='//[2001:db8::1/y'>rusak</a>"
+             "<a href='/berita/2024/12/06/harga-beras-naik.html'>Harga beras</a>")
+    reading = read_page(article(links), task(walk_parts=False), Rules())
+    assert reading.result is not None and reading.result.ok
+    assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/harga-beras-naik.html"]
+    assert reading.links.offsite == []

@@ -244,6 +244,12 @@ def test_a_redirect_to_another_port_of_the_host_is_refused(spider):
     assert requests(out) == [] and dropped(spider) == {"offsite_redirect": 1}
 
 
+def test_a_redirect_to_an_unparsable_location_is_a_counted_bad_redirect(spider):
+    """Location: http://[::1/x (an unclosed IPv6 bracket) made urljoin raise inside the callback."""
+    out = collect(spider.parse_article(redirect(URL, "http://[::1/2024/12/05/x/"), **kwargs(spider, URL)))
+    assert requests(out) == [] and dropped(spider) == {"bad_redirect": 1}
+
+
 def test_a_redirect_loop_ends(spider):
     loop = redirect(URL, URL.rstrip("/"), chain=[URL.rstrip("/")])
     assert requests(collect(spider.parse_article(loop, **kwargs(spider, URL)))) == []
