@@ -1045,3 +1045,34 @@ def test_lower_case_outlet_bylines_and_dashed_relay(text, sources):
 def test_a_bracketed_brand_opening_the_lead(text, outlet, sources):
     r = run(text)
     assert r["dateline_outlet"] == outlet and folded(r["sources"]) == folded(sources)
+
+
+@pytest.mark.parametrize(
+    "body,lines",
+    [
+        # a blog platform's comment form and post navigation, in the page's language (the platform's
+        # own strings), after the story
+        (EN, ["Leave a Reply Cancel reply", "Your email address will not be published. Required fields are marked *",
+              "Previous Post", "Next Post"]),
+        ("El gobierno provincial anunció el martes que el presupuesto de carreteras aumentará una quinta parte "
+         "el próximo año.", ["Deja una respuesta", "Cancelar la respuesta",
+                             "Tu dirección de correo electrónico no será publicada. Los campos obligatorios están "
+                             "marcados con *"]),
+        (PT, ["Deixe um comentário", "O seu endereço de email não será publicado. Campos obrigatórios são marcados "
+                                     "com *"]),
+        (FR, ["Laisser un commentaire", "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont "
+                                        "indiqués avec *"]),
+        (DE, ["Schreibe einen Kommentar", "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind "
+                                          "mit * markiert"]),
+        (IT, ["Lascia un commento", "Il tuo indirizzo email non sarà pubblicato. I campi obbligatori sono "
+                                    "contrassegnati *"]),
+        (ID2, ["Tinggalkan Balasan", "Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *"]),
+        (TR, ["Bir yanıt yazın", "E-posta adresiniz yayınlanmayacak. Gerekli alanlar * ile işaretlenmişlerdir"]),
+        (PL, ["Dodaj komentarz", "Twój adres e-mail nie zostanie opublikowany. Wymagane pola są oznaczone *"]),
+    ],
+)
+def test_blog_platform_comment_forms_leave_the_body(body, lines):
+    r = run("\n".join([body, body, *lines]))
+    for line in lines:
+        assert line[:18] not in r["clean_text"], line
+    assert r["clean_text"].count(body[:30]) == 2
