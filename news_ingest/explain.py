@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
@@ -33,7 +33,7 @@ from news_ingest.sources import (
 from news_ingest.terminal import printable
 from pipelines import charset, discovery
 from pipelines.crawl_config import CrawlerConfig
-from pipelines.dedupe import article_id, normalize_url
+from pipelines.dedupe import article_id, join_url, normalize_url
 from pipelines.page_kind import page_verdict
 
 FETCH_TIMEOUT = 10.0  # seconds for one whole fetch: every redirect, connect, headers and body
@@ -116,7 +116,10 @@ class Fetcher:
             status, headers, body = self._once(parts, host, port, addresses, deadline)
             location = headers.get("Location")
             if status in _REDIRECTS and location:
-                url = urljoin(url, location.strip())
+                joined = join_url(url, location.strip())
+                if joined is None:  # no URL parser reads it (pipelines.dedupe.join_url)
+                    raise FetchRefused("bad_redirect", location.strip()[:200])
+                url = joined
                 continue
             return status, headers.get("Content-Type"), body
         raise FetchRefused("too_many_redirects", url)

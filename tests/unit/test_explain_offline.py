@@ -34,14 +34,18 @@ def site():
         "/berita/2024/12/03/daftar.html": (200, "text/html; charset=utf-8", LISTING),
         "/berita/2024/12/03/foto.html": (200, "image/jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 100),
         "/berita/2024/12/03/hilang.html": (404, "text/html", b"not found"),
+        # a Location no URL parser reads (an unclosed IPv6 bracket)
+        "/berita/2024/12/03/pindah.html": (301, "text/html", b"", {"Location": "http://[::1/berita/x.html"}),
     }
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self):  # noqa: N802
-            status, ctype, body = pages.get(self.path, (404, "text/plain", b"no"))
+            status, ctype, body, *headers = pages.get(self.path, (404, "text/plain", b"no"))
             self.send_response(status)
+            for name, value in (headers[0] if headers else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -124,6 +128,11 @@ def test_a_refused_connection_is_an_unknown_not_a_crash():
                              load_crawler_config(), fetch=True, timeout=3.0)
     assert any(n.startswith("fetch failed") for n in ex.notes)
     assert ex.robots == "unknown: the fetch failed" and ex.verdict.startswith("unknown: the fetch failed")
+
+
+def test_a_redirect_to_a_location_no_parser_reads_is_refused_not_a_crash(site):
+    ex = _explain(site, "/berita/2024/12/03/pindah.html")
+    assert ex.page_kind == "refused: bad_redirect" and any(n.startswith("fetch refused") for n in ex.notes)
 
 
 def test_a_page_over_the_sources_size_limit_is_stopped(site):
