@@ -1076,3 +1076,13 @@ def test_blog_platform_comment_forms_leave_the_body(body, lines):
     for line in lines:
         assert line[:18] not in r["clean_text"], line
     assert r["clean_text"].count(body[:30]) == 2
+
+
+@pytest.mark.parametrize(
+    "body,line",
+    [(ID2, "Selengkapnya di sini"), (ID2, "Lihat selengkapnya"), (EN, "Continue reading"), (EN, "Read the full story here"),
+     (PT, "Leia a matéria completa"), (IT, "Continua a leggere"), (TR, "Devamını oku"), (FR, "Lire plus")],
+)
+def test_a_read_more_link_label_alone_between_paragraphs_leaves(body, line):
+    r = run(f"{body}\n{line}\n{body}")
+    assert line not in r["clean_text"] and r["clean_text"].count(body[:30]) == 2
