@@ -35,6 +35,7 @@ from pipelines.extract_embedded import embedded_text
 from pipelines.extract_html import MAX_HTML_BYTES, Parsed, Rejected, parse
 from pipelines.extract_rules import RULES, SITE_RULES, SiteRule, compile_each, compile_rule, site_rule_for
 from pipelines.hints import Hints
+from pipelines.hosts import url_host
 
 log = logging.getLogger(__name__)
 
@@ -1092,11 +1093,11 @@ def drop_teaser_links(tree: HtmlElement, body: str, url: str | None = None) -> t
             and len(m.group(2).split()) >= 4}
     if not hits:
         return body, 0
-    site = ".".join((urlsplit(url or "").hostname or "").split(".")[-2:])
+    site = ".".join(url_host(url or "").split(".")[-2:])
     anchors: set[str] = set()
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
-        host = urlsplit(href).hostname or "" if "//" in href[:8] else ""
+        host = url_host(href) if "//" in href[:8] else ""
         if href and not href.startswith(("#", "mailto:", "javascript:")) and (
                 not host or (site and (host == site or host.endswith("." + site)))):
             anchors.add(" ".join(_element_text(a).split()))

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines import jsonld
+from pipelines.dedupe import join_url
 from pipelines.extract_rules import RULES, compile_any
 from pipelines.page_kind import ARTICLE_TYPES
 
@@ -375,9 +376,9 @@ def _absolute(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if value.startswith("//"):
-        return "https:" + value
-    return urljoin(base, value) if base else value
+    if value.startswith("//"):  # protocol-relative: https; None when it cannot be parsed
+        return join_url("https:", value)
+    return join_url(base, value) if base else value
 
 
 _A = RULES["authors"]

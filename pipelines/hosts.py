@@ -1,6 +1,7 @@
 """The one host-ownership check: does a source own ``host[:port]``?
 
     owns(domains, ports, url) -> bool
+    url_host(url) -> str             # the host, '' when none or unparsable (never raises)
     same_site(a, b) -> bool          # one site: equal host and port, or www./m./amp. variants of it
 
 A source owns a URL when the URL's host is one of the source's domains or a subdomain of one, AND the
@@ -27,6 +28,16 @@ def host_in(host: str | None, domains: Iterable[str]) -> bool:
         return False
     host = host.lower().rstrip(".")
     return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of an absolute or protocol-relative URL; '' when it has none or cannot be
+    parsed (an unclosed IPv6 bracket, ``http://[::1/x``, makes ``urlsplit`` raise: one link on a page
+    must not cost the page)."""
+    try:
+        return (urlsplit(url.strip()).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def host_port(url: str) -> tuple[str, int] | None:

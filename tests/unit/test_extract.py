@@ -1461,3 +1461,30 @@ def test_a_heading_is_no_orphan_label_without_a_dropped_block_after_it(between):
 ])
 def test_a_name_particle_is_not_taken_for_a_byline_lead_in(raw, name):
     assert meta.clean_name(raw) == name
+
+
+# A link the standard library cannot parse (an unclosed IPv6 bracket: urlsplit raises ValueError) is a
+# hostile page's cheapest weapon: it must cost that one value, never the article it stands on.
+_BUDGET_STORY = "".join(
+    f"<p>Paragraph {i} of the council's budget story, with enough words in it to be a paragraph.</p>"
+    for i in range(8))
+
+
+def test_an_unparsable_canonical_or_image_costs_only_that_value():
+    page = ('<html><head><title>Council passes the budget</title>'
+            '<link rel="canonical" href="http://[::1/budget">'
+            '<meta property="og:image" content="//[::1/pic.jpg"></head>'
+            f'<body><article><h1>Council passes the budget</h1>{_BUDGET_STORY}</article></body></html>')
+    result = extract(page, "https://news.example.com/2025/03/budget/")
+    assert result.article is not None, result.drop_reason
+    assert result.article.canonical_url is None
+    assert "Paragraph 7 of the council" in result.article.body
+
+
+def test_an_unparsable_link_beside_a_teaser_line_costs_nothing():
+    body = ("Read more | Council votes on the new budget for next year\n"
+            "Paragraph one of the story, long enough to stand on its own as text.")
+    tree = ex.parse('<html><body><a href="http://[::1/x">Council votes on the new budget for next year</a>'
+                         '<a href="/2025/03/vote/">Council votes on the new budget for next year</a></body></html>').tree
+    out, dropped = ex.drop_teaser_links(tree, body, "https://news.example.com/2025/03/budget/")
+    assert dropped == 1 and out.startswith("Paragraph one")
