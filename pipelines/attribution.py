@@ -661,6 +661,38 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_MARKED_TAIL = re.compile(r"(?<=[.!?\"”)])\s+(?P<org>[^\s/]{2,25})\s*/\s*(?P<mark>[^\s/]{2,15})\s*$")
+
+
+@lru_cache(maxsize=32)
+def _glued_photo_label(lang: str | None) -> re.Pattern[str]:
+    """'<caption> Foto: Reuters': a photo label glued to the caption, its value at the line's end."""
+    photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
+    return re.compile(r"\s(?:" + photo + r")\s*:\s*(?P<val>[^:\n]{2,40}?)\s*$", re.IGNORECASE)
+
+
+def glued_caption_credit(ln: Line, f: Findings) -> Hit | None:
+    """A caption's credit glued to it: '<caption>. EFE/Archivo' (a known organisation, then a photo
+    marker: photo_markers) and '<caption> Foto: Reuters' (a photo label whose value names only known
+    organisations).  The credit leaves, the caption stays; a photo credit, never a text source."""
+    if "/" in ln.text[-30:]:
+        m = _MARKED_TAIL.search(ln.text)
+        markers = {patterns.norm_key(x) for x in patterns.merged("photo_markers")}
+        marked = m is not None and patterns.norm_key(m.group("mark")) in markers
+        src = gazetteer.lookup(m.group("org")) if m is not None and marked else None
+        if m and src:
+            return Hit(photos=[gazetteer.credited(m.group("org"), src)], rest=ln.text[: m.start()].rstrip(),
+                       credit=False)
+    m = _glued_photo_label(ln.lang).search(ln.text) if ":" in ln.text[-45:] else None
+    if m and m.start() > 0:
+        parts = [p for p in re.split(r"\s*[/,]\s*", m.group("val").strip(" .")) if p]
+        known = [gazetteer.lookup(p) for p in parts]
+        if parts and all(known):
+            return Hit(photos=[gazetteer.credited(p, k) for p, k in zip(parts, known, strict=True)],
+                       rest=ln.text[: m.start()].rstrip(), credit=False)
+    return None
+
+
 def writer_tag(ln: Line, f: Findings) -> Hit | None:
     """'(Tribunnews.com/Andari Wulan Nugrahani)'."""
     m = _WRITER_TAG.match(ln.text)
@@ -1139,6 +1171,7 @@ RULES: tuple[Rule, ...] = (
     Rule("credit_without_target", _anywhere, credit_without_target),
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),
+    Rule("glued_caption_credit", _anywhere, glued_caption_credit),
     Rule("writer_tag", _anywhere, writer_tag),
     Rule("coded_end_tag", _anywhere, coded_end_tag),
     Rule("caption_photo_credits", _anywhere, caption_photo_credits),

@@ -1086,3 +1086,20 @@ def test_blog_platform_comment_forms_leave_the_body(body, lines):
 def test_a_read_more_link_label_alone_between_paragraphs_leaves(body, line):
     r = run(f"{body}\n{line}\n{body}")
     assert line not in r["clean_text"] and r["clean_text"].count(body[:30]) == 2
+
+
+ES = "El gobierno provincial anunció el martes que el presupuesto de carreteras aumentará una quinta parte el próximo año."
+
+
+@pytest.mark.parametrize(
+    "text,photos",
+    [
+        (f"{ES}\nEl ministro durante la rueda de prensa. EFE/Archivo\n{ES}", ["EFE"]),  # an archive picture's credit
+        (f"{PT}\nO ministro durante a coletiva Foto: Reuters\n{PT}", ["Reuters"]),  # the label glued to the caption
+        (f"{EN}\nThe minister at the press conference Photo: AFP\n{EN}", ["AFP"]),
+        (f"{PT}\nO ministro disse à imprensa: Foto: nada a declarar\n{PT}", []),  # no organisation named
+    ],
+)
+def test_caption_credits_glued_to_the_caption(text, photos):
+    r = run(text)
+    assert folded(r["photo_credits"]) == folded(photos) and r["sources"] == []
