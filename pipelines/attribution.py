@@ -34,6 +34,7 @@ from pipelines.clean import (
     normalize_text,
     scope_lang,
 )
+from pipelines.regex_guard import guarded
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -257,8 +258,8 @@ def relay_forms(lang: str | None = None) -> RelayForms:
         if form.rstrip().endswith(_SLOT):
             after.append(form.rstrip()[: -len(_SLOT)].rstrip())
         else:
-            inside.append(re.compile(form.replace(_SLOT, _NAME_SLOT), re.IGNORECASE))
-    combined = re.compile("|".join(f"(?:{f})" for f in after), re.IGNORECASE) if after else None
+            inside.append(guarded(re.compile(form.replace(_SLOT, _NAME_SLOT), re.IGNORECASE)))
+    combined = guarded(re.compile("|".join(f"(?:{f})" for f in after), re.IGNORECASE)) if after else None
     return RelayForms(combined, tuple(inside))
 
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from pipelines import gazetteer, patterns
 from pipelines.line_model import logistic, read_model_file
+from pipelines.regex_guard import guarded
 
 MODEL_PATH = patterns.PATTERN_DIR / "credit_model.json"
 LEAD_CHARS = 200  # the lead: the first characters of the text
@@ -119,7 +120,7 @@ def _relay_rx() -> re.Pattern[str] | None:
             forms.append(form[: -len("{source}")].rstrip())
     forms.append(r"\(\s*theo")
     verbs = "|".join(f"(?:{f})" for f in forms)
-    return re.compile(r"(?:" + verbs + r")\s+(?P<val>[^\s,.;:()][^,;:()\n]{1,40})", re.IGNORECASE)
+    return guarded(re.compile(r"(?:" + verbs + r")\s+(?P<val>[^\s,.;:()][^,;:()\n]{1,40})", re.IGNORECASE))
 
 
 def _clean_name(raw: str) -> str:

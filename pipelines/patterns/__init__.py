@@ -21,6 +21,8 @@ from typing import Any
 
 import yaml
 
+from pipelines.regex_guard import guarded
+
 PATTERN_DIR = Path(__file__).resolve().parent
 _NON_LANG_FILES = {"common", "agencies"}
 _LIST_KEYS = (
@@ -152,7 +154,7 @@ def merged(key: str, lang: str | None = None) -> tuple[str, ...]:
 
 def _compile(rx: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     try:
-        return re.compile(rx, flags)
+        return guarded(re.compile(rx, flags))
     except re.error as exc:
         raise PatternError(f"invalid regex {rx!r}: {exc}") from exc
 

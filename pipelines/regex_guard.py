@@ -1,0 +1,147 @@
+"""A cheaper scan for the searched regexes that Python's engine cannot skip ahead for.
+
+``re`` finds the next possible start of a match quickly only when the pattern opens with a literal
+or a set of literal characters it can check case-sensitively; a pattern opening with a group of
+case-insensitive words, a word boundary or a repeat (most of the pattern files' entries:
+``(?:dilansir|dikutip|...)``, ``\\bvia``) is tried in full at every position of every line.
+``guarded`` puts a lookahead of the characters a match can start with in front of such a pattern:
+a position whose character is not one of them is rejected by one set test. The lookahead is
+zero-width and holds no group, so every match, span and group is the pattern's own; a pattern
+that can match the empty string, or whose first characters cannot be read, is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# the stdlib engine's parser and prefix analysis (Python 3.11+)
+from re import _compiler as _sre_compile  # type: ignore[attr-defined]
+from re import _constants as _sre_const  # type: ignore[attr-defined]
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+_C = _sre_const
+_CATEGORY = {
+    _C.CATEGORY_DIGIT: r"\d", _C.CATEGORY_NOT_DIGIT: r"\D",
+    _C.CATEGORY_SPACE: r"\s", _C.CATEGORY_NOT_SPACE: r"\S",
+    _C.CATEGORY_WORD: r"\w", _C.CATEGORY_NOT_WORD: r"\W",
+}
+
+
+_WIDE_RANGE = 10
+_MIN_BRANCHES = 3
+_BROAD = (r"\w", r"\W", r"\S", r"\D")  # classes that hold most characters of any text
+
+
+class _Unknown(Exception):
+    """The first characters of this pattern cannot be read (then it is left unguarded)."""
+
+
+def _escape(code: int) -> str:
+    return re.escape(chr(code)) if chr(code) not in "-]\\^" else "\\" + chr(code)
+
+
+def _first(items: Any, out: list[str]) -> bool:
+    """Add to ``out`` the class items a match of the sequence ``items`` can start with; True when
+    the sequence can match the empty string (then what follows it may start the match)."""
+    for op, av in items:
+        if op is _C.LITERAL:
+            out.append(_escape(av))
+            return False
+        if op is _C.IN:
+            if any(o is _C.NEGATE for o, _ in av):
+                raise _Unknown
+            for o, a in av:
+                if o is _C.LITERAL:
+                    out.append(_escape(a))
+                elif o is _C.RANGE:
+                    if a[1] - a[0] >= _WIDE_RANGE:
+                        raise _Unknown  # 'A-Z', a script's block: passes at most positions anyway
+                    out.append(f"{_escape(a[0])}-{_escape(a[1])}")
+                elif o is _C.CATEGORY and a in _CATEGORY:
+                    out.append(_CATEGORY[a])
+                else:
+                    raise _Unknown
+            return False
+        if op is _C.AT or op is _C.ASSERT or op is _C.ASSERT_NOT:
+            continue  # zero-width: the next item starts the match
+        if op is _C.SUBPATTERN:
+            if av[1]:  # a local flag ('(?i:...)'): the guard, compiled with the global flags, could miss
+                raise _Unknown
+            if not _first(av[-1], out):
+                return False
+            continue
+        if op is _C.BRANCH:
+            if not any([_first(alt, out) for alt in av[1]]):
+                return False
+            continue
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+            lo, _, item = av
+            if not _first(item, out) and lo > 0:
+                return False
+            continue
+        raise _Unknown  # ANY, NOT_LITERAL, a back reference, a conditional...
+    return True
+
+
+def first_chars(rx: re.Pattern[str]) -> str | None:
+    """A character class (``[...]``) every match of ``rx`` starts with, or None when there is none
+    to be had (the pattern can match the empty string, or opens with something not read here)."""
+    try:
+        parsed = _sre_parse.parse(rx.pattern, rx.flags)
+        items = list(parsed)
+        if items and items[0][0] is _C.AT and items[0][1] in (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
+            return None  # anchored: the engine tries the start only (a guard in front would hide that)
+        out: list[str] = []
+        if _first(items, out) or not out:
+            return None
+    except (_Unknown, re.error, TypeError, ValueError, AttributeError):
+        return None
+    return "[" + "".join(dict.fromkeys(out)) + "]"
+
+
+def _has_fast_start(rx: re.Pattern[str]) -> bool:
+    """Whether the engine itself skips ahead to a possible start (a literal or charset prefix)."""
+    try:
+        parsed = _sre_parse.parse(rx.pattern, rx.flags)
+        flags = parsed.state.flags
+        prefix = _sre_compile._get_literal_prefix(parsed, flags)[0]
+        return bool(prefix) or bool(_sre_compile._get_charset_prefix(parsed, flags))
+    except Exception:  # noqa: BLE001 - engine internals moved: assume it does, leave the pattern alone
+        return True
+
+
+def _cheap_start(items: Any) -> bool:
+    """Whether a position is rejected by one test already: the first character-consuming item is a
+    literal or a set (or a repeat of one, at least once), not an alternation or a nested repeat."""
+    for op, av in items:
+        if op is _C.AT or op is _C.ASSERT_NOT:
+            continue
+        if op is _C.SUBPATTERN:
+            return _cheap_start(av[-1])
+        if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+            lo, _, item = av
+            return lo > 0 and len(item) == 1 and item[0][0] in (_C.LITERAL, _C.IN)
+        if op is _C.BRANCH:  # two alternatives cost about what the guard's own test does
+            return len(av[1]) < _MIN_BRANCHES and all(_cheap_start(alt) for alt in av[1])
+        return op is _C.LITERAL or op is _C.IN
+    return True
+
+
+def guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """``rx`` with a lookahead of its first characters in front, when that saves work (see module
+    doc); else ``rx`` itself. Same matches, spans and groups."""
+    if isinstance(rx.pattern, bytes) or _has_fast_start(rx):
+        return rx
+    try:
+        if _cheap_start(list(_sre_parse.parse(rx.pattern, rx.flags))):
+            return rx
+    except re.error:
+        return rx
+    cls = first_chars(rx)
+    if cls is None or any(broad in cls for broad in _BROAD):
+        return rx  # nothing to test, or a test that passes at most positions anyway
+    try:
+        return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
+    except re.error:  # e.g. a global inline flag that must open the pattern
+        return rx

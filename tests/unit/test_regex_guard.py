@@ -1,0 +1,78 @@
+import re
+
+import pytest
+
+from pipelines import patterns
+from pipelines.regex_guard import first_chars, guarded
+
+LINES = [
+    "Seperti dilansir Reuters, harga minyak naik pada hari Kamis.",
+    "DILANSIR DARI Livemint, saham teknologi turun.",
+    "Coverage quoted from The Guardian today",
+    "«Мы готовы», – передает ТАСС слова министра.",
+    "Giá vàng tăng mạnh (theo VnExpress) trong phiên sáng nay.",
+    "Follow us on Google News and our WhatsApp channel for updates",
+    "Baca juga: Harga beras naik jelang Ramadan",
+    "Copyright © 2024 Kompas.com. All rights reserved.",
+    "(Foto: AFP/John Doe) Demonstranten in Berlin.",
+    "",
+    "ǅ ſ K – ÉCOLE école",
+]
+
+
+def _same(a: re.Pattern[str], b: re.Pattern[str], text: str) -> None:
+    got = [(m.span(), m.groups(), m.groupdict()) for m in b.finditer(text)]
+    assert got == [(m.span(), m.groups(), m.groupdict()) for m in a.finditer(text)]
+    for meth in ("match", "fullmatch", "search"):
+        ma, mb = getattr(a, meth)(text), getattr(b, meth)(text)
+        assert (ma and (ma.span(), ma.groups())) == (mb and (mb.span(), mb.groups()))
+
+
+def test_an_alternation_of_case_insensitive_words_gets_a_guard_with_the_same_matches():
+    rx = re.compile(r"(?:quoted from|\bvia|(?:dilansir|dikutip)(?: dari)?|(?:,|\s[-–—])\s*передает|\(\s*theo)"
+                    r"\s+(?P<val>[^\s,.;:()][^,;:()\n]{1,40})", re.IGNORECASE)
+    g = guarded(rx)
+    assert g is not rx and g.pattern.startswith("(?=[")
+    assert g.groupindex == rx.groupindex
+    for line in LINES:
+        _same(rx, g, line)
+        _same(rx, g, line.upper())
+
+
+@pytest.mark.parametrize("pattern,flags", [
+    (r"(?:foo|bar|baz)?", 0),  # can match the empty string
+    (r"^(?:foo|bar|baz)", re.IGNORECASE),  # anchored: the engine tries the start only
+    (r"(?i:foo|bar|baz)x", 0),  # a local flag the guard would not share
+    (r"(?:[^\W\d_]+|foo|bar)", 0),  # a negated class
+    (r"(?:\w+|foo|bar)", re.IGNORECASE),  # a class that passes nearly everywhere
+    (r"(?:[A-Z]x|foo|bar)", 0),  # a wide range
+    (r"Dilarang keras", re.IGNORECASE),  # a literal start: one test already
+    (r"(?:Copyright|저작권자)\s*©", re.IGNORECASE),  # two alternatives cost no more than the guard
+])
+def test_patterns_a_guard_cannot_help_or_could_change_are_left_alone(pattern, flags):
+    rx = re.compile(pattern, flags)
+    assert guarded(rx) is rx
+
+
+def test_local_case_flag_is_never_narrowed():
+    rx = re.compile(r"(?:(?i:x)y|ab|cd)", 0)
+    assert guarded(rx).search("Xy") is not None
+
+
+def test_first_characters_of_branches_repeats_and_zero_width_items():
+    assert first_chars(re.compile(r"(?<!\w)(?:ab|\(c|d?e)")) == r"[a\(de]"
+    assert first_chars(re.compile(r"\b(?:x|y)*z")) == "[xyz]"
+    assert first_chars(re.compile(r"(?:a|)")) is None
+
+
+@pytest.mark.parametrize("key", ["prompts", "chrome_patterns", "caption_credits", "copyright_notices",
+                                 "dateline_patterns", "leading_residue", "block_patterns"])
+@pytest.mark.parametrize("lang", [None, "en", "id", "ru", "vi"])
+def test_pattern_file_regexes_match_exactly_as_written(key, lang):
+    compiled = patterns.regexes(key, lang=lang)
+    written = patterns.merged(key, patterns.scope_key(lang))
+    assert len(compiled) == len(written)
+    for rx, src in zip(compiled, written, strict=True):
+        plain = re.compile(src, re.IGNORECASE)
+        for line in LINES:
+            _same(plain, rx, line)
