@@ -84,12 +84,16 @@ def _first(items: Any, out: list[str]) -> bool:
     return True
 
 
-def first_chars(rx: re.Pattern[str]) -> str | None:
+def _parse(rx: re.Pattern[str]) -> Any:
+    return _sre_parse.parse(rx.pattern, rx.flags)
+
+
+def first_chars(rx: re.Pattern[str], parsed: Any = None) -> str | None:
     """A character class (``[...]``) every match of ``rx`` starts with, or None when there is none
-    to be had (the pattern can match the empty string, or opens with something not read here)."""
+    to be had (the pattern can match the empty string, or opens with something not read here);
+    ``parsed``: the pattern as parsed already."""
     try:
-        parsed = _sre_parse.parse(rx.pattern, rx.flags)
-        items = list(parsed)
+        items = list(_parse(rx) if parsed is None else parsed)
         if items and items[0][0] is _C.AT and items[0][1] in (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
             return None  # anchored: the engine tries the start only (a guard in front would hide that)
         out: list[str] = []
@@ -100,10 +104,9 @@ def first_chars(rx: re.Pattern[str]) -> str | None:
     return "[" + "".join(dict.fromkeys(out)) + "]"
 
 
-def _has_fast_start(rx: re.Pattern[str]) -> bool:
+def _has_fast_start(parsed: Any) -> bool:
     """Whether the engine itself skips ahead to a possible start (a literal or charset prefix)."""
     try:
-        parsed = _sre_parse.parse(rx.pattern, rx.flags)
         flags = parsed.state.flags
         prefix = _sre_compile._get_literal_prefix(parsed, flags)[0]
         return bool(prefix) or bool(_sre_compile._get_charset_prefix(parsed, flags))
@@ -131,14 +134,15 @@ def _cheap_start(items: Any) -> bool:
 def guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
     """``rx`` with a lookahead of its first characters in front, when that saves work (see module
     doc); else ``rx`` itself. Same matches, spans and groups."""
-    if isinstance(rx.pattern, bytes) or _has_fast_start(rx):
+    if isinstance(rx.pattern, bytes):
         return rx
-    try:
-        if _cheap_start(list(_sre_parse.parse(rx.pattern, rx.flags))):
-            return rx
+    try:  # parsed once here (a compile's cost again, once per pattern)
+        parsed = _parse(rx)
     except re.error:
         return rx
-    cls = first_chars(rx)
+    if _has_fast_start(parsed) or _cheap_start(list(parsed)):
+        return rx
+    cls = first_chars(rx, parsed)
     if cls is None or any(broad in cls for broad in _BROAD):
         return rx  # nothing to test, or a test that passes at most positions anyway
     try:
