@@ -231,12 +231,12 @@ def _is_prompt(line: str, lang: str | None = None) -> bool:
 
 def _related(line: str, lang: str | None = None) -> tuple[bool, bool]:
     """(is a read-also line, the headline follows on the next line)."""
+    if len(line) > 300:  # a paragraph (tested first: most lines are, and the label scan is not cheap)
+        return False, False
     m = _rx(lang)["related"].match(line)
     if not m:
         return False, False
     label, sep, rest = m.group("label"), m.group("sep"), m.group("rest").strip()
-    if len(line) > 300:
-        return False, False
     if not rest:
         return True, True
     if sep:
