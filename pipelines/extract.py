@@ -594,17 +594,42 @@ _PROFILE_HREF = re.compile(
 )
 
 
+_CODE_TAGS = ("script", "style", "noscript", "template")  # elements whose text is code, not words
+
+
+def _visible_texts(el: HtmlElement) -> Iterator[str]:
+    """The text nodes under ``el`` outside any script, style, noscript or template, in document order, read
+    lazily: what ``.//text()[not(ancestor::script or ancestor::style or ancestor::noscript or
+    ancestor::template)]`` selects (nothing when ``el`` is in, or is, one of them). The XPath builds the node
+    set of the whole subtree first, which a caller asking "is it short?" of a story's container with an ad
+    script inside paid for every element after a headline."""
+    if el.tag in _CODE_TAGS or any(a.tag in _CODE_TAGS for a in el.iterancestors()):
+        return
+    stack: list[Any] = [el]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):  # a tail, queued after its element's subtree
+            yield node
+            continue
+        if node.text and isinstance(node.tag, str):  # a comment's or an entity's own text is no text node
+            yield node.text
+        for child in reversed(node):
+            if child.tail:
+                stack.append(child.tail)
+            if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
+                stack.append(child)
+
+
 def _element_text(el: HtmlElement, limit: int | None = None) -> str:
     """The visible text under ``el``: the code of a script or style inside (an ad slot in the byline box:
     "adsbygoogle = window.adsbygoogle || []") is no text. With ``limit``, reading stops once the text is
     longer than that: what comes back is the whole text when it is at most ``limit`` characters, else a
     prefix longer than ``limit`` (a caller asking "is it short?" of a story's container does not read the
     whole story)."""
-    if next(el.iter("script", "style", "noscript", "template"), None) is None:
+    if next(el.iter(*_CODE_TAGS), None) is None:
         texts: Iterable[str] = el.itertext()
     else:
-        texts = el.xpath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-                         " or ancestor::template)]")
+        texts = _visible_texts(el)
     words = (" ".join(t.split()) for t in texts if t.strip())
     if limit is None:
         return " ".join(words)

@@ -675,6 +675,30 @@ def test_element_text_with_a_limit_stops_reading_a_long_container():
     assert 100 < len(head) < 140 and full.startswith(head)  # longer than the limit: a prefix past it
 
 
+def test_visible_texts_are_the_xpath_selection_read_lazily():
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    # what a byline box or a story's container holds: an ad script, a noscript pixel, a template, comments,
+    # tails after each, an element inside a noscript; the default parser keeps the comments
+    tree = lxml_html.document_fromstring(
+        "<html><head><script>var a=1;</script></head><body><div class='story'>Lead <b>bold</b> tail"
+        "<script>adsbygoogle = window.adsbygoogle || [];</script> after script <!-- note --> after comment"
+        "<noscript><img src='x.gif'><span>no js</span></noscript> after noscript"
+        "<template><p>tpl</p></template><style>p{}</style><p>Para <i>one</i>.</p> end</div>"
+        "<noscript><div id='inside'>hidden <b>x</b></div></noscript></body></html>")
+    xpath = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+                        " or ancestor::template)]")
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            assert list(ex._visible_texts(el)) == [str(t) for t in xpath(el)], el.tag
+    story = tree.find(".//div")
+    assert ex._element_text(story) == "Lead bold tail after script after comment after noscript Para one . end"
+    assert list(ex._visible_texts(tree.get_element_by_id("inside"))) == []  # inside a noscript: no text
+    texts = ex._visible_texts(story)
+    assert next(texts) == "Lead " and next(texts) == "bold"  # read as asked, not the whole subtree first
+
+
 def test_following_elements_are_those_of_the_xpath_axis_in_document_order():
     from lxml import html as lxml_html
 
