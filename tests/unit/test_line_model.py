@@ -84,3 +84,38 @@ def test_trainer_labels_from_the_corpus_schema():
     assert label("Baca juga: Harga cabai naik", case) == 1
     assert label("Kronologi Kejadian", case) == -1
     assert label("Foto: Istimewa", case) == 0
+
+
+# the script ranges as regexes (their definition before the one-pass count): the count must agree
+_SCRIPT_REGEXES = (
+    ("latin", r"[A-Za-z\u00c0-\u024f]"),
+    ("cyrillic", r"[\u0400-\u052f]"),
+    ("arabic", r"[\u0600-\u06ff\u0750-\u077f]"),
+    ("hangul", r"[\uac00-\ud7af\u1100-\u11ff]"),
+    ("kana", r"[\u3040-\u30ff]"),
+    ("han", r"[\u3400-\u9fff]"),
+)
+
+
+def _script_by_regex(text: str) -> str:
+    import re
+
+    text = text[:3000]
+    counts = {name: len(re.findall(rx, text)) for name, rx in _SCRIPT_REGEXES}
+    top = max(counts, key=counts.__getitem__)
+    if not counts[top]:
+        return "none"
+    return "kana" if top == "han" and counts["kana"] else top
+
+
+@pytest.mark.parametrize("text", [
+    "Berita terkini", "Новости дня", "أخبار اليوم", "오늘의 뉴스", "今日のニュース", "今日新闻", "",
+    "12345 -- !!", "\ue000\ue001\ue002\ue003\ue004\ue005 ab", "\ue005\ue005\ue005 x",
+    "ab Дж", "ab Джо", "@[`{" + "\u00bf\u0250\u03ff\u0530\u05ff\u0780\u3fff\ua000\u303f\u3100" * 3,
+    "\u00c0\u024f\u0400\u052f", "a" * 3000 + "Новости" * 10, "中文" * 10 + "かな",
+    "×÷ Straße ǅ", "\u1100\u11ff\uac00\ud7af",
+])
+def test_dominant_script_counts_exactly_the_script_ranges(text):
+    from pipelines.line_model import _script
+
+    assert _script(text) == _script_by_regex(text)
