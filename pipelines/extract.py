@@ -476,14 +476,17 @@ def _link_density(tree: HtmlElement) -> float:
 
 
 def not_article(tree: HtmlElement, pm: meta.PageMeta, body: str, url: str | None,
-                hints: Hints | Mapping[str, Any] | None = None) -> str | None:
+                hints: Hints | Mapping[str, Any] | None = None,
+                markup: page_kind.Markup | None = None) -> str | None:
     """Reason this page is not an article (``consent_wall``, ``soft_404``, ``index_page``, ``js_shell``).
 
     What the markup says is the one classifier's verdict (``pipelines.page_kind``, the spider asks the same),
-    from the source's URL rule and ``article_pages`` setting when the hints carry them."""
+    from the source's URL rule and ``article_pages`` setting when the hints carry them; ``markup`` is the
+    page's evidence when the caller has read it (``Parsed.markup``)."""
     hints = Hints.of(hints)
-    verdict = page_kind.classify(page_kind.read_markup(tree, pm.jsonld), hints.url_rule,
-                                 hints.article_pages or "auto")
+    if markup is None:
+        markup = page_kind.read_markup(tree, pm.jsonld)
+    verdict = page_kind.classify(markup, hints.url_rule, hints.article_pages or "auto")
     title_line = " ".join(x for x in (pm.title_tag, pm.h1) if x)
     if len(body) < _JS["max_visible_chars"]:
         visible = _visible_text(tree)
@@ -1220,7 +1223,7 @@ def extract(
         # a page the crawl already parsed (``pipelines.page_reading``) is not parsed again
         parsed = html if isinstance(html, Parsed) else parse(html, hints.encoding)
         tree = parsed.tree
-        pm = meta.read_page(tree)
+        pm = meta.read_page(tree, parsed.jsonld())
         body, result.method = main_text(tree, url, pm, result.notes)
         headline = meta.title(pm, url)
         body = _drop_title_line(body, headline[0], pm)
@@ -1230,7 +1233,7 @@ def extract(
         body, orphans = drop_orphan_labels(tree, body)
         if orphans:
             result.notes.append(f"body:orphan_labels:{orphans}")
-        if reason := not_article(tree, pm, body, url, hints):
+        if reason := not_article(tree, pm, body, url, hints, parsed.markup()):
             result.drop_reason = f"not_article:{reason}"
         elif len(body) < MIN_BODY_CHARS:
             result.drop_reason = "no_text" if not body else "too_short"

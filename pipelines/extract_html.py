@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from pipelines import jsonld, page_kind
 from pipelines.charset import decode
 
 # Above this many bytes of markup a page is refused outright; between SCRIPT_STRIP_BYTES and the cap,
@@ -59,10 +61,28 @@ class Rejected(Exception):
 
 @dataclass
 class Parsed:
+    """A page parsed once, with what more than one stage reads off its tree, read once: the crawl's page
+    classifier (``pipelines.page_reading``) and the extraction stage both need the JSON-LD nodes and the
+    page-kind evidence of the same, unchanged tree."""
+
     tree: HtmlElement
     html_chars: int
     encoding: str  # what the bytes were decoded as ("str" when text came in)
     stripped_scripts: bool = False
+    _jsonld: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _markup: page_kind.Markup | None = field(default=None, repr=False, compare=False)
+
+    def jsonld(self) -> list[dict[str, Any]]:
+        """``jsonld.nodes(tree)``, walked once per page."""
+        if self._jsonld is None:
+            self._jsonld = jsonld.nodes(self.tree)
+        return self._jsonld
+
+    def markup(self) -> page_kind.Markup:
+        """``page_kind.read_markup(tree, nodes)``, read once per page."""
+        if self._markup is None:
+            self._markup = page_kind.read_markup(self.tree, self.jsonld())
+        return self._markup
 
 
 def sniff_binary(head: bytes) -> str | None:

@@ -132,10 +132,10 @@ def _text(value: Any) -> str:
 
 
 
-def read_page(tree: HtmlElement) -> PageMeta:
-    """One pass over the head-ish parts of the tree."""
+def read_page(tree: HtmlElement, nodes: list[dict[str, Any]] | None = None) -> PageMeta:
+    """One pass over the head-ish parts of the tree (``nodes``: its JSON-LD, when the caller walked it)."""
     pm = PageMeta()
-    pm.jsonld = jsonld.nodes(tree)
+    pm.jsonld = jsonld.nodes(tree) if nodes is None else nodes
     for node in pm.jsonld:
         if node.get(jsonld.BROKEN):  # recovered from broken JSON: it names a type, it has no fields
             continue

@@ -26,14 +26,14 @@ from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from pipelines import charset, discovery
+from pipelines import charset, discovery, page_kind
 from pipelines.article import article_from_dict
 from pipelines.crawl_config import MultiPage
 from pipelines.dedupe import fetch_url, join_url, normalize_url
 from pipelines.extract import ExtractResult, extract
 from pipelines.extract_html import Parsed, Rejected, parse
 from pipelines.hints import Hints
-from pipelines.page_kind import Verdict, page_verdict
+from pipelines.page_kind import Verdict
 from pipelines.process import CHAIN, ProcessResult
 from pipelines.templates import Template
 
@@ -226,7 +226,8 @@ def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
         reading.links = page_links(tree, task.url, rules)
         return reading
     if task.part == 1:
-        reading.verdict = page_verdict(tree, task.url_rule, task.article_pages)
+        # the same evidence the extraction stage reads below: read once (``Parsed.markup``)
+        reading.verdict = page_kind.classify(parsed.markup(), task.url_rule, task.article_pages)
         if task.follow or not reading.verdict.is_article:
             links = page_links(tree, task.url, rules) if task.follow else Links()
             # a later part of this very article is the article's own chain, not a related article

@@ -83,6 +83,32 @@ def test_the_page_is_parsed_once(monkeypatch):
     assert reading.result.ok and len(calls) == 1
 
 
+def test_the_page_kind_evidence_and_json_ld_are_read_once(monkeypatch):
+    """The classifier's verdict for the spider and the extraction stage's not-an-article check and metadata
+    read the same tree: its JSON-LD is walked once and its page-kind evidence read once."""
+    from pipelines import jsonld, page_kind
+
+    walks, reads = [], []
+    real_nodes, real_markup = jsonld.nodes, page_kind.read_markup
+
+    def counting_nodes(*args, **kwargs):
+        walks.append(1)
+        return real_nodes(*args, **kwargs)
+
+    def counting_markup(*args, **kwargs):
+        reads.append(1)
+        return real_markup(*args, **kwargs)
+
+    monkeypatch.setattr(jsonld, "nodes", counting_nodes)
+    monkeypatch.setattr(page_kind, "read_markup", counting_markup)
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Banjir surut",'
+          ' "author": {"@type": "Person", "name": "Siti Aminah"}}</script>')
+    reading = read_page(article(head=ld), task(walk_parts=False), Rules())
+    assert reading.verdict is not None and reading.verdict.is_article and reading.verdict.strong
+    assert reading.result is not None and reading.result.ok and reading.result.article.authors == ["Siti Aminah"]
+    assert len(walks) == 1 and len(reads) == 1
+
+
 def test_a_page_with_a_next_part_comes_back_as_text_for_assembly():
     nxt = f"{URL}?page=2"
     reading = read_page(article(f"<a href='{nxt}'>Selanjutnya</a>"), task(), Rules())
