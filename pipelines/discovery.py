@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
 from lxml import etree
@@ -18,6 +18,7 @@ from protego import Protego
 
 from pipelines import dates
 from pipelines.crawl_config import CrawlerConfig, MultiPage
+from pipelines.dedupe import join_url
 
 NS_SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NS_NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
@@ -70,16 +71,17 @@ def parse_feed(body: bytes, base_url: str) -> tuple[list[Entry], str | None]:
     out = []
     for e in parsed.entries:
         link = e.get("link") or next((ln.get("href") for ln in e.get("links", []) if ln.get("href")), None)
-        if not link:
-            continue
+        # no link, or one no URL parser reads (feedparser blanks those): kept with an empty URL, so the
+        # checks drop it as ``no_link`` and the crawl counts it
+        url = (join_url(base_url, link.strip()) if link else None) or ""
         bad: list[str] = []  # the raw strings, read by the project's one date parser (not feedparser's)
         published = _entry_date(dict.get(e, "published"), bad)
         updated = _entry_date(dict.get(e, "updated"), bad)  # not e.get: feedparser maps one to the other
-        out.append(Entry(url=urljoin(base_url, link.strip()), title=(e.get("title") or "").strip() or None,
+        out.append(Entry(url=url, title=(e.get("title") or "").strip() or None,
                          published=published or updated, language=parsed.feed.get("language"), via=kind,
                          modified=updated, bad_date=bad[0] if bad else None))
     problem = None
-    if parsed.get("bozo") and not out:
+    if parsed.get("bozo") and not any(e.url for e in out):  # broken, and not one usable link in it
         problem = f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}"
     return out, problem
 
@@ -215,8 +217,8 @@ def next_part(tree: lxml_html.HtmlElement, page_url: str, first_url: str, curren
         return None
     hrefs = tree.xpath('//link[@rel="next"]/@href') + tree.xpath("//a/@href")
     for href in hrefs:
-        url = urljoin(page_url, href.strip()).split("#", 1)[0]
-        if page_number(url, first_url, rule) == current + 1:
+        url = (join_url(page_url, href.strip()) or "").split("#", 1)[0]  # '' for a link no parser reads
+        if url and page_number(url, first_url, rule) == current + 1:
             return url
     return None
 

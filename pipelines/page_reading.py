@@ -74,7 +74,7 @@ def fetchable(url: str) -> str | None:
 @dataclass
 class Candidate:
     """A discovered URL after the checks that need no crawl state: ``reason`` is the drop reason
-    (``bad_url``, ``offsite``, ``denied_by_rule``, ``not_article_url``, ``bad_date``) or None."""
+    (``no_link``, ``bad_url``, ``offsite``, ``denied_by_rule``, ``not_article_url``, ``bad_date``) or None."""
 
     entry: discovery.Entry
     key: str | None
@@ -85,6 +85,9 @@ def check_entries(entries: list[discovery.Entry], rules: SourceRules) -> list[Ca
     """Each entry's fetchable URL (``entry.url`` is replaced by it) and normalised key, or why not."""
     out = []
     for e in entries:
+        if not e.url:  # a feed item without a usable link
+            out.append(Candidate(e, None, "no_link"))
+            continue
         url, key = fetchable(e.url), norm(e.url)
         if url is None or key is None:
             out.append(Candidate(e, None, "bad_url"))

@@ -237,7 +237,7 @@ class Discovery(NewsSpiderBase):
                 self.drop(src.name, "bad_date", f"{e.url} ({e.bad_date})")
                 continue
             if c.reason or key is None:
-                self.drop(src.name, c.reason or "bad_url", e.url)
+                self.drop(src.name, c.reason or "bad_url", e.url or f"(feed item {e.title!r})")
                 continue
             if not self._fresh(src, e):
                 self.drop(src.name, "too_old", e.url)

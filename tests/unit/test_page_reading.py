@@ -9,7 +9,7 @@ import pytest
 
 from pipelines import discovery, extract_html
 from pipelines.crawl_config import MultiPage
-from pipelines.page_reading import PageTask, check_entries, gunzip, read_page, read_sitemap
+from pipelines.page_reading import PageTask, check_entries, gunzip, read_feed, read_page, read_sitemap
 from pipelines.process import process_page
 
 BASE = "https://kabar.example.id"
@@ -170,6 +170,29 @@ def test_discovered_urls_are_checked_with_their_reasons():
     checked = check_entries(entries, Rules())
     assert [c.reason for c in checked] == [None, "offsite", "denied_by_rule", "not_article_url", "bad_url"]
     assert checked[0].key and checked[0].entry.url == f"{BASE}/berita/a.html"
+
+
+def test_a_feed_item_without_a_usable_link_is_a_counted_drop_not_a_silent_one():
+    # feedparser blanks a link no URL parser reads (an unclosed IPv6 bracket); an item may have no link at
+    # all: either way the item is a discovered entry the crawl cannot fetch, and says so
+    rss = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Kabar</title>
+<item><title>Banjir surut</title><link>{BASE}/berita/banjir-surut/</link></item>
+<item><title>Harga beras naik</title><link>http://[::1/berita/beras/</link></item>
+<item><title>Gempa di Cianjur</title><description>tanpa tautan</description></item>
+</channel></rss>""".encode()
+    checked, problem = read_feed(rss, f"{BASE}/feed/", Rules())
+    assert problem is None
+    assert [(c.entry.title, c.reason) for c in checked] == [
+        ("Banjir surut", None), ("Harga beras naik", "no_link"), ("Gempa di Cianjur", "no_link")]
+
+
+def test_an_unparsable_link_does_not_hide_the_next_part():
+    from lxml import html as lxml_html
+
+    url = f"{BASE}/berita/2024/12/05/banjir.html"
+    tree = lxml_html.fromstring('<html><body><a href="http://[::1/x">iklan</a>'
+                                '<a href="/berita/2024/12/05/banjir.html?page=2">2</a></body></html>')
+    assert discovery.next_part(tree, url, url, 1, MultiPage(mode="auto")) == url + "?page=2"
 
 
 def test_a_gzipped_sitemap_is_bounded():
