@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines import jsonld
 from pipelines.dedupe import join_url
 from pipelines.extract_rules import RULES, compile_any
+from pipelines.hosts import url_host
 from pipelines.page_kind import ARTICLE_TYPES
 
 _WS = re.compile(r"\s+")
@@ -209,7 +209,7 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
     for node in pm.jsonld:
         if {"Organization", "NewsMediaOrganization", "WebSite"} & set(jsonld.types(node)):
             names.append(ld_str(node.get("name")))
-    host = (urlsplit(url or "").hostname or "").lower().removeprefix("www.")
+    host = url_host(url or "").removeprefix("www.")
     labels = [x for x in host.split(".") if x and x not in _HOST_NOISE]
     if labels:
         names.append(labels[0])

@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 from lxml import etree
+
+from pipelines.hosts import url_host
 
 RULES_PATH = Path(__file__).with_name("extract_rules.yaml")
 
@@ -84,7 +85,7 @@ def site_rules(data: dict[str, Any] | None) -> dict[str, SiteRule]:
 
 def site_rule_for(rules: dict[str, SiteRule], url: str | None) -> SiteRule | None:
     """The rule of the URL's host or of a parent domain (``m.example.com`` uses ``example.com``'s)."""
-    host = (urlsplit(url or "").hostname or "").lower().removeprefix("www.")
+    host = url_host(url or "").removeprefix("www.")
     while host:
         if host in rules:
             return rules[host]

@@ -1281,6 +1281,12 @@ def test_site_rule_lookup_by_host_and_parent_domain():
     assert site_rule_for(rules, "https://example.org/a") is None and site_rule_for(rules, None) is None
 
 
+def test_site_rule_lookup_survives_a_url_no_parser_reads():
+    # an unclosed IPv6 bracket makes urlsplit raise; one bad URL must cost the rule, never the page
+    rules = site_rules({"example.com": {"body": "//article"}})
+    assert site_rule_for(rules, "http://[::1/x") is None
+
+
 # ------------------------------------------------------------------------------------------ lead paragraph
 
 _LEAD = "Die Stadt will den Busverkehr bis 2030 verdoppeln und dafür drei neue Linien einrichten."
