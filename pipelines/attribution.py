@@ -276,6 +276,9 @@ def photo_orgs(val: str) -> list[str]:
     parts = []
     for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
         part = re.sub(r"\s+(?:photo|foto|file photo)$", "", part.strip(), flags=re.IGNORECASE).strip(" ©.")
+        head, _, last = part.rpartition(" ")
+        if head and patterns.norm_key(last) in markers:  # "RTVM screenshot", "트위터 캡처"
+            part = head.strip(" ©.")
         part = re.sub(r"^\((?:[^()]{2,20})\)\s*", "", part)  # "(Symbolbild) Microgen"
         if not part or patterns.norm_key(part) in markers:
             continue
@@ -669,7 +672,9 @@ _MARKED_TAIL = re.compile(r"(?<=[.!?\"”)])\s+(?P<org>[^\s/]{2,25})\s*/\s*(?P<m
 def _glued_photo_label(lang: str | None) -> re.Pattern[str]:
     """'<caption> Foto: Reuters': a photo label glued to the caption, its value at the line's end."""
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
-    return re.compile(r"\s(?:" + photo + r")\s*:\s*(?P<val>[^:\n]{2,40}?)\s*$", re.IGNORECASE)
+    # after a space, or glued to a CJK full stop ("<caption>。圖源:視覺中國")
+    return re.compile(r"(?:\s|(?<=[。！？]))(?:" + photo + r")\s*:\s*(?P<val>[^:\n]{2,40}?)\s*$",
+                      re.IGNORECASE)
 
 
 def glued_caption_credit(ln: Line, f: Findings) -> Hit | None:

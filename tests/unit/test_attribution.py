@@ -595,6 +595,18 @@ PL = "Władze województwa ogłosiły we wtorek, że budżet na budowę dróg w 
         ("Źródło zdjęcia głównego: tvn24", PL, ["tvn24"]),
         ("Policja na miejscu zdarzenia. Fot. PAP/Leszek Szymański", PL, ["PAP"]),
         ("Die Polizei vor Ort. © picture alliance/dpa", DE, ["picture alliance", "dpa"]),
+        # the photographer in brackets closing a caption, a photographer sent by an agency ("中新社发")
+        ("中央通訊社社長胡婉玲5日在立法院備詢。（姚志平攝）", ZH, ["姚志平"]),
+        ("习近平抵达吉林省松原市。(文字记者张晓松、摄影记者鞠鹏)", ZH, ["鞠鹏"]),
+        ("首都各界庆祝香港回归晚会,中新社发 王瑶 摄", ZH, ["China News Service"]),
+        # a photo label glued to a CJK caption's full stop, its value a known agency
+        ("前聯合國副秘書長沙祖康。圖源:視覺中國", ZH, ["Visual China Group"]),
+        # who made the picture = the (known) agency that sent it, in a Japanese caption
+        ("北朝鮮が爆破した南北共同連絡事務所(朝鮮中央通信=共同)【拡大】", JA, ["KCNA", "Kyodo"]),
+        # a trailing marker word is no part of the credited name
+        ("Photo courtesy: RTVM screenshot", EN, ["RTVM"]),
+        ("시민들이 줄을 서 있다. / 사진=트위터 캡처", KO, ["트위터"]),
+        ("Secretary Maria Rosario Vergeire (PNA/ MANILA BULLETIN FILE)", EN, ["PNA", "Manila Bulletin"]),
     ],
 )
 def test_caption_credits_by_shape_are_photo_credits_never_sources(caption, body, photos):
