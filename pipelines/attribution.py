@@ -266,6 +266,19 @@ def relay_forms(lang: str | None = None) -> RelayForms:
 # --- name helpers ---------------------------------------------------------------------------------
 
 
+def _without_marker_tail(part: str, markers: set[str]) -> str:
+    """The credited name without the photo-marker words that end it ("RTVM screenshot", "Reuters File
+    Photo", "트위터 화면 캡처"): markers of one or two words, taken off while a name remains."""
+    while True:
+        words = part.split()
+        for n in (2, 1):
+            if len(words) > n and patterns.norm_key(" ".join(words[-n:])) in markers:
+                part = " ".join(words[:-n]).strip(" ©.")
+                break
+        else:
+            return part
+
+
 def photo_orgs(val: str) -> list[str]:
     """Who a photo credit value names: its organisations ("Sara Maia/O Povo/Folhapress" -> both
     papers, "EFE-EPA" -> both agencies), else a site, else the person or the courtesy word."""
@@ -275,10 +288,7 @@ def photo_orgs(val: str) -> list[str]:
     markers = {patterns.norm_key(m) for m in patterns.merged("photo_markers")}
     parts = []
     for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
-        part = re.sub(r"\s+(?:photo|foto|file photo)$", "", part.strip(), flags=re.IGNORECASE).strip(" ©.")
-        head, _, last = part.rpartition(" ")
-        if head and patterns.norm_key(last) in markers:  # "RTVM screenshot", "트위터 캡처"
-            part = head.strip(" ©.")
+        part = _without_marker_tail(part.strip(" ©."), markers)
         part = re.sub(r"^\((?:[^()]{2,20})\)\s*", "", part)  # "(Symbolbild) Microgen"
         if not part or patterns.norm_key(part) in markers:
             continue

@@ -1115,3 +1115,16 @@ ES = "El gobierno provincial anunció el martes que el presupuesto de carreteras
 def test_caption_credits_glued_to_the_caption(text, photos):
     r = run(text)
     assert folded(r["photo_credits"]) == folded(photos) and r["sources"] == []
+
+
+def test_photo_marker_words_of_one_or_two_words_end_no_credited_name():
+    """The photo_markers list is the one place for these words: one-word ('screenshot', 'FILE') and
+    two-word ('File Photo', '화면 캡처') markers come off the end of a name, repeatedly, never the
+    whole name (the two-word Korean marker was left in the name before)."""
+    from pipelines.attribution import photo_orgs
+
+    assert photo_orgs("RTVM screenshot") == ["RTVM"]
+    assert photo_orgs("Reuters File Photo") == ["Reuters"]
+    assert photo_orgs("MANILA BULLETIN FILE") == ["Manila Bulletin"]
+    assert photo_orgs("트위터 화면 캡처") == ["트위터"]
+    assert photo_orgs("Photo") == []
