@@ -103,6 +103,7 @@ def _trafilatura(tree: HtmlElement, url: str | None, **options: Any) -> str:
 _WORD = re.compile(r"\w+")
 LD_AGREEMENT = 0.9  # precision output this close to the page's own JSON-LD articleBody needs no second look
 LD_REACH_MARGIN = 0.03  # other modes run when the page shows this much more of articleBody than precision
+FULL_DEFAULT_GAIN = 1.1  # full default mode replaces a recall rescue when this much longer
 SECTION_MIN_CHARS = 80  # a paragraph this long in a sibling section of the article is article text
 _FURNITURE_TAGS = frozenset({"aside", "figure", "figcaption", "nav", "footer", "header", "form", "table"})
 _FURNITURE_CLASS = re.compile(
@@ -441,6 +442,12 @@ def _generic_text(
     recall = _trafilatura(tree, url, favor_recall=True, fast=True)
     if len(recall) > 2 * len(text):
         text, method = recall, "trafilatura-recall"
+        # precision failed and fast recall rescued the page: trafilatura's full default (its own fallback
+        # comparison with readability/jusText) often finds the article's whole container where fast recall
+        # stops short; only these pages pay for it, and it wins only when clearly longer
+        full = _trafilatura(tree, url)
+        if len(full) > FULL_DEFAULT_GAIN * len(text):
+            text, method = full, "trafilatura-full"
     if len(text) < SHORT_CHARS and len(ld_body) >= MIN_USABLE_CHARS and len(ld_body) > 1.5 * len(text):
         text, method = ld_body, "json-ld"
     if len(text) < MIN_USABLE_CHARS:

@@ -1159,6 +1159,31 @@ def test_jsonld_body_text_the_page_does_not_show_asks_no_other_mode(monkeypatch)
     assert asked == ["precision"] and text == precision and method == "trafilatura"
 
 
+def test_short_precision_rescued_by_recall_takes_full_default_when_clearly_longer(monkeypatch):
+    from lxml import html as lxml_html
+
+    # precision kept a teaser, fast recall stopped after part of the story, trafilatura's full default
+    # (its own readability/jusText comparison) found the whole container
+    asked: list[str] = []
+    part = _LD_STORY[: len(_LD_STORY) // 2]
+    outputs = {"precision": "Harga beras naik.", "recall": part, "full": _LD_STORY}
+
+    def fake(tree, url, **options):
+        mode = "precision" if options.get("favor_precision") else "recall" if options.get("favor_recall") else (
+            "default" if options.get("fast") else "full")
+        asked.append(mode)
+        return outputs[mode]
+
+    monkeypatch.setattr(ex, "_trafilatura", fake)
+    tree = lxml_html.fromstring("<html><body><article><p>x</p></article></body></html>")
+    text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
+    assert asked == ["precision", "recall", "full"] and text == _LD_STORY and method == "trafilatura-full"
+    # not clearly longer: the recall rescue stands
+    outputs["full"] = part + " Iklan."
+    text, method = ex.main_text(tree, None, ex.meta.read_page(tree))
+    assert text == part and method == "trafilatura-recall"
+
+
 # ------------------------------------------------------------------------------------------ best date source
 
 
