@@ -1250,6 +1250,7 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
                 f.sources.add(name)
 
 
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CJK_OR_BRACKET = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|^[\[【(\"“«„'‘]")
 
 
@@ -1274,15 +1275,58 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
         f.removed.append({"kind": "edge_chrome", "text": ln.text})
 
 
+_OPEN_END = re.compile(r"[.,:;][\"'”’»)\]]*$")
+_NOT_HEADLINE = re.compile(r"[:：=。！？]")
+_SIGNATORY = re.compile(r"^(?P<who>[^–—]{3,60}?)\s+[–—]\s")
+_CUT_OFF = re.compile(r"(?:\.\.\.|…)$")
+
+
+def _teaser_headline(text: str) -> bool:
+    """Another story's headline by its shape: one short line of four words or more (eight CJK
+    characters), no sentence in it and no full stop, colon or comma at its end (a teaser cut off
+    with "..." is one), no address or link (a reporter's mail line is a credit, not a teaser)."""
+    if not is_headline_like(text, 200) or "@" in text or _BARE_URL.search(text):
+        return False
+    if _OPEN_END.search(text) and not _CUT_OFF.search(text):
+        return False
+    if _NOT_HEADLINE.search(text) or text[:1].islower():
+        return False  # a labelled row or a sentence in CJK; a wrapped line's second half
+    signed = _SIGNATORY.match(text)
+    if signed and is_name_list(signed.group("who")):
+        return False  # 'Felipe Santa Cruz – presidente do ...': a signatory and the office held
+    cjk = len(_CJK_CHAR.findall(text))
+    return cjk <= 50 and (len(text.split()) >= 4 or cjk >= 8)
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
-    """Short unrelated headlines after the closing credit of the article are boilerplate."""
-    if not lines or f.end_marker <= lines[0].index:
+    """Short unrelated headlines after the closing credit of the article are boilerplate; without
+    a closing credit, a run of two or more headline-shaped lines that ends the body after the
+    story's running text is a list of other stories (a "most read" or "more in" block, one headline
+    a line, in any language), and so is the short label line right above such a run."""
+    if not lines:
         return
-    tail = [ln for ln in lines if ln.index > f.end_marker and ln.index not in dropped]
-    if tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail):
-        for ln in tail:
-            dropped.add(ln.index)
-            f.removed.append({"kind": "trailing_headline", "text": ln.text})
+    live = [ln for ln in lines if ln.index not in dropped]
+    if f.end_marker > lines[0].index:
+        tail = [ln for ln in live if ln.index > f.end_marker]
+        if tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail):
+            for ln in tail:
+                dropped.add(ln.index)
+                f.removed.append({"kind": "trailing_headline", "text": ln.text})
+            return
+    run: list[Line] = []
+    for ln in reversed(live):
+        if not _teaser_headline(ln.text):
+            break
+        run.append(ln)
+    story = live[: len(live) - len(run)]
+    if len(run) < 2 or len(run) > 12 or not any(is_paragraph(ln.text) for ln in story):
+        return
+    if story and len(story[-1].text.split()) <= 4 and not _SENTENCE_END.search(story[-1].text) \
+            and not is_paragraph(story[-1].text):
+        run.append(story[-1])  # the block's label ("Más en Mundo", "More articles")
+    for ln in sorted(run, key=lambda x: x.index):
+        dropped.add(ln.index)
+        f.removed.append({"kind": "trailing_headline", "text": ln.text})
 
 
 @lru_cache(maxsize=32)

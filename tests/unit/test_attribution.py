@@ -1128,3 +1128,37 @@ def test_photo_marker_words_of_one_or_two_words_end_no_credited_name():
     assert photo_orgs("MANILA BULLETIN FILE") == ["Manila Bulletin"]
     assert photo_orgs("트위터 화면 캡처") == ["트위터"]
     assert photo_orgs("Photo") == []
+
+
+@pytest.mark.parametrize("heads", [
+    # a "more in" block under a short label, in Spanish, one headline a line
+    ["Más en Mundo", "La OMS declara a las enfermedades raras como prioridad mundial de salud pública",
+     "Aumentan a más de 53.900 los muertos por la ofensiva de Israel en Gaza",
+     "Trump aprueba un plan para potenciar la energía nuclear que reduce los requisitos"],
+    # a bulleted related list (Indonesian), the last headline closed by an exclamation mark
+    ["- Balas Dendam, Pakistan Tembak Jatuh 5 Jet Tempur India",
+     "- Trump Tegaskan Iran Tak Boleh Memiliki Nuklir untuk Alasan Apa pun, Pelucutan Total!"],
+    # Chinese headlines without a full stop
+    ["拿出魄力處罰晶圓偷跑業者!", "醫學教育評鑑獲國際認可之後的問題", "台灣醫學教育教出怎樣的醫師呢"],
+])
+def test_a_run_of_headlines_ending_the_body_is_a_list_of_other_stories(heads):
+    r = run("\n".join([EN, DE, *heads]))
+    for head in heads:
+        assert head not in r["clean_text"]
+    assert EN in r["clean_text"] and DE in r["clean_text"]
+
+
+@pytest.mark.parametrize("tail", [
+    ["The two sides agreed to tighten the bonds", "between the continents of Asia and Europe"],  # wrapped
+    ["Diretoria da Abraji", "Felipe Santa Cruz – presidente do Conselho Federal da OAB",
+     "Pierpaolo Cruz Bottini – coordenador do Observatório de Liberdade de Imprensa"],  # signatories
+    ["- Todesfälle: Stadt Rosenheim 79, Landkreis Rosenheim 504", "* = Steigt der Wert auf 1200 oder höher"],
+    ["■北朝鮮核問題", "「北朝鮮が核兵器および核兵器開発放棄の約束を履行することを期待している」と述べた。"],
+    ["A single closing line without a full stop"],  # one line is no list
+])
+def test_the_story_own_closing_lines_are_no_headline_list(tail):
+    de = "Die Zahlen hat das Landesamt am Montag veröffentlicht, sie gelten für die ganze Region, hieß es."
+    body = [DE, de] if "Todesfälle" in tail[0] else [EN, EN.replace("year", "season")]
+    r = run("\n".join([*body, *tail]))
+    for line in tail:
+        assert line in r["clean_text"]
