@@ -1298,6 +1298,25 @@ def _teaser_headline(text: str) -> bool:
     return cjk <= 50 and (len(text.split()) >= 4 or cjk >= 8)
 
 
+_LINK_LINE = re.compile(
+    r"^[-•·*>»]?\s*(?:(?P<label>[^\s:：][^:：]{0,60}?)\s*[:：]\s*)?" + patterns.URL_IN_TEXT + r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def _link_lines(lines: list[Line], dropped: set[int], f: Findings) -> None:
+    """Once the credits are read ('Sumber: http://…' is one), a line that is nothing but a link,
+    or a short label and a link ('Facebook: http://…', 'Ikuti channel WhatsApp ini: https://…'), is
+    link furniture: running text never consists of an address alone."""
+    for ln in lines:
+        if ln.index in dropped or len(ln.text) > 300:
+            continue
+        m = _LINK_LINE.match(ln.text)
+        if m and len((m.group("label") or "").split()) <= 8:
+            dropped.add(ln.index)
+            f.removed.append({"kind": "link_line", "text": ln.text})
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate; without
     a closing credit, a run of two or more headline-shaped lines that ends the body after the
@@ -1394,6 +1413,7 @@ def attribute(
                 dropped.add(ln.index)
                 break
     _byline_credits(bylines or [], f)
+    _link_lines(lines, dropped, f)
     _trailing_headlines(lines, dropped, f)
     _edge_fragments(lines, dropped, f)
     for agency in byline_agencies or ():

@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
 # removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
 TEXT_BOILERPLATE_KINDS = (
-    "trailing_headline", "footer", "edge_chrome", "template_line", "template_prefix", "teaser", LEARNED_KIND,
+    "trailing_headline", "link_line", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
+    LEARNED_KIND,
 )
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0

@@ -1162,3 +1162,22 @@ def test_the_story_own_closing_lines_are_no_headline_list(tail):
     r = run("\n".join([*body, *tail]))
     for line in tail:
         assert line in r["clean_text"]
+
+
+@pytest.mark.parametrize("line", [
+    "Facebook: http://www.facebook.com/gmanews",
+    "GMA Network Kapuso programs on GMA Pinoy TV: https://gmapinoytv.com/subscribe",
+    "channel WhatsApp ini: https://whatsapp.com/channel/0029Vae5rhNElagvAjL1t92P",
+    "http://www.cna.com.tw/news/firstnews/201705010046-1.aspx",
+])
+def test_a_line_of_only_a_link_is_link_furniture(line):
+    r = run(f"{EN}\n{line}\n{EN.replace('year', 'season')}")
+    assert line not in r["clean_text"] and EN in r["clean_text"]
+    assert line in r["boilerplate_lines"]
+
+
+def test_a_source_link_is_still_read_before_link_lines_go():
+    r = run(f"{ID}\nsumber: http://world.kbs.co.kr/indonesian/news/news_detail.htm?No=16931")
+    assert r["sources"] and "kbs" in r["sources"][0].casefold()
+    assert "See more in the report at http://example.com/x" in run(
+        f"{EN}\nSee more in the report at http://example.com/x")["clean_text"]
