@@ -1181,3 +1181,17 @@ def test_a_source_link_is_still_read_before_link_lines_go():
     assert r["sources"] and "kbs" in r["sources"][0].casefold()
     assert "See more in the report at http://example.com/x" in run(
         f"{EN}\nSee more in the report at http://example.com/x")["clean_text"]
+
+
+ZH = "今天上午9时,第十一届全国人民代表大会第三次会议在人民大会堂开幕,听取政府工作报告,审查年度计划报告和预算报告。"
+AR = "قال مسؤولان أمريكيان، طلبا عدم الكشف عن اسميهما، اليوم الجمعة، إن الولايات المتحدة قررت إغلاق قنصليتها."
+
+
+@pytest.mark.parametrize("text, outlet", [
+    (f"人民网北京5月14日电 {ZH}\n{ZH}", "人民网"),  # a web outlet's stamp: name, place, date, 电
+    (f"中國網(wǎng)3月5日訊{ZH}\n{ZH}", "中國網"),  # 訊, and a converter's pinyin gloss after the name
+    (f"参考消息网3月16日报道 {ZH}\n{ZH}", "参考消息网"),  # the older 报道 form still reads
+    (f"القاهرة - مصراوي:\n{AR}\n{AR}", "مصراوي"),  # '<city> - <outlet>:' - any brand-shaped outlet
+])
+def test_web_outlet_and_city_dash_outlet_colon_stamps(text, outlet):
+    assert run(text)["dateline_outlet"] == outlet
