@@ -19,6 +19,7 @@ owns and which URLs are articles — the same objects the spider asks, so one ru
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -39,7 +40,15 @@ from pipelines.templates import Template
 
 SKIP_EXT = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".mp4", ".mp3", ".zip", ".css", ".js", ".ico")
 _NOT_LINKS = ("#", "mailto:", "javascript:", "tel:", "whatsapp:")
-LINK_CACHE = 8192  # links' fetchable URL and key remembered per process (~2 MB): see ``_link``
+LINK_CACHE = 8192  # in-source links' fetchable URL and key remembered per process (~2 MB): see ``_link``
+# An absolute http(s) URL of plain characters only: a host of letters, digits, dots and dashes, an
+# optional port, and a path and query without ``%``, ``+``, spaces or any other character that
+# ``fetchable`` (w3lib's ``safe_url_string``) would quote or re-read; anything after ``#`` is dropped by
+# both readers.  For such a URL ``fetchable`` changes nothing that ownership or the normalised key depend
+# on (scheme and host case, fragment and tracking parameters are what ``norm`` undoes as well), so
+# ``owns(url) == owns(fetchable(url))`` and ``norm(url) == norm(fetchable(url))``: see ``page_links``.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?][A-Za-z0-9/?:@!$&'()*,;=._~-]*)?(?:#.*)?",
+                        re.I | re.S)
 
 
 class SourceRules(Protocol):
@@ -48,7 +57,9 @@ class SourceRules(Protocol):
     @property
     def multipage(self) -> MultiPage: ...
 
-    def owns(self, url: str) -> bool: ...
+    def owns(self, url: str) -> bool:
+        """By the URL's host and port alone (``pipelines.hosts.owns``): ``page_links`` relies on it."""
+        ...
 
     def url_rule(self, url: str) -> tuple[str, str | None]: ...
 
@@ -126,8 +137,9 @@ def is_part(rules: SourceRules, key: str) -> bool:
 @lru_cache(maxsize=LINK_CACHE)
 def _link(url: str) -> tuple[str, str] | None:
     """(``fetchable(url)``, its ``norm``), or None when it is no http(s) URL.  Remembered for the last
-    ``LINK_CACHE`` URLs: a site's menus, sections and footer repeat on every page of it, and the two
-    calls (each a few URL parses, w3lib's quoting) were most of ``page_links``' time."""
+    ``LINK_CACHE`` in-source URLs: a site's menus, sections and footer repeat on every page of it, and the
+    two calls (each a few URL parses, w3lib's quoting) were most of ``page_links``' time.  Off-site links
+    do not go through it (``page_links``): most are on one page only and would push the menus out."""
     fetch = fetchable(url)
     key = norm(fetch) if fetch else None
     return (fetch, key) if fetch is not None and key is not None else None
@@ -143,11 +155,21 @@ def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
         if not href or href.startswith(_NOT_LINKS):
             continue
         joined = join_url(page_url, href)
-        got = _link(joined) if joined is not None else None
+        if joined is None:
+            continue
+        plain = _PLAIN_URL.fullmatch(joined) is not None
+        if plain and not rules.owns(joined):
+            # off-site (two thirds of a news page's links): only counted, by key, so the host is checked
+            # first and the key read straight from the URL (the same key: see ``_PLAIN_URL``)
+            key = norm(joined)
+            if key is not None:
+                offsite[key] = None
+            continue
+        got = _link(joined)
         if got is None:
             continue
         url, key = got
-        if not rules.owns(url):
+        if not plain and not rules.owns(url):  # (a plain URL's owner is known already: see ``_PLAIN_URL``)
             offsite[key] = None
             continue
         rule, _ = rules.url_rule(key)

@@ -127,7 +127,8 @@ def test_a_listing_page_gives_its_links_and_no_verdict():
 
 def test_a_sites_menu_links_are_made_fetchable_once_not_on_every_page(monkeypatch):
     """Two listing pages of one site share their menu (absolute and root-relative, a tracking tag on
-    one): each menu URL is made fetchable and normalised once; every page still gets all its links."""
+    one): each in-source menu URL is made fetchable and normalised once, an off-site one never (it is
+    only counted, by its key); every page still gets all its links."""
     from pipelines import page_reading
 
     page_reading._link.cache_clear()
@@ -145,7 +146,8 @@ def test_a_sites_menu_links_are_made_fetchable_once_not_on_every_page(monkeypatc
         assert [u for u, _ in links.articles] == [f"{BASE}/berita/2024/12/0{n}/a.html"]
         assert [u for u, _ in links.listings] == [f"{BASE}/", f"{BASE}/kanal/daerah/", f"{BASE}/kanal/ekonomi/"]
         assert links.offsite == ["https://partner.example.com/"]
-    assert len(calls) == len(set(calls)) == 6, calls  # 4 menu links + one article link per page
+    # 3 in-source menu links + one article link per page; the partner link not at all
+    assert len(calls) == len(set(calls)) == 5, calls
 
 
 def test_a_not_article_page_is_not_extracted():
@@ -215,3 +217,88 @@ def test_a_link_that_cannot_be_parsed_is_skipped_not_the_page():
     assert reading.result is not None and reading.result.ok
     assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/06/harga-beras-naik.html"]
     assert reading.links.offsite == []
+
+
+# URL shapes for the off-site fast path of page_links: case, ports, fragments, tracking and session
+# parameters, empty queries, path parameters, dot segments, %-escapes, '+', spaces, non-ASCII hosts
+# and paths, userinfo, IPv6, bad ports - each read on a page of BASE
+TRICKY_HREFS = [
+    "https://Partner.Example.COM/x", "HTTPS://partner.example.com:443/x/", "http://partner.example.com:8080/a",
+    "https://partner.example.com/a?utm_source=x&b=2&a=1#frag", "https://partner.example.com/a?", "//cdn.example.net/i",
+    "https://partner.example.com/a;jsessionid=ABC?x=1", "https://partner.example.com/a;", "https://p.example.com/a/../b/./c",
+    "https://p.example.com/caf%C3%A9", "https://p.example.com/café", "https://p.example.com/a+b?q=a+b",
+    "https://p.example.com/a b", "https://bücher.example/x", "https://user:pw@p.example.com/x", "http://[::1]/x",
+    "http://[::1/x", "https://p.example.com:99999/x", "https://p.example.com:/x", "https://p.example.com?a=1",
+    "https://p.example.com/x?sid=1&PHPSESSID=2&fbclid=3", "https://p.example.com//a//b/", "https://p.example.com./x",
+    "https://kabar.example.id/berita/2024/12/07/a.html#top", "https://KABAR.example.id/kanal/x/?utm_medium=y",
+    "https://kabar.example.id:8443/berita/x", "https://kabar.example.id.evil.com/berita/x",
+    "https://evil.com\\@kabar.example.id/x", "https://kabar.example.id/berita/%7Euser", "ftp://p.example.com/x",
+    "/berita/2024/12/08/b.html?fbclid=1", "kanal/relatif/", "?page=3", "https://p.example.com/a|b{c}",
+]
+
+
+def _slow_links(tree, page_url, rules):
+    """page_links as it was before the off-site fast path: every link made fetchable and normalised first."""
+    from urllib.parse import urlsplit
+
+    from pipelines.dedupe import join_url
+    from pipelines.page_reading import _NOT_LINKS, SKIP_EXT, fetchable, is_part, norm
+
+    articles, listings, offsite = {}, {}, {}
+    for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
+        if not href or href.startswith(_NOT_LINKS):
+            continue
+        joined = join_url(page_url, href)
+        fetch = fetchable(joined) if joined is not None else None
+        key = norm(fetch) if fetch else None
+        if fetch is None or key is None:
+            continue
+        if not rules.owns(fetch):
+            offsite[key] = None
+            continue
+        rule, _ = rules.url_rule(key)
+        if rule == "allow":
+            articles.setdefault(key, fetch)
+        elif rule == "none" and not urlsplit(fetch).path.lower().endswith(SKIP_EXT) and not is_part(rules, key):
+            listings.setdefault(key, fetch)
+    return [(u, k) for k, u in articles.items()], [(u, k) for k, u in listings.items()], list(offsite)
+
+
+def _host_rules():
+    from news_ingest.sources import parse_source
+
+    return parse_source({"name": "kabar", "domains": ["kabar.example.id"], "start_urls": [f"{BASE}/"],
+                         "article_allow": ["/berita/"], "article_deny": ["/tag/"]}, 0)
+
+
+def test_page_links_finds_what_full_normalisation_of_every_link_finds():
+    """The off-site fast path (host first, key straight from a plain URL) changes no link and no key
+    (for a source whose ownership is by host and port, as ``SourceRules.owns`` says)."""
+    from lxml import html as lxml_html
+
+    from pipelines.page_reading import page_links
+
+    rules = _host_rules()
+    page = "<html><body>" + "".join(f'<a href="{h}">x</a>' for h in TRICKY_HREFS) + "</body></html>"
+    for base in (URL, "http://kabar.example.id/berita/", "https://kabar.example.id:8443/x"):
+        tree = lxml_html.document_fromstring(page)
+        got = page_links(tree, base, rules)
+        assert (got.articles, got.listings, got.offsite) == _slow_links(tree, base, rules), base
+        assert got.offsite  # the fast path was taken
+
+
+def test_page_links_on_fixture_pages_is_unchanged():
+    from pathlib import Path
+
+    from pipelines.page_reading import page_links
+
+    fixtures = sorted((Path(__file__).parents[1] / "fixtures").rglob("*.html"))
+    assert fixtures
+    rules = _host_rules()
+    for path in fixtures:
+        try:
+            parsed = extract_html.parse(path.read_bytes().decode("utf-8", "replace"))
+        except extract_html.Rejected:
+            continue
+        got = page_links(parsed.tree, URL, rules)
+        assert (got.articles, got.listings, got.offsite) == _slow_links(parsed.tree, URL, rules), path
