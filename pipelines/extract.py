@@ -163,6 +163,20 @@ def _section_of(p: HtmlElement) -> HtmlElement | None:
     return par
 
 
+_QUOTE_OPEN = "\"“„«‘‚‹'「『"
+_QUOTE_CLOSE = "\"”“»’‘›'」』"
+
+
+def _is_pull_quote(paragraph: str, last: int, kept_words: str) -> bool:
+    """A paragraph of a sibling section that is no story text: a pull quote repeating what the story says
+    (its words already in the kept text), or, before the story's first kept paragraph, a paragraph that is
+    one quotation from its opening mark to its closing mark (a quoted claim or statement set above the
+    story: a fact check's "statement" box)."""
+    if _words(paragraph) in kept_words:
+        return True
+    return last < 0 and paragraph[0] in _QUOTE_OPEN and paragraph[-1] in _QUOTE_CLOSE
+
+
 def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
     """Paragraphs of the article's other sections, which trafilatura's single-container choice leaves out.
 
@@ -192,6 +206,7 @@ def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
     after: dict[int, list[str]] = {}
     last = -1
     seen = set(position)
+    kept_words = _words(text)
     for el, t in paragraphs:
         if t in position:
             last = position[t]
@@ -199,7 +214,7 @@ def add_sibling_sections(tree: HtmlElement, text: str) -> tuple[str, int]:
         par = _section_of(el)
         if t in seen or par is None or par in kept_parents or _signature(par) not in sections:
             continue
-        if _in_page_furniture(el):
+        if _in_page_furniture(el) or _is_pull_quote(t, last, kept_words):
             continue
         after.setdefault(last, []).append(t)
         seen.add(t)

@@ -1071,6 +1071,33 @@ def test_sibling_sections_of_generated_markup_with_unclassed_wrappers():
     assert added == 2 and text.split("\n") == paras  # back in document order, the teaser block left out
 
 
+def test_sibling_sections_leave_out_pull_quotes_and_a_quoted_statement_above_the_story():
+    from lxml import html as lxml_html
+
+    story = [
+        "In a joint statement published on Friday, the two ministries accused the coalition of blocking a "
+        "plan to return people from the camp to their homes.",
+        "The Pentagon rejected the accusations as false, and independent analysts said the camp's residents "
+        "feared arrest if they left the area.",
+    ]
+    statement = ("\u201cA cause for serious concern is the situation in the south, where bandit formations "
+                 "continue to prevent the evacuation of civilians from the camp.\u201d")
+    pull = "independent analysts said the camp's residents feared arrest if they left the area"
+    more = ("Aid groups said on Saturday that convoys had reached the camp twice this year, far fewer than the "
+            "residents needed to get through the winter.")
+    page = (f'<html><body><div class="fc"><div class="wsw"><p>{statement}</p></div></div>'
+            f'<div class="story"><div class="wsw"><p>{story[0]}</p><p>{story[1]}</p></div>'
+            f'<div class="wsw"><p>\u201c{pull.capitalize()}.\u201d</p></div>'
+            f'<div class="wsw"><p>{pull.capitalize()}, a spokesman for the group told reporters.</p></div>'
+            f'<div class="wsw"><p>{more}</p></div></div></body></html>')
+    tree = lxml_html.fromstring(page)
+    text, added = ex.add_sibling_sections(tree, "\n".join(story))
+    # the story's own later section comes back; the statement box above the story and the pull quote
+    # repeating the story do not (a quotation later in the story is story text and stays eligible)
+    assert text.split("\n") == story + [f"{pull.capitalize()}, a spokesman for the group told reporters.", more]
+    assert added == 2
+
+
 def test_sibling_sections_need_two_kept_paragraphs_in_one_section():
     from lxml import html as lxml_html
 
