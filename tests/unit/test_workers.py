@@ -145,3 +145,21 @@ def test_the_stages_and_language_models_are_loaded_once_and_shared_by_every_work
 
 def _ppid(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def test_warm_up_compiles_every_languages_patterns():
+    """The text stages' per-language rules are compiled by warm_up (in the fork server, once for every
+    worker), not on a worker's first article in each language."""
+    from pipelines import attribution, clean, line_model, patterns
+    from pipelines.patterns import scope_key
+
+    cached = (clean._rx, attribution._rx, line_model._ui_words)
+    for fn in cached:
+        fn.cache_clear()
+    workers.warm_up()
+    for fn in cached:
+        before = fn.cache_info()
+        for lang in patterns.languages():
+            fn(scope_key(lang))
+        after = fn.cache_info()
+        assert after.misses == before.misses, (fn.__qualname__, after)
