@@ -957,6 +957,32 @@ def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=names, rest=rest, end=True)
 
 
+_CAPTION_DATE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_SENT_MARK = re.compile(r"[.!?。！？](?=\s|$|[\"”»」』)）])")
+
+
+def caption_agency_tag(ln: Line, f: Findings) -> Hit | None:
+    """A known agency closing a one-sentence line away from the story's end, in brackets
+    ('…震驚全球。（美聯社）') or after a dated caption ('… hôm 3/12/2015. AFP'), is the picture's
+    credit: a caption, not the story's sign-off (which closes the last paragraph)."""
+    text = ln.text
+    if len(text) > 300:
+        return None
+    m = _BRACKET_TAG.search(text)
+    src = gazetteer.lookup(m.group("tag").strip()) if m else None
+    if m and src and (src.is_agency or src.is_photo):
+        name, cut = src.name, m.start()
+    else:
+        tag = _end_tag(text)
+        if not tag or not _CAPTION_DATE.search(text[: tag[1]]):
+            return None  # unbracketed, only a dated caption: '<summary>. - Anadolu Ajansı' is a sign-off
+        name, cut = tag
+    rest = text[:cut].rstrip(" -–—")
+    if not rest or len(_SENT_MARK.findall(rest)) > 1:
+        return None  # a paragraph of several sentences ends the story's part with its credit
+    return Hit(photos=[name], rest=rest, credit=False)
+
+
 _SLASHED_TAIL = re.compile(r"(?<=[.!?\"”»])\s+/(?P<org>[^\W\d_][\w.&-]{1,20})/?\s*$")
 
 
@@ -1199,6 +1225,7 @@ RULES: tuple[Rule, ...] = (
     Rule("rights_notice", _anywhere, rights_notice),  # '<저작권자 ⓒ X, 무단 전재 ...>' first
     Rule("copyright_line", _anywhere, copyright_line),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
+    Rule("caption_agency_tag", lambda ln: not ln.last, caption_agency_tag),
     Rule("agency_end_tag", _anywhere, agency_end_tag),
     Rule("bracket_end_tag", lambda ln: ln.last, bracket_end_tag),
     Rule("credit_sentence", _anywhere, credit_sentence),

@@ -1195,3 +1195,21 @@ AR = "قال مسؤولان أمريكيان، طلبا عدم الكشف عن �
 ])
 def test_web_outlet_and_city_dash_outlet_colon_stamps(text, outlet):
     assert run(text)["dateline_outlet"] == outlet
+
+
+@pytest.mark.parametrize("caption, body, photo", [
+    ("中國國家主席習近平3日在北京天安門廣場主持閱兵儀式，期間與俄羅斯總統普廷談話收音流出。（美聯社）",
+     [ZH, ZH, ZH, ZH], "AP"),
+    ("Workers walk back to the town centre from their dormitories near the plant on 3/12/2015. AFP",
+     [EN, DE, EN.replace("year", "week"), ID], "AFP"),
+])
+def test_a_known_agency_closing_a_caption_is_its_photo_credit(caption, body, photo):
+    r = run("\n".join([caption, *body]))
+    assert [p.casefold() for p in r["photo_credits"]] == [photo.casefold()]
+    assert r["sources"] == []
+
+
+def test_an_agency_closing_the_story_or_an_undated_summary_stays_its_source():
+    assert run(f"{EN}\n{EN.replace('year', 'week')} AFP")["sources"] == ["AFP"]
+    r = run(f"Gündem\n{ID} - Antara\n{ID}\n{ID.replace('tahun', 'bulan')}\n{ID}")
+    assert r["photo_credits"] == []
