@@ -1344,6 +1344,37 @@ def _link_lines(lines: list[Line], dropped: set[int], f: Findings) -> None:
             f.removed.append({"kind": "link_line", "text": ln.text})
 
 
+_MENU_SEP = re.compile(r"\s*(?:>>|[>»›|])\s*|\s{2,}")
+_MENU_POINTER = re.compile(r">>|[>»›]")
+
+
+def _menu_row(text: str) -> bool:
+    """A row of short items side by side: three or more of at most three words (20 characters)
+    apart by '>', '»', '|' or a wide gap ('新聞  部落格  u值媒', 'Home > News > World', a ticker
+    '• IDX30 446   -1,75   -0,39%'), or two joined by a breadcrumb's pointer ('人民網日本語版>>政治');
+    no sentence end."""
+    s = text.strip().strip("|>»•· ").strip()
+    if not s or len(s) > 120 or re.search(r"[.!?。！？]$", s):
+        return False
+    parts = [p for p in _MENU_SEP.split(s) if p.strip()]
+    if any(p.strip().endswith((":", "：")) for p in parts):
+        return False  # 'Sumber | : | X |': a labelled row (a credit or a byline), not a menu
+    if len(parts) < 3 and not (len(parts) == 2 and _MENU_POINTER.search(s)):
+        return False
+    return all(len(p.split()) <= 3 and len(p) <= 20 for p in parts)
+
+
+def _menu_rows(lines: list[Line], dropped: set[int], f: Findings) -> None:
+    """Once the credits are read ('Sumber | : | X |' is one), menu, breadcrumb and ticker rows
+    (``_menu_row``) above the story's first paragraph or below its last are page chrome."""
+    for ln in lines:
+        if ln.index in dropped or ln.story_start <= ln.rank <= ln.story_end:
+            continue
+        if _menu_row(ln.text):
+            dropped.add(ln.index)
+            f.removed.append({"kind": "edge_chrome", "text": ln.text})
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate; without
     a closing credit, a run of two or more headline-shaped lines that ends the body after the
@@ -1442,6 +1473,7 @@ def attribute(
     _byline_credits(bylines or [], f)
     _link_lines(lines, dropped, f)
     _trailing_headlines(lines, dropped, f)
+    _menu_rows(lines, dropped, f)
     _edge_fragments(lines, dropped, f)
     for agency in byline_agencies or ():
         if isinstance(agency, str) and agency.strip():

@@ -1213,3 +1213,23 @@ def test_an_agency_closing_the_story_or_an_undated_summary_stays_its_source():
     assert run(f"{EN}\n{EN.replace('year', 'week')} AFP")["sources"] == ["AFP"]
     r = run(f"Gündem\n{ID} - Antara\n{ID}\n{ID.replace('tahun', 'bulan')}\n{ID}")
     assert r["photo_credits"] == []
+
+
+@pytest.mark.parametrize("row", [
+    "中國臺灣網  >   新聞中心  >   國際",
+    "人民網日本語版>>政治",
+    "Home > News > World",
+    "Pattaya Blatt | Pattaya Mail | Pattaya Mail TV",
+    "新聞  部落格  u值媒  NBA台灣  網站總覽",
+])
+def test_menu_and_breadcrumb_rows_outside_the_story_are_chrome(row):
+    r = run(f"{row}\n{EN}\n{EN.replace('year', 'week')}")
+    assert row not in r["clean_text"] and EN in r["clean_text"]
+
+
+def test_rows_inside_the_story_and_labelled_credit_rows_stay_rows():
+    table = "| Pos | Player | Points |"
+    r = run(f"{EN}\n{table}\n{EN.replace('year', 'week')}")
+    assert table in r["clean_text"]
+    r = run(f"{ID}\n{ID.replace('tahun', 'bulan')}\nSumber | : | Give Me Sport |")
+    assert r["sources"] == ["Give Me Sport"]
