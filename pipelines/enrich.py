@@ -25,7 +25,7 @@ from pipelines.credit_model import load_model as load_credit_model
 from pipelines.language import detect_language, langid_rank, normalize_code
 from pipelines.line_model import KIND as LEARNED_KIND
 from pipelines.line_model import LineModel, apply_line_model, load_model
-from pipelines.templates import Template, apply_template
+from pipelines.templates import Template, apply_template, line_key, template_kind
 
 log = logging.getLogger(__name__)
 ERROR_KIND = "error"  # removed_segments kind marking an article whose text stages failed
@@ -71,6 +71,25 @@ def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]
     return "\n".join(keep).strip(), removed
 
 
+# the generic shape rules of attribution that can take a line the source's template knows too
+_GENERIC_BOILERPLATE = frozenset({"trailing_headline", "edge_chrome", "link_line"})
+
+
+def _name_known_furniture(template: Template | None, removed: list[dict[str, str]],
+                          title: str | None) -> None:
+    """A line a generic shape rule removed that the source's template knows (its recurring promo
+    line, another of its headlines) is recorded as what the template knows it as: the more specific
+    reason, and the one that says the site's own furniture was learned.  Nothing more is removed."""
+    if not template:
+        return
+    own = line_key(title) if title else ""
+    for seg in removed:
+        if seg["kind"] in _GENERIC_BOILERPLATE:
+            kind = template_kind(template, seg["text"], own)
+            if kind:
+                seg["kind"] = kind
+
+
 def _run(
     text: str,
     lang: str | None,
@@ -110,6 +129,7 @@ def _run(
     # the source's learned furniture goes last: credit and byline lines have been read by then
     attr.body, learned = apply_template(template, attr.body, title)
     attr.removed_segments.extend(learned)
+    _name_known_furniture(template, attr.removed_segments, title)
     # what is left of the furniture, by its position, shape and UI vocabulary (a learned classifier)
     model = load_model() if line_model is True else line_model or None
     attr.body, furniture = apply_line_model(model, attr.body, language[0])

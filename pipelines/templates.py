@@ -225,6 +225,24 @@ def _teaser_shaped(text: str) -> bool:
     return len(_SENT_END.findall(text + " ")) <= 1
 
 
+def template_kind(template: Template | None, line: str, own_title_key: str = "") -> str | None:
+    """What the source's template knows ``line`` as: "template_line" (a recurring line),
+    "teaser" (another of the source's article titles; ``own_title_key`` is this article's
+    ``line_key(title)``, never a teaser of itself), "template_prefix" (a recurring label and a
+    headline) - or None."""
+    if not template or not line:
+        return None
+    key = line_key(line)
+    if key in template.lines:
+        return "template_line"
+    if key and key != own_title_key and key in template.titles and _teaser_shaped(line):
+        return "teaser"
+    pre = _prefix(line)
+    if pre and pre[0] in template.prefixes and _teaser_shaped(pre[1]):
+        return "template_prefix"
+    return None
+
+
 def apply_template(template: Template | None, text: str,
                    title: str | None = None) -> tuple[str, list[dict[str, str]]]:
     """(body without the learned furniture, removed segments {"kind", "text"})."""
@@ -235,17 +253,7 @@ def apply_template(template: Template | None, text: str,
     kept: list[str] = []
     for line in text.split("\n"):
         s = line.strip()
-        kind = None
-        if s:
-            key = line_key(s)
-            if key in template.lines:
-                kind = "template_line"
-            elif key and key != own and key in template.titles and _teaser_shaped(s):
-                kind = "teaser"
-            else:
-                pre = _prefix(s)
-                if pre and pre[0] in template.prefixes and _teaser_shaped(pre[1]):
-                    kind = "template_prefix"
+        kind = template_kind(template, s, own) if s else None
         if kind:
             removed.append({"kind": kind, "text": s})
         elif s or (kept and kept[-1]):

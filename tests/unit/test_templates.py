@@ -131,6 +131,34 @@ def test_enrich_applies_a_template_after_the_credits_are_read():
     assert PROMO in r["boilerplate_lines"] and PROMO not in r["clean_text"]
 
 
+def test_a_line_a_generic_rule_also_takes_is_recorded_as_the_templates_furniture():
+    """The closing run of headline-shaped lines (a promo line with no full stop, the next story's
+    headline) is taken by attribution's generic trailing-headline rule before the template is
+    applied; the template knows both lines, so they are recorded as the site's learned furniture,
+    and nothing else changes."""
+    follow = "Ikuti terus perkembangan berita terkini Semarang hanya di KabarKota.id"
+
+    def page(n: int) -> str:
+        return "\n".join([
+            f"SEMARANG - Paragraf pembuka berita nomor {n} menjelaskan kejadian yang berbeda dari berita lain.",
+            f"Paragraf kedua berita nomor {n} berisi keterangan saksi dan data dari pemerintah daerah setempat.",
+            follow,
+            TITLES[(n + 1) % len(TITLES)],
+        ])
+
+    model = None
+    for i in range(8):
+        model = templates.learn(model, page(i), TITLES[i], f"u{i}")
+    template = templates.compile_template(model)
+    plain = enrich(Article(body=page(6), title=TITLES[6]))
+    assert [s["kind"] for s in plain.removed_segments if s["text"] in (follow, TITLES[7])] \
+        == ["trailing_headline", "trailing_headline"]  # the generic rule, with no template
+    out = enrich(Article(body=page(6), title=TITLES[6]), template=template)
+    assert out.body == plain.body and follow not in out.body and TITLES[7] not in out.body
+    kinds = {s["text"]: s["kind"] for s in out.removed_segments}
+    assert kinds[follow] == "template_line" and kinds[TITLES[7]] == "teaser"
+
+
 # --- the model files ---------------------------------------------------------------------------------
 
 
