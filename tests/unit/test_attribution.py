@@ -1233,3 +1233,39 @@ def test_rows_inside_the_story_and_labelled_credit_rows_stay_rows():
     assert table in r["clean_text"]
     r = run(f"{ID}\n{ID.replace('tahun', 'bulan')}\nSumber | : | Give Me Sport |")
     assert r["sources"] == ["Give Me Sport"]
+
+
+_FEED_BODY = {
+    "en": EN,
+    "de": DE,
+    "es": "El Gobierno dijo que el programa continuará el próximo año con un presupuesto mayor, informaron "
+          "fuentes oficiales en la capital.",
+    "fr": "Le gouvernement a annoncé que le programme continuera l’année prochaine avec un budget plus "
+          "important, ont indiqué des responsables dans la capitale.",
+    "ar": "قال المسؤولون إن البرنامج سيستمر في العام المقبل بميزانية أكبر من هذا العام في العاصمة يوم الاثنين.",
+}
+
+
+@pytest.mark.parametrize("lang, footer, site", [
+    ("en", "The post Budget row deepens as talks stall appeared first on Borneo Post Online.", "Borneo Post Online"),
+    ("en", "The post Budget row deepens appeared first on kabarkota.id", "kabarkota.id"),
+    ("de", "Der Beitrag Streit um den Haushalt erschien zuerst auf Tagesblatt Online.", "Tagesblatt Online"),
+    ("es", "La entrada El Gobierno amplía el presupuesto se publicó primero en Diario Sur.", "Diario Sur"),
+    ("fr", "L’article Le budget adopté est apparu en premier sur Le Petit Journal.", "Le Petit Journal"),
+    ("ar", "ظهرت المقالة الحكومة توسع الميزانية أولاً على الخليج الجديد.", "الخليج الجديد"),
+])
+def test_a_feed_footer_credits_the_site_it_names(lang, footer, site):
+    # the WordPress feed footer 'The post <title> appeared first on <site>.' and its translations,
+    # on its own line or glued after the last sentence: a republication credit (corpus rule 20)
+    body = _FEED_BODY[lang]
+    for text in (f"{body}\n{body}\n{footer}", f"{body}\n{body} {footer}"):
+        assert folded(run(text)["sources"]) == [site.casefold()]
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "The post office said it appeared first on the list of closures."),
+    ("ar", "قال المسؤولون إن الفيديو ظهر أولاً على قناة محلية."),
+])
+def test_a_sentence_saying_something_appeared_first_is_no_footer(lang, line):
+    body = _FEED_BODY[lang]
+    assert run(f"{body}\n{line}\n{body}")["sources"] == []
