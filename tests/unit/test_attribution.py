@@ -1197,6 +1197,24 @@ def test_web_outlet_and_city_dash_outlet_colon_stamps(text, outlet):
     assert run(text)["dateline_outlet"] == outlet
 
 
+@pytest.mark.parametrize("stamp, outlet", [
+    ("القاهرة - المصري اليوم:", "المصري اليوم"),  # two words opening with the article
+    ("القاهرة - بوابة الأهرام:", "بوابة الأهرام"),  # an outlet word first
+    ("الرباط - هسبريس:", "هسبريس"),  # one brand word
+    ("القاهرة - أحمد علي:", None),  # the reporter in the outlet's slot: a given name takes no article
+    ("القاهرة - محمد السيد:", None),
+    ("غزة - خاص:", None),  # desk words: 'special', 'follow-ups', 'our correspondent', 'wrote'
+    ("بيروت - متابعات:", None),
+    ("الرياض - مراسلنا:", None),
+    ("القاهرة - كتب أحمد علي:", None),
+    ("القاهرة - فريق التحرير:", None),
+])
+def test_city_dash_name_colon_is_an_outlet_only_when_shaped_like_one(stamp, outlet):
+    r = run(f"{stamp} {AR}\n{AR}\n{AR}")
+    assert r["dateline_outlet"] == outlet
+    assert r["sources"] == []
+
+
 @pytest.mark.parametrize("caption, body, photo", [
     ("中國國家主席習近平3日在北京天安門廣場主持閱兵儀式，期間與俄羅斯總統普廷談話收音流出。（美聯社）",
      [ZH, ZH, ZH, ZH], "AP"),
