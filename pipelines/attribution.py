@@ -1459,7 +1459,15 @@ def attribute(
     if ends_after and 0 < ends_after <= len(lines):
         f.end_marker = lines[ends_after - 1].index
     dropped: set[int] = set()
+    captions: dict[str, tuple[str, bool]] = {}  # a line read as a caption: (its text left, dropped)
     for ln in lines:
+        copy = captions.get(ln.original)
+        if copy is not None:  # the picture's alt text, then its caption: one caption, read alike
+            ln.text = copy[0]
+            if copy[1]:
+                dropped.add(ln.index)
+            continue
+        photo_only = None
         for rule in RULES:
             if not rule.where(ln):
                 continue
@@ -1467,9 +1475,13 @@ def attribute(
             if hit is None:
                 continue
             f.record(ln, hit)
+            photo_only = (photo_only is not False and bool(hit.photos) and not hit.sources
+                          and not hit.outlet and not hit.credit)
             if hit.drop:
                 dropped.add(ln.index)
                 break
+        if photo_only:
+            captions[ln.original] = (ln.text, ln.index in dropped)
     _byline_credits(bylines or [], f)
     _link_lines(lines, dropped, f)
     _trailing_headlines(lines, dropped, f)

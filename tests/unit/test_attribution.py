@@ -1287,3 +1287,12 @@ def test_a_feed_footer_credits_the_site_it_names(lang, footer, site):
 def test_a_sentence_saying_something_appeared_first_is_no_footer(lang, line):
     body = _FEED_BODY[lang]
     assert run(f"{body}\n{line}\n{body}")["sources"] == []
+
+
+def test_a_caption_repeated_is_read_as_the_same_caption():
+    # the picture's alt text, then its caption: the copy closing the text is no sign-off
+    caption = "华春莹在记者会中点名希望路透充分报导她所说的话，不过路透对此完全不理会。（路透）"
+    r = run("\n".join([ZH, caption, ZH, ZH, ZH, caption]))
+    assert [p.casefold() for p in r["photo_credits"]] == ["reuters"]
+    assert r["sources"] == []
+    assert "（路透）" not in r["clean_text"]
