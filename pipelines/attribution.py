@@ -1425,6 +1425,29 @@ def _join_split_photo_labels(raw: list[str], lang: str | None) -> list[str]:
     return raw
 
 
+@lru_cache(maxsize=32)
+def _dangling_byline_prefix(lang: str | None) -> re.Pattern[str]:
+    words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
+    return re.compile(r"(?:^|\s)(?P<prefix>" + words + r")\s*$")  # as written: 'By', not '... curated by'
+
+
+def _join_split_bylines(raw: list[str], lang: str | None) -> list[str]:
+    """'date 2025-04-23 By' over 'The Associated Press' (a byline's word and its name split by the
+    page's markup): when the next line is a known outlet or agency alone, they are one byline line,
+    'By The Associated Press', read by ``outlet_byline``; the line above keeps the rest."""
+    for i, line in enumerate(raw):
+        if not line or len(line) > 80:
+            continue
+        m = _dangling_byline_prefix(lang).search(line)
+        j = next((k for k in range(i + 1, min(len(raw), i + 3)) if raw[k]), None) if m else None
+        if m is None or j is None or len(raw[j]) > 40:
+            continue
+        src = gazetteer.lookup(raw[j].rstrip(" ."))
+        if src is not None and not src.is_photo:
+            raw[i], raw[j] = line[: m.start()].rstrip(), f"{m.group('prefix')} {raw[j]}"
+    return raw
+
+
 def attribute(
     text: str,
     lang: str | None,
@@ -1448,7 +1471,7 @@ def attribute(
     f = Findings(dateline=dateline)
     if dateline:
         _dateline_credit(dateline, f, dateline_org)
-    raw = _join_split_photo_labels([s.strip() for s in text.split("\n")], scope)
+    raw = _join_split_bylines(_join_split_photo_labels([s.strip() for s in text.split("\n")], scope), scope)
     content = [i for i, s in enumerate(raw) if s]
     paras = [r for r, i in enumerate(content) if is_paragraph(raw[i])]
     lines = [

@@ -1296,3 +1296,12 @@ def test_a_caption_repeated_is_read_as_the_same_caption():
     assert [p.casefold() for p in r["photo_credits"]] == ["reuters"]
     assert r["sources"] == []
     assert "（路透）" not in r["clean_text"]
+
+
+@pytest.mark.parametrize("head, sources", [
+    ("date 2025-04-23 By\nThe Associated Press", ["AP"]),  # the byline's word and its name split by markup
+    ("By\nAgence France-Presse", ["AFP"]),
+    ("By\nJane Doe", []),  # a person: no outlet credit
+])
+def test_a_byline_split_over_two_lines_is_one_byline(head, sources):
+    assert run(f"{head}\n{EN}\n{EN.replace('year', 'week')}\n{EN.replace('year', 'month')}")["sources"] == sources
