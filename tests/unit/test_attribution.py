@@ -1305,3 +1305,18 @@ def test_a_caption_repeated_is_read_as_the_same_caption():
 ])
 def test_a_byline_split_over_two_lines_is_one_byline(head, sources):
     assert run(f"{head}\n{EN}\n{EN.replace('year', 'week')}\n{EN.replace('year', 'month')}")["sources"] == sources
+
+
+ES = ("Las autoridades dijeron hoy que no pueden negar o confirmar si el ex comisionado recibió refugio en el "
+      "país, según un comunicado.")
+
+
+@pytest.mark.parametrize("stamp, sources", [
+    ("Toronto (Canadá), 9 sep (EFE).-", ["EFE"]),  # the wire's stamp with the place's country in brackets
+    ("Sevilla (España), 3 oct (Europa Press) -", ["Europa Press"]),
+    ("Toronto, 9 sep (EFE).-", ["EFE"]),
+])
+def test_an_agency_dateline_with_the_country_after_the_place(stamp, sources):
+    r = run(f"Canadá dice que no puede negar la concesión de refugio\n{stamp} {ES}\n{ES}\n{ES}")
+    assert r["sources"] == sources
+    assert stamp not in r["clean_text"]
