@@ -1320,3 +1320,18 @@ def test_an_agency_dateline_with_the_country_after_the_place(stamp, sources):
     r = run(f"Canadá dice que no puede negar la concesión de refugio\n{stamp} {ES}\n{ES}\n{ES}")
     assert r["sources"] == sources
     assert stamp not in r["clean_text"]
+
+
+VI = ("Năm 2017, các nhà khoa học trên thế giới đã phát hiện 157 loài mới tại khu vực sông Mekong, trong đó 58 "
+      "loài được tìm thấy tại Việt Nam.")
+
+
+@pytest.mark.parametrize("line, sources", [
+    ("Phóng viên VNS", ["VNS"]),  # 'reporter of <outlet>': a byline naming a known outlet
+    ("Phóng viên Nguyễn Văn An", []),  # a person
+])
+def test_a_vietnamese_reporter_byline_naming_an_outlet(line, sources):
+    r = run(f"{VI}\n{VI.replace('2017', '2018')}\n{line}")
+    assert r["sources"] == sources
+    assert line not in r["clean_text"]
+    assert "Phóng viên Reuters cho biết" in run(f"{VI}\nPhóng viên Reuters cho biết giá dầu tăng.\n{VI}")["clean_text"]
