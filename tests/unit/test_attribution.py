@@ -1335,3 +1335,20 @@ def test_a_vietnamese_reporter_byline_naming_an_outlet(line, sources):
     assert r["sources"] == sources
     assert line not in r["clean_text"]
     assert "Phóng viên Reuters cho biết" in run(f"{VI}\nPhóng viên Reuters cho biết giá dầu tăng.\n{VI}")["clean_text"]
+
+
+RU = "Правительство заявило, что программа будет продолжена в следующем году с большим бюджетом, чем в этом году"
+RO = "Guvernul a anunțat că programul va continua anul viitor cu un buget mai mare"
+
+
+@pytest.mark.parametrize("text, sources", [
+    (f"Mengutip laporan Reuters, {ID}\n{ID}", ["Reuters"]),  # the outlet's report between verb and name
+    (f"Dikutip dari artikel BBC, {ID}\n{ID}", ["BBC"]),
+    (f"Mengutip laporan polisi, {ID}\n{ID}", []),  # a report, but no outlet's
+    (f"Mengutip laporan Bank Dunia, {ID}\n{ID}", []),
+    (f"{RU}, передает корреспондент ТАСС.\n{RU}.", ["TASS"]),  # the agency's correspondent
+    (f"{RU}, передает корреспондент Иван Петров.\n{RU}.", []),
+    (f"{RO}, informează agenția de presă Mediafax.\n{RO}.", ["Mediafax"]),
+])
+def test_relay_verbs_of_the_closed_list_with_a_word_before_the_outlet(text, sources):
+    assert run(text)["sources"] == sources
