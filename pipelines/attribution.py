@@ -999,10 +999,15 @@ def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[tag[0]], rest=ln.text[: tag[1]].rstrip(" -–—"), end=True)
 
 
+# 'ant', 'ant/abc' alone on a closing line, without brackets (lower case, as the desks write them)
+_BARE_CODE = re.compile(r"(?P<codes>[a-z]{2,8}(?:\s*/\s*[a-z0-9]{1,8}){0,3})\s*\.?")
+
+
 def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
-    """Coded end tags: '(ant)', '(ant/xyz)' (the first code names the outlet: gazetteer codes), and
+    """Coded end tags: '(ant)', '(ant/xyz)', a bare 'ant' or 'ant/xyz' alone on a closing line (the
+    first code names the outlet: gazetteer codes), and
     an outlet written out among staff codes, '(Reuters/kid)', '(IC-NY/REPUBLIKA)'."""
-    m = _CODED.search(ln.text)
+    m = _CODED.search(ln.text) or (_BARE_CODE.fullmatch(ln.text) if ln.last else None)
     name = gazetteer.code(re.split(r"\s*/\s*", m.group("codes"))[0]) if m else None
     if m and name:
         own = patterns.norm_key(f.dateline_outlet or "")

@@ -1352,3 +1352,21 @@ RO = "Guvernul a anunțat că programul va continua anul viitor cu un buget mai 
 ])
 def test_relay_verbs_of_the_closed_list_with_a_word_before_the_outlet(text, sources):
     assert run(text)["sources"] == sources
+
+
+@pytest.mark.parametrize("line, sources", [
+    ("With AFP", ["AFP"]),  # contribution lines: only the known names they hold
+    ("Additional reporting by Reuters", ["Reuters"]),
+    ("The Associated Press contributed to this report.", ["AP"]),
+    ("Jane Doe contributed to this report.", []),
+    ("With thanks to the team", []),
+])
+def test_contribution_lines_credit_the_agencies_they_name(line, sources):
+    assert run(f"{EN}\n{EN.replace('year', 'week')}\n{line}")["sources"] == sources
+
+
+@pytest.mark.parametrize("line, sources", [("ant", ["ANTARA"]), ("ant/abc", ["ANTARA"]), ("rtr/xyz", ["Reuters"])])
+def test_a_bare_coded_tag_alone_on_the_closing_line(line, sources):
+    r = run(f"{ID}\n{ID.replace('tahun depan', 'bulan depan')}\n{line}")
+    assert r["sources"] == sources
+    assert line not in r["clean_text"].split("\n")
