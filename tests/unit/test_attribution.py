@@ -1370,3 +1370,29 @@ def test_a_bare_coded_tag_alone_on_the_closing_line(line, sources):
     r = run(f"{ID}\n{ID.replace('tahun depan', 'bulan depan')}\n{line}")
     assert r["sources"] == sources
     assert line not in r["clean_text"].split("\n")
+
+
+_WITH_BODY = {
+    "pt": "O governo disse que o programa vai continuar no próximo ano com um orçamento maior, informaram fontes "
+          "oficiais na capital na segunda-feira.",
+    "es": "El Gobierno dijo que el programa continuará el próximo año con un presupuesto mayor, informaron fuentes "
+          "oficiales en la capital el lunes.",
+    "de": "Die Regierung will das Programm im nächsten Jahr mit einem größeren Budget fortsetzen, sagte ein Sprecher "
+          "am Montag in Berlin vor Journalisten.",
+    "it": "Il governo ha detto che il programma continuerà il prossimo anno con un bilancio più ampio, hanno "
+          "riferito fonti ufficiali lunedì nella capitale.",
+}
+
+
+@pytest.mark.parametrize("lang, line, sources", [
+    ("pt", "Com Lusa", ["Lusa"]),  # 'with <agency>' alone on a line, as the French 'Avec AFP'
+    ("pt", "(Com Reuters)", ["Reuters"]),
+    ("es", "Con EFE", ["EFE"]),
+    ("de", "Mit dpa", ["dpa"]),
+    ("it", "(con ANSA)", ["ANSA"]),
+    ("pt", "Com o apoio do governo", []),  # only known names count
+    ("de", "Mit freundlichen Grüßen", []),
+])
+def test_with_agency_lines_in_other_languages(lang, line, sources):
+    body = _WITH_BODY[lang]
+    assert run(f"{body}\n{body}\n{line}")["sources"] == sources
