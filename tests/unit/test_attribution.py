@@ -1396,3 +1396,18 @@ _WITH_BODY = {
 def test_with_agency_lines_in_other_languages(lang, line, sources):
     body = _WITH_BODY[lang]
     assert run(f"{body}\n{body}\n{line}")["sources"] == sources
+
+
+IT = "Qualunque forestiero che si avventuri a Roma, in questi giorni, avvertirà un clima surreale e una primavera che indugia."
+
+
+@pytest.mark.parametrize("text, sources", [
+    (f"(ANSA) {IT}\n{IT}", ["ANSA"]),  # a known agency in brackets opening the lead, no dash after it
+    (f"(AFP) {EN}\n{EN}", ["AFP"]),
+    (f"(VIDEO) {ID}\n{ID}", []),  # a label in capitals opens a lead as often: only a known name counts
+    (f"(UPDATE) {EN}\n{EN}", []),
+])
+def test_a_bracketed_agency_opening_the_lead_without_a_dash(text, sources):
+    r = run(text)
+    assert r["sources"] == sources
+    assert (f"({sources[0]})" not in r["clean_text"]) if sources else text.split(")")[0] in r["clean_text"]
