@@ -584,6 +584,21 @@ def headline_credit(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_OUTLET_QUOTE = re.compile(
+    r"^(?P<org>[^:：\"“”«»„]{2,40}?)\s*[:：]\s*[\"“«„](?P<quote>[^\n]{10,300})[\"”»“]\s*$"
+)
+
+
+def outlet_quote(ln: Line, f: Findings) -> Hit | None:
+    """'The Guardian: "Doubts about heat pumps shown to be unfounded"' over the text: a known outlet
+    and the quoted headline of its story, the copied text's credit (the line stays: it is the title)."""
+    m = _OUTLET_QUOTE.match(ln.text) if ":" in ln.text or "：" in ln.text else None
+    src = gazetteer.lookup(m.group("org")) if m else None
+    if m is None or src is None or src.is_photo:
+        return None
+    return Hit(sources=[gazetteer.credited(m.group("org"), src)])
+
+
 def relay_stamp(ln: Line, f: Findings) -> Hit | None:
     """'<headline>(共同→東京)': a wire story as carried by a paper (relay_stamps) - the agency and
     the paper, written without the word its name drops (paper_suffixes: '東京' is 東京新聞)."""
@@ -1213,6 +1228,7 @@ RULES: tuple[Rule, ...] = (
     Rule("bracket_brand", lambda ln: ln.rank <= 1, bracket_brand),
     Rule("lead_credit", lambda ln: ln.lead, lead_credit),
     Rule("headline_credit", lambda ln: ln.lead, headline_credit),
+    Rule("outlet_quote", lambda ln: ln.lead or ln.before_story, outlet_quote),
     Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),
     Rule("outlet_byline", _anywhere, outlet_byline),
     Rule("credit_without_target", _anywhere, credit_without_target),

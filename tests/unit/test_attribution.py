@@ -1411,3 +1411,15 @@ def test_a_bracketed_agency_opening_the_lead_without_a_dash(text, sources):
     r = run(text)
     assert r["sources"] == sources
     assert (f"({sources[0]})" not in r["clean_text"]) if sources else text.split(")")[0] in r["clean_text"]
+
+
+@pytest.mark.parametrize("title, sources", [
+    ('The Guardian: "Doubts about whether heat pumps work well in subzero conditions shown to be unfounded"',
+     ["The Guardian"]),  # a known outlet and its story's quoted headline over the copied text
+    ("Reuters: “Oil prices fall as demand worries grow”", ["Reuters"]),
+    ('Trump: "We will win this election easily"', []),  # a speaker and a quote
+])
+def test_an_outlet_and_its_quoted_headline_over_the_text(title, sources):
+    r = run(f"{title}\n{EN}\n{EN.replace('year', 'week')}")
+    assert r["sources"] == sources
+    assert title in r["clean_text"]
