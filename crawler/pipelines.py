@@ -70,8 +70,9 @@ class ProcessPipeline(_Stage):
     run here: its parts come extracted, each from the tree parsed when it was read (``item.parts``),
     and are joined (a request queued before parts were carried: extracted from their text, ``pages``).
     Either way this adapter applies the result — drop with its reason, or count, and let the source's
-    learned furniture (``news_ingest.templates``) learn from the extracted body — so both paths count
-    and learn alike."""
+    learned furniture (``news_ingest.templates``) learn from the evidence the worker read off the
+    extracted body (line keys, label digests; ``ProcessResult.evidence``) — so both paths count and
+    learn alike, and the reactor reads no text for it."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -108,7 +109,7 @@ class ProcessPipeline(_Stage):
     def apply(self, item: FetchedPage, result: ProcessResult) -> Article:
         for note in result.notes:
             log.info("extract %s: %s", item.url, note)
-        if result.learn_from is not None:
+        if result.extracted:
             self.stats.inc_value("news/extracted")
         if not result.ok:
             raise self.drop(result.drop_reason or "error", item.url, result.detail, item.source)
@@ -120,8 +121,8 @@ class ProcessPipeline(_Stage):
             self.stats.inc_value("news/enrich_errors")
             log.error("enrich failed on %s: %s", item.url,
                       next(s["text"] for s in article.removed_segments if s.get("kind") == "error"))
-        if result.learn_from is not None:
-            self.templates.learn(item.source, *result.learn_from, article.url)
+        # the worker read the article's template evidence: the reactor only counts it
+        self.templates.learn_evidence(item.source, result.evidence)
         learned = sum(s.get("kind") in TEMPLATE_KINDS for s in article.removed_segments)
         if learned:
             self.stats.inc_value("news/template_removed", learned)

@@ -26,7 +26,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from news_ingest.settings import news_home
-from pipelines.templates import EMPTY, Template, TemplateModel, compile_template, learn
+from pipelines.templates import (
+    EMPTY,
+    Evidence,
+    Template,
+    TemplateModel,
+    compile_template,
+    learn_evidence,
+    read_evidence,
+)
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -126,9 +134,10 @@ class TemplateStore:
 
 class SourceTemplates:
     """The models of the sources one crawl touches: loaded on first use, compiled for the stage
-    workers (``template``), updated with each article (``learn``, the pure ``pipelines.templates``
-    learner) and written back every ``save_every`` articles of a source and at ``close``: the
-    articles learned since the last write are learned again onto the model on disk under its lock
+    workers (``template``), updated with each article (``learn_evidence``: the article's evidence, read
+    by the stage worker, counted by the pure ``pipelines.templates`` learner; ``learn`` reads it here)
+    and written back every ``save_every`` articles of a source and at ``close``: the articles learned
+    since the last write (their evidence) are learned again onto the model on disk under its lock
     (``TemplateStore.update``), so concurrent crawls of a source merge, none overwrites the other."""
 
     def __init__(self, store: TemplateStore | None = None, save_every: int = 25) -> None:
@@ -136,7 +145,7 @@ class SourceTemplates:
         self.save_every = save_every
         self._models: dict[str, TemplateModel] = {}
         self._compiled: dict[str, Template] = {}
-        self._pending: dict[str, list[tuple[str, str | None, str | None]]] = {}  # learned, not written
+        self._pending: dict[str, list[Evidence]] = {}  # learned, not written
         # the copy of each source's file our model was read from or last written as: while the file is
         # still that copy, a save writes the model without reading and learning the file again
         self._stamps: dict[str, tuple[int, int, int] | None] = {}
@@ -156,16 +165,23 @@ class SourceTemplates:
         return self._compiled[source]
 
     def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None:
-        if not source:
+        """Learn one article from its extracted body (``learn_evidence`` of its ``read_evidence``)."""
+        if source:
+            self.learn_evidence(source, read_evidence(body, title, url))
+
+    def learn_evidence(self, source: str | None, evidence: Evidence | None) -> None:
+        """Learn one article from its evidence, read where the page was read (the crawl's stage
+        worker): only counting is left here, on the crawl's reactor."""
+        if not source or evidence is None:
             return
         model = self.model(source)
         seq = model.seq
-        learn(model, body, title, url, in_place=True)  # the model is this object's own: no copy
+        learn_evidence(model, evidence, in_place=True)  # the model is this object's own: no copy
         if model.seq == seq:
-            return  # re-crawled or empty: nothing learned
+            return  # re-crawled: nothing learned
         self._compiled.pop(source, None)
         pending = self._pending.setdefault(source, [])
-        pending.append((body or "", title, url))
+        pending.append(evidence)
         if len(pending) >= self.save_every:
             self.save(source)
 
@@ -175,8 +191,8 @@ class SourceTemplates:
             return
 
         def merge(on_disk: TemplateModel) -> TemplateModel:
-            for body, title, url in pending:
-                on_disk = learn(on_disk, body, title, url, in_place=True)  # read from the file just now
+            for evidence in pending:
+                on_disk = learn_evidence(on_disk, evidence, in_place=True)  # read from the file just now
             return on_disk
 
         mine = (self._stamps.get(source), self._models[source]) if source in self._models else None

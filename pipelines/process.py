@@ -21,7 +21,7 @@ from pipelines.enrich import enrich
 from pipelines.extract import ExtractResult, extract, extract_pages, join_parts
 from pipelines.extract_html import Parsed
 from pipelines.hints import Hints
-from pipelines.templates import TEMPLATE_KINDS, Template
+from pipelines.templates import TEMPLATE_KINDS, Evidence, Template, read_evidence
 
 
 class SourceTemplateModels(Protocol):
@@ -29,7 +29,7 @@ class SourceTemplateModels(Protocol):
 
     def template(self, source: str | None) -> Template: ...
 
-    def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None: ...
+    def learn_evidence(self, source: str | None, evidence: Evidence | None) -> None: ...
 
 
 @dataclass
@@ -39,8 +39,11 @@ class ProcessResult:
     detail: str = ""
     ms: dict[str, float] = field(default_factory=dict)  # stage -> milliseconds
     notes: list[str] = field(default_factory=list)  # what extraction noted (logged by the crawl)
-    # the extracted body and title before cleaning: what the source's template learns from
-    learn_from: tuple[str | None, str | None] | None = None
+    extracted: bool = False  # extraction found an article (cleaning may still have left nothing)
+    # what the source's template learns from this article (``pipelines.templates.read_evidence`` of the
+    # extracted body and title before cleaning), read here in the stage worker: the crawl's reactor
+    # only counts it (``SourceTemplates.learn_evidence``)
+    evidence: Evidence | None = None
 
     @property
     def ok(self) -> bool:
@@ -99,7 +102,8 @@ class StageChain:
             return result
         found.fetched_at = hints.fetched_at or found.fetched_at
         t1 = time.perf_counter()
-        result.learn_from = (found.body, found.title)
+        result.extracted = True
+        raw_body, raw_title = found.body, found.title  # what the template learns from: before cleaning
         article = enrich_article(found, hints, template)
         result.ms["enrich"] = (time.perf_counter() - t1) * 1000
         if article is None:
@@ -108,6 +112,7 @@ class StageChain:
         t2 = time.perf_counter()
         result.article = fingerprint(article)
         result.ms["dedupe"] = (time.perf_counter() - t2) * 1000
+        result.evidence = read_evidence(raw_body, raw_title, article.url or url)
         return result
 
 
@@ -131,7 +136,6 @@ def process_page(body: bytes | str, url: str, hints: Hints | Mapping[str, Any] |
     source = hints.source
     template = templates.template(source) if templates is not None else None
     result = CHAIN.run(body, url, hints, pages, template)
-    if templates is not None and result.ok and result.learn_from is not None:
-        assert result.article is not None
-        templates.learn(source, *result.learn_from, result.article.url or url)
+    if templates is not None and result.ok:
+        templates.learn_evidence(source, result.evidence)
     return result

@@ -7,8 +7,10 @@ source's own pages, in any language, without a pattern:
 
 * ``learn(model, body, title, url)`` counts, once per article, each line of the raw extracted body
   and each short label prefix (the text before ``:``/``|``/``»`` opening a line), and remembers the
-  article's title.  The model is bounded: counts decay by half every ``DECAY_EVERY`` articles and
-  the rarest entries are dropped beyond the size limits.
+  article's title.  It is two steps: ``read_evidence`` reads the article's keys off its body (the
+  costly part: the crawl's stage worker does it) and ``learn_evidence`` counts them into the model
+  (cheap: the crawl's reactor does it).  The model is bounded: counts decay by half every
+  ``DECAY_EVERY`` articles and the rarest entries are dropped beyond the size limits.
 * ``compile_template(model)`` turns a model into a ``Template`` (frozen sets of keys): what an article
   of the source may lose.  Below ``MIN_DOCS`` learned articles it is empty (generic rules only).
 * ``apply_template(template, text, title)`` removes, and reports with their kind, the lines of a
@@ -139,26 +141,25 @@ def _trim(table: dict[str, Any], limit: int) -> None:
 _trim_recent = _trim  # titles, seen: id -> last seen (an int): the most recent stay
 
 
-def learn(model: TemplateModel | None, body: str | None, title: str | None = None,
-          url: str | None = None, *, in_place: bool = False) -> TemplateModel:
-    """A new model that has also seen this article (the given model is not changed), or with
-    ``in_place`` the given model itself, updated (no copy of its thousands of entries per article: what
-    the crawl does for every page)."""
-    old = model or TemplateModel()
-    new = old if in_place else TemplateModel(
-        docs=old.docs, seq=old.seq, lines={k: list(v) for k, v in old.lines.items()},
-        prefixes={k: list(v) for k, v in old.prefixes.items()},
-        prefix_variants={k: list(v) for k, v in old.prefix_variants.items()},
-        titles=dict(old.titles), seen=dict(old.seen))
+@dataclass(frozen=True)
+class Evidence:
+    """What one article teaches its source's model, read off its extracted body by ``read_evidence``:
+    the costly part of learning (a key per line, a label match per line), done where the page is read
+    (the crawl's stage worker, ``pipelines.process``), so that the crawl's reactor only counts it
+    (``learn_evidence``).  Small and picklable: keys and digests, no body."""
+
+    article_id: str
+    lines: tuple[str, ...]  # the distinct line keys, in order of first appearance
+    prefixes: tuple[tuple[str, str], ...]  # (label key, digest of the first line it opened), first seen first
+    title: str = ""  # line_key(title), "" without one
+
+
+def read_evidence(body: str | None, title: str | None = None, url: str | None = None) -> Evidence | None:
+    """The article's evidence for its source's model; None for an empty body (it teaches nothing)."""
     body = body if isinstance(body, str) else ""
-    aid = _article_id(url, title, body)
-    if aid in new.seen or not body.strip():
-        return new  # re-crawled or empty: nothing new to count
-    new.seq += 1
-    new.docs += 1
-    seq = new.seq
-    new.seen[aid] = seq
-    keys: set[str] = set()
+    if not body.strip():
+        return None
+    keys: dict[str, None] = {}
     prefixes: dict[str, str] = {}
     for raw in body.split("\n"):
         line = raw.strip()
@@ -166,24 +167,57 @@ def learn(model: TemplateModel | None, body: str | None, title: str | None = Non
             continue
         key = line_key(line)
         if key:
-            keys.add(key)
+            keys[key] = None
         pre = _prefix(line)
-        if pre:
-            prefixes.setdefault(pre[0], pre[1])
-    for key in keys:
+        if pre and pre[0] not in prefixes:
+            prefixes[pre[0]] = pre[1]
+    return Evidence(
+        article_id=_article_id(url, title, body), lines=tuple(keys),
+        prefixes=tuple((k, hashlib.sha1(line_key(rest).encode("utf-8", "replace")).hexdigest()[:8])
+                       for k, rest in prefixes.items()),
+        title=line_key(title) if title else "")
+
+
+def _copy(model: TemplateModel) -> TemplateModel:
+    return TemplateModel(
+        docs=model.docs, seq=model.seq, lines={k: list(v) for k, v in model.lines.items()},
+        prefixes={k: list(v) for k, v in model.prefixes.items()},
+        prefix_variants={k: list(v) for k, v in model.prefix_variants.items()},
+        titles=dict(model.titles), seen=dict(model.seen))
+
+
+def learn(model: TemplateModel | None, body: str | None, title: str | None = None,
+          url: str | None = None, *, in_place: bool = False) -> TemplateModel:
+    """A new model that has also seen this article (the given model is not changed), or with
+    ``in_place`` the given model itself, updated: ``learn_evidence`` of ``read_evidence``."""
+    return learn_evidence(model, read_evidence(body, title, url), in_place=in_place)
+
+
+def learn_evidence(model: TemplateModel | None, evidence: Evidence | None, *,
+                   in_place: bool = False) -> TemplateModel:
+    """``learn`` from an article's evidence (``read_evidence``): counts only, no text is read (what the
+    crawl's reactor does for every page; ``in_place``: no copy of the model's thousands of entries)."""
+    old = model or TemplateModel()
+    new = old if in_place else _copy(old)
+    if evidence is None or evidence.article_id in new.seen:
+        return new  # empty or re-crawled: nothing new to count
+    new.seq += 1
+    new.docs += 1
+    seq = new.seq
+    new.seen[evidence.article_id] = seq
+    for key in evidence.lines:
         entry = new.lines.setdefault(key, [0.0, seq])
         entry[0] += 1
         entry[1] = seq
-    for key, rest in prefixes.items():
+    for key, digest in evidence.prefixes:
         entry = new.prefixes.setdefault(key, [0.0, seq])
         entry[0] += 1
         entry[1] = seq
         variants = new.prefix_variants.setdefault(key, [])
-        digest = hashlib.sha1(line_key(rest).encode("utf-8", "replace")).hexdigest()[:8]
         if digest not in variants and len(variants) < MIN_VARIANTS:
             variants.append(digest)
-    if title and line_key(title):
-        new.titles[line_key(title)] = seq
+    if evidence.title:
+        new.titles[evidence.title] = seq
     if seq % DECAY_EVERY == 0:  # halve every count: what the site stopped printing fades out
         new.docs /= 2
         for table in (new.lines, new.prefixes):

@@ -96,7 +96,7 @@ def test_an_article_that_cleaning_leaves_empty_is_dropped():
     crawler = _crawler()
     stage = adapters.ProcessPipeline.from_crawler(crawler)
     page = _page("hujan-es-bogor.html", result=ProcessResult(drop_reason="empty_after_cleaning",
-                                                              learn_from=("   \n  ", None)))
+                                                              extracted=True))
     with pytest.raises(DropItem, match="^empty_after_cleaning"):
         _run(stage.process_item(page))
     assert crawler.stats.get_value("news/dropped/empty_after_cleaning") == 1

@@ -134,6 +134,7 @@ def test_crawl_counts_enrich_errors(monkeypatch):
     from crawler.items import FetchedPage
     from crawler.pipelines import ProcessPipeline
     from pipelines.process import ProcessResult, enrich_article
+    from pipelines.templates import read_evidence
 
     crawler = get_crawler(settings_dict={"STAGE_WORKERS": 0})
     crawler.stats = MemoryStatsCollector(crawler)
@@ -142,7 +143,7 @@ def test_crawl_counts_enrich_errors(monkeypatch):
     def fetched() -> FetchedPage:  # as the spider's page reading hands it over: extracted, to be enriched
         art = Article(url="https://example.com/a", source="sample", body=SEED)
         return FetchedPage(url=art.url, body=b"", source="sample", result=ProcessResult(
-            article=enrich_article(art), learn_from=(SEED, None)))
+            article=enrich_article(art), extracted=True, evidence=read_evidence(SEED, None, art.url)))
 
     asyncio.run(stage.process_item(fetched()))
     assert crawler.stats.get_value("news/enrich_errors") is None

@@ -66,7 +66,9 @@ def test_a_one_page_article_is_classified_linked_and_processed_in_one_reading():
                                                  "url_rule": "allow", "encoding": "utf-8"})
     assert reading.result.article.body == offline.article.body
     assert reading.result.article.content_hash == offline.article.content_hash
-    assert reading.result.learn_from[0]  # the extracted body, for the source's template
+    # the source template's evidence, read here in the worker: the same as read off the extracted body
+    assert reading.result.extracted and reading.result.evidence is not None
+    assert reading.result.evidence == offline.evidence and reading.result.evidence.lines
 
 
 def test_the_page_is_parsed_once(monkeypatch):

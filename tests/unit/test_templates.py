@@ -319,3 +319,59 @@ def test_a_table_past_its_limit_is_trimmed_to_the_most_frequent_then_most_recent
     assert templates.line_key(PROMO) in model.lines  # the one recurring line is never trimmed
     assert templates.line_key("Baris sekali pakai nomor 59 ke 0") in model.lines  # the newest stay
     assert templates.line_key("Baris sekali pakai nomor 0 ke 0") not in model.lines  # the oldest went
+
+
+def test_evidence_read_in_the_worker_teaches_what_the_body_does(tmp_path):
+    """The stage worker ships an article's evidence (keys and digests, pickled), not its body; counted
+    on the other side it makes the same model and the same model file as learning from the body."""
+    import pickle
+
+    by_body = SourceTemplates(TemplateStore(tmp_path / "a"), save_every=4)
+    by_evidence = SourceTemplates(TemplateStore(tmp_path / "b"), save_every=4)
+    pages = [(body(i, f"Baca juga: {TITLES[(i + 5) % 12]}"), TITLES[i], f"u{i}") for i in range(10)]
+    pages.append(pages[2])  # re-crawled: counted once either way
+    for text, title, url in pages:
+        by_body.learn("kabarkota", text, title, url)
+        evidence = pickle.loads(pickle.dumps(templates.read_evidence(text, title, url)))
+        by_evidence.learn_evidence("kabarkota", evidence)
+    assert by_evidence.model("kabarkota") == by_body.model("kabarkota")
+    assert by_evidence.template("kabarkota") == by_body.template("kabarkota")
+    by_body.close()
+    by_evidence.close()
+    files = [json.loads((tmp_path / d / "kabarkota.json").read_text()) for d in "ab"]
+    assert files[0] == files[1] and files[0]["seq"] == 10
+    assert templates.read_evidence("  \n ", "t", "u") is None  # an empty body teaches nothing
+
+
+def test_the_crawls_reactor_counts_evidence_and_reads_no_text(tmp_path, monkeypatch):
+    """The ProcessPipeline (the crawl's reactor thread) learns from the evidence the stage worker read:
+    it never keys a body line itself (issue 16: the learning was its largest item)."""
+    import asyncio
+
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import FetchedPage
+    from crawler.pipelines import ProcessPipeline
+    from pipelines.process import ProcessResult
+
+    crawler = get_crawler(settings_dict={"STAGE_WORKERS": 0})
+    crawler.stats = MemoryStatsCollector(crawler)
+    stage = ProcessPipeline.from_crawler(crawler)
+    stage.templates = SourceTemplates(TemplateStore(tmp_path), save_every=2)
+    evidence = [templates.read_evidence(body(i), TITLES[i], f"https://kabarkota.id/{i}") for i in range(3)]
+
+    def no_text(*args, **kwargs):
+        raise AssertionError("the reactor read an article's text for its template")
+
+    monkeypatch.setattr(templates, "line_key", no_text)
+    monkeypatch.setattr(templates, "read_evidence", no_text)
+    monkeypatch.setattr(templates, "learn", no_text)
+    for i, ev in enumerate(evidence):
+        art = Article(url=f"https://kabarkota.id/{i}", source="kabarkota", body=f"Isi berita {i}.")
+        page = FetchedPage(url=art.url, body=b"", source="kabarkota",
+                           result=ProcessResult(article=art, extracted=True, evidence=ev))
+        asyncio.run(stage.process_item(page))
+    stage.close_spider()
+    assert TemplateStore(tmp_path).load("kabarkota").seq == 3
+    assert crawler.stats.get_value("news/extracted") == 3
