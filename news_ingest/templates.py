@@ -32,8 +32,11 @@ from pipelines.templates import (
     Template,
     TemplateModel,
     compile_template,
+    dropped,
     learn_evidence,
     read_evidence,
+    recompile,
+    sizes,
 )
 
 log = logging.getLogger(__name__)
@@ -175,11 +178,14 @@ class SourceTemplates:
         if not source or evidence is None:
             return
         model = self.model(source)
-        seq = model.seq
+        seq, before = model.seq, sizes(model)
         learn_evidence(model, evidence, in_place=True)  # the model is this object's own: no copy
         if model.seq == seq:
             return  # re-crawled: nothing learned
-        self._compiled.pop(source, None)
+        compiled = self._compiled.pop(source, None)
+        if compiled is not None and not dropped(before, sizes(model)):  # nothing decayed or trimmed
+            # only the evidence's keys and the template's own can have changed: no pass over the model
+            self._compiled[source] = recompile(compiled, model, evidence)
         pending = self._pending.setdefault(source, [])
         pending.append(evidence)
         if len(pending) >= self.save_every:

@@ -251,6 +251,38 @@ def compile_template(model: TemplateModel | None) -> Template:
     return Template(lines=lines, prefixes=prefixes, titles=frozenset(model.titles))
 
 
+def sizes(model: TemplateModel) -> tuple[int, int, int, int]:
+    """(decays so far, entries per table): a learning after which the first changed or a table is
+    smaller dropped entries (``dropped``), and its template must be compiled in full."""
+    return model.seq // DECAY_EVERY, len(model.lines), len(model.prefixes), len(model.titles)
+
+
+def dropped(before: tuple[int, int, int, int], after: tuple[int, int, int, int]) -> bool:
+    return after[0] != before[0] or any(a < b for a, b in zip(after[1:], before[1:], strict=True))
+
+
+def recompile(template: Template, model: TemplateModel, evidence: Evidence) -> Template:
+    """``compile_template(model)`` once ``model`` learned ``evidence`` (``learn_evidence``) on top of what
+    ``template`` was compiled from, without a pass over the model's thousands of entries: only the
+    evidence's counts moved and the share threshold rose, so only the template's own keys and the
+    evidence's can change.  The caller does a full ``compile_template`` when the learning dropped
+    entries (a decay or a trim) or the model just reached ``MIN_DOCS``."""
+    if model.seq < MIN_DOCS:
+        return EMPTY
+    if model.seq == MIN_DOCS:
+        return compile_template(model)
+    docs = model.docs
+    lines = frozenset(k for k in (*template.lines, *evidence.lines)
+                      if k in model.lines and _recurring(model.lines[k][0], docs))
+    candidates = (*template.prefixes, *(k for k, _ in evidence.prefixes), *(template.lines - lines))
+    prefixes = frozenset(
+        k for k in candidates
+        if k in model.prefixes and _recurring(model.prefixes[k][0], docs)
+        and len(model.prefix_variants.get(k, ())) >= MIN_VARIANTS and k not in lines)
+    titles = template.titles | {evidence.title} if evidence.title else template.titles
+    return Template(lines=lines, prefixes=prefixes, titles=titles)
+
+
 def _teaser_shaped(text: str) -> bool:
     """A headline: short, one sentence at most, not a closing sentence."""
     text = text.strip()

@@ -375,3 +375,33 @@ def test_the_crawls_reactor_counts_evidence_and_reads_no_text(tmp_path, monkeypa
     stage.close_spider()
     assert TemplateStore(tmp_path).load("kabarkota").seq == 3
     assert crawler.stats.get_value("news/extracted") == 3
+
+
+def test_the_template_recompiled_from_the_evidence_is_the_full_compile(tmp_path):
+    """After each learned page the crawl's template is updated from the page's evidence alone (no pass
+    over the model); through decays (every DECAY_EVERY pages), a label line fading out and trims it is
+    the template compile_template makes of the whole model."""
+    import random
+
+    rnd = random.Random(5)
+    words = ["baca", "juga", "berita", "kota", "banjir", "hujan", "rekomendasi", "redaksi", "foto", "sumber"]
+    labels = ["Baca juga", "Rekomendasi", "Foto", "Sumber", "Lihat"]
+    st = SourceTemplates(TemplateStore(tmp_path), save_every=10**6)
+    recompiled = 0
+    for i in range(2 * templates.DECAY_EVERY + 50):
+        lines = []
+        for _ in range(rnd.randint(0, 20)):
+            r = rnd.random()
+            if r < 0.15:
+                lines.append(f"{rnd.choice(labels)}: {' '.join(rnd.choices(words, k=rnd.randint(1, 5)))}")
+            elif r < 0.2 and i < 150:
+                lines.append(f"{rnd.choice(labels)}:")  # a label alone, then no more: its prefix takes over
+            elif r < 0.4:
+                lines.append(" ".join(rnd.choices(words, k=rnd.randint(1, 3))))
+            else:
+                lines.append(f"Paragraf {rnd.randint(0, 9000)} " + " ".join(rnd.choices(words, k=12)))
+        st.template("s")
+        st.learn_evidence("s", templates.read_evidence("\n".join(lines), f"T{rnd.randint(0, 900)}", f"u{i}"))
+        recompiled += "s" in st._compiled
+        assert st.template("s") == templates.compile_template(st.model("s")), i
+    assert recompiled > 400 and st.template("s").prefixes
