@@ -707,7 +707,8 @@ def authors(
     names the outlet or an agency does not stop the search. ``html_byline`` and then ``body_byline``
     (callables returning candidate strings, best first: visible byline elements, a byline line of the body)
     are asked last; ``generic_byline`` (trafilatura's author reading of the page, its own XPaths) after them,
-    through the same normalisation, when no reader of ours named anybody."""
+    through the same normalisation, when no reader of ours named anybody and no agency is credited (on agency
+    copy it reads the desk line: "JERUSALEM POST STAFF NOVEMBER" on a Reuters story)."""
     keys = outlet_keys(pm, url)
     credits: list[str] = []
     for values, src in byline_candidates(pm):
@@ -716,6 +717,8 @@ def authors(
         if people:
             return people, src, credits
     for ask, src in ((html_byline, "html"), (body_byline, "body"), (generic_byline, "trafilatura")):
+        if src == "trafilatura" and credits:  # agency copy: the generic reading finds the desk or the outlet
+            break
         found_iter = iter(ask() if ask is not None else ())
         for found in found_iter:
             if not found:
