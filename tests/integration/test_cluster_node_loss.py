@@ -113,8 +113,16 @@ def test_kill_9_of_a_data_node_mid_crawl_loses_no_article_and_duplicates_none(cl
                 got = [v["settings"]["index"] for v in _call(cluster, "GET", f"/{alias}/_settings").values()]
                 assert [(s["number_of_replicas"], s.get("auto_expand_replicas")) for s in got] == [
                     ("1", "false")]
-                shards = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,node")
-                assert sorted(s["prirep"] for s in shards) == ["p", "r"], shards  # one primary, one replica
+                # one primary, one replica - and the replica STARTED (in sync): a replica still recovering
+                # when its primary dies cannot be promoted, the shard stays red and every write spools
+                # (seen on a loaded machine: the kill came while the fresh index's replica initialised)
+                while True:
+                    shards = _call(cluster, "GET", f"/_cat/shards/{alias}?format=json&h=index,prirep,state,node")
+                    assert sorted(s["prirep"] for s in shards) == ["p", "r"], shards
+                    if all(s["state"] == "STARTED" for s in shards):
+                        break
+                    assert time.monotonic() < deadline, f"the replica never started: {shards}"
+                    time.sleep(0.2)
                 primary = next(s["node"] for s in shards if s["prirep"] == "p")
                 victim = next(n for n in cluster.nodes if n.name == primary)
 
