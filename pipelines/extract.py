@@ -25,10 +25,8 @@ from urllib.parse import urlsplit
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura import metadata as trafilatura_metadata
 from trafilatura.baseline import baseline
 from trafilatura.settings import DEFAULT_CONFIG
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines import dates, dedupe, page_kind
 from pipelines import extract_meta as meta
@@ -688,75 +686,6 @@ _BYLINE_WORDS = ("author", "byline", "by-line", "autor", "penulis", "reporter", 
 MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
 
 
-def _on_self(xp: etree.XPath) -> etree.XPath:
-    """trafilatura's XPath ``//x[...]|//y`` as ``self::x[...]|self::y``: a test of one element."""
-    return etree.XPath(re.sub(r"(^|\|)(\s*)\.?//", r"\1\2self::", xp.path), namespaces=_REGEXP_NS)
-
-
-_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
-_TRAFILATURA_AUTHOR_TESTS = [_on_self(x) for x in AUTHOR_XPATHS]
-_TRAFILATURA_AUTHOR_DISCARD_TESTS = [_on_self(x) for x in AUTHOR_DISCARD_XPATHS]
-# Every element trafilatura's author XPaths can match holds one of these words in an attribute they read (or
-# is an <author>): the attribute values are read in one pass by libxml2, the words found by one regex, and the
-# XPaths' own tests (regex callbacks, slow on every element) run on the few elements kept.
-_TRAFILATURA_AUTHOR_WORDS = re.compile(
-    "author|byl|bbl|username|zuozhe|bianji|xiaobian|channel-name|submitted-by|posted-by|journalist-name|"
-    "screenname|writer", re.I)
-_TRAFILATURA_AUTHOR_ATTRS = etree.XPath(
-    ".//@class|.//@id|.//@itemprop|.//@rel|.//@data-testid|.//@data-component|.//author")
-
-
-def _trafilatura_author_candidates(scope: HtmlElement) -> list[HtmlElement]:
-    """The elements below ``scope`` that trafilatura's author XPaths could match, in document order."""
-    out: list[HtmlElement] = []
-    for v in _TRAFILATURA_AUTHOR_ATTRS(scope):
-        if isinstance(v, HtmlElement):
-            el: HtmlElement | None = v
-        else:
-            el = v.getparent() if _TRAFILATURA_AUTHOR_WORDS.search(v) else None
-        if el is not None and el not in out:
-            out.append(el)
-    return out
-
-
-def _trafilatura_author(tree: HtmlElement) -> str:
-    """trafilatura's reading of the visible byline (its author XPaths in its order, its discarded zones —
-    comments, dates, figures — skipped, its name normalisation), held to our rules for byline elements: not
-    in the page's furniture, and inside the headline's own ``<article>`` when the page has one (a teaser's
-    writer is not the story's); script code inside is no text. The last candidate, asked only when none of
-    our readers named a person. Cheap: one prefilter pass, then trafilatura's tests on the few elements it
-    keeps and on their ancestors (for the discarded zones). A failure costs the value, not the page."""
-    try:
-        body = tree.find(".//body")
-        if body is None:
-            return ""
-        h1 = body.find(".//h1")
-        story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
-        scope = body if story is None else story  # read below this element only
-        candidates = _trafilatura_author_candidates(scope)
-        for test in _TRAFILATURA_AUTHOR_TESTS:
-            for el in candidates:
-                if not test(el) or _in_trafilatura_discard(el, scope):
-                    continue
-                content = _element_text(el)
-                if 2 < len(content) < 120 and not _in_furniture(el, story):
-                    return trafilatura_metadata.normalize_authors(None, content) or ""
-        return ""
-    except Exception as e:  # noqa: BLE001 - a third-party reader: any failure means "no byline"
-        log.debug("trafilatura author reading failed: %s", e)
-        return ""
-
-
-def _in_trafilatura_discard(el: HtmlElement, scope: HtmlElement) -> bool:
-    """``el`` or an ancestor below ``scope`` is in one of trafilatura's discarded author zones."""
-    node: HtmlElement | None = el
-    while node is not None and node is not scope:
-        if any(d(node) for d in _TRAFILATURA_AUTHOR_DISCARD_TESTS):
-            return True
-        node = node.getparent()
-    return False
-
-
 def _html_bylines(tree: HtmlElement) -> Iterator[str]:
     """Visible bylines, best first, found in one pass over the body: ``rel=author``/``itemprop=author``
     (yielded as met), then the links to writers' pages on the site (``/author/jane-doe``), then elements whose
@@ -1130,7 +1059,6 @@ def _fields(
     authors, src, agency_credits = meta.authors(
         pm, page_url, html_byline=lambda: _html_bylines(tree),
         body_byline=lambda: [_body_byline(tree, body) or ""],
-        generic_byline=lambda: [_trafilatura_author(tree)],
     )
     if src:
         prov["authors"] = src

@@ -700,15 +700,12 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
 
 
 def authors(
-    pm: PageMeta, url: str | None = None, html_byline: Any = None, body_byline: Any = None,
-    generic_byline: Any = None,
+    pm: PageMeta, url: str | None = None, html_byline: Any = None, body_byline: Any = None
 ) -> tuple[list[str], str | None, list[str]]:
     """(people, provenance, agency credits). The first source that names a person wins; a source that only
     names the outlet or an agency does not stop the search. ``html_byline`` and then ``body_byline``
     (callables returning candidate strings, best first: visible byline elements, a byline line of the body)
-    are asked last; ``generic_byline`` (trafilatura's author reading of the page, its own XPaths) after them,
-    through the same normalisation, when no reader of ours named anybody and no agency is credited (on agency
-    copy it reads the desk line: "JERUSALEM POST STAFF NOVEMBER" on a Reuters story)."""
+    are asked last."""
     keys = outlet_keys(pm, url)
     credits: list[str] = []
     for values, src in byline_candidates(pm):
@@ -716,9 +713,7 @@ def authors(
         credits += [a for a in agencies if a not in credits]
         if people:
             return people, src, credits
-    for ask, src in ((html_byline, "html"), (body_byline, "body"), (generic_byline, "trafilatura")):
-        if src == "trafilatura" and credits:  # agency copy: the generic reading finds the desk or the outlet
-            break
+    for ask, src in ((html_byline, "html"), (body_byline, "body")):
         found_iter = iter(ask() if ask is not None else ())
         for found in found_iter:
             if not found:
