@@ -347,9 +347,12 @@ def _dateline_org(dateline: str) -> tuple[str, bool] | None:
     for rx in patterns.regexes("dateline_patterns", 0):
         m = rx.match(dateline + " X")  # shapes that look at what follows see a word
         if m:
-            for k, v in m.groupdict().items():
-                if k.startswith("org") and v:
+            orgs = [(k, v) for k, v in m.groupdict().items() if k.startswith("org") and v]
+            for k, v in orgs:
+                if not gazetteer.is_country(v):
                     return v.strip(), k == "orgb" and dateline.lstrip()[:1] in "([【"
+            if orgs:  # "GAZA (Palestina) -", "MANILA, Philippines -": the place and its country, no org
+                return None
             word = dateline.strip().rstrip("-–—:,. ").strip()
             if gazetteer.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
                 return word, False

@@ -295,8 +295,9 @@ def _dateline_rxs(lang: str | None = None) -> tuple[re.Pattern[str], ...]:
 
 
 def _org_of(m: re.Match[str]) -> str | None:
+    """The org a dateline match names; a country in its brackets is the place's, no org."""
     for k, v in m.groupdict().items():
-        if k.startswith("org") and v:
+        if k.startswith("org") and v and not gazetteer.is_country(v):
             return v.strip()
     return None
 

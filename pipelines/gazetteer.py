@@ -8,8 +8,11 @@ find ``AFP``); the other functions decide what a name found in a credit position
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from pipelines import patterns
 
@@ -22,6 +25,21 @@ _LIST_SPLIT = re.compile(
 )
 ARTICLE = re.compile(r"^(?:the|die|der|la|le|el|l')\s+", re.IGNORECASE)
 _GLUED = re.compile(r"[A-Z]{3,}[a-z]")  # "AFPKorea": two texts glued together, not a name
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    path = Path(__file__).resolve().parent / "patterns" / "countries.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["names"])
+
+
+def is_country(name: str) -> bool:
+    """``name`` is a country or territory (CLDR's names in the pattern languages and short forms,
+    ``pipelines/patterns/countries.json``, built by ``bench/build_countries.py``) and no known agency
+    or outlet: in a dateline's brackets it says where the place is ("GAZA (Palestina) -"), not who
+    wrote the story."""
+    key = unicodedata.normalize("NFKC", name).casefold().strip(" \t.,;:()[]")
+    return bool(key) and key in _countries() and lookup(name.strip()) is None
 
 
 def lookup(name: str) -> Organisation | None:

@@ -1423,3 +1423,21 @@ def test_an_outlet_and_its_quoted_headline_over_the_text(title, sources):
     r = run(f"{title}\n{EN}\n{EN.replace('year', 'week')}")
     assert r["sources"] == sources
     assert title in r["clean_text"]
+
+
+@pytest.mark.parametrize("text,outlet", [
+    ("GAZA (Palestina) - Serangan udara Israel menewaskan sedikitnya 20 orang di Jalur Gaza pada Selasa, "
+     "kata pejabat kesehatan setempat.\nPara korban termasuk anak-anak.", None),
+    ("KUALA LUMPUR (Malaysia) - Kerajaan mengumumkan bantuan tunai baharu untuk rakyat berpendapatan rendah "
+     "hari ini.\nBantuan itu bermula bulan depan.", None),
+    ("RAMALLAH (Palestine) - Officials said on Tuesday that talks would resume next week in the city, "
+     "according to a statement.\nNo date was set.", None),
+    ("KUPANG (Flores Pos) - Pemerintah daerah mengumumkan program baru untuk nelayan di pesisir selatan "
+     "pulau itu.\nProgram dimulai bulan depan.", "Flores Pos"),
+])
+def test_a_country_in_the_datelines_brackets_is_the_place_not_the_outlet(text, outlet):
+    """The dateline is read and cut either way; a country (CLDR's names, pipelines/patterns/countries.json)
+    in its brackets names no outlet, a brand there still does."""
+    r = analyze_text(text, None)
+    assert r["dateline"] and r["dateline_outlet"] == outlet and not r["sources"]
+    assert not r["clean_text"].startswith(r["dateline"])
