@@ -444,11 +444,17 @@ _WEEKDAYS = frozenset((
 
 
 def _without_tail(name: str, keys: set[str]) -> str:
-    """"Kevin McCoy USA TODAY" -> "Kevin McCoy": the outlet's name set after the writer's (1-3 words), or the
-    weekday of a dateline cut after it."""
+    """"Kevin McCoy USA TODAY" -> "Kevin McCoy": the outlet's name set after the writer's (1-3 words), the
+    weekday or month of a dateline cut after it, or the whole name read twice."""
     words = name.split()
-    if len(words) >= 3 and words[-1].casefold().strip(",.") in _WEEKDAYS:
-        words = words[:-1]
+    half = len(words) // 2
+    if half >= 2 and len(words) == 2 * half and [w.casefold() for w in words[:half]] == [
+            w.casefold() for w in words[half:]]:
+        words = words[:half]  # "Sean Martin Sean Martin": the name of the byline box read twice
+        name = " ".join(words)
+    last = words[-1].strip(",.") if words else ""
+    if len(words) >= 3 and (last.casefold() in _WEEKDAYS or (len(last) >= 5 and _MONTH_ONLY.match(last))):
+        words = words[:-1]  # a dateline's weekday or month cut after the name ("Carrie Arnold November")
         name = " ".join(words)
     for n in (3, 2, 1):
         if len(words) - n >= 2 and squash(" ".join(words[-n:])) in keys:

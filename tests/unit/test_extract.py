@@ -513,6 +513,10 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["Twitter Facebook"], [], []),  # share buttons in the byline box
         (["Bio Jones", "Maya Forbes", "Jane Mayer 12 May 2024"],
          ["Bio Jones", "Maya Forbes", "Jane Mayer"], []),
+        # the month of a dateline cut after the name; a name read twice by the byline box
+        (["Carrie Arnold November"], ["Carrie Arnold"], []),
+        (["Sean Martin Sean Martin"], ["Sean Martin"], []),
+        (["Theresa May"], ["Theresa May"], []),  # a month-like surname of a two-word name stays
     ],
 )
 def test_author_normalisation(values, people, agencies):
