@@ -417,6 +417,8 @@ _A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
 _A_NOT = compile_any(_A["not_names"])
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
+# what is left of an address whose "@" and dots were dropped ("meganr com", "Jane Doe janed com")
+_EMAIL_LEFTOVER = re.compile(r"(?:^|\s+)[a-z][\w.-]*\s+(?:com|net|org)$")
 # "박준석 기자 외 1명" (and one other), "Jane Doe and 2 others"
 _OTHERS = re.compile(r"\s*(?:외|外)\s*\d+\s*명?|\s+(?:and|und|dan)\s+\d+\s+\w+$", re.I)
 _HAS_DIGIT_TAIL = re.compile(r"[\s,|–-]*\d.*$")
@@ -559,7 +561,7 @@ def clean_name(name: str) -> str:
         if _A_PICTURE.match(m.group(1).strip()):
             return ""  # "Tom Bauer (Fotos)": the photographer
         name = name[: m.start()]
-    name = _EMAIL.sub(" ", name)
+    name = _EMAIL_LEFTOVER.sub("", _EMAIL.sub(" ", name).strip())
     name = _HANDLE.sub(" ", name)
     name = _OTHERS.sub("", name)
     if _A_ROLE_ONLY.match(name.strip(" .,:;-–—|()")) or _A_UI_ONLY.match(name.strip(" .,:;-–—|()")):

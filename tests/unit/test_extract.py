@@ -517,6 +517,12 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["Carrie Arnold November"], ["Carrie Arnold"], []),
         (["Sean Martin Sean Martin"], ["Sean Martin"], []),
         (["Theresa May"], ["Theresa May"], []),  # a month-like surname of a two-word name stays
+        # e-mail leftovers and UI strings of the byline box
+        (["meganr com"], [], []),
+        (["Jane Doe janed com"], ["Jane Doe"], []),
+        (["Přihlaste Se"], [], []),
+        (["Chcete-li článek poslouchat"], [], []),
+        (["Jana Nováková Přihlaste se"], ["Jana Nováková"], []),
     ],
 )
 def test_author_normalisation(values, people, agencies):
