@@ -532,6 +532,9 @@ _A_BIO = re.compile(
 # names no writer; any other bracketed label is cut
 _A_BRACKET = re.compile(r"\s*\(([^()]{1,30})\)\s*$")
 _A_PICTURE = re.compile(r"^(?:fotos?|photos?|bilder?|video|grafik|graphics?|illustrations?|ilustrasi)$", re.I)
+# a value opened by a picture label ("Foto REUTERS; Nadja Wohlleben", "Photo: AFP/Jane Doe"): the credit of a
+# picture read as the byline, naming its photographer and agency, no writer
+_A_PICTURE_CREDIT = re.compile(_A_PICTURE.pattern.removesuffix("$") + r"(?:\s*:\s*|\s+)(?=\S)", re.I)
 # a place or an agency after the name ("Jane Doe in London", "Jane Doe with AFP"), the "on" of a cut date
 _A_PLACE_TAIL = re.compile(r"(?<=\S)\s+(?:in|di|aus|from)\s+[A-ZÀ-Þ][^\d,;|]*$")
 _A_DANGLING = re.compile(r"\s+(?:on|at|am|um|pada|le|el|il|op)$", re.I)
@@ -602,6 +605,8 @@ def normalize_authors(
         value = clean_text(value)
         if "://" in value or value.lower().startswith("www."):
             continue  # a profile URL (article:author often holds one), not a name
+        if _A_PICTURE_CREDIT.match(value):
+            continue
         value = _A_FILED_IN.split(value, maxsplit=1)[0]
         for raw in _split_names(_without_place(_writers_only(value), outlet)):
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))

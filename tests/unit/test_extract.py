@@ -523,6 +523,8 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["Přihlaste Se"], [], []),
         (["Chcete-li článek poslouchat"], [], []),
         (["Jana Nováková Přihlaste se"], ["Jana Nováková"], []),
+        (["Foto REUTERS; Nadja Wohlleben"], [], []),  # a picture credit read as the byline
+        (["Photo: AFP/Jane Doe", "John Smith"], ["John Smith"], []),
     ],
 )
 def test_author_normalisation(values, people, agencies):
