@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipelines import patterns  # noqa: E402
 
-OUT = ROOT / "pipelines" / "patterns" / "countries.json"
+OUT = patterns.PATTERN_DIR / "countries.json"  # where gazetteer.is_country reads it
 # short or common forms used in datelines that CLDR's standard names do not give
 SHORT_FORMS = [
     "Palestina", "Palestine", "Palestin", "فلسطين", "Палестина", "Filistin",

@@ -12,7 +12,6 @@ import json
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from pipelines import patterns
 
@@ -29,7 +28,7 @@ _GLUED = re.compile(r"[A-Z]{3,}[a-z]")  # "AFPKorea": two texts glued together, 
 
 @lru_cache(maxsize=1)
 def _countries() -> frozenset[str]:
-    path = Path(__file__).resolve().parent / "patterns" / "countries.json"
+    path = patterns.PATTERN_DIR / "countries.json"
     return frozenset(json.loads(path.read_text(encoding="utf-8"))["names"])
 
 
