@@ -9,7 +9,8 @@
    * ``dev``    bench/corpus/attribution/dev.jsonl - the rules were tuned on it;
    * ``dev_a``, ``dev_b`` its two folds (``fold``: by a hash of the id): errors are studied on one,
                 a change is judged by the other (aggregates only); ``--line-model`` scores with
-                a line model trained on one fold (``bench/train_line_model.py --fold A``);
+                a line model trained on one fold (``bench/train_line_model.py --fold A``),
+                ``--credit-model`` with a credit model so trained (``bench/train_credit_model.py``);
    * ``blind``  bench/corpus/attribution/blind.jsonl - never tuned on: only its aggregate numbers
                 are printed (overall and per language), never a case;
    * ``regression`` tests/fixtures/text/attribution_cases.jsonl (the 37 own cases);
@@ -260,7 +261,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma list of the labelled sets to score (while tuning: leave blind out); "
                          "dev_a, dev_b: the folds of dev")
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
+    ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
+                                           "bench/train_credit_model.py --fold A --out PATH)")
     args = ap.parse_args(argv)
+    if args.credit_model:
+        import pipelines.enrich as enrich_mod
+        from pipelines.credit_model import load_model as load_credit_model
+
+        credit = load_credit_model(Path(args.credit_model))
+        enrich_mod.load_credit_model = lambda: credit
     if args.line_model:
         import pipelines.enrich as enrich_mod
         from pipelines.line_model import load_model

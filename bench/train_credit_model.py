@@ -1,6 +1,6 @@
 """Train the learned credit / dateline span model (``pipelines/credit_model.py``) on dev only.
 
-    .venv/bin/python bench/train_credit_model.py [--cv 5] [--out PATH] [--no-write]
+    .venv/bin/python bench/train_credit_model.py [--cv 5] [--fold A|B] [--out PATH] [--no-write]
 
 Every candidate span of a dev case (``credit_model.candidates``, with what the rules found as
 features) is labelled from the corpus: a *source* when its credited name is one of the case's
@@ -13,7 +13,9 @@ so it is set by what the model scores on text it did not see.
 ``--cv K`` first judges the method by K-fold cross-validation on dev (folds by a hash of the case
 id): per fold it trains on the other folds and prints the held-out fold's sources P/R/F1 and
 dateline F1, rules alone next to rules + model.  Then it trains on all of dev and writes the model.
-``blind.jsonl`` is never read.
+``--fold A`` / ``--fold B`` trains (and cross-validates) on one half of dev only
+(``bench.quality_text.fold``), so the other half judges the model on text it was not trained on:
+``quality_text.py --sets dev_b --credit-model PATH``.  ``blind.jsonl`` is never read.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.quality_text import CORPUS, kfold, read_cases  # noqa: E402
+from bench.quality_text import CORPUS, fold, kfold, read_cases  # noqa: E402
 from pipelines.clean import normalize_text  # noqa: E402
 from pipelines.credit_model import (  # noqa: E402
     MODEL_PATH,
@@ -171,9 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", type=int, default=5, help="folds of the cross-validation (0: none)")
     ap.add_argument("--out", default=str(MODEL_PATH), help="where to write the model")
+    ap.add_argument("--fold", choices=("A", "B"), help="train on this half of dev only")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    cases = [prepare(c) for c in read_cases(CORPUS / "dev.jsonl")]
+    cases = [prepare(c) for c in read_cases(CORPUS / "dev.jsonl")
+             if not args.fold or fold(c["id"]) == args.fold]
     report: dict[str, Any] = {}
     if args.cv:
         rows = []
@@ -195,7 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     report["all_dev_train_fit"] = evaluate(model, cases)
     if not args.no_write:
         Path(args.out).write_text(json.dumps(dump(model, {"trained_on": {
-            "file": "bench/corpus/attribution/dev.jsonl", "cases": len(cases)}}), indent=1,
+            "file": "bench/corpus/attribution/dev.jsonl", "fold": args.fold or "all",
+            "cases": len(cases)}}), indent=1,
             ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps({"out": None if args.no_write else args.out, "threshold": model.threshold,
                       "train_fit": report["all_dev_train_fit"]}))
