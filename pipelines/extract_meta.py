@@ -471,10 +471,7 @@ def _without_tail(name: str, keys: set[str]) -> str:
 
 
 def _is_agency(name: str) -> bool:
-    from pipelines import patterns
-
-    src = patterns.alias_table().resolve(name.strip(" .,:;-–—|()"))
-    return src is not None and src.is_agency
+    return _resolve_agency(name) is not None
 
 
 # the desk named after the outlet ("Tim detikcom", "Redaksi Kompas", "Guardian staff", "BBC News team")
@@ -613,6 +610,10 @@ def normalize_authors(
             name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
                 src = patterns.alias_table().resolve(name) or _leading_agency(name)
+            if src is None and name and (cut := _trailing_agency(name)) is not None:
+                name, tail = cut  # "Steve Peoples AP": the writer's agency after the name is its credit
+                if tail.name not in agencies:
+                    agencies.append(tail.name)
             if src is not None and src.is_agency:
                 if src.name not in agencies:
                     agencies.append(src.name)
@@ -627,6 +628,7 @@ def normalize_authors(
                 or _A_ROLE_ONLY.match(name)
                 or _MONTH_ONLY.match(name)
                 or _A_INITIALS.match(name)
+                or _is_phrase(name)
                 or _PLACE_PIECE.match(name)
                 or is_outlet(name, outlet)
                 or _is_desk(name, outlet)
@@ -644,6 +646,47 @@ def normalize_authors(
 _A_FILED_IN = re.compile(r",\s*(?:in|em|en|dans|di|im)\s+(?=\S)", re.I)
 _PLACE_PIECE = re.compile(r"^(?:in|di|aus|from)\s+[A-ZÀ-Þ]")  # "…, Political Correspondent, in Westminster"
 _PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I)
+
+
+def _trailing_agency(name: str) -> tuple[str, Any] | None:
+    """"Steve Peoples AP" (of "By STEVE PEOPLES AP National Political Writer", the role cut): the name, then
+    the agency the writer works for (1-3 words), after a name of two words or more."""
+    words = name.split()
+    for n in (3, 2, 1):
+        tail = " ".join(words[-n:])
+        if n == 1 and not (tail.isupper() or tail.islower() or tail == "Reuters"):
+            continue  # one word written as a name ("Ana", "Petra", "Sana" name agencies too): a surname
+        if len(words) - n >= 2 and (src := _resolve_agency(tail)) is not None:
+            return " ".join(words[:-n]), src
+    return None
+
+
+def _resolve_agency(name: str) -> Any:
+    from pipelines import patterns
+
+    src = patterns.alias_table().resolve(name.strip(" .,:;-–—|()"))
+    return src if src is not None and src.is_agency else None
+
+
+# lower-case words of four letters or more that stand inside people's names ("Siti binti Ahmad", "Maria dela
+# Cruz", "Jimmy anak Ngelai"); the shorter particles (von, van, der, de, da, bin, al ...) are too short
+_NAME_PARTICLES = frozenset(("binti", "binte", "bint", "anak", "della", "delle", "dello", "degli", "dela",
+                             "delos", "ibnu", "vanden", "vander"))
+
+
+def _is_phrase(name: str) -> bool:
+    """Words of a sentence, no person's name: a capitalised word beside a lower-case word of four letters or
+    more ("Syrian defense ministries", "Science X staff" of an author box naming a claim's source or a desk),
+    or an English article first ("The Russian" of "The Russian and Syrian defense ministries"). Scripts
+    without case ("岳弘彬") and names written all in lower case ("bell hooks", "jdadmin") are not judged."""
+    words = name.split()
+    if len(words) < 2:
+        return False
+    if words[0] in ("The", "the"):
+        return True
+    capital = any(w[:1].isupper() for w in words)
+    return capital and any(len(w) >= 4 and w.isalpha() and w.islower() and w not in _NAME_PARTICLES
+                           for w in words)
 
 
 def _leading_agency(name: str) -> Any:

@@ -525,6 +525,19 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["Jana Nováková Přihlaste se"], ["Jana Nováková"], []),
         (["Foto REUTERS; Nadja Wohlleben"], [], []),  # a picture credit read as the byline
         (["Photo: AFP/Jane Doe", "John Smith"], ["John Smith"], []),
+        # an agency's staff writer: the role names the agency, whose credit it is ("By TOM KRISHER, AP Auto
+        # Writer" on Hearst papers' AP copy), also without the comma; a writer's role alone is no name
+        (["By TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"], ["AP"]),
+        (["By STEVE PEOPLES AP National Political Writer"], ["STEVE PEOPLES"], ["AP"]),
+        (["Jane Doe, Associated Press Writer"], ["Jane Doe"], ["AP"]),
+        (["Jane Doe, Senior Writer"], ["Jane Doe"], []),
+        (["Maria Luisa Petra"], ["Maria Luisa Petra"], []),  # a surname that also names an agency stays
+        # a CMS's post line
+        (["Posted by Jane Doe"], ["Jane Doe"], []),
+        (["Diposting oleh: Siti Aminah"], ["Siti Aminah"], []),
+        # words of a sentence in an author box (a fact check's claimant), no person's name
+        (["The Russian and Syrian defense ministries"], [], []),
+        (["Michelle de Oliveira", "Siti binti Ahmad"], ["Michelle de Oliveira", "Siti binti Ahmad"], []),
     ],
 )
 def test_author_normalisation(values, people, agencies):
