@@ -605,8 +605,10 @@ def normalize_authors(
         if _A_PICTURE_CREDIT.match(value):
             continue
         value = _A_FILED_IN.split(value, maxsplit=1)[0]
-        for raw in _split_names(_without_place(_writers_only(value), outlet)):
+        for i, raw in enumerate(_split_names(_without_place(_writers_only(value), outlet))):
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
+            if i and src is None and _CREDENTIAL.match(raw.strip(" ,;")):
+                continue  # "Rachael Link, MS, RD", "Siti Aminah, S.Pd., M.Pd.": degrees after the name
             name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
                 src = patterns.alias_table().resolve(name) or _leading_agency(name)
@@ -639,6 +641,13 @@ def normalize_authors(
                 seen.add(name.casefold())
                 people.append(name)
     return people[:20], agencies
+
+
+# a degree or credential set after the name as a part of its own: one upper-case word of 2-5 letters ("MS",
+# "RD", "MPH", "RN"), the mixed-case degrees ("PhD", "MSc", "DrPH") and dotted forms ("M.D.", "S.Pd.",
+# "M.Kom")
+_CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D|D\.?Phil|[MB]\.?Sc|Dr\.?PH|M\.?Phil"
+                         r"|(?:[A-Z][a-z]{0,3}\.){1,3}|(?:[A-Z][a-z]{0,3}\.){1,2}[A-Z][a-z]{0,3})\.?$")
 
 
 # "By TPN, in News, Portugal, Business": after a comma, "in" opens the sections (or the place) the story is
@@ -709,13 +718,18 @@ def _same_path(by_id: dict[str, dict[str, Any]], ref: str) -> dict[str, Any] | N
     return next((n for i, n in by_id.items() if key(i) == want), None)
 
 
+def _is_page_type(kind: str) -> bool:
+    """WebPage and its kinds a story is written on ("MedicalWebPage" of a health site, "ItemPage")."""
+    return kind.endswith("WebPage") or kind == "ItemPage"
+
+
 def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     """Raw author values per source, best first: JSON-LD persons, then each meta key."""
     out: list[tuple[list[str], str]] = []
     raw = (pm.article_node or {}).get("author") or (pm.article_node or {}).get("creator")
     if not raw:  # the article node names nobody: another article or page node of the page may
         for node in pm.jsonld:
-            kinds = (ARTICLE_TYPES | {"WebPage"}).intersection(jsonld.types(node))
+            kinds = [t for t in jsonld.types(node) if t in ARTICLE_TYPES or _is_page_type(t)]
             if node is not pm.article_node and kinds and (raw := node.get("author") or node.get("creator")):
                 break
     items = raw if isinstance(raw, list) else [raw] if raw else []

@@ -774,6 +774,26 @@ def test_authors_from_more_meta_names_and_other_jsonld_nodes():
           '{"@type": "WebPage", "author": {"@type": "Person", "name": "Siti Rahma"}}]')
     a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
     assert a.authors == ["Siti Rahma"] and a.provenance["authors"] == "json-ld"
+    # a health site's story is a MedicalWebPage: its author is the writer, the degrees after the name are none
+    ld = ('{"@context": "https://schema.org", "@type": "MedicalWebPage", "headline": "15 Tips to Overcome Binge '
+          'Eating", "author": {"@type": "Person", "name": "Rachael Link, MS, RD"}}')
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Rachael Link"] and a.provenance["authors"] == "json-ld"
+
+
+@pytest.mark.parametrize(
+    ("value", "people", "agencies"),
+    [
+        ("Jane Doe, MD, MPH", ["Jane Doe"], []),
+        ("Jane Doe, RN, BSN", ["Jane Doe"], []),
+        ("Siti Aminah, S.Pd., M.Pd.", ["Siti Aminah"], []),
+        ("Jane Doe, PhD, MSc", ["Jane Doe"], []),
+        ("TOM KRISHER, AP", ["TOM KRISHER"], ["AP"]),  # an agency after the name is its credit, no degree
+        ("Budi Santoso, Ani Wijaya", ["Budi Santoso", "Ani Wijaya"], []),
+    ],
+)
+def test_degrees_after_the_name_are_no_names(value, people, agencies):
+    assert meta.normalize_authors([value], set()) == (people, agencies)
 
 
 def test_writer_links_in_teasers_are_not_the_byline():
