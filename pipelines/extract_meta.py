@@ -158,6 +158,8 @@ def read_page(tree: HtmlElement, nodes: list[dict[str, Any]] | None = None) -> P
     if title is not None:
         pm.title_tag = _text(title.text_content()) or None
     for h1 in tree.iter("h1"):
+        if _is_masthead(h1):
+            continue
         if text := _text(h1.text_content())[:500]:
             pm.h1_all.append(text)
         if len(pm.h1_all) >= 5:
@@ -166,6 +168,26 @@ def read_page(tree: HtmlElement, nodes: list[dict[str, Any]] | None = None) -> P
     if h1 is not None:
         pm.h1 = _text(h1.text_content())[:500] or None
     return pm
+
+
+_SITE_ROOT = re.compile(r"^(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w{2,5})?$", re.I)
+
+
+def _home_link(a: HtmlElement) -> bool:
+    href = (a.get("href") or "").strip()
+    return "home" in (a.get("rel") or "").lower().split() or (bool(href) and bool(_SITE_ROOT.match(href)))
+
+
+def _is_masthead(h1: HtmlElement) -> bool:
+    """An <h1> that is the site's name, no headline: it sits in a link to the home page
+    (``<a href="/"><h1>엔터 미디어</h1></a>``) or holds one as its whole text
+    (``<h1 class="site-title"><a href="/" rel="home">…``)."""
+    parent = h1.getparent()
+    for a in (parent, parent.getparent() if parent is not None else None):
+        if a is not None and a.tag == "a":
+            return _home_link(a)
+    text = _text(h1.text_content())
+    return any(_home_link(a) and _text(a.text_content()) == text for a in h1.iter("a"))
 
 
 # ---------------------------------------------------------------------------------------------- values

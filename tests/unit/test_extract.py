@@ -1523,6 +1523,24 @@ def test_byline_families_without_places_degrees_and_desks(value, people, agencie
     assert meta.normalize_authors([value], {"kompas", "kompascom"}) == (people, agencies)
 
 
+@pytest.mark.parametrize(
+    "masthead",
+    [
+        '<div id="header"><a href="/"><h1>엔터 미디어</h1></a></div>',
+        '<header><h1 class="site-title"><a href="https://kabar.example/" rel="home">Kabar Kita</a></h1></header>',
+    ],
+)
+def test_an_h1_linking_to_the_home_page_is_the_masthead_not_the_headline(masthead):
+    body = "<p>" + "Kalimat isi berita yang cukup panjang untuk diekstrak dengan baik. " * 12 + "</p>"
+    html = (f"<html><head><title>엘제이-류화영 진흙탕 싸움, 공적인 사안 - Entermedia</title></head><body>{masthead}"
+            f"<article>{body}</article></body></html>")
+    res = extract(html, "http://entermedia.co.kr/news/news_view.html?idx=8576", now=NOW)
+    assert res.article.title == "엘제이-류화영 진흙탕 싸움, 공적인 사안"
+    linked = '<h1><a href="/news/2025/harga-beras">Harga beras naik</a></h1>'  # a link to the story itself
+    html = f"<html><head><title>Kabar Kita</title></head><body>{linked}<article>{body}</article></body></html>"
+    assert extract(html, "https://kabar.example/news/2025/harga-beras", now=NOW).article.title == "Harga beras naik"
+
+
 def test_title_without_the_site_name_and_the_day_after_it():
     html = _head('<meta property="og:title" content="Germany votes on migration law – DW – 01/31/2025">'
                  '<meta property="og:site_name" content="dw.com">')
