@@ -996,7 +996,7 @@ def test_weak_language_stamps_and_sign_offs(text, sources):
     "row,sources",
     [
         ("2024-03-08 09:53 来源：人民日报 作者：王明", ["People's Daily"]),  # a credit segment in the header row
-        ("2024-03-08 09:53 来源：南方日报 作者：王明", ["南方日报"]),
+        ("2024-03-08 09:53 来源：南方日报 作者：王明", ["Nanfang Daily"]),  # known now: its usual Latin name, like 人民日报
         ("| 2024-03-08 09:53:20 来源:新华社 责任编辑:李华 |", ["Xinhua"]),
         ("发布时间：2024-03-08 来源：中国新闻网", ["中国新闻网"]),
         ("Cập nhật 08/03/2024 10:15 Nguồn: VnExpress", ["VnExpress"]),

@@ -167,3 +167,31 @@ def test_the_gazetteer_knows_the_derived_forms(form):
 def test_taiwans_central_news_agency_is_written_cna():
     assert gazetteer.lookup("中央社").name == "CNA" and gazetteer.lookup("CNA").is_agency
     assert gazetteer.lookup("Channel NewsAsia").name == "Channel NewsAsia"
+
+
+# round 11: gaps among the major outlets of the corpus languages - a Portuguese newspaper, Brazilian
+# portals, Chinese regional dailies (their usual Latin name), with aliases and country
+@pytest.mark.parametrize(
+    "name,canonical,country",
+    [
+        ("Diário de Notícias", "Diário de Notícias", "PT"), ("Diario de Noticias", "Diário de Notícias", "PT"),
+        ("Estadão", "Estadão", "BR"), ("O Estado de S. Paulo", "Estadão", "BR"), ("UOL", "UOL", "BR"),
+        ("广州日报", "Guangzhou Daily", "CN"), ("廣州日報", "Guangzhou Daily", "CN"),
+        ("南方日报", "Nanfang Daily", "CN"), ("文匯報", "Wen Wei Po", "HK"), ("La Nacion", "La Nación", "AR"),
+        ("Ouest France", "Ouest-France", "FR"), ("Telegraaf", "De Telegraaf", "NL"),
+    ],
+)
+def test_round_11_outlets_are_known_with_their_country(name, canonical, country):
+    src = gazetteer.lookup(name)
+    assert src is not None and (src.name, src.kind, src.country) == (canonical, "outlet", country)
+
+
+def test_a_new_outlet_opening_the_lead_is_the_dateline_outlet():
+    """'Estadão – <text>': a brand-only dateline names the publishing outlet once the brand is known."""
+    from pipelines.enrich import analyze_text
+
+    text = ("Estadão – O governo anunciou nesta segunda-feira que o programa de ajuda alimentar será alargado "
+            "a todos os distritos a partir do próximo mês.\nO orçamento adicional foi aprovado pelo parlamento "
+            "e a distribuição será acompanhada de perto, acrescentou o ministro.")
+    out = analyze_text(text, None)
+    assert out["dateline_outlet"] == "Estadão" and out["sources"] == []
