@@ -328,7 +328,8 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
     for v in pm.meta.get("og:title", ())[:1]:
         text = _site_parts(clean_text(v), keys)
         if text and not is_outlet(text, keys):
-            return _confirmed_head(text, [c for c, _ in cands]), "meta"
+            others = [c for c, _ in cands]
+            return _confirmed_head(_without_label(text, others), others), "meta"
     if not cands:
         return None, None
 
@@ -347,6 +348,22 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
     best = max(range(len(cands)), key=lambda i: (votes(i), -i))
     text, src = cands[best]
     return text, ("html" if src == "title" else src)
+
+
+_LABEL_SEP = re.compile(r"\s*[|｜ㅣ]\s*")  # a label before a bar ("Opinion | …"), not a kicker before a colon
+
+
+def _without_label(text: str, others: list[str]) -> str:
+    """``text`` without a short label before a bar ("Opinion | Headline", "LIVE | Headline") when another of
+    the page's own title sources says the headline alone. A kicker before a colon ("Kenia: Nairobi von unten")
+    is part of the headline and stays."""
+    m = _LABEL_SEP.search(text)
+    if m is None or m.start() == 0:
+        return text
+    label, rest = text[: m.start()], text[m.end():]
+    if len(label) > TAIL_MAX_CHARS or len(label.split()) > 3 or len(rest) < 8:
+        return text
+    return rest if any(o.casefold().strip() == rest.casefold() for o in others) else text
 
 
 def _confirmed_head(text: str, others: list[str]) -> str:

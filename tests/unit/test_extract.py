@@ -1541,6 +1541,19 @@ def test_an_h1_linking_to_the_home_page_is_the_masthead_not_the_headline(masthea
     assert extract(html, "https://kabar.example/news/2025/harga-beras", now=NOW).article.title == "Harga beras naik"
 
 
+def test_a_section_label_before_a_bar_goes_when_the_headline_says_the_rest_alone():
+    body = "<p>" + "A sentence of the story that is long enough to be kept by the extractor. " * 12 + "</p>"
+    head = ('<meta property="og:title" content="Opinion | Republicans Are Following Trump to Nowhere">'
+            "<title>Opinion | Republicans Are Following Trump to Nowhere - The New York Times</title>")
+    html = f"<html><head>{head}</head><body><h1>Republicans Are Following Trump to Nowhere</h1>{body}</body></html>"
+    res = extract(html, "https://www.nytimes.com/2019/11/19/opinion/republicans.html", now=NOW)
+    assert res.article.title == "Republicans Are Following Trump to Nowhere"
+    # a kicker before a colon is the headline's (the outlet prints it so): it stays
+    head = '<meta property="og:title" content="Kenia: Nairobi von unten">'
+    html = f"<html><head>{head}</head><body><h1>Nairobi von unten</h1>{body}</body></html>"
+    assert extract(html, "https://www.jungewelt.de/artikel/1.html", now=NOW).article.title == "Kenia: Nairobi von unten"
+
+
 def test_title_without_the_site_name_and_the_day_after_it():
     html = _head('<meta property="og:title" content="Germany votes on migration law – DW – 01/31/2025">'
                  '<meta property="og:site_name" content="dw.com">')
