@@ -77,7 +77,7 @@ def load_models() -> None:
         language.langid_top(text)
         language.langdetect_top(text)
         analyze_text(text)
-    for lang in patterns.languages():
+    for lang in (*patterns.languages(), "cs"):  # cs: no pattern file, the all-files scope (as warm_up)
         analyze_text(_WARM_UP_TEXTS[0], lang)
 
 

@@ -178,7 +178,7 @@ class Findings:
 # --- vocabulary compiled from the pattern files --------------------------------------------------------
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     credit = patterns.label_alternation("credit_labels", lang) or r"(?!x)x"
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
@@ -249,7 +249,7 @@ class RelayForms:
 _NAME_SLOT = r"(?<![\w.&'’-])(?P<source>[«\"„“]?[\w.&'’-]{2,40}[»\"”]?)"  # bounded: linear on any line
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def relay_forms(lang: str | None = None) -> RelayForms:
     after, inside = [], []
     for form in patterns.merged("relay", patterns.scope_key(lang)):
@@ -363,7 +363,7 @@ def _dateline_org(dateline: str) -> tuple[str, bool] | None:
     return None
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _outlet_word(lang: str | None) -> re.Pattern[str]:
     """'harian ', 'laman ', 'агентство ' before a name (outlet_words)."""
     words = patterns.label_alternation("outlet_words", lang) or r"(?!x)x"
@@ -522,7 +522,7 @@ def copied_dateline(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[got[1]], rest=found[1] or None)
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _byline_prefix(lang: str | None) -> re.Pattern[str]:
     words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
     return re.compile(r"^(?:" + words + r")\s+(?P<org>\S.{1,40})$", re.IGNORECASE)
@@ -696,7 +696,7 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
 _MARKED_TAIL = re.compile(r"(?<=[.!?\"”)])\s+(?P<org>[^\s/]{2,25})\s*/\s*(?P<mark>[^\s/]{2,15})\s*$")
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _glued_photo_label(lang: str | None) -> re.Pattern[str]:
     """'<caption> Foto: Reuters': a photo label glued to the caption, its value at the line's end."""
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
@@ -1430,7 +1430,7 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
         f.removed.append({"kind": "trailing_headline", "text": ln.text})
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _bare_photo_label(lang: str | None) -> re.Pattern[str]:
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
     return re.compile(r"^[(\[]?\s*(?:" + photo + r")\s*[:：=]\s*$", re.IGNORECASE)  # the separator written
@@ -1449,7 +1449,7 @@ def _join_split_photo_labels(raw: list[str], lang: str | None) -> list[str]:
     return raw
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _dangling_byline_prefix(lang: str | None) -> re.Pattern[str]:
     words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
     return re.compile(r"(?:^|\s)(?P<prefix>" + words + r")\s*$")  # as written: 'By', not '... curated by'

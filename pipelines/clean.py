@@ -97,7 +97,7 @@ class _LineRules(TypedDict):
     byline_prefix: re.Pattern[str]
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _rx(lang: str | None = None) -> _LineRules:
     never = r"(?!x)x"  # a scope without labels of a kind matches nothing of that kind
     related = patterns.label_alternation("related_labels", lang) or never

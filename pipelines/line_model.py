@@ -84,7 +84,7 @@ def _script(text: str) -> str:
     return top
 
 
-@lru_cache(maxsize=32)
+@patterns.per_scope
 def _ui_words(lang: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
     """(single UI words, multi-word UI phrases) of a scope, casefolded."""
     words, phrases = set(), []

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import _CacheInfo, cache, lru_cache, update_wrapper
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -138,13 +139,17 @@ def scope(lang: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n == "common" or n in languages()))
 
 
-@cache
 def merged(key: str, lang: str | None = None) -> tuple[str, ...]:
     """The union of one list over the files in ``scope(lang)``, order kept, duplicates dropped."""
+    return _merged(key, scope_key(lang))
+
+
+@cache
+def _merged(key: str, lang: str | None) -> tuple[str, ...]:
     if key not in _LIST_KEYS:
         raise KeyError(key)
     if lang is not None and key in _scope_config()[2]:
-        return merged(key, None)
+        return _merged(key, None)
     seen: dict[str, None] = {}
     for name in scope(lang):
         for item in for_lang(name)[key]:
@@ -159,21 +164,76 @@ def _compile(rx: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
         raise PatternError(f"invalid regex {rx!r}: {exc}") from exc
 
 
-@cache
 def regexes(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> tuple[re.Pattern[str], ...]:
-    return tuple(_compile(rx, flags) for rx in merged(key, scope_key(lang)))
+    return _regexes(key, flags, scope_key(lang))
 
 
 @cache
+def _regexes(key: str, flags: int, lang: str | None) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(rx, flags) for rx in merged(key, lang))
+
+
 def combined(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> re.Pattern[str] | None:
     """One alternation of a list of group-free regexes: one pass over a line instead of one per entry."""
-    items = merged(key, scope_key(lang))
+    return _combined(key, flags, scope_key(lang))
+
+
+@cache
+def _combined(key: str, flags: int, lang: str | None) -> re.Pattern[str] | None:
+    items = merged(key, lang)
     return _compile("|".join(f"(?:{rx})" for rx in items), flags) if items else None
 
 
 def scope_key(lang: str | None) -> str | None:
     """``lang`` if it selects its own scope, else None (every file): one cache entry per scope."""
     return lang if lang and lang in languages() else None
+
+
+_T = TypeVar("_T")
+_MAX_LANG_KEYS = 512  # distinct language codes remembered by a per_scope value (codes, not scopes)
+
+
+class per_scope(Generic[_T]):  # noqa: N801 - used as a decorator, like functools.cache
+    """A function of a language computed once per pattern *scope*, not once per language code.
+
+    Every language without a pattern file of its own (and None, ``und``) reads the same files, so
+    they share one value, cached under ``scope_key(lang)``; an ``lru_cache`` keyed by the code compiled
+    the all-files scope's regexes again for each such language (cs, sw, xh, zu ...: ~60-150 ms each,
+    on the first article in it). ``cache_clear``/``cache_info`` work as on ``functools.cache``."""
+
+    def __init__(self, fn: Callable[[str | None], _T]) -> None:
+        self._fn = fn
+        self._by_scope: dict[str | None, _T] = {}
+        self._by_lang: dict[str | None, _T] = {}
+        self._hits = 0
+        update_wrapper(self, fn)
+
+    def __call__(self, lang: str | None = None) -> _T:
+        try:
+            value = self._by_lang[lang]
+        except KeyError:
+            pass
+        else:
+            self._hits += 1
+            return value
+        key = scope_key(lang)
+        if key in self._by_scope:
+            self._hits += 1
+            value = self._by_scope[key]
+        else:
+            value = self._by_scope[key] = self._fn(key)
+        if len(self._by_lang) >= _MAX_LANG_KEYS:
+            self._by_lang.clear()
+        self._by_lang[lang] = value
+        return value
+
+    def cache_info(self) -> _CacheInfo:
+        return _CacheInfo(self._hits, len(self._by_scope), None, len(self._by_scope))
+
+    def cache_clear(self) -> None:
+        self._by_scope.clear()
+        self._by_lang.clear()
+        self._hits = 0
 
 
 def label_alternation(key: str, lang: str | None = None) -> str:
@@ -199,10 +259,14 @@ def norm_key(text: str) -> str:
     return s.strip(" .,:;|-–—\"'“”«»()[]")
 
 
-@cache
 def line_keys(key: str, lang: str | None = None) -> frozenset[str]:
     """norm_key of every literal line of a list (chrome_lines, block_labels, credit_no_target)."""
-    return frozenset(norm_key(x) for x in merged(key, scope_key(lang)))
+    return _line_keys(key, scope_key(lang))
+
+
+@cache
+def _line_keys(key: str, lang: str | None) -> frozenset[str]:
+    return frozenset(norm_key(x) for x in merged(key, lang))
 
 
 def chrome_line_keys(lang: str | None = None) -> frozenset[str]:

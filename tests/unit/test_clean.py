@@ -446,3 +446,21 @@ def test_teasers_cut_short_by_the_widget_go(line):
 def test_trailing_ellipses_of_the_story_stay(line):
     c = clean(f"{BODY}\n{line}\n{BODY}")
     assert line.lstrip("• ") in c.body
+
+
+def test_languages_without_a_pattern_file_share_one_compiled_scope():
+    # cs, sw and xh have no pattern file: each reads every file, and compiling those rules (~150 ms) once
+    # per language code paid the same work again on the first article in each of them
+    from pipelines import attribution, line_model, patterns
+    from pipelines import clean as clean_mod
+
+    for fn in (clean_mod._rx, attribution._rx, attribution.relay_forms, line_model._ui_words):
+        fn.cache_clear()
+        values = [fn(lang) for lang in ("cs", "sw", "xh", None, "und")]
+        assert all(v is values[0] for v in values), fn.__qualname__
+        assert fn.cache_info().misses == 1, fn.__qualname__
+        assert fn("de") is not values[0]  # a language with its own file keeps its own scope
+    assert patterns.regexes("dateline_patterns", lang="cs") is patterns.regexes("dateline_patterns", lang="sw")
+    assert patterns.merged("related_labels", "cs") is patterns.merged("related_labels", None)
+    text = "Praha - Vláda ve středu schválila nový rozpočet na příští rok, uvedl ministr financí.\nFoto: ČTK"
+    assert clean(text, "cs").body == clean(text, None).body

@@ -157,9 +157,11 @@ def test_warm_up_compiles_every_languages_patterns():
     for fn in cached:
         fn.cache_clear()
     workers.warm_up()
+    assert scope_key("cs") is None  # the warm-up's language without a pattern file
     for fn in cached:
         before = fn.cache_info()
-        for lang in patterns.languages():
+        for lang in (*patterns.languages(), None, "sw", "und"):  # None: the all-files scope, sw/und read it
             fn(scope_key(lang))
+            fn(lang)
         after = fn.cache_info()
         assert after.misses == before.misses, (fn.__qualname__, after)
