@@ -948,6 +948,56 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[src.name for _, _, src in found], drop=True, kind="end_tag", end=True)
 
 
+def _edge_name(text: str) -> patterns.Organisation | None:
+    """The known agency or outlet a short line consists of ('Reuters', '— The Guardian.',
+    '(Diário de Notícias)'), or None; a photo agency or the generic 'Agencies' is none."""
+    name = text.strip(" .()[]【】（）-–—|")
+    if not name or len(name) > 40 or len(name.split()) > 5:
+        return None
+    src = gazetteer.lookup(name)
+    return src if src is not None and src.kind in ("agency", "outlet") else None
+
+
+def edge_name_line(ln: Line, f: Findings) -> Hit | None:
+    """A known name alone on an edge line, by position (corpus: a bare agency or outlet closing the
+    story credits it; above the story only an agency does - an outlet there is the site's masthead):
+    'Reuters' or 'The Guardian' as the last line, 'AFP' over the story's first paragraph."""
+    raw = ln.text.strip(" .()[]【】（）-–—|")
+    src = _edge_name(raw) if 2 < len(raw) <= 40 else None  # a bare "AA" is as often a font button
+    if src is None:
+        return None
+    final = ln.rank == ln.count - 1 and ln.count >= 3
+    if not final and not (ln.rank <= 1 and ln.before_story and src.is_agency):
+        return None
+    name = gazetteer.credited(raw, src)
+    if f.dateline_outlet and patterns.norm_key(name) == patterns.norm_key(f.dateline_outlet):
+        return Hit(drop=True, kind="end_tag", credit=False)
+    return Hit(sources=[name], drop=True, kind="end_tag", end=final)
+
+
+_WRITER_OUTLET = re.compile(
+    r"^(?P<who>(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+(?:\s(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+){1,3})\s+[-–—|]\s+"
+    r"(?P<org>[^,;:|–—\n]{2,40}?)(?:\s*,\s*(?P<desk>[^,;:|–—\n]{2,24}))?\s*\.?$"
+)
+
+
+def writer_outlet_line(ln: Line, f: Findings) -> Hit | None:
+    """'Sérgio Figueiredo – Diário de Notícias, opinião', 'Jane Doe | The Guardian': a writer's name,
+    a dash and a known outlet or agency (and a desk word) on a short line of its own above the story
+    or closing it - the byline of a reposted column; a headline ('Biden – the <sentence>') has no
+    known name after its dash."""
+    m = _WRITER_OUTLET.match(ln.text) if len(ln.text) <= 90 else None
+    if not m or (m.group("desk") and len(m.group("desk").split()) > 2):
+        return None
+    src = _edge_name(m.group("org"))
+    if src is None or gazetteer.lookup(m.group("who")) is not None:
+        return None
+    name = gazetteer.credited(m.group("org"), src)
+    if f.dateline_outlet and patterns.norm_key(name) == patterns.norm_key(f.dateline_outlet):
+        return Hit(drop=True, kind="byline", credit=False)
+    return Hit(sources=[name], drop=True, kind="byline")
+
+
 _DASH_TAIL = re.compile(r"(?<=\w)\s[–—]\s*(?P<org>[^\s–—][^–—\n]{1,40}?)\s*\.?$")
 _STAFF_CODE = re.compile(r"[a-z]{2,5}")
 _BRACKET_TAG = re.compile(r"(?:^|(?<=[.!?\"”»’。！？」』]))\s*[(（](?P<tag>[^()（）/\n]{2,24})[)）]\s*\.?$")
@@ -1249,6 +1299,8 @@ RULES: tuple[Rule, ...] = (
     Rule("rights_notice", _anywhere, rights_notice),  # '<저작권자 ⓒ X, 무단 전재 ...>' first
     Rule("copyright_line", _anywhere, copyright_line),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
+    Rule("edge_name_line", lambda ln: ln.rank <= 1 or ln.rank == ln.count - 1, edge_name_line),
+    Rule("writer_outlet_line", lambda ln: ln.before_story or ln.last, writer_outlet_line),
     Rule("caption_agency_tag", lambda ln: not ln.last, caption_agency_tag),
     Rule("agency_end_tag", _anywhere, agency_end_tag),
     Rule("bracket_end_tag", lambda ln: ln.last, bracket_end_tag),

@@ -1441,3 +1441,45 @@ def test_a_country_in_the_datelines_brackets_is_the_place_not_the_outlet(text, o
     r = analyze_text(text, None)
     assert r["dateline"] and r["dateline_outlet"] == outlet and not r["sources"]
     assert not r["clean_text"].startswith(r["dateline"])
+
+
+# --- a known name alone on an edge line, a writer's name and a known outlet (issue 11, position + gazetteer)
+EN2 = ("Critics of the plan said the money would be better spent on schools and hospitals in the poorest "
+       "provinces of the country, where waiting lists have grown.")
+EN3 = ("The programme, first launched three years ago, has reached more than two million households so far, "
+       "according to official figures released in March.")
+PT = ("O governo anunciou nesta segunda-feira que o programa de ajuda alimentar será alargado a todos os "
+      "distritos a partir do próximo mês, disse o ministro aos jornalistas.")
+PT2 = ("O orçamento adicional foi aprovado pelo parlamento e a distribuição será acompanhada de perto, "
+       "acrescentou o ministro num comunicado divulgado à imprensa.")
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{EN}\n{EN2}\n{EN3}\nThe Guardian", ["The Guardian"]),  # an outlet alone closing the story
+        (f"{EN}\n{EN2}\n{EN3}\n— The Associated Press", ["AP"]),
+        (f"AFP\n{EN}\n{EN2}\n{EN3}", ["AFP"]),  # an agency alone over the story's first paragraph
+        (f"Ukraine aid package approved\nReuters\n{EN}\n{EN2}", ["Reuters"]),  # under the title
+        (f"França. O PAÍS DO MEDO\nSérgio Figueiredo – Diário de Notícias, opinião\n{PT}\n{PT2}",
+         ["Diário de Notícias"]),  # a reposted column's byline: writer, dash, known outlet, desk
+        (f"{EN}\n{EN2}\n{EN3}\n{EN2}\nJane Doe | The Guardian", ["The Guardian"]),
+    ],
+)
+def test_a_known_name_in_an_edge_position_credits_it(text, sources):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert "The Guardian" not in r["clean_text"] and "Diário de Notícias" not in r["clean_text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"The Guardian\n{EN}\n{EN2}\n{EN3}",  # an outlet over the story is the site's masthead
+        f"{EN}\nThe Guardian\n{EN2}\n{EN3}",  # mid-story: a quoted name, a link, a menu
+        f"{EN}\n{EN2}\n{EN3}\nAA",  # a bare 'AA' is a font-size button as often as Anadolu
+        f"{EN}\n{EN2}\n{EN3}\nJoe Biden – The new plan for schools",  # no known name after the dash
+    ],
+)
+def test_a_known_name_elsewhere_or_an_unknown_one_credits_nobody(text):
+    assert run(text)["sources"] == []
