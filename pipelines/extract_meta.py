@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -238,7 +239,28 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
         names.append(".".join(host.split(".")[-2:]))
     # a "site name" of a dozen words is the headline written into the wrong field (MSN's WebSite node), no
     # outlet's name: taken as one, it would strip the page of its own title
-    return {k for k in (squash(n) for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS) if len(k) >= 2}
+    return {k for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS
+            for k in _spellings(n) if len(k) >= 2}
+
+
+# a leading article of an outlet's name ("DIE ZEIT", "la Repubblica", "Der Tagesspiegel"): the host and the
+# site name often go without it ("zeit.de", "repubblica.it")
+_LEADING_ARTICLE = re.compile(r"^(?:der|die|das|la|le|les|el|il|lo|los|las|het|de|o|a|the)\s+(?=\S)", re.I)
+_GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _spellings(name: str) -> set[str]:
+    """The squashed ways an outlet's name may be written: as given, accents folded ("Wiadomości" =
+    "wiadomosci"), umlauts spelt out as hosts do ("Süddeutsche" = "sueddeutsche"), the leading article
+    dropped ("DIE ZEIT" = "zeit")."""
+    out = {squash(name)}
+    if (bare := _LEADING_ARTICLE.sub("", name.strip())) != name.strip():
+        out.add(squash(bare))
+    for k in list(out):
+        if not k.isascii():
+            out.add(k.translate(_GERMAN_FOLD))
+            out.add("".join(c for c in unicodedata.normalize("NFKD", k) if not unicodedata.combining(c)))
+    return {k for k in out if k}
 
 
 OUTLET_MAX_WORDS = 8
@@ -249,6 +271,11 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     key = squash(name)
     if not key:
         return False
+    if any(k in keys for k in _spellings(name)):
+        return True
+    spelt = {k for k in _spellings(name) if len(k) >= 4}
+    if any(len(k) >= 4 and (x.startswith(k) or k.startswith(x)) for x in spelt - {key} for k in keys):
+        return True  # "Süddeutsche Zeitung" on sueddeutsche.de, "DIE ZEIT" on zeit.de
     words = name.split()
     first = squash(words[0])
     if len(words) <= 3 and first in keys:  # "n-tv NACHRICHTEN", "BR24 Redaktion"

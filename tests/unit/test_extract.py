@@ -1554,6 +1554,26 @@ def test_a_section_label_before_a_bar_goes_when_the_headline_says_the_rest_alone
     assert extract(html, "https://www.jungewelt.de/artikel/1.html", now=NOW).article.title == "Kenia: Nairobi von unten"
 
 
+@pytest.mark.parametrize(
+    ("title", "url", "headline"),
+    [
+        # the outlet's name after the headline as the host does not spell it: with its article, umlauts
+        # written as such, accents
+        ("Klimagipfel endet ohne Einigung | Politik | DIE ZEIT", "https://www.zeit.de/politik/2024/klima",
+         "Klimagipfel endet ohne Einigung"),
+        ("Crisi di governo, il premier si dimette - la Repubblica", "https://www.repubblica.it/politica/1",
+         "Crisi di governo, il premier si dimette"),
+        ("Regierung tritt zurück - Süddeutsche Zeitung", "https://www.sueddeutsche.de/politik/1",
+         "Regierung tritt zurück"),
+        ("Regierung tritt zurück - Der Tagesspiegel", "https://www.tagesspiegel.de/politik/1.html",
+         "Regierung tritt zurück"),
+        ("Zpráva dne - Dění na Zprávách", "https://www.zpravy.example/1", "Zpráva dne - Dění na Zprávách"),
+    ],
+)
+def test_the_site_name_spelt_otherwise_than_the_host(title, url, headline):
+    assert extract(_head(f"<title>{title}</title>"), url, now=NOW).article.title == headline
+
+
 def test_title_without_the_site_name_and_the_day_after_it():
     html = _head('<meta property="og:title" content="Germany votes on migration law – DW – 01/31/2025">'
                  '<meta property="og:site_name" content="dw.com">')
