@@ -11,6 +11,11 @@ saw since its last write onto it (read-merge-write; an article both saw counts o
 skips ids it has seen).  A missing model is an empty one; an unreadable
 or malformed file is logged, counted in ``errors`` and replaced by a fresh model (its content is
 never trusted halfway).
+
+A crawl's ``SourceTemplates`` writes on its own thread (``template-save``): the JSON encoding of a
+model of thousands of entries, the write and the fsync were the largest item of the crawl's reactor
+thread left in the template work (issue 16).  The reactor only queues a save; ``drain`` waits for the
+queued saves, ``close`` writes what is left and waits.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from news_ingest.settings import news_home
@@ -41,6 +48,12 @@ from pipelines.templates import (
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+Stamp = tuple[int, int, int]  # which copy of a model file is on disk: inode, mtime, size
+
+
+def encode(model: TemplateModel) -> str:
+    """A model as its file's text."""
+    return json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
 def template_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -52,7 +65,12 @@ def template_dir(env: Mapping[str, str] | None = None) -> Path:
 class TemplateStore:
     def __init__(self, root: Path | str | None = None) -> None:
         self.root = Path(root) if root is not None else template_dir()
-        self.errors = 0  # unreadable models replaced by fresh ones
+        self.errors = 0  # unreadable models replaced by fresh ones, and failed saves (SourceTemplates)
+        self._errors_lock = threading.Lock()  # a crawl loads on its own thread and saves on another
+
+    def count_error(self) -> None:
+        with self._errors_lock:
+            self.errors += 1
 
     def _name(self, source: str) -> str:
         name = _UNSAFE.sub("_", source or "_unknown").strip(".") or "_unknown"
@@ -78,22 +96,22 @@ class TemplateStore:
         except FileNotFoundError:
             return TemplateModel()
         except OSError as exc:
-            self.errors += 1
+            self.count_error()
             log.warning("template model %s unreadable (%s); starting a fresh one", path, exc)
             return TemplateModel()
         try:
             return TemplateModel.from_dict(json.loads(raw))
         except ValueError as exc:  # JSONDecodeError is a ValueError
-            self.errors += 1
+            self.count_error()
             log.warning("template model %s is malformed (%s); starting a fresh one", path, exc)
             return TemplateModel()
 
     def save(self, source: str, model: TemplateModel) -> Path:
         """Write ``model`` as the source's model (replacing what is there)."""
         with self._lock(source):
-            return self._write(source, model)
+            return self._write(source, encode(model))
 
-    def stamp(self, source: str) -> tuple[int, int, int] | None:
+    def stamp(self, source: str) -> Stamp | None:
         """Which copy of the source's file is on disk (inode, mtime, size; every write is a new file),
         or None when there is none."""
         try:
@@ -103,24 +121,23 @@ class TemplateStore:
         return st.st_ino, st.st_mtime_ns, st.st_size
 
     def update(self, source: str, change: Callable[[TemplateModel], TemplateModel],
-               mine: tuple[tuple[int, int, int] | None, TemplateModel] | None = None
-               ) -> tuple[TemplateModel, tuple[int, int, int] | None]:
+               mine: tuple[Stamp | None, str] | None = None) -> tuple[TemplateModel | None, Stamp | None]:
         """Read-merge-write under the source's lock: ``change`` gets the model on disk now (another
         crawl may have written it since we read it) and returns the model to write.  ``mine`` =
-        (stamp, model): when the file on disk is still the copy of that stamp, nobody wrote since, and
-        ``model`` (which already holds the changes) is written as it is, without reading the file
-        again.  Returns the model written and the stamp of the new file."""
+        (stamp, text): when the file on disk is still the copy of that stamp, nobody wrote since, and
+        ``text`` (the caller's model, encoded, which already holds the changes) is written as it is,
+        without reading the file again.  Returns the model written (None: ``mine`` was) and the stamp
+        of the new file."""
         with self._lock(source):
             if mine is not None and mine[0] is not None and self.stamp(source) == mine[0]:
-                model = mine[1]
-            else:
-                model = change(self.load(source))
-            self._write(source, model)
+                self._write(source, mine[1])
+                return None, self.stamp(source)
+            model = change(self.load(source))
+            self._write(source, encode(model))
             return model, self.stamp(source)
 
-    def _write(self, source: str, model: TemplateModel) -> Path:
+    def _write(self, source: str, data: str) -> Path:
         path = self.path(source)
-        data = json.dumps(model.to_dict(), ensure_ascii=False, separators=(",", ":"))
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -141,7 +158,14 @@ class SourceTemplates:
     by the stage worker, counted by the pure ``pipelines.templates`` learner; ``learn`` reads it here)
     and written back every ``save_every`` articles of a source and at ``close``: the articles learned
     since the last write (their evidence) are learned again onto the model on disk under its lock
-    (``TemplateStore.update``), so concurrent crawls of a source merge, none overwrites the other."""
+    (``TemplateStore.update``), so concurrent crawls of a source merge, none overwrites the other.
+
+    The writes run on one thread of their own (``template-save``), so the caller (the crawl's reactor
+    thread) never encodes, writes or fsyncs a model: it learns, and queues a save.  One lock
+    (``_lock``) guards the models, the pending evidence and the compiled templates: the save thread
+    holds it while it takes a source's pending evidence and encodes the model that holds exactly that
+    (a caller learning meanwhile waits for the encoding), and again when it adopts a model merged with
+    another crawl's file (the articles learned since are learned onto it), never during the file I/O."""
 
     def __init__(self, store: TemplateStore | None = None, save_every: int = 25) -> None:
         self.store = store or TemplateStore()
@@ -151,9 +175,17 @@ class SourceTemplates:
         self._pending: dict[str, list[Evidence]] = {}  # learned, not written
         # the copy of each source's file our model was read from or last written as: while the file is
         # still that copy, a save writes the model without reading and learning the file again
-        self._stamps: dict[str, tuple[int, int, int] | None] = {}
+        self._stamps: dict[str, Stamp | None] = {}
+        self._lock = threading.Lock()
+        self._queued: set[str] = set()  # sources with a save queued and not yet begun
+        self._saves: list[Future[None]] = []  # queued or running, oldest first
+        self._writer: ThreadPoolExecutor | None = None
 
     def model(self, source: str) -> TemplateModel:
+        with self._lock:
+            return self._model(source)
+
+    def _model(self, source: str) -> TemplateModel:
         if source not in self._models:
             self._stamps[source] = self.store.stamp(source)
             self._models[source] = self.store.load(source)
@@ -163,9 +195,10 @@ class SourceTemplates:
         """The source's compiled template (empty for an unnamed source or too few pages)."""
         if not source:
             return EMPTY
-        if source not in self._compiled:
-            self._compiled[source] = compile_template(self.model(source))
-        return self._compiled[source]
+        with self._lock:
+            if source not in self._compiled:
+                self._compiled[source] = compile_template(self._model(source))
+            return self._compiled[source]
 
     def learn(self, source: str | None, body: str | None, title: str | None, url: str | None) -> None:
         """Learn one article from its extracted body (``learn_evidence`` of its ``read_evidence``)."""
@@ -174,41 +207,85 @@ class SourceTemplates:
 
     def learn_evidence(self, source: str | None, evidence: Evidence | None) -> None:
         """Learn one article from its evidence, read where the page was read (the crawl's stage
-        worker): only counting is left here, on the crawl's reactor."""
+        worker): only counting is left here, on the crawl's reactor; every ``save_every`` articles of
+        the source a save is queued (written on the save thread)."""
         if not source or evidence is None:
             return
-        model = self.model(source)
-        seq, before = model.seq, sizes(model)
-        learn_evidence(model, evidence, in_place=True)  # the model is this object's own: no copy
-        if model.seq == seq:
-            return  # re-crawled: nothing learned
-        compiled = self._compiled.pop(source, None)
-        if compiled is not None and not dropped(before, sizes(model)):  # nothing decayed or trimmed
-            # only the evidence's keys and the template's own can have changed: no pass over the model
-            self._compiled[source] = recompile(compiled, model, evidence)
-        pending = self._pending.setdefault(source, [])
-        pending.append(evidence)
-        if len(pending) >= self.save_every:
+        with self._lock:
+            model = self._model(source)
+            seq, before = model.seq, sizes(model)
+            learn_evidence(model, evidence, in_place=True)  # the model is this object's own: no copy
+            if model.seq == seq:
+                return  # re-crawled: nothing learned
+            compiled = self._compiled.pop(source, None)
+            if compiled is not None and not dropped(before, sizes(model)):  # nothing decayed or trimmed
+                # only the evidence's keys and the template's own can have changed: no pass over the model
+                self._compiled[source] = recompile(compiled, model, evidence)
+            pending = self._pending.setdefault(source, [])
+            pending.append(evidence)
+            due = len(pending) >= self.save_every and source not in self._queued
+        if due:
             self.save(source)
 
     def save(self, source: str) -> None:
-        pending = self._pending.pop(source, None)
-        if not pending:
-            return
+        """Queue a write of the source's pending articles (on the save thread; ``drain`` waits)."""
+        with self._lock:
+            if source in self._queued or not self._pending.get(source):
+                return
+            self._queued.add(source)
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="template-save")
+            self._saves = [f for f in self._saves if not f.done()]
+            self._saves.append(self._writer.submit(self._write_pending, source))
+
+    def _write_pending(self, source: str) -> None:
+        """On the save thread: the source's pending articles onto its file (see the class)."""
+        with self._lock:
+            self._queued.discard(source)
+            pending = self._pending.pop(source, None)
+            if not pending:
+                return
+            stamp = self._stamps.get(source)
+            text = encode(self._models[source])  # the model holds exactly the file's copy + ``pending``
 
         def merge(on_disk: TemplateModel) -> TemplateModel:
             for evidence in pending:
                 on_disk = learn_evidence(on_disk, evidence, in_place=True)  # read from the file just now
             return on_disk
 
-        mine = (self._stamps.get(source), self._models[source]) if source in self._models else None
         try:
-            self._models[source], self._stamps[source] = self.store.update(source, merge, mine)
+            merged, new_stamp = self.store.update(source, merge, (stamp, text))
         except OSError as exc:  # the crawl goes on; the model is rebuilt from later pages
-            self.store.errors += 1
+            self.store.count_error()
             log.error("template model of %s not saved: %s", source, exc)
-        self._compiled.pop(source, None)
+            return
+        with self._lock:
+            self._stamps[source] = new_stamp
+            if merged is not None:  # the file was another crawl's copy: ours is merged with it
+                for evidence in self._pending.get(source, ()):  # what the crawl learned during the write
+                    merged = learn_evidence(merged, evidence, in_place=True)
+                self._models[source] = merged
+                self._compiled.pop(source, None)
+
+    def drain(self) -> None:
+        """Wait until every save queued so far is written (or failed: logged, counted)."""
+        while True:
+            with self._lock:
+                saves = [f for f in self._saves if not f.done()]
+                self._saves = saves
+            if not saves:
+                return
+            for f in saves:
+                f.result()
 
     def close(self) -> None:
-        for source in list(self._pending):
+        """Write every source's pending articles, wait for the writes, stop the save thread."""
+        with self._lock:
+            sources = list(self._pending)
+        for source in sources:
             self.save(source)
+        self.drain()
+        with self._lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.shutdown(wait=True)

@@ -226,11 +226,14 @@ def test_a_writer_merges_what_another_saved_meanwhile(tmp_path):
 
 def test_source_templates_learn_compile_and_save_every_n(tmp_path):
     st = SourceTemplates(TemplateStore(tmp_path), save_every=3)
+    on_disk = []
     for i in range(7):
         if i < templates.MIN_DOCS:
             assert st.template("kabarkota") == templates.EMPTY  # too few pages yet: generic rules only
         st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
-    assert TemplateStore(tmp_path).load("kabarkota").seq == 6  # saved after 3 and 6
+        st.drain()  # the save queued, if any, is written
+        on_disk.append(TemplateStore(tmp_path).load("kabarkota").seq)
+    assert on_disk == [0, 0, 3, 3, 3, 6, 6]  # saved after 3 and 6
     assert templates.line_key(PROMO) in st.template("kabarkota").lines
     st.close()
     assert TemplateStore(tmp_path).load("kabarkota").seq == 7
@@ -295,17 +298,60 @@ def test_a_save_with_no_other_writer_does_not_read_and_learn_the_file_again(tmp_
     monkeypatch.setattr(TemplateStore, "load", lambda self, s: loads.append(s) or real_load(self, s))
     for i in range(9):
         st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
+    st.drain()
     # read when the crawl first needed the model (no file yet), and at the first save (a file another
     # crawl might have made meanwhile); the next two saves write what the crawl holds (was: 4 reads)
     assert loads == ["kabarkota", "kabarkota"]
     assert TemplateStore(tmp_path).load("kabarkota").to_dict() == st.model("kabarkota").to_dict()
     other = SourceTemplates(TemplateStore(tmp_path), save_every=1)
     other.learn("kabarkota", body(10), TITLES[10], "other-10")  # another crawl writes the file
+    other.drain()
     st.learn("kabarkota", body(11), TITLES[11], "u11")
     st.close()
     merged = TemplateStore(tmp_path).load("kabarkota")
     assert merged.seq == 11 and len(merged.seen) == 11  # ours (10) and the other crawl's article
     assert merged.lines[templates.line_key(PROMO)][0] == 11
+
+
+def test_a_save_is_written_on_its_own_thread_while_the_crawl_learns_on(tmp_path, monkeypatch):
+    """The crawl's reactor thread only queues a save (issue 16: encoding, writing and fsyncing a model
+    of thousands of entries was its largest template item): the model is encoded and written on the
+    save thread while the caller learns on, and what it learned during a write that had to merge
+    another crawl's file is kept, in the model it holds and in the next write."""
+    import threading
+    import time
+
+    st = SourceTemplates(TemplateStore(tmp_path), save_every=3)
+    assert st.model("kabarkota").seq == 0  # read before another crawl writes the file: ours is stale
+    TemplateStore(tmp_path).save("kabarkota", templates.learn(None, body(20), TITLES[10], "other-20"))
+    writers: list[str] = []
+    release = threading.Event()
+    real_write = TemplateStore._write
+
+    def slow_write(self, source, data):
+        writers.append(threading.current_thread().name)
+        assert release.wait(10)
+        return real_write(self, source, data)
+
+    monkeypatch.setattr(TemplateStore, "_write", slow_write)
+    for i in range(3):  # the third queues a save, and returns while it is being written
+        st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
+    deadline = time.monotonic() + 10
+    while not writers and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writers and writers[0].startswith("template-save") and writers[0] != threading.current_thread().name
+    for i in range(3, 5):  # learnt while the save thread writes
+        st.learn("kabarkota", body(i), TITLES[i], f"u{i}")
+    assert TemplateStore(tmp_path).load("kabarkota").seq == 1  # still the other crawl's file
+    release.set()
+    st.drain()
+    assert TemplateStore(tmp_path).load("kabarkota").seq == 4  # the other crawl's article and our three
+    held = st.model("kabarkota")
+    assert held.seq == 6 and len(held.seen) == 6  # the merged model, with the two learnt meanwhile
+    assert held.lines[templates.line_key(PROMO)][0] == 6
+    st.close()
+    assert TemplateStore(tmp_path).load("kabarkota").to_dict() == held.to_dict()
+    assert len(writers) == 2 and all(w.startswith("template-save") for w in writers)
 
 
 def test_a_table_past_its_limit_is_trimmed_to_the_most_frequent_then_most_recent(monkeypatch):
