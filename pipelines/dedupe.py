@@ -170,6 +170,15 @@ def public_url(url: str) -> str:
     return urlunsplit(parts._replace(path=_strip_session_path(parts.path), query=query))
 
 
+def stored_url(identity: str) -> str:
+    """The URL an article is stored under: its identity (first URL) as ``public_url`` (no session id;
+    ids never had one), or the identity as it is when that is no http(s) URL."""
+    try:
+        return public_url(identity)
+    except ValueError:
+        return identity
+
+
 @dataclass(frozen=True)
 class Identity:
     """Under which id an article is stored, and every id it is known under (``id`` first)."""

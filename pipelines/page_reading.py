@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from pipelines import charset, discovery, page_kind
 from pipelines.article import article_from_dict
 from pipelines.crawl_config import MultiPage
-from pipelines.dedupe import fetch_url, join_url, normalize_url
+from pipelines.dedupe import fetch_url, join_url, normalize_url, stored_url
 from pipelines.extract import ExtractResult, extract
 from pipelines.extract_html import Parsed, Rejected, parse
 from pipelines.hints import Hints
@@ -188,10 +188,11 @@ class PageTask:
     """What the spider knows of a fetched page when it hands it over.
 
     ``kind``: ``article`` or ``listing``.  For an article: ``part`` (1 = first page), ``identity`` (the
-    article's first URL), ``article_url`` (what it is stored
-    under), ``url_rule`` of the identity, ``article_pages`` mode, ``walk_parts`` (look for
-    a next part), ``follow`` (collect related-article links: the crawl asks on every first part, as they
-    are stored with the article and followed within follow_depth), ``hints`` (what extraction gets,
+    article's first URL), ``article_url`` (what it is stored under: by default the identity's
+    ``pipelines.dedupe.stored_url``, worked out here), ``url_rule`` of the identity, ``article_pages``
+    mode, ``walk_parts`` (look for a next part), ``follow`` (collect related-article links: the crawl
+    asks on every first part, as they are stored with the article and followed within follow_depth),
+    ``hints`` (what extraction gets,
     ``pipelines.hints.Hints``; a mapping is read as their wire form; the encoding is added here),
     ``run_chain`` (a complete one-page article goes through the stage chain now, with ``template``,
     the source's learned furniture)."""
@@ -201,7 +202,7 @@ class PageTask:
     kind: str = "article"
     part: int = 1
     identity: str = ""
-    article_url: str = ""  # the URL the article is stored under (the identity without session ids)
+    article_url: str = ""  # the URL the article is stored under ("": the identity without session ids)
     url_rule: str | None = None
     article_pages: str = "auto"
     walk_parts: bool = False
@@ -214,7 +215,9 @@ class PageTask:
 @dataclass
 class PageReading:
     """What reading found.  ``drop``: ``unparsable`` (nothing to read), else None.  ``verdict``: the
-    classifier's answer (first article pages).  ``next_url``: the article's next part.  ``text``: the
+    classifier's answer (first article pages).  ``article_url``: the URL an article is stored under
+    (``PageTask.article_url``; worked out here, not on the crawl's reactor).  ``next_url``: the article's
+    next part.  ``text``: the
     decoded page, when the article is assembled from parts later.  ``part``: then (and ``run_chain``),
     this part's extraction from the tree just parsed, so that assembling the article joins the parts'
     extractions instead of parsing every part again (``pipelines.extract.join_parts``; on a request
@@ -223,6 +226,7 @@ class PageReading:
 
     encoding: str = "utf-8"
     drop: str | None = None
+    article_url: str = ""
     verdict: Verdict | None = None
     next_url: str | None = None
     text: str | None = None
@@ -234,6 +238,8 @@ class PageReading:
 def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
     text, enc = charset.decode(body, task.content_type)
     reading = PageReading(encoding=enc)
+    if task.kind == "article":
+        reading.article_url = task.article_url or (stored_url(task.identity) if task.identity else "")
     try:
         parsed: Parsed | None = parse(text)
     except Rejected as r:
@@ -270,7 +276,7 @@ def read_page(body: bytes, task: PageTask, rules: SourceRules) -> PageReading:
         if task.run_chain:  # extracted now, from this tree; joined with the other parts then
             reading.part = extract(parsed, task.url, hints)
         return reading
-    reading.result = CHAIN.run(parsed, task.article_url or task.identity, hints, template=task.template)
+    reading.result = CHAIN.run(parsed, reading.article_url or task.identity, hints, template=task.template)
     return reading
 
 

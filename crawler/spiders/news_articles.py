@@ -56,8 +56,9 @@ class ArticlePages(Discovery):
                                  redirected_from=tuple(response.meta.get("news_chain") or ()))
         process = ProcessPipeline.of(self.crawler)
         fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+        # (the URL the article is stored under is the worker's to work out: reading.article_url)
         task = PageTask(response.url, self._ctype(response), "article", part=part, identity=identity,
-                        article_url=self._stored_url(identity), url_rule=page_hints.url_rule,
+                        url_rule=page_hints.url_rule,
                         article_pages=src.article_pages,
                         walk_parts=not show_all and part < src.multipage.max_pages,
                         follow=part == 1,  # stored with the article; followed within follow_depth
@@ -99,9 +100,9 @@ class ArticlePages(Discovery):
             yield req
         elif reading.text is None:  # read and processed in one go (a one-page article)
             yield self._item(src, identity, [(response.url, "")], page_hints, result=reading.result,
-                             body=response.body, fetched_at=fetched_at)
+                             body=response.body, fetched_at=fetched_at, stored=reading.article_url)
         else:
-            yield self._item(src, identity, pages, page_hints, parts=parts)
+            yield self._item(src, identity, pages, page_hints, parts=parts, stored=reading.article_url)
         if part == 1:
             for req in await self._follow_from_article(src, reading, depth, identity, response):
                 yield req
@@ -175,10 +176,12 @@ class ArticlePages(Discovery):
 
     def _item(self, src: Source, identity: str, pages: list[tuple[str, str]], hints: Hints,
               incomplete: bool = False, result: ProcessResult | None = None, body: bytes | None = None,
-              fetched_at: str | None = None, parts: list[dict[str, Any]] | None = None) -> FetchedPage:
+              fetched_at: str | None = None, parts: list[dict[str, Any]] | None = None,
+              stored: str = "") -> FetchedPage:
         """The article for the item pipelines: its parts as text and, ``parts``, their extractions (joined
         there), or — ``result`` — already processed by the worker that read it (``body``: the page as
-        fetched)."""
+        fetched).  ``stored``: the URL it is stored under, as the worker that read the page worked it
+        out (else worked out here)."""
         self.count(src.name, "articles_found")
         if len(pages) > 1:
             self.count(src.name, "articles_multipage")
@@ -187,7 +190,7 @@ class ArticlePages(Discovery):
         if incomplete:
             self.count(src.name, "articles_incomplete")
         now = fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
-        identity = self._stored_url(identity)
+        identity = stored or self._stored_url(identity)
         if result is not None:
             return FetchedPage(url=identity, body=body or b"", status=200, encoding=enc, source=src.name,
                                fetched_at=now, hints=hints, result=result)

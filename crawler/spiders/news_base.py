@@ -24,7 +24,7 @@ from news_ingest.settings import SearchSettings
 from news_ingest.sources import Source, configured, load_crawler_config, load_sources, select, source_for_url
 from news_ingest.store.client import connect
 from pipelines import discovery
-from pipelines.dedupe import article_id, public_url
+from pipelines.dedupe import article_id, stored_url
 from pipelines.page_reading import (
     PageReading,
     PageTask,
@@ -303,12 +303,9 @@ class NewsSpiderBase(scrapy.Spider):
 
     @staticmethod
     def _stored_url(identity: str) -> str:
-        """The URL an article is stored under: no session id (``pipelines.dedupe.public_url``; ids never
-        had one)."""
-        try:
-            return public_url(identity)
-        except ValueError:
-            return identity
+        """The URL an article is stored under (``pipelines.dedupe.stored_url``); an article page's
+        stage worker works it out with the page (``PageReading.article_url``)."""
+        return stored_url(identity)
 
     def source_of(self, url: str) -> Source | None:
         return source_for_url(self.sources, url)

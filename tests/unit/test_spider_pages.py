@@ -183,6 +183,41 @@ def test_a_multipage_article_parses_each_part_once_and_joins_them_as_extract_pag
     stage.close_spider()
 
 
+def test_the_url_an_article_is_stored_under_comes_from_the_worker_that_read_it(tmp_path, monkeypatch):
+    """The stage worker that reads an article page works out the URL the article is stored under (its
+    identity without the session id, ``pipelines.dedupe.stored_url``) and hands it back with the
+    reading; the reactor does not (issue 16: ``public_url`` was ~2% of the reactor thread, twice per
+    article).  Both ways: a one-page article the worker processed, and a two-page one joined later."""
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from crawler.pipelines import ProcessPipeline
+    from crawler.spiders import news_base
+
+    use_sources(tmp_path, monkeypatch, SOURCES)
+    crawler = get_crawler(NewsSpider, {"STAGE_WORKERS": 0})
+    crawler.stats = MemoryStatsCollector(crawler)
+    stage = ProcessPipeline.from_crawler(crawler)
+    sp = NewsSpider.from_crawler(crawler, source="outlet")
+    sp._store = FakeStore()
+
+    def not_on_the_reactor(identity):
+        raise AssertionError(f"the reactor worked out the stored URL of {identity}")
+
+    monkeypatch.setattr(news_base, "stored_url", not_on_the_reactor)
+    session = "?PHPSESSID=0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    one = URL + session
+    (item,) = items(collect(sp.parse_article(page(article_html('<meta property="og:type" content="article">'),
+                                                  one), **kwargs(sp, one))))
+    assert item.result is not None and item.url == URL
+    assert asyncio.run(stage.process_item(item)).url == URL
+    two = f"{OUTLET}/2024/12/06/bantuan-tiba-di-posko/" + session
+    p1 = article_html('<meta property="og:type" content="article">', f'<a href="{two}&page=2">2</a>')
+    (nxt,) = [r for r in collect(sp.parse_article(page(p1, two), **kwargs(sp, two))) if isinstance(r, Request)]
+    (item,) = items(collect(sp.parse_article(page(article_html(), nxt.url), **nxt.cb_kwargs)))
+    assert item.result is None and len(item.pages) == 2 and item.url == two.removesuffix(session)
+    stage.close_spider()
+
+
 def test_a_link_to_another_port_of_the_host_is_offsite(spider):
     links = (f'<a href="{OUTLET}/2024/12/06/bantuan-tiba/">ok</a>'
              f'<a href="{OTHER_PORT}/2024/12/06/bukan-milik-kita/">other service</a>')
