@@ -298,6 +298,25 @@ class ReactorClock:
             self._profile = None
 
 
+def _exchange(worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], timeout: float,
+              limit: float) -> tuple[str, Any, float | None]:
+    """On an io thread: send the worker its page, wait up to ``limit`` seconds for the answer, read it.
+    (kind, value, the worker's CPU seconds so far); kind ``worker_crash`` or ``timeout`` (CPU None) when
+    the worker died or did not answer in time."""
+    try:
+        worker.conn.send((fn, args, timeout))
+    except (OSError, ValueError) as exc:  # its pipe is gone: the worker died while idle
+        return "worker_crash", f"worker exited ({worker.proc.exitcode}) before taking the page: {exc}", None
+    try:
+        if not worker.conn.poll(limit):
+            return "timeout", f"{fn.__name__} did not answer within {limit:g}s; its worker was killed", None
+        kind, value, cpu = worker.conn.recv()
+    except (EOFError, OSError, ValueError):  # readable because the other end closed: the worker died
+        worker.proc.join(1.0)
+        return "worker_crash", f"worker died (exit code {worker.proc.exitcode})", None
+    return kind, value, cpu
+
+
 class StagePool:
     """Runs stage functions in worker processes (or inline with 0 workers); closed with the engine."""
 
@@ -316,8 +335,9 @@ class StagePool:
         self.cpu_s = 0.0  # CPU seconds the workers spent on stage calls (stats: stage/worker_cpu_s)
         # pages and results go through the pipes on these threads, never on the reactor thread: a
         # multi-megabyte page does not fit a pipe's buffer, and a busy machine may not schedule the
-        # reading worker at once
-        self._io = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="stage-io")
+        # reading worker at once.  One thread per worker (each holds one page at a time: its call's
+        # thread waits for the answer), and two for calls whose worker was killed under them
+        self._io = ThreadPoolExecutor(max_workers=max(1, workers) + 2, thread_name_prefix="stage-io")
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> StagePool:
@@ -449,21 +469,13 @@ class StagePool:
                            "the stages inline)")
 
     async def _call(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._io, worker.conn.send, (fn, args, self.timeout))
-        except (OSError, ValueError) as exc:  # its pipe is gone: the worker died while idle
-            return "worker_crash", f"worker exited ({worker.proc.exitcode}) before taking the page: {exc}"
-        limit = self.timeout + self.kill_grace
-        if not await self._readable(worker, limit):
-            return "timeout", f"{fn.__name__} did not answer within {limit:g}s; its worker was killed"
-        try:
-            kind, value, cpu = await loop.run_in_executor(self._io, worker.conn.recv)
-        except (EOFError, OSError):  # readable because the other end closed: the worker died
-            worker.proc.join(1.0)
-            return "worker_crash", f"worker died (exit code {worker.proc.exitcode})"
-        self.cpu_s += cpu - worker.cpu
-        worker.cpu = cpu
+        """One stage call, its whole exchange with the worker (send, wait, receive) in one job on an io
+        thread: the reactor thread hands the page over and is woken once, with the answer."""
+        kind, value, cpu = await asyncio.get_running_loop().run_in_executor(
+            self._io, _exchange, worker, fn, args, self.timeout, self.timeout + self.kill_grace)
+        if cpu is not None:
+            self.cpu_s += cpu - worker.cpu
+            worker.cpu = cpu
         return kind, value
 
     def _inc(self, key: str) -> None:
