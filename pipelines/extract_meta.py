@@ -307,20 +307,48 @@ def _is_date_part(part: str) -> bool:
     return len(part) <= TAIL_MAX_CHARS and any(c.isdigit() for c in part) and dates.parse(part) is not None
 
 
+# the page of a story split over pages, after the headline ("Judul - Halaman all - Kompas.com",
+# "Judul Halaman 2", "見出し（1/2ページ）"): no part of the headline
+_PAGE_PART = re.compile(r"^(?:halaman|page|seite|página|pagina|strona|sayfa|trang)\s+(?:\d{1,3}|all)$", re.I)
+_PAGE_TAIL = re.compile(r"(?:\s+halaman\s+(?:\d{1,3}|all)|\s*[（(]\d{1,2}/\d{1,2}ページ[）)])$", re.I)
+
+
+def _initials(part: str) -> str:
+    """"Financial Times" -> "ft", "Frankfurter Allgemeine Zeitung" -> "faz" (capitalised words of 2-5)."""
+    words = part.split()
+    if not 2 <= len(words) <= 5 or not all(w[:1].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words).casefold()
+
+
+def _names_the_outlet(part: str, keys: set[str]) -> bool:
+    """A title part naming the outlet: ``is_outlet``, or its initials are the host's ("Financial Times" on
+    ft.com, "Neue Zürcher Zeitung" on nzz.ch; a title part only: a writer may have the host's initials)."""
+    return is_outlet(part, keys) or _initials(part) in keys
+
+
 def _site_parts(text: str, keys: set[str]) -> str:
-    """``text`` without a leading/trailing part that names the outlet ("Headline - The Namibian")."""
+    """``text`` without a leading/trailing part that names the outlet ("Headline - The Namibian") or the page
+    of a story split over pages."""
+    text = _PAGE_TAIL.sub("", text)
     parts = _TITLE_SEP.split(text)
     if len(parts) < 2:
         return text
-    if len(parts) > 2 and is_outlet(parts[-2], keys) and _is_date_part(parts[-1]):
+    cut = _outlet_parts_cut(text, parts, keys)
+    return _PAGE_TAIL.sub("", cut) if cut != text else cut
+
+
+def _outlet_parts_cut(text: str, parts: list[str], keys: set[str]) -> str:
+    """``text`` (split into ``parts`` at its separators) without the outlet's parts at either end."""
+    if len(parts) > 2 and _names_the_outlet(parts[-2], keys) and _is_date_part(parts[-1]):
         parts.pop()  # "Headline – DW – 01/31/2025": the day after the outlet's name
-    while len(parts) > 1 and is_outlet(parts[-1], keys):
+    while len(parts) > 1 and (_names_the_outlet(parts[-1], keys) or _PAGE_PART.match(parts[-1])):
         parts.pop()
         if len(parts) >= 2 and _is_section(parts[-1]) and len(" ".join(parts[:-1]).split()) >= 4:
             parts.pop()  # "Headline | Politics News | Metro News": the section before the outlet's name
         elif m := _GLUED_SECTION.match(parts[-1]):
             parts[-1] = m.group(1)  # "헤드라인-정치ㅣ한국일보": a Hangul/CJK section glued by a bare hyphen
-    while len(parts) > 1 and is_outlet(parts[0], keys):
+    while len(parts) > 1 and _names_the_outlet(parts[0], keys):
         parts.pop(0)
     if len(parts) == len(_TITLE_SEP.split(text)):
         return text

@@ -1574,6 +1574,26 @@ def test_the_site_name_spelt_otherwise_than_the_host(title, url, headline):
     assert extract(_head(f"<title>{title}</title>"), url, now=NOW).article.title == headline
 
 
+@pytest.mark.parametrize(
+    ("title", "url", "headline"),
+    [
+        # the outlet's name whose initials are the host's
+        ("Government resigns | Financial Times", "https://www.ft.com/content/1", "Government resigns"),
+        ("Regierung tritt zurück | Frankfurter Allgemeine Zeitung", "https://www.faz.net/aktuell/1.html",
+         "Regierung tritt zurück"),
+        ("Regierung tritt zurück | Frank Thomas", "https://www.kurier.example/1", "Regierung tritt zurück | Frank "
+         "Thomas"),  # other initials: no outlet
+        # the page of a story split over pages
+        ("Pemerintah mundur - Halaman all - Kompas.com", "https://nasional.kompas.com/read/2024/1",
+         "Pemerintah mundur"),
+        ("Pemerintah mundur Halaman 2 - Kompas.com", "https://nasional.kompas.com/read/2024/1", "Pemerintah mundur"),
+        ("警察無線の不感地帯解消（1/2ページ）", "https://www.sankei.com/article/1/", "警察無線の不感地帯解消"),
+    ],
+)
+def test_the_site_name_by_its_initials_and_the_page_number_after_the_headline(title, url, headline):
+    assert extract(_head(f"<title>{title}</title>"), url, now=NOW).article.title == headline
+
+
 def test_title_without_the_site_name_and_the_day_after_it():
     html = _head('<meta property="og:title" content="Germany votes on migration law – DW – 01/31/2025">'
                  '<meta property="og:site_name" content="dw.com">')
