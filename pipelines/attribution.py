@@ -183,6 +183,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     credit = patterns.label_alternation("credit_labels", lang) or r"(?!x)x"
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
     copyright_words = patterns.label_alternation("copyright_words", lang) or r"(?!x)x"
+    by = patterns.label_alternation("photo_by_words", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
             r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
@@ -200,7 +201,8 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
         ),
         "photo_line": re.compile(
-            r"^[(\[]?\s*(?:©\s*)?(?:" + photo + r")\s*(?::|=|/|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]]?$",
+            r"^[(\[]?\s*(?:©\s*)?(?:" + photo + r")(?:\s+(?:" + by + r"))?"
+            r"\s*(?::|=|/|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]]?$",
             re.IGNORECASE,
         ),
         "photo_frag": re.compile(
@@ -213,14 +215,16 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"\s*\.?$"
         ),
         "photo_lead": re.compile(r"^\((?P<org>[A-Z][\w.-]{1,20}) (?:files?|photo|archives?)\)\s+(?=\S)"),
-        "photo_word": re.compile(
-            r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?i:courtesy\s+(?:of\s+)?|by\s+)?"
-            r"(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3})\s*[)\]]?$"
+        "photo_word": re.compile(  # "Foto ANTARA", "Photo by AFP", "Foto oleh Reuters" (photo_by_words)
+            r"^[(\[]?\s*(?i:foto|photo|bild)\s+(?:(?i:" + by + r")\s+(?=[A-Z]))?"
+            r"(?P<val>[\w.]+(?:\s[A-Z][\w.]*){0,3}(?:\s?/\s?[\w.]+(?:\s[A-Z][\w.]*){0,3}){0,2})\s*[)\]]?$"
         ),
-        # "<caption>. Foto MEDIA SOSIAL", "<caption> FOTO ISTIMEWA/site.com", "<caption> – Bernama photo"
+        # "<caption>. Foto MEDIA SOSIAL", "<caption> FOTO ISTIMEWA/site.com", "<caption> – Bernama photo",
+        # "<caption>. Foto oleh Antara" (after a 'by' word a capitalised name will do)
         "photo_word_tail": re.compile(
-            r"(?:(?<=[.!?\"”)])\s+|\s)(?i:foto|photo|bild)\s+(?P<val>[A-Z][A-Z.]+(?:\s[A-Z][A-Z.]+){0,3}"
-            r"|[A-Z][A-Z.]+/\S+)\s*$"
+            r"(?:(?<=[.!?\"”)])\s+|\s)(?i:foto|photo|bild)\s+(?:(?P<val>[A-Z][A-Z.]+(?:\s[A-Z][A-Z.]+){0,3}"
+            r"|[A-Z][A-Z.]+/\S+)|(?i:" + by + r")\s+(?P<byval>(?-i:[A-Z])[\w.]+(?:\s(?-i:[A-Z])[\w.]*){0,3}"
+            r"(?:/\S+)?))\s*\.?$"
         ),
         "org_photo_tail": re.compile(
             r"\s[-–—]\s*(?P<org>[\w.&-]{2,30}(?:\s[\w.&-]{2,20})?)\s+(?i:photos?|pic|foto|gambar)\.?$"
@@ -682,7 +686,7 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
         return Hit(photos=[gazetteer.credited(m.group("org"))], rest=ln.text[m.end():], credit=False)
     low = ln.text.casefold()
     m = rx["photo_word_tail"].search(ln.text) if ("foto" in low or "photo" in low or "bild" in low) else None
-    orgs = photo_orgs(m.group("val")) if m and m.start() > 0 else []
+    orgs = photo_orgs(m.group("val") or m.group("byval")) if m and m.start() > 0 else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)
     m = rx["org_photo_tail"].search(ln.text) if low.rstrip(". ").endswith(_PHOTO_WORDS) else None

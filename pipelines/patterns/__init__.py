@@ -38,6 +38,7 @@ _LIST_KEYS = (
     "reporter_bylines",
     "credit_labels",
     "photo_labels",
+    "photo_by_words",
     "credit_no_target",
     "credit_sentences",
     "relay",

@@ -1483,3 +1483,29 @@ def test_a_known_name_in_an_edge_position_credits_it(text, sources):
 )
 def test_a_known_name_elsewhere_or_an_unknown_one_credits_nobody(text):
     assert run(text)["sources"] == []
+
+
+# --- a photo label and its credit joined by the language's 'by' word, no colon (photo_by_words)
+@pytest.mark.parametrize(
+    "caption,photos",
+    [
+        ("Foto oleh Antara", ["ANTARA"]),  # a line of its own
+        ("Foto oleh: Reuters/John Doe", ["Reuters"]),
+        ("Foto oleh Hafidz Mubarak / ANTARA", ["ANTARA"]),
+        ("Photo by Jane Doe/Reuters", ["Reuters"]),
+        ("Foto di Mario Rossi/LaPresse", ["LaPresse"]),
+        ("Warga antre bantuan pangan di kantor desa, Senin (12/2/2024). Foto oleh Antara", ["ANTARA"]),
+    ],
+)
+def test_a_photo_label_with_its_by_word_is_a_photo_credit(caption, photos):
+    r = run(f"{ID}\n{ID.replace('Jakarta', 'Bandung')}\n{caption}\n{ID.replace('Jakarta', 'Medan')}\n"
+            f"{ID.replace('Jakarta', 'Surabaya')}\n{ID.replace('Jakarta', 'Makassar')}")
+    assert (r["sources"], folded(r["photo_credits"])) == ([], folded(photos))
+
+
+@pytest.mark.parametrize("line", ["Foto di gruppo", "Foto von der Hochzeit", "Foto oleh-oleh khas Bali"])
+def test_a_photo_of_something_is_no_credit(line):
+    """Italian 'group photo', German 'photo of the wedding', Indonesian 'photo of souvenirs': the word
+    after the label starts no name."""
+    r = run(f"{EN}\n{EN2}\n{line}\n{EN3}\n{EN2}\n{EN3}")
+    assert r["photo_credits"] == [] and r["sources"] == []
