@@ -115,6 +115,11 @@ _TIME = re.compile(
     r"(?![\d])(?!\.\d)(?:\s*(?P<ampm>[ap])\.?\s*m\b\.?)?",
     re.I,
 )
+# a time written with CJK marks ("14時30分", "14时30分", "14시 30분", "14時"), and the half-day marks before a
+# time ("午後2時30分", "下午2:30", "오후 2:30": afternoon; "午前", "上午", "오전": morning)
+_CJK_TIME = re.compile(r"(?<!\d)(?P<H>\d{1,2})\s*[時时시]\s*(?:(?P<M>\d{1,2})\s*[分분])?")
+_HALF_DAY = re.compile(r"(?P<half>午後|下午|오후|午前|上午|오전)\s*$")
+_AFTERNOON = ("午後", "下午", "오후")
 _ZONE_AFTER = re.compile(
     r"^\s*[(\[]?\s*(?:(?P<gmt>gmt|utc)\s*)?(?P<off>[+-]\d{1,2}(?::?\d{2})?)?\s*(?P<abbr>[a-z]{1,5})?\b",
     re.I,
@@ -252,10 +257,13 @@ def _read_text(text: str, default: tzinfo, us_order: bool) -> ParsedDate | None:
     hh = mm = ss = 0
     has_time = False
     zone: tzinfo | None = None
-    if t := _TIME.search(rest):
-        hh, mm, ss = int(t["H"]), int(t["M"]), int(t["S"] or 0)
-        if t["ampm"]:
-            pm = t["ampm"].lower() == "p"
+    t = _TIME.search(rest) or (_CJK_TIME.search(rest) if form == "cjk" else None)
+    if t:
+        hh, mm, ss = int(t["H"]), int(t["M"] or 0), int(t.groupdict().get("S") or 0)
+        half = _HALF_DAY.search(rest, 0, t.start())
+        ampm = t.groupdict().get("ampm") or (half and ("p" if half["half"] in _AFTERNOON else "a"))
+        if ampm:
+            pm = ampm.lower() == "p"
             if hh > 12:
                 return None
             hh = (hh % 12) + (12 if pm else 0)
