@@ -26,6 +26,8 @@ from functools import lru_cache
 
 from pipelines import gazetteer, patterns
 from pipelines.clean import (
+    bracketed_org,
+    dateline_org,
     is_date_line,
     is_headline_like,
     is_name_list,
@@ -347,19 +349,16 @@ def _only_photo_agencies(val: str) -> bool:
 
 
 def _dateline_org(dateline: str) -> tuple[str, bool] | None:
-    """(the org a dateline names, whether in the agency stamp's bracketed form)."""
+    """(the org a lifted dateline names, whether in the agency stamp's bracketed form), read by
+    cleaning's one reading of a dateline match (``clean.dateline_org``)."""
     for rx in patterns.regexes("dateline_patterns", 0):
         m = rx.match(dateline + " X")  # shapes that look at what follows see a word
         if m:
-            orgs = [(k, v) for k, v in m.groupdict().items() if k.startswith("org") and v]
-            for k, v in orgs:
-                if not gazetteer.is_country(v):
-                    return v.strip(), k == "orgb" and dateline.lstrip()[:1] in "([【"
-            if orgs:  # "GAZA (Palestina) -", "MANILA, Philippines -": the place and its country, no org
-                return None
-            word = dateline.strip().rstrip("-–—:,. ").strip()
-            if gazetteer.lookup(word):  # "BERNAMA -": a known agency or outlet where a place would be
-                return word, False
+            org = dateline_org(m)
+            if org:
+                return org, bracketed_org(m)
+            if any(v for k, v in m.groupdict().items() if k.startswith("org")):
+                return None  # "GAZA (Palestina) -": the place and its country, no org
     # a feed aggregator's mid-line "Liputan6.com --" (lifted by cleaning) names its outlet before the dash
     m = re.fullmatch(r"(?P<org>\S.{1,40}?)\s*(?:--|[–—])", dateline.strip())
     if m and (gazetteer.lookup(m.group("org")) or gazetteer.DOMAIN.fullmatch(m.group("org"))):

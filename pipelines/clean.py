@@ -294,12 +294,20 @@ def _dateline_rxs(lang: str | None = None) -> tuple[re.Pattern[str], ...]:
     return patterns.regexes("dateline_patterns", 0, lang)
 
 
-def _org_of(m: re.Match[str]) -> str | None:
-    """The org a dateline match names; a country in its brackets is the place's, no org."""
-    for k, v in m.groupdict().items():
-        if k.startswith("org") and v and not gazetteer.is_country(v):
+def dateline_org(m: re.Match[str]) -> str | None:
+    """The org a dateline match names - the one reading of it, for cleaning and attribution:
+    its first org group that is no country ('GAZA (Palestina) -', 'MANILA, Philippines -': the
+    place and its country, no org); a stamp that ends with a known name ('【ワシントン共同】', group
+    ``orgk``) that name; with no org group, a known agency or outlet where the place would be
+    ('BERNAMA -')."""
+    groups = m.groupdict()
+    if groups.get("orgk"):
+        return gazetteer.trailing_name(groups["orgk"])
+    orgs = [v for k, v in groups.items() if k.startswith("org") and v]
+    for v in orgs:
+        if not gazetteer.is_country(v):
             return v.strip()
-    return None
+    return None if orgs else _known_place_org(m.group("dl"))
 
 
 def bracketed_org(m: re.Match[str]) -> bool:
@@ -362,11 +370,9 @@ def match_dateline(line: str, lang: str | None = None,
         m = rx.match(line)
         if not m:
             continue
-        org = _org_of(m) or _known_place_org(m.group("dl"))
-        if m.groupdict().get("orgk"):  # '【ワシントン共同】': the known name the stamp ends with, or no stamp
-            org = gazetteer.trailing_name(m.group("orgk"))
-            if org is None:
-                continue
+        org = dateline_org(m)
+        if org is None and m.groupdict().get("orgk"):  # a '【…】' stamp not ending with a known name
+            continue
         if with_org_only and org is None:
             continue
         rest = line[m.end() :].strip()

@@ -464,3 +464,19 @@ def test_languages_without_a_pattern_file_share_one_compiled_scope():
     assert patterns.merged("related_labels", "cs") is patterns.merged("related_labels", None)
     text = "Praha - Vláda ve středu schválila nový rozpočet na příští rok, uvedl ministr financí.\nFoto: ČTK"
     assert clean(text, "cs").body == clean(text, None).body
+
+
+@pytest.mark.parametrize("dateline,org", [
+    ("GAZA (Palestina) -", None), ("MANILA, Philippines -", None), ("BERNAMA -", "BERNAMA"),
+    ("KUALA LUMPUR (Bernama) -", "Bernama"), ("JAKARTA, KOMPAS.com -", "KOMPAS.com"), ("(ANTARA) -", "ANTARA"),
+])
+def test_cleaning_and_attribution_read_a_datelines_org_alike(dateline, org):
+    """One reading of a dateline's org (clean.dateline_org): the org cleaning lifts is the org
+    attribution reads from the lifted dateline."""
+    from pipelines.attribution import _dateline_org
+    from pipelines.clean import match_dateline
+
+    found = match_dateline(dateline + " Presiden mengatakan bahwa pemerintah akan melanjutkan program bantuan "
+                           "pangan tahun depan dengan anggaran yang lebih besar.")
+    assert found is not None and found[2] == org
+    assert (_dateline_org(dateline) or (None,))[0] == org
