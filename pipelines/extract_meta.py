@@ -476,7 +476,7 @@ def _absolute(value: str | None, base: str | None) -> str | None:
 
 
 _A = RULES["authors"]
-_A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:\-–]?\s*", re.I)
+_A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:：\-–]?\s*", re.I)
 LEAD_IN_WORDS = "|".join(_A["lead_ins"])  # the one list of a byline's one-word lead-ins
 _A_PREFIX_INSIDE = re.compile(r"\s(?:" + LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
 _A_QUALIFIED_ROLE = (
@@ -502,10 +502,11 @@ _MONTH_ONLY = re.compile(_MONTH_BEFORE_DIGITS.pattern.removeprefix(r"[\s,|–-]+
 _CREDIT_LABEL = re.compile(
     r"(?<!\w)(?:(editor|penyunting|redaktur|editing|diedit oleh|disunting oleh|penerjemah|translator"
     r"|translated by|edited by|fotografer|photographer|ilustrator|illustrator|video|grafis|kameramen"
-    r"|sumber|source|quelle|fuente|fonte)"
-    r"|(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|author|autor|text|texto|by|von))\s*:\s*", re.I)
+    r"|sumber|source|quelle|fuente|fonte|责任编辑|责编|编辑)"
+    r"|(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|author|autor|text|texto|by|von|记者|作者))\s*[:：]\s*",
+    re.I)
 _A_ROLE_ONLY = re.compile(r"^" + _A_QUALIFIED_ROLE + r"$", re.I)
-_A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")\s*[:\-–]?\s+", re.I)
+_A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")(?:\s*[:\-–]?\s+|\s*：\s*)", re.I)
 _A_JOIN = re.compile(r"\s*(?:[,;|/·•]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
 _A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
 _A_NOT = compile_any(_A["not_names"])
@@ -520,7 +521,7 @@ _HAS_DIGIT_TAIL = re.compile(r"[\s,|–-]*\d.*$")
 
 def _writers_only(value: str) -> str:
     """``value`` without the parts that an editor/translator/photographer label introduces."""
-    if ":" not in value or not any(m.group(1) for m in _CREDIT_LABEL.finditer(value)):
+    if (":" not in value and "：" not in value) or not any(m.group(1) for m in _CREDIT_LABEL.finditer(value)):
         return value
     out, pos, keep = [], 0, True
     for m in _CREDIT_LABEL.finditer(value):
@@ -569,8 +570,9 @@ def _is_agency(name: str) -> bool:
 
 
 # the desk named after the outlet ("Tim detikcom", "Redaksi Kompas", "Guardian staff", "BBC News team")
-_DESK_WORD = re.compile(r"^(?:tim|team|redaksi|redaktion|desk)\s+|\s+(?:staff|team|desk|redaktion|redaksi)$",
-                        re.I)
+_DESK_WORD = re.compile(
+    r"^(?:tim|team|redaksi|redaktion|desk|redacción|redação|redazione|rédaction|nyhetsbyrån|nyhedsbureauet)\s+"
+    r"|\s+(?:staff|team|desk|redaktion|redaksi)$", re.I)
 
 
 def _is_desk(name: str, keys: set[str]) -> bool:
@@ -706,6 +708,8 @@ def normalize_authors(
             name = _without_tail(clean_name(raw), outlet)
             if src is None and name:
                 src = patterns.alias_table().resolve(name) or _leading_agency(name)
+            if src is None and name and (rest := _DESK_WORD.sub("", name)) != name:
+                src = _resolve_agency(rest)  # the agency's desk: "Reuters Staff", "Redacción EFE"
             if src is None and name and (cut := _trailing_agency(name)) is not None:
                 name, tail = cut  # "Steve Peoples AP": the writer's agency after the name is its credit
                 if tail.name not in agencies:
@@ -720,7 +724,7 @@ def normalize_authors(
                 or len(name.split()) > 6
                 or _NOT_A_NAME.search(name)
                 or not re.search(r"[^\W\d_]", name)
-                or (_A_NOT and _A_NOT.search(name))
+                or (_A_NOT and (_A_NOT.search(name) or _A_NOT.search(clean_text(raw).strip(" .,:;-–—|()"))))
                 or _A_ROLE_ONLY.match(name)
                 or _MONTH_ONLY.match(name)
                 or _A_INITIALS.match(name)

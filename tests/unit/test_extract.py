@@ -796,6 +796,37 @@ def test_degrees_after_the_name_are_no_names(value, people, agencies):
     assert meta.normalize_authors([value], set()) == (people, agencies)
 
 
+@pytest.mark.parametrize(
+    ("value", "people", "agencies"),
+    [
+        # the desk in other languages, a staff line, a guest slot, an empty author field: nobody named
+        ("Redação", [], []),
+        ("Da Redação", [], []),
+        ("Redazione Online", [], []),
+        ("Редакция", [], []),
+        ("編集部", [], []),
+        ("Our Correspondent", [], []),
+        ("Digital Desk", [], []),
+        ("Guest Contributor", [], []),
+        ("Anonymous", [], []),
+        # an agency's desk is the agency's credit
+        ("Reuters Staff", [], ["Reuters"]),
+        ("Redacción EFE", [], ["EFE"]),
+        ("Nyhetsbyrån TT", [], ["TT"]),
+        # a Chinese paper's staff line before the name, the editor's credit after it (full-width colons)
+        ("本报记者 李四", ["李四"], []),
+        ("记者：张三 责任编辑：王五", ["张三"], []),
+        ("作者：李四", ["李四"], []),
+        ("(责编：牛镛、岳弘彬)", [], []),
+        # names that hold such words stay
+        ("Mario Rossi, Redazione", ["Mario Rossi"], []),
+        ("Anna Guest", ["Anna Guest"], []),
+    ],
+)
+def test_desks_and_staff_lines_in_other_languages_name_nobody(value, people, agencies):
+    assert meta.normalize_authors([value], set()) == (people, agencies)
+
+
 def test_writer_links_in_teasers_are_not_the_byline():
     teaser = ('<div class="related-articles"><a href="/author/jane-doe">Jane Doe</a></div>')
     html = _head("").replace("</article>", "</article>" + teaser)
