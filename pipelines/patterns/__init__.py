@@ -16,9 +16,9 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import _CacheInfo, cache, lru_cache, update_wrapper
+from functools import cache, lru_cache, update_wrapper
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -140,6 +140,7 @@ def scope(lang: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n == "common" or n in languages()))
 
 
+@lru_cache(maxsize=4096)  # the code is the key; _merged computes once per scope
 def merged(key: str, lang: str | None = None) -> tuple[str, ...]:
     """The union of one list over the files in ``scope(lang)``, order kept, duplicates dropped."""
     return _merged(key, scope_key(lang))
@@ -165,6 +166,7 @@ def _compile(rx: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
         raise PatternError(f"invalid regex {rx!r}: {exc}") from exc
 
 
+@lru_cache(maxsize=4096)  # the code is the key; _regexes computes once per scope
 def regexes(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> tuple[re.Pattern[str], ...]:
     return _regexes(key, flags, scope_key(lang))
 
@@ -174,6 +176,7 @@ def _regexes(key: str, flags: int, lang: str | None) -> tuple[re.Pattern[str], .
     return tuple(_compile(rx, flags) for rx in merged(key, lang))
 
 
+@lru_cache(maxsize=4096)  # the code is the key; _combined computes once per scope
 def combined(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> re.Pattern[str] | None:
     """One alternation of a list of group-free regexes: one pass over a line instead of one per entry."""
     return _combined(key, flags, scope_key(lang))
@@ -194,47 +197,30 @@ _T = TypeVar("_T")
 _MAX_LANG_KEYS = 512  # distinct language codes remembered by a per_scope value (codes, not scopes)
 
 
-class per_scope(Generic[_T]):  # noqa: N801 - used as a decorator, like functools.cache
-    """A function of a language computed once per pattern *scope*, not once per language code.
+def per_scope(fn: Callable[[str | None], _T]) -> Callable[[str | None], _T]:
+    """``fn`` (a function of a language) computed once per pattern *scope*, not once per language code.
 
-    Every language without a pattern file of its own (and None, ``und``) reads the same files, so
-    they share one value, cached under ``scope_key(lang)``; an ``lru_cache`` keyed by the code compiled
-    the all-files scope's regexes again for each such language (cs, sw, xh, zu ...: ~60-150 ms each,
-    on the first article in it). ``cache_clear``/``cache_info`` work as on ``functools.cache``."""
+    Every language without a pattern file of its own (and None, ``und``) reads the same files, so they
+    share one value, computed for ``scope_key(lang)``; an ``lru_cache`` keyed by the code compiled the
+    all-files scope's regexes again for each such language (cs, sw, xh, zu ...: ~60-150 ms each, on the
+    first article in it). The code is still the key of the outer cache (a C-level hit: the text stages ask
+    per line and rule); ``cache_info`` counts the scopes computed, ``cache_clear`` forgets both."""
+    by_scope = cache(fn)
 
-    def __init__(self, fn: Callable[[str | None], _T]) -> None:
-        self._fn = fn
-        self._by_scope: dict[str | None, _T] = {}
-        self._by_lang: dict[str | None, _T] = {}
-        self._hits = 0
-        update_wrapper(self, fn)
+    def of_scope(lang: str | None = None) -> _T:
+        return by_scope(scope_key(lang))
 
-    def __call__(self, lang: str | None = None) -> _T:
-        try:
-            value = self._by_lang[lang]
-        except KeyError:
-            pass
-        else:
-            self._hits += 1
-            return value
-        key = scope_key(lang)
-        if key in self._by_scope:
-            self._hits += 1
-            value = self._by_scope[key]
-        else:
-            value = self._by_scope[key] = self._fn(key)
-        if len(self._by_lang) >= _MAX_LANG_KEYS:
-            self._by_lang.clear()
-        self._by_lang[lang] = value
-        return value
+    by_lang = lru_cache(maxsize=_MAX_LANG_KEYS)(of_scope)
+    update_wrapper(by_lang, fn)
+    lru_clear = by_lang.cache_clear
 
-    def cache_info(self) -> _CacheInfo:
-        return _CacheInfo(self._hits, len(self._by_scope), None, len(self._by_scope))
+    def cache_clear() -> None:
+        lru_clear()
+        by_scope.cache_clear()
 
-    def cache_clear(self) -> None:
-        self._by_scope.clear()
-        self._by_lang.clear()
-        self._hits = 0
+    # instance attributes shadow the wrapper type's methods (functools.update_wrapper sets others alike)
+    vars(by_lang).update(cache_clear=cache_clear, cache_info=by_scope.cache_info)
+    return by_lang
 
 
 def label_alternation(key: str, lang: str | None = None) -> str:
@@ -260,6 +246,7 @@ def norm_key(text: str) -> str:
     return s.strip(" .,:;|-–—\"'“”«»()[]")
 
 
+@lru_cache(maxsize=4096)  # the code is the key; _line_keys computes once per scope
 def line_keys(key: str, lang: str | None = None) -> frozenset[str]:
     """norm_key of every literal line of a list (chrome_lines, block_labels, credit_no_target)."""
     return _line_keys(key, scope_key(lang))
