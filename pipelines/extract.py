@@ -611,12 +611,7 @@ _BYLINE_ATTR = re.compile(
 )
 _BYLINE_TAGS = frozenset({"a", "address", "author", "div", "p", "span", "strong", "li", "em", "b", "small",
                           "h2", "h3", "h4", "h5", "h6", "section", "ul", "cite", "dd", "td", "i", "font"})
-# a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
-_PROFILE_HREF = re.compile(
-    r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
-    r"|redakteur(?:e|in)?|staff|writers?|columnists?|kolumnist(?:en|in)?|profile)/[^/?#\s]{2,}",
-    re.I,
-)
+_PROFILE_HREF = meta.PROFILE_HREF
 
 
 _CODE_TAGS = ("script", "style", "noscript", "template")  # elements whose text is code, not words

@@ -890,7 +890,34 @@ def authors(
             credits += [a for a in agencies if a not in credits]
             if people:
                 return _inner_byline(people, found, found_iter, keys), src, credits
+    if not credits and (people := normalize_authors(profile_url_names(pm), keys)[0]):
+        return people, "meta", credits  # last: the writer's page named where a name should be
     return [], None, credits
+
+
+# a link to a writer's page on the site: /author/jane-doe, /autoren/name/max-kolter, /penulis/siti
+PROFILE_HREF = re.compile(
+    r"/(?:authors?|autor(?:en|in|innen)?|auteurs?|autori?|autores|penulis|wartawan|reporters?|journalist(?:s|en)?"
+    r"|redakteur(?:e|in)?|staff|writers?|columnists?|kolumnist(?:en|in)?|profile)/[^/?#\s]{2,}",
+    re.I,
+)
+# the writer's page's last path part spelling the name: two to four words of letters joined by hyphens
+_NAME_SLUG = re.compile(r"^[^\W\d_]{2,}(?:-[^\W\d_]{2,}){1,3}$")
+
+
+def profile_url_names(pm: PageMeta) -> list[str]:
+    """Names spelt by the addresses of writers' pages an author meta gives instead of a name
+    (``article:author`` = "https://www.washingtonexaminer.com/author/madeline-fry" -> "Madeline Fry")."""
+    out: list[str] = []
+    for key in ("article:author", "author", "og:article:author", "parsely-author"):
+        for value in pm.meta.get(key, ()):
+            if "://" not in value or not (m := PROFILE_HREF.search(value)):
+                continue
+            slug = value[m.start():].split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+            name = " ".join(w.capitalize() for w in slug.split("-"))
+            if _NAME_SLUG.match(slug) and name not in out:
+                out.append(name)
+    return out
 
 
 INNER_BYLINE_LOOKAHEAD = 2  # later candidates read for a byline box that spoiled a name

@@ -796,6 +796,18 @@ def test_degrees_after_the_name_are_no_names(value, people, agencies):
     assert meta.normalize_authors([value], set()) == (people, agencies)
 
 
+def test_a_writer_s_page_given_as_the_author_names_the_writer_when_nothing_else_does():
+    meta_tag = '<meta property="article:author" content="https://www.washingtonexaminer.com/author/madeline-fry/">'
+    a = extract(_head(meta_tag), "https://www.washingtonexaminer.com/opinion/1", now=NOW).article
+    assert a.authors == ["Madeline Fry"] and a.provenance["authors"] == "meta"
+    both = meta_tag + '<meta name="author" content="Tom Rogan">'  # a name given wins
+    assert extract(_head(both), "https://www.washingtonexaminer.com/opinion/1", now=NOW).article.authors == [
+        "Tom Rogan"]
+    for url in ("https://www.facebook.com/washingtonexaminer", "https://www.indiewire.com/author/davidindiewire/"):
+        tag = f'<meta property="article:author" content="{url}">'  # a social page, a handle: no name spelt
+        assert extract(_head(tag), "https://www.indiewire.com/2019/11/1", now=NOW).article.authors == []
+
+
 @pytest.mark.parametrize(
     ("value", "people", "agencies"),
     [
