@@ -298,11 +298,14 @@ def dateline_org(m: re.Match[str]) -> str | None:
     """The org a dateline match names - the one reading of it, for cleaning and attribution:
     its first org group that is no country ('GAZA (Palestina) -', 'MANILA, Philippines -': the
     place and its country, no org); a stamp that ends with a known name ('【ワシントン共同】', group
-    ``orgk``) that name; with no org group, a known agency or outlet where the place would be
+    ``orgk``) that name; a brand opening the lead (group ``orgw``) when the gazetteer knows the whole
+    of it; with no org group, a known agency or outlet where the place would be
     ('BERNAMA -')."""
     groups = m.groupdict()
     if groups.get("orgk"):
         return gazetteer.trailing_name(groups["orgk"])
+    if groups.get("orgw"):  # 'Folha de S.Paulo – <lead>': the whole name a known agency or outlet
+        return groups["orgw"].strip() if gazetteer.lookup(groups["orgw"]) else None
     orgs = [v for k, v in groups.items() if k.startswith("org") and v]
     for v in orgs:
         if not gazetteer.is_country(v):
@@ -371,8 +374,8 @@ def match_dateline(line: str, lang: str | None = None,
         if not m:
             continue
         org = dateline_org(m)
-        if org is None and m.groupdict().get("orgk"):  # a '【…】' stamp not ending with a known name
-            continue
+        if org is None and (m.groupdict().get("orgk") or m.groupdict().get("orgw")):
+            continue  # a '【…】' stamp not ending with a known name, an unknown brand
         if with_org_only and org is None:
             continue
         rest = line[m.end() :].strip()

@@ -1509,3 +1509,34 @@ def test_a_photo_of_something_is_no_credit(line):
     after the label starts no name."""
     r = run(f"{EN}\n{EN2}\n{line}\n{EN3}\n{EN2}\n{EN3}")
     assert r["photo_credits"] == [] and r["sources"] == []
+
+
+# --- a brand dateline whose whole name the gazetteer knows (group orgw), in any shape
+AR = ("أعلنت الحكومة يوم الاثنين أن برنامج المساعدات الغذائية سيمتد إلى جميع المحافظات اعتبارا من الشهر المقبل، "
+      "وفق ما قال مسؤولون للصحفيين.")
+AR2 = "وأضاف الوزير في بيان أن الميزانية الإضافية تمت الموافقة عليها من قبل البرلمان وأن التوزيع سيخضع لرقابة مشددة."
+
+
+@pytest.mark.parametrize(
+    "text,outlet,sources",
+    [
+        (f"Folha de S.Paulo - {PT}\n{PT2}", "Folha de S.Paulo", []),  # several words, a dot
+        (f"O Globo – {PT}\n{PT2}", "O Globo", []),  # a one-letter article
+        (f"The Straits Times - {EN}\n{EN2}", "The Straits Times", []),
+        (f"Agence France-Presse - {EN}\n{EN2}", None, ["AFP"]),  # an agency there is a source
+        (f"القاهرة - أ ف ب: {AR}\n{AR2}\n{AR2}", None, ["AFP"]),  # Arabic '<city> - <known name>:'
+        (f"بيروت - د ب أ: {AR}\n{AR2}\n{AR2}", None, ["dpa"]),
+    ],
+)
+def test_a_known_brand_opening_the_lead_is_its_dateline(text, outlet, sources):
+    r = run(text)
+    assert (r["dateline_outlet"], r["sources"]) == (outlet, sources)
+
+
+@pytest.mark.parametrize("text", [
+    f"Presidente Lula e ministros - {PT}\n{PT2}",  # an unknown name before the dash
+    f"القاهرة - أحمد علي: {AR}\n{AR2}\n{AR2}",  # the reporter in the outlet's slot
+])
+def test_an_unknown_name_opening_the_lead_is_no_outlet(text):
+    r = run(text)
+    assert (r["dateline_outlet"], r["sources"]) == (None, [])
