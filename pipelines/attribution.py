@@ -763,6 +763,11 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
         if orgs:
             photos.extend(orgs)
             line = line[: m.start()].strip()
+    elif slash:
+        org = _known_slash_credit(line)
+        if org:
+            photos.append(org[0])
+            line = line[: org[1]].strip()
     for rx in patterns.regexes("photo_provided", lang=ln.lang):
         m = rx.search(line)
         if m:
@@ -778,6 +783,25 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
     if not line:  # nothing but credits
         return Hit(photos=photos, drop=True, kind=None, credit=False)
     return Hit(photos=photos, rest=line, credit=False)
+
+
+_SLASH_CREDIT = re.compile(
+    r"(?<=[.!?\"”)])\s+(?P<org>[^\W\d_][\w.&-]{1,15}(?: [\w.&-]{1,15})?)\s*/\s*"
+    r"(?P<who>(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+(?: [\w.'’-]+){0,3})\s*\.?$"
+)
+
+
+def _known_slash_credit(line: str) -> tuple[str, int] | None:
+    """'<caption>. EFE/Juan Pérez', '<caption>. ANSA/Mario Rossi': the wire style's picture credit
+    after the caption's last sentence - any known agency or photo agency, then a person, not only the
+    prefixes of photo_slash_prefixes; '... said. AFP/Reuters' (two names) is none of it."""
+    m = _SLASH_CREDIT.search(line)
+    if not m or gazetteer.lookup(m.group("who")) is not None:
+        return None
+    src = gazetteer.lookup(m.group("org"))
+    if src is None or not (src.is_agency or src.is_photo):
+        return None
+    return src.name, m.start()
 
 
 def _text_credit_line(ln: Line) -> bool:

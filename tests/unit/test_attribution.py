@@ -1540,3 +1540,20 @@ def test_a_known_brand_opening_the_lead_is_its_dateline(text, outlet, sources):
 def test_an_unknown_name_opening_the_lead_is_no_outlet(text):
     r = run(text)
     assert (r["dateline_outlet"], r["sources"]) == (None, [])
+
+
+# --- the wire style's '<caption>. <AGENCY>/<photographer>' for any known agency, not a fixed prefix list
+@pytest.mark.parametrize("caption,photos", [
+    ("Protesters gather in Madrid on Monday. EFE/Juan Pérez", ["EFE"]),
+    ("A man walks past a mural in Rome. ANSA/Mario Rossi", ["ANSA"]),
+    ("Fans celebrate in Berlin after the final whistle. dpa/Jane Doe", ["dpa"]),
+])
+def test_a_known_agency_and_a_photographer_closing_a_caption_is_a_photo_credit(caption, photos):
+    r = run(f"{EN}\n{EN2}\n{caption}\n{EN3}\n{EN2}\n{EN3}")
+    assert (r["sources"], r["photo_credits"]) == ([], photos)
+    assert "Juan Pérez" not in r["clean_text"] and "Mario Rossi" not in r["clean_text"]
+
+
+def test_an_unknown_org_and_a_name_after_a_sentence_is_no_photo_credit():
+    r = run(f"{EN}\n{EN2}\nHe said he was fine. Kompasiana/Jane Doe\n{EN3}\n{EN2}\n{EN3}")
+    assert r["photo_credits"] == []
