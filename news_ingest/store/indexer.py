@@ -87,8 +87,8 @@ class Indexer:
         """Article -> document with ``id``, hashes and seen times; None (dead-lettered) if it has
         no usable URL."""
         doc = as_dict(article)
-        try:
-            return prepare_document(doc, self._now())
+        try:  # a crawled article has its fetch time: the clock is read only for one without
+            return prepare_document(doc, doc.get("fetched_at") or self._now())
         except UnusableURL as exc:
             self._dead([(None, None, f"no usable URL: {exc}", doc)])
             return None

@@ -165,6 +165,24 @@ def test_batches_by_bytes_and_by_age(env, tmp_path):
     assert store.calls.count("bulk") == 2 and len(store.docs) == 3
 
 
+def test_an_article_with_its_fetch_time_is_prepared_without_reading_the_clock(tmp_path):
+    """The crawl's reactor thread prepares each article for its batch: a crawled article's seen times
+    are its fetch time, so the wall clock (a datetime formatted per article) is read only for an
+    article that has none (issue 16)."""
+    asked: list[str] = []
+
+    def now() -> str:
+        asked.append("now")
+        return "2024-12-06T00:00:00+00:00"
+
+    ix = Indexer(FakeStore(), IndexConfig(spool_dir=tmp_path / "s", dead_letter_dir=tmp_path / "d"), now=now)
+    doc = ix.prepare(art(1))
+    assert doc is not None and asked == []
+    assert doc["first_seen_at"] == doc["last_seen_at"] == "2024-12-04T08:00:00+00:00"
+    doc = ix.prepare(art(2, fetched=""))
+    assert doc is not None and asked == ["now"] and doc["last_seen_at"] == "2024-12-06T00:00:00+00:00"
+
+
 def test_ids_are_stable_across_tracking_params(env):
     store, _, ix = env
     a = art(1)
