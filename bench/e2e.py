@@ -250,11 +250,11 @@ def stop_node(node: Any) -> None:
         shutil.rmtree(node.workdir, ignore_errors=True)
 
 
-def start_site(pages: int, corpus: list[str] | None) -> tuple[subprocess.Popen[str], str]:
+def start_site(pages: int, corpus: list[str] | None, root: Path = ROOT) -> tuple[subprocess.Popen[str], str]:
     cmd = [sys.executable, "-m", "bench.sitegen", "--pages", str(pages)]
     if corpus:
         cmd += ["--corpus", *corpus]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, text=True)
     assert server.stdout is not None
     return server, server.stdout.readline().strip()
 
@@ -306,16 +306,17 @@ def _start_redis(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, node_pid: int | None,
               extra_env: dict[str, str] | None = None, series: bool = False,
-              processes: int = 1) -> dict[str, Any]:
+              processes: int = 1, root: Path = ROOT) -> dict[str, Any]:
     """One crawl of a fresh loopback site into a fresh index; numbers and memory samples.  One
     ``scrapy crawl news`` process, or ``processes`` > 1 of them sharing the crawl through a private
     redis-server (the shared frontier, ``crawler/frontier/``): then pages/s is over the first start to
-    the last exit (no one engine clock spans N processes)."""
+    the last exit (no one engine clock spans N processes).  ``root``: the checkout whose crawler runs
+    (``--against``: another one, side by side with this one)."""
     from bench.sitegen import sources_yaml
 
     extra_env = extra_env or {}
     n = max(1, processes)
-    server, base = start_site(pages, corpus)
+    server, base = start_site(pages, corpus, root)
     redis_proc: subprocess.Popen[bytes] | None = None
     index = f"bench-{uuid.uuid4().hex[:8]}"
     procs: list[subprocess.Popen[bytes]] = []
@@ -341,7 +342,7 @@ def run_crawl(pages: int, corpus: list[str] | None, es_url: str, workdir: Path, 
             if n > 1 or not extra_env.get("WARC_DIR"):
                 env.pop("WARC_DIR", None)
             with open(logs[k], "wb") as log_file:
-                procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file,
+                procs.append(subprocess.Popen(cmd, cwd=root, env=env, stdout=log_file,
                                               stderr=subprocess.STDOUT))
         trees = {f"crawl{k}": p.pid for k, p in enumerate(procs)}
         mains = {f"main{k}": p.pid for k, p in enumerate(procs)}  # each crawl process without its workers
@@ -544,26 +545,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=2, help="also N crawler processes sharing one Redis "
                     "frontier, STAGE_WORKERS=1 each (0 or 1: not run)")
     ap.add_argument("--no-plain", action="store_true", help="without the plain Scrapy spider")
+    ap.add_argument("--crawl-only", action="store_true", help="only the crawl runs: no trafilatura, plain "
+                    "spider or news-please loops")
+    ap.add_argument("--against", action="append", default=[], metavar="NAME=PATH",
+                    help="also crawl with the checkout at PATH (e.g. `git worktree add /tmp/base main`), "
+                    "interleaved with this one run by run, the order alternated; every crawl then gets a "
+                    "fresh NEWS_HOME (no template model carried between runs or checkouts)")
     ap.add_argument("--loop", choices=["trafilatura", "trafilatura-pool", "newsplease"],
                     help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.loop:
         return _loop(args.loop, args.pages, args.corpus)
+    against = {name: Path(path).resolve() for name, _, path in (a.partition("=") for a in args.against)}
+    if any(not (path / "crawler" / "settings.py").is_file() for path in against.values()):
+        ap.error("--against NAME=PATH: PATH must be a checkout of this project")
     try:
         import newsplease  # noqa: F401
-        have_np = True
+        have_np = not args.crawl_only
     except ImportError:
         have_np = False
     np_pages = args.newsplease_pages or args.pages
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
     names = {f"crawl-w{w}": f"news-ingest crawl, STAGE_WORKERS={w} (fetch + every stage + index)"
              for w in workers}
+    for name, path in against.items():
+        names.update({f"crawl-w{w}@{name}": f"the same crawl, STAGE_WORKERS={w}, checkout {name} ({path})"
+                      for w in workers})
     if args.processes > 1:
         names[f"crawl-p{args.processes}"] = (f"news-ingest crawl, {args.processes} processes sharing one "
                                               "Redis frontier, STAGE_WORKERS=1 each")
-    names.update({"pool": f"trafilatura.extract, process pool of {os.cpu_count()} (one per core)",
-                  "trafilatura": "trafilatura.extract loop, one process"})
-    if not args.no_plain:
+    if not args.crawl_only:
+        names.update({"pool": f"trafilatura.extract, process pool of {os.cpu_count()} (one per core)",
+                      "trafilatura": "trafilatura.extract loop, one process"})
+    if not args.no_plain and not args.crawl_only:
         names["plain"] = "plain Scrapy spider + trafilatura.extract + helpers.bulk, one process"
     if have_np:
         names["newsplease"] = "news-please from_html loop"
@@ -576,16 +590,23 @@ def main(argv: list[str] | None = None) -> int:
             node_pid = node.pid() if node else None
             for r in range(args.runs):  # interleaved: every method once per run, under the same load
                 for w in workers:
-                    results[f"crawl-w{w}"].append(run_crawl(args.pages, args.corpus, es_url, Path(tmp),
-                                                            node_pid, {"STAGE_WORKERS": str(w)}))
-                results["pool"].append(run_loop("trafilatura-pool", args.pages, args.corpus))
+                    trees = [("", ROOT), *((f"@{name}", path) for name, path in against.items())]
+                    for suffix, root in (trees if r % 2 == 0 else trees[::-1]):
+                        env = {"STAGE_WORKERS": str(w)}
+                        if against:
+                            env["NEWS_HOME"] = tempfile.mkdtemp(prefix="home-", dir=tmp)
+                        results[f"crawl-w{w}{suffix}"].append(run_crawl(args.pages, args.corpus, es_url,
+                                                                        Path(tmp), node_pid, env, root=root))
+                if "pool" in results:
+                    results["pool"].append(run_loop("trafilatura-pool", args.pages, args.corpus))
                 if "plain" in results:
                     results["plain"].append(run_plain(args.pages, args.corpus, es_url, Path(tmp)))
                 if args.processes > 1:
                     results[f"crawl-p{args.processes}"].append(run_crawl(
                         args.pages, args.corpus, es_url, Path(tmp), node_pid, {"STAGE_WORKERS": "1"},
                         processes=args.processes))
-                results["trafilatura"].append(run_loop("trafilatura", args.pages, args.corpus))
+                if "trafilatura" in results:
+                    results["trafilatura"].append(run_loop("trafilatura", args.pages, args.corpus))
                 if have_np:
                     results["newsplease"].append(run_loop("newsplease", np_pages, args.corpus))
                 last = {k: round(v[-1]["pages_per_s"], 1) for k, v in results.items() if v}
@@ -613,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
 
     reactor = _median(crawl, "reactor_ms_per_page")
     ratios = {f"crawl / {k}": ratio(k) for k in names if k != f"crawl-w{workers[0]}"}
+    for name in against:  # the reactor figure side by side: this checkout's over the other's, per run
+        ratios[f"reactor ms/page / {name}'s"] = ratio(f"crawl-w{workers[0]}@{name}", "reactor_ms_per_page")
     out = {"machine": machine(), "load_avg_at_end": os.getloadavg(), "pages": args.pages,
            "node": "private devnode" if node else es_url, "node_start_s": round(node_start_s, 1),
            "crawl": f"crawl-w{workers[0]}", "table": table, "ratios": ratios,
