@@ -37,6 +37,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # sources raise or lower it per host (`concurrency`)
+# HTTP(S) with as many idle keep-alive connections per host as it may have open at once (Scrapy's own
+# handler keeps CONCURRENT_REQUESTS_PER_DOMAIN: a source above it reconnected for most pages)
+DOWNLOAD_HANDLERS = {"http": "crawler.handlers.KeepAliveHTTP11DownloadHandler",
+                     "https": "crawler.handlers.KeepAliveHTTP11DownloadHandler"}
 
 # Hard ceilings no source can exceed (news_ingest.config.Ceilings; NEWS_MAX_PAGE_BYTES [8 MB],
 # NEWS_MAX_DECOMPRESSED_BYTES [32 MB], NEWS_MAX_REDIRECTS [5], NEWS_MAX_URL_LENGTH [4096]; the sources
