@@ -602,8 +602,8 @@ def _in_furniture(el: HtmlElement, story: HtmlElement | None = None) -> bool:
 
 # where pages put a byline: rel/itemprop author, or a class/id word (author, byline, autor, penulis ...)
 _BYLINE_ATTR = re.compile(
-    r"(?:^|[\s_-])(?:author-?name|authorname|authors?|byline|by-line|autor(?:in)?|penulis|reporter|writer)"
-    r"(?:$|[\s_-])"
+    r"(?:^|[\s_-])(?:author-?name|authorname|authors?|byline|by-line|autor(?:in|e|i)?|auteurs?|penulis|reporter"
+    r"|writer|firma|signature)(?:$|[\s_-])"
     # camelCase and run-together names ("articleAuthor", "AuthorCard", "bylineText", "journalist-name")
     r"|author(?!i[tz]|is)|byline|journalist|zuozhe|bianji|xiaobian|submitted-by|posted-by|screenname"
     r"|channel-name|(?:^|\s)byl(?:$|\s)",
@@ -675,7 +675,8 @@ def _profile_links(el: HtmlElement) -> str:
 
 
 # every word _BYLINE_ATTR can match contains one of these
-_BYLINE_WORDS = ("author", "byline", "by-line", "autor", "penulis", "reporter", "writer", "journalist",
+_BYLINE_WORDS = ("author", "byline", "by-line", "autor", "auteur", "firma", "signature", "penulis",
+                 "reporter", "writer", "journalist",
                  "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "screenname", "channel-name",
                  "byl")
 MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
@@ -721,6 +722,11 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
             continue
         if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
             continue
+        named_in = " ".join((attrib.get("data-author") or attrib.get("data-author-name")
+                             or attrib.get("data-byline") or "").split())
+        if 2 < len(named_in) < 120 and not _in_furniture(el, story):
+            fallbacks.append(named_in)  # the name in a data attribute (<div data-author="Jane Doe">)
+            continue
         attrs = " ".join(v for k in ("class", "id", "data-component", "data-testid") if (v := attrib.get(k)))
         named = verdicts.get(attrs)
         if named is None:  # once per distinct class/id string (pages repeat them), plain words first
@@ -743,6 +749,9 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
 # a byline written as a plain line under the headline, no class naming it: "By Jane Doe | March 5", "Von Max
 # Muster", "Oleh Siti Aminah" (the lead-in word, then a capital)
 _LEAD_IN_BYLINE = re.compile(r"^(?:" + meta.LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
+# Italian's "di Mario Rossi": the lead-in only in lower case, before a capital ("Di Jakarta, …" opens a
+# sentence)
+_LEAD_IN_BYLINE_CASED = re.compile(r"^di\s+(?=[A-ZÀ-Þ])")
 _AFTER_HEADLINE_TAGS = ("p", "div", "span", "li", "small")
 LEAD_IN_ELEMENTS = 40  # elements read after the headline for a lead-in byline
 LEAD_IN_MAX_CHARS = 100
@@ -768,7 +777,8 @@ def _lead_in_bylines(h1: HtmlElement) -> Iterator[str]:
             return
         if len(text) > LEAD_IN_MAX_CHARS or not text:
             continue
-        if _LEAD_IN_BYLINE.match(text) and text[-1] not in ".!?" and text.split()[1][0].isupper():
+        if ((_LEAD_IN_BYLINE.match(text) or _LEAD_IN_BYLINE_CASED.match(text)) and text[-1] not in ".!?"
+                and text.split()[1][0].isupper()):
             yield text
         elif name := _name_beside_date(el, text):
             yield name

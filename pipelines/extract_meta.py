@@ -705,7 +705,7 @@ def normalize_authors(
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             if i and src is None and _CREDENTIAL.match(raw.strip(" ,;")):
                 continue  # "Rachael Link, MS, RD", "Siti Aminah, S.Pd., M.Pd.": degrees after the name
-            name = _without_tail(clean_name(raw), outlet)
+            name = _without_tail(clean_name(raw), outlet).strip(" .,:;-–—|")
             if src is None and name:
                 src = patterns.alias_table().resolve(name) or _leading_agency(name)
             if src is None and name and (rest := _DESK_WORD.sub("", name)) != name:
@@ -719,7 +719,7 @@ def normalize_authors(
                     agencies.append(src.name)
                 continue
             if (
-                not name
+                len(name) < 2  # "文" of "文/ 张三" (text:): a name has two letters or more
                 or len(name) > 80
                 or len(name.split()) > 6
                 or _NOT_A_NAME.search(name)

@@ -625,6 +625,14 @@ def _head(extra: str) -> str:
         # the sections it is filed in, after "in"
         '<p class="text-sm">By Jenny Smith, in <a href="/news/business">Business</a>, '
         '<a href="/news/property">Property</a></p>',
+        # the name in a data attribute; Italian, French and Spanish class words; Italian's lower-case lead-in
+        '<div class="meta" data-author="Jenny Smith"></div>',
+        '<div class="firma">Jenny Smith</div>',
+        '<p class="signature">Jenny Smith</p>',
+        '<span class="auteur">Jenny Smith</span>',
+        '<p>di <strong>Jenny Smith</strong></p>',
+        # the weekday of the dateline cut after the name leaves no dash behind
+        '<div class="story-byline">Oleh <b>Jenny Smith</b> - Jumat, 20 Februari 2025 | 10:15 WIB</div>',
     ],
 )
 def test_byline_markup_families_are_read(byline):
@@ -829,6 +837,7 @@ def test_a_writer_s_page_given_as_the_author_names_the_writer_when_nothing_else_
         ("本报记者 李四", ["李四"], []),
         ("记者：张三 责任编辑：王五", ["张三"], []),
         ("作者：李四", ["李四"], []),
+        ("文/ 张三", ["张三"], []),  # "文/" (text:) is no name
         ("(责编：牛镛、岳弘彬)", [], []),
         # names that hold such words stay
         ("Mario Rossi, Redazione", ["Mario Rossi"], []),
