@@ -195,3 +195,17 @@ def test_a_new_outlet_opening_the_lead_is_the_dateline_outlet():
             "e a distribuição será acompanhada de perto, acrescentou o ministro.")
     out = analyze_text(text, None)
     assert out["dateline_outlet"] == "Estadão" and out["sources"] == []
+
+
+@pytest.mark.parametrize(
+    "name,canonical",
+    [
+        ("朝鮮日報", "Chosun Ilbo"), ("ハンギョレ", "Hankyoreh"), ("观察者网", "Guancha"), ("スポニチ", "Sponichi"),
+        ("サンスポ", "Sanspo.com"), ("Комсомольская правда", "Komsomolskaya Pravda"), ("Фонтанка", "Fontanka"),
+        ("الإمارات اليوم", "Emarat Al Youm"), ("星洲日報", "Sin Chew Daily"), ("Het Laatste Nieuws", "HLN"),
+        ("Süddeutsche", "Süddeutsche Zeitung"), ("大公报", "Ta Kung Pao"),
+    ],
+)
+def test_round_11_local_script_names_and_second_tier_outlets(name, canonical):
+    src = gazetteer.lookup(name)
+    assert src is not None and src.name == canonical and src.kind == "outlet"
