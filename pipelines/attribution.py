@@ -840,12 +840,18 @@ def caption_credit(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_NEXT_LABEL = re.compile(r"\s*[|｜]\s*(?=[^|｜:：\n]{1,25}[:：])")
+
+
 def credit_line(ln: Line, f: Findings) -> Hit | None:
     """'SUMBER: ASHARQ AL-AWSAT, AFP' (credit_labels); 'Sumber : ANTARA/<photographer>' is a photo credit."""
     m = _rx(ln.lang)["credit_line"].match(ln.text)
     if not m or len(m.group("val")) > 120:
         return None
-    val = re.sub(r"\s*\([^()]{2,60}\)?\s*$", "", m.group("val")).strip() or m.group("val")
+    # a header row of labelled segments: the credit's value ends at the bar before the next label
+    # ('Sumber: Kompas.com | Penulis: Ani', 'Source: Reuters | Edited by: John Smith')
+    row_val = _NEXT_LABEL.split(m.group("val"), maxsplit=1)[0].strip(" |｜")
+    val = re.sub(r"\s*\([^()]{2,60}\)?\s*$", "", row_val).strip() or row_val
     val = _without_date_tail(val)
     url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
     if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site

@@ -1557,3 +1557,14 @@ def test_a_known_agency_and_a_photographer_closing_a_caption_is_a_photo_credit(c
 def test_an_unknown_org_and_a_name_after_a_sentence_is_no_photo_credit():
     r = run(f"{EN}\n{EN2}\nHe said he was fine. Kompasiana/Jane Doe\n{EN3}\n{EN2}\n{EN3}")
     assert r["photo_credits"] == []
+
+
+@pytest.mark.parametrize("row,sources", [
+    ("Sumber: Kompas.com | Penulis: Ani Rahma", ["Kompas.com"]),
+    ("Sumber: Harian Jogja | Editor: Budi Santoso", ["Harian Jogja"]),
+    ("Source: The Edge Markets | Edited by: John Smith", ["The Edge Markets"]),
+])
+def test_a_credit_label_opening_a_row_of_labels_credits_only_its_value(row, sources):
+    """The value ends at the bar before the next label: 'Kompas.com | Penulis: Ani Rahma' was one name."""
+    r = run(f"{ID}\n{ID.replace('Jakarta', 'Bandung')}\n{ID.replace('Jakarta', 'Medan')}\n{row}")
+    assert r["sources"] == sources
