@@ -118,11 +118,11 @@ def test_the_stored_model_loads_and_a_broken_one_is_a_clear_error(tmp_path):
 def test_the_trainer_labels_candidates_by_the_gold_names_and_scores_like_the_scorer():
     from bench.train_credit_model import evaluate, labels, prepare, train
 
-    case = {"id": "fab-1", "lang": "id", "text": PARA + "\n" + PARA2 + "\nSumber: Bloomberg | Editor: Sanny Cicilia",
-            "expected": {"sources": ["Bloomberg"], "dateline_outlet": None}}
+    case = {"id": "fab-1", "lang": "id", "text": PARA + "\n" + PARA2 + "\nSumber | : | Give Me Sport |",
+            "expected": {"sources": ["Give Me Sport"], "dateline_outlet": None}}
     prepared = prepare(case)
     got = {c.name: labels(prepared, c) for c in prepared.cands}
-    assert got["Bloomberg"] == (1, 0)
+    assert got["Give Me Sport"] == (1, 0)
     rules = evaluate(None, [prepared])
     assert rules["cases"] == 1 and rules["r"] == 0.0  # the rules alone miss it
     stored = evaluate(credit_model.load_model(), [prepared])
