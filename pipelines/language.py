@@ -17,6 +17,7 @@ import copy
 import re
 import threading
 from functools import lru_cache
+from itertools import islice
 
 from pipelines import patterns
 
@@ -28,7 +29,19 @@ SHORT_CHARS = 200  # below this langdetect is unreliable and py3langid decides
 # wrong on the benchmark bodies, so the slower langdetect is consulted only below it (close calls)
 LANGID_SURE = 0.99
 _LETTER = re.compile(r"[^\W\d_]")
+ENOUGH_LETTERS = 40  # detect_language asks only whether a text has 0, < 12, < 40 letters, or more
 _URLS = re.compile(patterns.URL_IN_TEXT + r"|\S+@\S+")
+_URL_MARKS = ("@", "http", "www.")  # _URLS matches nothing in a text holding none of these
+
+
+def _without_urls(text: str) -> str:
+    """``text`` with web and e-mail addresses blanked. Most bodies hold none, and ``\\S+@`` retries every
+    word of the text from each of its letters: those are not scanned."""
+    if not any(mark in text for mark in _URL_MARKS):
+        return text
+    return _URLS.sub(" ", text)
+
+
 _lock = threading.Lock()
 
 # codes the detectors emit that we report under another ISO 639-1 code
@@ -211,8 +224,8 @@ def detect_language(text: str, declared: str | None = None, hint: str | None = N
     declared, hint = normalize_code(declared), normalize_code(hint)
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    sample = _URLS.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
-    letters = len(_LETTER.findall(sample))
+    sample = _without_urls(text[: MAX_CHARS * 2])[:MAX_CHARS]
+    letters = sum(1 for _ in islice(_LETTER.finditer(sample), ENOUGH_LETTERS))  # counted up to what is asked
     if letters == 0:  # nothing to judge; callers keep a declared language if they want one
         return "und", 0.0, "detector"
     if letters < 12:  # a word or two: nothing a detector can be trusted on
