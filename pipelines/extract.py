@@ -882,7 +882,9 @@ def _html_time(tree: HtmlElement) -> str | None:
     return None
 
 
-_UPDATED = re.compile(r"updated|modified|aktualisiert|diperbarui", re.I)  # a <time> of the last change
+# a <time>, class or label of the last change
+_UPDATED = re.compile(r"updated|modified|aktualisiert|geändert|actualizado|atualizado|mis à jour|modifié"
+                      r"|aggiornato|zaktualizowano|diperbarui|güncelleme|güncellenme|수정|更新", re.I)
 # class/id words of a visible dateline ("date", "tanggal", "waktu", "timestamp", "posted-on", "time-ago")
 _DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago", re.I)
 _DATELINE_TAGS = ("time", "span", "div", "p", "small", "li", "em", "b", "strong", "abbr")
@@ -890,10 +892,11 @@ MAX_DATELINE_CHARS = 80
 MAX_DATELINE_CANDIDATES = 20
 
 
-def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
+def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterator[str]:
     """Short visible texts of dateline elements (a ``<time>``, a class/id naming a date or time), in page
     order, outside furniture and links, inside the headline's own ``<article>`` when it has one, and not
-    marked as the last update: where "2 jam lalu" is written."""
+    marked as the last update (``with_updated``: a text naming the update too, "Updated … | Published …"):
+    where "2 jam lalu" is written."""
     body = tree.find(".//body")
     if body is None:
         return
@@ -905,7 +908,9 @@ def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
         if el.tag != "time" and not _DATELINE_ATTR.search(attrs):
             continue
         text = " ".join(_element_text(el).split())
-        if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs) or _UPDATED.search(text):
+        if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs):
+            continue
+        if _UPDATED.search(text) and not (with_updated and _PUBLISHED_LABEL.search(text)):
             continue
         if _in_furniture(el, story) or next(el.iterancestors("a"), None) is not None:
             continue  # a teaser's time ("Terpopuler: … 1 jam lalu") is a link's, not the story's dateline
@@ -915,6 +920,39 @@ def _relative_datelines(tree: HtmlElement) -> Iterator[str]:
         yield text
         if tried >= MAX_DATELINE_CANDIDATES:
             return
+
+
+# the label of the first publication in a dateline naming both days ("Updated March 6, 2025 | Published
+# March 5, 2025", "Aktualisiert: 06.03.2025 | Erstellt: 05.03.2025", "입력 2025.03.05 오후 2:30 수정 …";
+# the update's label is _UPDATED)
+_PUBLISHED_LABEL = re.compile(
+    r"(?:first )?published|posted|erstellt|veröffentlicht|publicado|publié|pubblicato|publicat|opublikowano"
+    r"|diterbitkan|dipublikasikan|yayınlanma|입력|등록|発行|公開|发布", re.I)
+
+
+def _published_part(text: str) -> str:
+    """The part of a dateline that dates the first publication: after its label up to the next label, or
+    before the update's label when only that one is named."""
+    pub = _PUBLISHED_LABEL.search(text)
+    upd = _UPDATED.search(text)
+    if upd is None:
+        return text
+    if pub is None:
+        return text[: upd.start()]
+    end = upd.start() if upd.start() > pub.end() else len(text)
+    return text[pub.end():end]
+
+
+def _absolute_dateline(tree: HtmlElement, read: dict[str, Any]) -> tuple[dates.ParsedDate | None, bool]:
+    """The first dateline element reading as a date of the publication (visible text, "05.03.2025 14:30",
+    "2025年3月5日 14時30分", "입력 2025.03.05 오후 2:30"), its update's part set aside; and whether a label
+    said it is the publication's ("Published …", "Erstellt: …", "입력")."""
+    for text in _relative_datelines(tree, with_updated=True):
+        part = _published_part(text)
+        got = dates.parse(part, **read) if any(c.isdigit() for c in part) else None
+        if got is not None and got.form != "relative":
+            return got, bool(_PUBLISHED_LABEL.search(text))
+    return None, False
 
 
 def _relative_date(tree: HtmlElement, read: dict[str, Any], fetched: datetime) -> dates.ParsedDate | None:
@@ -930,7 +968,7 @@ def _relative_date(tree: HtmlElement, read: dict[str, Any], fetched: datetime) -
 # guesses (htmldate reads the page's text), what the feed or sitemap said, the day in the URL, and last a
 # relative dateline ("2 jam lalu") counted back from the fetch time: used only when no absolute date exists
 PAGE_DATE_SOURCES = ("json-ld", "meta", "html")
-DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "url", "relative")
+DATE_SOURCES = (*PAGE_DATE_SOURCES, "htmldate", "feed", "sitemap", "dateline", "url", "relative")
 SAME_INSTANT = timedelta(seconds=60)
 
 
@@ -970,10 +1008,17 @@ def published_date(
         "htmldate": lambda: _htmldate(tree),
         "feed": lambda: hints.feed_published,
         "sitemap": lambda: hints.sitemap_published,
+        "dateline": lambda: dateline()[0],
         "url": lambda: dates.url_date(page_url, tz),
         "relative": lambda: _relative_date(tree, read, fetched_at(hints, now)),
     }
     seen: dict[str, dates.ParsedDate | None] = {}
+    read_dateline: list[tuple[dates.ParsedDate | None, bool]] = []
+
+    def dateline() -> tuple[dates.ParsedDate | None, bool]:
+        if not read_dateline:
+            read_dateline.append(_absolute_dateline(tree, read))
+        return read_dateline[0]
 
     def get(source: str) -> dates.ParsedDate | None:
         if source not in seen:
@@ -995,6 +1040,17 @@ def published_date(
         if later is not None and later.dt.astimezone(tz).date() == html_date.dt.astimezone(tz).date():
             source = "htmldate"
     guess = get("htmldate") if source == "htmldate" else None
+    if guess is not None and (line := get("dateline")) is not None:
+        # htmldate's guess against the page's own visible dateline: the dateline stands when it says the time
+        # of htmldate's day, when htmldate took the page's last update for the publication, or when a label
+        # says the dateline is the publication's and htmldate names another day
+        day, line_day = guess.dt.astimezone(tz).date(), line.dt.astimezone(tz).date()
+        modified = dates.parse(meta.ld_dates(pm)[1] or pm.first_meta("modified"), **read)
+        took_update = (modified is not None and abs(modified.dt - guess.dt) < SAME_INSTANT
+                       and line.dt < guess.dt)
+        if ((line_day == day and line.has_time and not guess.has_time) or took_update
+                or (line_day != day and dateline()[1])):
+            source, guess = "dateline", None
     in_url = get("url") if guess is not None else None
     # htmldate reads dates off the page's text (a caption, a teaser): the day the publisher wrote into the
     # article's own address outranks such a guess when the two disagree

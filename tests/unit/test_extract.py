@@ -1364,6 +1364,39 @@ def test_visible_dateline_when_the_page_has_no_date_metadata():
     assert a.published_at == "2025-01-09T12:13:17+01:00" and a.provenance["published_at"] == "html"
 
 
+@pytest.mark.parametrize(
+    ("line", "country", "htmldate", "want"),
+    [
+        # htmldate reads the day, the visible dateline says the time of that day too
+        ('<span class="date">05.03.2025 14:30</span>', "de", "2025-03-05", "2025-03-05T14:30:00+01:00"),
+        ('<p class="timestamp">Published 7:07 PM EST Nov 19, 2019</p>', "us", "2019-11-19",
+         "2019-11-19T19:07:00-05:00"),
+        # htmldate finds nothing in a CJK dateline: the one parser reads it
+        ('<p class="date">2025年3月5日 14時30分</p>', "jp", None, "2025-03-05T14:30:00+09:00"),
+        ('<span class="date">입력 2025.03.05 오후 2:30 수정 2025.03.06 오전 9:00</span>', "kr", None,
+         "2025-03-05T14:30:00+09:00"),
+        # the update named first: the label says which day is the publication's
+        ('<div class="dates">Aktualisiert: 06.03.2025, 09:00 Uhr | Erstellt: 05.03.2025, 14:30 Uhr</div>', "de",
+         "2025-03-06", "2025-03-05T14:30:00+01:00"),
+        # an unlabelled dateline naming another day than htmldate's: htmldate stands
+        ('<span class="date">01.03.2025</span>', "de", "2025-03-05T10:00:00+0100", "2025-03-05T10:00:00+01:00"),
+    ],
+)
+def test_the_visible_dateline_against_htmldate(monkeypatch, line, country, htmldate, want):
+    monkeypatch.setattr(ex, "_htmldate", lambda tree: htmldate)
+    html = _dated(None, line).replace("<article>", "<article><h1>Harga</h1>")
+    a = extract(html, None, {"country": country}, now=datetime(2025, 3, 8, tzinfo=UTC)).article
+    assert a.published_at == want
+
+
+def test_htmldate_taking_the_last_update_yields_to_the_dateline(monkeypatch):
+    monkeypatch.setattr(ex, "_htmldate", lambda tree: "2025-03-06T09:00:00+0100")  # = the modified meta
+    head = '<meta property="article:modified_time" content="2025-03-06T09:00:00+01:00">'
+    html = _head(head).replace("<article>", '<article><h1>Harga</h1><span class="date">05.03.2025</span>')
+    a = extract(html, None, {"country": "de"}, now=datetime(2025, 3, 8, tzinfo=UTC)).article
+    assert a.published_at == "2025-03-05T00:00:00+01:00" and a.provenance["published_at"] == "dateline"
+
+
 # ------------------------------------------------------------------------------------------ per-site rules
 
 from pipelines.extract_rules import site_rule_for, site_rules  # noqa: E402
