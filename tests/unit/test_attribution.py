@@ -1568,3 +1568,19 @@ def test_a_credit_label_opening_a_row_of_labels_credits_only_its_value(row, sour
     """The value ends at the bar before the next label: 'Kompas.com | Penulis: Ani Rahma' was one name."""
     r = run(f"{ID}\n{ID.replace('Jakarta', 'Bandung')}\n{ID.replace('Jakarta', 'Medan')}\n{row}")
     assert r["sources"] == sources
+
+
+KO = ("정부는 월요일 식량 지원 프로그램을 다음 달부터 모든 지역으로 확대할 것이라고 밝혔다고 관계자들이 기자들에게 말했다.\n"
+      "추가 예산은 국회에서 승인됐으며 배분 과정은 엄격하게 감시될 것이라고 장관은 덧붙였다.\n"
+      "야당 의원들은 다음 예산이 논의되기 전에 지출에 대한 독립적인 감사를 요구했다.")
+
+
+@pytest.mark.parametrize("stamp,sources,outlet", [
+    ("[서울=뉴시스] 김철수 기자 = ", ["Newsis"], None),  # the agencies write either bracket
+    ("[서울=뉴스1] 김철수 기자 = ", ["News1"], None),
+    ("[부산=연합뉴스] 김철수 기자 = ", ["Yonhap"], None),  # was the dateline outlet '부산=연합뉴스'
+    ("[헤럴드경제=김철수 기자] ", [], "헤럴드경제"),  # the publisher's own byline stamp, '=' before the name
+])
+def test_korean_square_bracket_stamps(stamp, sources, outlet):
+    r = run(stamp + KO)
+    assert (r["sources"], r["dateline_outlet"]) == (sources, outlet)
