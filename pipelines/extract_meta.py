@@ -735,6 +735,7 @@ def normalize_authors(
                 or (src is not None and squash(src.name) in outlet)
             ):
                 continue
+            name = _name_case(name)
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 people.append(name)
@@ -753,6 +754,16 @@ _CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D|D\.?Phil|[MB]\.?Sc|Dr\.?PH|M\.?
 _A_FILED_IN = re.compile(r",\s*(?:in|em|en|dans|di|im)\s+(?=\S)", re.I)
 _PLACE_PIECE = re.compile(r"^(?:in|di|aus|from)\s+[A-ZÀ-Þ]")  # "…, Political Correspondent, in Westminster"
 _PLACE_AFTER = re.compile(r"^(?:in|di|aus|en|à|a|from|with|mit|dengan)\b", re.I)
+
+
+def _name_case(name: str) -> str:
+    """A name written all in capitals as names are written ("TOM KRISHER" -> "Tom Krisher", "JEAN-PIERRE
+    O'NEIL" -> "Jean-Pierre O'Neil"), so that one writer is one value to search and count; initials and
+    names in mixed case stay as given."""
+    words = name.split()
+    if len(words) < 2 or not name.isupper() or not any(len(w.strip(".")) > 1 for w in words):
+        return name
+    return " ".join(w if len(w.strip(".")) <= 1 or "." in w else w.title() for w in words)
 
 
 def _trailing_agency(name: str) -> tuple[str, Any] | None:

@@ -527,8 +527,8 @@ from pipelines import extract_meta as meta  # noqa: E402
         (["Photo: AFP/Jane Doe", "John Smith"], ["John Smith"], []),
         # an agency's staff writer: the role names the agency, whose credit it is ("By TOM KRISHER, AP Auto
         # Writer" on Hearst papers' AP copy), also without the comma; a writer's role alone is no name
-        (["By TOM KRISHER, AP Auto Writer"], ["TOM KRISHER"], ["AP"]),
-        (["By STEVE PEOPLES AP National Political Writer"], ["STEVE PEOPLES"], ["AP"]),
+        (["By TOM KRISHER, AP Auto Writer"], ["Tom Krisher"], ["AP"]),
+        (["By STEVE PEOPLES AP National Political Writer"], ["Steve Peoples"], ["AP"]),
         (["Jane Doe, Associated Press Writer"], ["Jane Doe"], ["AP"]),
         (["Jane Doe, Senior Writer"], ["Jane Doe"], []),
         (["Maria Luisa Petra"], ["Maria Luisa Petra"], []),  # a surname that also names an agency stays
@@ -796,12 +796,28 @@ def test_authors_from_more_meta_names_and_other_jsonld_nodes():
         ("Jane Doe, RN, BSN", ["Jane Doe"], []),
         ("Siti Aminah, S.Pd., M.Pd.", ["Siti Aminah"], []),
         ("Jane Doe, PhD, MSc", ["Jane Doe"], []),
-        ("TOM KRISHER, AP", ["TOM KRISHER"], ["AP"]),  # an agency after the name is its credit, no degree
+        ("TOM KRISHER, AP", ["Tom Krisher"], ["AP"]),  # an agency after the name is its credit, no degree
         ("Budi Santoso, Ani Wijaya", ["Budi Santoso", "Ani Wijaya"], []),
     ],
 )
 def test_degrees_after_the_name_are_no_names(value, people, agencies):
     assert meta.normalize_authors([value], set()) == (people, agencies)
+
+
+@pytest.mark.parametrize(
+    ("value", "people"),
+    [
+        # a name in capitals is written as names are: one writer, one value to search and count
+        ("By MEG KINNARD and ERRIN HAINES", ["Meg Kinnard", "Errin Haines"]),
+        ("JEAN-PIERRE O'NEIL", ["Jean-Pierre O'Neil"]),
+        ("T. J. MILLER", ["T. J. Miller"]),
+        ("J.K. ROWLING", ["J.K. Rowling"]),
+        ("БОРИС ИВАНОВ", ["Борис Иванов"]),
+        ("Jane McDonald", ["Jane McDonald"]),  # mixed case stays as given
+    ],
+)
+def test_names_in_capitals_are_written_as_names(value, people):
+    assert meta.normalize_authors([value], set()) == (people, [])
 
 
 def test_a_writer_s_page_given_as_the_author_names_the_writer_when_nothing_else_does():
@@ -829,6 +845,7 @@ def test_a_writer_s_page_given_as_the_author_names_the_writer_when_nothing_else_
         ("Digital Desk", [], []),
         ("Guest Contributor", [], []),
         ("Anonymous", [], []),
+        ("Staff Reports", [], []),
         # an agency's desk is the agency's credit
         ("Reuters Staff", [], ["Reuters"]),
         ("Redacción EFE", [], ["EFE"]),
@@ -914,7 +931,7 @@ def _story(first: str = "", last: str = "", middle: str = "") -> str:
 @pytest.mark.parametrize(
     ("first", "last", "want"),
     [
-        ("<p><strong>MTHOBISI SITHOLE&nbsp;</strong></p>", "", ["MTHOBISI SITHOLE"]),  # WordPress outlets
+        ("<p><strong>MTHOBISI SITHOLE&nbsp;</strong></p>", "", ["Mthobisi Sithole"]),  # WordPress outlets
         ("", '<p class="Normal" style="text-align:right;"><strong>Lê Phương</strong></p>', ["Lê Phương"]),
         # after the deks, two writers joined by a slash
         ("<p><em>…as Bela Bela communities cry foul</em></p><p><strong>Mathatisi Sebusi/Mohalenyane Phakela"
