@@ -1584,3 +1584,30 @@ KO = ("정부는 월요일 식량 지원 프로그램을 다음 달부터 모든
 def test_korean_square_bracket_stamps(stamp, sources, outlet):
     r = run(stamp + KO)
     assert (r["sources"], r["dateline_outlet"]) == (sources, outlet)
+
+
+ES = ("El Gobierno anunció este lunes que el programa de ayuda alimentaria se ampliará a todos los distritos a "
+      "partir del próximo mes, dijeron fuentes oficiales.")
+FR = ("Le gouvernement a annoncé lundi que le programme d'aide alimentaire serait étendu à tous les districts à "
+      "partir du mois prochain.")
+IT = ("Il governo ha annunciato lunedì che il programma di aiuti alimentari sarà esteso a tutti i distretti a "
+      "partire dal mese prossimo.")
+
+
+@pytest.mark.parametrize("text,sources", [
+    (f"MADRID, 3 (EUROPA PRESS) {ES}\n{ES}\n{ES}", ["Europa Press"]),  # a known name in brackets, no dash
+    (f"Paris (AFP) {FR}\n{FR}\n{FR}", ["AFP"]),
+    (f"ROMA, 3 MAR - (ANSA) - {IT}\n{IT}\n{IT}", ["ANSA"]),  # a dash between the date and the stamp
+    (f"{FR}\n{FR}\n{FR}\nLe Figaro avec AFP", ["AFP"]),  # the outlet's desk, then 'avec <agency>'
+])
+def test_wire_stamps_of_the_romance_languages(text, sources):
+    assert run(text)["sources"] == sources
+
+
+@pytest.mark.parametrize("lead", [
+    "El presidente de Estados Unidos (EEUU) Donald Trump ",  # an unknown abbreviation in brackets
+    "Joko Widodo (Jokowi) Presiden ",  # a nickname
+])
+def test_an_unknown_name_in_brackets_opening_the_lead_is_no_stamp(lead):
+    r = run(f"{lead}{ES}\n{ES}\n{ES}")
+    assert (r["sources"], r["dateline_outlet"]) == ([], None)
