@@ -240,7 +240,7 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
     # a "site name" of a dozen words is the headline written into the wrong field (MSN's WebSite node), no
     # outlet's name: taken as one, it would strip the page of its own title
     return {k for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS
-            for k in _spellings(n) if len(k) >= 2}
+            for k in _spellings(n, article=False) if len(k) >= 2}
 
 
 # a leading article of an outlet's name ("DIE ZEIT", "la Repubblica", "Der Tagesspiegel"): the host and the
@@ -249,12 +249,13 @@ _LEADING_ARTICLE = re.compile(r"^(?:der|die|das|la|le|les|el|il|lo|los|las|het|d
 _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def _spellings(name: str) -> set[str]:
+def _spellings(name: str, article: bool = True) -> set[str]:
     """The squashed ways an outlet's name may be written: as given, accents folded ("Wiadomości" =
     "wiadomosci"), umlauts spelt out as hosts do ("Süddeutsche" = "sueddeutsche"), the leading article
-    dropped ("DIE ZEIT" = "zeit")."""
+    dropped ("DIE ZEIT" = "zeit"; not for the outlet's own names, ``article=False``: "Il Post" would make
+    every "Post…" the outlet)."""
     out = {squash(name)}
-    if (bare := _LEADING_ARTICLE.sub("", name.strip())) != name.strip():
+    if article and (bare := _LEADING_ARTICLE.sub("", name.strip())) != name.strip():
         out.add(squash(bare))
     for k in list(out):
         if not k.isascii():

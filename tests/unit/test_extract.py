@@ -871,6 +871,15 @@ def test_writer_links_in_teasers_are_not_the_byline():
     assert extract(html, "https://example.com/news/story", now=NOW).article.authors == []
 
 
+def test_an_outlet_named_with_an_article_does_not_claim_every_name_it_begins():
+    from lxml import html as lxml_html
+
+    head = '<html><head><meta property="og:site_name" content="Il Post"></head><body></body></html>'
+    pm = meta.read_page(lxml_html.fromstring(head))
+    keys = meta.outlet_keys(pm, "https://www.ilpost.it/2025/03/05/x/")
+    assert meta.normalize_authors(["Post Malone", "Il Post"], keys) == (["Post Malone"], [])
+
+
 def test_desk_account_named_after_the_outlet_is_no_author():
     # WordPress posts by the site's own account: "Ilanga D" on Ilanga News (ilanganews.co.za)
     ld = ('{"@type": "BlogPosting", "headline": "Ikhansela", '
