@@ -940,7 +940,8 @@ def rights_notice(ln: Line, f: Findings) -> Hit | None:
     for rx in patterns.regexes("copyright_notices", lang=ln.lang):
         m = rx.search(ln.text)
         if m:
-            name = gazetteer.resolve_credit(m.group("org"))
+            # "Copyright © 2024 The Star Online. All rights ...": the holder, not the year
+            name = gazetteer.resolve_credit(_YEARS.sub(" ", m.group("org")).strip(" ,.-–—"))
             head = ln.text[: m.start()].rstrip()
             if len(head) >= 40:  # the notice is glued to the last paragraph: only the notice goes
                 return Hit(sources=[name] if name else [], rest=head)

@@ -1611,3 +1611,10 @@ def test_wire_stamps_of_the_romance_languages(text, sources):
 def test_an_unknown_name_in_brackets_opening_the_lead_is_no_stamp(lead):
     r = run(f"{lead}{ES}\n{ES}\n{ES}")
     assert (r["sources"], r["dateline_outlet"]) == ([], None)
+
+
+def test_a_rights_notice_credits_its_holder_not_the_year():
+    """The Korean-style notice shape ('Copyright ⓒ <holder> ... 무단/All') is unscoped: on an English page
+    'Copyright © 2024 The Star Online. All rights reserved.' named '2024 The Star Online'."""
+    r = run(f"{EN}\n{EN2}\n{EN3}\nCopyright © 2024 The Star Online. All rights reserved.")
+    assert r["sources"] == ["The Star Online"]
