@@ -862,6 +862,8 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
             n = ld_str(value)
             if not n:  # schema.org Person written as parts
                 n = " ".join(x for x in (ld_str(item.get("givenName")), ld_str(item.get("familyName"))) if x)
+            if not n and isinstance(item.get("url"), str):  # a Person given by the address of its page only
+                n = slug_name(item["url"]) or ""
             if n:
                 names.append(n)
         elif isinstance(item, str):
@@ -923,13 +925,17 @@ def profile_url_names(pm: PageMeta) -> list[str]:
     out: list[str] = []
     for key in ("article:author", "author", "og:article:author", "parsely-author"):
         for value in pm.meta.get(key, ()):
-            if "://" not in value or not (m := PROFILE_HREF.search(value)):
-                continue
-            slug = value[m.start():].split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
-            name = " ".join(w.capitalize() for w in slug.split("-"))
-            if _NAME_SLUG.match(slug) and name not in out:
+            if (name := slug_name(value)) and name not in out:
                 out.append(name)
     return out
+
+
+def slug_name(url: str) -> str | None:
+    """The name a writer's page's address spells ("https://site/author/madeline-fry/" -> "Madeline Fry")."""
+    if "://" not in url or not (m := PROFILE_HREF.search(url)):
+        return None
+    slug = url[m.start():].split("?")[0].split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+    return " ".join(w.capitalize() for w in slug.split("-")) if _NAME_SLUG.match(slug) else None
 
 
 INNER_BYLINE_LOOKAHEAD = 2  # later candidates read for a byline box that spoiled a name

@@ -827,6 +827,10 @@ def test_a_writer_s_page_given_as_the_author_names_the_writer_when_nothing_else_
     both = meta_tag + '<meta name="author" content="Tom Rogan">'  # a name given wins
     assert extract(_head(both), "https://www.washingtonexaminer.com/opinion/1", now=NOW).article.authors == [
         "Tom Rogan"]
+    ld = ('{"@type": "NewsArticle", "headline": "Harga", "author": {"@type": "Person", '
+          '"url": "https://www.example.com/authors/jane-doe/"}}')  # a Person given by its page's address only
+    a = extract(_head(f'<script type="application/ld+json">{ld}</script>'), None, now=NOW).article
+    assert a.authors == ["Jane Doe"] and a.provenance["authors"] == "json-ld"
     for url in ("https://www.facebook.com/washingtonexaminer", "https://www.indiewire.com/author/davidindiewire/"):
         tag = f'<meta property="article:author" content="{url}">'  # a social page, a handle: no name spelt
         assert extract(_head(tag), "https://www.indiewire.com/2019/11/1", now=NOW).article.authors == []
