@@ -905,7 +905,8 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
     tried = 0
     for el in body.iter(*_DATELINE_TAGS):
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if el.tag != "time" and not _DATELINE_ATTR.search(attrs):
+        if el.tag != "time" and not _DATELINE_ATTR.search(attrs) and not (
+                with_updated and "byline" in attrs.lower()):  # "By Jane Doe | Published March 5, 2025"
             continue
         text = " ".join(_element_text(el).split())
         if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs):
@@ -1048,7 +1049,9 @@ def published_date(
         modified = dates.parse(meta.ld_dates(pm)[1] or pm.first_meta("modified"), **read)
         took_update = (modified is not None and abs(modified.dt - guess.dt) < SAME_INSTANT
                        and line.dt < guess.dt)
-        if ((line_day == day and line.has_time and not guess.has_time) or took_update
+        hinted = any((o := get(x)) is not None and o.has_time and o.dt.astimezone(tz).date() == day
+                     for x in ("feed", "sitemap"))  # the crawl's feed or sitemap gives the time: it stands
+        if ((line_day == day and line.has_time and not guess.has_time and not hinted) or took_update
                 or (line_day != day and dateline()[1])):
             source, guess = "dateline", None
     in_url = get("url") if guess is not None else None

@@ -128,8 +128,9 @@ def test_date_within_a_day_ahead_is_kept():
 def test_pre_1990_date_rejected_then_htmldate():
     res = extract(_with_dates("1970-01-01T00:00:00Z", modified="1970-01-01T00:00:00Z"), NEWS_URL, now=NOW)
     a = res.article
-    # htmldate reads the day from the page's canonical URL
-    assert a.published_at == "2025-02-20T00:00:00+00:00" and a.provenance["published_at"] == "htmldate"
+    # htmldate reads the day from the page's canonical URL; the byline box's dateline ("Kamis, 20 Februari
+    # 2025 09:15 WIB") gives the time of that day
+    assert a.published_at == "2025-02-20T09:15:00+07:00" and a.provenance["published_at"] == "dateline"
     assert a.modified_at is None and "modified_at" not in a.provenance
     assert any(n.startswith("published_at:rejected:json-ld:1970") for n in res.notes)
 
@@ -1408,6 +1409,9 @@ def test_visible_dateline_when_the_page_has_no_date_metadata():
         # the update named first: the label says which day is the publication's
         ('<div class="dates">Aktualisiert: 06.03.2025, 09:00 Uhr | Erstellt: 05.03.2025, 14:30 Uhr</div>', "de",
          "2025-03-06", "2025-03-05T14:30:00+01:00"),
+        # the byline box naming both days
+        ('<div class="byline">By Jane Doe | Updated March 6, 2025 9:00 AM | Published March 5, 2025 2:30 PM</div>',
+         "us", "2025-03-06", "2025-03-05T14:30:00-05:00"),
         # an unlabelled dateline naming another day than htmldate's: htmldate stands
         ('<span class="date">01.03.2025</span>', "de", "2025-03-05T10:00:00+0100", "2025-03-05T10:00:00+01:00"),
     ],
