@@ -203,13 +203,14 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
         ),
         "photo_line": re.compile(
-            r"^[(\[]?\s*(?:©\s*)?(?:" + photo + r")(?:\s+(?:" + by + r"))?"
-            r"\s*(?::|=|/|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]]?$",
+            r"^[(\[（]?\s*(?:©\s*)?(?:" + photo + r")(?:\s+(?:" + by + r"))?"
+            r"\s*(?:[:：=/／]|\s[-–—]\s)\s*(?P<val>.+?)\s*[)\]）]?$",
             re.IGNORECASE,
         ),
         "photo_frag": re.compile(
-            r"(?:[|•]\s*|[(\[]\s*|(?<=[.!?\"”])\s+|\s[-–—/]\s*|\s(?=(?:" + photo + r")\s*:\s*[^:\n]*/))"
-            r"(?:©\s*)?(?:" + photo + r")\s*(?:©|[:/=])\s*(?P<val>[^|\[\]\n]{2,80}?)\s*[)\]]?\s*\.?$",
+            r"(?:[|•]\s*|[(\[（]\s*|(?<=[.!?\"”])\s+|\s[-–—/]\s*|\s(?=(?:" + photo + r")\s*:\s*[^:\n]*/))"
+            r"(?:©\s*)?(?:" + photo + r")\s*(?:©|[:/=：／＝])\s*"
+            r"(?P<val>[^|\[\]（）\n]{2,80}?)\s*[)\]）]?\s*\.?$",
             re.IGNORECASE,
         ),
         "photo_tail": re.compile(  # "... tempête. © DPA", "Albares. / <name> – Europa Press"
@@ -293,7 +294,7 @@ def photo_orgs(val: str) -> list[str]:
         return []
     markers = {patterns.norm_key(m) for m in patterns.merged("photo_markers")}
     parts = []
-    for part in re.split(r"\s*/\s*|\s*\|\s*|\s+via\s+", val):
+    for part in re.split(r"\s*[/／＝]\s*|\s*\|\s*|\s+via\s+", val):  # "AFP＝時事": AFP via Jiji
         part = _without_marker_tail(part.strip(" ©."), markers)
         part = re.sub(r"^\((?:[^()]{2,20})\)\s*", "", part)  # "(Symbolbild) Microgen"
         if not part or patterns.norm_key(part) in markers:
@@ -665,7 +666,7 @@ def photo_credit_suffix(ln: Line, f: Findings) -> Hit | None:
     rx, text = _rx(ln.lang), ln.text
     # the credit's label is followed by "©", ":", "=" (Korean "사진=") or "/"; the tail forms need a
     # "©" or a " / "
-    m = rx["photo_frag"].search(text) if ("©" in text or ":" in text or "/" in text or "=" in text) else None
+    m = rx["photo_frag"].search(text) if any(c in text for c in "©:/=：／＝") else None
     orgs = photo_orgs(m.group("val")) if m else []
     if m and orgs:
         return Hit(photos=orgs, rest=ln.text[: m.start()].rstrip(" |•-–—"), credit=False)

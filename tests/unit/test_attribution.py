@@ -1618,3 +1618,25 @@ def test_a_rights_notice_credits_its_holder_not_the_year():
     'Copyright © 2024 The Star Online. All rights reserved.' named '2024 The Star Online'."""
     r = run(f"{EN}\n{EN2}\n{EN3}\nCopyright © 2024 The Star Online. All rights reserved.")
     assert r["sources"] == ["The Star Online"]
+
+
+ZH = ("美国总统拜登周一表示，政府将继续支持乌克兰，并宣布新一轮的军事援助计划，总额约为十亿美元，引发广泛关注。\n"
+      "白宫发言人表示，这项援助将包括防空系统和弹药，预计在未来数周内陆续交付，以加强前线的防御能力和作战能力。\n"
+      "分析人士指出，这是今年以来规模最大的一次援助，反映出华府对战局的高度关注，也显示国会对援助的支持仍然稳固。\n"
+      "俄罗斯方面则批评此举将延长冲突，并警告西方国家不要进一步介入，克里姆林宫发言人表示将采取必要的应对措施。")
+JA = ("政府は月曜日、食料支援プログラムを来月から全ての地区に拡大すると発表した。関係者が記者団に明らかにした。\n"
+      "追加予算は国会で承認され、配分は厳しく監視されると大臣は付け加えた。声明で明らかにした内容によると、今後も継続する。\n"
+      "計画の批判者らは、その資金は国内で最も貧しい地方の学校や病院に使われるべきだと述べた。議論は続いている。\n"
+      "野党議員らは、次の予算が審議される前に支出の独立した監査を求めた。政府は回答を保留している状況だ。")
+
+
+@pytest.mark.parametrize("body,caption,photos", [
+    (ZH, "图片来源：新华社", ["Xinhua"]),  # the full-width colon of CJK text
+    (ZH, "乌克兰士兵在前线训练。（图/路透社）", ["Reuters"]),  # full-width brackets
+    (ZH, "烏克蘭士兵在前線訓練。（圖／美聯社）", ["AP"]),  # and a full-width slash
+    (JA, "会見する首相＝3日、東京都千代田区（写真：AFP＝時事）", ["AFP", "Jiji"]),  # AFP via Jiji
+])
+def test_photo_credits_with_full_width_punctuation(body, caption, photos):
+    lines = body.split("\n")
+    r = run("\n".join(lines[:2] + [caption] + lines[2:] + lines[::-1]))
+    assert (r["sources"], r["photo_credits"]) == ([], photos)
