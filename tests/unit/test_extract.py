@@ -815,6 +815,10 @@ def test_degrees_after_the_name_are_no_names(value, people, agencies):
         ("J.K. ROWLING", ["J.K. Rowling"]),
         ("БОРИС ИВАНОВ", ["Борис Иванов"]),
         ("Jane McDonald", ["Jane McDonald"]),  # mixed case stays as given
+        # German role compounds after the name, the Czech share button read into the byline
+        ("Holger Zschäpitz Leitender Wirtschaftsredakteur", ["Holger Zschäpitz"]),
+        ("Anna Müller, Auslandskorrespondentin", ["Anna Müller"]),
+        ("Ondřej Katz ; Přihlaste Se Sdílet", ["Ondřej Katz"]),
     ],
 )
 def test_names_in_capitals_are_written_as_names(value, people):
