@@ -68,9 +68,10 @@ _WARM_UP_TEXTS = (
 def load_models() -> None:
     """Load what a worker loads once at start-up, before anything is timed: both language detectors
     (langdetect reads ~55 profiles, about 1 s, the first time a close call needs it; py3langid its model;
-    the Indonesian/Malay identifier) and every language's pattern tables. Left to happen inside the timed
-    loop, each one-off cost landed on whichever page first needed it (up to 0.8 s on one page)."""
-    from pipelines import language, patterns
+    the Indonesian/Malay identifier), every language's pattern tables and dateparser's tables. Left to happen
+    inside the timed loop, each one-off cost landed on whichever page first needed it (up to 0.8 s on one
+    page)."""
+    from pipelines import dates, language, patterns
     from pipelines.enrich import analyze_text
 
     for text in _WARM_UP_TEXTS:
@@ -79,6 +80,7 @@ def load_models() -> None:
         analyze_text(text)
     for lang in (*patterns.languages(), "cs"):  # cs: no pattern file, the all-files scope (as warm_up)
         analyze_text(_WARM_UP_TEXTS[0], lang)
+    dates.warm_up()  # dateparser's tables (~140 ms on its first parse), as the crawl's warm_up
 
 
 def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str], list[str]]:

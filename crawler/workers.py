@@ -121,7 +121,7 @@ def warm_up() -> None:
     a worker otherwise paid on a page, again after each recycling; the languages without a pattern file
     share one scope, every file (~150 ms), compiled here too."""
     global _warmed
-    from pipelines import patterns
+    from pipelines import dates, patterns
     from pipelines.enrich import analyze_text
     from pipelines.language import langdetect_top, langid_top
 
@@ -140,6 +140,7 @@ def warm_up() -> None:
         analyze_text(text, lang=lang)
     langdetect_top("The city council said on Monday that the price of rice rose this week.")
     langid_top("The city council said on Monday that the price of rice rose this week.")
+    dates.warm_up()  # dateparser's time-zone regexes and locales, built on its first parse
     _warmed = True
 
 

@@ -242,3 +242,14 @@ def test_relative_dateline_needs_the_fetch_time_and_yields_to_an_absolute_date()
 )
 def test_relative_forms_that_name_no_day(text):
     assert parse(text, country="id", relative_to=FETCHED) is None
+
+
+def test_warm_up_builds_dateparsers_tables_with_a_date_only_dateparser_reads(monkeypatch):
+    # dateparser's first parse compiles every time zone's regex (~140 ms): the crawl's warm-up does it,
+    # not the first page whose date only dateparser reads
+    assert parse(dates._DATEPARSER_SAMPLE).form == "dateparser"  # the own reader does not take the sample
+    seen = []
+    real = dates._read_dateparser
+    monkeypatch.setattr(dates, "_read_dateparser", lambda *a: seen.append(a) or real(*a))
+    dates.warm_up()
+    assert [a[0] for a in seen] == [dates._DATEPARSER_SAMPLE]
