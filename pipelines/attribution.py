@@ -213,6 +213,13 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             r"(?P<val>[^|\[\]（）\n]{2,80}?)\s*[)\]）]?\s*\.?$",
             re.IGNORECASE,
         ),
+        # "Larawan mula sa PNA", "Bild dpa", "(foto Ansa)": a photo label and a name without a separator - the
+        # name must be known (photo_known_credit)
+        "photo_known": re.compile(
+            r"(?:^|(?<=[.!?\"”])\s+|\s(?=[(（]))[(\[（]?\s*(?:" + photo + r")(?:\s+(?:" + by + r"))?\s+"
+            r"(?P<val>[^\s:：/()（）][^:：()（）\n]{1,40}?)\s*[)\]）]?\s*\.?$",
+            re.IGNORECASE,
+        ),
         "photo_tail": re.compile(  # "... tempête. © DPA", "Albares. / <name> – Europa Press"
             r"(?:(?<=[.!?\"”])\s+©\s*(?P<c>[^©\n]{2,40}?)|\s/\s(?P<who>[^/\n]{3,60}?)\s[-–—]\s(?P<org>[^/\n]{2,40}?))"
             r"\s*\.?$"
@@ -654,6 +661,21 @@ def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+def photo_known_credit(ln: Line, f: Findings) -> Hit | None:
+    """A photo label and a known agency or outlet with no separator, alone on a line or closing a
+    caption: 'Larawan mula sa PNA', 'Bild dpa', '<caption> (foto Ansa)'; an unknown word after the label
+    ('Foto bersama', 'Video viral') is none of it."""
+    m = _rx(ln.lang)["photo_known"].search(ln.text) if len(ln.text) <= 300 else None
+    src = gazetteer.lookup(m.group("val").strip(" .")) if m else None
+    if m is None or src is None or src.kind == "generic":
+        return None
+    name = gazetteer.credited(m.group("val").strip(" ."), src)
+    rest = ln.text[: m.start()].rstrip(" -–—|")
+    if not rest:
+        return Hit(photos=[name], drop=True, kind="photo_credit", credit=False)
+    return Hit(photos=[name], rest=rest, credit=False)
+
+
 def _mostly_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
@@ -915,6 +937,13 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
     if not m or len(ln.text) > 200:
         return None
     holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|\(c\)", " ", ln.text[m.end():]))
+    bare = _BARE_URL.sub(" ", holder) if "/" in holder else ""  # a site's address is no second name
+    parts = [p.strip(" .()") for p in bare.split("/") if p.strip(" .()")] if "/" in bare else []
+    known = [gazetteer.lookup(p) for p in parts]
+    if len(parts) >= 2 and any(known) and not all(known):  # "© РИА Новости / Иван Иванов": a picture's
+        orgs = photo_orgs(holder)  # agency and its photographer
+        if orgs:
+            return Hit(photos=orgs, drop=True, kind="photo_credit", credit=False)
     found = gazetteer.find(holder, strict_case=False)
     if found:
         s, e, src = found[0]
@@ -1322,6 +1351,7 @@ RULES: tuple[Rule, ...] = (
     Rule("credit_without_target", _anywhere, credit_without_target),
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),
+    Rule("photo_known_credit", _anywhere, photo_known_credit),
     Rule("glued_caption_credit", _anywhere, glued_caption_credit),
     Rule("writer_tag", _anywhere, writer_tag),
     Rule("coded_end_tag", _anywhere, coded_end_tag),

@@ -1444,26 +1444,26 @@ def test_a_country_in_the_datelines_brackets_is_the_place_not_the_outlet(text, o
 
 
 # --- a known name alone on an edge line, a writer's name and a known outlet (issue 11, position + gazetteer)
-EN2 = ("Critics of the plan said the money would be better spent on schools and hospitals in the poorest "
+EN2_R11 = ("Critics of the plan said the money would be better spent on schools and hospitals in the poorest "
        "provinces of the country, where waiting lists have grown.")
-EN3 = ("The programme, first launched three years ago, has reached more than two million households so far, "
+EN3_R11 = ("The programme, first launched three years ago, has reached more than two million households so far, "
        "according to official figures released in March.")
-PT = ("O governo anunciou nesta segunda-feira que o programa de ajuda alimentar será alargado a todos os "
+PT_R11 = ("O governo anunciou nesta segunda-feira que o programa de ajuda alimentar será alargado a todos os "
       "distritos a partir do próximo mês, disse o ministro aos jornalistas.")
-PT2 = ("O orçamento adicional foi aprovado pelo parlamento e a distribuição será acompanhada de perto, "
+PT2_R11 = ("O orçamento adicional foi aprovado pelo parlamento e a distribuição será acompanhada de perto, "
        "acrescentou o ministro num comunicado divulgado à imprensa.")
 
 
 @pytest.mark.parametrize(
     "text,sources",
     [
-        (f"{EN}\n{EN2}\n{EN3}\nThe Guardian", ["The Guardian"]),  # an outlet alone closing the story
-        (f"{EN}\n{EN2}\n{EN3}\n— The Associated Press", ["AP"]),
-        (f"AFP\n{EN}\n{EN2}\n{EN3}", ["AFP"]),  # an agency alone over the story's first paragraph
-        (f"Ukraine aid package approved\nReuters\n{EN}\n{EN2}", ["Reuters"]),  # under the title
-        (f"França. O PAÍS DO MEDO\nSérgio Figueiredo – Diário de Notícias, opinião\n{PT}\n{PT2}",
+        (f"{EN}\n{EN2_R11}\n{EN3_R11}\nThe Guardian", ["The Guardian"]),  # an outlet alone closing the story
+        (f"{EN}\n{EN2_R11}\n{EN3_R11}\n— The Associated Press", ["AP"]),
+        (f"AFP\n{EN}\n{EN2_R11}\n{EN3_R11}", ["AFP"]),  # an agency alone over the story's first paragraph
+        (f"Ukraine aid package approved\nReuters\n{EN}\n{EN2_R11}", ["Reuters"]),  # under the title
+        (f"França. O PAÍS DO MEDO\nSérgio Figueiredo – Diário de Notícias, opinião\n{PT_R11}\n{PT2_R11}",
          ["Diário de Notícias"]),  # a reposted column's byline: writer, dash, known outlet, desk
-        (f"{EN}\n{EN2}\n{EN3}\n{EN2}\nJane Doe | The Guardian", ["The Guardian"]),
+        (f"{EN}\n{EN2_R11}\n{EN3_R11}\n{EN2_R11}\nJane Doe | The Guardian", ["The Guardian"]),
     ],
 )
 def test_a_known_name_in_an_edge_position_credits_it(text, sources):
@@ -1475,10 +1475,10 @@ def test_a_known_name_in_an_edge_position_credits_it(text, sources):
 @pytest.mark.parametrize(
     "text",
     [
-        f"The Guardian\n{EN}\n{EN2}\n{EN3}",  # an outlet over the story is the site's masthead
-        f"{EN}\nThe Guardian\n{EN2}\n{EN3}",  # mid-story: a quoted name, a link, a menu
-        f"{EN}\n{EN2}\n{EN3}\nAA",  # a bare 'AA' is a font-size button as often as Anadolu
-        f"{EN}\n{EN2}\n{EN3}\nJoe Biden – The new plan for schools",  # no known name after the dash
+        f"The Guardian\n{EN}\n{EN2_R11}\n{EN3_R11}",  # an outlet over the story is the site's masthead
+        f"{EN}\nThe Guardian\n{EN2_R11}\n{EN3_R11}",  # mid-story: a quoted name, a link, a menu
+        f"{EN}\n{EN2_R11}\n{EN3_R11}\nAA",  # a bare 'AA' is a font-size button as often as Anadolu
+        f"{EN}\n{EN2_R11}\n{EN3_R11}\nJoe Biden – The new plan for schools",  # no known name after the dash
     ],
 )
 def test_a_known_name_elsewhere_or_an_unknown_one_credits_nobody(text):
@@ -1507,25 +1507,25 @@ def test_a_photo_label_with_its_by_word_is_a_photo_credit(caption, photos):
 def test_a_photo_of_something_is_no_credit(line):
     """Italian 'group photo', German 'photo of the wedding', Indonesian 'photo of souvenirs': the word
     after the label starts no name."""
-    r = run(f"{EN}\n{EN2}\n{line}\n{EN3}\n{EN2}\n{EN3}")
+    r = run(f"{EN}\n{EN2_R11}\n{line}\n{EN3_R11}\n{EN2_R11}\n{EN3_R11}")
     assert r["photo_credits"] == [] and r["sources"] == []
 
 
 # --- a brand dateline whose whole name the gazetteer knows (group orgw), in any shape
-AR = ("أعلنت الحكومة يوم الاثنين أن برنامج المساعدات الغذائية سيمتد إلى جميع المحافظات اعتبارا من الشهر المقبل، "
+AR_R11 = ("أعلنت الحكومة يوم الاثنين أن برنامج المساعدات الغذائية سيمتد إلى جميع المحافظات اعتبارا من الشهر المقبل، "
       "وفق ما قال مسؤولون للصحفيين.")
-AR2 = "وأضاف الوزير في بيان أن الميزانية الإضافية تمت الموافقة عليها من قبل البرلمان وأن التوزيع سيخضع لرقابة مشددة."
+AR2_R11 = "وأضاف الوزير في بيان أن الميزانية الإضافية تمت الموافقة عليها من قبل البرلمان وأن التوزيع سيخضع لرقابة مشددة."
 
 
 @pytest.mark.parametrize(
     "text,outlet,sources",
     [
-        (f"Folha de S.Paulo - {PT}\n{PT2}", "Folha de S.Paulo", []),  # several words, a dot
-        (f"O Globo – {PT}\n{PT2}", "O Globo", []),  # a one-letter article
-        (f"The Straits Times - {EN}\n{EN2}", "The Straits Times", []),
-        (f"Agence France-Presse - {EN}\n{EN2}", None, ["AFP"]),  # an agency there is a source
-        (f"القاهرة - أ ف ب: {AR}\n{AR2}\n{AR2}", None, ["AFP"]),  # Arabic '<city> - <known name>:'
-        (f"بيروت - د ب أ: {AR}\n{AR2}\n{AR2}", None, ["dpa"]),
+        (f"Folha de S.Paulo - {PT_R11}\n{PT2_R11}", "Folha de S.Paulo", []),  # several words, a dot
+        (f"O Globo – {PT_R11}\n{PT2_R11}", "O Globo", []),  # a one-letter article
+        (f"The Straits Times - {EN}\n{EN2_R11}", "The Straits Times", []),
+        (f"Agence France-Presse - {EN}\n{EN2_R11}", None, ["AFP"]),  # an agency there is a source
+        (f"القاهرة - أ ف ب: {AR_R11}\n{AR2_R11}\n{AR2_R11}", None, ["AFP"]),  # Arabic '<city> - <known name>:'
+        (f"بيروت - د ب أ: {AR_R11}\n{AR2_R11}\n{AR2_R11}", None, ["dpa"]),
     ],
 )
 def test_a_known_brand_opening_the_lead_is_its_dateline(text, outlet, sources):
@@ -1534,8 +1534,8 @@ def test_a_known_brand_opening_the_lead_is_its_dateline(text, outlet, sources):
 
 
 @pytest.mark.parametrize("text", [
-    f"Presidente Lula e ministros - {PT}\n{PT2}",  # an unknown name before the dash
-    f"القاهرة - أحمد علي: {AR}\n{AR2}\n{AR2}",  # the reporter in the outlet's slot
+    f"Presidente Lula e ministros - {PT_R11}\n{PT2_R11}",  # an unknown name before the dash
+    f"القاهرة - أحمد علي: {AR_R11}\n{AR2_R11}\n{AR2_R11}",  # the reporter in the outlet's slot
 ])
 def test_an_unknown_name_opening_the_lead_is_no_outlet(text):
     r = run(text)
@@ -1549,13 +1549,13 @@ def test_an_unknown_name_opening_the_lead_is_no_outlet(text):
     ("Fans celebrate in Berlin after the final whistle. dpa/Jane Doe", ["dpa"]),
 ])
 def test_a_known_agency_and_a_photographer_closing_a_caption_is_a_photo_credit(caption, photos):
-    r = run(f"{EN}\n{EN2}\n{caption}\n{EN3}\n{EN2}\n{EN3}")
+    r = run(f"{EN}\n{EN2_R11}\n{caption}\n{EN3_R11}\n{EN2_R11}\n{EN3_R11}")
     assert (r["sources"], r["photo_credits"]) == ([], photos)
     assert "Juan Pérez" not in r["clean_text"] and "Mario Rossi" not in r["clean_text"]
 
 
 def test_an_unknown_org_and_a_name_after_a_sentence_is_no_photo_credit():
-    r = run(f"{EN}\n{EN2}\nHe said he was fine. Kompasiana/Jane Doe\n{EN3}\n{EN2}\n{EN3}")
+    r = run(f"{EN}\n{EN2_R11}\nHe said he was fine. Kompasiana/Jane Doe\n{EN3_R11}\n{EN2_R11}\n{EN3_R11}")
     assert r["photo_credits"] == []
 
 
@@ -1570,7 +1570,7 @@ def test_a_credit_label_opening_a_row_of_labels_credits_only_its_value(row, sour
     assert r["sources"] == sources
 
 
-KO = ("정부는 월요일 식량 지원 프로그램을 다음 달부터 모든 지역으로 확대할 것이라고 밝혔다고 관계자들이 기자들에게 말했다.\n"
+KO_R11 = ("정부는 월요일 식량 지원 프로그램을 다음 달부터 모든 지역으로 확대할 것이라고 밝혔다고 관계자들이 기자들에게 말했다.\n"
       "추가 예산은 국회에서 승인됐으며 배분 과정은 엄격하게 감시될 것이라고 장관은 덧붙였다.\n"
       "야당 의원들은 다음 예산이 논의되기 전에 지출에 대한 독립적인 감사를 요구했다.")
 
@@ -1582,23 +1582,23 @@ KO = ("정부는 월요일 식량 지원 프로그램을 다음 달부터 모든
     ("[헤럴드경제=김철수 기자] ", [], "헤럴드경제"),  # the publisher's own byline stamp, '=' before the name
 ])
 def test_korean_square_bracket_stamps(stamp, sources, outlet):
-    r = run(stamp + KO)
+    r = run(stamp + KO_R11)
     assert (r["sources"], r["dateline_outlet"]) == (sources, outlet)
 
 
-ES = ("El Gobierno anunció este lunes que el programa de ayuda alimentaria se ampliará a todos los distritos a "
+ES_R11 = ("El Gobierno anunció este lunes que el programa de ayuda alimentaria se ampliará a todos los distritos a "
       "partir del próximo mes, dijeron fuentes oficiales.")
-FR = ("Le gouvernement a annoncé lundi que le programme d'aide alimentaire serait étendu à tous les districts à "
+FR_R11 = ("Le gouvernement a annoncé lundi que le programme d'aide alimentaire serait étendu à tous les districts à "
       "partir du mois prochain.")
-IT = ("Il governo ha annunciato lunedì che il programma di aiuti alimentari sarà esteso a tutti i distretti a "
+IT_R11 = ("Il governo ha annunciato lunedì che il programma di aiuti alimentari sarà esteso a tutti i distretti a "
       "partire dal mese prossimo.")
 
 
 @pytest.mark.parametrize("text,sources", [
-    (f"MADRID, 3 (EUROPA PRESS) {ES}\n{ES}\n{ES}", ["Europa Press"]),  # a known name in brackets, no dash
-    (f"Paris (AFP) {FR}\n{FR}\n{FR}", ["AFP"]),
-    (f"ROMA, 3 MAR - (ANSA) - {IT}\n{IT}\n{IT}", ["ANSA"]),  # a dash between the date and the stamp
-    (f"{FR}\n{FR}\n{FR}\nLe Figaro avec AFP", ["AFP"]),  # the outlet's desk, then 'avec <agency>'
+    (f"MADRID, 3 (EUROPA PRESS) {ES_R11}\n{ES_R11}\n{ES_R11}", ["Europa Press"]),  # a known name in brackets, no dash
+    (f"Paris (AFP) {FR_R11}\n{FR_R11}\n{FR_R11}", ["AFP"]),
+    (f"ROMA, 3 MAR - (ANSA) - {IT_R11}\n{IT_R11}\n{IT_R11}", ["ANSA"]),  # a dash between the date and the stamp
+    (f"{FR_R11}\n{FR_R11}\n{FR_R11}\nLe Figaro avec AFP", ["AFP"]),  # the outlet's desk, then 'avec <agency>'
 ])
 def test_wire_stamps_of_the_romance_languages(text, sources):
     assert run(text)["sources"] == sources
@@ -1609,34 +1609,57 @@ def test_wire_stamps_of_the_romance_languages(text, sources):
     "Joko Widodo (Jokowi) Presiden ",  # a nickname
 ])
 def test_an_unknown_name_in_brackets_opening_the_lead_is_no_stamp(lead):
-    r = run(f"{lead}{ES}\n{ES}\n{ES}")
+    r = run(f"{lead}{ES_R11}\n{ES_R11}\n{ES_R11}")
     assert (r["sources"], r["dateline_outlet"]) == ([], None)
 
 
 def test_a_rights_notice_credits_its_holder_not_the_year():
     """The Korean-style notice shape ('Copyright ⓒ <holder> ... 무단/All') is unscoped: on an English page
     'Copyright © 2024 The Star Online. All rights reserved.' named '2024 The Star Online'."""
-    r = run(f"{EN}\n{EN2}\n{EN3}\nCopyright © 2024 The Star Online. All rights reserved.")
+    r = run(f"{EN}\n{EN2_R11}\n{EN3_R11}\nCopyright © 2024 The Star Online. All rights reserved.")
     assert r["sources"] == ["The Star Online"]
 
 
-ZH = ("美国总统拜登周一表示，政府将继续支持乌克兰，并宣布新一轮的军事援助计划，总额约为十亿美元，引发广泛关注。\n"
+ZH_R11 = ("美国总统拜登周一表示，政府将继续支持乌克兰，并宣布新一轮的军事援助计划，总额约为十亿美元，引发广泛关注。\n"
       "白宫发言人表示，这项援助将包括防空系统和弹药，预计在未来数周内陆续交付，以加强前线的防御能力和作战能力。\n"
       "分析人士指出，这是今年以来规模最大的一次援助，反映出华府对战局的高度关注，也显示国会对援助的支持仍然稳固。\n"
       "俄罗斯方面则批评此举将延长冲突，并警告西方国家不要进一步介入，克里姆林宫发言人表示将采取必要的应对措施。")
-JA = ("政府は月曜日、食料支援プログラムを来月から全ての地区に拡大すると発表した。関係者が記者団に明らかにした。\n"
+JA_R11 = ("政府は月曜日、食料支援プログラムを来月から全ての地区に拡大すると発表した。関係者が記者団に明らかにした。\n"
       "追加予算は国会で承認され、配分は厳しく監視されると大臣は付け加えた。声明で明らかにした内容によると、今後も継続する。\n"
       "計画の批判者らは、その資金は国内で最も貧しい地方の学校や病院に使われるべきだと述べた。議論は続いている。\n"
       "野党議員らは、次の予算が審議される前に支出の独立した監査を求めた。政府は回答を保留している状況だ。")
 
 
 @pytest.mark.parametrize("body,caption,photos", [
-    (ZH, "图片来源：新华社", ["Xinhua"]),  # the full-width colon of CJK text
-    (ZH, "乌克兰士兵在前线训练。（图/路透社）", ["Reuters"]),  # full-width brackets
-    (ZH, "烏克蘭士兵在前線訓練。（圖／美聯社）", ["AP"]),  # and a full-width slash
-    (JA, "会見する首相＝3日、東京都千代田区（写真：AFP＝時事）", ["AFP", "Jiji"]),  # AFP via Jiji
+    (ZH_R11, "图片来源：新华社", ["Xinhua"]),  # the full-width colon of CJK text
+    (ZH_R11, "乌克兰士兵在前线训练。（图/路透社）", ["Reuters"]),  # full-width brackets
+    (ZH_R11, "烏克蘭士兵在前線訓練。（圖／美聯社）", ["AP"]),  # and a full-width slash
+    (JA_R11, "会見する首相＝3日、東京都千代田区（写真：AFP＝時事）", ["AFP", "Jiji"]),  # AFP via Jiji
 ])
 def test_photo_credits_with_full_width_punctuation(body, caption, photos):
     lines = body.split("\n")
     r = run("\n".join(lines[:2] + [caption] + lines[2:] + lines[::-1]))
     assert (r["sources"], r["photo_credits"]) == ([], photos)
+
+
+TL_R11 = ("Inanunsyo ng pamahalaan nitong Lunes na palalawakin ang programa ng tulong sa pagkain sa lahat ng distrito "
+      "simula sa susunod na buwan, ayon sa mga opisyal.")
+RU_R11 = ("Правительство объявило в понедельник, что программа продовольственной помощи будет расширена на все "
+      "районы со следующего месяца, сообщили чиновники журналистам.")
+
+
+@pytest.mark.parametrize("body,caption,photos", [
+    (TL_R11, "Larawan mula sa PNA", ["PNA"]),  # a photo label and a known name, no separator
+    (EN, "A view of the city centre after the storm. (Photo AFP)", ["AFP"]),
+    (IT_R11, "Il ministro durante la conferenza stampa (foto Ansa)", ["ANSA"]),
+    (RU_R11, "© РИА Новости / Иван Иванов", ["RIA Novosti"]),  # '©', an agency and its photographer
+])
+def test_a_photo_label_and_a_known_name_without_a_separator(body, caption, photos):
+    r = run(f"{body}\n{body}\n{caption}\n{body}\n{body}\n{body}")
+    assert (r["sources"], r["photo_credits"]) == ([], photos)
+
+
+@pytest.mark.parametrize("line", ["Foto bersama warga desa", "Video viral di media sosial", "Larawan ni Juan dela Cruz"])
+def test_a_photo_label_before_an_unknown_word_is_no_credit(line):
+    r = run(f"{ID}\n{ID}\n{line}\n{ID}\n{ID}\n{ID}")
+    assert r["photo_credits"] == [] and r["sources"] == []
