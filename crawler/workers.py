@@ -48,12 +48,13 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -305,7 +306,11 @@ def _exchange(worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], ti
     (kind, value, the worker's CPU seconds so far); kind ``worker_crash`` or ``timeout`` (CPU None) when
     the worker died or did not answer in time."""
     try:
-        worker.conn.send((fn, args, timeout))
+        task = ForkingPickler.dumps((fn, args, timeout))
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be sent: the worker never saw it
+        return "error", exc, None
+    try:
+        worker.conn.send_bytes(task)
     except (OSError, ValueError) as exc:  # its pipe is gone: the worker died while idle
         return "worker_crash", f"worker exited ({worker.proc.exitcode}) before taking the page: {exc}", None
     try:
@@ -316,6 +321,56 @@ def _exchange(worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...], ti
         worker.proc.join(1.0)
         return "worker_crash", f"worker died (exit code {worker.proc.exitcode})", None
     return kind, value, cpu
+
+
+def _resolve(fut: asyncio.Future[Any], result: Any) -> None:
+    if not fut.done():  # (cancelled: its page's worker was killed, the answer is nobody's)
+        fut.set_result(result)
+
+
+def _fail(fut: asyncio.Future[Any], exc: BaseException) -> None:
+    if not fut.done():
+        fut.set_exception(exc)
+
+
+class _Lanes:
+    """The threads that carry stage calls over the workers' pipes (``_exchange``), each call's answer
+    handed to the event loop with one ``call_soon_threadsafe``: no executor future and no chaining of
+    it to an asyncio future on the reactor thread for every page (issue 16: ``run_in_executor``'s
+    submit and its completion were ~9% of the reactor's samples)."""
+
+    def __init__(self, n: int) -> None:
+        self._jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._threads = [threading.Thread(target=self._run, name=f"stage-io-{i}", daemon=True)
+                         for i in range(n)]
+        for t in self._threads:
+            t.start()
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+        """``fn(*args)`` on a lane; an asyncio future of its result (on the running loop)."""
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._jobs.put((loop, fut, fn, args))
+        return fut
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            loop, fut, fn, args = job
+            try:
+                result = fn(*args)
+            except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable page: the caller's to raise
+                with contextlib.suppress(RuntimeError):  # the loop is closed: the crawl is over
+                    loop.call_soon_threadsafe(_fail, fut, exc)
+                continue
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_resolve, fut, result)
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
 
 
 class StagePool:
@@ -338,7 +393,7 @@ class StagePool:
         # multi-megabyte page does not fit a pipe's buffer, and a busy machine may not schedule the
         # reading worker at once.  One thread per worker (each holds one page at a time: its call's
         # thread waits for the answer), and two for calls whose worker was killed under them
-        self._io = ThreadPoolExecutor(max_workers=max(1, workers) + 2, thread_name_prefix="stage-io")
+        self._io = _Lanes(workers + 2) if workers else None
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> StagePool:
@@ -472,8 +527,9 @@ class StagePool:
     async def _call(self, worker: _Worker, fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
         """One stage call, its whole exchange with the worker (send, wait, receive) in one job on an io
         thread: the reactor thread hands the page over and is woken once, with the answer."""
-        kind, value, cpu = await asyncio.get_running_loop().run_in_executor(
-            self._io, _exchange, worker, fn, args, self.timeout, self.timeout + self.kill_grace)
+        assert self._io is not None
+        kind, value, cpu = await self._io.call(_exchange, worker, fn, args, self.timeout,
+                                               self.timeout + self.kill_grace)
         if cpu is not None:
             self.cpu_s += cpu - worker.cpu
             worker.cpu = cpu
@@ -486,7 +542,8 @@ class StagePool:
     def close(self) -> None:
         """Tell every worker to exit and return at once (they are reaped on a daemon thread)."""
         self._closed = True
-        self._io.shutdown(wait=False)
+        if self._io is not None:
+            self._io.close()
         workers, self._all = list(self._all), set()
         for w in workers:
             w.stop()

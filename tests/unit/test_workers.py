@@ -165,3 +165,30 @@ def test_warm_up_compiles_every_languages_patterns():
             fn(lang)
         after = fn.cache_info()
         assert after.misses == before.misses, (fn.__qualname__, after)
+
+
+def test_a_stage_call_costs_the_reactor_no_executor_round_trip(make, monkeypatch):
+    """Each stage call's exchange with its worker (send the page, wait, read the answer) runs on one of
+    the pool's io threads, which hands the answer to the event loop once (``call_soon_threadsafe``): the
+    reactor thread runs no executor job per page and waits on no pipe (issue 16: ``run_in_executor``
+    and its future chaining were ~9% of the reactor's samples).  An argument that cannot be sent is
+    still the caller's error, and the worker serves the next page."""
+    pool = make(1)
+    executor_jobs: list[str] = []
+    real = asyncio.BaseEventLoop.run_in_executor
+
+    def counted(self, executor, fn, *args):
+        executor_jobs.append(getattr(fn, "__name__", repr(fn)))
+        return real(self, executor, fn, *args)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "run_in_executor", counted)
+
+    async def main():
+        lengths = [await pool.run(len, "x" * i) for i in range(20)]
+        with pytest.raises(Exception, match="pickle"):
+            await pool.run(len, lambda: None)  # a lambda does not pickle
+        return lengths, await pool.run(len, "after")
+
+    lengths, after = asyncio.run(main())
+    assert lengths == list(range(20)) and after == 5
+    assert executor_jobs == []  # was two a page (send, receive)
