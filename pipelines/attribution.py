@@ -661,11 +661,18 @@ def photo_credit_line(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+# '<caption>（共同通信社提供）', '<caption> (연합뉴스 제공)': a known name before the CJK 'provided by' word
+_PROVIDED_BY = re.compile(
+    r"\s*[(（](?P<val>[^()（）\n]{2,16}?)(?<=\S)\s*(?:社)?(?:提供|供图|供圖|제공)[)）]\s*\.?$"
+)
+
+
 def photo_known_credit(ln: Line, f: Findings) -> Hit | None:
     """A photo label and a known agency or outlet with no separator, alone on a line or closing a
-    caption: 'Larawan mula sa PNA', 'Bild dpa', '<caption> (foto Ansa)'; an unknown word after the label
-    ('Foto bersama', 'Video viral') is none of it."""
-    m = _rx(ln.lang)["photo_known"].search(ln.text) if len(ln.text) <= 300 else None
+    caption: 'Larawan mula sa PNA', 'Bild dpa', '<caption> (foto Ansa)', '<caption>（共同通信社提供）'; an
+    unknown word after the label ('Foto bersama', 'Video viral') is none of it."""
+    text = ln.text
+    m = (_rx(ln.lang)["photo_known"].search(text) or _PROVIDED_BY.search(text)) if len(text) <= 300 else None
     src = gazetteer.lookup(m.group("val").strip(" .")) if m else None
     if m is None or src is None or src.kind == "generic":
         return None

@@ -1663,3 +1663,13 @@ def test_a_photo_label_and_a_known_name_without_a_separator(body, caption, photo
 def test_a_photo_label_before_an_unknown_word_is_no_credit(line):
     r = run(f"{ID}\n{ID}\n{line}\n{ID}\n{ID}\n{ID}")
     assert r["photo_credits"] == [] and r["sources"] == []
+
+
+@pytest.mark.parametrize("caption,photos", [
+    ("記者会見する大臣（共同通信社提供）", ["Kyodo"]),  # a known name before the CJK 'provided by'
+    ("記者会見する大臣（ロイター提供）", ["Reuters"]),
+])
+def test_a_known_name_providing_the_picture_is_its_photo_credit(caption, photos):
+    lines = JA_R11.split("\n")
+    r = run("\n".join(lines[:2] + [caption] + lines[2:] + lines[::-1]))
+    assert (r["sources"], r["photo_credits"]) == ([], photos)
