@@ -1673,3 +1673,9 @@ def test_a_known_name_providing_the_picture_is_its_photo_credit(caption, photos)
     lines = JA_R11.split("\n")
     r = run("\n".join(lines[:2] + [caption] + lines[2:] + lines[::-1]))
     assert (r["sources"], r["photo_credits"]) == ([], photos)
+
+
+def test_the_ani_stamp_with_the_country_in_square_brackets():
+    """'New Delhi [India], March 3 (ANI): ' - the place's country in square brackets before the date."""
+    r = run(f"New Delhi [India], March 3 (ANI): {EN}\n{EN2_R11}\n{EN3_R11}")
+    assert r["sources"] == ["ANI"] and "(ANI)" not in r["clean_text"]
