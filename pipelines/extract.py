@@ -683,6 +683,7 @@ _BYLINE_WORDS = ("author", "byline", "by-line", "autor", "auteur", "firma", "sig
                  "reporter", "writer", "journalist",
                  "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "screenname", "channel-name",
                  "byl")
+_BYLINE_WORD_IN = re.compile("|".join(map(re.escape, _BYLINE_WORDS)))  # one of them in a lower-cased string
 MAX_BYLINE_CANDIDATES = 4  # class/id matches tried after the first one named nobody (a social link, a label)
 
 
@@ -697,46 +698,48 @@ def _html_bylines(tree: HtmlElement) -> Iterator[str]:
         return
     profile: str | None = None
     fallbacks: list[str] = []
-    verdicts: dict[str, bool] = {}
+    verdicts: dict[tuple[str | None, ...], bool] = {}
     h1 = body.find(".//h1")
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     for el in body.iter(*_BYLINE_TAGS):
-        attrib = el.attrib
-        if el.tag == "author":  # the <author> element some CMSs write
+        tag = el.tag
+        if tag == "author":  # the <author> element some CMSs write
             if 2 < len(content := _element_text(el)) < 120 and not _in_furniture(el, story):
                 yield content
             continue
+        attrib = el.attrib
         if not attrib:
-            if el.tag == "address" and story is not None and _inside(el, story) and not fallbacks:
+            if tag == "address" and story is not None and _inside(el, story) and not fallbacks:
                 # HTML's own byline element: an <address> in the article is its author's
                 content = _element_text(el)
                 if 2 < len(content) < 120 and not _in_furniture(el, story):
                     fallbacks.append(content)
             continue
-        rel, prop = attrib.get("rel") or "", attrib.get("itemprop") or ""
-        strong = "author" in rel.split() or "author" in prop
+        get = attrib.get  # (every element of the body is read here: each test as cheap as it can be)
+        rel, prop = get("rel") or "", get("itemprop") or ""
+        strong = ("author" in rel and "author" in rel.split()) or "author" in prop
         if strong:
             content = _element_text(el) or _microdata_name(el)
             if 2 < len(content) < 120 and not _in_furniture(el, story):
                 yield content
             continue
-        if profile is None and el.tag == "a" and _PROFILE_HREF.search(attrib.get("href") or ""):
+        if profile is None and tag == "a" and _PROFILE_HREF.search(get("href") or ""):
             if 2 < len(_element_text(el)) < 80 and not _in_furniture(el, story):
                 profile = _profile_links(el)
             continue
         if len(fallbacks) >= MAX_BYLINE_CANDIDATES:
             continue
-        named_in = " ".join((attrib.get("data-author") or attrib.get("data-author-name")
-                             or attrib.get("data-byline") or "").split())
-        if 2 < len(named_in) < 120 and not _in_furniture(el, story):
-            fallbacks.append(named_in)  # the name in a data attribute (<div data-author="Jane Doe">)
-            continue
-        attrs = " ".join(v for k in ("class", "id", "data-component", "data-testid") if (v := attrib.get(k)))
-        named = verdicts.get(attrs)
-        if named is None:  # once per distinct class/id string (pages repeat them), plain words first
-            low = attrs.lower()
-            named = any(w in low for w in _BYLINE_WORDS) and bool(_BYLINE_ATTR.search(attrs))
-            verdicts[attrs] = named
+        if raw_name := get("data-author") or get("data-author-name") or get("data-byline"):
+            named_in = " ".join(raw_name.split())
+            if 2 < len(named_in) < 120 and not _in_furniture(el, story):
+                fallbacks.append(named_in)  # the name in a data attribute (<div data-author="Jane Doe">)
+                continue
+        key = (get("class"), get("id"), get("data-component"), get("data-testid"))
+        named = verdicts.get(key)
+        if named is None:  # once per distinct class/id values (pages repeat them), plain words first
+            attrs = " ".join(v for v in key if v)
+            named = bool(_BYLINE_WORD_IN.search(attrs.lower())) and bool(_BYLINE_ATTR.search(attrs))
+            verdicts[key] = named
         if not named:
             continue
         content = _element_text(el)
