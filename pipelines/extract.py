@@ -907,12 +907,16 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     tried = 0
     for el in body.iter(*_DATELINE_TAGS):
+        if el.tag != "time" and not el.attrib:
+            continue
         attrs = f"{el.get('class') or ''} {el.get('id') or ''}"
         if el.tag != "time" and not _DATELINE_ATTR.search(attrs) and not (
                 with_updated and "byline" in attrs.lower()):  # "By Jane Doe | Published March 5, 2025"
             continue
-        text = " ".join(_element_text(el).split())
-        if not text or len(text) > MAX_DATELINE_CHARS or _UPDATED.search(attrs):
+        if _UPDATED.search(attrs):
+            continue
+        text = " ".join(_element_text(el, MAX_DATELINE_CHARS).split())  # read no more than a dateline
+        if not text or len(text) > MAX_DATELINE_CHARS:
             continue
         if _UPDATED.search(text) and not (with_updated and _PUBLISHED_LABEL.search(text)):
             continue

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -249,7 +250,8 @@ _LEADING_ARTICLE = re.compile(r"^(?:der|die|das|la|le|les|el|il|lo|los|las|het|d
 _GERMAN_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def _spellings(name: str, article: bool = True) -> set[str]:
+@lru_cache(maxsize=4096)
+def _spellings(name: str, article: bool = True) -> frozenset[str]:
     """The squashed ways an outlet's name may be written: as given, accents folded ("Wiadomości" =
     "wiadomosci"), umlauts spelt out as hosts do ("Süddeutsche" = "sueddeutsche"), the leading article
     dropped ("DIE ZEIT" = "zeit"; not for the outlet's own names, ``article=False``: "Il Post" would make
@@ -261,7 +263,7 @@ def _spellings(name: str, article: bool = True) -> set[str]:
         if not k.isascii():
             out.add(k.translate(_GERMAN_FOLD))
             out.add("".join(c for c in unicodedata.normalize("NFKD", k) if not unicodedata.combining(c)))
-    return {k for k in out if k}
+    return frozenset(k for k in out if k)
 
 
 OUTLET_MAX_WORDS = 8
@@ -272,10 +274,11 @@ def is_outlet(name: str, keys: set[str]) -> bool:
     key = squash(name)
     if not key:
         return False
-    if any(k in keys for k in _spellings(name)):
+    spellings = _spellings(name)
+    if not spellings.isdisjoint(keys):
         return True
-    spelt = {k for k in _spellings(name) if len(k) >= 4}
-    if any(len(k) >= 4 and (x.startswith(k) or k.startswith(x)) for x in spelt - {key} for k in keys):
+    spelt = [x for x in spellings if len(x) >= 4 and x != key]
+    if spelt and any(len(k) >= 4 and (x.startswith(k) or k.startswith(x)) for x in spelt for k in keys):
         return True  # "Süddeutsche Zeitung" on sueddeutsche.de, "DIE ZEIT" on zeit.de
     words = name.split()
     first = squash(words[0])
