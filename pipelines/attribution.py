@@ -216,7 +216,8 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
         # "Larawan mula sa PNA", "Bild dpa", "(foto Ansa)": a photo label and a name without a separator - the
         # name must be known (photo_known_credit)
         "photo_known": re.compile(
-            r"(?:^|(?<=[.!?\"”])\s+|\s(?=[(（]))[(\[（]?\s*(?:" + photo + r")(?:\s+(?:" + by + r"))?\s+"
+            r"(?:^|(?<=[.!?\"”])\s+|\s(?=[(（])|\s[-–—]\s)[(\[（]?\s*"
+            r"(?:" + photo + r")(?:\s+(?:" + by + r"))?\s+"
             r"(?P<val>[^\s:：/()（）][^:：()（）\n]{1,40}?)\s*[)\]）]?\s*\.?$",
             re.IGNORECASE,
         ),
@@ -817,12 +818,12 @@ def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
 
 _SLASH_CREDIT = re.compile(
     r"(?<=[.!?\"”)])\s+(?P<org>[^\W\d_][\w.&-]{1,15}(?: [\w.&-]{1,15})?)\s*/\s*"
-    r"(?P<who>(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+(?: [\w.'’-]+){0,3})\s*\.?$"
+    r"(?P<who>(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+(?: [\w.'’-]+){0,3})(?:\s*/\s*[a-z]{2,4})?\s*\.?$"  # '/aa': editor
 )
 
 
 def _known_slash_credit(line: str) -> tuple[str, int] | None:
-    """'<caption>. EFE/Juan Pérez', '<caption>. ANSA/Mario Rossi': the wire style's picture credit
+    """'<caption>. EFE/Juan Pérez', '<caption>. ANTARA/Jane Doe/aa.': the wire style's picture credit
     after the caption's last sentence - any known agency or photo agency, then a person, not only the
     prefixes of photo_slash_prefixes; '... said. AFP/Reuters' (two names) is none of it."""
     m = _SLASH_CREDIT.search(line)

@@ -1679,3 +1679,17 @@ def test_the_ani_stamp_with_the_country_in_square_brackets():
     """'New Delhi [India], March 3 (ANI): ' - the place's country in square brackets before the date."""
     r = run(f"New Delhi [India], March 3 (ANI): {EN}\n{EN2_R11}\n{EN3_R11}")
     assert r["sources"] == ["ANI"] and "(ANI)" not in r["clean_text"]
+
+
+MS_R11 = ("Kerajaan negeri memaklumkan bahawa program bantuan makanan akan diperluaskan ke semua daerah mulai bulan "
+          "depan, kata pegawai kerajaan kepada pemberita.")
+
+
+@pytest.mark.parametrize("body,caption,photos", [
+    (MS_R11, "Pegawai kerajaan meninjau kawasan banjir. - Gambar Bernama", ["Bernama"]),  # label after a dash
+    (MS_R11, "Mangsa dibawa ke hospital. - Foto Sinar Harian", ["Sinar Harian"]),
+    (ID, "Warga antre bantuan di kantor desa, Senin (3/3/2024). ANTARA/Jane Doe/aa.", ["ANTARA"]),  # editor code
+])
+def test_more_caption_credit_shapes(body, caption, photos):
+    r = run(f"{body}\n{body}\n{caption}\n{body}\n{body}\n{body}")
+    assert (r["sources"], r["photo_credits"]) == ([], photos)
