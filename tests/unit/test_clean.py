@@ -480,3 +480,42 @@ def test_cleaning_and_attribution_read_a_datelines_org_alike(dateline, org):
                            "pangan tahun depan dengan anggaran yang lebih besar.")
     assert found is not None and found[2] == org
     assert (_dateline_org(dateline) or (None,))[0] == org
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Revise: Salud reporta ocho heridos en protestas en la plaza Murillo", "es"),
+        ("Leia: Governo anuncia novo pacote para o setor elétrico", "pt"),
+        ("Lire : Le gouvernement présente son budget", "fr"),
+        ("Lesen Sie dazu: Bundesregierung beschließt neues Klimapaket", "de"),
+        ("Leggi: Il governo approva la manovra", "it"),
+        ("Читайте: Правительство утвердило новый бюджет", "ru"),
+        ("İlgili Haber: Meclis yeni yasayı kabul etti", "tr"),
+        ("فيديو قد يعجبك: فيضانات في العاصمة", "ar"),
+        ("Mời xem: Chính phủ họp phiên thường kỳ", "vi"),
+        ("Czytaj: Rząd przyjął nowy budżet", "pl"),
+        ("Must read: Floods hit the capital", "en"),
+        ("猜你喜欢：国务院召开常务会议", "zh"),
+        ("関連リンク：政府が新たな経済対策", "ja"),
+        ("관련 뉴스: 정부, 새 경제대책 발표", "ko"),
+    ],
+)
+def test_label_prefixed_teasers_of_other_languages_go(line, lang):
+    c = clean(f"{BODY}\n{line}\n{BODY}", lang)
+    assert line not in c.body
+    assert {"kind": "related", "text": line} in c.removed_segments
+    assert c.body.count("Pemerintah menyatakan") == 2
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Leia o relatório completo no site do ministério, publicado nesta segunda-feira.", "pt"),
+        ("Lire la suite du rapport reste difficile pour les députés, selon l'opposition.", "fr"),
+        ("Czytaj dalej nie chciał nikt z obecnych na sali posłów, mówi świadek.", "pl"),
+    ],
+)
+def test_a_sentence_opening_with_a_read_verb_stays(line, lang):
+    c = clean(f"{BODY}\n{line}\n{BODY}", lang)
+    assert line in c.body
