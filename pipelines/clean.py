@@ -18,6 +18,7 @@ from itertools import chain
 from typing import TypedDict
 
 from pipelines import gazetteer, patterns
+from pipelines.regex_guard import requires_one_of
 
 MAX_CHARS = 200_000  # a body beyond this is not an article; keep the head, record the cut
 _HEAD_ZONE = 8  # bylines / datelines are searched in the first and last lines only
@@ -294,6 +295,18 @@ def _dateline_rxs(lang: str | None = None) -> tuple[re.Pattern[str], ...]:
     return patterns.regexes("dateline_patterns", 0, lang)
 
 
+# a dateline's separators: most dateline patterns need one of them (a dash, a colon, a bracket, a slash)
+_DATELINE_MARKS = "-–—:(/【[|（：｜"
+_DATELINE_MARK = re.compile("[" + re.escape(_DATELINE_MARKS) + "]")
+
+
+@patterns.per_scope
+def _unmarked_dateline_rxs(lang: str | None) -> tuple[re.Pattern[str], ...]:
+    """The dateline patterns that can match a line holding none of ``_DATELINE_MARKS``, in their order:
+    on such a line (most lines of a story) the others cannot match and are not tried."""
+    return tuple(rx for rx in _dateline_rxs(lang) if not requires_one_of(rx, _DATELINE_MARKS))
+
+
 def dateline_org(m: re.Match[str]) -> str | None:
     """The org a dateline match names - the one reading of it, for cleaning and attribution:
     its first org group that is no country ('GAZA (Palestina) -', 'MANILA, Philippines -': the
@@ -369,7 +382,8 @@ def match_dateline(line: str, lang: str | None = None,
                    with_org_only: bool = False) -> tuple[str, str, str | None, bool] | None:
     """(dateline text, rest of the line, the org it names or None, whether in the agency stamp's
     bracketed form opening the line) - see ``find_dateline``."""
-    for rx in _dateline_rxs(scope_lang(lang)):
+    scope = scope_lang(lang)
+    for rx in _dateline_rxs(scope) if _DATELINE_MARK.search(line) else _unmarked_dateline_rxs(scope):
         m = rx.match(line)
         if not m:
             continue

@@ -149,3 +149,48 @@ def guarded(rx: re.Pattern[str]) -> re.Pattern[str]:
         return re.compile(f"(?={cls})(?:{rx.pattern})", rx.flags)
     except re.error:  # e.g. a global inline flag that must open the pattern
         return rx
+
+
+def _requires(items: Any, chars: str) -> bool:
+    """Every match of the sequence ``items`` consumes (or looks ahead or behind at) a character of
+    ``chars``: one of its items always does."""
+    return any(_item_requires(op, av, chars) for op, av in items)
+
+
+def _item_requires(op: Any, av: Any, chars: str) -> bool:
+    if op is _C.LITERAL:
+        return chr(av) in chars
+    if op is _C.IN:
+        if any(o is _C.NEGATE for o, _ in av):
+            return False
+        for o, a in av:
+            if o is _C.LITERAL:
+                if chr(a) not in chars:
+                    return False
+            elif o is _C.RANGE:
+                if any(chr(c) not in chars for c in range(a[0], a[1] + 1)):
+                    return False
+            else:  # a category (\w, \s ...) holds other characters
+                return False
+        return True
+    if op is _C.SUBPATTERN:
+        return _requires(av[-1], chars)
+    if op is _C.BRANCH:
+        return all(_requires(alt, chars) for alt in av[1])
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+        lo, _, item = av
+        return lo >= 1 and _requires(item, chars)
+    if op is _C.ASSERT:  # a lookahead or lookbehind reads characters of the same text
+        return _requires(av[1], chars)
+    return False  # anything else (ANY, a category, a back reference ...) may match without one
+
+
+def requires_one_of(rx: re.Pattern[str], chars: str) -> bool:
+    """True when ``rx`` can match (or search) only a text holding one of ``chars``: a text holding none
+    of them need not be tried. False when that cannot be read off the pattern (then it is tried)."""
+    if isinstance(rx.pattern, bytes) or any(c.lower() != c.upper() for c in chars):
+        return False  # (letters would need their other case too)
+    try:
+        return _requires(list(_parse(rx)), chars)
+    except (re.error, TypeError, ValueError, AttributeError):
+        return False

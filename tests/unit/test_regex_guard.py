@@ -1,9 +1,10 @@
 import re
+from pathlib import Path
 
 import pytest
 
 from pipelines import patterns
-from pipelines.regex_guard import first_chars, guarded
+from pipelines.regex_guard import first_chars, guarded, requires_one_of
 
 LINES = [
     "Seperti dilansir Reuters, harga minyak naik pada hari Kamis.",
@@ -76,3 +77,30 @@ def test_pattern_file_regexes_match_exactly_as_written(key, lang):
         plain = re.compile(src, re.IGNORECASE)
         for line in LINES:
             _same(plain, rx, line)
+
+
+@pytest.mark.parametrize(("pattern", "needs"), [
+    (r"[A-Z]+ -", True), (r"\w+(?:\s*[-:]){1,2}", True), (r"\w+(?:\s*[-–]){1,2}", False), (r"[-:]x", True), (r"(?=.*:)x", True),
+    (r"(?<=/)x", True), (r"x(?:-|:\s)", True),
+    (r"x(?:-)?", False), (r"[-a]x", False), (r"a|b-", False), (r"[^x]", False), (r"\S+", False), (r"x.y", False),
+])
+def test_requires_one_of_reads_whether_every_match_needs_such_a_character(pattern, needs):
+    assert requires_one_of(re.compile(pattern), "-:/") is needs
+
+
+def test_a_dateline_pattern_said_to_need_a_separator_matches_no_line_without_one():
+    # match_dateline tries only the other patterns on such a line (most lines of a story): the reading
+    # must hold for every pattern file, on real lines (the fixtures' bodies and made-up datelines)
+    from pipelines import clean
+
+    lines = [ln for p in (Path(__file__).parents[1] / "fixtures" / "text").glob("*.txt")
+             for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["DETIK.COM. Pemerintah mengumumkan harga beras naik", "新华社北京3月5日电 记者王明报道",
+              "JAKARTA, KOMPAS.com Presiden mengatakan", "Ankara_aa.com.tr Bakan açıkladı", *LINES]
+    unmarked = [ln for ln in lines if not clean._DATELINE_MARK.search(ln)]
+    assert len(unmarked) > 20
+    for lang in (None, *patterns.languages()):
+        needing = [rx for rx in clean._dateline_rxs(lang) if rx not in clean._unmarked_dateline_rxs(lang)]
+        assert needing
+        for rx in needing:
+            assert all(rx.match(ln) is None and rx.search(ln) is None for ln in unmarked), rx.pattern
