@@ -519,3 +519,40 @@ def test_label_prefixed_teasers_of_other_languages_go(line, lang):
 def test_a_sentence_opening_with_a_read_verb_stays(line, lang):
     c = clean(f"{BODY}\n{line}\n{BODY}", lang)
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Continue reading the article online (subscription may be required)", "en"),
+        ("Read the full story here", "en"),
+        ("Haberin tamamını kaynağından oku..", "tr"),
+        ("Baca versi Jawi di sini.", "ms"),
+        ("Lihat videonya di sini", "id"),
+        ("LEIA AQUI TODA A COBERTURA SOBRE O NOVO CORONAVÍRUS", "pt"),
+        ("Lea la nota completa aquí", "es"),
+        ("Lire l'article complet", "fr"),
+        ("Lesen Sie den ganzen Artikel", "de"),
+        ("Читать полностью", "ru"),
+        ("Leggi l'articolo completo", "it"),
+    ],
+)
+def test_read_the_whole_story_prompts_go(line, lang):
+    c = clean(f"{BODY}\n{line}\n{BODY}", lang)
+    assert line not in c.body
+    assert {s["kind"] for s in c.removed_segments if s["text"] == line} <= {"prompt", "related"}
+    assert any(s["text"] == line for s in c.removed_segments)
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Lea la nota completa en El Universal", "es"),
+        ("Leggi l'articolo completo su la Repubblica", "it"),
+        ("Подробнее на сайте ТАСС", "ru"),
+    ],
+)
+def test_a_read_more_line_naming_where_the_story_is_stays_for_attribution(line, lang):
+    # the site it names is the text's source: the line is a credit, read by attribution
+    c = clean(f"{BODY}\n{line}", lang)
+    assert line in c.body
