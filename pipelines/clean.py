@@ -222,7 +222,24 @@ def _is_chrome(line: str, lang: str | None = None) -> bool:
     if is_date_line(line):
         return True
     rx = _rx(lang)["chrome"]
-    return bool(rx and rx.fullmatch(line))
+    return bool(rx and rx.fullmatch(line)) or _is_chrome_row(line, lang)
+
+
+# a row of UI links: pipes, middle dots or bullets between them, or two links' texts glued
+# ("Skip to playerSkip to main content": a lower-case letter then a capital)
+_ROW_SPLIT = re.compile(r"\s*[|｜·•]\s*|(?<=[a-z])(?=[A-Z])")
+
+
+def _is_chrome_row(line: str, lang: str | None) -> bool:
+    """'打印 | 收藏 | 发给好友', 'Mais atualizações Voltar ao topo' is not one (no separator), but
+    'Skip to playerSkip to main content' is: two or more parts, each a chrome line of its own."""
+    if len(line) > 120:
+        return False
+    parts = [p for p in _ROW_SPLIT.split(line) if p and p.strip(" |｜·•")]
+    if len(parts) < 2:
+        return False
+    keys = patterns.chrome_line_keys(lang)
+    return all(patterns.norm_key(p) in keys for p in parts)
 
 
 def _is_prompt(line: str, lang: str | None = None) -> bool:

@@ -556,3 +556,35 @@ def test_a_read_more_line_naming_where_the_story_is_stays_for_attribution(line, 
     # the site it names is the text's source: the line is a credit, read by attribution
     c = clean(f"{BODY}\n{line}", lang)
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("chargement...", "fr"),
+        ("Cargando...", "es"),
+        ("Carregando...", "pt"),
+        ("Wird geladen...", "de"),
+        ("Загрузка...", "ru"),
+        ("Yükleniyor...", "tr"),
+        ("Đang tải...", "vi"),
+        ("加载中...", "zh"),
+        ("読み込み中...", "ja"),
+        ("Voltar ao topo", "pt"),
+        ("分享到:", "zh"),
+        ("當前位置:", "zh"),
+        ("Skip to playerSkip to main content", "tl"),
+        ("打印 | 收藏 | 发给好友", "zh"),
+        ("Share | Print | Email", "en"),
+    ],
+)
+def test_ui_strings_and_rows_of_ui_links_go(line, lang):
+    c = clean(f"{line}\n{BODY}\n{BODY}", lang)
+    assert line not in c.body
+    assert {"kind": "chrome", "text": line} in c.removed_segments
+
+
+@pytest.mark.parametrize("line", ["Share prices | Oil | Gold", "McDonald Menu Prices Rise Again", "Loading the ferry"])
+def test_a_row_with_one_part_that_is_not_a_ui_string_stays(line):
+    c = clean(f"{BODY}\n{line}\n{BODY}", "en")
+    assert line in c.body
