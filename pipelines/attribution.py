@@ -36,7 +36,7 @@ from pipelines.clean import (
     normalize_text,
     scope_lang,
 )
-from pipelines.regex_guard import guarded
+from pipelines.regex_guard import guarded, requires_one_of
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -844,13 +844,28 @@ def _text_credit_line(ln: Line) -> bool:
     return not _looks_photo_value(m.group("val")) and not _only_photo_agencies(m.group("val"))
 
 
+# a caption credit's marks: almost every caption_credits shape needs one (a slash, brackets, '摄', '=')
+_CAPTION_MARKS = "/()[]（）【】摄攝=|"
+_CAPTION_MARK = re.compile("[" + re.escape(_CAPTION_MARKS) + "]")
+
+
+@patterns.per_scope
+def _unmarked_caption_credits(lang: str | None) -> tuple[re.Pattern[str], ...]:
+    """The caption_credits shapes that can match a line holding none of ``_CAPTION_MARKS``, in their order
+    (read off each compiled pattern): on such a line (most lines of a story) the others are not tried."""
+    return tuple(rx for rx in patterns.regexes("caption_credits", 0, lang)
+                 if not requires_one_of(rx, _CAPTION_MARKS))
+
+
 def caption_credit(ln: Line, f: Findings) -> Hit | None:
     """A caption's closing picture credit by its shape (caption_credits): 'TRIBUN JABAR/GANI
     KURNIAWAN', '(Photo by AFP)', '(Reuters photo)', 'Ilustrasi (Freepik)', '新华社记者 李明 摄',
     '[연합뉴스 자료사진]'. The credit leaves, the caption stays; a photo credit, never a text source."""
     if _text_credit_line(ln):
         return None
-    for rx in patterns.regexes("caption_credits", 0, ln.lang):
+    marked = _CAPTION_MARK.search(ln.text)
+    shapes = patterns.regexes("caption_credits", 0, ln.lang) if marked else _unmarked_caption_credits(ln.lang)
+    for rx in shapes:
         m = rx.search(ln.text)
         if not m:
             continue

@@ -104,3 +104,20 @@ def test_a_dateline_pattern_said_to_need_a_separator_matches_no_line_without_one
         assert needing
         for rx in needing:
             assert all(rx.match(ln) is None and rx.search(ln) is None for ln in unmarked), rx.pattern
+
+
+def test_a_caption_credit_shape_said_to_need_a_mark_matches_no_line_without_one():
+    # caption_credit tries only the other shapes on a line without a slash, a bracket, '摄' or '=' (most
+    # lines of a story)
+    from pipelines import attribution
+
+    lines = [ln for p in (Path(__file__).parents[1] / "fixtures" / "text").glob("*.txt")
+             for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["TRIBUN JABAR GANI KURNIAWAN", "Photo by AFP", "Ilustrasi Freepik", "新华社记者 李明", *LINES]
+    unmarked = [ln for ln in lines if not attribution._CAPTION_MARK.search(ln)]
+    assert len(unmarked) > 20
+    for lang in (None, *patterns.languages()):
+        shapes = patterns.regexes("caption_credits", 0, lang)
+        needing = [rx for rx in shapes if rx not in attribution._unmarked_caption_credits(lang)]
+        for rx in needing:
+            assert all(rx.search(ln) is None for ln in unmarked), rx.pattern
