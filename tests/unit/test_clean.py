@@ -588,3 +588,33 @@ def test_ui_strings_and_rows_of_ui_links_go(line, lang):
 def test_a_row_with_one_part_that_is_not_a_ui_string_stays(line):
     c = clean(f"{BODY}\n{line}\n{BODY}", "en")
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Already a subscriber? Sign in", "en"),
+        ("Subscribe now to continue reading", "en"),
+        ("This content is for subscribers only.", "en"),
+        ("You have reached your limit of free articles this month.", "en"),
+        ("Artikel ini khusus untuk pelanggan Kompas.id", "id"),
+        ("Dieser Artikel ist nur für Abonnenten verfügbar.", "de"),
+        ("Cet article est réservé aux abonnés.", "fr"),
+        ("Il vous reste 85% de cet article à lire.", "fr"),
+        ("¿Ya eres suscriptor? Inicia sesión", "es"),
+        ("Este conteúdo é exclusivo para assinantes", "pt"),
+        ("Этот материал доступен только для подписчиков", "ru"),
+        ("この記事は有料会員限定です", "ja"),
+        ("本文为付费内容", "zh"),
+    ],
+)
+def test_paywall_prompts_go(line, lang):
+    c = clean(f"{BODY}\n{BODY}\n{line}", lang)
+    assert line not in c.body
+    assert {"kind": "prompt", "text": line} in c.removed_segments
+
+
+def test_a_sentence_about_subscribers_stays():
+    line = "This content is popular with readers, and the paper says its subscribers rose by 5% this year."
+    c = clean(f"{BODY}\n{line}", "en")
+    assert line in c.body
