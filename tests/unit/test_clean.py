@@ -618,3 +618,22 @@ def test_a_sentence_about_subscribers_stays():
     line = "This content is popular with readers, and the paper says its subscribers rose by 5% this year."
     c = clean(f"{BODY}\n{line}", "en")
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "label,heads,lang",
+    [
+        ("Most Read Nation & World Stories",
+         ["- Millions of student loan borrowers are behind on payments",
+          "- As controversies pile up, allies increasingly turn on one another VIEW"], "en"),
+        ("Meistgelesene Artikel der Woche",
+         ["Bundestag streitet über den Haushalt", "Bahn kündigt neuen Fahrplan an"], "de"),
+        ("Lo más leído hoy", ["El Gobierno aprueba el presupuesto", "Lluvias intensas en Valencia"], "es"),
+        ("Mais lidas da semana", ["Governo anuncia novo pacote", "Chuvas atingem o Sul do país"], "pt"),
+    ],
+)
+def test_a_most_read_block_with_more_words_goes_with_its_headlines(label, heads, lang):
+    text = "\n".join([BODY, BODY, label, *heads])
+    c = clean(text, lang)
+    assert label not in c.body and not any(h in c.body for h in heads)
+    assert c.body.count("Pemerintah menyatakan") == 2
