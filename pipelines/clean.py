@@ -500,6 +500,11 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                     # headline right before its dateline is the story's title, not a teaser
                     if taken and taken[-1] == _prev_nonempty(lines, j):
                         kinds[taken[-1]] = None
+                        # "<title>" / "Oka Akhsan M." / "<dateline>": the byline under the title
+                        # is no headline, the title above it is the story's too
+                        if (len(taken) >= 2 and taken[-2] == _prev_nonempty(lines, taken[-1])
+                                and len(lines[taken[-1]].split()) <= 6 and is_name_list(lines[taken[-1]])):
+                            kinds[taken[-2]] = None
                     break
                 if lines[j]:
                     taken.append(j)

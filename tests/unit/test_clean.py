@@ -637,3 +637,16 @@ def test_a_most_read_block_with_more_words_goes_with_its_headlines(label, heads,
     c = clean(text, lang)
     assert label not in c.body and not any(h in c.body for h in heads)
     assert c.body.count("Pemerintah menyatakan") == 2
+
+
+def test_the_title_over_its_byline_and_dateline_is_not_a_widgets_headline():
+    # a comments widget's label at the top, then the story's own title, its byline, its dateline
+    text = (
+        "KOMENTAR\nSir Alex Ferguson Ejek Rafael Benitez\nOka Akhsan M.\n"
+        "Www.juara.net - 04/05/2013, 03:55 WIB\n"
+        "Manchester United akan menghadapi Chelsea dalam lanjutan Premier League di Old Trafford, "
+        "Minggu (5/5). Jelang pertandingan, manajer Setan Merah coba melontarkan perang urat syaraf.\nKOMENTAR"
+    )
+    c = clean(text, "id")
+    assert "Sir Alex Ferguson Ejek Rafael Benitez" in c.body
+    assert "KOMENTAR" not in c.body
