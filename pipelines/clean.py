@@ -91,6 +91,7 @@ def scope_lang(lang: str | None) -> str | None:
 
 class _LineRules(TypedDict):
     prompt: re.Pattern[str] | None  # None: no prompt patterns in this scope
+    notice: re.Pattern[str] | None  # None: no notice patterns in this scope
     chrome: re.Pattern[str] | None  # None: no chrome patterns in this scope
     related: re.Pattern[str]
     byline_seg: re.Pattern[str]
@@ -107,6 +108,7 @@ def _rx(lang: str | None = None) -> _LineRules:
     prefixes = patterns.label_alternation("byline_prefixes", lang) or never
     return {
         "prompt": patterns.combined("prompts", lang=lang),
+        "notice": patterns.combined("notices", lang=lang),
         "chrome": patterns.combined("chrome_patterns", lang=lang),
         "related": re.compile(
             r"^[\s\-–—•*>»·\[(]{0,3}(?P<label>"
@@ -243,8 +245,16 @@ def _is_chrome_row(line: str, lang: str | None) -> bool:
 
 
 def _is_prompt(line: str, lang: str | None = None) -> bool:
-    rx = _rx(lang)["prompt"]
-    return len(line) <= 220 and bool(rx and rx.search(line))
+    """A share/follow/subscribe prompt (a short line), or a site's standing notice (notices: a
+    disclaimer, the comment rules, a spelling note - such a line may run long)."""
+    if len(line) > 800:
+        return False
+    if len(line) <= 220:
+        rx = _rx(lang)["prompt"]
+        if rx and rx.search(line):
+            return True
+    notice = _rx(lang)["notice"]
+    return bool(notice and notice.search(line))
 
 
 def _related(line: str, lang: str | None = None) -> tuple[bool, bool]:

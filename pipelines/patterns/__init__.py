@@ -30,6 +30,7 @@ _LIST_KEYS = (
     "related_labels",
     "block_labels",
     "prompts",
+    "notices",
     "chrome_lines",
     "chrome_patterns",
     "byline_authors",

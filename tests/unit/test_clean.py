@@ -650,3 +650,28 @@ def test_the_title_over_its_byline_and_dateline_is_not_a_widgets_headline():
     c = clean(text, "id")
     assert "Sir Alex Ferguson Ejek Rafael Benitez" in c.body
     assert "KOMENTAR" not in c.body
+
+
+LONG_NOTICES = [
+    ("Disclaimer: The comments uploaded on this site do not necessarily represent or reflect the views of "
+     "management and owner of this site. We reserve the right to exclude comments that we deem to be "
+     "inconsistent with our editorial standards, and that are abusive, obscene, hateful or defamatory.", "tl"),
+    ("Küfür, hakaret içeren; dil, din, ırk ayrımı yapan; yasalara aykırı ifade ve beyanda bulunan ve "
+     "tamamı büyük harflerle yazılan yorumlar yayınlanmayacak. Okurlarımızın yorumları kendi görüşleridir "
+     "ve sitemizin görüşlerini yansıtmaz; yorumlardan yorum sahipleri sorumludur, lütfen kurallara uyunuz.", "tr"),
+    ("Este texto foi escrito ao abrigo do novo Acordo Ortográfico", "pt"),
+]
+
+
+@pytest.mark.parametrize("line,lang", LONG_NOTICES)
+def test_a_sites_standing_notice_goes_even_when_long(line, lang):
+    c = clean(f"{BODY}\n{BODY}\n{line}", lang)
+    assert line not in c.body
+    assert {"kind": "prompt", "text": line} in c.removed_segments
+
+
+def test_a_paragraph_quoting_a_disclaimer_stays():
+    line = ("The minister said the disclaimer: that the comments posted on the forum were not the views of "
+            "the ministry, was added only after the complaint was filed.")
+    c = clean(f"{BODY}\n{line}", "en")
+    assert line in c.body
