@@ -3,6 +3,7 @@ with (a) a plain ``trafilatura.extract`` loop and (b) a news-please ``NewsPlease
 same HTML.
 
     python -m bench.e2e [--pages 2000] [--runs 3] [--newsplease-pages N] [--url URL] [--json out.json]
+                        [--crawl-only] [--against NAME=PATH ...]   (the crawl beside another checkout's)
 
 The site: ``--pages`` article URLs on loopback (``bench/sitegen.py``), replicas of the real pages under
 ``--corpus`` (default the shared news set and the AEB extraction set), each replica's canonical/og:url
