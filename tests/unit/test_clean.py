@@ -675,3 +675,27 @@ def test_a_paragraph_quoting_a_disclaimer_stays():
             "the ministry, was added only after the complaint was filed.")
     c = clean(f"{BODY}\n{line}", "en")
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Blogger spyz said...", "en"),
+        ("Anonymous said…", "en"),
+        ("Ahmad berkata...", "ms"),
+        ("Showing posts with label The Guardian. Show all posts", "en"),
+        ("Menampilkan postingan dengan label Politik. Tampilkan semua postingan", "id"),
+        ("Mostrando entradas con la etiqueta política. Mostrar todas las entradas", "es"),
+        ("Publicar un comentario", "es"),
+        ("Publier un commentaire", "fr"),
+    ],
+)
+def test_blog_and_comment_chrome_goes(line, lang):
+    c = clean(f"{BODY}\n{BODY}\n{line}", lang)
+    assert line not in c.body
+
+
+def test_a_line_that_goes_on_after_said_stays():
+    line = "He said... and then the minister left the room without another word to the press."
+    c = clean(f"{BODY}\n{line}", "en")
+    assert line in c.body
