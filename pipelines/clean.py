@@ -268,6 +268,10 @@ def _related(line: str, lang: str | None = None) -> tuple[bool, bool]:
     if not rest:
         return True, True
     if sep:
+        # "VIDEO: Reuters" credits the clip (attribution reads it); "VIDEO: <headline>" is a teaser
+        first = re.split(r"\s*[/,;]\s*", rest, maxsplit=1)[0]
+        if len(rest) <= 60 and gazetteer.resolve_credit(first.strip(" .()"), known_only=True):
+            return False, False
         return True, False
     # no separator: "Baca juga Aturan Baru ..." - multi-word label, capitalised line, headline after
     if (

@@ -699,3 +699,42 @@ def test_a_line_that_goes_on_after_said_stays():
     line = "He said... and then the minister left the room without another word to the press."
     c = clean(f"{BODY}\n{line}", "en")
     assert line in c.body
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Home / News / Politics", "en"),
+        ("Beranda / Berita / Nasional", "id"),
+        ("Inicio / Noticias / Política", "es"),
+        ("Главная / Новости / Политика", "ru"),
+        ("Trang chủ / Thời sự", "vi"),
+    ],
+)
+def test_a_breadcrumb_from_the_home_page_goes(line, lang):
+    c = clean(f"{line}\n{BODY}\n{BODY}", lang)
+    assert line not in c.body
+    assert {"kind": "chrome", "text": line} in c.removed_segments
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("VIDEO | Inundaciones en Valencia", "es"),
+        ("VÍDEO: Enchentes no Sul", "pt"),
+        ("ВИДЕО: Наводнение в Якутии", "ru"),
+        ("VİDEO | Meclis'te kavga", "tr"),
+        ("شاهد الفيديو", "ar"),
+        ("動画はこちら", "ja"),
+        ("点击观看视频", "zh"),
+    ],
+)
+def test_video_teasers_and_prompts_go(line, lang):
+    c = clean(f"{BODY}\n{line}\n{BODY}", lang)
+    assert line not in c.body
+
+
+def test_a_video_label_over_a_known_agency_is_a_credit_not_a_teaser():
+    c = clean(f"{BODY}\nVÍDEO: Reuters\n{BODY}", "pt")
+    assert "VÍDEO: Reuters" in c.body
+    assert "Home is where the heart is / she said" in clean(f"{BODY}\nHome is where the heart is / she said", "en").body
