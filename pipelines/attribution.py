@@ -1549,7 +1549,10 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
     live = [ln for ln in lines if ln.index not in dropped]
     if f.end_marker > lines[0].index:
         tail = [ln for ln in live if ln.index > f.end_marker]
-        if tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail):
+        # a line of words opening in lower case continues the line above: a hard-wrapped paragraph
+        # (the next story of a clippings page), not a list of headlines ('dikGAZETE.com' is a name)
+        if (tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail)
+                and not any(ln.text[:1].islower() and len(ln.text.split()) >= 3 for ln in tail)):
             for ln in tail:
                 dropped.add(ln.index)
                 f.removed.append({"kind": "trailing_headline", "text": ln.text})

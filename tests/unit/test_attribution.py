@@ -233,6 +233,19 @@ def test_trailing_headlines_after_end_tag_are_boilerplate():
     assert "Tom Llamas" not in r["clean_text"] and "A tiro limpio" not in r["clean_text"]
 
 
+def test_a_hard_wrapped_story_after_a_credit_line_is_not_a_list_of_headlines():
+    # a clippings page: one story, its source line, then the next story wrapped at 100 characters
+    text = (
+        f"{ID}\nSumber / Tarikh: The Star Online March 06, 2008\n"
+        "PUTRAJAYA: At least 2,000 graduate house officers in government hospitals will get an automatic\n"
+        "promotion to grade UD44 upon completion of their two-year housemanship in 2010.\n"
+        "They will be getting at least RM6,000 including allowances every month, which is almost double what the\n"
+        "present graduate house officers are getting on grade UD41."
+    )
+    r = run(text)
+    assert "almost double what the" in r["clean_text"] and "present graduate house officers" in r["clean_text"]
+
+
 def test_attribution_lines_leave_the_body_and_wire_copy_flag():
     a = attribute(f"{ID}\nSUMBER: AFP", "id")
     assert a.body == ID and a.sources == ["AFP"] and a.is_wire_copy
