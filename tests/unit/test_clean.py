@@ -738,3 +738,22 @@ def test_a_video_label_over_a_known_agency_is_a_credit_not_a_teaser():
     c = clean(f"{BODY}\nVÍDEO: Reuters\n{BODY}", "pt")
     assert "VÍDEO: Reuters" in c.body
     assert "Home is where the heart is / she said" in clean(f"{BODY}\nHome is where the heart is / she said", "en").body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '[caption id="attachment_339911" align="alignleft" width="250" caption="Gambar 1"][/caption]',
+        '[gallery ids="101,102,103"]',
+        "247 lines (123 loc) · 30.6 KB",
+        "Copy raw file",
+    ],
+)
+def test_cms_shortcodes_and_file_viewer_chrome_go(line):
+    c = clean(f"{BODY}\n{line}\n{BODY}", "id")
+    assert line not in c.body
+
+
+def test_a_bracketed_label_opening_text_is_no_shortcode():
+    line = "[Video] Banjir merendam ratusan rumah di Bekasi pada Senin pagi"
+    assert line in clean(f"{BODY}\n{line}\n{BODY}", "id").body
