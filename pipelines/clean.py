@@ -550,6 +550,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 editors.extend(e for e in by[1] if e not in editors)
         i += 1
 
+    _top_menu(lines, kinds, first_para, lang)
     _edge_chrome(lines, kinds, lang)
     _duplicated_teasers(lines, kinds)
 
@@ -666,6 +667,41 @@ def _cut_residue(lines: list[str], removed: list[dict[str, str]], lang: str | No
                 removed.append({"kind": "chrome", "text": lines[i][: m.end()].strip()})
                 lines[i] = lines[i][m.end() :].strip()
                 break
+
+
+_MENU_MIN = 4  # lines of a navigation menu above the story
+
+
+def _menu_item(line: str) -> bool:
+    """A navigation link's text: one to six words, no digit, no sentence, no label."""
+    words = line.split()
+    return (0 < len(words) <= 6 and len(line) <= 45 and not any(c.isdigit() for c in line)
+            and not re.search(r"[.!?:;,…]", line))
+
+
+def _top_menu(lines: list[str], kinds: list[str | None], first_para: int, lang: str | None) -> None:
+    """The page's menu extracted above the story ("NEWS" / "overview" / "reducing crime" / ... /
+    "VIDEOS" / "REPORTS", then the title and its dateline): a run of four or more link-text lines
+    that opens the text, when the story's own dateline follows within a few lines of it. A short
+    list inside a story has running text above it and stays; without the dateline nothing goes."""
+    live = [i for i, ln in enumerate(lines) if ln and i < first_para]
+    run: list[int] = []
+    for i in live:
+        if kinds[i] in ("chrome", "prompt", "related", "related_block"):
+            run.append(i)
+            continue
+        if kinds[i] or not _menu_item(lines[i]):
+            break
+        run.append(i)
+    items = [i for i in run if not kinds[i]]
+    if items and items[-1] == run[-1] and len(lines[items[-1]].split()) >= 3:
+        items.pop()  # a short title of the story may close the run: it stays
+    if len(items) < _MENU_MIN:
+        return
+    after = [i for i in range(run[-1] + 1, len(lines)) if lines[i] and not kinds[i]][:4]
+    if any(_opens_with_own_dateline(lines[i], lang) for i in after):
+        for i in items:
+            kinds[i] = "chrome"
 
 
 def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) -> None:

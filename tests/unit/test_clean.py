@@ -757,3 +757,27 @@ def test_cms_shortcodes_and_file_viewer_chrome_go(line):
 def test_a_bracketed_label_opening_text_is_no_shortcode():
     line = "[Video] Banjir merendam ratusan rumah di Bekasi pada Senin pagi"
     assert line in clean(f"{BODY}\n{line}\n{BODY}", "id").body
+
+
+MENU_STORY = (
+    "MELAKA, 13 Jan (Bernama) -- Ikatan Relawan Rakyat (RELA) mensasarkan untuk menambah bilangan\n"
+    "anggotanya kepada 2.6 juta orang menjelang akhir tahun ini, kata Ketua Pengarahnya.\n-- BERNAMA"
+)
+
+
+def test_a_navigation_menu_above_the_title_and_dateline_goes():
+    menu = ["NEWS", "overview", "reducing crime", "fighting crime", "Improving student outcomes", "VIDEOS", "REPORTS"]
+    c = clean("\n".join(menu) + "\nRELA Sasar 2.6 Juta Anggota Menjelang Akhir Tahun Ini\n" + MENU_STORY, "ms")
+    assert not any(m in c.body.split("\n") for m in menu)
+    assert "RELA Sasar 2.6 Juta Anggota" in c.body and "anggotanya kepada 2.6 juta" in c.body
+
+
+def test_short_lines_without_the_storys_dateline_after_them_stay():
+    items = ["Improving student outcomes", "Reducing crime", "Fighting corruption", "Rural infrastructure"]
+    c = clean("\n".join(items) + "\n" + BODY, "en")
+    assert all(i in c.body for i in items)
+
+
+def test_a_short_title_closing_the_run_stays():
+    c = clean("NEWS\nPolitics\nWorld\nBanjir Rendam Jakarta Lagi\n" + MENU_STORY, "ms")
+    assert "Banjir Rendam Jakarta Lagi" in c.body
