@@ -246,6 +246,17 @@ def test_a_hard_wrapped_story_after_a_credit_line_is_not_a_list_of_headlines():
     assert "almost double what the" in r["clean_text"] and "present graduate house officers" in r["clean_text"]
 
 
+def test_one_title_cased_headline_after_the_storys_last_sentence_is_a_teaser():
+    r = run(f"{ID}\n{ID}\nImplementasi SMK3, Perumdam Kota Gelar Pemantauan Rutin")
+    assert "Implementasi SMK3" not in r["clean_text"] and r["clean_text"].count("Pemerintah") >= 2
+
+
+def test_a_closing_line_in_sentence_case_stays():
+    last = "Keputusan itu akan diumumkan pekan depan oleh menteri"
+    r = run(f"{ID}\n{ID}\n{last}")
+    assert last in r["clean_text"]
+
+
 def test_attribution_lines_leave_the_body_and_wire_copy_flag():
     a = attribute(f"{ID}\nSUMBER: AFP", "id")
     assert a.body == ID and a.sources == ["AFP"] and a.is_wire_copy
