@@ -607,6 +607,31 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     )
 
 
+REPEATED_KIND = "repeated_line"
+_REPEATED_MAX_WORDS = 8
+
+
+def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
+    """A short line printed twice or more in one text ("KOMENTAR" over and under the story, a
+    widget's heading at the top and the foot) is the page's furniture: a subheading or a quote is
+    printed once. Lines of running text never count; the credits have been read before this runs.
+    Returns the body without them and the removed segments (kind ``repeated_line``)."""
+    lines = body.split("\n")
+    keys = [patterns.norm_key(ln) if ln.strip() and len(ln.split()) <= _REPEATED_MAX_WORDS
+            and not is_paragraph(ln.strip()) else "" for ln in lines]
+    counts = Counter(k for k in keys if k)
+    if not any(c >= 2 for c in counts.values()):
+        return body, []
+    kept: list[str] = []
+    removed: list[dict[str, str]] = []
+    for key, line in zip(keys, lines, strict=True):
+        if key and counts[key] >= 2:
+            removed.append({"kind": REPEATED_KIND, "text": line.strip()})
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), removed
+
+
 def _opens_with_own_dateline(line: str, lang: str | None) -> bool:
     text = line
     for rx in patterns.regexes("leading_residue", lang=lang):

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipelines.article import Article
 from pipelines.attribution import Attribution, attribute
-from pipelines.clean import Cleaned, clean, normalize_text
+from pipelines.clean import REPEATED_KIND, Cleaned, clean, normalize_text, repeated_lines
 from pipelines.credit_model import CreditModel, add_model_credits
 from pipelines.credit_model import load_model as load_credit_model
 from pipelines.language import detect_language, langid_rank, normalize_code
@@ -32,7 +32,7 @@ ERROR_KIND = "error"  # removed_segments kind marking an article whose text stag
 # removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
 TEXT_BOILERPLATE_KINDS = (
     "trailing_headline", "link_line", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
-    LEARNED_KIND,
+    LEARNED_KIND, REPEATED_KIND,
 )
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
@@ -134,6 +134,9 @@ def _run(
     model = load_model() if line_model is True else line_model or None
     attr.body, furniture = apply_line_model(model, attr.body, language[0])
     attr.removed_segments.extend(furniture)
+    # a short line the page printed twice is its furniture (read after the credits, like the above)
+    attr.body, repeated = repeated_lines(attr.body)
+    attr.removed_segments.extend(repeated)
     t3 = time.perf_counter()
     if timings is not None:
         timings["language"] = (t1 - t0) * 1000

@@ -267,3 +267,23 @@ def test_one_language_detection_per_body(monkeypatch):
     assert r["lang"] == "de"
     assert "Lesen Sie auch" not in r["clean_text"]
     assert len(calls) == 1, [c[:60] for c in calls]
+
+
+REP_BODY = (
+    "Pemerintah menyatakan program itu akan dilanjutkan tahun depan dengan anggaran yang lebih besar dari "
+    "tahun ini, kata pejabat tersebut kepada wartawan di Jakarta."
+)
+
+
+def test_a_short_line_the_page_printed_twice_is_furniture():
+    text = f"Berita Utama Hari Ini\n{REP_BODY}\nLatar Belakang Kebijakan\n{REP_BODY}\nBerita Utama Hari Ini"
+    out = analyze_text(text, "id")
+    assert "Berita Utama Hari Ini" not in out["clean_text"]
+    assert "Latar Belakang Kebijakan" in out["clean_text"]  # a subheading is printed once
+
+
+def test_repeated_furniture_goes_and_the_credit_beside_it_is_still_read():
+    text = f"Pilihan Redaksi Terbaru\n{REP_BODY}\nFoto: ANTARA/Jane Doe\n{REP_BODY}\nPilihan Redaksi Terbaru"
+    out = analyze_text(text, "id")
+    assert out["photo_credits"] == ["ANTARA"]
+    assert "Pilihan Redaksi Terbaru" not in out["clean_text"] and out["clean_text"].count("Pemerintah") == 2
