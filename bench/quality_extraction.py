@@ -81,6 +81,7 @@ def load_models() -> None:
     for lang in (*patterns.languages(), "cs"):  # cs: no pattern file, the all-files scope (as warm_up)
         analyze_text(_WARM_UP_TEXTS[0], lang)
     dates.warm_up()  # dateparser's tables (~140 ms on its first parse), as the crawl's warm_up
+    patterns.warm_up()  # every per-scope rule and loaded-once table, as the crawl's warm_up
 
 
 def make_ours() -> tuple[Callable[[str, str | None], str], dict[str, list[float]], Counter[str], list[str]]:

@@ -141,6 +141,7 @@ def warm_up() -> None:
         analyze_text(text, lang=lang)
     langdetect_top("The city council said on Monday that the price of rice rose this week.")
     langid_top("The city council said on Monday that the price of rice rose this week.")
+    patterns.warm_up()  # what the text stages build lazily per scope, for every scope
     dates.warm_up()  # dateparser's time-zone regexes and locales, built on its first parse
     _warmed = True
 

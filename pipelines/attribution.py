@@ -244,7 +244,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     }
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _bare_photo() -> re.Pattern[str]:
     """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
     prefixes = patterns.label_alternation("photo_slash_prefixes")
@@ -1215,7 +1215,7 @@ _PHOTO_WORDS = ("photo", "photos", "pic", "foto", "gambar")
 _DOMAIN_LIKE = re.compile(r"[^\W_][\w-]{1,30}\.(?:[A-Za-z]{2,6}|рф)")
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _outlet_shape() -> re.Pattern[str]:
     """A word that makes an unknown name an outlet's ('myMetro Online', '충청일보'): outlet_name_words
     of every pattern file, ending a word of the name, or a web top-level domain."""

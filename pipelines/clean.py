@@ -187,7 +187,7 @@ def _block_pattern(line: str, lang: str | None = None) -> bool:
     return len(line) <= 60 and bool(rx and rx.fullmatch(line.strip(" :")))
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _date_token() -> re.Pattern[str]:
     words = sorted({w.casefold() for w in patterns.merged("date_words")}, key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)

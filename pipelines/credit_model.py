@@ -104,7 +104,7 @@ def _label_rx() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _photo_label_rx() -> re.Pattern[str]:
     labels = patterns.label_alternation("photo_labels") or r"(?!x)x"
     return re.compile(r"(?:^|\W)(?:" + labels + r")\s*[:/|]", re.IGNORECASE)

@@ -26,7 +26,7 @@ ARTICLE = re.compile(r"^(?:the|die|der|la|le|el|l')\s+", re.IGNORECASE)
 _GLUED = re.compile(r"[A-Z]{3,}[a-z]")  # "AFPKorea": two texts glued together, not a name
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _countries() -> frozenset[str]:
     path = patterns.PATTERN_DIR / "countries.json"
     return frozenset(json.loads(path.read_text(encoding="utf-8"))["names"])
@@ -136,7 +136,7 @@ def is_agency(name: str) -> bool:
     return bool(src and src.is_agency)
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _agency_mark() -> re.Pattern[str]:
     """'kantor berita Antara', 'agence France-Presse' (words: each language's agency_words)."""
     return re.compile(rf"^(?:{patterns.label_alternation('agency_words')})\s+(?P<name>.+)$", re.IGNORECASE)
@@ -157,7 +157,7 @@ def _vague(text: str) -> bool:
                for v in patterns.merged("credit_vague"))
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _product_words() -> tuple[str, ...]:
     return tuple(sorted(patterns.merged("product_words"), key=len, reverse=True))
 

@@ -58,7 +58,7 @@ _SCRIPT_RANGES = (
 _MARK = 0xE000  # private-use code points stand for the scripts while their letters are counted
 
 
-@lru_cache(maxsize=1)
+@patterns.loaded_once
 def _script_table() -> dict[int, int | None]:
     """str.translate table: every letter of a script -> that script's mark (one pass counts all six
     scripts; six regex scans listing every match cost twice as much)."""

@@ -196,6 +196,30 @@ def scope_key(lang: str | None) -> str | None:
 
 _T = TypeVar("_T")
 _MAX_LANG_KEYS = 512  # distinct language codes remembered by a per_scope value (codes, not scopes)
+# what the text stages build lazily from the pattern data: every per_scope function and every table loaded
+# once (``loaded_once``), so ``warm_up`` builds them all before the first page instead of on it
+_PER_SCOPE: list[Callable[[str | None], Any]] = []
+_LOADED_ONCE: list[Callable[[], Any]] = []
+
+
+def loaded_once(fn: Callable[[], _T]) -> Callable[[], _T]:
+    """A table or regex built once from the pattern data (``lru_cache(maxsize=1)``), built by ``warm_up``."""
+    wrapped = lru_cache(maxsize=1)(fn)
+    _LOADED_ONCE.append(wrapped)
+    return wrapped
+
+
+def warm_up() -> None:
+    """Build every ``loaded_once`` table and every ``per_scope`` value of every scope (each language with a
+    pattern file, and the all-files scope the others share) now. Left lazy, each landed on the first page
+    that reached its rule - a worker's first page in each language, again after each recycling; the stage
+    warm-ups (``crawler.workers.warm_up``, the extraction bench's) call this. Only the modules imported by
+    then have registered theirs: call it after importing the stages."""
+    for load in list(_LOADED_ONCE):
+        load()
+    for lang in (*languages(), None):
+        for fn in list(_PER_SCOPE):
+            fn(lang)
 
 
 def per_scope(fn: Callable[[str | None], _T]) -> Callable[[str | None], _T]:
@@ -221,6 +245,7 @@ def per_scope(fn: Callable[[str | None], _T]) -> Callable[[str | None], _T]:
 
     # instance attributes shadow the wrapper type's methods (functools.update_wrapper sets others alike)
     vars(by_lang).update(cache_clear=cache_clear, cache_info=by_scope.cache_info)
+    _PER_SCOPE.append(by_lang)
     return by_lang
 
 

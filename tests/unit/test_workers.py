@@ -167,6 +167,32 @@ def test_warm_up_compiles_every_languages_patterns():
         assert after.misses == before.misses, (fn.__qualname__, after)
 
 
+
+def test_warm_up_builds_every_lazy_rule_and_table():
+    """Every rule the text stages build lazily per scope (``patterns.per_scope``) and every table loaded once
+    (``patterns.loaded_once``) is built by warm_up, not on the first page that reaches it: the warm-up text
+    reaching some of them was not enough (the dateline patterns of a line with no separator, the byline and
+    photo-label prefixes, the gazetteer's country names were built on the first such page in each language)."""
+    from pipelines import attribution, clean, gazetteer, patterns
+    from pipelines.patterns import scope_key
+
+    named = (clean._unmarked_dateline_rxs, attribution._byline_prefix, attribution._bare_photo_label)
+    assert all(fn in patterns._PER_SCOPE for fn in named)
+    assert gazetteer._countries in patterns._LOADED_ONCE
+    for fn in (*patterns._PER_SCOPE, *patterns._LOADED_ONCE):
+        fn.cache_clear()
+    workers.warm_up()
+    for fn in patterns._LOADED_ONCE:
+        before = fn.cache_info()
+        fn()
+        assert fn.cache_info().misses == before.misses, fn.__qualname__
+    for fn in patterns._PER_SCOPE:
+        before = fn.cache_info()
+        for lang in (*patterns.languages(), None, "sw", "und"):
+            fn(scope_key(lang))
+            fn(lang)
+        assert fn.cache_info().misses == before.misses, (fn.__qualname__, fn.cache_info())
+
 def test_a_stage_call_costs_the_reactor_no_executor_round_trip(make, monkeypatch):
     """Each stage call's exchange with its worker (send the page, wait, read the answer) runs on one of
     the pool's io threads, which hands the answer to the event loop once (``call_soon_threadsafe``): the
