@@ -886,8 +886,7 @@ def _html_time(tree: HtmlElement) -> str | None:
 
 
 # a <time>, class or label of the last change
-_UPDATED = re.compile(r"updated|modified|aktualisiert|geändert|actualizado|atualizado|mis à jour|modifié"
-                      r"|aggiornato|zaktualizowano|diperbarui|güncelleme|güncellenme|수정|更新", re.I)
+_UPDATED = compile_rule(RULES["dateline_labels"]["updated"], "dateline_labels.updated")
 # class/id words of a visible dateline ("date", "tanggal", "waktu", "timestamp", "posted-on", "time-ago")
 _DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago", re.I)
 _DATELINE_TAGS = ("time", "span", "div", "p", "small", "li", "em", "b", "strong", "abbr")
@@ -933,9 +932,7 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
 # the label of the first publication in a dateline naming both days ("Updated March 6, 2025 | Published
 # March 5, 2025", "Aktualisiert: 06.03.2025 | Erstellt: 05.03.2025", "입력 2025.03.05 오후 2:30 수정 …";
 # the update's label is _UPDATED)
-_PUBLISHED_LABEL = re.compile(
-    r"(?:first )?published|posted|erstellt|veröffentlicht|publicado|publié|pubblicato|publicat|opublikowano"
-    r"|diterbitkan|dipublikasikan|yayınlanma|입력|등록|発行|公開|发布", re.I)
+_PUBLISHED_LABEL = compile_rule(RULES["dateline_labels"]["published"], "dateline_labels.published")
 
 
 def _published_part(text: str) -> str:
