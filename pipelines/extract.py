@@ -1320,7 +1320,10 @@ def extract(
         pm = meta.read_page(tree, parsed.jsonld())
         body, result.method = main_text(tree, url, pm, result.notes)
         headline = meta.title(pm, url)
-        body = _drop_title_line(body, headline[0], pm)
+        # the body loses the headline line og:title gives, also where the title field is the JSON-LD headline
+        # written apart from it (the body as before that choice; the visible <h1> goes as ever)
+        shown = meta.title(pm, url, written_apart=False)[0] if headline[1] == "json-ld" else headline[0]
+        body = _drop_title_line(body, shown, pm)
         body, teasers = drop_teaser_links(tree, body, url)
         if teasers:
             result.notes.append(f"body:teaser_links:{teasers}")

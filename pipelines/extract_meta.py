@@ -362,13 +362,15 @@ def _outlet_parts_cut(text: str, parts: list[str], keys: set[str]) -> str:
     return text[start:end].strip() if start >= 0 and end > start else text
 
 
-def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]:
+def title(pm: PageMeta, url: str | None = None, written_apart: bool = True) -> tuple[str | None, str | None]:
     """The headline, without a part that names the outlet ("Headline - The Namibian", "… | Lesotho Times").
 
     ``og:title`` first: on the development pages it is the display headline more often than any other
-    source (the JSON-LD headline is often an SEO variant, the <title> carries site and section). Without
-    it, the candidates (<h1>s, JSON-LD headline, other title metas, <title>) vote: one vote per other
-    source saying the same, or the same followed by a separator and a section; ties in that order.
+    source (the JSON-LD headline is often an SEO variant, the <title> carries site and section), unless it
+    only repeats the <title> and the JSON-LD headline says another headline (``_written_apart``; off with
+    ``written_apart=False``). Without it, the candidates (<h1>s, JSON-LD headline, other title metas,
+    <title>) vote: one vote per other source saying the same, or the same followed by a separator and a
+    section; ties in that order.
     """
     keys = outlet_keys(pm, url)
     node = pm.article_node or {}
@@ -388,7 +390,10 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
         text = _site_parts(clean_text(v), keys)
         if text and not is_outlet(text, keys):
             others = [c for c, _ in cands]
-            return _confirmed_head(_without_label(text, others), others), "meta"
+            src = "meta"
+            if written_apart and (written := _written_apart(text, cands)) is not None:
+                text, src = written, "json-ld"
+            return _confirmed_head(_without_label(text, others), others), src
     if not cands:
         return None, None
 
@@ -407,6 +412,33 @@ def title(pm: PageMeta, url: str | None = None) -> tuple[str | None, str | None]
     best = max(range(len(cands)), key=lambda i: (votes(i), -i))
     text, src = cands[best]
     return text, ("html" if src == "title" else src)
+
+
+def _headline_key(text: str) -> str:
+    """Letters and digits only, case-folded: two headlines that differ in quotes, dashes or the separator
+    before a kicker ("Rückbau: Kühltürme gesprengt" / "Rückbau - Kühltürme gesprengt") are the same."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def _same_headline(a: str, b: str) -> bool:
+    """The same headline, or one of them is the other with a short tail ("… | Sport", "…-정치")."""
+    ka, kb = _headline_key(a), _headline_key(b)
+    if ka == kb:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    return bool(ka and kb) and _confirmed_head(long_, [short]) != long_
+
+
+def _written_apart(og_title: str, cands: list[tuple[str, str]]) -> str | None:
+    """The JSON-LD headline, when it and og:title say different headlines and og:title only repeats the
+    <title> (the search engines' title, which the CMS copies into og:title): the headline written for the
+    story is the one written apart from it. When the JSON-LD headline is the <title>'s copy, og:title is the
+    one written apart and stays (``None``)."""
+    ld = next((c for c, s in cands if s == "json-ld"), None)
+    page = next((c for c, s in cands if s == "title"), None)
+    if ld is None or page is None or _same_headline(og_title, ld):
+        return None
+    return ld if _same_headline(og_title, page) and not _same_headline(ld, page) else None
 
 
 _LABEL_SEP = re.compile(r"\s*[|｜ㅣ]\s*")  # a label before a bar ("Opinion | …"), not a kicker before a colon

@@ -1727,6 +1727,56 @@ def test_title_without_the_site_name_and_the_day_after_it():
     assert res.article.title == "Wahl 2025 – Ergebnis – 23.02.2025"
 
 
+def _ld_headline(headline: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        # og:title repeats the <title> (the search engines' title); the JSON-LD headline, written apart from
+        # it, is the story's headline
+        ('<title>Archäologische Sensation: Maya-Städte entdeckt | WAZ</title>'
+         '<meta property="og:title" content="Archäologische Sensation: Maya-Städte entdeckt">'
+         + _ld_headline("Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit"),
+         "Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit"),
+        # the JSON-LD headline repeats the <title>: og:title is the one written apart and stays
+        ('<title>Olympische Spiele: Basketball-Aggressor beeindruckt | n-tv.de</title>'
+         '<meta property="og:title" content="Deutscher Aggressor beeindruckt, Frankreich hadert">'
+         + _ld_headline("Olympische Spiele: Basketball-Aggressor beeindruckt"),
+         "Deutscher Aggressor beeindruckt, Frankreich hadert"),
+        # the same headline but for a section after it or the separator of the kicker: no disagreement
+        ('<title>Bubi-Bomber wieder da: Thioune fordert Geduld</title>'
+         '<meta property="og:title" content="Bubi-Bomber wieder da: Thioune fordert Geduld">'
+         + _ld_headline("Bubi-Bomber wieder da: Thioune fordert Geduld | Sport"),
+         "Bubi-Bomber wieder da: Thioune fordert Geduld"),
+        ('<title>Rückbau von Atomkraftwerk: Kühltürme gesprengt</title>'
+         '<meta property="og:title" content="Rückbau von Atomkraftwerk: Kühltürme gesprengt">'
+         + _ld_headline("Rückbau von Atomkraftwerk - Kühltürme gesprengt"),
+         "Rückbau von Atomkraftwerk: Kühltürme gesprengt"),
+        # no <title> to tell which one repeats it: og:title
+        ('<meta property="og:title" content="Archäologische Sensation: Maya-Städte entdeckt">'
+         + _ld_headline("Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit"),
+         "Archäologische Sensation: Maya-Städte entdeckt"),
+    ],
+)
+def test_the_headline_written_apart_from_the_search_engines_title(head, want):
+    res = extract(_head(head), "https://www.waz.de/panorama/article1.html", now=NOW)
+    assert res.article.title == want
+
+
+def test_the_body_loses_the_same_headline_line_whichever_headline_is_the_title():
+    head = ('<title>ICJ concludes hearings | Daily Maverick</title>'
+            '<meta property="og:title" content="ICJ concludes hearings">'
+            + _ld_headline("Legal opinion expected after ICJ concludes hearings"))
+    html = _head(head).replace("<article>", "<article><p>ICJ concludes hearings</p>"
+                               "<p>Legal opinion expected after ICJ concludes hearings</p>")
+    res = extract(html, "https://www.dailymaverick.co.za/article/1/", now=NOW)
+    assert res.article.title == "Legal opinion expected after ICJ concludes hearings"
+    lines = res.article.body.split("\n")
+    assert "ICJ concludes hearings" not in lines  # og:title's line goes, as before the choice
+
+
 _ORPHAN_STORY = """<html><head><title>Streit um Klöckner</title></head><body><main><article>
 <h1>Streit um Julia Klöckner eskaliert</h1>
 <p class="copy">Klöckner selbst reagierte mit einer Mischung aus Abwehr und Appell. Die CDU-Politikerin wies die
