@@ -612,20 +612,32 @@ _REPEATED_MAX_WORDS = 8
 
 
 def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
-    """A short line printed twice or more in one text ("KOMENTAR" over and under the story, a
-    widget's heading at the top and the foot) is the page's furniture: a subheading or a quote is
-    printed once. Lines of running text never count; the credits have been read before this runs.
-    Returns the body without them and the removed segments (kind ``repeated_line``)."""
+    """A short line printed twice in one text ("KOMENTAR" over and under the story, a widget's
+    heading at the top and the foot) is the page's furniture: a subheading or a quote is printed
+    once. Furniture comes from one template, so both copies are the same text; a line printed three
+    times or more is a list's recurring part instead (an interview's question to each guest, "Meal 1"
+    in each day of a plan, a shop link under each product), and two copies that differ ("Here's the
+    thing …" / "Here's the thing:") are the writer's.  Lines of running text never count; the credits
+    have been read before this runs.  Returns the body without them and the removed segments (kind
+    ``repeated_line``)."""
     lines = body.split("\n")
     keys = [patterns.norm_key(ln) if ln.strip() and len(ln.split()) <= _REPEATED_MAX_WORDS
             and not is_paragraph(ln.strip()) else "" for ln in lines]
     counts = Counter(k for k in keys if k)
-    if not any(c >= 2 for c in counts.values()):
+    twice = {k for k, c in counts.items() if c == 2}
+    if not twice:
+        return body, []
+    spellings: dict[str, set[str]] = {}
+    for key, line in zip(keys, lines, strict=True):
+        if key in twice:
+            spellings.setdefault(key, set()).add(line.strip())
+    furniture = {k for k in twice if len(spellings[k]) == 1}
+    if not furniture:
         return body, []
     kept: list[str] = []
     removed: list[dict[str, str]] = []
     for key, line in zip(keys, lines, strict=True):
-        if key and counts[key] >= 2:
+        if key in furniture:
             removed.append({"kind": REPEATED_KIND, "text": line.strip()})
         else:
             kept.append(line)

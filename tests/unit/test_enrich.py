@@ -282,6 +282,45 @@ def test_a_short_line_the_page_printed_twice_is_furniture():
     assert "Latar Belakang Kebijakan" in out["clean_text"]  # a subheading is printed once
 
 
+INTERVIEW_ANSWERS = (
+    "— Внезапно я захотел вести блог, совершенно любой, и однажды понял, что больше всего люблю готовить.",
+    "— Еда объединяет: где бы мы ни оказались, за одним столом с другими людьми мы всегда найдём общий язык.",
+    "— Я всегда любила готовить, а еще больше мне нравится сам процесс и красивая подача блюда на столе.",
+)
+
+
+def test_a_question_put_to_each_guest_of_an_interview_series_stays():
+    # a list-shaped story prints its recurring question once per guest: three copies or more are the
+    # list's own part, not a widget printed over and under the story
+    guests = ("Андрей Рудьков", "Олеся Куприн", "Евгения Левицкая")
+    question = "Что вас вдохновило на создание кулинарной страницы?"
+    text = "\n".join(f"{guest}\n{question}\n{answer}" for guest, answer in zip(guests, INTERVIEW_ANSWERS, strict=True))
+    out = analyze_text(text, "ru")
+    assert out["clean_text"].count(question) == 3
+    assert all(answer in out["clean_text"] for answer in INTERVIEW_ANSWERS)
+
+
+def test_a_shop_link_under_each_product_of_a_list_stays():
+    products = [
+        ("Apple AirPods Pro for $235", "Since the AirPods first launched in 2016, users and critics alike have "
+         "been asking for noise cancellation, and Apple finally delivered it this year."),
+        ("Sonos Move for $400", "Sonos speakers have long been considered some of the best home entertainment "
+         "speakers available, but they all needed a power outlet until now."),
+        ("Amazon Echo Buds for $130", "In many ways, 2019 was the year of wireless earbuds, and Amazon's Echo "
+         "Buds have been well received for far less money than their rivals."),
+    ]
+    text = "\n".join(f"{name}\n- See it now: Amazon\n{para}" for name, para in products)
+    out = analyze_text(text, "en")
+    assert out["clean_text"].count("See it now: Amazon") == 3
+
+
+def test_a_phrase_the_writer_uses_twice_in_two_forms_stays():
+    text = (f"{REP_BODY}\nHere’s the thing …\n{REP_BODY.replace('Pemerintah', 'Menteri')}\n"
+            f"Here’s the thing:\n{REP_BODY.replace('Pemerintah', 'Gubernur')}")
+    out = analyze_text(text, "id")
+    assert "Here’s the thing …" in out["clean_text"] and "Here’s the thing:" in out["clean_text"]
+
+
 def test_repeated_furniture_goes_and_the_credit_beside_it_is_still_read():
     text = f"Pilihan Redaksi Terbaru\n{REP_BODY}\nFoto: ANTARA/Jane Doe\n{REP_BODY}\nPilihan Redaksi Terbaru"
     out = analyze_text(text, "id")
