@@ -1528,13 +1528,51 @@ def _menu_row(text: str) -> bool:
     return all(len(p.split()) <= 3 and len(p) <= 20 for p in parts)
 
 
+_FIGURE_CELL = re.compile(r"^[-+–]?\d[\d.,:%/ +–-]*$")
+
+
+def _table_cells(text: str) -> list[str] | None:
+    """The cells of a table row as the extractor writes it ('| 24 | Ty Dillon | 613 |'), else None."""
+    s = text.strip()
+    if len(s) < 5 or s[0] != "|" or s[-1] != "|":
+        return None
+    return [c.strip() for c in s[1:-1].split("|")]
+
+
+def _data_table_rows(lines: list[Line]) -> set[int]:
+    """Indexes of the rows of data tables below the story's first paragraph: two or more table rows
+    in a row, of as many cells, one of them holding a figure (a standings table, a schedule,
+    results).  The story's table goes on past its last sentence; a menu's items are words, a ticker
+    sits above the story."""
+    rows: set[int] = set()
+    run: list[tuple[Line, list[str]]] = []
+
+    def close() -> None:
+        if len(run) >= 2 and any(_FIGURE_CELL.match(c) for _, cells in run for c in cells):
+            rows.update(ln.index for ln, _ in run)
+        run.clear()
+
+    for ln in lines:
+        cells = _table_cells(ln.text) if ln.rank > ln.story_start else None
+        if cells is None or len(cells) < 2:
+            close()
+            continue
+        if run and len(cells) != len(run[0][1]):
+            close()
+        run.append((ln, cells))
+    close()
+    return rows
+
+
 def _menu_rows(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Once the credits are read ('Sumber | : | X |' is one), menu, breadcrumb and ticker rows
-    (``_menu_row``) above the story's first paragraph or below its last are page chrome."""
+    (``_menu_row``) above the story's first paragraph or below its last are page chrome; a data
+    table's rows (``_data_table_rows``) are the story's."""
+    table = _data_table_rows(lines)
     for ln in lines:
         if ln.index in dropped or ln.story_start <= ln.rank <= ln.story_end:
             continue
-        if _menu_row(ln.text):
+        if _menu_row(ln.text) and ln.index not in table:
             dropped.add(ln.index)
             f.removed.append({"kind": "edge_chrome", "text": ln.text})
 
@@ -1563,8 +1601,9 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
                 f.removed.append({"kind": "trailing_headline", "text": ln.text})
             return
     run: list[Line] = []
+    table = _data_table_rows(lines)
     for ln in reversed(live):
-        if not _teaser_headline(ln.text):
+        if not _teaser_headline(ln.text) or ln.index in table:
             break
         run.append(ln)
     story = live[: len(live) - len(run)]

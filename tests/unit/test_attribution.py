@@ -1717,3 +1717,35 @@ MS_R11 = ("Kerajaan negeri memaklumkan bahawa program bantuan makanan akan diper
 def test_more_caption_credit_shapes(body, caption, photos):
     r = run(f"{body}\n{body}\n{caption}\n{body}\n{body}\n{body}")
     assert (r["sources"], r["photo_credits"]) == ([], photos)
+
+
+STANDINGS_LEAD = (
+    "Nesta página você terá sempre a classificação atualizada da NASCAR até a última corrida, com os "
+    "pontos, as vitórias e as poles de cada piloto depois de cada etapa da temporada."
+)
+STANDINGS = [
+    "| Pos. | Piloto | Pontos | Vitórias | Poles |",
+    "| 1 | Kyle Busch | 5040 | 5 | 1 |",
+    "| 2 | Kevin Harvick | 5033 | 4 | 6 |",
+    "| 3 | Denny Hamlin | 5027 | 6 | 3 |",
+]
+
+
+@pytest.mark.parametrize("foot", [[], ["* O calendário da Cup é composto por 36 corridas."]])
+def test_a_standings_table_after_the_story_is_the_storys(foot):
+    # the extractor writes a table a row a line; its rows hold figures and run on together (ending the
+    # body they looked like a list of headlines, with a note under them like menu rows)
+    out = attribute("\n".join([STANDINGS_LEAD, *STANDINGS, *foot]), "pt")
+    assert all(row in out.body for row in STANDINGS[1:])
+
+
+def test_a_menu_row_of_words_after_the_story_still_goes():
+    out = attribute("\n".join([STANDINGS_LEAD, "| Início | Notícias | Esportes |", "| Vídeos | Blogs | Fotos |"]),
+                    "pt")
+    assert "Notícias" not in out.body and "Blogs" not in out.body
+
+
+def test_a_ticker_table_above_the_story_still_goes():
+    ticker = ["| EMAS | 1.468.000 | -0,14% |", "| IDX | 7.161 | -0,74% |"]
+    out = attribute("\n".join([*ticker, STANDINGS_LEAD]), "id")
+    assert not any(row in out.body for row in ticker)
