@@ -52,6 +52,8 @@ def _load(path: Path = DATA_PATH) -> dict[str, Any]:
 DATA = _load()
 _MONTH_FIRST = frozenset(c.lower() for c in DATA["month_first"])
 _ZONES: dict[str, str] = {k.lower(): v for k, v in DATA["country_timezones"].items()}
+_OTHER_ZONES: dict[str, tuple[str, ...]] = {
+    k.lower(): tuple(v) for k, v in (DATA.get("country_other_zones") or {}).items()}
 _ABBR: dict[str, timezone] = {
     k.lower(): timezone(timedelta(hours=float(v))) for k, v in DATA["zone_abbreviations"].items()
 }
@@ -78,6 +80,21 @@ def zone_for(country: str | None) -> tzinfo:
     """The zone naive dates of a source in ``country`` are read in (UTC when unknown)."""
     name = _ZONES.get((country or "").strip().lower())
     return ZoneInfo(name) if name else UTC
+
+
+def on_local_clock(dt: datetime, country: str | None, day: date | None = None) -> datetime:
+    """The instant ``dt`` as the publisher's clock in ``country`` shows it: in the country's zone, or, for a
+    country of several zones, in the first of them whose day is ``day`` (the day the article's address
+    spells) when the main zone's is not. The moment does not change; unknown country: ``dt`` as given."""
+    key = (country or "").strip().lower()
+    if key not in _ZONES:
+        return dt
+    local = dt.astimezone(ZoneInfo(_ZONES[key]))
+    if day is not None and local.date() != day:
+        for name in _OTHER_ZONES.get(key, ()):
+            if (other := dt.astimezone(ZoneInfo(name))).date() == day:
+                return other
+    return local
 
 
 def month_first(country: str | None) -> bool:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from functools import lru_cache
 from itertools import islice
 from typing import Any
@@ -1088,6 +1089,12 @@ def published_date(
             if o and o.has_zone and o.dt.utcoffset() != timedelta(0) and abs(o.dt - dt) < SAME_INSTANT:
                 dt = dt.astimezone(o.dt.tzinfo)
                 break
+        else:
+            # no source of the page gives its offset: the source's clock; a day alone stays the day it names,
+            # so does UTC midnight (how CMSs write a day: "2024-08-26T00:00:00Z" is no story of 8 p.m. in NY)
+            if best.has_time and dt.timetz().replace(tzinfo=None) != time_of_day(0):
+                url_day = spelt.dt.date() if (spelt := get("url")) is not None else None
+                dt = dates.on_local_clock(dt, read.get("country"), url_day)
     return dates.iso(dt), source
 
 

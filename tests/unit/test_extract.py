@@ -445,7 +445,8 @@ def test_short_article_marked_up_about_cookies_or_flight_404_is_kept():
         ("05/12/2024 10:15", "my", "2024-12-05T10:15:00+08:00"),  # day first in Malaysia, not 12 May
         ("Kamis, 05 Desember 2024 10:15 WIB", "id", "2024-12-05T10:15:00+07:00"),
         ("5 Dis 2024 14:30", "my", "2024-12-05T14:30:00+08:00"),
-        ("2024-12-02T14-30-00Z", "my", "2024-12-02T14:30:00+00:00"),  # malformed ISO keeps its time
+        ("2024-12-02T14-30-00Z", "my", "2024-12-02T22:30:00+08:00"),  # malformed ISO keeps its time (shown on
+        # the source's clock: the same instant)
         ("2024-12-02T14:30:00+08:00Z", "my", "2024-12-02T14:30:00+08:00"),
     ],
 )
@@ -1361,6 +1362,23 @@ def test_utc_date_is_shown_in_the_pages_own_offset_for_the_same_instant():
     assert extract(html, None, now=NOW).article.published_at == "2024-04-25T08:21:02+00:00"
 
 
+def test_utc_time_without_the_pages_offset_is_shown_on_the_sources_clock():
+    # 23:27 UTC is past midnight in Berlin: the story is of the 27th there (the same instant)
+    a = extract(_dated("2024-08-26T23:27:57Z"), None, {"country": "de"}, now=NOW).article
+    assert a.published_at == "2024-08-27T01:27:57+02:00" and a.provenance["published_at"] == "json-ld"
+    # a country of several zones: the first whose day is the one the article's address spells (California)
+    url = "https://venturebeat.com/2019/11/18/new-york-state-attorney-general-investigating-wework/"
+    a = extract(_dated("2019-11-19T07:03:25Z"), url, {"country": "us"}, now=NOW).article
+    assert a.published_at == "2019-11-18T23:03:25-08:00"
+    a = extract(_dated("2019-11-19T07:03:25Z"), None, {"country": "us"}, now=NOW).article  # no address: main zone
+    assert a.published_at == "2019-11-19T02:03:25-05:00"
+    # a day written as UTC midnight stays the day it names; no country: UTC as written
+    for country in ("de", "us"):
+        a = extract(_dated("2024-08-26T00:00:00Z"), None, {"country": country}, now=NOW).article
+        assert a.published_at == "2024-08-26T00:00:00+00:00"
+    assert extract(_dated("2024-08-26T23:27:57Z"), None, now=NOW).article.published_at == "2024-08-26T23:27:57+00:00"
+
+
 def test_naive_time_takes_the_zone_of_a_source_showing_the_same_clock():
     html = _dated("2024-04-20T14:09:42", '<time datetime="2024-04-20T14:09:00+03:00">14:09</time>')
     a = extract(html, None, now=NOW).article  # no country: without the <time>, UTC would be assumed
@@ -1575,7 +1593,7 @@ def test_relative_dateline_counts_back_from_the_fetch_time():
     hints = {"country": "id", "fetched_at": _FETCHED}
     a = extract(_relative_page("2 jam lalu"), None, hints, now=NOW).article
     # the teaser's "5 menit lalu" (in the related block) is not the article's dateline
-    assert a.published_at == "2025-03-01T03:30:12+00:00" and a.provenance["published_at"] == "relative"
+    assert a.published_at == "2025-03-01T10:30:12+07:00" and a.provenance["published_at"] == "relative"
     a = extract(_relative_page("3 hari yang lalu"), None, hints, now=NOW).article
     assert a.published_at == "2025-02-26T00:00:00+07:00"  # a day, in the source's zone
     a = extract(_relative_page("Kemarin, 14:30 WIB"), None, hints, now=NOW).article
@@ -1584,7 +1602,7 @@ def test_relative_dateline_counts_back_from_the_fetch_time():
 
 def test_relative_dateline_without_a_fetch_time_counts_from_now():
     a = extract(_relative_page("1 jam yang lepas"), None, {"country": "my"}, now=NOW).article
-    assert a.published_at == "2025-03-01T11:00:00+00:00" and a.provenance["published_at"] == "relative"
+    assert a.published_at == "2025-03-01T19:00:00+08:00" and a.provenance["published_at"] == "relative"
 
 
 def test_an_absolute_date_outranks_a_relative_dateline():
@@ -1607,7 +1625,7 @@ def test_a_teasers_relative_time_is_not_the_storys_dateline():
     assert extract(html, None, hints, now=NOW).article.published_at is None
     # the story's own dateline is still read
     html = html.replace("<h1>Harga Beras Naik</h1>", '<h1>Harga Beras Naik</h1><div class="date">3 jam lalu</div>')
-    assert extract(html, None, hints, now=NOW).article.published_at == "2025-03-01T02:30:12+00:00"
+    assert extract(html, None, hints, now=NOW).article.published_at == "2025-03-01T09:30:12+07:00"
 
 
 def test_an_update_time_written_relative_is_no_publication_date():
