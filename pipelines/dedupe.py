@@ -149,10 +149,23 @@ def fetch_url(url: str) -> str:
     return safe_url_string(urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, "")))
 
 
+# An absolute http(s) URL that ``urljoin`` returns as it is, whatever the base: a lower-case scheme (urljoin
+# lower-cases it), a host of plain characters and an optional port, then a path and query of plain
+# characters without ``;`` (path parameters are split off and written back, an empty one dropped) and
+# without ``#`` (an empty fragment is dropped); an empty query (a trailing ``?``) is left out by the caller.
+# With a host, urljoin does not resolve ``.``/``..`` segments either: it splits the URL and joins the
+# same parts again (or returns it untouched when its scheme is not the base's).
+_ABSOLUTE_PLAIN = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?][A-Za-z0-9/?:@!$&'()*,=._~-]*)?")
+
+
 def join_url(base: str, href: str) -> str | None:
     """``href`` resolved against the page ``base`` (``urljoin``), or None when it cannot be parsed: an
     unclosed IPv6 bracket (``http://[::1/x``) makes ``urljoin`` raise, and one such link must not cost
-    the page it is on."""
+    the page it is on.  An absolute plain URL (``_ABSOLUTE_PLAIN``: most of a news page's links) is
+    ``urljoin``'s answer already, returned without parsing the base and the link again for every link
+    of the page."""
+    if _ABSOLUTE_PLAIN.fullmatch(href) and not href.endswith("?"):
+        return href
     try:
         return urljoin(base, href)
     except ValueError:

@@ -47,8 +47,11 @@ LINK_CACHE = 8192  # in-source links' fetchable URL and key remembered per proce
 # both readers.  For such a URL ``fetchable`` changes nothing that ownership or the normalised key depend
 # on (scheme and host case, fragment and tracking parameters are what ``norm`` undoes as well), so
 # ``owns(url) == owns(fetchable(url))`` and ``norm(url) == norm(fetchable(url))``: see ``page_links``.
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?][A-Za-z0-9/?:@!$&'()*,;=._~-]*)?(?:#.*)?",
+# The first group, ``scheme://host[:port]``, is all that ``owns`` reads of such a URL (``hosts.host_port``),
+# so a page asks ``owns`` once per such site, not once per link (see ``page_links``).
+_PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9.-]+(?::[0-9]*)?)(?:[/?][A-Za-z0-9/?:@!$&'()*,;=._~-]*)?(?:#.*)?",
                         re.I | re.S)
+OFFSITE_KEY_CACHE = 4096  # off-site links' keys remembered per process (~1 MB): see ``_offsite_key``
 
 
 class SourceRules(Protocol):
@@ -145,11 +148,20 @@ def _link(url: str) -> tuple[str, str] | None:
     return (fetch, key) if fetch is not None and key is not None else None
 
 
+@lru_cache(maxsize=OFFSITE_KEY_CACHE)
+def _offsite_key(url: str) -> str | None:
+    """``norm(url)`` of a plain off-site URL, remembered for the last ``OFFSITE_KEY_CACHE`` of them apart
+    from the in-source links (``_link``): a source's pages repeat their social, partner and app-store
+    links, while one-page links (share buttons) only pass through this cache, not the menus'."""
+    return norm(url)
+
+
 def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
     links = Links()
     articles: dict[str, str] = {}
     listings: dict[str, str] = {}
     offsite: dict[str, None] = {}
+    owner: dict[str, bool] = {}  # ``rules.owns`` of each scheme://host[:port] of the page's plain links
     # each distinct href once (menus repeat links): same result, a third fewer URL normalisations
     for href in dict.fromkeys(h.strip() for h in tree.xpath("//a/@href")):
         if not href or href.startswith(_NOT_LINKS):
@@ -157,14 +169,20 @@ def page_links(tree: Any, page_url: str, rules: SourceRules) -> Links:
         joined = join_url(page_url, href)
         if joined is None:
             continue
-        plain = _PLAIN_URL.fullmatch(joined) is not None
-        if plain and not rules.owns(joined):
-            # off-site (two thirds of a news page's links): only counted, by key, so the host is checked
-            # first and the key read straight from the URL (the same key: see ``_PLAIN_URL``)
-            key = norm(joined)
-            if key is not None:
-                offsite[key] = None
-            continue
+        match = _PLAIN_URL.fullmatch(joined)
+        plain = match is not None
+        if match is not None:
+            site = match.group(1)  # owns() reads only the scheme, host and port: asked once per site
+            owned = owner.get(site)
+            if owned is None:
+                owned = owner[site] = rules.owns(site)
+            if not owned:
+                # off-site (two thirds of a news page's links): only counted, by key, so the host is
+                # checked first and the key read straight from the URL (the same key: see ``_PLAIN_URL``)
+                key = _offsite_key(joined)
+                if key is not None:
+                    offsite[key] = None
+                continue
         got = _link(joined)
         if got is None:
             continue

@@ -304,3 +304,67 @@ def test_page_links_on_fixture_pages_is_unchanged():
             continue
         got = page_links(parsed.tree, URL, rules)
         assert (got.articles, got.listings, got.offsite) == _slow_links(parsed.tree, URL, rules), path
+
+
+def test_join_url_is_urljoin_for_every_shape():
+    """``join_url`` returns an absolute plain link without parsing it and the page URL again; what it
+    returns is ``urljoin``'s answer for every shape (case, ports, empty queries, path parameters, dot
+    segments, fragments, escapes, other schemes) against bases of either scheme."""
+    from urllib.parse import urljoin
+
+    from pipelines.dedupe import join_url
+
+    hrefs = [*TRICKY_HREFS, "http://p.example.com/a/../b", "https://p.example.com/a/./b?x=1", "http://p.example.com",
+             "https://p.example.com/x?", "https://p.example.com/x??", "https://p.example.com/x?a?", "http://p.example.com/x#",
+             "https://p.example.com/x;y", "https://p.example.com:/x", "https://p.example.com:8/x?q=1:2@3", "Http://p.example.com/x",
+             "https://p.example.com/~a/(b)/*c,d!e$f&g'h=i", "https://p.example.com/a%20b", "https://p.example.com/a\tb", ""]
+    for base in (URL, "http://kabar.example.id/berita/x.html", "https://kabar.example.id", "https://other.example/a/b"):
+        for href in hrefs:
+            try:
+                want = urljoin(base, href)
+            except ValueError:
+                want = None
+            assert join_url(base, href) == want, (base, href)
+
+
+class CountingRules(Rules):
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def owns(self, url: str) -> bool:
+        self.asked.append(url)
+        return super().owns(url)
+
+
+def test_a_page_asks_who_owns_each_site_once_not_each_link():
+    """Ownership is by scheme, host and port alone (``SourceRules.owns``): a page with nine plain links on
+    three sites asks three times, and every link still lands where it did."""
+    links = ("".join(f"<a href='https://partner.example.com/{i}'>p</a>" for i in range(4))
+             + "".join(f"<a href='/berita/2024/12/0{i}/a.html'>a</a>" for i in range(1, 4))
+             + "<a href='https://cdn.example.net/x'>c</a><a href='https://cdn.example.net/y'>c</a>")
+    rules = CountingRules()
+    reading = read_page(article(links), task(walk_parts=False), rules)
+    assert sorted(rules.asked) == ["https://cdn.example.net", BASE, "https://partner.example.com"]
+    assert [u for u, _ in reading.links.articles] == [f"{BASE}/berita/2024/12/0{i}/a.html" for i in range(1, 4)]
+    assert reading.links.offsite == [*(f"https://partner.example.com/{i}" for i in range(4)),
+                                     "https://cdn.example.net/x", "https://cdn.example.net/y"]
+
+
+def test_an_off_site_link_repeated_on_a_sources_pages_is_normalised_once(monkeypatch):
+    """A source's pages repeat their off-site links (social, partners): each one's key is worked out once
+    per worker, and every page still reports it."""
+    from pipelines import page_reading
+
+    for value in vars(page_reading).values():  # this worker's link memories, whatever their shape
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+    calls = []
+    real = page_reading.norm
+    monkeypatch.setattr(page_reading, "norm", lambda u: calls.append(u) or real(u))
+    footer = "<a href='https://www.facebook.com/kabar.id'>fb</a><a href='https://partner.example.com/?utm_source=k'>m</a>"
+    for n in (1, 2, 3):
+        html = f"<html><body><a href='/berita/2024/12/0{n}/a.html'>a</a>{footer}</body></html>"
+        reading = read_page(html.encode(), PageTask(f"{BASE}/kanal/page/{n}/", "text/html", "listing"), Rules())
+        assert reading.links.offsite == ["https://www.facebook.com/kabar.id", "https://partner.example.com/"]
+    assert [u for u in calls if "kabar.example.id" not in u] == [
+        "https://www.facebook.com/kabar.id", "https://partner.example.com/?utm_source=k"]
