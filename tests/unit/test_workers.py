@@ -218,3 +218,26 @@ def test_a_stage_call_costs_the_reactor_no_executor_round_trip(make, monkeypatch
     lengths, after = asyncio.run(main())
     assert lengths == list(range(20)) and after == 5
     assert executor_jobs == []  # was two a page (send, receive)
+
+
+def test_stage_profile_writes_each_workers_page_loop(make, monkeypatch, tmp_path):
+    """STAGE_PROFILE=dir: each worker's page loop (receiving, the stage, answering) is profiled and written
+    there, readable by pstats, with the stage calls it served."""
+    import pstats
+
+    monkeypatch.setenv("STAGE_PROFILE", str(tmp_path))
+    pool = make(1)
+
+    async def main():
+        for _ in range(3):
+            await pool.run(sorted, [3, 1, 2])
+
+    asyncio.run(main())
+    pool.close()
+    deadline = time.monotonic() + 20
+    while not list(tmp_path.glob("worker-*.prof")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (prof,) = tmp_path.glob("worker-*.prof")
+    calls = {fn: v[1] for (_, _, fn), v in pstats.Stats(str(prof)).stats.items()}
+    assert calls.get("<built-in method builtins.sorted>") == 3
+    assert calls.get("recv", 0) >= 3  # the page's trip in is part of it
