@@ -263,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
                                            "bench/train_credit_model.py --fold A --out PATH)")
+    ap.add_argument("--file", help="also score this labelled jsonl (set name 'file'), e.g. a new batch "
+                                   "scored alone before it joins dev")
     args = ap.parse_args(argv)
     if args.credit_model:
         import pipelines.enrich as enrich_mod
@@ -284,8 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     sets = {"dev": CORPUS / "dev.jsonl", "dev_a": CORPUS / "dev.jsonl", "dev_b": CORPUS / "dev.jsonl",
             "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
             "sample": shared / "attribution" / "sample.jsonl"}
-    reports, all_texts = {}, []
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
+    if args.file:
+        sets["file"] = Path(args.file).resolve()
+        chosen.append("file")
+    reports, all_texts = {}, []
     unknown = set(chosen) - set(sets)
     if unknown:
         raise SystemExit(f"unknown set(s) {sorted(unknown)}; choose from {sorted(sets)}")
