@@ -238,10 +238,21 @@ def outlet_keys(pm: PageMeta, url: str | None) -> set[str]:
     if labels:
         names.append(labels[0])
         names.append(".".join(host.split(".")[-2:]))
+    # a site name of several names ("産経新聞：産経ニュース", "Israel Nachrichten – Chadashoth Israel – חדשות
+    # ישראל"): each is the outlet's, and a title may end in any of them
+    names += [p for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS and _TITLE_SEP.search(n)
+              for p in _TITLE_SEP.split(n) if _distinct_name(p)]
     # a "site name" of a dozen words is the headline written into the wrong field (MSN's WebSite node), no
     # outlet's name: taken as one, it would strip the page of its own title
     return {k for n in names if n and len(n.split()) <= OUTLET_MAX_WORDS
             for k in _spellings(n, article=False) if len(k) >= 2}
+
+
+def _distinct_name(piece: str) -> bool:
+    """A piece of a site name that names the outlet on its own: two words or more, or one long word (eight
+    letters or more; four in scripts without spaces) - not a section word such as "News" or "Sport"."""
+    key = squash(piece)
+    return len(piece.split()) >= 2 or len(key) >= (8 if key.isascii() else 4)
 
 
 # a leading article of an outlet's name ("DIE ZEIT", "la Repubblica", "Der Tagesspiegel"): the host and the

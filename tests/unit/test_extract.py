@@ -1696,6 +1696,25 @@ def test_a_section_label_before_a_bar_goes_when_the_headline_says_the_rest_alone
 
 
 @pytest.mark.parametrize(
+    ("head", "headline"),
+    [
+        # a site name of several names: the title may end in any one of them, or in all
+        ('<meta property="og:site_name" content="産経新聞：産経ニュース">'
+         "<title>小笠原諸島の警察無線「不感地帯」解消 住民から安堵の声 - 産経ニュース</title>",
+         "小笠原諸島の警察無線「不感地帯」解消 住民から安堵の声"),
+        ('<meta property="og:site_name" content="Israel Nachrichten – Chadashoth Israel – חדשות ישראל">'
+         "<title>Bennett: „Ich bin nicht PM Netanyahus punching Ball“ | Israel Nachrichten – Chadashoth Israel"
+         " – חדשות ישראל</title>", "Bennett: „Ich bin nicht PM Netanyahus punching Ball“"),
+        # a section word in the site name names no outlet on its own
+        ('<meta property="og:site_name" content="Landesspiegel - Sport">'
+         "<title>Tor in der Nachspielzeit - Sport</title>", "Tor in der Nachspielzeit - Sport"),
+    ],
+)
+def test_the_site_name_of_several_names(head, headline):
+    assert extract(_head(head), "https://www.example.org/article/1", now=NOW).article.title == headline
+
+
+@pytest.mark.parametrize(
     ("title", "url", "headline"),
     [
         # the outlet's name after the headline as the host does not spell it: with its article, umlauts
