@@ -442,11 +442,19 @@ def match_dateline(line: str, lang: str | None = None,
     return None
 
 
-def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str, str] | None:
-    """(dateline, headline, text) for "<headline> <Outlet> -- <text>"; the outlet must be a domain
-    or a known source, so an ordinary dash inside a sentence is never taken for a stamp."""
+def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str, str, str | None] | None:
+    """(dateline, headline, text, agency) for "<headline> <Outlet> -- <text>"; the outlet must be a
+    domain or a known source, so an ordinary dash inside a sentence is never taken for a stamp.  An
+    agency's bracketed stamp behind a glued caption or headline ("…RightsLONDON, Nov 29 (Reuters) -",
+    group ``orgk``) gives the agency it ends with (a known agency only); the head may then end a
+    caption's sentence."""
     for rx in patterns.regexes("midline_datelines", 0, scope_lang(lang)):
         m = rx.fullmatch(line)
+        if m and m.groupdict().get("orgk"):
+            name = gazetteer.trailing_name(m.group("orgk"))
+            if name and gazetteer.is_agency(name):
+                return m.group("dl").strip(), m.group("head").strip(), m.group("rest").strip(), name
+            continue
         if not m or not ("." in m.group("org") and plausible_dateline_org(m.group("org"))):
             continue
         head = m.group("head").strip()
@@ -454,7 +462,7 @@ def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str,
         last = head.split()[-1].casefold()
         if head[-1] in ".!?:;," or last in _INTO_DOMAIN or not head[:1].isupper():
             continue
-        return m.group("dl").strip(), head, m.group("rest").strip()
+        return m.group("dl").strip(), head, m.group("rest").strip(), None
     return None
 
 
@@ -569,8 +577,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         for i in opening[:3]:
             midline = find_midline_dateline(lines[i], lang)
             if midline:
-                stamp, head, rest = midline
-                dateline, dateline_org = stamp, (stamp.rstrip(" -–—"), False)
+                stamp, head, rest, agency = midline
+                dateline, dateline_org = stamp, ((agency, True) if agency else (stamp.rstrip(" -–—"), False))
                 dateline_line = lines[i]
                 lines[i] = f"{head}\n{rest}"
                 break

@@ -1749,3 +1749,29 @@ def test_a_ticker_table_above_the_story_still_goes():
     ticker = ["| EMAS | 1.468.000 | -0,14% |", "| IDX | 7.161 | -0,74% |"]
     out = attribute("\n".join([*ticker, STANDINGS_LEAD]), "id")
     assert not any(row in out.body for row in ticker)
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        # a wire caption glued to the dateline ('… REUTERS/<name> Acquire Licensing RightsLONDON, … (Reuters) -')
+        (f"Paul Whelan stands inside a defendants' cage in Moscow. REUTERS/Maxim Shemetov Acquire Licensing "
+         f"RightsLONDON, Nov 29 (Reuters) - {EN}\n{EN}", ["Reuters"]),
+        # the headline glued to the stamp, or before it on the same line
+        (f"Vertice leader Europa e Rutte con ZelenskyRoma, 13 dic. (askanews) – Mercoledì prossimo, a Bruxelles, "
+         f"si terrà una vertice sull'Ucraina con i leader europei.\n{EN}", ["askanews"]),
+        ("| Deux morts dans une explosion à Karachi KARACHI (AFP), le 07-08-2004 Deux personnes ont été tuées "
+         "dans l'explosion samedi d'une bombe à Karachi, a annoncé la police.", ["AFP"]),
+        # a relaying network's compound stamp credits the agency it ends with
+        (f"Photo courtesy of BERNAMA. KUALA LUMPUR, June 25 (NNN-BERNAMA) — {EN}\n{EN}", ["Bernama"]),
+        # a CJK bracket stamp behind a glued caption
+        ("台湾の旗を畳む儀仗隊(2022年6月4日撮影、資料写真)。(c)Sam Yeh / AFP 【8月6日 AFP】台湾のミサイル製造を管理監督していた"
+         "国家中山科学研究院の副院長が6日、心筋梗塞で死亡した。同研究院が明らかにした。", ["AFP"]),
+        # not a stamp: an outlet or a nickname in brackets mid-line, an agency named in a sentence
+        (f"Ministers met the press on Monday in Jakarta (Kompas) - {EN}\n{EN}", []),
+        (f"The president, Joko Widodo (Jokowi) - {EN}\n{EN}", []),
+        (f"{EN} The ministry told Agence France-Presse that it would comment later.\n{EN}", []),
+    ],
+)
+def test_agency_stamp_behind_a_glued_caption_or_headline(text, sources):
+    assert folded(run(text)["sources"]) == folded(sources)
