@@ -402,7 +402,8 @@ def title(pm: PageMeta, url: str | None = None, written_apart: bool = True) -> t
         if text and not is_outlet(text, keys):
             others = [c for c, _ in cands]
             src = "meta"
-            if written_apart and (written := _written_apart(text, cands)) is not None:
+            if written_apart and _node_of_this_page(node, pm, url) and (
+                    written := _written_apart(text, cands)) is not None:
                 text, src = written, "json-ld"
             return _confirmed_head(_without_label(text, others), others), src
     if not cands:
@@ -438,6 +439,23 @@ def _same_headline(a: str, b: str) -> bool:
         return True
     short, long_ = sorted((a, b), key=len)
     return bool(ka and kb) and _confirmed_head(long_, [short]) != long_
+
+
+def _page_key(address: str) -> str:
+    """An address without scheme, "www.", query, fragment and trailing slash: how two spellings of one page
+    are compared."""
+    bare = re.sub(r"^(?:\w+:)?//(?:www\.)?", "", address.strip()).split("#")[0].split("?")[0]
+    return bare.rstrip("/").casefold()
+
+
+def _node_of_this_page(node: dict[str, Any], pm: PageMeta, url: str | None) -> bool:
+    """The article node is this page's own: the address it gives (``url``, ``mainEntityOfPage``), if any, is
+    the page's or its canonical's, not that of another story the page lists."""
+    given = [v for v in (ld_str(node.get("url")), ld_str(node.get("mainEntityOfPage"))) if v and "/" in v]
+    if not given:
+        return True
+    own = {_page_key(u) for u in (url, pm.canonical) if u}
+    return any(_page_key(join_url(url, v) or v if url else v) in own for v in given)  # a relative address too
 
 
 def _written_apart(og_title: str, cands: list[tuple[str, str]]) -> str | None:

@@ -1802,6 +1802,18 @@ def test_the_headline_written_apart_from_the_search_engines_title(head, want):
     assert res.article.title == want
 
 
+def test_the_json_ld_headline_of_another_story_is_not_written_apart():
+    head = ('<title>Archäologische Sensation: Maya-Städte entdeckt | WAZ</title>'
+            '<meta property="og:title" content="Archäologische Sensation: Maya-Städte entdeckt">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ein anderer Artikel", '
+            '"mainEntityOfPage": "https://www.waz.de/sport/article2.html"}</script>')
+    res = extract(_head(head), "https://www.waz.de/panorama/article1.html", now=NOW)
+    assert res.article.title == "Archäologische Sensation: Maya-Städte entdeckt"
+    for own in ("https://www.waz.de/panorama/article1.html#webpage", "/panorama/article1.html", "http://waz.de/panorama/article1.html/"):
+        html = _head(head.replace("https://www.waz.de/sport/article2.html", own))
+        assert extract(html, "https://www.waz.de/panorama/article1.html", now=NOW).article.title == "Ein anderer Artikel"
+
+
 def test_the_body_loses_the_same_headline_line_whichever_headline_is_the_title():
     head = ('<title>ICJ concludes hearings | Daily Maverick</title>'
             '<meta property="og:title" content="ICJ concludes hearings">'
