@@ -1775,3 +1775,29 @@ def test_a_ticker_table_above_the_story_still_goes():
 )
 def test_agency_stamp_behind_a_glued_caption_or_headline(text, sources):
     assert folded(run(text)["sources"]) == folded(sources)
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        # Interfax's own stamp: place. date. INTERFAX.RU -
+        ("Москва. 10 июня. INTERFAX.RU - Мэр Москвы Юрий Лужков заявил, что в столице в День Победы 4 миллиона "
+         "москвичей одновременно вышли на улицы и площади.", ["Interfax"], None),
+        # the same shape with an outlet in guillemets is the publishing outlet's dateline
+        ("Душанбе. 13 марта. «Азия-Плюс» — В Таджикистане обсудили новые правила въезда для иностранных граждан "
+         "и их регистрации.", [], "Азия-Плюс"),
+        # an Arabic agency stamp on its own line: place، date (agency).
+        ("باكو، 27 مايو (أذرتاج).\nدشن وزير الثقافة والإعلام السعودي المبنى الجديد لوكالة الأنباء السعودية في حي الصحافة "
+         "شمال مدينة الرياض مساء الخميس.", ["Azertac"], None),
+        # an agency's wire code in the stamp, no dash: "Bogotá, 19 feb (PL) <lead>"
+        ("Bogotá, 19 feb (PL) Al menos 10 heridos dejó hoy una explosión próxima a la Plaza de Toros de esta capital, "
+         "informaron medios de prensa.", ["Prensa Latina"], None),
+        # a place and a date without a name is no credit
+        ("Москва. 10 июня. Мэр Москвы Юрий Лужков заявил, что в столице в День Победы 4 миллиона москвичей вышли "
+         "на улицы и площади.", [], None),
+    ],
+)
+def test_national_agency_stamps_of_other_conventions(text, sources, outlet):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
