@@ -616,6 +616,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
 
 REPEATED_KIND = "repeated_line"
+_RUNS_ON = (",", ";", "，", "；", "、")
 _REPEATED_MAX_WORDS = 8
 
 
@@ -626,9 +627,14 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
     times or more is a list's recurring part instead (an interview's question to each guest, "Meal 1"
     in each day of a plan, a shop link under each product), and two copies that differ ("Here's the
     thing …" / "Here's the thing:") are the writer's.  Lines of running text never count; the credits
-    have been read before this runs.  Returns the body without them and the removed segments (kind
-    ``repeated_line``)."""
+    have been read before this runs.  A text without running text at all (verse, lyrics: every line
+    short) has no story to tell its furniture from, and its repeated line is a refrain: nothing goes;
+    nor does a copy that a sentence runs into (the line before it ends with a comma or semicolon:
+    a verse's refrain, "…, / Upang kami'y … / …,").
+    Returns the body without them and the removed segments (kind ``repeated_line``)."""
     lines = body.split("\n")
+    if not any(is_paragraph(ln.strip()) for ln in lines):
+        return body, []
     keys = [patterns.norm_key(ln) if ln.strip() and len(ln.split()) <= _REPEATED_MAX_WORDS
             and not is_paragraph(ln.strip()) else "" for ln in lines]
     counts = Counter(k for k in keys if k)
@@ -640,6 +646,12 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
         if key in twice:
             spellings.setdefault(key, set()).add(line.strip())
     furniture = {k for k in twice if len(spellings[k]) == 1}
+    prev = ""
+    for key, line in zip(keys, lines, strict=True):
+        if key in furniture and prev.endswith(_RUNS_ON):
+            furniture.discard(key)
+        if line.strip():
+            prev = line.strip()
     if not furniture:
         return body, []
     kept: list[str] = []

@@ -326,3 +326,24 @@ def test_repeated_furniture_goes_and_the_credit_beside_it_is_still_read():
     out = analyze_text(text, "id")
     assert out["photo_credits"] == ["ANTARA"]
     assert "Pilihan Redaksi Terbaru" not in out["clean_text"] and out["clean_text"].count("Pemerintah") == 2
+
+
+def test_lyrics_without_running_text_keep_the_line_they_sing_twice():
+    # a choir blog's hymn: every line short, the first one sung again; no story to tell furniture from
+    text = ("Lord of the Harvest\nLord of the harvest, lord of the land\nYou hold the seasons in your hand\n"
+            "Bless every furrow, bless every seed\nGive to the hungry all that they need\n"
+            "Lord of the harvest, lord of the land\nNo comments:\nPost a Comment")
+    out = analyze_text(text, "en")
+    assert out["clean_text"].count("Lord of the harvest, lord of the land") == 2
+
+
+def test_a_refrain_a_sentence_runs_into_stays_in_a_post_with_prose():
+    intro = ("This prayer of the Tewa people was translated for the blog from an English version printed in a "
+             "collection of Native American songs in 1918, and it is read at the start of every planting season.")
+    verse = ("O our Mother the Earth, O our Father the Sky,\nThen weave for us a garment of brightness,\n"
+             "That we may walk fittingly where birds sing,\nThat we may walk fittingly where the grass is green,\n"
+             "Weave for us a garment of brightness,\nThat we may walk fittingly where birds sing,\n"
+             "O our Mother the Earth, O our Father the Sky.")
+    text = f"{intro}\n{verse}\nYou are commenting using your WordPress.com account. Log Out / Change )"
+    out = analyze_text(text, "en")
+    assert out["clean_text"].count("That we may walk fittingly where birds sing,") == 2
