@@ -465,9 +465,16 @@ def _written_apart(og_title: str, cands: list[tuple[str, str]]) -> str | None:
     one written apart and stays (``None``)."""
     ld = next((c for c, s in cands if s == "json-ld"), None)
     page = next((c for c, s in cands if s == "title"), None)
-    if ld is None or page is None or _same_headline(og_title, ld):
+    if ld is None or page is None or _same_headline(og_title, ld) or _cut_short(ld, og_title):
         return None
     return ld if _same_headline(og_title, page) and not _same_headline(ld, page) else None
+
+
+def _cut_short(head: str, full: str) -> bool:
+    """``head`` is ``full`` cut short (a JSON-LD headline truncated to a length limit, "…" or not): no other
+    headline."""
+    key, whole = _headline_key(head), _headline_key(full)
+    return len(key) >= 8 and len(key) < len(whole) and whole.startswith(key)
 
 
 _LABEL_SEP = re.compile(r"\s*[|｜ㅣ]\s*")  # a label before a bar ("Opinion | …"), not a kicker before a colon

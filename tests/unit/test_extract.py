@@ -1791,6 +1791,11 @@ def _ld_headline(headline: str) -> str:
          '<meta property="og:title" content="Rückbau von Atomkraftwerk: Kühltürme gesprengt">'
          + _ld_headline("Rückbau von Atomkraftwerk - Kühltürme gesprengt"),
          "Rückbau von Atomkraftwerk: Kühltürme gesprengt"),
+        # a JSON-LD headline cut short to a length limit is no other headline
+        ('<title>Archäologische Sensation: Uralte Maya-Städte in Guatemala entdeckt | WAZ</title>'
+         '<meta property="og:title" content="Archäologische Sensation: Uralte Maya-Städte in Guatemala entdeckt">'
+         + _ld_headline("Archäologische Sensation: Uralte Maya-Städte in Guat…"),
+         "Archäologische Sensation: Uralte Maya-Städte in Guatemala entdeckt"),
         # no <title> to tell which one repeats it: og:title
         ('<meta property="og:title" content="Archäologische Sensation: Maya-Städte entdeckt">'
          + _ld_headline("Unbekannte Maya-Städte werfen neues Licht auf die Frühzeit"),
