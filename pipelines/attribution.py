@@ -1449,21 +1449,44 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Once the credits are read, what is left of one to three words before the story's first
     paragraph, or of one or two after its last, without a sentence end, is page furniture (section
     names, widget labels, brand lines, button texts).  Quoted or bracketed lines and CJK text are
-    left alone: a quoted subheading or a speaker label ("[앵커]") is the story's."""
+    left alone: a quoted subheading or a speaker label ("[앵커]") is the story's, and so is a
+    subheading over the first paragraph that is about it (``_heads_paragraph``)."""
     live = [ln for ln in lines if ln.index not in dropped and ln.text]
     paras = [ln.index for ln in live if is_paragraph(ln.text)]
     if not paras:
         return
     first, last = paras[0], paras[-1]
-    for ln in live:
+    for pos, ln in enumerate(live):
         words = len(ln.text.split())
         zone_max = 3 if ln.index < first else 2 if ln.index > last else 0
         if not zone_max or words > zone_max or _SENTENCE_END.search(ln.text):
             continue
         if _CJK_OR_BRACKET.search(ln.text):
             continue
+        nxt = live[pos + 1] if pos + 1 < len(live) else None
+        if nxt is not None and nxt.index == first and _heads_paragraph(ln.text, nxt.text):
+            continue
         dropped.add(ln.index)
         f.removed.append({"kind": "edge_chrome", "text": ln.text})
+
+
+def _head_words(text: str) -> set[str]:
+    """Words of three characters or more, as written between spaces ("WordPress.com" is one)."""
+    out = set()
+    for w in text.split():
+        w = w.strip("\"'“”‘’«»()[]{}.,:;!?…-–—").casefold()
+        if len(w) >= 3 and any(c.isalpha() for c in w):
+            out.add(w)
+    return out
+
+
+def _heads_paragraph(head: str, paragraph: str) -> bool:
+    """A subheading over the paragraph it introduces: two or more of its words come back in that
+    paragraph ("Tin Biển Đông" over a paragraph on the Biển Đông).  A section name or a button
+    text is no summary of the paragraph under it; one shared word ("WordPress.com Logo" over
+    "… your WordPress.com account") is chance."""
+    words = _head_words(head)
+    return len(words) >= 2 and len(words & _head_words(paragraph)) >= 2
 
 
 _OPEN_END = re.compile(r"[.,:;][\"'”’»)\]]*$")

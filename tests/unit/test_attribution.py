@@ -1801,3 +1801,23 @@ def test_national_agency_stamps_of_other_conventions(text, sources, outlet):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+DIGEST_PARA = ("Thẩm phán Philippines Antonio Carpio cho biết chiếc tàu tấn công tàu cá của Philippines trên "
+               "Biển Đông là một trong đội tàu quân sự của Trung Quốc, và vụ va chạm có thể nằm trong chiến dịch "
+               "xua đuổi tàu cá tại khu vực này.")
+
+
+def test_a_subheading_over_the_first_paragraph_it_is_about_stays():
+    # a press digest: title, then the section heading "South China Sea news" over its first paragraph
+    out = analyze_text(f"Bản tin ngày 17-6-2019\nTin Biển Đông\n{DIGEST_PARA}\n{DIGEST_PARA}", "vi")
+    assert "Tin Biển Đông" in out["clean_text"]
+
+
+def test_a_section_name_or_button_over_the_first_paragraph_still_goes():
+    out = analyze_text(f"Thế giới\n{DIGEST_PARA}\n{DIGEST_PARA}", "vi")
+    assert "Thế giới" not in out["clean_text"]
+    para = ("You are commenting using your WordPress.com account and your comment will appear under the "
+            "post once the author has approved it.")
+    out = analyze_text(f"WordPress.com Logo\n{para}\n{para}", "en")
+    assert "WordPress.com Logo" not in out["clean_text"]
