@@ -90,8 +90,8 @@ def scope_lang(lang: str | None) -> str | None:
 
 
 class _LineRules(TypedDict):
-    prompt: re.Pattern[str] | None  # None: no prompt patterns in this scope
-    notice: re.Pattern[str] | None  # None: no notice patterns in this scope
+    prompt: patterns.LineSearch | None  # None: no prompt patterns in this scope
+    notice: patterns.LineSearch | None  # None: no notice patterns in this scope
     chrome: re.Pattern[str] | None  # None: no chrome patterns in this scope
     related: re.Pattern[str]
     byline_seg: re.Pattern[str]
@@ -107,8 +107,8 @@ def _rx(lang: str | None = None) -> _LineRules:
     editors = patterns.label_alternation("byline_editors", lang) or never
     prefixes = patterns.label_alternation("byline_prefixes", lang) or never
     return {
-        "prompt": patterns.combined("prompts", lang=lang),
-        "notice": patterns.combined("notices", lang=lang),
+        "prompt": patterns.line_search("prompts", lang=lang),
+        "notice": patterns.line_search("notices", lang=lang),
         "chrome": patterns.combined("chrome_patterns", lang=lang),
         "related": re.compile(
             r"^[\s\-–—•*>»·\[(]{0,3}(?P<label>"

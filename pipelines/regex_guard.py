@@ -194,3 +194,16 @@ def requires_one_of(rx: re.Pattern[str], chars: str) -> bool:
         return _requires(list(_parse(rx)), chars)
     except (re.error, TypeError, ValueError, AttributeError):
         return False
+
+
+def anchored_at_start(rx: str, flags: int = 0) -> bool:
+    """Whether every match of the regex ``rx`` starts at the start of the text: it opens with ``^``
+    and has no top-level alternative (and no MULTILINE flag). ``search`` of such a pattern is its
+    ``match``; False when that cannot be read."""
+    if flags & re.MULTILINE:
+        return False
+    try:
+        items = list(_sre_parse.parse(rx, flags))
+    except (re.error, TypeError, ValueError, OverflowError, RecursionError):
+        return False
+    return bool(items) and items[0] == (_C.AT, _C.AT_BEGINNING)

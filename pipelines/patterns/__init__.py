@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from pipelines.regex_guard import guarded
+from pipelines.regex_guard import anchored_at_start, guarded
 
 PATTERN_DIR = Path(__file__).resolve().parent
 _NON_LANG_FILES = {"common", "agencies"}
@@ -187,6 +187,41 @@ def combined(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> r
 def _combined(key: str, flags: int, lang: str | None) -> re.Pattern[str] | None:
     items = merged(key, lang)
     return _compile("|".join(f"(?:{rx})" for rx in items), flags) if items else None
+
+
+@dataclass(frozen=True)
+class LineSearch:
+    """A list of regexes searched in a line as one test: the entries anchored at the line's start
+    (``^...``) are one alternation tried there only, the others one searched alternation.  The
+    engine cannot see that a branch of an alternation is anchored, so one alternation of all the
+    entries was tried in full at every position of the line (300 us on a line in the all-files
+    scope, 178 of its 197 prompts anchored); the answer is the same (some entry matches)."""
+
+    anchored: re.Pattern[str] | None
+    floating: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        return bool((self.anchored is not None and self.anchored.match(text))
+                    or (self.floating is not None and self.floating.search(text)))
+
+
+@lru_cache(maxsize=4096)  # the code is the key; _line_search computes once per scope
+def line_search(key: str, flags: int = re.IGNORECASE, lang: str | None = None) -> LineSearch | None:
+    """The list ``key`` as one ``LineSearch`` (None: the scope has no entry)."""
+    return _line_search(key, flags, scope_key(lang))
+
+
+@cache
+def _line_search(key: str, flags: int, lang: str | None) -> LineSearch | None:
+    items = merged(key, lang)
+    if not items:
+        return None
+    start = [rx for rx in items if anchored_at_start(rx, flags)]
+    rest = [rx for rx in items if rx not in start]
+    return LineSearch(
+        _compile("|".join(f"(?:{rx})" for rx in start), flags) if start else None,
+        _compile("|".join(f"(?:{rx})" for rx in rest), flags) if rest else None,
+    )
 
 
 def scope_key(lang: str | None) -> str | None:

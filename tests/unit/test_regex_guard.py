@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import patterns
-from pipelines.regex_guard import first_chars, guarded, requires_one_of
+from pipelines.regex_guard import anchored_at_start, first_chars, guarded, requires_one_of
 
 LINES = [
     "Seperti dilansir Reuters, harga minyak naik pada hari Kamis.",
@@ -121,3 +121,32 @@ def test_a_caption_credit_shape_said_to_need_a_mark_matches_no_line_without_one(
         needing = [rx for rx in shapes if rx not in attribution._unmarked_caption_credits(lang)]
         for rx in needing:
             assert all(rx.search(ln) is None for ln in unmarked), rx.pattern
+
+
+@pytest.mark.parametrize(("pattern", "flags", "anchored"), [
+    (r"^baca juga\b", re.I, True), (r"^(?:share|tweet)\b.*$", re.I, True), (r"^a|b", 0, False),
+    (r"(?:^a|^b)", 0, True), (r"(?:^a|b)", 0, False), (r"\bfollow us\b", re.I, False), (r"^x", re.M, False), (r"a^", 0, False),
+])
+def test_anchored_at_start_reads_whether_every_match_starts_at_the_text_start(pattern, flags, anchored):
+    assert anchored_at_start(pattern, flags) is anchored
+
+
+@pytest.mark.parametrize("key", ["prompts", "notices"])
+@pytest.mark.parametrize("lang", [None, *patterns.languages()])
+def test_a_line_search_finds_what_the_one_alternation_finds(key, lang):
+    # clean._is_prompt tries a list's anchored entries at the line's start only: on real lines (the
+    # fixtures' bodies) and prompts of several files, some entry matches exactly where one searched
+    # alternation of every entry does
+    lines = [ln for p in (Path(__file__).parents[1] / "fixtures" / "text").glob("*.txt")
+             for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += [*LINES, "Share this article", "Ikuti kami di Google News", "Abonnieren Sie unseren Newsletter",
+              "Disclaimer: The views expressed by experts are their own.", "Click here to subscribe",
+              "Síguenos en Twitter", "Suivez-nous sur Facebook", "Подписывайтесь на наш канал"]
+    one = patterns.combined(key, lang=lang)
+    split = patterns.line_search(key, lang=lang)
+    assert (one is None) == (split is None)
+    if one is None or split is None:
+        return
+    found = [ln for ln in lines if one.search(ln)]
+    assert found and len(found) < len(lines)
+    assert [ln for ln in lines if split.search(ln)] == found
