@@ -188,7 +188,9 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     by = patterns.label_alternation("photo_by_words", lang) or r"(?!x)x"
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
-            r"^[-–—•]?\s*[(\[]?\s*(?:" + credit + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
+            # (a bullet, dash or pictograph may lead: '🔗 Source: <url>')
+            r"^(?:[-–—•]|[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)?\s*[(\[]?\s*(?:" + credit
+            + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
             r"(?P<val>.+?)\s*[)\]]?\s*\.?$",
             re.IGNORECASE,
         ),
@@ -768,6 +770,20 @@ def writer_tag(ln: Line, f: Findings) -> Hit | None:
         return None
     name = gazetteer.resolve_credit(m.group("org"))
     return Hit(sources=[name] if name else [], drop=True, kind="writer_tag", end=True)
+
+
+_INITIALS_AGENCY = re.compile(r"^[(\[]?(?P<who>[A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ]{1,4}(?:[,/][A-ZÀ-ÞĄĆĘŁŃÓŚŹŻ]{1,4})?)\s*/\s*"
+                              r"(?P<org>[^\W\d_][\w.-]{1,20})[)\]]?\.?$")
+
+
+def initials_agency_signoff(ln: Line, f: Findings) -> Hit | None:
+    """'MJ/PAP', '(ab/PAP)': an editor's initials and the agency the copy came from, alone on a line
+    after the text - a sign-off crediting the agency.  A caption credit puts the organisation first
+    ('REUTERS/Jane Doe'); here the initials are no known name and the second part is a known agency."""
+    m = _INITIALS_AGENCY.match(ln.text)
+    if not m or gazetteer.lookup(m.group("who")) or not gazetteer.is_agency(m.group("org")):
+        return None
+    return Hit(sources=[gazetteer.credited(m.group("org"))], drop=True, kind="writer_tag", end=True)
 
 
 def caption_photo_credits(ln: Line, f: Findings) -> Hit | None:
@@ -1372,6 +1388,7 @@ RULES: tuple[Rule, ...] = (
     Rule("relay_stamp", lambda ln: ln.lead or ln.last, relay_stamp),
     Rule("outlet_byline", _anywhere, outlet_byline),
     Rule("credit_without_target", _anywhere, credit_without_target),
+    Rule("initials_agency_signoff", lambda ln: ln.foot, initials_agency_signoff),
     Rule("photo_credit_line", _anywhere, photo_credit_line),
     Rule("photo_credit_suffix", _anywhere, photo_credit_suffix),
     Rule("photo_known_credit", _anywhere, photo_known_credit),

@@ -1821,3 +1821,31 @@ def test_a_section_name_or_button_over_the_first_paragraph_still_goes():
             "post once the author has approved it.")
     out = analyze_text(f"WordPress.com Logo\n{para}\n{para}", "en")
     assert "WordPress.com Logo" not in out["clean_text"]
+
+
+MS = ("Kerajaan terpaksa membayar hampir RM14 bilion untuk faedah hutang sehingga tahun depan, kata Timbalan "
+      "Menteri Kewangan, Datuk Amiruddin Hamzah, kepada pemberita di Kuala Lumpur.")
+PL = ("Polskie MSZ nie ma w tej chwili żadnych potwierdzonych informacji o poszkodowanych - powiedział w środę "
+      "rzecznik resortu Piotr Paszkowski, dodając, że placówki podjęły wszystkie niezbędne działania.")
+
+
+@pytest.mark.parametrize(
+    "text,sources,photos",
+    [
+        # an editor's initials and the agency, alone after the text: the agency's copy (not a photo credit)
+        (f"{PL}\n{PL}\nMJ/PAP", ["PAP"], []),
+        # the wire style's caption puts the organisation first: a photo credit
+        (f"{PL}\nREUTERS/Jane Doe", [], ["Reuters"]),
+        # initials and an outlet that is no agency: nobody is credited as an agency
+        (f"{PL}\n{PL}\nMJ/ABC", [], None),
+        # a known outlet's short brand alone on the last line of a repost
+        (f"{MS}\n{MS}\nBH Online", ["BH Online"], []),
+        # a credit label behind a pictograph, with a bare address: the domain
+        (f"{MS}\n{MS}\n🔗 Source: https://www.kosmo.com.my/2026/01/03/harap-maduro-masih-bernyawa/", ["kosmo.com.my"], []),
+    ],
+)
+def test_repost_signoffs_and_footers(text, sources, photos):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    if photos is not None:
+        assert folded(r["photo_credits"]) == folded(photos)
