@@ -1849,3 +1849,20 @@ def test_repost_signoffs_and_footers(text, sources, photos):
     assert folded(r["sources"]) == folded(sources)
     if photos is not None:
         assert folded(r["photo_credits"]) == folded(photos)
+
+
+@pytest.mark.parametrize(
+    "text,photos",
+    [
+        # the caption's 'Photo courtesy of X.' glued before a relayed agency stamp of a two-word place
+        (f"KUALA LUMPUR: The minister at the launch. Photo courtesy of BERNAMA. KUALA LUMPUR, June 25 "
+         f"(NNN-BERNAMA) — {EN}\n{EN}", ["Bernama"]),
+        # Korean photographer credits: '사진=<name> 기자' and a '<name 기자> <address>' tag under the caption
+        ("우원식 국회의장이 5일 서울 여의도 국회 사랑재에서 신년 기자회견을 하고 있다. 사진=서동일 기자\n"
+         "우원식 국회의장이 5일 신년 기자회견을 위해 서울 여의도 국회 사랑재에 입장하고 있다. 사진=서동일 기자", ["서동일"]),
+        ("25일 연휴를 마치고 첫 출근한 박희태 국회의장을 취재하기 위해 국회 의장실 앞에 카메라 기자가 진을치고 있다.\n"
+         "<정대웅 기자> photo@ilyoseoul.co.kr", ["정대웅"]),
+    ],
+)
+def test_photographer_and_courtesy_credits(text, photos):
+    assert folded(run(text)["photo_credits"]) == folded(photos)
