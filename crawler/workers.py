@@ -127,6 +127,7 @@ def warm_up() -> None:
     global _warmed
     from pipelines import dates, patterns
     from pipelines.enrich import analyze_text
+    from pipelines.extract import warm_up as extract_warm_up
     from pipelines.language import langdetect_top, langid_top
 
     page = ("<html><head><title>Warm</title></head><body><article><p>"
@@ -146,6 +147,7 @@ def warm_up() -> None:
     langid_top("The city council said on Monday that the price of rice rose this week.")
     patterns.warm_up()  # what the text stages build lazily per scope, for every scope
     dates.warm_up()  # dateparser's time-zone regexes and locales, built on its first parse
+    extract_warm_up()  # trafilatura's justext stoplist, built on the first page that falls back to justext
     _warmed = True
 
 

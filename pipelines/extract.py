@@ -1307,6 +1307,16 @@ def _drop_title_line(body: str, title: str | None, pm: meta.PageMeta) -> str:
 # ------------------------------------------------------------------------------------------ entry points
 
 
+def warm_up() -> None:
+    """Build what trafilatura builds on the first page that needs it: justext's stoplist of every
+    language (~90 ms; trafilatura's recall and full modes fall back to justext on a page whose language
+    it does not know), so no page of a worker pays it."""
+    from trafilatura import external
+
+    if external.JT_STOPLIST is None:
+        external.jt_stoplist_init()
+
+
 def extract(
     html: str | bytes | Parsed | None,
     url: str | None = None,

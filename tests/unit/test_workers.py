@@ -193,6 +193,16 @@ def test_warm_up_builds_every_lazy_rule_and_table():
             fn(lang)
         assert fn.cache_info().misses == before.misses, (fn.__qualname__, fn.cache_info())
 
+def test_warm_up_builds_trafilaturas_justext_stoplist(monkeypatch):
+    """trafilatura builds justext's stoplist of every language (~90 ms) on the first page whose extraction
+    falls back to justext; warm_up builds it, so no worker's page pays it."""
+    from trafilatura import external
+
+    monkeypatch.setattr(external, "JT_STOPLIST", None)
+    workers.warm_up()
+    assert external.JT_STOPLIST and "the" in external.JT_STOPLIST
+
+
 def test_a_stage_call_costs_the_reactor_no_executor_round_trip(make, monkeypatch):
     """Each stage call's exchange with its worker (send the page, wait, read the answer) runs on one of
     the pool's io threads, which hands the answer to the event loop once (``call_soon_threadsafe``): the
