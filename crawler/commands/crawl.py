@@ -8,6 +8,9 @@ in any layer, ``-s`` included) is reported as one line naming the fix (exit 2) â
 ``LOG_LEVEL`` is the one crawl setting Scrapy reads itself, before any component: once ``-s`` is applied,
 it is set to what the one precedence rule gives (the environment beats ``-s``).
 
+Before the engine starts, the process's heap is bounded (``crawler.heap.bound_heap``: page bodies
+freed go back to the system instead of raising the heap's high-water mark).
+
 A crawl whose start fails (Scrapy closes it as ``start_error``: its crawl state cannot be opened, ...)
 exits 1 with one ``error:`` line; Scrapy itself exits 0 there, so a cron run looked fine.
 """
@@ -19,6 +22,7 @@ from typing import Any
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 
+from crawler.heap import bound_heap
 from news_ingest.config import CrawlConfig
 from news_ingest.sources import configured
 
@@ -61,6 +65,7 @@ class Command(ScrapyCrawl):
                 print(f"error: {exc}", file=sys.stderr)
                 self.exitcode = 2
                 return
+        bound_heap()  # page bodies freed go back to the system (crawler/heap.py)
         super().run(args, opts)
         stats = getattr(self._crawler, "stats", None)
         if self.exitcode == 0 and stats is not None and stats.get_value("finish_reason") == "start_error":
