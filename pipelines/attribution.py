@@ -80,6 +80,7 @@ class Line:
     first: bool = False  # the first non-empty line
     story_start: int = 0  # rank of the story's first paragraph (running text)
     story_end: int = -1  # rank of its last paragraph (-1: none)
+    prev: str = ""  # the previous non-empty line as it came in ("" for the first)
 
     @property
     def head(self) -> bool:  # header stamps sit in the first four lines
@@ -1078,6 +1079,23 @@ def edge_name_line(ln: Line, f: Findings) -> Hit | None:
     return Hit(sources=[name], drop=True, kind="end_tag", end=final)
 
 
+def provider_label(ln: Line, f: Findings) -> Hit | None:
+    """'<title>' / 'Malay Mail' / '<lead>', '<title>' / '[Newtalk新聞]' / '<lead>': an aggregator's provider
+    label - a known outlet's name alone on the line right under the title, above the story - is the
+    publishing outlet (kept as written).  Above the title the same name is the site's masthead (no
+    stamp), and a known agency there is left to the edge rules (a source)."""
+    if f.dateline_outlet is not None or ln.rank == 0 or not ln.before_story:
+        return None
+    raw = ln.text.strip(" .()[]【】（）-–—|")
+    src = _edge_name(raw) if 2 < len(raw) <= 40 else None
+    if src is None or src.is_agency:
+        return None
+    title = ln.prev.strip()  # a title of a sentence or two (a question and its answer), not a paragraph
+    if len(title) > 220 or len(title.split()) < 3 or _edge_name(title) is not None:
+        return None
+    return Hit(outlet=raw, drop=True, kind="provider_label")
+
+
 _WRITER_OUTLET = re.compile(
     r"^(?P<who>(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+(?:\s(?-i:[A-ZÀ-ÖØ-Þ])[\w.'’-]+){1,3})\s+[-–—|]\s+"
     r"(?P<org>[^,;:|–—\n]{2,40}?)(?:\s*,\s*(?P<desk>[^,;:|–—\n]{2,24}))?\s*\.?$"
@@ -1404,6 +1422,7 @@ RULES: tuple[Rule, ...] = (
     Rule("rights_notice", _anywhere, rights_notice),  # '<저작권자 ⓒ X, 무단 전재 ...>' first
     Rule("copyright_line", _anywhere, copyright_line),
     Rule("bare_agency_line", lambda ln: ln.foot, bare_agency_line),
+    Rule("provider_label", lambda ln: 0 < ln.rank <= 3, provider_label),
     Rule("edge_name_line", lambda ln: ln.rank <= 1 or ln.rank == ln.count - 1, edge_name_line),
     Rule("writer_outlet_line", lambda ln: ln.before_story or ln.last, writer_outlet_line),
     Rule("caption_agency_tag", lambda ln: not ln.last, caption_agency_tag),
@@ -1730,7 +1749,8 @@ def attribute(
     paras = [r for r, i in enumerate(content) if is_paragraph(raw[i])]
     lines = [
         Line(index=i, text=raw[i], original=raw[i], rank=r, count=len(content), lang=scope, first=r == 0,
-             story_start=paras[0] if paras else 0, story_end=paras[-1] if paras else -1)
+             story_start=paras[0] if paras else 0, story_end=paras[-1] if paras else -1,
+             prev=raw[content[r - 1]] if r else "")
         for r, i in enumerate(content)
     ]
     if ends_after and 0 < ends_after <= len(lines):

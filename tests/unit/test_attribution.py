@@ -1866,3 +1866,21 @@ def test_repost_signoffs_and_footers(text, sources, photos):
 )
 def test_photographer_and_courtesy_credits(text, photos):
     assert folded(run(text)["photo_credits"]) == folded(photos)
+
+
+@pytest.mark.parametrize(
+    "text,outlet",
+    [
+        # an aggregator's provider label under the title (printed twice), then a place-only dateline
+        (f"Fake, Reuters says of report claiming Malaysia flagged as terror sponsor\nMalay Mail\nMalay Mail\n"
+         f"KUALA LUMPUR, May 11 — {EN}\n{EN}", "Malay Mail"),
+        # the same name above the title is the site's masthead: no stamp
+        (f"Malay Mail\nFake, Reuters says of report claiming Malaysia flagged as terror sponsor\n{EN}\n{EN}", None),
+        # under a section word (no title) it is no provider label either
+        (f"News\nMalay Mail\n{EN}\n{EN}", None),
+    ],
+)
+def test_provider_label_under_the_title_is_the_publishing_outlet(text, outlet):
+    r = run(text)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+    assert "malay mail" not in folded(r["sources"])
