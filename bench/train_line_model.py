@@ -10,6 +10,9 @@ line is content.  Logistic regression with L2 over ``line_model.features``, plai
 every must-stay line (with a margin), and at least ``MIN_THRESHOLD``: the must-stay lines are
 scored by models trained without them (an inner two-fold split of the training cases), so the
 threshold clears what a line the model has not seen may score, not only what it was fitted to.
+The inner split is by site (``site_of``: the case's host, repository or index file), so a site's
+furniture and its must-stay lines are never on both sides of it: what the threshold clears is what
+a line of a site the model has not seen may score.
 
 ``--fold A`` / ``--fold B`` trains on one half of dev only (``bench.quality_text.fold``), so the
 other half measures the model on text it was not trained on (``quality_text.py --sets dev_b
@@ -24,6 +27,7 @@ import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -39,6 +43,16 @@ MUST_STAY_WEIGHT = 8.0
 L2 = 0.02
 MIN_THRESHOLD = 0.5
 MARGIN = 0.02
+
+
+def site_of(case: dict[str, Any]) -> str:
+    """The site a case comes from: its page's host (without www.), else its repository or index file."""
+    prov = case.get("provenance") or {}
+    url = case.get("url") or prov.get("url")
+    if url:
+        host = urlsplit(url).netloc.lower()
+        return host[4:] if host.startswith("www.") else host
+    return str(prov.get("repo") or prov.get("index_file_id") or case["id"])
 
 
 def norm(s: str) -> str:
@@ -109,14 +123,16 @@ def _score(index: dict[str, int], w: np.ndarray, b: float, f: dict[str, float]) 
 
 
 def train(per_case: list[tuple[str, list[tuple[dict[str, float], int]]]]) -> dict[str, Any]:
+    """Fit on every case's rows; ``per_case`` pairs each case's rows with its site (the inner
+    split's unit)."""
     data = [r for _, rs in per_case for r in rs]
     index, w, b, x, y = fit(data)
     pos = max(1.0, y.sum())
     # the must-stay lines scored by models that did not see them (inner two-fold split)
     stay = []
     for k in (0, 1):
-        inner = [r for cid, rs in per_case if kfold(cid, 2, "inner") != k for r in rs]
-        held = [r for cid, rs in per_case if kfold(cid, 2, "inner") == k for r in rs]
+        inner = [r for site, rs in per_case if kfold(site, 2, "inner") != k for r in rs]
+        held = [r for site, rs in per_case if kfold(site, 2, "inner") == k for r in rs]
         iw = fit(inner)
         stay += [_score(iw[0], iw[1], iw[2], f) for f, lab in held if lab == -1]
     threshold = max(MIN_THRESHOLD, (max(stay) + MARGIN) if stay else MIN_THRESHOLD)
@@ -137,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = read_cases(CORPUS / "dev.jsonl")
     if args.fold:
         cases = [c for c in cases if fold(c["id"]) == args.fold]
-    model = train([(c["id"], case_rows(c)) for c in cases])
+    model = train([(site_of(c), case_rows(c)) for c in cases])
     model["trained_on"] = {"file": "bench/corpus/attribution/dev.jsonl", "fold": args.fold or "all",
                            "cases": len(cases)}
     Path(args.out).write_text(json.dumps(model, indent=1, ensure_ascii=False, sort_keys=True) + "\n",

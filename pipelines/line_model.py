@@ -3,7 +3,9 @@
 After cleaning and attribution have removed what their rules know, what remains of the furniture
 is recognisable by *structure* more than by words: where a line stands (above the story's first
 paragraph, after its last, inside a run of short lines), its shape (short, no closing punctuation,
-a short label and a colon, separators, hashtags, counters, all capitals, headline case), its script
+a short label and a colon, separators, hashtags, counters, all capitals, headline case, a line of
+handles or addresses only, a bracketed label before a headline, the title printed again, a
+subheading sharing words with the paragraph under it, a headline over another), its script
 against the body's, and its vocabulary of page UI (``ui_words`` of the pattern files: share, follow,
 comment, log in, newsletter, ... in each language).  ``features`` turns a line in its body into
 named features; the model is logistic regression over them, trained on the development part of
@@ -44,6 +46,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET = re.compile(r"^[•·*▪►◦‣»>\-–—|]")
 _TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+# a count and the thing counted, nothing else: "37 Gedeeld", "0 comments:", "83个", "1639 читали", "56,945"
+_COUNTER = re.compile(r"^\W{0,2}(?:[^\W\d_]+\s+){0,2}\d[\d.,\s]*\s*[^\W\d_]{0,12}"
+                      r"(?:\s+[^\W\d_]{1,12})?\W{0,2}$")
+# a transcript's speaker label: one bracketed word ("[앵커]", "[기자]", "(Reporter)")
+_SPEAKER = re.compile(r"^[(\[【][^\W\d_]{1,10}[)\]】]$")
+# a line of handles, hashtags and addresses only
+_HANDLE_ONLY = re.compile(r"^(?:\s*(?:[@#][\w.]+|" + patterns.URL_IN_TEXT + r")[\s,;|·•]*)+$", re.IGNORECASE)
+# a bracketed label before a headline: "【写真】<headline>", "[FOTO] <headline>", "(VIDEO) <headline>"
+_LABEL_PREFIX = re.compile(r"^\s*[\[【(〔［][^\]】)〕］]{1,12}[\]】)〕］]\s*\S")
 
 
 # each script's code point ranges, in the order a tie between two scripts is decided
@@ -146,9 +157,10 @@ def _bucket(name: str, value: float, edges: tuple[float, ...]) -> str:
 
 
 def _is_candidate(line: str) -> bool:
-    """Short lines only, and no prose: a paragraph, or two sentences however short, stays."""
+    """Short lines only, and no prose: a paragraph, or two sentences however short, stays; so does a
+    transcript's speaker label ("[앵커]", "[기자]": the story's, as in attribution's edge rules)."""
     return (bool(line) and len(line) <= MAX_CHARS and not is_paragraph(line)
-            and len(_SENT_ANY.findall(line + " ")) < 2)
+            and len(_SENT_ANY.findall(line + " ")) < 2 and not _SPEAKER.match(line))
 
 
 @dataclass
@@ -160,6 +172,7 @@ class Context:
     is_para: list[bool]
     script: str
     keys: Counter[str]
+    title_key: str = ""
 
     @classmethod
     def of(cls, lines: list[str], paras: list[int] | None = None, script: str | None = None) -> Context:
@@ -167,7 +180,8 @@ class Context:
         paras = [k for k, p in enumerate(is_para) if p] if paras is None else paras
         if script is None:
             script = _script(" ".join(lines[k] for k in paras) or " ".join(lines))
-        return cls(lines, paras, is_para, script, Counter(patterns.norm_key(ln) for ln in lines))
+        return cls(lines, paras, is_para, script, Counter(patterns.norm_key(ln) for ln in lines),
+                   patterns.norm_key(lines[0]) if lines else "")
 
 
 def features(lines: list[str], i: int, lang: str | None = None, body_script: str | None = None,
@@ -283,12 +297,26 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         f["shape:date_widget"] = 1.0
     if not letters:
         f["shape:no_letters"] = 1.0
+    if digits and len(words) <= 4 and _COUNTER.match(line):
+        f["shape:counter"] = 1.0
+    if _HANDLE_ONLY.match(line):
+        f["shape:handles_only"] = 1.0
+    if _LABEL_PREFIX.match(line) and not line.rstrip().endswith(("]", "】", ")", "〕", "］")):
+        f["shape:label_prefix"] = 1.0
     script = _script(line)
     if script not in ("none", body_script) and not (script == "han" and body_script == "kana"):
         f["script:other"] = 1.0
     key = patterns.norm_key(line)
     if key and ctx.keys[key] > 1:
         f["repeat:in_body"] = 1.0
+    if i and key and key == ctx.title_key:
+        f["repeat:title"] = 1.0  # the story's title printed again further down
+    if next_para and _shares_words(line, lines[i + 1]):
+        f["ctx:heads_paragraph"] = 1.0  # a subheading about the paragraph under it
+    if not next_para and "pos:inside" in f and is_headline_like(line) and not _SENT_END.search(line):
+        nxt_line = lines[i + 1] if i + 1 < n else ""
+        if nxt_line and is_headline_like(nxt_line) and not _SENT_END.search(nxt_line):
+            f["x:headline_run"] = 1.0  # a headline over another headline: a block of teasers
     # page-UI vocabulary of the language
     ui, phrases = _ui_words(lang)
     low = unicodedata.normalize("NFKC", line).casefold()
@@ -313,8 +341,37 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
     return f
 
 
+def _words(text: str) -> set[str]:
+    out = set()
+    for w in text.split():
+        w = w.strip("\"'“”‘’«»()[]{}.,:;!?…-–—").casefold()
+        if len(w) >= 3 and any(c.isalpha() for c in w):
+            out.add(w)
+    return out
+
+
+def _shares_words(head: str, paragraph: str) -> bool:
+    """Two or more of the line's words (as written between spaces) come back in the paragraph."""
+    words = _words(head)
+    return len(words) >= 2 and len(words & _words(paragraph)) >= 2
+
+
+_RUNS_ON = (",", "，", "、", ";", "；")
+
+
+def _runs_on(lines: list[str], i: int) -> bool:
+    """The line is part of a sentence: it ends in a comma or semicolon (a verse's or list's line),
+    or the running text right before it stops without a sentence end (a sentence split at a link:
+    "... kata Kepala" / "BPOM" / "...")."""
+    if lines[i].endswith(_RUNS_ON):
+        return True
+    prev = lines[i - 1] if i else ""
+    return (len(prev.split()) >= 12 and is_paragraph(prev) and not _SENT_END.search(prev)
+            and not prev.endswith((":", "：")))
+
+
 def candidates(lines: list[str]) -> list[int]:
-    return [i for i, ln in enumerate(lines) if _is_candidate(ln)]
+    return [i for i, ln in enumerate(lines) if _is_candidate(ln) and not _runs_on(lines, i)]
 
 
 def apply_line_model(model: LineModel | None, body: str,

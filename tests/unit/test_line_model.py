@@ -119,3 +119,32 @@ def test_dominant_script_counts_exactly_the_script_ranges(text):
     from pipelines.line_model import _script
 
     assert _script(text) == _script_by_regex(text)
+
+
+def test_shape_features_of_counters_handles_label_prefixes_and_the_title_again():
+    lines = ["Warga Serbu Istana Bogor", PARA, "37 Gedeeld", "#IstanaBogor #Viral @suaradotcom",
+             "【写真】正面衝突し大破した2台の乗用車", "[FOTO] PDRM Guna Proton S70? Unit Sama Dikesan",
+             "Warga Serbu Istana Bogor", PARA]
+    ctx = LM.Context.of(lines)
+    f = [LM.features(lines, i, "id", ctx=ctx) for i in range(len(lines))]
+    assert f[2].get("shape:counter") and not f[0].get("shape:counter")
+    assert f[3].get("shape:handles_only") and not f[2].get("shape:handles_only")
+    assert f[4].get("shape:label_prefix") and f[5].get("shape:label_prefix")
+    assert f[6].get("repeat:title") and not f[0].get("repeat:title")  # the title itself is line 0
+
+
+def test_a_subheading_about_its_paragraph_and_a_run_of_headlines_are_told_apart():
+    para = ("Polisi menangkap pelaku perampokan mobil Pajero di Jambi kurang dari 48 jam setelah kejadian, "
+            "kata Kapolresta Jambi kepada wartawan.")
+    lines = [PARA, "Pelaku Perampokan Pajero Ditangkap", para, "Harga Cabai Naik Lagi di Pasar Induk",
+             "Banjir Rendam Ratusan Rumah di Sintang", PARA]
+    ctx = LM.Context.of(lines)
+    assert LM.features(lines, 1, "id", ctx=ctx).get("ctx:heads_paragraph")
+    assert not LM.features(lines, 4, "id", ctx=ctx).get("ctx:heads_paragraph")
+    assert LM.features(lines, 3, "id", ctx=ctx).get("x:headline_run")
+
+
+def test_speaker_labels_and_lines_of_a_running_sentence_are_never_candidates():
+    lines = [PARA, "[앵커]", PARA, "Nangagsisiawitan ang mga ibon,", f"{PARA} Hal itu disampaikan Kepala", "BPOM",
+             "Kronologi Kejadian", PARA]
+    assert LM.candidates(lines) == [6]
