@@ -324,7 +324,9 @@ def _accepted(model: CreditModel, which: str, cands: list[Candidate]) -> list[tu
     return sorted([(s, c) for s, c in got if s >= model.threshold[which]], key=lambda sc: -sc[0])
 
 
-_CAPS_NAME = re.compile(r"[A-Z][A-Z0-9.&-]{1,11}")
+# three characters or more: a two-letter word in capitals closing a page is a button ('XS SM MD LG'), a
+# size or a code far more often than an unknown agency (the two-letter agencies - AP, AA - are known)
+_CAPS_NAME = re.compile(r"[A-Z][A-Z0-9.&-]{2,11}")
 
 
 def shape_credit(c: Candidate) -> bool:

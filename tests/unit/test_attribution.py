@@ -1884,3 +1884,16 @@ def test_provider_label_under_the_title_is_the_publishing_outlet(text, outlet):
     r = run(text)
     assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
     assert "malay mail" not in folded(r["sources"])
+
+
+def test_two_letter_buttons_closing_a_page_are_no_agency_signoff():
+    r = run(f"{ID}\n{ID}\nXS\nSM\nMD\nLG")
+    assert r["sources"] == []
+    # a three-letter unknown agency alone on the last line is still read by its shape
+    assert folded(run(f"{ID}\n{ID}\nKNTX")["sources"]) == ["kntx"]
+
+
+def test_antara_photo_slash_credit_closing_a_caption():
+    caption = ("Presiden Jacob Zuma didampingi Megawati Soekarnoputri mengadakan pertemuan di Jakarta, Rabu (8/3). "
+               "ANTARA PHOTO/Aprillio Akbar/foc/17.")
+    assert folded(run(f"{caption}\n{ID}\n{ID}")["photo_credits"]) == ["antara"]
