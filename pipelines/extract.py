@@ -117,7 +117,9 @@ _FURNITURE_CLASS = re.compile(
 
 def _shingles(text: str) -> Counter[tuple[str, ...]]:
     toks = _WORD.findall(text)
-    return Counter(tuple(toks[i : i + 4]) for i in range(max(1, len(toks) - 3))) if toks else Counter()
+    if len(toks) < 4:  # a text of fewer than four words is one shingle of them
+        return Counter([tuple(toks)]) if toks else Counter()
+    return Counter(zip(toks, toks[1:], toks[2:], toks[3:], strict=False))
 
 
 def agreement(a: str, b: str) -> float:
@@ -127,7 +129,8 @@ def agreement(a: str, b: str) -> float:
 
 def _agreement(sa: Counter[tuple[str, ...]], sb: Counter[tuple[str, ...]]) -> tuple[float, float]:
     """(shingle F1, share of ``sb`` found in ``sa``) of two shingle bags."""
-    common = sum((sa & sb).values())
+    small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)  # (a page's visible text against a body)
+    common = sum(min(n, large[k]) for k, n in small.items() if k in large)
     total = sum(sa.values()) + sum(sb.values())
     return (2 * common / total if total else 0.0), (common / sum(sb.values()) if sb else 0.0)
 
