@@ -32,6 +32,7 @@ from pipelines.clean import (
     is_headline_like,
     is_name_list,
     is_paragraph,
+    is_title_cased,
     match_dateline,
     normalize_text,
     scope_lang,
@@ -1636,11 +1637,6 @@ def _menu_rows(lines: list[Line], dropped: set[int], f: Findings) -> None:
             f.removed.append({"kind": "edge_chrome", "text": ln.text})
 
 
-def _title_cased(text: str) -> bool:
-    long = [w for w in text.split() if len(w) >= 4 and w[:1].isalpha()]
-    return len(long) >= 3 and sum(w[:1].isupper() for w in long) >= 0.75 * len(long)
-
-
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate; without
     a closing credit, a run of two or more headline-shaped lines that ends the body after the
@@ -1667,7 +1663,7 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
         run.append(ln)
     story = live[: len(live) - len(run)]
     if len(run) == 1 and story and is_paragraph(story[-1].text) and _SENTENCE_END.search(story[-1].text) \
-            and _title_cased(run[0].text) and len(run[0].text.split()) >= 5:
+            and is_title_cased(run[0].text) and len(run[0].text.split()) >= 5:
         pass  # one title-cased headline after the story's closing sentence: another story's teaser
     elif len(run) < 2 or len(run) > 12 or not any(is_paragraph(ln.text) for ln in story):
         return

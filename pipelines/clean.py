@@ -66,6 +66,10 @@ _TRUNCATED_TEASER = re.compile(
     r"^(?:[•▪►◦‣]\s*|[A-Z][A-Z ]{2,25}\s+\d{1,2}\s+\w{3,9}\s+[-–—]\s+)\S.{30,300}?[\w,](?:\.\.\.|…)\s*$"
 )
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
+# a bracketed label of a few characters over a headline, in any script: "【写真】<headline>",
+# "[FOTO] <headline>", "【なぜ】<headline>!?", "[5월2주] <headline>"
+_BRACKET_LABEL_TEASER = re.compile(r"^[\[【〔［](?P<label>[^\]】〕］]{1,8})[\]】〕］]\s*(?P<head>\S.{4,150})$")
+_FULL_STOP_IN = re.compile(r"[。．]|(?<!\.)\.(?:\s|$|[)\]」』”’])")
 
 
 @dataclass
@@ -155,6 +159,12 @@ def is_headline_like(line: str, max_len: int = 200) -> bool:
     if not s or len(s) > max_len:
         return False
     return len(_SENT_END.findall(s)) <= 1
+
+
+def is_title_cased(text: str) -> bool:
+    """Headline case: three or more words of four letters or more, three in four capitalised."""
+    long = [w for w in text.split() if len(w) >= 4 and w[:1].isalpha()]
+    return len(long) >= 3 and sum(w[:1].isupper() for w in long) >= 0.75 * len(long)
 
 
 def is_name_list(text: str, max_names: int = 5) -> bool:
@@ -548,6 +558,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             kinds[i] = "chrome"
         elif (teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220):
             kinds[i] = "related"
+        elif i > first_para and _label_teaser(line):
+            kinds[i] = "related"
         elif _TRUNCATED_TEASER.match(line):
             kinds[i] = "teaser"
         else:
@@ -696,6 +708,20 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
         if len(rest.split()) <= 15 and not _SENT_END.search(rest + " "):
             out.append(i)
     return out
+
+
+def _label_teaser(line: str) -> bool:
+    """A link to another story or gallery after the story began: a short bracketed label, then one
+    headline ("【写真】正面衝突し大破した2台の乗用車", "[FOTO] PDRM Guna Proton S70? … Dikesan!").  A
+    headline may end in ? or ! but holds no full stop, and in a cased script it is in headline case;
+    a speaker's or a section's label over sentences ("【汪報道官】釣魚島及び…領土だ。…") or a video's
+    description in sentence case ("[Video] Banjir merendam ratusan rumah …") is the story's."""
+    m = _BRACKET_LABEL_TEASER.match(line)
+    if not m or _FULL_STOP_IN.search(m.group("head")) or len(m.group("head").split()) > 20:
+        return False
+    head = m.group("head")
+    cased = [w for w in head.split() if len(w) >= 4 and w[:1].isalpha() and w[:1].lower() != w[:1].upper()]
+    return len(cased) < 3 or is_title_cased(head)
 
 
 def _is_sentence(line: str) -> bool:

@@ -781,3 +781,15 @@ def test_short_lines_without_the_storys_dateline_after_them_stay():
 def test_a_short_title_closing_the_run_stays():
     c = clean("NEWS\nPolitics\nWorld\nBanjir Rendam Jakarta Lagi\n" + MENU_STORY, "ms")
     assert "Banjir Rendam Jakarta Lagi" in c.body
+
+
+def test_a_bracketed_label_over_a_headline_after_the_story_began_is_a_teaser():
+    para = ("栃木県那須塩原市の東北自動車道で3人が死亡した多重事故では、逆走した車が近くのインターチェンジから"
+            "誤進入した可能性が指摘されている。警察庁や国土交通省が利用者に注意喚起している。")
+    text = (f"【速報】東北道で逆走、3人死亡\n{para}\n【写真】正面衝突し大破した2台の乗用車 東北道で逆走、3人死亡\n{para}\n"
+            "[FOTO] PDRM Guna Proton S70? Unit Sama Semasa Istiadat Pertabalan Agong Dikesan!")
+    body = clean(text, "ja").body
+    assert "【写真】" not in body and "[FOTO]" not in body
+    assert body.startswith("【速報】東北道で逆走")  # the story's own title above its first paragraph stays
+    spokesman = "【汪報道官】釣魚島及びその附属島嶼は中国固有の領土だ。米日安保条約は冷戦の産物である。"
+    assert spokesman in clean(f"{para}\n{spokesman}\n{para}", "ja").body  # a label over sentences
