@@ -68,7 +68,8 @@ _TRUNCATED_TEASER = re.compile(
 _TEASER = re.compile(r"^(?P<label>[A-Z][^:\n]{2,60}[A-Za-z)]):(?P<head>[A-Z\"“‘'][^\n]{10,220})$")
 # a bracketed label of a few characters over a headline, in any script: "【写真】<headline>",
 # "[FOTO] <headline>", "【なぜ】<headline>!?", "[5월2주] <headline>"
-_BRACKET_LABEL_TEASER = re.compile(r"^[\[【〔［](?P<label>[^\]】〕］]{1,8})[\]】〕］]\s*(?P<head>\S.{4,150})$")
+_BRACKET_LABEL_TEASER = re.compile(
+    r"^[\[【〔［](?P<label>[^\]】〕］]{1,8})[\]】〕］]\s*(?P<head>\S.{4,150})$")
 _FULL_STOP_IN = re.compile(r"[。．]|(?<!\.)\.(?:\s|$|[)\]」』”’])")
 
 
@@ -556,9 +557,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             kinds[i] = "prompt"
         elif _is_chrome(line, lang):
             kinds[i] = "chrome"
-        elif (teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220):
-            kinds[i] = "related"
-        elif i > first_para and _label_teaser(line):
+        elif ((teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220)
+              or i > first_para and _label_teaser(line)):
             kinds[i] = "related"
         elif _TRUNCATED_TEASER.match(line):
             kinds[i] = "teaser"
