@@ -676,6 +676,47 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
     return "\n".join(kept).strip(), removed
 
 
+SANDWICHED_KIND = "sandwiched_line"
+
+
+def sandwiched_lines(text: str, body: str, furniture: set[str],
+                     credits: set[str]) -> tuple[str, list[dict[str, str]]]:
+    """Below the story's last paragraph, a short line the stages left between two lines they took for
+    furniture (in the text as it came: a widget's title between its removed values, "Harga Bahan
+    Bakar" / "RON 95" … ; a button between removed links) is part of that furniture; so is one the
+    text ends on right after furniture.  A sentence, a name (a byline) or a line read as a credit
+    stays.  ``furniture``: the removed boilerplate lines; ``credits``: the lines read as credits.
+    Returns the body without them and their removed segments (kind ``sandwiched_line``)."""
+    lines = body.split("\n")
+    kept = {ln.strip() for ln in lines if ln.strip()}
+    orig = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    paras = [i for i, ln in enumerate(orig) if ln in kept and is_paragraph(ln)]
+    if not paras or not furniture:
+        return body, []
+    take: set[str] = set()
+    for i in range(paras[-1] + 1, len(orig)):
+        line = orig[i]
+        if (line not in kept or line in credits or is_paragraph(line) or _SENT_END.search(line + " ")
+                or is_name_list(line)):
+            continue
+        nxt = orig[i + 1] if i + 1 < len(orig) else None
+        if orig[i - 1] in furniture and (nxt is None or nxt in furniture):
+            take.add(line)
+    if not take:
+        return body, []
+    out, removed, seen_last = [], [], False
+    last_para = orig[paras[-1]]
+    for ln in lines:
+        key = ln.strip()
+        if key == last_para:
+            seen_last = True
+        if seen_last and key in take:
+            removed.append({"kind": SANDWICHED_KIND, "text": key})
+            continue
+        out.append(ln)
+    return "\n".join(out).strip(), removed
+
+
 def _opens_with_own_dateline(line: str, lang: str | None) -> bool:
     text = line
     for rx in patterns.regexes("leading_residue", lang=lang):

@@ -19,7 +19,15 @@ from typing import Any
 
 from pipelines.article import Article
 from pipelines.attribution import Attribution, attribute
-from pipelines.clean import REPEATED_KIND, Cleaned, clean, normalize_text, repeated_lines
+from pipelines.clean import (
+    REPEATED_KIND,
+    SANDWICHED_KIND,
+    Cleaned,
+    clean,
+    normalize_text,
+    repeated_lines,
+    sandwiched_lines,
+)
 from pipelines.credit_model import CreditModel, add_model_credits
 from pipelines.credit_model import load_model as load_credit_model
 from pipelines.language import detect_language, langid_rank, normalize_code
@@ -32,8 +40,9 @@ ERROR_KIND = "error"  # removed_segments kind marking an article whose text stag
 # removed_segments kinds of the attribution / template stages that are boilerplate (not credits)
 TEXT_BOILERPLATE_KINDS = (
     "trailing_headline", "link_line", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
-    LEARNED_KIND, REPEATED_KIND,
+    LEARNED_KIND, REPEATED_KIND, SANDWICHED_KIND,
 )
+_CLEAN_BOILERPLATE_KINDS = frozenset({"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"})
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
@@ -137,6 +146,13 @@ def _run(
     # a short line the page printed twice is its furniture (read after the credits, like the above)
     attr.body, repeated = repeated_lines(attr.body)
     attr.removed_segments.extend(repeated)
+    # what the stages left between two removed furniture lines below the story belongs to them
+    taken = {s["text"].strip() for s in cleaned.removed_segments if s["kind"] in _CLEAN_BOILERPLATE_KINDS}
+    taken |= {s["text"].strip() for s in attr.removed_segments if s["kind"] in TEXT_BOILERPLATE_KINDS}
+    credits = {ln.strip() for ln in attr.attribution_lines} | {
+        s["text"].strip() for s in cleaned.removed_segments if s["kind"] == "byline"}
+    attr.body, sandwiched = sandwiched_lines(text, attr.body, taken, credits)
+    attr.removed_segments.extend(sandwiched)
     t3 = time.perf_counter()
     if timings is not None:
         timings["language"] = (t1 - t0) * 1000
@@ -174,8 +190,7 @@ def analyze_text(
     if cleaned.dateline_line:
         attribution_lines.insert(0, cleaned.dateline_line)
     attribution_lines += [s["text"] for s in cleaned.removed_segments if s["kind"] == "byline"]
-    boiler_kinds = {"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"}
-    boilerplate = [s["text"] for s in cleaned.removed_segments if s["kind"] in boiler_kinds]
+    boilerplate = [s["text"] for s in cleaned.removed_segments if s["kind"] in _CLEAN_BOILERPLATE_KINDS]
     boilerplate += [s["text"] for s in attr.removed_segments if s["kind"] in TEXT_BOILERPLATE_KINDS]
     return {
         "sources": attr.sources,

@@ -347,3 +347,17 @@ def test_a_refrain_a_sentence_runs_into_stays_in_a_post_with_prose():
     text = f"{intro}\n{verse}\nYou are commenting using your WordPress.com account. Log Out / Change )"
     out = analyze_text(text, "en")
     assert out["clean_text"].count("That we may walk fittingly where birds sing,") == 2
+
+
+def test_a_widget_line_left_between_removed_furniture_below_the_story_goes():
+    widget = ("Harga Bahan Bakar\nRON 95\nRM 2.59\n+0.05\nTerakhir Kemas Kini 26 Feb, 2026\nBerita Berkaitan\n"
+              "[FOTO] PDRM Guna Proton S70? Unit Sama Semasa Istiadat Pertabalan Agong Dikesan!")
+    out = analyze_text(f"{REP_BODY}\n{REP_BODY.replace('Pemerintah', 'Menteri')}\n{widget}", "id")
+    assert "Terakhir Kemas Kini" not in out["clean_text"] and "Menteri menyatakan" in out["clean_text"]
+    assert "Terakhir Kemas Kini 26 Feb, 2026" in out["boilerplate_lines"]
+
+
+def test_a_short_sentence_between_removed_furniture_below_the_story_stays():
+    text = (f"{REP_BODY}\n{REP_BODY.replace('Pemerintah', 'Menteri')}\nBaca juga: Harga Cabai Naik Lagi di Pasar Induk\n"
+            "Polisi masih menyelidiki kasus itu.\nIkuti kami di Google News")
+    assert "Polisi masih menyelidiki kasus itu." in analyze_text(text, "id")["clean_text"]
