@@ -1897,3 +1897,27 @@ def test_antara_photo_slash_credit_closing_a_caption():
     caption = ("Presiden Jacob Zuma didampingi Megawati Soekarnoputri mengadakan pertemuan di Jakarta, Rabu (8/3). "
                "ANTARA PHOTO/Aprillio Akbar/foc/17.")
     assert folded(run(f"{caption}\n{ID}\n{ID}")["photo_credits"]) == ["antara"]
+
+
+TR = ("Gazeteci Deniz Zeyrek'in köşe yazısında yer verdiği kulis bilgisi, tartışmaları beraberinde getirdi ve "
+      "Ankara'da siyasi çevrelerde geniş yankı uyandırdı.")
+VI = ("Theo Đại sứ Phạm Thanh Bình, trải qua 80 năm, cơ quan này đã làm tốt vai trò một cơ quan báo chí chủ chốt, "
+      "cung cấp thông tin chiến lược, đồng hành cùng đất nước.")
+
+
+@pytest.mark.parametrize(
+    "text,sources,photos",
+    [
+        # the outlet word closing a credited name ('<name> gazetesi': the newspaper <name>)
+        (f"Kaynak: Birgün gazetesi\n{TR}\n{TR}", ["BirGün"], []),
+        # a known agency's bracketed stamp alone on the first line (its slash is the agency's own form)
+        (f"(TTXVN/Vietnam+)\n{VI}\n{VI}", ["VNA"], []),
+        (f"(AFP)\n{EN}\n{EN}", ["AFP"], []),
+        # an unknown or non-agency bracket alone there is no stamp
+        (f"(VIDEO)\n{EN}\n{EN}", [], []),
+    ],
+)
+def test_credit_value_outlet_word_and_bracket_stamp_line(text, sources, photos):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert folded(r["photo_credits"]) == folded(photos)
