@@ -182,12 +182,18 @@ class Findings:
 # --- vocabulary compiled from the pattern files --------------------------------------------------------
 
 
+# where a photo label closing a caption starts: after a sentence's end, before a bracket, after a dash
+_AFTER_SPACE = r"(?<=[.!?\"”])\s+|\s(?=[(（])|\s[-–—]\s"
+
+
 @patterns.per_scope
 def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     credit = patterns.label_alternation("credit_labels", lang) or r"(?!x)x"
     photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
     copyright_words = patterns.label_alternation("copyright_words", lang) or r"(?!x)x"
     by = patterns.label_alternation("photo_by_words", lang) or r"(?!x)x"
+    known_tail = (r"[(\[（]?\s*(?:" + photo + r")(?:\s+(?:" + by + r"))?\s+"
+                  r"(?P<val>[^\s:：/()（）][^:：()（）\n]{1,40}?)\s*[)\]）]?\s*\.?$")
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
             # (a bullet, dash or pictograph may lead: '🔗 Source: <url>')
@@ -219,12 +225,11 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
         ),
         # "Larawan mula sa PNA", "Bild dpa", "(foto Ansa)": a photo label and a name without a separator - the
         # name must be known (photo_known_credit)
-        "photo_known": re.compile(
-            r"(?:^|(?<=[.!?\"”])\s+|\s(?=[(（])|\s[-–—]\s)[(\[（]?\s*"
-            r"(?:" + photo + r")(?:\s+(?:" + by + r"))?\s+"
-            r"(?P<val>[^\s:：/()（）][^:：()（）\n]{1,40}?)\s*[)\]）]?\s*\.?$",
-            re.IGNORECASE,
-        ),
+        "photo_known": re.compile(r"(?:^|" + _AFTER_SPACE + r")" + known_tail, re.IGNORECASE),
+        # the same past the line's start: every such match starts at a space (photo_known_credit tries
+        # the whole pattern at the start, then this; searched, the line's start alternative was tried, and
+        # failed, at every position of every line)
+        "photo_known_inner": re.compile(r"(?=\s)(?:" + _AFTER_SPACE + r")" + known_tail, re.IGNORECASE),
         "photo_tail": re.compile(  # "... tempête. © DPA", "Albares. / <name> – Europa Press"
             r"(?:(?<=[.!?\"”])\s+©\s*(?P<c>[^©\n]{2,40}?)|\s/\s(?P<who>[^/\n]{3,60}?)\s[-–—]\s(?P<org>[^/\n]{2,40}?))"
             r"\s*\.?$"
@@ -677,7 +682,11 @@ def photo_known_credit(ln: Line, f: Findings) -> Hit | None:
     caption: 'Larawan mula sa PNA', 'Bild dpa', '<caption> (foto Ansa)', '<caption>（共同通信社提供）'; an
     unknown word after the label ('Foto bersama', 'Video viral') is none of it."""
     text = ln.text
-    m = (_rx(ln.lang)["photo_known"].search(text) or _PROVIDED_BY.search(text)) if len(text) <= 300 else None
+    rx = _rx(ln.lang)
+    m = None
+    if len(text) <= 300:  # (the 'provided by' words hold 供 or 제공)
+        m = (rx["photo_known"].match(text) or rx["photo_known_inner"].search(text)
+             or (_PROVIDED_BY.search(text) if "供" in text or "제공" in text else None))
     src = gazetteer.lookup(m.group("val").strip(" .")) if m else None
     if m is None or src is None or src.kind == "generic":
         return None

@@ -1921,3 +1921,26 @@ def test_credit_value_outlet_word_and_bracket_stamp_line(text, sources, photos):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert folded(r["photo_credits"]) == folded(photos)
+
+@pytest.mark.parametrize("lang", [None, "en", "de", "id", "ja", "ko", "it", "tl"])
+def test_a_known_photo_credit_is_found_past_the_line_start_as_by_one_search(lang):
+    # photo_known_credit tries the whole pattern at the line's start, then the part that starts at a
+    # space: the same match, span and name as one search of the whole pattern (the fixtures' lines and
+    # credits of the forms it reads)
+    from pathlib import Path
+
+    from pipelines.attribution import _rx
+
+    lines = [ln for p in (Path(__file__).parents[1] / "fixtures" / "text").glob("*.txt")
+             for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines += ["Larawan mula sa PNA", "Bild dpa", "Demonstranten in Berlin (foto Ansa)", "Foto ANTARA",
+              "Warga antre beras. Foto Antara", "Pelantikan menteri - Foto Reuters", "Photo by AFP",
+              "Ein Bild – Foto dpa", "Foto bersama keluarga"]
+    rx = _rx(lang)
+    found = 0
+    for line in lines:
+        one = rx["photo_known"].search(line)
+        two = rx["photo_known"].match(line) or rx["photo_known_inner"].search(line)
+        assert (one and (one.span(), one.group("val"))) == (two and (two.span(), two.group("val"))), line
+        found += one is not None
+    assert found >= 3
