@@ -1944,3 +1944,21 @@ def test_a_known_photo_credit_is_found_past_the_line_start_as_by_one_search(lang
         assert (one and (one.span(), one.group("val"))) == (two and (two.span(), two.group("val"))), line
         found += one is not None
     assert found >= 3
+
+
+
+KO_PARA = ("6월1일 오전 9시30분 판문점, 북측 대표단 30명이 군사분계선을 넘었다. 이날 기자는 공동사진기자단에 속해 남북 "
+           "고위급회담을 취재했다. 북한 기자들도 취재에 적극적이었다.")
+
+
+@pytest.mark.parametrize(
+    "text,photos",
+    [
+        # the picture's own credit line: ⓒ<outlet> <photographer>
+        (f"ⓒ시사IN 조남진\n{KO_PARA}\n{KO_PARA}", ["시사IN"]),
+        # a short rights notice is no photographer's credit
+        (f"{KO_PARA}\n{KO_PARA}\nⓒ 연합뉴스 무단전재", []),
+    ],
+)
+def test_korean_outlet_photographer_caption_credit(text, photos):
+    assert folded(run(text)["photo_credits"]) == folded(photos)
