@@ -1450,9 +1450,21 @@ RULES: tuple[Rule, ...] = (
 # --- the engine -----------------------------------------------------------------------------------------
 
 
+_STAMP_PAIR = re.compile(r"(?P<own>[^/]{2,30}?)\s+/\s+(?P<src>[^/]{2,30})")
+
+
 def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = None) -> None:
     f.attribution_text.append(dateline)
     found = org or _dateline_org(dateline)
+    # a repost's bracketed stamp of two names, '(PhatzNewsRoom / WAPO) —': the site's own brand, then the
+    # outlet its copy came from (spaces around the slash: 'dpa/bb' or 'TTXVN/Vietnam+' are one name)
+    pair = _STAMP_PAIR.fullmatch(found[0].strip()) if found and found[1] else None
+    if found and pair and not gazetteer.lookup(found[0]):
+        own, src = pair.group("own").strip(), pair.group("src").strip()
+        if gazetteer.brand_shaped(own) and (gazetteer.lookup(src) or gazetteer.brand_shaped(src)):
+            f.dateline_outlet = own
+            f.sources.add(gazetteer.resolve_credit(src) or src)
+            return
     got = gazetteer.classify_org(*found) if found else None
     if got and got[0] == "source":
         f.sources.add(got[1])

@@ -1962,3 +1962,18 @@ KO_PARA = ("6월1일 오전 9시30분 판문점, 북측 대표단 30명이 군�
 )
 def test_korean_outlet_photographer_caption_credit(text, photos):
     assert folded(run(text)["photo_credits"]) == folded(photos)
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        # a repost's stamp of two names: the site's own brand, then the outlet its copy came from
+        (f"(PhatzNewsRoom / WAPO) —- {EN}\n{EN}", ["WAPO"], "PhatzNewsRoom"),
+        # an agency's own slashed form is one name (no spaces around the slash)
+        (f"Berlin (dpa/bb) - {DE}\n{DE}", ["dpa"], None),
+    ],
+)
+def test_repost_stamp_of_own_brand_and_source(text, sources, outlet):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
