@@ -20,7 +20,7 @@ PARTS = ("dev", "blind")
 
 # Size of the corpus as landed; the floor moves up with every landed batch
 # (target of issue 11: >= 300 texts in >= 15 languages; built towards ~400 in >= 16 languages).
-MIN_CASES = 841
+MIN_CASES = 843
 MIN_LANGUAGES = 16
 MIN_PER_LANGUAGE = 8
 
