@@ -37,7 +37,7 @@ from pipelines.clean import (
     normalize_text,
     scope_lang,
 )
-from pipelines.regex_guard import guarded, requires_one_of
+from pipelines.regex_guard import guarded, mark_test, requires_one_of
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -1015,9 +1015,26 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
     return Hit(drop=True, kind="footer", credit=False)
 
 
+_RIGHTS_MARKS = "©ⓒ"
+_RIGHTS_MARK = mark_test(_RIGHTS_MARKS)  # ('Ⓒ' too: ⓒ ignoring case)
+
+
+@patterns.per_scope
+def _unmarked_rights_notices(lang: str | None) -> tuple[re.Pattern[str], ...]:
+    """The copyright_notices patterns that can match a line holding no copyright sign (``_RIGHTS_MARKS``),
+    in their order (read off each compiled pattern): on such a line (nearly every line) the others, the
+    '© <holder> 무단 전재' forms, are not tried."""
+    return tuple(rx for rx in patterns.regexes("copyright_notices", lang=lang)
+                 if not requires_one_of(rx, _RIGHTS_MARKS, tested_ignoring_case=True))
+
+
 def rights_notice(ln: Line, f: Findings) -> Hit | None:
     """Per-article rights notices ('Dilarang keras mengambil konten ... ANTARA') (copyright_notices)."""
-    for rx in patterns.regexes("copyright_notices", lang=ln.lang):
+    if _RIGHTS_MARK.search(ln.text):
+        notices = patterns.regexes("copyright_notices", lang=ln.lang)
+    else:
+        notices = _unmarked_rights_notices(ln.lang)
+    for rx in notices:
         m = rx.search(ln.text)
         if m:
             # "Copyright © 2024 The Star Online. All rights ...": the holder, not the year

@@ -185,10 +185,13 @@ def _item_requires(op: Any, av: Any, chars: str) -> bool:
     return False  # anything else (ANY, a category, a back reference ...) may match without one
 
 
-def requires_one_of(rx: re.Pattern[str], chars: str) -> bool:
+def requires_one_of(rx: re.Pattern[str], chars: str, *, tested_ignoring_case: bool = False) -> bool:
     """True when ``rx`` can match (or search) only a text holding one of ``chars``: a text holding none
-    of them need not be tried. False when that cannot be read off the pattern (then it is tried)."""
-    if isinstance(rx.pattern, bytes) or any(c.lower() != c.upper() for c in chars):
+    of them need not be tried. False when that cannot be read off the pattern (then it is tried).
+    ``chars`` may hold letters only when the caller tests a text for them ignoring case (``mark_test``:
+    the engine's own case folding, so a letter ``rx`` matches in another case is found too)."""
+    if isinstance(rx.pattern, bytes) or (
+            not tested_ignoring_case and any(c.lower() != c.upper() for c in chars)):
         return False  # (letters would need their other case too)
     try:
         return _requires(list(_parse(rx)), chars)
@@ -207,3 +210,9 @@ def anchored_at_start(rx: str, flags: int = 0) -> bool:
     except (re.error, TypeError, ValueError, OverflowError, RecursionError):
         return False
     return bool(items) and items[0] == (_C.AT, _C.AT_BEGINNING)
+
+
+def mark_test(chars: str) -> re.Pattern[str]:
+    """The test of a text for ``chars`` that ``requires_one_of(..., tested_ignoring_case=True)`` assumes: a
+    class of them, ignoring case as the engine does."""
+    return re.compile("[" + "".join(_escape(ord(c)) for c in chars) + "]", re.IGNORECASE)

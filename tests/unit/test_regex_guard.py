@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import patterns
-from pipelines.regex_guard import anchored_at_start, first_chars, guarded, requires_one_of
+from pipelines.regex_guard import anchored_at_start, first_chars, guarded, mark_test, requires_one_of
 
 LINES = [
     "Seperti dilansir Reuters, harga minyak naik pada hari Kamis.",
@@ -150,3 +150,32 @@ def test_a_line_search_finds_what_the_one_alternation_finds(key, lang):
     found = [ln for ln in lines if one.search(ln)]
     assert found and len(found) < len(lines)
     assert [ln for ln in lines if split.search(ln)] == found
+
+
+def test_a_rights_notice_said_to_need_a_copyright_sign_matches_no_line_without_one():
+    # rights_notice tries only the other notices on a line without ©/ⓒ/Ⓒ (nearly every line); the signs
+    # are read case-insensitively ('ⓒ' and 'Ⓒ' are one letter's cases), so all three count
+    from pipelines import attribution
+
+    lines = [ln for p in (Path(__file__).parents[1] / "fixtures" / "text").glob("*.txt")
+             for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["저작권자 (c) 연합뉴스, 무단 전재-재배포 금지", "Copyright 2024 Kompas.com. All rights reserved.", *LINES]
+    unmarked = [ln for ln in lines if not attribution._RIGHTS_MARK.search(ln)]
+    assert len(unmarked) > 20
+    assert attribution._RIGHTS_MARK.search("Ⓒ 연합뉴스 무단 전재 및 재배포 금지")
+    for lang in (None, *patterns.languages()):
+        needing = [rx for rx in patterns.regexes("copyright_notices", lang=lang)
+                   if rx not in attribution._unmarked_rights_notices(lang)]
+        assert needing
+        for rx in needing:
+            assert all(rx.search(ln) is None for ln in unmarked), rx.pattern
+
+
+def test_marks_with_letters_count_only_when_the_text_is_tested_ignoring_case():
+    # 'ⓒ' matches 'Ⓒ' case-insensitively, and 'k' the Kelvin sign: a letter counts only when the line is
+    # tested for it as the engine folds case (mark_test)
+    rx = re.compile("[ⓒ©]x", re.IGNORECASE)
+    assert not requires_one_of(rx, "ⓒ©")
+    assert requires_one_of(rx, "ⓒ©", tested_ignoring_case=True)
+    assert mark_test("ⓒ©").search("Ⓒx") and rx.search("Ⓒx")
+    assert mark_test("k").search("\u212a") and re.compile("k", re.IGNORECASE).search("\u212a")
