@@ -929,6 +929,11 @@ def credit_line(ln: Line, f: Findings) -> Hit | None:
     url = re.match(r"(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)+)/\S*$", val)
     if url:  # "- See more at: http://www.hmetro.com.my/node/38619#...": the site
         return Hit(sources=[gazetteer.credited(url.group(1))], drop=True, kind="credit_line", end=True)
+    # 'Kaynak: AA / Güncel': the site's section after the credited name is neither a photographer nor a source
+    sections = patterns.line_keys("section_labels", ln.lang)
+    parts = [p.strip() for p in val.split("/")]
+    if len(parts) > 1 and patterns.norm_key(parts[-1]) in sections:
+        val = " / ".join(parts[:-1])
     if _looks_photo_value(val) or _only_photo_agencies(val):
         return Hit(photos=photo_orgs(val), drop=True, kind="photo_credit", credit=False)
     return Hit(sources=gazetteer.resolve_list(val), drop=True, kind="credit_line", end=True)

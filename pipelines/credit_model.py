@@ -371,12 +371,13 @@ def predict(model: CreditModel | None, text: str, known: Known,
     own = patterns.norm_key(outlet) if outlet else None
     added: list[str] = []
     seen = set(known.sources)
+    sections = patterns.line_keys("section_labels")  # 'Kaynak: AA / Güncel': a site section is no source
     shaped = [c for c in cands if shape_credit(c)]
     for c in [c for _, c in _accepted(model, "source", cands)] + shaped:
         name = credited_name(c.name)
         key = patterns.norm_key(name)
         src = gazetteer.lookup(name)
-        if key in seen or key in known.photos or (src is not None and src.kind == "photo"):
+        if key in seen or key in known.photos or key in sections or (src is not None and src.kind == "photo"):
             continue
         if any(key.split(".")[0] == k.split(".")[0] for k in seen):
             continue  # "Kontan" next to "Kontan.co.id": one name

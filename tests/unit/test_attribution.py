@@ -1977,3 +1977,20 @@ def test_repost_stamp_of_own_brand_and_source(text, sources, outlet):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert (r["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+@pytest.mark.parametrize(
+    "text,sources,photos",
+    [
+        # the site's section after the credited agency: neither a photographer nor a second source
+        (f"{TR}\n{TR}\nKaynak: AA / Güncel", ["AA"], []),
+        # the site's own news desk credits no outlet
+        (f"{TR}\n{TR}\nKaynak: Haber Merkezi", [], []),
+        # an agency and its photographer under a credit label stay a photo credit
+        (f"{TR}\nKaynak: AA / Mehmet Ali Özcan\n{TR}", [], ["AA"]),
+    ],
+)
+def test_credit_label_with_site_section_or_own_desk(text, sources, photos):
+    r = run(text)
+    assert folded(r["sources"]) == folded(sources)
+    assert folded(r["photo_credits"]) == folded(photos)
