@@ -44,6 +44,7 @@ import sys
 import tarfile
 import tempfile
 import textwrap
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.shared_data import shared_bench  # noqa: E402
+from pipelines.clean import is_date_line  # noqa: E402
 from pipelines.enrich import analyze_text  # noqa: E402
 from pipelines.language import detect_language, langdetect_top  # noqa: E402
 
@@ -97,10 +99,79 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
     return [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
-def score_set(scorer: Any, cases: list[dict[str, Any]]) -> dict[str, Any]:
-    """The shared scorer's report for one set, plus the cases that lost a must-stay phrase."""
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def _labelled_furniture(key: str, case: dict[str, Any]) -> bool:
+    """The line (normalised) is labelled to go: one of the case's boilerplate lines (or a piece of
+    one, or one with a little more around it), or it holds a must-not-contain phrase."""
+    exp = case["expected"]
+    for bp in exp.get("boilerplate_lines", []):
+        b = _norm(bp)
+        if b and (key == b or (len(key) >= 6 and key in b) or (len(b) >= 6 and b in key
+                                                               and len(key) <= len(b) + 20)):
+            return True
+    return any(_norm(p) and _norm(p) in key for p in exp.get("clean_text_must_not_contain", []))
+
+
+def _labelled_credit(key: str, case: dict[str, Any]) -> bool:
+    """The line is one of the case's attribution or photo-credit lines (or a piece of one)."""
+    exp = case["expected"]
+    for line in (*exp.get("attribution_lines", []), *exp.get("photo_credit_lines", [])):
+        a = _norm(line)
+        if a and (key == a or (len(key) >= 6 and key in a) or (len(a) >= 6 and a in key)):
+            return True
+    return False
+
+
+def false_removals(case: dict[str, Any], out: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, family, line) of each whole line of the case's text that the stages removed although it is
+    labelled neither furniture (``boilerplate_lines``, a must-not-contain phrase) nor a credit
+    (``attribution_lines``, ``photo_credit_lines``): a title, byline, caption or piece of running
+    text taken for furniture.  ``kind`` is the ``removed_segments`` kind of the rule or model that
+    took it ("unrecorded" when no segment names it); ``family`` "stamp" for a date, time or number
+    with no words (a date widget: metadata, no text lost), else "text".  A line only partly removed
+    (a dateline or an end tag cut off, the rest kept) is not a removed line."""
+    clean = out.get("clean_text")
+    nclean = _norm(clean if isinstance(clean, str) else case["text"])
+    segs = [(s.get("kind", "?"), _norm(s.get("text", ""))) for s in out.get("removed_segments", [])
+            if isinstance(s, dict)]
+    found: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for line in case["text"].split("\n"):
+        key = _norm(line)
+        if not key or key in seen or key in nclean:
+            continue
+        seen.add(key)
+        rest = key
+        for _, seg in segs:
+            if seg and seg != key and seg in rest:
+                rest = rest.replace(seg, " ")
+        rest = " ".join(rest.split()).strip(" -–—|:,.()[]")
+        if (rest != key and len(rest) >= 8 and rest in nclean) or (
+                len(key) >= 40 and (key[len(key) // 2:] in nclean or key[:len(key) // 2] in nclean)):
+            continue  # a dateline, stamp or tag cut off the line; the rest of it stays
+        if _labelled_furniture(key, case) or _labelled_credit(key, case):
+            continue
+        kind = next((k for k, seg in segs if seg == key), None) or next(
+            (k for k, seg in segs if seg and (seg in key or key in seg)), "unrecorded")
+        letters = sum(c.isalpha() for c in line)
+        stamp = is_date_line(line) or letters < 3 or (
+            sum(c.isdigit() for c in line) >= letters and len(line.split()) <= 4)
+        found.append((kind, "stamp" if stamp else "text", line.strip()))
+    return found
+
+
+def score_set(scorer: Any, cases: list[dict[str, Any]],
+              false_out: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The shared scorer's report for one set, plus the cases that lost a must-stay phrase and the
+    lines removed that are not labelled furniture (``false_removals``; listed into ``false_out``)."""
     overall, by_lang = scorer.Bucket(), defaultdict(scorer.Bucket)
     lost_cases: dict[str, int] = defaultdict(int)
+    false_lines: dict[str, int] = defaultdict(int)
+    false_kinds: dict[str, int] = defaultdict(int)
+    false_stamps = 0
     for case in cases:
         error = False
         try:
@@ -114,10 +185,23 @@ def score_set(scorer: Any, cases: list[dict[str, Any]]) -> dict[str, Any]:
         if not all(res["kept"]):
             lost_cases["all"] += 1
             lost_cases[case["lang"]] += 1
+        for kind, family, line in false_removals(case, out):
+            if family == "stamp":
+                false_stamps += 1
+            else:
+                false_lines["all"] += 1
+                false_lines[case["lang"]] += 1
+                false_kinds[kind] += 1
+            if false_out is not None:
+                false_out.append({"id": case["id"], "kind": kind, "family": family, "line": line})
     report = {"overall": overall.report(), "by_lang": {k: by_lang[k].report() for k in sorted(by_lang)}}
     report["overall"]["lost_cases"] = lost_cases["all"]
+    report["overall"]["removed_not_boilerplate"] = false_lines["all"]
+    report["overall"]["removed_not_boilerplate_by_kind"] = dict(sorted(false_kinds.items()))
+    report["overall"]["removed_stamps_not_boilerplate"] = false_stamps
     for lang, rep in report["by_lang"].items():
         rep["lost_cases"] = lost_cases[lang]
+        rep["removed_not_boilerplate"] = false_lines[lang]
     return report
 
 
@@ -138,15 +222,21 @@ def print_set(name: str, report: dict[str, Any]) -> None:
         return (f"  {label:6s} {r['n']:4d}  {s['p']:.3f}/{s['r']:.3f}/{s['f1']:.3f}  "
                 f"{d['p']:.3f}/{d['r']:.3f}/{d['f1']:.3f}  {ph['f1']:.3f}  "
                 f"{bp['must_not_contain_removed']:.3f} ({bp['removed']:3d}/{bp['removed_total']:3d})  "
-                f"{bp['must_contain_kept']:.3f} {r['lost_cases']:3d}  {lang}"
+                f"{bp['must_contain_kept']:.3f} {r['lost_cases']:3d}  {r['removed_not_boilerplate']:4d}  "
+                f"{lang}"
                 + (f"  errors {r['callable_errors']}" if r["callable_errors"] else ""))
 
     print(f"\n== {name}")
     print(f"  {'lang':6s} {'n':>4s}  {'sources P/R/F1':17s}  {'dateline P/R/F1':17s}  photo  "
-          f"{'boilerplate removed':19s}  kept  lost  lang")
+          f"{'boilerplate removed':19s}  kept  lost  !bp  lang")
     print(row("all", report["overall"]))
     for lang, r in sorted(report["by_lang"].items(), key=lambda kv: (-kv[1]["n"], kv[0])):
         print(row(lang, r))
+    kinds = report["overall"]["removed_not_boilerplate_by_kind"]
+    by_kind = ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])) or "none"
+    print(f"  removed, not boilerplate: {report['overall']['removed_not_boilerplate']} lines with words "
+          f"(!bp; by kind: {by_kind}); and {report['overall']['removed_stamps_not_boilerplate']} "
+          "date/number stamps")
 
 
 def language_bench(shared: Path) -> tuple[dict, list[dict[str, float]], list[str]]:
@@ -265,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
                                            "bench/train_credit_model.py --fold A --out PATH)")
     ap.add_argument("--file", help="also score this labelled jsonl (set name 'file'), e.g. a new batch "
                                    "scored alone before it joins dev")
+    ap.add_argument("--list-removed-not-boilerplate", metavar="PATH",
+                    help="write each removed line labelled neither furniture nor a credit (set, id, kind, "
+                         "line) as JSON lines; never for blind")
     args = ap.parse_args(argv)
     if args.credit_model:
         import pipelines.enrich as enrich_mod
@@ -291,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         sets["file"] = Path(args.file).resolve()
         chosen.append("file")
     reports, all_texts = {}, []
+    false_listed: list[dict[str, str]] = []
     unknown = set(chosen) - set(sets)
     if unknown:
         raise SystemExit(f"unknown set(s) {sorted(unknown)}; choose from {sorted(sets)}")
@@ -304,8 +398,15 @@ def main(argv: list[str] | None = None) -> int:
         if name in ("dev_a", "dev_b"):
             cases = [c for c in cases if fold(c["id"]) == name[-1].upper()]
         all_texts += [c["text"] for c in cases]
-        reports[name] = score_set(scorer, cases)
+        listing = None if name == "blind" or not args.list_removed_not_boilerplate else []
+        reports[name] = score_set(scorer, cases, listing)
+        if listing is not None:
+            false_listed += [{"set": name, **row} for row in listing]
         print_set(f"{name} ({path.relative_to(ROOT) if path.is_relative_to(ROOT) else path})", reports[name])
+
+    if args.list_removed_not_boilerplate:
+        Path(args.list_removed_not_boilerplate).write_text(
+            "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in false_listed), encoding="utf-8")
 
     failed = []
     if "blind" in reports:

@@ -170,8 +170,9 @@ def analyze_text(
     """Clean, identify the language and attribute a plain-text body (with a source's learned
     ``template``, see ``pipelines/templates.py``, its furniture goes too).
 
-    Returns ``sources``, ``dateline_outlet``, ``photo_credits``, ``clean_text``, ``lang`` and, for
-    line-level scoring, ``attribution_lines`` and ``boilerplate_lines`` (whole input lines)."""
+    Returns ``sources``, ``dateline_outlet``, ``photo_credits``, ``clean_text``, ``lang``, for
+    line-level scoring ``attribution_lines`` and ``boilerplate_lines`` (whole input lines), and
+    ``removed_segments`` (every stage's, each ``{"kind", "text"}``: which rule took what)."""
     try:
         cleaned, language, attr = _run(normalize_text(text), lang, timings=timings, template=template)
     except Exception as exc:  # a bug must not take the pipeline down; report it in the result
@@ -184,6 +185,7 @@ def analyze_text(
             "lang": "und",
             "attribution_lines": [],
             "boilerplate_lines": [],
+            "removed_segments": [],
             "error": repr(exc),
         }
     attribution_lines = list(attr.attribution_lines)
@@ -203,6 +205,7 @@ def analyze_text(
         "is_wire_copy": attr.is_wire_copy,
         "attribution_lines": attribution_lines,
         "boilerplate_lines": boilerplate,
+        "removed_segments": [*cleaned.removed_segments, *attr.removed_segments],
     }
 
 

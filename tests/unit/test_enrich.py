@@ -361,3 +361,24 @@ def test_a_short_sentence_between_removed_furniture_below_the_story_stays():
     text = (f"{REP_BODY}\n{REP_BODY.replace('Pemerintah', 'Menteri')}\nBaca juga: Harga Cabai Naik Lagi di Pasar Induk\n"
             "Polisi masih menyelidiki kasus itu.\nIkuti kami di Google News")
     assert "Polisi masih menyelidiki kasus itu." in analyze_text(text, "id")["clean_text"]
+
+
+def test_the_bench_lists_removed_lines_that_are_not_labelled_furniture():
+    """quality_text.false_removals: a line the stages removed that the case labels neither
+    furniture nor a credit is listed with the kind of the rule that took it; a labelled furniture
+    line, a credit line and a dateline cut off a kept paragraph are not."""
+    from bench.quality_text import false_removals
+
+    lead = ("JAKARTA - Pemerintah mewaspadai kenaikan harga sejumlah bahan pangan menjelang Ramadan, "
+            "kata Deputi Bidang Koordinasi Pangan dalam keterangannya di Jakarta, Senin.")
+    more = ("Menurut dia, harga cabai dan bawang merah sudah naik di beberapa daerah sejak pekan lalu "
+            "dan pemerintah akan menggelar operasi pasar bila perlu.")
+    text = f"{lead}\n{more}\nBaca juga: Harga Cabai Naik Lagi di Pasar Induk\n(ant/abc)"
+    case = {"text": text, "expected": {"boilerplate_lines": ["Baca juga: Harga Cabai Naik Lagi di Pasar Induk"],
+                                       "attribution_lines": ["(ant/abc)"], "clean_text_must_not_contain": []}}
+    out = analyze_text(text, "id")
+    assert false_removals(case, out) == []  # the teaser is labelled, the tag a credit, the dateline a cut
+    unlabelled = {**case, "expected": {**case["expected"], "boilerplate_lines": []}}
+    assert false_removals(unlabelled, out) == [
+        ("related", "text", "Baca juga: Harga Cabai Naik Lagi di Pasar Induk")]
+    assert any(s["kind"] == "related" for s in out["removed_segments"])
