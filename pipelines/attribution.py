@@ -515,6 +515,10 @@ def header_stamp(ln: Line, f: Findings) -> Hit | None:
             continue
         groups = m.groupdict()
         org, brand = groups.get("org"), groups.get("brand")
+        words = org.split() if org else []
+        if (len(words) > 1 and not gazetteer.known_or_domain(org or "")
+                and patterns.norm_key(words[-1]) in patterns.line_keys("section_labels", ln.lang)):
+            org = " ".join(words[:-1])  # 'Kompas dunia | <date>': the outlet and its section
         if org and gazetteer.classify_org(org) and gazetteer.known_or_domain(org):
             return _stamp(org, f) or Hit(credit=False, kind=None)
         if brand and is_name_list(brand.strip(), 1) and f.dateline_outlet is None:

@@ -1994,3 +1994,16 @@ def test_credit_label_with_site_section_or_own_desk(text, sources, photos):
     r = run(text)
     assert folded(r["sources"]) == folded(sources)
     assert folded(r["photo_credits"]) == folded(photos)
+
+
+@pytest.mark.parametrize(
+    "text,outlet",
+    [
+        # the publisher's stamp names the outlet and its section: '<Outlet> <section> | <date>'
+        (f"Putin Ungkap Cara Mudah Hentikan Perang\nKompas dunia | 10 Februari 2024, 13:05 WIB\n{ID}\n{ID}", "Kompas"),
+        # an unknown name before the section is no stamp
+        (f"Putin Ungkap Cara Mudah Hentikan Perang\nBerita dunia | 10 Februari 2024, 13:05 WIB\n{ID}\n{ID}", None),
+    ],
+)
+def test_publisher_stamp_with_section_word(text, outlet):
+    assert (run(text)["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
