@@ -2007,3 +2007,20 @@ def test_credit_label_with_site_section_or_own_desk(text, sources, photos):
 )
 def test_publisher_stamp_with_section_word(text, outlet):
     assert (run(text)["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+ZH = "国家主席习近平12月15日下午在北京同俄罗斯总统普京举行视频会晤。两国元首高度评价中俄关系发展成果，并就双边合作深入交换意见。"
+
+
+@pytest.mark.parametrize(
+    "text,outlet",
+    [
+        # a web outlet's own news stamp, its programme in brackets
+        (f"央视网消息(新闻联播):{ZH}\n{ZH}", "央视网"),
+        (f"人民网消息：{ZH}\n{ZH}", "人民网"),
+        # 消息 in a sentence is the ordinary word
+        (f"据消息人士透露：{ZH}\n{ZH}", None),
+    ],
+)
+def test_chinese_web_outlet_news_stamp(text, outlet):
+    assert (run(text)["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
