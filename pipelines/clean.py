@@ -572,7 +572,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
 
     _top_menu(lines, kinds, first_para, lang)
     _edge_chrome(lines, kinds, lang)
-    _duplicated_teasers(lines, kinds)
+    _duplicated_teasers(lines, kinds, lang)
 
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = dateline_org = None
@@ -851,9 +851,18 @@ def _edge_chrome(lines: list[str], kinds: list[str | None], lang: str | None) ->
             kinds[i] = "chrome"
 
 
-def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
+@patterns.per_scope
+def _photo_label_line(lang: str | None) -> re.Pattern[str]:
+    """A line opening with a photo label and its separator ("Foto:", "Foto: dpa", "Photo : AFP")."""
+    photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
+    return re.compile(r"^[(\[]?\s*(?:" + photo + r")\s*[:：=]", re.IGNORECASE)
+
+
+def _duplicated_teasers(lines: list[str], kinds: list[str | None], lang: str | None = None) -> None:
     """A headline printed twice in a row after the story began ("• <title>" / "<title>", or glued
-    to itself) is a teaser card of another story; the article's own title at the top is not."""
+    to itself) is a teaser card of another story; the article's own title at the top is not, nor
+    is a picture's caption the page printed twice over its credit ("<caption>" / "<caption>" /
+    "Foto:" / "<photographer>/ dpa")."""
     live = [i for i, ln in enumerate(lines) if ln and not kinds[i]]
     paras = [i for i in live if is_paragraph(lines[i])]
     if not paras:
@@ -868,7 +877,9 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None]) -> None:
             continue
         nxt = live[pos + 1] if pos + 1 < len(live) else None
         if nxt is not None and patterns.norm_key(_BULLET.sub("", lines[nxt])) == patterns.norm_key(head):
-            kinds[i] = kinds[nxt] = "teaser"
+            after = live[pos + 2] if pos + 2 < len(live) else None
+            if after is None or not _photo_label_line(lang).match(lines[after]):
+                kinds[i] = kinds[nxt] = "teaser"
             continue
         half = len(head) // 2
         if len(head) >= 30 and head[:half].strip() == head[half:].strip() and not kinds[i]:

@@ -793,3 +793,22 @@ def test_a_bracketed_label_over_a_headline_after_the_story_began_is_a_teaser():
     assert body.startswith("【速報】東北道で逆走")  # the story's own title above its first paragraph stays
     spokesman = "【汪報道官】釣魚島及びその附属島嶼は中国固有の領土だ。米日安保条約は冷戦の産物である。"
     assert spokesman in clean(f"{para}\n{spokesman}\n{para}", "ja").body  # a label over sentences
+
+
+@pytest.mark.parametrize("line", ["Folgen Sie uns auf Instagram", "Jetzt folgen", "Uns auf Instagram folgen",
+                                  "Newsletter abonnieren"])
+def test_german_follow_prompts_go(line):
+    para = ("Die Länder übernehmen weitgehend die Verantwortung für die Lockerungen der Corona-Beschränkungen, "
+            "wie Kanzlerin Angela Merkel nach den Beratungen mit den Ministerpräsidenten mitteilte.")
+    out = clean(f"{para}\n{line}\n{para}", "de")
+    assert line not in out.body and {"kind": "prompt", "text": line} in out.removed_segments
+
+
+def test_the_verb_folgen_in_a_caption_is_no_follow_prompt():
+    # a photo caption (Spiegel, printed twice by the page) whose verb is "folgen": not a follow prompt
+    caption = ("Regelmäßiger Austausch: Finanzminister Scholz, Hamburgs Erster Bürgermeister Tschentscher und "
+               "Kanzlerin Merkel folgen Markus Söder (Archivbild)")
+    para = ("Erstes Ergebnis der Beratungen zwischen Kanzlerin Angela Merkel und den Ministerpräsidenten: "
+            "Die Länder übernehmen weitgehend die Verantwortung für die Lockerungen der Corona-Beschränkungen.")
+    out = clean(f"{para}\n{caption}\n{caption}\nFoto:\nBernd von Jutrczenka/ dpa", "de")
+    assert caption in out.body and not any(s["text"] == caption for s in out.removed_segments)
