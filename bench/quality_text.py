@@ -8,7 +8,10 @@
    ``pipelines.enrich:analyze_text`` (no language given: it is detected):
    * ``dev``    bench/corpus/attribution/dev.jsonl - the rules were tuned on it;
    * ``dev_a``, ``dev_b`` its two folds (``fold``: by a hash of the id): errors are studied on one,
-                a change is judged by the other (aggregates only); ``--line-model`` scores with
+                a change is judged by the other (aggregates only); ``dev_sa``, ``dev_sb`` its
+                two halves by *site* (``site_groups``: the id's site part, the URL host, the
+                source file), so no site is in both - the honest split for transfer to sites
+                never seen; ``--line-model`` scores with
                 a line model trained on one fold (``bench/train_line_model.py --fold A``),
                 ``--credit-model`` with a credit model so trained (``bench/train_credit_model.py``);
    * ``blind``  bench/corpus/attribution/blind.jsonl - never tuned on: only its aggregate numbers
@@ -48,6 +51,7 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -77,6 +81,72 @@ def kfold(case_id: str, k: int, salt: str = "cv") -> int:
 def fold(case_id: str) -> str:
     """Dev's two halves: "A" or "B" of a case (``kfold(id, 2, "fold")``)."""
     return "AB"[kfold(case_id, 2, "fold")]
+
+
+# hosting domains whose sub-domain is the site ('x.blogspot.com' is one blog, not blogspot's)
+_HOSTING = {"blogspot.com", "wordpress.com", "github.io", "medium.com", "tumblr.com", "livejournal.com"}
+# second-level labels under a country code ('thestar.com.my', 'tempo.co.id'): the name is one label up
+_SECOND_LEVEL = {"co", "com", "net", "org", "ac", "go", "gov", "edu", "or", "ne", "web", "info", "biz", "nic"}
+
+
+def site_host(url: str | None) -> str | None:
+    """The site a URL is on: its registrable domain ('koran.tempo.co' -> 'tempo.co',
+    'www.thestar.com.my' -> 'thestar.com.my'; a blog on a hosting domain keeps its own name)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [x for x in host.casefold().split(".") if x]
+    if len(labels) < 2:
+        return None
+    for hosting in _HOSTING:  # 'bernamaians.blogspot.com.br' is the blog 'bernamaians'
+        h = hosting.split(".")[0]
+        if h in labels[:-1] and labels.index(h) > 0:
+            return ".".join(labels[labels.index(h) - 1:labels.index(h) + 1])
+    n = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-n:])
+
+
+def site_keys(case: dict[str, Any]) -> list[str]:
+    """What ties a case to a site: the id's ``<lang>-<site>-...`` part, the provenance URL's host
+    and the stored source file it was read from (cases of one file come from one site)."""
+    prov = case.get("provenance") or {}
+    keys = ["id:" + case["id"].split("-")[1]] if case["id"].count("-") >= 2 else ["id:" + case["id"]]
+    host = site_host(case.get("url") or prov.get("url"))
+    if host:
+        keys.append("host:" + host)
+    if prov.get("index_file_id"):
+        keys.append("file:" + str(prov["index_file_id"]))
+    return keys
+
+
+def site_groups(cases: list[dict[str, Any]]) -> dict[str, str]:
+    """Case id -> its site group: cases sharing any site key (id site part, URL host, source file)
+    are one group, transitively, so no site is on both sides of a split.  The group is named by
+    its smallest key."""
+    parent: dict[str, str] = {}
+
+    def find(k: str) -> str:
+        while parent.setdefault(k, k) != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for c in cases:
+        keys = site_keys(c)
+        for k in keys[1:]:
+            a, b = find(keys[0]), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {c["id"]: find(site_keys(c)[0]) for c in cases}
+
+
+def site_fold(group: str, k: int, salt: str = "site") -> int:
+    """The fold ``0..k-1`` of a site group (``kfold`` over the group's name): every case of a site
+    falls in one fold, so a fold is judged on sites its training folds never saw."""
+    return kfold(group, k, salt)
+
+
+def site_half(group: str) -> str:
+    """Dev's two site-grouped halves: "A" (``dev_sa``) or "B" (``dev_sb``) of a site group."""
+    return "AB"[site_fold(group, 2, "site-half")]
 
 
 def first_sentence(text: str) -> str:
@@ -349,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true", help="skip the side-by-side speed run")
     ap.add_argument("--sets", default="dev,blind,regression,sample",
                     help="comma list of the labelled sets to score (while tuning: leave blind out); "
-                         "dev_a, dev_b: the folds of dev")
+                         "dev_a, dev_b: the halves of dev by case id; dev_sa, dev_sb: by site")
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
                                            "bench/train_credit_model.py --fold A --out PATH)")
@@ -377,6 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_scorer(shared)
 
     sets = {"dev": CORPUS / "dev.jsonl", "dev_a": CORPUS / "dev.jsonl", "dev_b": CORPUS / "dev.jsonl",
+            "dev_sa": CORPUS / "dev.jsonl", "dev_sb": CORPUS / "dev.jsonl",
             "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
             "sample": shared / "attribution" / "sample.jsonl"}
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
@@ -397,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         cases = read_cases(path)
         if name in ("dev_a", "dev_b"):
             cases = [c for c in cases if fold(c["id"]) == name[-1].upper()]
+        if name in ("dev_sa", "dev_sb"):
+            groups = site_groups(cases)
+            cases = [c for c in cases if site_half(groups[c["id"]]) == name[-1].upper()]
         all_texts += [c["text"] for c in cases]
         listing = None if name == "blind" or not args.list_removed_not_boilerplate else []
         reports[name] = score_set(scorer, cases, listing)

@@ -1,6 +1,7 @@
 """Train the learned credit / dateline span model (``pipelines/credit_model.py``) on dev only.
 
-    .venv/bin/python bench/train_credit_model.py [--cv 5] [--fold A|B] [--out PATH] [--no-write]
+    .venv/bin/python bench/train_credit_model.py [--cv 5] [--group site|id] [--fold A|B] [--out PATH]
+                                                 [--no-write]
 
 Every candidate span of a dev case (``credit_model.candidates``, with what the rules found as
 features) is labelled from the corpus: a *source* when its credited name is one of the case's
@@ -10,9 +11,15 @@ threshold is chosen on the training cases from out-of-fold scores (an inner two-
 one that maximises the sources F1 (dateline F1) of the rules plus the model over those cases,
 so it is set by what the model scores on text it did not see.
 
-``--cv K`` first judges the method by K-fold cross-validation on dev (folds by a hash of the case
-id): per fold it trains on the other folds and prints the held-out fold's sources P/R/F1 and
-dateline F1, rules alone next to rules + model.  Then it trains on all of dev and writes the model.
+``--cv K`` first judges the method by K-fold cross-validation on dev: per fold it trains on the
+other folds and prints the held-out fold's sources P/R/F1 and dateline F1, rules alone, rules +
+the stored model (``--stored``; it was trained on part of the held-out fold, so this column
+flatters it) and rules + the model trained on the other folds.  ``--group site`` (the default)
+folds by *site* (``bench.quality_text.site_groups``: the id's site part, the URL host, the
+source file), so every held-out fold is text from sites the model never saw - the measure of
+transfer; the inner threshold split is by site too.  ``--group id`` folds by a hash of the case
+id (sites shared across folds: what rounds before 12 reported).  Then it trains on all of dev
+and writes the model.
 ``--fold A`` / ``--fold B`` trains (and cross-validates) on one half of dev only
 (``bench.quality_text.fold``), so the other half judges the model on text it was not trained on:
 ``quality_text.py --sets dev_b --credit-model PATH``.  ``blind.jsonl`` is never read.
@@ -33,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.quality_text import CORPUS, fold, kfold, read_cases  # noqa: E402
+from bench.quality_text import CORPUS, fold, kfold, read_cases, site_fold, site_groups  # noqa: E402
 from pipelines.clean import normalize_text  # noqa: E402
 from pipelines.credit_model import (  # noqa: E402
     MODEL_PATH,
@@ -43,6 +50,7 @@ from pipelines.credit_model import (  # noqa: E402
     as_known,
     candidates,
     credited_name,
+    load_model,
     predict,
 )
 from pipelines.enrich import _run  # noqa: E402
@@ -70,15 +78,21 @@ class Case:
     cands: list[Candidate]
     gold_sources: set[str]
     gold_outlet: str
+    site: str = ""  # the case's site group (bench.quality_text.site_groups); "" when not grouped
 
 
-def prepare(case: dict[str, Any]) -> Case:
+def split_of(c: Case, k: int, salt: str) -> int:
+    """The fold ``0..k-1`` of a case: by its site group when it has one, else by its id."""
+    return site_fold(c.site, k, salt) if c.site else kfold(c.id, k, salt)
+
+
+def prepare(case: dict[str, Any], site: str = "") -> Case:
     text = normalize_text(case["text"])
     cleaned, _, attr = _run(text, None, credit_model=None)
     known = as_known(attr.sources, attr.photo_credits, attr.dateline_outlet, cleaned.removed_segments)
     exp = case["expected"]
     return Case(case["id"], text, known, list(attr.sources), attr.dateline_outlet, candidates(text, known),
-                {norm_name(s) for s in exp["sources"]}, norm_name(exp.get("dateline_outlet")))
+                {norm_name(s) for s in exp["sources"]}, norm_name(exp.get("dateline_outlet")), site)
 
 
 def labels(c: Case, cand: Candidate) -> tuple[int, int]:
@@ -143,7 +157,7 @@ def _model(fits: list[tuple[dict[str, float], float]], thresholds: dict[str, flo
 def train(cases: list[Case]) -> CreditModel:
     """Weights on every case; thresholds from the inner two-fold out-of-fold scores."""
     fits = [fit(cases, i) for i in range(2)]
-    inner = [[c for c in cases if kfold(c.id, 2, "inner") == k] for k in (0, 1)]
+    inner = [[c for c in cases if split_of(c, 2, "inner") == k] for k in (0, 1)]
     inner_fits = [[fit(inner[1 - k], i) for i in range(2)] for k in (0, 1)]
     thresholds = {}
     for m in WHICH:
@@ -172,35 +186,45 @@ def dump(model: CreditModel, extra: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cv", type=int, default=5, help="folds of the cross-validation (0: none)")
+    ap.add_argument("--group", choices=("site", "id"), default="site",
+                    help="cross-validation folds by site group (default) or by case id")
+    ap.add_argument("--stored", default=str(MODEL_PATH), help="the stored model, scored next to the new one")
     ap.add_argument("--out", default=str(MODEL_PATH), help="where to write the model")
     ap.add_argument("--fold", choices=("A", "B"), help="train on this half of dev only")
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    cases = [prepare(c) for c in read_cases(CORPUS / "dev.jsonl")
-             if not args.fold or fold(c["id"]) == args.fold]
-    report: dict[str, Any] = {}
+    raw = [c for c in read_cases(CORPUS / "dev.jsonl") if not args.fold or fold(c["id"]) == args.fold]
+    groups = site_groups(raw) if args.group == "site" else {}
+    cases = [prepare(c, groups.get(c["id"], "")) for c in raw]
+    stored = load_model(Path(args.stored)) if Path(args.stored).exists() else None
+    salt = "site" if args.group == "site" else "cv"
+    report: dict[str, Any] = {"group": args.group}
     if args.cv:
         rows = []
-        print(f"{'fold':>4s} {'n':>4s}  rules P/R/F1 dateline    rules+model P/R/F1 dateline   thresholds")
+        print(f"folds by {args.group}: {len(cases)} cases, {len(set(groups.values())) or len(cases)} groups")
+        print(f"{'fold':>4s} {'n':>4s} {'sites':>5s}  rules P/R/F1 dateline    stored P/R/F1 dateline"
+              f"    rules+model P/R/F1 dateline   thresholds")
         for k in range(args.cv):
-            held = [c for c in cases if kfold(c.id, args.cv) == k]
-            model = train([c for c in cases if kfold(c.id, args.cv) != k])
-            a, b = evaluate(None, held), evaluate(model, held)
-            rows.append((a, b))
-            print(f"{k:4d} {len(held):4d}  {a['p']:.3f}/{a['r']:.3f}/{a['f1']:.3f} {a['dateline_f1']:.3f}"
+            held = [c for c in cases if split_of(c, args.cv, salt) == k]
+            model = train([c for c in cases if split_of(c, args.cv, salt) != k])
+            a, s, b = evaluate(None, held), evaluate(stored, held), evaluate(model, held)
+            rows.append((a, s, b))
+            print(f"{k:4d} {len(held):4d} {len({c.site or c.id for c in held}):5d}  "
+                  f"{a['p']:.3f}/{a['r']:.3f}/{a['f1']:.3f} {a['dateline_f1']:.3f}"
+                  f"    {s['p']:.3f}/{s['r']:.3f}/{s['f1']:.3f} {s['dateline_f1']:.3f}"
                   f"    {b['p']:.3f}/{b['r']:.3f}/{b['f1']:.3f} {b['dateline_f1']:.3f}   {model.threshold}")
-            report[f"fold{k}"] = {"rules": a, "model": b, "threshold": model.threshold}
-        for name, j in (("rules", 0), ("model", 1)):
+            report[f"fold{k}"] = {"rules": a, "stored": s, "model": b, "threshold": model.threshold}
+        for name, j in (("rules", 0), ("stored", 1), ("model", 2)):
             f1 = [r[j]["f1"] for r in rows]
             dl = [r[j]["dateline_f1"] for r in rows]
-            print(f"mean {name}: sources F1 {np.mean(f1):.3f} (min {min(f1):.3f})  "
+            print(f"mean {name:6s}: sources F1 {np.mean(f1):.3f} (min {min(f1):.3f})  "
                   f"dateline F1 {np.mean(dl):.3f}")
     model = train(cases)
     report["all_dev_train_fit"] = evaluate(model, cases)
     if not args.no_write:
         Path(args.out).write_text(json.dumps(dump(model, {"trained_on": {
             "file": "bench/corpus/attribution/dev.jsonl", "fold": args.fold or "all",
-            "cases": len(cases)}}), indent=1,
+            "cases": len(cases), "threshold_split": args.group}}), indent=1,
             ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps({"out": None if args.no_write else args.out, "threshold": model.threshold,
                       "train_fit": report["all_dev_train_fit"]}))

@@ -150,3 +150,40 @@ def test_the_bench_scripts_share_one_fold_split():
     # salts give independent splits; the dev halves are kfold(id, 2, "fold")
     assert [kfold(i, 2, "inner") for i in ids] != [kfold(i, 2, "fold") for i in ids]
     assert [fold(i) for i in ids] == ["AB"[kfold(i, 2, "fold")] for i in ids]
+
+
+def test_site_groups_keep_every_site_on_one_side_of_a_split():
+    from bench.quality_text import site_fold, site_groups, site_half, site_host
+    from bench.train_credit_model import Case, split_of
+
+    assert site_host("https://koran.tempo.co/read/ekonomi/399926/x") == "tempo.co"
+    assert site_host("https://www.thestar.com.my/news/nation/2021/02/17/x") == "thestar.com.my"
+    assert site_host("http://bernamaians.blogspot.com.br/2017/04/") == "bernamaians.blogspot"
+    assert site_host("http://top10news-world.blogspot.com/2011/05/") == "top10news-world.blogspot"
+    assert site_host(None) is None
+    cases = [
+        # one site under two id spellings, tied by the host
+        {"id": "id-tempo-a-001", "url": "https://www.tempo.co/read/1", "provenance": {}},
+        {"id": "id-korantempo-b-001", "url": "https://koran.tempo.co/read/2", "provenance": {}},
+        # a third spelling tied to the second by the source file it was read from
+        {"id": "en-tempoeng-c-001", "url": None, "provenance": {"index_file_id": "42", "url": None}},
+        {"id": "id-korantempo-d-001", "url": None, "provenance": {"index_file_id": "42"}},
+        # another site, and two blogs on one hosting domain (two sites)
+        {"id": "ms-bernama-e-001", "url": None, "provenance": {"index_file_id": "7"}},
+        {"id": "ru-blog1-f-001", "url": "http://one.blogspot.com/x", "provenance": {}},
+        {"id": "ru-blog2-g-001", "url": "http://two.blogspot.com/y", "provenance": {}},
+    ]
+    groups = site_groups(cases)
+    tempo = {groups[c["id"]] for c in cases[:4]}
+    assert len(tempo) == 1
+    assert len(set(groups.values())) == 4
+    # every case of a site falls in one fold and one half, whatever the id
+    for k in (2, 5):
+        assert len({site_fold(g, k) for g in tempo}) == 1
+    assert len({site_half(groups[c["id"]]) for c in cases[:4]}) == 1
+    # the trainer's folds follow the site group when a case has one, the id when not
+    same_site = [Case(f"x-{i}", "", credit_model.Known(), [], None, [], set(), "", "host:tempo.co")
+                 for i in range(40)]
+    assert len({split_of(c, 5, "site") for c in same_site}) == 1
+    by_id = [Case(f"x-{i}", "", credit_model.Known(), [], None, [], set(), "") for i in range(40)]
+    assert len({split_of(c, 5, "cv") for c in by_id}) == 5
