@@ -374,6 +374,33 @@ def candidates(lines: list[str]) -> list[int]:
     return [i for i, ln in enumerate(lines) if _is_candidate(ln) and not _runs_on(lines, i)]
 
 
+_LIST_BULLET = re.compile(r"^([-–•*▪►]) ")
+LIST_MIN_ITEMS = 3
+
+
+def _kept_list_items(live: list[str], ctx: Context, drop: set[int]) -> set[int]:
+    """Items of a list inside the story the model would take while keeping others of the same list: a
+    run of ``LIST_MIN_ITEMS`` or more lines opening with the same bullet between the story's first and
+    last paragraph ("- капуста" / "- кабачок" / "- сметана (...) и ряд других продуктов.") is the story's
+    list, whole; a short item reads like furniture to the model, its neighbours do not."""
+    first, last = ctx.paras[0], ctx.paras[-1]
+    keep: set[int] = set()
+    i = first + 1
+    while i < last:
+        m = _LIST_BULLET.match(live[i])
+        if not m:
+            i += 1
+            continue
+        j = i
+        while j + 1 < last and (n := _LIST_BULLET.match(live[j + 1])) and n.group(1) == m.group(1):
+            j += 1
+        run = set(range(i, j + 1))
+        if len(run) >= LIST_MIN_ITEMS and run & drop and run - drop:
+            keep |= run & drop
+        i = j + 1
+    return keep
+
+
 def apply_line_model(model: LineModel | None, body: str,
                      lang: str | None = None) -> tuple[str, list[dict[str, str]]]:
     """(body without the lines the model takes for furniture, their removed segments)."""
@@ -390,6 +417,7 @@ def apply_line_model(model: LineModel | None, body: str,
     for i in candidates(live):
         if model.score(features(live, i, lang, ctx=ctx)) >= model.threshold:
             drop.add(i)
+    drop -= _kept_list_items(live, ctx, drop)
     if not drop:
         return body, []
     removed: list[dict[str, str]] = []

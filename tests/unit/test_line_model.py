@@ -148,3 +148,22 @@ def test_speaker_labels_and_lines_of_a_running_sentence_are_never_candidates():
     lines = [PARA, "[앵커]", PARA, "Nangagsisiawitan ang mga ibon,", f"{PARA} Hal itu disampaikan Kepala", "BPOM",
              "Kronologi Kejadian", PARA]
     assert LM.candidates(lines) == [6]
+
+
+DIET_LEAD = ("Диета подходит тем, кто хочет похудеть без голода: в рационе остаются овощи, белок и немного жиров, "
+             "а сладкое и мучное уходят из меню на первые две недели, объясняет диетолог.")
+DIET_FOOT = ("Пить можно и обычную, и минеральную воду, и чай, и кофе, и любой напиток без углеводов, но от соков и "
+             "сладкой газировки на время диеты лучше отказаться совсем, говорит врач.")
+
+
+def test_a_list_inside_the_story_stays_whole():
+    # the stored model took one short item ('- горох') of the story's list and kept its neighbours: a run
+    # of three or more items under one bullet between the story's paragraphs is the story's, whole
+    from pipelines.line_model import apply_line_model, load_model
+
+    items = ["- капуста", "- кабачок", "- горох", "- помидоры", "- лук",
+             "- сметана (низкокалорийный аналог сметаны) и ряд других продуктов."]
+    body = "\n".join([DIET_LEAD, "Список продуктов с ограничением по количеству", *items, DIET_FOOT])
+    out, removed = apply_line_model(load_model(), body, "ru")
+    assert all(item in out.split("\n") for item in items)
+    assert not any(seg["text"] in items for seg in removed)
