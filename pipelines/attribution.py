@@ -20,6 +20,7 @@ verb is a data change.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,7 @@ from pipelines.clean import (
     normalize_text,
     scope_lang,
 )
+from pipelines.line_model import ui_word_hits
 from pipelines.regex_guard import guarded, mark_test, requires_one_of
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
@@ -1550,8 +1552,52 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
         nxt = live[pos + 1] if pos + 1 < len(live) else None
         if nxt is not None and nxt.index == first and _heads_paragraph(ln.text, nxt.text):
             continue
+        if _in_running_text(live, pos):
+            continue
+        if (pos == 0 and words == 3 and nxt is not None and nxt.index == first
+                and not _QUOTE_OR_DIGIT.search(ln.text) and not ui_word_hits(ln.text, ln.lang)):
+            continue  # the text's first line, three plain words over its first paragraph: its title
         dropped.add(ln.index)
         f.removed.append({"kind": "edge_chrome", "text": ln.text})
+
+
+_QUOTE_OR_DIGIT = re.compile(r"[\"'“”‘’«»„\d]")
+
+
+def _lower_start(text: str) -> bool:
+    """Opens with a lower-case letter (a small capital, 'ᴘᴜᴛʀᴀᴊᴀʏᴀ', is a capital here)."""
+    c = text[:1]
+    return c.islower() and "SMALL CAPITAL" not in unicodedata.name(c, "")
+
+
+def _in_running_text(live: list[Line], pos: int) -> bool:
+    """The short line is a piece of a sentence or verse the page's links or wrapping split off:
+    it ends in a comma (a verse's or list's line), the sentence goes on in the next line (its
+    closing bracket, or three words or more opening in lower case, no row of
+    items, under a line of no UI word and no address: 'top of page' / 'ni Lolet Abania | ...' is
+    a menu over a byline), or it goes on
+    from the line before (it opens in lower case after three words or more without a sentence
+    end; the line before is a paragraph stopping without one, 'pertemuan militer' / 'China dan';
+    or ends in an opening bracket)."""
+    text = live[pos].text
+    prev = live[pos - 1].text if pos else ""
+    nxt = live[pos + 1].text.strip() if pos + 1 < len(live) else ""
+    if text.endswith((",", "，", "、", ";", "；")):
+        return True
+    prev_open = bool(prev) and not _SENTENCE_END.search(prev) and not prev.endswith((":", "：", "|"))
+    if nxt and not text.endswith((":", "：", "|")) and (
+            nxt[:1] == ")"
+            or (_lower_start(nxt) and len(nxt.split()) >= 3 and "|" not in nxt and "." not in text
+                and not ui_word_hits(text, live[pos].lang))):
+        return True
+    if prev_open:
+        if _lower_start(text) and len(prev.split()) >= 3:
+            return True
+        if is_paragraph(prev) and len(prev.split()) >= 12:
+            return True
+        if prev.endswith(("(", "[")):
+            return True
+    return False
 
 
 def _head_words(text: str) -> set[str]:

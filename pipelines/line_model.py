@@ -110,6 +110,20 @@ def _ui_words(lang: str | None) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(words), tuple(sorted(set(phrases), key=len, reverse=True))
 
 
+def _ui_hits(line: str, lang: str | None) -> tuple[int, int]:
+    """(page-UI words and phrases of the language in the line, the line's words)."""
+    ui, phrases = _ui_words(lang)
+    low = unicodedata.normalize("NFKC", line).casefold()
+    toks = _WORD.findall(low)
+    return sum(1 for t in toks if t in ui) + sum(1 for p in phrases if p in low), len(toks)
+
+
+def ui_word_hits(line: str, lang: str | None) -> int:
+    """How many page-UI words and phrases of the language (``ui_words``: share, follow, home, log
+    in, ...) the line holds."""
+    return _ui_hits(line, lang)[0]
+
+
 @dataclass(frozen=True)
 class LineModel:
     weights: dict[str, float]
@@ -318,13 +332,10 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         if nxt_line and is_headline_like(nxt_line) and not _SENT_END.search(nxt_line):
             f["x:headline_run"] = 1.0  # a headline over another headline: a block of teasers
     # page-UI vocabulary of the language
-    ui, phrases = _ui_words(lang)
-    low = unicodedata.normalize("NFKC", line).casefold()
-    toks = [t for t in _WORD.findall(low)]
-    hits = sum(1 for t in toks if t in ui) + sum(1 for p in phrases if p in low)
+    hits, toks = _ui_hits(line, lang)
     if hits:
         f["ui:hit"] = 1.0
-        share = hits / max(1, len(toks))
+        share = hits / max(1, toks)
         f[_bucket("ui:share", share, (0.25, 0.5))] = 1.0
         if hits >= 2:
             f["ui:hits2"] = 1.0
@@ -356,11 +367,12 @@ def _shares_words(head: str, paragraph: str) -> bool:
     return len(words) >= 2 and len(words & _words(paragraph)) >= 2
 
 
-_RUNS_ON = (",", "，", "、", ";", "；")
+_RUNS_ON = (",", "，", "、", ";", "；", "(", "（", "[")
 
 
 def _runs_on(lines: list[str], i: int) -> bool:
-    """The line is part of a sentence: it ends in a comma or semicolon (a verse's or list's line),
+    """The line is part of a sentence: it ends in a comma or semicolon (a verse's or list's line)
+    or an opening bracket (a sentence split at a link: 'Kepolisian Republik Indonesia (' / 'Polri'),
     or the running text right before it stops without a sentence end (a sentence split at a link:
     "... kata Kepala" / "BPOM" / "...")."""
     if lines[i].endswith(_RUNS_ON):

@@ -2024,3 +2024,24 @@ ZH = "国家主席习近平12月15日下午在北京同俄罗斯总统普京举�
 )
 def test_chinese_web_outlet_news_stamp(text, outlet):
     assert (run(text)["dateline_outlet"] or "").casefold() == (outlet or "").casefold()
+
+
+def test_pieces_of_a_split_sentence_and_a_three_word_title_are_no_edge_fragments():
+    # a sentence the page's links split into lines (Kompas): its short pieces are the story's
+    split = ("JAKARTA, KOMPAS.com –\nKepolisian Republik Indonesia (\nPolri\n) tengah menyiapkan sejumlah nama "
+             "untuk menduduki jabatan Wakil Kapolri (\nWakapolri\n) untuk menggantikan Komjen Ahmad "
+             f"Dofiri.\n{ID}\n{ID}")
+    body = run(split)["clean_text"]
+    assert "\nPolri\n" in body and "\nWakapolri\n" in body
+    # a column's title hard-wrapped over its first paragraph
+    wrapped = f"Institusi kehakiman\nmasih ambil mudah penggunaan\nbahasa kebangsaaan\n{ID}\n{ID}"
+    body = run(wrapped)["clean_text"]
+    assert body.startswith("Institusi kehakiman\nmasih ambil mudah penggunaan\nbahasa kebangsaaan")
+    # the text's first line, three words in capitals over its first paragraph, is its title
+    tr = analyze_text(f"MUHTEMELEN MART AYINDA\n{TR}\nHaberTürk", "tr")["clean_text"]
+    assert tr.startswith("MUHTEMELEN MART AYINDA\n")
+    # furniture stays furniture: a menu over a byline, a quoted archive label, a section name
+    r = run(f"top of page\nni Lolet Abania | March 10, 2021\n{ID}\n{ID}")
+    assert "top of page" not in r["clean_text"]
+    assert "Articles by" not in run(f'Articles by "Internasional"\n{ID}\n{ID}')["clean_text"]
+    assert run(f"POLITIK\nNasional\n{ID}\n{ID}")["clean_text"] == f"{ID}\n{ID}"

@@ -148,6 +148,8 @@ def test_speaker_labels_and_lines_of_a_running_sentence_are_never_candidates():
     lines = [PARA, "[앵커]", PARA, "Nangagsisiawitan ang mga ibon,", f"{PARA} Hal itu disampaikan Kepala", "BPOM",
              "Kronologi Kejadian", PARA]
     assert LM.candidates(lines) == [6]
+    # a sentence split at a link: the piece ending in its opening bracket runs on
+    assert LM.candidates([PARA, "Kepolisian Republik Indonesia (", "Polri", PARA]) == [2]
 
 
 DIET_LEAD = ("Диета подходит тем, кто хочет похудеть без голода: в рационе остаются овощи, белок и немного жиров, "
