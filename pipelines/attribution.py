@@ -1742,8 +1742,12 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
         tail = [ln for ln in live if ln.index > f.end_marker]
         # a line of words opening in lower case continues the line above: a hard-wrapped paragraph
         # (the next story of a clippings page), not a list of headlines ('dikGAZETE.com' is a name)
+        # a sentence of twenty words or more closing with its full stop is running text too: the
+        # next item of a round-up (its headline over its one-sentence paragraph), not a headline
+        # ('Tom Llamas se convierte en ... de NBC en EE.UU.', fifteen words, is one)
         if (tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail)
-                and not any(ln.text[:1].islower() and len(ln.text.split()) >= 3 for ln in tail)):
+                and not any(ln.text[:1].islower() and len(ln.text.split()) >= 3 for ln in tail)
+                and not any(_SENTENCE_END.search(ln.text) and len(ln.text.split()) >= 20 for ln in tail)):
             for ln in tail:
                 dropped.add(ln.index)
                 f.removed.append({"kind": "trailing_headline", "text": ln.text})

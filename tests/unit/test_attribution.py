@@ -2045,3 +2045,18 @@ def test_pieces_of_a_split_sentence_and_a_three_word_title_are_no_edge_fragments
     assert "top of page" not in r["clean_text"]
     assert "Articles by" not in run(f'Articles by "Internasional"\n{ID}\n{ID}')["clean_text"]
     assert run(f"POLITIK\nNasional\n{ID}\n{ID}")["clean_text"] == f"{ID}\n{ID}"
+
+
+def test_a_round_ups_next_item_after_a_closing_credit_is_no_trailing_headline():
+    # a round-up of short items, each closing with '(Xinhua)': the last item's headline and its
+    # one-sentence paragraph are the story's; a list of headlines after the credit still goes
+    item = ("Chinese President Xi Jinping and his wife Peng Liyuan hosted a banquet Monday evening in Shanghai "
+            "to welcome distinguished guests from around the world attending the import expo.")
+    close = "He expressed his hope that countries can enhance cooperation and promote the world economy. (Xinhua)"
+    head = "Vietnamese police detain 8 suspects for illegal immigration"
+    lead = ("Police in Vietnam's central Nghe An Province have detained eight suspects in an ongoing "
+            "investigation into illegal immigration, the Vietnam News Agency reported Monday.")
+    r = run(f"{item}\n{close}\n{head}\n{lead}")
+    assert r["sources"] == ["Xinhua"] and head in r["clean_text"] and lead in r["clean_text"]
+    r = run(f"{item}\n{close}\n{head}\nChina's lunar rover travels over 300 meters on moon's far side")
+    assert head not in r["clean_text"] and "lunar rover" not in r["clean_text"]
