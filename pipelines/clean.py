@@ -632,6 +632,9 @@ _RUNS_ON = (",", ";", "，", "；", "、")
 _REPEATED_MAX_WORDS = 8
 
 
+_REPEATED_TITLE_CHARS = 15  # "KOMENTAR", "Momento-Chave": widget headings are shorter than a title
+
+
 def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
     """A short line printed twice in one text ("KOMENTAR" over and under the story, a widget's
     heading at the top and the foot) is the page's furniture: a subheading or a quote is printed
@@ -642,7 +645,9 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
     have been read before this runs.  A text without running text at all (verse, lyrics: every line
     short) has no story to tell its furniture from, and its repeated line is a refrain: nothing goes;
     nor does a copy that a sentence runs into (the line before it ends with a comma or semicolon:
-    a verse's refrain, "…, / Upang kami'y … / …,").
+    a verse's refrain, "…, / Upang kami'y … / …,").  A line of fifteen characters or more whose
+    first copy stands above the story's first paragraph, the other not below its last, is its title
+    printed twice: that copy stays.
     Returns the body without them and the removed segments (kind ``repeated_line``)."""
     lines = body.split("\n")
     if not any(is_paragraph(ln.strip()) for ln in lines):
@@ -666,10 +671,20 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
             prev = line.strip()
     if not furniture:
         return body, []
+    # a title the page printed twice (its heading and its card's or player's title) stands above the
+    # story's first paragraph, its other copy not below the last one (a widget's heading over and
+    # under the story): that first copy is the story's and stays, the other one goes
+    paras = [k for k, ln in enumerate(lines) if is_paragraph(ln.strip())]
+    below = set(keys[paras[-1] + 1:])
+    titles = {key for key, line in zip(keys[:paras[0]], lines[:paras[0]], strict=True)
+              if key in furniture and key not in below and len(line.strip()) >= _REPEATED_TITLE_CHARS}
     kept: list[str] = []
     removed: list[dict[str, str]] = []
     for key, line in zip(keys, lines, strict=True):
-        if key in furniture:
+        if key in titles:
+            titles.discard(key)
+            kept.append(line)
+        elif key in furniture:
             removed.append({"kind": REPEATED_KIND, "text": line.strip()})
         else:
             kept.append(line)

@@ -812,3 +812,16 @@ def test_the_verb_folgen_in_a_caption_is_no_follow_prompt():
             "Die Länder übernehmen weitgehend die Verantwortung für die Lockerungen der Corona-Beschränkungen.")
     out = clean(f"{para}\n{caption}\n{caption}\nFoto:\nBernd von Jutrczenka/ dpa", "de")
     assert caption in out.body and not any(s["text"] == caption for s in out.removed_segments)
+
+
+def test_a_title_printed_twice_above_the_story_keeps_its_first_copy():
+    from pipelines.clean import repeated_lines
+
+    para = ("Pemerintah menyatakan program itu akan dilanjutkan tahun depan dengan anggaran yang lebih besar "
+            "dari tahun ini, kata pejabat tersebut kepada wartawan di Jakarta.")
+    title = "Ini Cara Mematikan Video Facebook yang Terputar Otomatis"
+    body, removed = repeated_lines(f"{title}\n{title}\n{para}\n{para}x")
+    assert body.split("\n")[:2] == [title, para] and removed == [{"kind": "repeated_line", "text": title}]
+    # a short widget heading over and under the story still goes, both copies
+    body, removed = repeated_lines(f"KOMENTAR\n{para}\n{para}x\nKOMENTAR")
+    assert "KOMENTAR" not in body and len(removed) == 2
