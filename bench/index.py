@@ -364,7 +364,9 @@ def per_batch(info: dict[str, Any]) -> dict[str, float]:
     ms = info["ms"]
     return {"lookup_ms": round(statistics.median(ms["lookup"]), 1),
             "lookup_search_ms": round(statistics.median(ms["lookup_search"]), 1),
-            "lookup_mget_ms": round(statistics.median(ms["lookup_mget"]), 1),
+            # the real-time mget only when the batch has ids this process wrote since the last refresh
+            "lookup_mget_ms": round(statistics.median(ms["lookup_mget"]), 1) if ms["lookup_mget"] else 0.0,
+            "lookup_mgets": len(ms["lookup_mget"]),
             "candidate_search_ms": round(statistics.median(ms["search_raw"]), 1) if ms["search_raw"] else 0.0,
             "bulk_ms": round(statistics.median(ms["bulk_raw"]), 1), "batches": len(ms["bulk_raw"])}
 
@@ -481,7 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| one index request per document | {m_single:.0f} | {r_single:.1f} |")
         print(f"\nIndexer per batch (median run, {breakdown['batches']} batches): lookup "
               f"{breakdown['lookup_ms']} ms (search {breakdown['lookup_search_ms']}, mget "
-              f"{breakdown['lookup_mget_ms']}), candidate search {breakdown['candidate_search_ms']} ms, bulk "
+              f"{breakdown['lookup_mget_ms']} in {breakdown['lookup_mgets']} batches), candidate search "
+              f"{breakdown['candidate_search_ms']} ms, bulk "
               f"{breakdown['bulk_ms']} ms; wrote {result['indexer_ops_written']}; totals "
               f"{infos[median_run]['totals_s']}")
         print(f"Indexer / raw bulk = {result['vs_bulk']} of medians, {result['vs_bulk_paired']} median of "

@@ -404,13 +404,19 @@ class Store:
         return self.lookup(ids, (), fields)[0]
 
     def lookup(self, ids: Iterable[str], known: Iterable[str] = (), fields: list[str] | None = None,
-               fresh: bool = False) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        """The indexer's reads for one batch, in two requests whatever the number of indices behind
-        the alias (a rollover a month for two years is 24): one ``ids``/``terms`` search on the alias
-        finds where each id is stored, or which stored article is known under it; one real-time mget
-        reads those copies and every id in the write index (where what was written a moment ago is
-        not searchable yet).  Before, the mget asked every id in every index: 24 indices made a
-        500-document batch a 12,000-entry mget.
+               fresh: bool = False, realtime: Iterable[str] | None = None,
+               ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The indexer's reads for one batch, whatever the number of indices behind the alias (a
+        rollover a month for two years is 24): one ``ids``/``terms`` search on the alias finds where
+        each id is stored, or which stored article is known under it, and returns the copies' fields;
+        one real-time mget reads what the search cannot have seen yet.  Before, the mget asked every id
+        in every index: 24 indices made a 500-document batch a 12,000-entry mget.
+
+        ``realtime``: the keys that may have been written since the last refresh (the caller's own
+        recent writes: it knows them); only those are read in real time, in the write index and where
+        the search found them (an update in place in an old index), and without any the lookup is one
+        search.  None: every key is read in the write index in real time (a document another writer
+        stored a moment ago is found, e.g. after a 409).
 
         Returns ``({id: stored doc}, {known id: stored doc with "_id"})``: the first for ``ids`` (by
         document id; the write index's copy wins, then the newest index's), the second for ``known``
@@ -426,7 +432,8 @@ class Store:
         if not (ids or known) or not indices:
             return {}, {}
         keys = list(dict.fromkeys(ids + known))
-        body = {"size": min(10_000, 2 * len(keys) + 10), "_source": ["known_ids"], "track_total_hits": False,
+        source: bool | list[str] = True if fields is None else sorted({*fields, "known_ids"})
+        body = {"size": min(10_000, 2 * len(keys) + 10), "_source": source, "track_total_hits": False,
                 "query": {"bool": {"filter": [{"bool": {"minimum_should_match": 1, "should": [
                     {"ids": {"values": keys}}, {"terms": {"known_ids": keys}}]}}]}}}
         # every shard or an error (StoreUnavailable, retried): a shard without an active copy (a node
@@ -436,35 +443,50 @@ class Store:
         if len(hits) == body["size"]:
             log.warning("lookup of %d ids hit its %d-hit limit; some stored copies may be missed",
                         len(keys), body["size"])
+        unrefreshed = set(keys) if realtime is None else set(keys) & set(realtime)
         wanted_ids, wanted_known = set(ids), set(known)
         write = indices[0]
-        # every key in the write index too: a document written a moment ago is found by its own id
-        entries: dict[tuple[str, str], None] = {(write, i): None for i in keys}
+        # the keys that may have been written since the last refresh, in the write index: a document
+        # written a moment ago is found by its own id
+        entries: dict[tuple[str, str], None] = {(write, i): None for i in keys if i in unrefreshed}
         by_key: dict[str, tuple[str, str]] = {}  # known id -> (index, document id)
+        searched: dict[tuple[str, str], dict[str, Any]] = {}  # the copies the search returned
         for hit in hits:
             where = (hit["_index"], hit["_id"])
-            if hit["_id"] in wanted_ids:
-                entries[where] = None
-            for key in wanted_known & {hit["_id"], *(hit.get("_source", {}).get("known_ids") or [])}:
+            hit_source = hit.get("_source", {})
+            wanted = hit["_id"] in wanted_ids
+            for key in wanted_known & {hit["_id"], *(hit_source.get("known_ids") or [])}:
                 if key == hit["_id"] or key not in by_key:
                     by_key[key] = where
-                    entries[where] = None
-        spec: dict[str, Any] = {"_source": fields} if fields is not None else {}
-        resp = self._req("POST", "/_mget", body={"docs": [{"_index": idx, "_id": i, **spec}
-                                                          for idx, i in entries]})
-        if failed := [d for d in resp.get("docs", []) if d.get("error")]:  # a shard unavailable, not missing
-            raise StoreUnavailable(f"lookup could not read {len(failed)} stored cop(ies), e.g. "
-                                   f"{failed[0].get('_index')}/{failed[0].get('_id')}: "
-                                   f"{error_reason(failed[0])}")
+                    wanted = True
+            if not wanted:
+                continue
+            if realtime is None or hit["_id"] in unrefreshed:
+                entries[where] = None  # e.g. updated in place in an old index a moment ago
+            elif fields is not None and "known_ids" not in fields:
+                searched[where] = {k: v for k, v in hit_source.items() if k != "known_ids"}
+            else:
+                searched[where] = dict(hit_source)
+        read: list[dict[str, Any]] = []
+        if entries:
+            spec: dict[str, Any] = {"_source": fields} if fields is not None else {}
+            resp = self._req("POST", "/_mget", body={"docs": [{"_index": idx, "_id": i, **spec}
+                                                              for idx, i in entries]})
+            if failed := [d for d in resp.get("docs", []) if d.get("error")]:  # a shard unavailable
+                raise StoreUnavailable(f"lookup could not read {len(failed)} stored cop(ies), e.g. "
+                                       f"{failed[0].get('_index')}/{failed[0].get('_id')}: "
+                                       f"{error_reason(failed[0])}")
+            read = [d for d in resp.get("docs", []) if d.get("found")]
         rank = {name: n for n, name in enumerate(indices)}
         stored: dict[tuple[str, str], dict[str, Any]] = {}
+        copies = [(where, src) for where, src in searched.items()]
+        copies += [((d["_index"], d["_id"]), d.get("_source", {})) for d in read]
         docs: dict[str, dict[str, Any]] = {}
-        for d in sorted((d for d in resp.get("docs", []) if d.get("found")),
-                        key=lambda d: rank.get(d["_index"], len(rank))):  # write index, then the newest
-            doc = {**d.get("_source", {}), "_index": d["_index"]}
-            stored[(d["_index"], d["_id"])] = doc
-            if d["_id"] in wanted_ids and d["_id"] not in docs:
-                docs[d["_id"]] = doc
+        for where, src in sorted(copies, key=lambda c: rank.get(c[0][0], len(rank))):  # write index, newest
+            doc = {**src, "_index": where[0]}
+            stored[where] = doc
+            if where[1] in wanted_ids and where[1] not in docs:
+                docs[where[1]] = doc
         found = {key: {**stored[where], "_id": where[1]} for key, where in by_key.items() if where in stored}
         for key in wanted_known:  # a document's own id wins (also one not searchable yet)
             own = docs.get(key) or stored.get((write, key))

@@ -1,9 +1,10 @@
 """The bulk indexer: articles -> bulk requests -> the cluster, or the spool, or dead letters.
 
 ``Indexer.add`` buffers prepared documents; a batch is due by count, bytes or age.  ``send``
-turns one batch into at most: one ``Store.lookup`` (revisions and known ids: a search and a
-real-time mget, however many indices are behind the alias), one candidate search (syndication)
-and one bulk request (more only for retries and splits).  Every document ends in exactly one
+turns one batch into at most: one ``Store.lookup`` (revisions and known ids: a search, however many
+indices are behind the alias, and a real-time mget of the ids this process wrote since they can have
+become searchable), one candidate search (syndication) and one bulk request (more only for retries
+and splits).  Every document ends in exactly one
 of: indexed, dead letter (the cluster rejected it), spool (the cluster was away) — counted in
 ``Indexer.stats``.
 
@@ -52,6 +53,13 @@ log = logging.getLogger(__name__)
 
 Plan = tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]  # (bulk operations, prepared documents by id)
 
+# How long after its bulk request returned a written document is read in real time by the next
+# lookups instead of trusting the search: the index refreshes every second (the template's
+# refresh_interval), this leaves room for a node slow to refresh under load.  A copy another process
+# wrote meanwhile is not in it: a create then conflicts (409) and is planned again with every id read
+# in real time.
+UNREFRESHED_SECONDS = 30.0
+
 
 def _iso_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -81,6 +89,9 @@ class Indexer:
         self._pool = ThreadPoolExecutor(self.config.bulk_in_flight, thread_name_prefix="indexer-bulk")
         self._inflight: deque[tuple[Future[None], set[str]]] = deque()
         self._linker = SyndicationLinker(self.config)
+        # ids this process wrote -> when the bulk request returned (monotonic clock)
+        self._written_at: dict[str, float] = {}
+        self._written_lock = threading.Lock()
 
     # ------------------------------------------------------------------ buffering
     def prepare(self, article: Any) -> dict[str, Any] | None:
@@ -232,13 +243,15 @@ class Indexer:
     # ------------------------------------------------------------------ one batch
     def _plan(self, docs: list[dict[str, Any]], fresh: bool = False) -> Plan:
         """The reads and merges for one batch: (bulk operations, prepared documents by id).  The
-        reads are one ``Store.lookup`` (a search and a real-time mget, however many indices are
-        behind the alias; ``fresh``: list the indices anew) and one candidate search."""
+        reads are one ``Store.lookup`` (a search, however many indices are behind the alias, and a
+        real-time mget of the ids this process wrote lately; ``fresh``, after a conflict: list the
+        indices anew and read every id in the write index in real time) and one candidate search."""
         pending, folded = revisions.fold(docs, self.config.history_size)
         if folded:
             self._count("batch_duplicates", folded)
         existing, found = self._writer.retrying(self.store.lookup, list(pending),
-                                                revisions.other_known_ids(pending), MERGE_FIELDS, fresh)
+                                                revisions.other_known_ids(pending), MERGE_FIELDS, fresh,
+                                                None if fresh else self._unrefreshed())
         if adopted := revisions.adopt_known(pending, existing, found):
             self._count("adopted_known_id", adopted)
         merged, kinds = revisions.merge_batch(pending, existing, self.config.history_size)
@@ -263,10 +276,27 @@ class Indexer:
             return []
         return candidates_from(self._writer.retrying(self.store.search_raw, body))
 
+    def _unrefreshed(self) -> set[str]:
+        """The ids the search may not see as this process last wrote them: written less than
+        ``UNREFRESHED_SECONDS`` ago, or in a bulk request still in flight."""
+        now = self._clock()
+        with self._written_lock:
+            recent = {i for i, t in self._written_at.items() if now - t < UNREFRESHED_SECONDS}
+            if len(self._written_at) > 2 * len(recent) + self.config.batch_docs:  # forget the searchable
+                self._written_at = {i: self._written_at[i] for i in recent}
+        for _, busy in list(self._inflight):
+            recent |= busy
+        return recent
+
     def _bulk(self, ops: list[dict[str, Any]], originals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         """Send ops (``BulkWriter.write``); a create another writer won is merged once more against
         what it stored.  Returns the documents still failing."""
-        leftover, conflicts = self._writer.write(ops, originals)
+        try:
+            leftover, conflicts = self._writer.write(ops, originals)
+        finally:  # written or not, the ids are read in real time for a while
+            done = self._clock()
+            with self._written_lock:
+                self._written_at.update((op["id"], done) for op in ops)
         if conflicts:
             self._count("conflicts", len(conflicts))
             # the other writer may have rolled the alias over: read its indices anew

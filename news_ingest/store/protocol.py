@@ -46,9 +46,11 @@ class ArticleStore(Protocol):
         ...
 
     def lookup(self, ids: Iterable[str], known: Iterable[str] = (), fields: list[str] | None = None,
-               fresh: bool = False) -> tuple[StoredDocs, StoredDocs]:
+               fresh: bool = False, realtime: Iterable[str] | None = None) -> tuple[StoredDocs, StoredDocs]:
         """One batch's reads: ({id: stored document}, {known id: stored document with "_id"}),
-        each with ``"_index"``, in a fixed number of requests however many indices there are."""
+        each with ``"_index"``, in a fixed number of requests however many indices there are.
+        ``realtime``: the keys that may have been written since the last refresh, read in real time
+        (None: every key)."""
         ...
 
     def search_raw(self, body: dict[str, Any]) -> dict[str, Any]: ...

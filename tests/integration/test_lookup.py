@@ -101,3 +101,31 @@ def test_a_lookup_that_cannot_read_every_index_fails_rather_than_missing_copies(
             store.lookup(["month-0"], ["alias-0"], ["url"], fresh=True)
     finally:
         store._req("DELETE", f"/{lost}", ignore=(404,))
+
+
+def test_only_the_keys_written_lately_are_read_in_real_time(store):
+    """``realtime``: the caller's own recent writes.  Without any, the lookup is the search alone and
+    the stored fields come from its hits; with some, the mget reads only those (in the write index and
+    where the search found them), so a document written a moment ago is still found."""
+    _roll(store, 3)
+    store.refresh()
+    store.bulk_raw([{"op": "index", "id": "just-written", "doc": {"url": "http://x/new"}}])  # no refresh
+    calls = _spy(store)
+    ids = ["month-0", "month-2", "just-written", "nope"]
+    docs, known = store.lookup(ids, ["alias-1"], ["url"], realtime=[])
+    assert [c[:2] for c in calls if c[0] == "POST"] == [("POST", f"/{store.alias}/_search")]
+    assert docs == {"month-0": {"url": "http://x/m0", "_index": f"{store.alias}-000001"},
+                    "month-2": {"url": "http://x/m2", "_index": f"{store.alias}-000003"}}
+    assert known == {"alias-1": {"url": "http://x/m1", "_index": f"{store.alias}-000002", "_id": "month-1"}}
+
+    calls.clear()
+    old = f"{store.alias}-000001"
+    store.bulk_raw([{"op": "update", "id": "month-0", "index": old, "doc": {"url": "http://x/m0-v2"}}])
+    docs, _ = store.lookup(ids, (), ["url"], realtime=["just-written", "month-0"])
+    assert [c[1] for c in calls if c[0] == "POST"] == [f"/{store.alias}/_search", "/_mget"]
+    entries = {(d["_index"], d["_id"]) for d in calls[-1][2]["docs"]}
+    write = store.indices()[0]
+    assert entries == {(write, "just-written"), (write, "month-0"), (old, "month-0")}
+    assert docs["just-written"] == {"url": "http://x/new", "_index": write}
+    assert docs["month-0"] == {"url": "http://x/m0-v2", "_index": old}  # real time, not the search's copy
+    assert docs["month-2"]["url"] == "http://x/m2"

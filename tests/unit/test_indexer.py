@@ -32,6 +32,7 @@ class FakeStore:
         self.max_doc_bytes = 1_000_000
         self.item_status: dict[str, list[int]] = {}  # id -> statuses to answer before 201
         self.searchable: set[str] | None = None  # None: search sees every write at once
+        self.realtime_asked: list[set[str] | None] = []  # each lookup's real-time keys (None: all)
 
     def _maybe_fail(self, name: str) -> None:
         self.calls.append(name)
@@ -58,16 +59,25 @@ class FakeStore:
                             "_id": i, "_index": "fake-000001"}
         return out
 
-    def lookup(self, ids, known=(), fields=None, fresh=False):
-        """Store.lookup: by id in real time; by known id as the search sees it (``searchable``)."""
+    def lookup(self, ids, known=(), fields=None, fresh=False, realtime=None):
+        """Store.lookup: by id as the search sees it (``searchable``) or in real time (the ids in
+        ``realtime``, every id when None); by known id as the search sees it."""
         self._maybe_fail("lookup")
+        self.realtime_asked.append(None if realtime is None else set(realtime))
+
+        def visible(i):
+            return self.searchable is None or i in self.searchable
+
+        def realtime_read(i):
+            return realtime is None or i in realtime
+
         docs = {i: {**{k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields},
-                    "_index": "fake-000001"} for i in ids if i in self.docs}
+                    "_index": "fake-000001"} for i in ids if i in self.docs and (visible(i) or realtime_read(i))}
         found = {}
         for i, d in self.docs.items():
-            visible = self.searchable is None or i in self.searchable
             # not searchable yet: found only by its own id (the real-time mget of the write index)
-            for key in set(known) & ({i, *(d.get("known_ids") or [])} if visible else {i}):
+            for key in set(known) & ({i, *(d.get("known_ids") or [])} if visible(i)
+                                     else {i} if realtime_read(i) else set()):
                 if key == i or key not in found:
                     found[key] = {**{k: copy.deepcopy(v) for k, v in d.items() if not fields or k in fields},
                                   "_id": i, "_index": "fake-000001"}
@@ -474,3 +484,30 @@ def test_a_rejected_canonical_flag_update_is_dead_lettered_and_the_batch_indexed
     (rec,) = DeadLetters(ix.config.dead_letter_dir).read_all()
     assert rec["op"] == {"op": "update", "id": first, "doc": {"is_cluster_canonical": False},
                          "index": "fake-000001"}
+
+
+def test_only_the_ids_written_lately_are_read_in_real_time(env):
+    """The search finds what was refreshed; the real-time read is only for what this process wrote
+    since the index can have refreshed (or what is still in flight): a batch after that reads nothing
+    in real time, and a re-crawl of an article written a moment ago is still merged with it."""
+    from news_ingest.store.indexer import UNREFRESHED_SECONDS
+
+    store, clock, ix = env
+    store.searchable = set()
+    for n in range(3):
+        ix.add(art(n, fetched="2024-12-04T08:00:00+00:00"))
+    ix.drain()
+    first = set(store.docs)
+    assert store.realtime_asked == [set()]  # nothing written yet: the lookup is one search
+    for n in range(3):  # written a moment ago, not searchable: read in real time and merged
+        ix.add(art(n, body=f"Isi berita nomor {n}, diperbarui. " * 20, fetched="2024-12-04T09:00:00+00:00"))
+    ix.drain()
+    assert store.realtime_asked[-1] >= first
+    assert {d["version"] for d in store.docs.values()} == {2} and len(store.docs) == 3
+    store.searchable = set(store.docs)  # the index refreshed
+    clock.t += UNREFRESHED_SECONDS + 1
+    for n in range(3):
+        ix.add(art(n, body=f"Isi berita nomor {n}, diperbarui lagi. " * 20, fetched="2024-12-04T10:00:00+00:00"))
+    ix.close()
+    assert store.realtime_asked[-1] == set()  # what the search sees is not read again
+    assert {d["version"] for d in store.docs.values()} == {3} and len(store.docs) == 3
