@@ -379,6 +379,8 @@ def predict(model: CreditModel | None, text: str, known: Known,
         src = gazetteer.lookup(name)
         if key in seen or key in known.photos or key in sections or (src is not None and src.kind == "photo"):
             continue
+        if src is None and gazetteer.is_place(name):
+            continue  # a country or capital in a credit line says where, never who
         if any(key.split(".")[0] == k.split(".")[0] for k in seen):
             continue  # "Kontan" next to "Kontan.co.id": one name
         if own and (key == own or key.split(".")[0] == own.split(".")[0]):

@@ -41,6 +41,17 @@ def is_country(name: str) -> bool:
     return bool(key) and key in _countries() and lookup(name.strip()) is None
 
 
+def is_place(name: str) -> bool:
+    """``name`` is a country (``is_country``) or a capital / big dateline city (``capital_cities``)
+    and no known agency or outlet: a place in a credit line ('Dikutip dari : liputan6.com, Jakarta')
+    says where the story was written, it is never a source."""
+    raw = name.strip(" \t.,;:()[]")
+    if not raw:
+        return False
+    return is_country(raw) or (patterns.norm_key(raw) in patterns.line_keys("capital_cities")
+                               and lookup(raw) is None)
+
+
 def lookup(name: str) -> Organisation | None:
     """The gazetteer entry for a name, alias or web domain ('afp', 'Agence France-Presse',
     'ТАСС', 'www.antaranews.com'), compared case-insensitively after NFKC; None if unknown."""
@@ -179,6 +190,8 @@ def resolve_credit(raw: str, known_only: bool = False) -> str | None:
     src = lookup(raw)
     if src:
         return credited(raw, src)
+    if is_place(raw):
+        return None  # 'liputan6.com, Jakarta, 2 Desember 2016': the place is no credited name
     marked = agency_marked(raw)
     if marked:
         return marked

@@ -72,6 +72,7 @@ _LIST_KEYS = (
     "caption_credits",
     "block_patterns",
     "date_words",
+    "capital_cities",
     "copyright_words",
     "ui_words",
 )

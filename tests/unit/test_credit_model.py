@@ -187,3 +187,22 @@ def test_site_groups_keep_every_site_on_one_side_of_a_split():
     assert len({split_of(c, 5, "site") for c in same_site}) == 1
     by_id = [Case(f"x-{i}", "", credit_model.Known(), [], None, [], set(), "") for i in range(40)]
     assert len({split_of(c, 5, "cv") for c in by_id}) == 5
+
+
+@pytest.mark.parametrize("footer, sources", [
+    ("Dikutip dari : liputan6.com, Jakarta, 2 Desember 2016", ["Liputan6.com"]),
+    ("Sumber: Reuters, London", ["Reuters"]),
+    ("Sumber: Antara, Indonesia", ["ANTARA"]),
+])
+def test_a_place_in_a_credit_line_is_never_a_source(footer, sources):
+    from pipelines import gazetteer
+
+    assert [s.casefold() for s in _sources(PARA + "\n" + PARA2 + "\n" + footer)] == [s.casefold() for s in sources]
+    # the model neither: one that takes every candidate adds no place
+    model = credit_model.CreditModel({"source": {}, "dateline": {}}, {"source": 40.0, "dateline": -40.0},
+                                     {"source": 0.5, "dateline": 0.5})
+    added, _ = credit_model.predict(model, PARA + "\n" + PARA2 + "\n" + footer, credit_model.Known())
+    assert not any(gazetteer.is_place(a) for a in added) and added
+    # a known outlet named after a place is still one
+    assert not gazetteer.is_place("Jakarta Post") and not gazetteer.is_place("CNN Indonesia")
+    assert gazetteer.is_place("Jakarta") and gazetteer.is_place("Moskau") and gazetteer.is_place("Indonesia")
