@@ -41,7 +41,10 @@ from pipelines.line_model import MODEL_PATH, Context, candidates, features  # no
 
 MUST_STAY_WEIGHT = 8.0
 L2 = 0.02
-MIN_THRESHOLD = 0.5
+# the floor: the must-stay lines of dev clear 0.5 already, but lines of pages the model has not seen
+# (AEB/news tune pages: a tour date, a section's subheading) scored 0.51-0.53; 0.53 costs dev 11 of its
+# 998 removed furniture lines (bench/quality_text.py --line-model)
+MIN_THRESHOLD = 0.53
 MARGIN = 0.02
 
 
