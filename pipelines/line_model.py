@@ -391,20 +391,21 @@ LIST_MIN_ITEMS = 3
 
 
 def _kept_list_items(live: list[str], ctx: Context, drop: set[int]) -> set[int]:
-    """Items of a list inside the story the model would take while keeping others of the same list: a
-    run of ``LIST_MIN_ITEMS`` or more lines opening with the same bullet between the story's first and
-    last paragraph ("- капуста" / "- кабачок" / "- сметана (...) и ряд других продуктов.") is the story's
-    list, whole; a short item reads like furniture to the model, its neighbours do not."""
-    first, last = ctx.paras[0], ctx.paras[-1]
+    """Items of a list of the story the model would take while keeping others of the same list: a run of
+    ``LIST_MIN_ITEMS`` or more lines opening with the same bullet after the story's first paragraph
+    ("- капуста" / "- кабачок" / "- сметана (...) и ряд других продуктов."; a poll's counts after its last,
+    "- %165 голосов" / "- %61 голос") is the story's list, whole; a short item reads like furniture to the
+    model, its neighbours do not."""
+    first, end = ctx.paras[0], len(live)
     keep: set[int] = set()
     i = first + 1
-    while i < last:
+    while i < end:
         m = _LIST_BULLET.match(live[i])
         if not m:
             i += 1
             continue
         j = i
-        while j + 1 < last and (n := _LIST_BULLET.match(live[j + 1])) and n.group(1) == m.group(1):
+        while j + 1 < end and (n := _LIST_BULLET.match(live[j + 1])) and n.group(1) == m.group(1):
             j += 1
         run = set(range(i, j + 1))
         if len(run) >= LIST_MIN_ITEMS and run & drop and run - drop:
