@@ -51,6 +51,9 @@ _COUNTER = re.compile(r"^\W{0,2}(?:[^\W\d_]+\s+){0,2}\d[\d.,\s]*\s*[^\W\d_]{0,12
                       r"(?:\s+[^\W\d_]{1,12})?\W{0,2}$")
 # a transcript's speaker label: one bracketed word ("[앵커]", "[기자]", "(Reporter)")
 _SPEAKER = re.compile(r"^[(\[【][^\W\d_]{1,10}[)\]】]$")
+# a Japanese story's section mark in full-width angle brackets over its part: "＜震度5弱＞" / "＜震度4＞" over
+# the places of each seismic intensity, "＜解説＞"
+_SECTION_MARK = re.compile(r"^[＜〈][^＜＞〈〉\s]{1,12}[＞〉]$")
 # a line of handles, hashtags and addresses only
 _HANDLE_ONLY = re.compile(r"^(?:\s*(?:[@#][\w.]+|" + patterns.URL_IN_TEXT + r")[\s,;|·•]*)+$", re.IGNORECASE)
 # a bracketed label before a headline: "【写真】<headline>", "[FOTO] <headline>", "(VIDEO) <headline>"
@@ -172,9 +175,11 @@ def _bucket(name: str, value: float, edges: tuple[float, ...]) -> str:
 
 def _is_candidate(line: str) -> bool:
     """Short lines only, and no prose: a paragraph, or two sentences however short, stays; so does a
-    transcript's speaker label ("[앵커]", "[기자]": the story's, as in attribution's edge rules)."""
+    transcript's speaker label ("[앵커]", "[기자]": the story's, as in attribution's edge rules) and a
+    section mark in full-width angle brackets ("＜震度5弱＞")."""
     return (bool(line) and len(line) <= MAX_CHARS and not is_paragraph(line)
-            and len(_SENT_ANY.findall(line + " ")) < 2 and not _SPEAKER.match(line))
+            and len(_SENT_ANY.findall(line + " ")) < 2 and not _SPEAKER.match(line)
+            and not _SECTION_MARK.match(line))
 
 
 @dataclass

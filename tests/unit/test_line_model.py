@@ -198,3 +198,18 @@ def test_a_poll_s_counts_after_the_story_stay_whole():
     out, removed = apply_line_model(load_model(), body, "ru")
     assert all(c in out.split("\n") for c in counts)
     assert not any(seg["text"] in counts for seg in removed)
+
+
+QUAKE_LEAD = ("気象庁は13日、午後9時19分ごろ、日向灘で震度5弱の地震があったと発表した。震源の深さは約30キロ、"
+              "地震の規模（マグニチュード）は6.9と推定される。この地震で、気象庁は高知県と宮崎県に津波注意報を出した。")
+
+
+def test_a_section_mark_in_angle_brackets_is_the_story_s():
+    # the Asahi's list of seismic intensities (news tune page): the stored model took both marks (0.53, 0.55)
+    from pipelines.line_model import apply_line_model, candidates, load_model
+
+    lines = [QUAKE_LEAD, "各地の震度は次のとおり。", "＜震度5弱＞", "宮崎県：宮崎市、日南市", "＜震度4＞",
+             "宮崎県：延岡市、西都市、木城町、川南町", "熊本県：阿蘇市、産山村、高森町"]
+    assert 2 not in candidates(lines) and 4 not in candidates(lines)
+    out, _ = apply_line_model(load_model(), "\n".join(lines), "ja")
+    assert "＜震度5弱＞" in out.split("\n") and "＜震度4＞" in out.split("\n")
