@@ -38,7 +38,7 @@ from pipelines.clean import (
     normalize_text,
     scope_lang,
 )
-from pipelines.line_model import ui_word_hits
+from pipelines.line_model import heads_paragraph, ui_word_hits
 from pipelines.regex_guard import guarded, mark_test, requires_one_of
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
@@ -1536,7 +1536,7 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
     paragraph, or of one or two after its last, without a sentence end, is page furniture (section
     names, widget labels, brand lines, button texts).  Quoted or bracketed lines and CJK text are
     left alone: a quoted subheading or a speaker label ("[앵커]") is the story's, and so is a
-    subheading over the first paragraph that is about it (``_heads_paragraph``)."""
+    subheading over the first paragraph that is about it (``line_model.heads_paragraph``)."""
     live = [ln for ln in lines if ln.index not in dropped and ln.text]
     paras = [ln.index for ln in live if is_paragraph(ln.text)]
     if not paras:
@@ -1550,7 +1550,7 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
         if _CJK_OR_BRACKET.search(ln.text):
             continue
         nxt = live[pos + 1] if pos + 1 < len(live) else None
-        if nxt is not None and nxt.index == first and _heads_paragraph(ln.text, nxt.text):
+        if nxt is not None and nxt.index == first and heads_paragraph(ln.text, nxt.text):
             continue
         if _in_running_text(live, pos):
             continue
@@ -1598,25 +1598,6 @@ def _in_running_text(live: list[Line], pos: int) -> bool:
         if prev.endswith(("(", "[")):
             return True
     return False
-
-
-def _head_words(text: str) -> set[str]:
-    """Words of three characters or more, as written between spaces ("WordPress.com" is one)."""
-    out = set()
-    for w in text.split():
-        w = w.strip("\"'“”‘’«»()[]{}.,:;!?…-–—").casefold()
-        if len(w) >= 3 and any(c.isalpha() for c in w):
-            out.add(w)
-    return out
-
-
-def _heads_paragraph(head: str, paragraph: str) -> bool:
-    """A subheading over the paragraph it introduces: two or more of its words come back in that
-    paragraph ("Tin Biển Đông" over a paragraph on the Biển Đông).  A section name or a button
-    text is no summary of the paragraph under it; one shared word ("WordPress.com Logo" over
-    "… your WordPress.com account") is chance."""
-    words = _head_words(head)
-    return len(words) >= 2 and len(words & _head_words(paragraph)) >= 2
 
 
 _OPEN_END = re.compile(r"[.,:;][\"'”’»)\]]*$")

@@ -330,7 +330,7 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         f["repeat:in_body"] = 1.0
     if i and key and key == ctx.title_key:
         f["repeat:title"] = 1.0  # the story's title printed again further down
-    if next_para and _shares_words(line, lines[i + 1]):
+    if next_para and heads_paragraph(line, lines[i + 1]):
         f["ctx:heads_paragraph"] = 1.0  # a subheading about the paragraph under it
     if not next_para and "pos:inside" in f and is_headline_like(line) and not _SENT_END.search(line):
         nxt_line = lines[i + 1] if i + 1 < n else ""
@@ -366,8 +366,12 @@ def _words(text: str) -> set[str]:
     return out
 
 
-def _shares_words(head: str, paragraph: str) -> bool:
-    """Two or more of the line's words (as written between spaces) come back in the paragraph."""
+def heads_paragraph(head: str, paragraph: str) -> bool:
+    """A subheading over the paragraph it introduces: two or more of its words (three characters or
+    more, as written between spaces: "WordPress.com" is one) come back in that paragraph ("Tin Biển
+    Đông" over a paragraph on the Biển Đông).  A section name or a button text is no summary of the
+    paragraph under it; one shared word ("WordPress.com Logo" over "… your WordPress.com account")
+    is chance.  The one test for the line model's feature and the cleaning's edge rule."""
     words = _words(head)
     return len(words) >= 2 and len(words & _words(paragraph)) >= 2
 
