@@ -21,7 +21,7 @@ from pipelines.enrich import enrich
 from pipelines.extract import ExtractResult, extract, extract_pages, join_parts
 from pipelines.extract_html import Parsed
 from pipelines.hints import Hints
-from pipelines.templates import TEMPLATE_KINDS, Evidence, Template, read_evidence
+from pipelines.templates import REVISION_NEUTRAL_KINDS, Evidence, Template, read_evidence
 
 
 class SourceTemplateModels(Protocol):
@@ -63,7 +63,7 @@ def enrich_article(article: Article, hints: Hints | None = None,
 
 def fingerprint(article: Article) -> Article:
     doc = dedupe.annotate({"body": article.body}, taken_out=[
-        s["text"] for s in article.removed_segments if s.get("kind") in TEMPLATE_KINDS])
+        s["text"] for s in article.removed_segments if s.get("kind") in REVISION_NEUTRAL_KINDS])
     article.content_hash = doc["content_hash"]
     article.revision_hash = doc["revision_hash"]
     article.fingerprint = doc["fingerprint"]

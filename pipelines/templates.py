@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.clean import SANDWICHED_KIND
 from pipelines.patterns import norm_key
 
 FORMAT = 1
@@ -49,6 +50,11 @@ MAX_LINE_CHARS = 600  # longer lines are article paragraphs, never furniture wor
 MAX_TEASER_CHARS = 200  # a label-prefixed line must be this short (a teaser headline, not a paragraph)
 
 TEMPLATE_KINDS = frozenset({"template_line", "template_prefix", "teaser"})  # removed_segments kinds
+# removed_segments kinds whose lines a revision hash counts as the page's (pipelines.process.fingerprint):
+# what a template takes out, and a line clean.sandwiched_lines takes because the lines around it went - which
+# of those went depends on how much the template has learned, so one page cleaned by a younger and an older
+# template loses that line under another kind (or keeps it); counting it keeps the two one revision
+REVISION_NEUTRAL_KINDS = TEMPLATE_KINDS | {SANDWICHED_KIND}
 _PREFIX = re.compile(r"^\W{0,3}(?P<label>[^\W\d_][^:：|»\n]{1,38}?)\s*[:：|»]+\s*(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[\s•·*>»\-–—]+")
 _SENT_END = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
