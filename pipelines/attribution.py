@@ -1246,7 +1246,11 @@ def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
     if not m:
         return None
     parts = m.group("tag").split("/")
-    staff = [x for x in parts if re.fullmatch(r"[a-z]{2,5}|[A-Z]{1,3}(?:-[A-Z]{1,3})?", x)]
+    first = gazetteer.lookup(parts[0]) if parts[0].isupper() else None
+    # '(AP/ape/ttg)': an agency's name in capitals as the first code is the outlet code of the rule,
+    # not staff initials (those follow it)
+    lead = [parts[0]] if first is not None and first.is_agency else []
+    staff = [x for x in parts if x not in lead and re.fullmatch(r"[a-z]{2,5}|[A-Z]{1,3}(?:-[A-Z]{1,3})?", x)]
     named = [x for x in parts if x not in staff and x[:1].isupper() and gazetteer.lookup(x)]
     if named and len(named) + len(staff) == len(parts):  # an outlet among staff codes, no person
         return Hit(sources=[gazetteer.credited(named[0])], rest=ln.text[: m.start()].rstrip(), end=True)

@@ -716,6 +716,8 @@ def test_outlet_datelines_mid_lead_and_end_of_lead(text, outlet, sources):
         (f"{ID}\n{ID2} (cnn/dka)", ["CNN"]),
         (f"Jakarta, CNN Indonesia -- {ID}\n{ID2} (cnn/dka)", []),  # the own desk's code
         (f"{ID}\n{ID2} (ap/mdk)", []),  # two letters: as likely a writer's initials
+        (f"{ID}\n{ID2} (AP/ape/ttg)", ["AP"]),  # an agency in capitals first, then the staff's codes
+        (f"{ID}\n{ID2} (AB/ape/ttg)", []),  # initials in capitals first: staff only
     ],
 )
 def test_coded_end_tags_of_wires_and_outlets(text, sources):
