@@ -579,6 +579,13 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     opening = [k for k in range(n) if lines[k] and not kinds[k]][:15]
     for pos, i in enumerate(opening):
         found = match_dateline(lines[i], lang, with_org_only=pos >= 6)
+        if found and found[2] is None and i < first_para:
+            # a place-only "dateline" on a headline above the story ('Analisis – di Bawah Trump, ...'):
+            # the story's own stamp opening its first paragraph below is the dateline
+            own = [(k, m) for k in opening[pos + 1:] if k <= first_para
+                   for m in [match_dateline(lines[k], lang, with_org_only=True)] if m]
+            if own:
+                i, found = own[0]
         if found:
             dateline, rest, org, bracketed = found
             dateline_org = (org, bracketed) if org else None

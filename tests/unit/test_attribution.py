@@ -2062,3 +2062,19 @@ def test_a_round_ups_next_item_after_a_closing_credit_is_no_trailing_headline():
     assert r["sources"] == ["Xinhua"] and head in r["clean_text"] and lead in r["clean_text"]
     r = run(f"{item}\n{close}\n{head}\nChina's lunar rover travels over 300 meters on moon's far side")
     assert head not in r["clean_text"] and "lunar rover" not in r["clean_text"]
+
+
+def test_a_place_dash_headline_above_the_story_does_not_hide_its_outlet_dateline():
+    text = ("Event: Pemilu 2024\n"
+            "Analisis – di Bawah Gubernur Baru, Provinsi Punya Mitra Dagang Baru: Jepang dan Korea – Halaman all\n"
+            "TRIBUNNEWS.COM – Langkah terbaru gubernur mungkin menunjukkan siapa saja mitra dagang barunya dalam "
+            "masa jabatan keduanya, menurut analisis para ekonom.\n"
+            "Dalam sebuah keputusan yang tak biasa, gubernur meminta dinas perdagangan menunda perjanjian lama.")
+    got = analyze_text(text)
+    assert got["dateline_outlet"] == "Tribunnews.com" and got["sources"] == []
+    assert "Langkah terbaru gubernur" in got["clean_text"]
+    # a place-only dateline opening the story itself stays what it is: no outlet
+    plain = analyze_text("JAKARTA – Langkah terbaru gubernur mungkin menunjukkan siapa saja mitra dagang "
+                         "barunya dalam masa jabatan keduanya, menurut analisis para ekonom.\n"
+                         "Dalam sebuah keputusan yang tak biasa, gubernur meminta dinas menunda perjanjian.")
+    assert plain["dateline_outlet"] is None
