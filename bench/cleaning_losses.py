@@ -9,15 +9,19 @@ for a shorter line, are the truth's). Tallied by kind, with the set's F1 if that
 (mean page precision and recall by the shared scorer), and the cost of the removals by design together
 (``BY_DESIGN``: datelines, credit lines, bylines, copyright / republish notes, photo credits).
 
-    .venv/bin/python bench/cleaning_losses.py [--shared DIR] [--lines KIND ...]
+    .venv/bin/python bench/cleaning_losses.py [--shared DIR] [--half A|B] [--pages N] [--lines KIND ...]
 
 ``--lines`` prints the removed lines of those kinds (``truth``: every removed line the truth holds).
+``--half A`` / ``--half B``: one half of the tuning pages only (``tune_half``: a hash of the split unit, the
+page on AEB, the publisher on news), so a rule can be made stricter reading one half and judged on the other.
+``--pages N``: the N pages whose recall the cleaning lowers most, with the kinds of the true lines it took.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import logging
 import sys
 import warnings
@@ -35,6 +39,11 @@ BY_DESIGN = frozenset({
     "partial:None", "partial:byline_agency", "partial:photo_credit", "copyright", "republish", "credit_line",
     "attribution", "byline", "photo_credit", "footer",
 })
+
+
+def tune_half(set_name: str, unit: str) -> str:
+    """'A' or 'B': the half of the tuning part a split unit falls in (a hash of its name, not scores)."""
+    return "AB"[int(hashlib.sha1(f"{set_name}:half:{unit}".encode()).hexdigest(), 16) % 2]
 
 
 def _shingles(toks: list[str]) -> set[tuple[str, ...]]:
@@ -81,10 +90,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(shared_bench()))
     ap.add_argument("--lines", nargs="*", default=[])
+    ap.add_argument("--half", choices=("A", "B"), help="one half of the tuning pages only")
+    ap.add_argument("--pages", type=int, default=0, help="list the N pages whose recall drops most")
     args = ap.parse_args()
     from quality_extraction import load_models, load_scorer
     from splits import load as load_splits
-    from splits import part_of
+    from splits import part_of, unit_of
 
     from pipelines import extract as ex
     from pipelines.clean import normalize_text
@@ -102,6 +113,8 @@ def main() -> int:
         records: list[dict[str, Any]] = []
         for p in pages:
             if part_of(splits, name, p) != "tune":
+                continue
+            if args.half and tune_half(name, unit_of(name, p)) != args.half:
                 continue
             html = gzip.decompress(Path(p["html_path"]).read_bytes()).decode("utf-8", errors="replace")
             res = ex.extract(html, p["url"])
@@ -129,7 +142,8 @@ def main() -> int:
                             "gone": gone})
         base = _prf(ev, records, [r["final"] for r in records])
         stage = _prf(ev, records, [r["raw"] for r in records])
-        print(f"== {name}: {len(records)} tune pages; extract_text P/R/F1 {_fmt(base)}; "
+        half = f" (half {args.half})" if args.half else ""
+        print(f"== {name}: {len(records)} tune pages{half}; extract_text P/R/F1 {_fmt(base)}; "
               f"extraction stage {_fmt(stage)}")
         tally: dict[str, Counter[str]] = {}
         for r in records:
@@ -150,6 +164,14 @@ def main() -> int:
         n_pages = sum(1 for r in records if any(g["kind"] in BY_DESIGN for g in r["gone"]))
         print(f"  by design ({n_lines} lines on {n_pages} pages) put back: P/R/F1 {_fmt(design)} "
               f"(F1 {design[2] - base[2]:+.4f}, recall {design[1] - base[1]:+.4f})")
+        drops = []
+        for r in records:
+            r_stage = ev.page_recall(*ev.page_counts(r["truth"], r["raw"]))
+            r_final = ev.page_recall(*ev.page_counts(r["truth"], r["final"]))
+            kinds = Counter(g["kind"] for g in r["gone"] if g["truth"] >= 0.5)
+            drops.append((r_stage - r_final, r["id"], kinds))
+        for d, pid, kinds in sorted(drops, key=lambda t: -t[0])[:args.pages]:
+            print(f"    recall -{d:.4f} {pid[:40]:<40} {dict(kinds)}")
         for r in records:
             for g in r["gone"]:
                 if g["kind"] in args.lines or ("truth" in args.lines and g["truth"] >= 0.5):
