@@ -1291,18 +1291,10 @@ _PHOTO_WORDS = ("photo", "photos", "pic", "foto", "gambar")
 _DOMAIN_LIKE = re.compile(r"[^\W_][\w-]{1,30}\.(?:[A-Za-z]{2,6}|рф)")
 
 
-@patterns.loaded_once
-def _outlet_shape() -> re.Pattern[str]:
-    """A word that makes an unknown name an outlet's ('myMetro Online', '충청일보'): outlet_name_words
-    of every pattern file, ending a word of the name, or a web top-level domain."""
-    words = patterns.label_alternation("outlet_name_words") or r"(?!x)x"
-    return re.compile(r"(?:" + words + r"|\.com|\.id|\.my)\b", re.IGNORECASE)
-
-
 def _shaped_outlet(raw: str) -> str | None:
     """An unknown name that carries an outlet word ('충청일보', 'Borneo Daily'), else None."""
     raw = raw.strip().rstrip(".")
-    if not raw or len(raw) > 30 or not 1 <= len(raw.split()) <= 3 or not _outlet_shape().search(raw):
+    if not raw or len(raw) > 30 or not 1 <= len(raw.split()) <= 3 or not gazetteer.outlet_shaped(raw):
         return None
     return raw
 
@@ -1328,7 +1320,7 @@ def _signoff_outlet(raw: str) -> str | None:
     letters = [c for c in raw if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters) and len(words) >= 2:
         return raw
-    if _outlet_shape().search(raw) or any(re.search(r"[a-z][A-Z]", w) for w in words):
+    if gazetteer.outlet_shaped(raw) or any(re.search(r"[a-z][A-Z]", w) for w in words):
         return raw
     return None
 

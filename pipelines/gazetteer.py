@@ -250,6 +250,18 @@ def brand_shaped(org: str) -> bool:
     return not re.search(r"[.!?,;:]\s|\d{3,}", org + " ") and any(c.isalpha() for c in org)
 
 
+@patterns.loaded_once
+def _outlet_shape() -> re.Pattern[str]:
+    words = patterns.label_alternation("outlet_name_words") or r"(?!x)x"
+    return re.compile(r"(?:" + words + r"|\.com|\.id|\.my)\b", re.IGNORECASE)
+
+
+def outlet_shaped(name: str) -> bool:
+    """A word that makes an unknown name an outlet's ('myMetro Online', 'Harian Nusantara', '충청일보'):
+    outlet_name_words of every pattern file ending a word of the name, or a web top-level domain."""
+    return bool(_outlet_shape().search(name))
+
+
 def plausible_org(org: str, bracketed: bool = False) -> bool:
     """An org inside a dateline must be a known source or look like a brand / agency; in the agency
     stamp's own form, '(<org>) -' (``bracketed``), any brand-shaped name will do."""
@@ -260,6 +272,8 @@ def plausible_org(org: str, bracketed: bool = False) -> bool:
     if re.search(r"\w\.[A-Za-z]{2,6}\b", org):  # a domain
         return True
     if agency_marked(org):
+        return True
+    if brand_shaped(org) and outlet_shaped(org):  # 'Jakarta, NU Online -', 'Kupang, Harian Nusantara -'
         return True
     if re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", org.strip()):  # "KompasOtomotif": a camel-case brand
         return True

@@ -2078,3 +2078,16 @@ def test_a_place_dash_headline_above_the_story_does_not_hide_its_outlet_dateline
                          "barunya dalam masa jabatan keduanya, menurut analisis para ekonom.\n"
                          "Dalam sebuah keputusan yang tak biasa, gubernur meminta dinas menunda perjanjian.")
     assert plain["dateline_outlet"] is None
+
+
+@pytest.mark.parametrize(
+    "opening,outlet",
+    [
+        ("Jakarta, NU Online -", "NU Online"),  # an outlet word in an unknown brand after the place
+        ("Kupang, Harian Nusantara –", "Harian Nusantara"),
+        ("Bandung, Jawa Barat –", None),  # a place and its province: no outlet word, no outlet
+    ],
+)
+def test_place_then_an_outlet_shaped_brand_is_the_dateline_outlet(opening, outlet):
+    got = analyze_text(f"{opening} {ID_LEAD}\n{ID_MORE}")
+    assert got["dateline_outlet"] == outlet and got["sources"] == []
