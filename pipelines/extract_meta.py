@@ -548,19 +548,35 @@ def _absolute(value: str | None, base: str | None) -> str | None:
 
 
 _A = RULES["authors"]
-_A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:：\-–]?\s*", re.I)
+_A_PREFIX = re.compile(r"^(?:" + "|".join(_A["prefixes"]) + r")\b\s*[:：\-–・]?\s*", re.I)
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+# a CJK lead-in of two characters or more written onto the name ("新华社记者李四", "聞き手・田中太郎"); a
+# one-character one never is (文 opens the name 文在寅)
+_A_PREFIX_GLUED = re.compile(
+    r"^(?:" + "|".join(p for p in _A["prefixes"] if _CJK.search(p) and len(p) >= 2 and "(" not in p)
+    + f")\\s*[:：・/]?\\s*(?=[{_CJK_CHARS}])")
 LEAD_IN_WORDS = "|".join(_A["lead_ins"])  # the one list of a byline's one-word lead-ins
 _A_PREFIX_INSIDE = re.compile(r"\s(?:" + LEAD_IN_WORDS + r")\s+(?=[^\W\d_])", re.I)
 _A_QUALIFIED_ROLE = (
     r"(?:(?:" + "|".join(_A["role_qualifiers"]) + r")\s+){0,3}(?:" + "|".join(_A["roles"]) + r")"
 )
 _A_ROLE_END = re.compile(r"(?:\s*[,\-–|/(]\s*|\s+)" + _A_QUALIFIED_ROLE + r"\)?\s*$", re.I)
+# a CJK role written onto the name ("김철수기자", "田中太郎記者")
+_A_ROLE_GLUED = re.compile(
+    f"(?<=[{_CJK_CHARS}])\\s*(?:" + "|".join(r for r in _A["roles"] if _CJK.search(r)) + r")\s*$")
+# a CJK role written before the name without a space ("记者李四")
+_A_ROLE_START_GLUED = re.compile(
+    r"^(?:" + "|".join(r for r in _A["roles"] if _CJK.search(r)) + f")(?=[{_CJK_CHARS}]{{2}})")
+# what stands before a Korean or Japanese byline's name: the dateline's place and "=" ("서울=김철수 기자"),
+# the outlet in brackets ("[서울신문] 김철수 기자", "【共同通信】田中太郎")
+_A_CJK_LEAD = re.compile(
+    f"^(?:\\[[^\\]]{{1,20}}\\]|【[^】]{{1,20}}】|[{_CJK_CHARS}]{{1,8}}\\s*[=＝])\\s*(?=[{_CJK_CHARS}])")
 _A_UI_TAIL = re.compile(r"(?:\s*[,|·•]\s*|\s+)(?:" + "|".join(_A["ui_tails"]) + r")\b.*$", re.I)
 _A_UI_ONLY = re.compile(
     r"^(?:" + "|".join(_A["ui_tails"]) + r")(?:\s+(?:on|us|me|the|her|him|author)\b.*)?$", re.I)
 # "By Dolores Chang For Dailymail.com", "Jane Doe for The Guardian", "Von Max Muster für die WELT"
 _A_FOR_OUTLET = re.compile(
-    r"^((?:\S+\s+){1,3}\S+?)\s+(?:for|für)\s+(?:the\s+|die\s+|der\s+|das\s+)?[A-Z].*$", re.I)
+    r"^((?:\S+\s+){1,3}\S+?)\s+(?:for|für|special\s+to)\s+(?:the\s+|die\s+|der\s+|das\s+)?[A-Z].*$", re.I)
 # a date written with the month's name before the first digit ("Follow June 26, 2023 5 AM PT")
 _MONTH_BEFORE_DIGITS = re.compile(
     r"[\s,|–-]+(?:jan(?:uary|uar)?|feb(?:ruary|ruar)?|mar(?:ch)?|märz|apr(?:il)?|may|mai|mei|june?|juni|july?|juli"
@@ -579,7 +595,8 @@ _CREDIT_LABEL = re.compile(
     re.I)
 _A_ROLE_ONLY = re.compile(r"^" + _A_QUALIFIED_ROLE + r"$", re.I)
 _A_ROLE_START = re.compile(r"^(?:" + "|".join(_A["roles"]) + r")(?:\s*[:\-–]?\s+|\s*：\s*)", re.I)
-_A_JOIN = re.compile(r"\s*(?:[,;|/·•]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
+_A_JOIN = re.compile(
+    r"\s*(?:[,;|/·•、]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
 _A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
 _A_NOT = compile_any(_A["not_names"])
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -717,7 +734,10 @@ def _lead_in_opens_a_name(rest: str) -> bool:
 
 def clean_name(name: str) -> str:
     """One byline name without its lead-in, role, e-mail, handle, or trailing date/time."""
-    name = clean_text(name)
+    name = clean_text(name).replace("（", "(").replace("）", ")")  # "田中太郎（ジャーナリスト）"
+    if _CJK.search(name):  # "[서울신문] 김철수기자", "서울=김철수 기자", "新华社记者李四"
+        name = _A_PREFIX_GLUED.sub("", _A_CJK_LEAD.sub("", name.strip()))
+        name = _A_ROLE_GLUED.sub("", _A_ROLE_START_GLUED.sub("", name))
     if "_" in name and " " not in name:  # "Jenny_Smith": a user name with the space written as "_"
         name = name.replace("_", " ")
     head, sep, _ = name.partition(" — ")  # "Jenny Smith — The Courier": what follows a spaced long dash
@@ -773,6 +793,7 @@ def normalize_authors(
         if _A_PICTURE_CREDIT.match(value):
             continue
         value = _A_FILED_IN.split(value, maxsplit=1)[0]
+        value = _A_MATERIAL_FROM.sub(", ", _A_EDITED_BY.sub("", value)).strip(" ,")
         for i, raw in enumerate(_split_names(_without_place(_writers_only(value), outlet))):
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             if i and src is None and _CREDENTIAL.match(raw.strip(" ,;")):
@@ -805,6 +826,7 @@ def normalize_authors(
                 or is_outlet(name, outlet)
                 or _is_desk(name, outlet)
                 or (src is not None and squash(src.name) in outlet)
+                or _credit_piece(name, i)
             ):
                 continue
             name = _name_case(name)
@@ -819,6 +841,33 @@ def normalize_authors(
 # "M.Kom")
 _CREDENTIAL = re.compile(r"^(?:[A-Z]{2,5}|Ph\.?D|D\.?Phil|[MB]\.?Sc|Dr\.?PH|M\.?Phil"
                          r"|(?:[A-Z][a-z]{0,3}\.){1,3}|(?:[A-Z][a-z]{0,3}\.){1,2}[A-Z][a-z]{0,3})\.?$")
+
+
+# what credits the outlet or a wire agency, no writer, after a name: "Jane Doe, for The Guardian", "…, Special
+# to the Star"; German "mit Material von dpa" (the agency is then read as the credit)
+_A_FOR_PIECE = re.compile(r"^(?:for|für|special\s+to)\s+(?:the\s+|die\s+|der\s+|das\s+)?[A-Z]", re.I)
+# the editor's credit without a colon ("Reporting by Jane Doe; Editing by John Roe", "Edited by …"): no writer
+_A_EDITED_BY = re.compile(
+    r"(?:^|\s*[;,|]\s*|\s+)(?:edit(?:ed|ing)|diedit|disunting)\s+(?:by|oleh)\s+.*$", re.I)
+_A_MATERIAL_FROM = re.compile(
+    r"(?:[,;]\s*|\s+|^)(?:mit|unter verwendung von)\s+(?:agentur)?material\s+(?:von|der|aus)\s+", re.I)
+
+
+def _credit_piece(name: str, i: int) -> bool:
+    """A part of a byline value that names no person: a weekday left of a cut dateline ("Jane Doe, Thursday"),
+    and after a writer's name the dateline's place ("Ahmet Yılmaz / İstanbul"), an outlet the gazetteer
+    knows ("Jane Doe, NBC News", of a story carried elsewhere) or what it is written for ("…, for The
+    Guardian"). One word naming an outlet stays when it comes first: a person's name too ("Fajar", "Dawn")."""
+    from pipelines import gazetteer
+
+    if name.casefold() in _WEEKDAYS:
+        return True
+    if i == 0 and len(name.split()) < 2:
+        return False
+    org = gazetteer.lookup(name)
+    if org is not None and not org.is_agency:
+        return True
+    return i > 0 and (gazetteer.is_place(name) or bool(_A_FOR_PIECE.match(name)))
 
 
 # "By TPN, in News, Portugal, Business": after a comma, "in" opens the sections (or the place) the story is

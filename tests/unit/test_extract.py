@@ -875,6 +875,51 @@ def test_desks_and_staff_lines_in_other_languages_name_nobody(value, people, age
     assert meta.normalize_authors([value], set()) == (people, agencies)
 
 
+@pytest.mark.parametrize(
+    ("value", "people", "agencies"),
+    [
+        # Korean, Japanese and Chinese roles written onto the name, the dateline's place and "=", the outlet in
+        # brackets before it, the ideographic comma between two names
+        ("김철수기자", ["김철수"], []),
+        ("김철수 선임기자", ["김철수"], []),
+        ("김철수 논설위원", ["김철수"], []),
+        ("서울=김철수 기자", ["김철수"], []),
+        ("[서울신문] 김철수 기자", ["김철수"], []),
+        ("글 김철수", ["김철수"], []),
+        ("田中太郎記者", ["田中太郎"], []),
+        ("田中太郎（ジャーナリスト）", ["田中太郎"], []),
+        ("文：田中太郎", ["田中太郎"], []),
+        ("聞き手・田中太郎", ["田中太郎"], []),
+        ("记者李四", ["李四"], []),
+        ("新华社记者李四", ["李四"], []),
+        ("李四、王五", ["李四", "王五"], []),
+        ("文在寅", ["文在寅"], []),  # a one-character lead-in ("文：", text) never opens a name written on
+        # roles in other languages
+        ("Корреспондент Иван Иванов", ["Иван Иванов"], []),
+        ("Redaktor: Jan Novák", ["Jan Novák"], []),
+        # what follows the writer's name and is nobody: the dateline's weekday or place, an outlet, what the
+        # story is written for, "mit Material von" an agency, the editor's credit without a colon
+        ("Jane Doe, Donnerstag, 5. März 2025", ["Jane Doe"], []),
+        ("Ahmet Yılmaz / İstanbul", ["Ahmet Yılmaz"], []),
+        ("Ahmet Yılmaz | Ankara", ["Ahmet Yılmaz"], []),
+        ("Jane Doe, NBC News", ["Jane Doe"], []),
+        ("By Takeo Maeda and Tatsuya Tanoue / Yomiuri Shimbun Staff Writers", ["Takeo Maeda", "Tatsuya Tanoue"], []),
+        ("By Bill Hoppe | Special to the Pioneer Press", ["Bill Hoppe"], []),
+        ("Jane Doe, for the Guardian", ["Jane Doe"], []),
+        ("Jane Doe Special to the Star", ["Jane Doe"], []),
+        ("Jane Doe, mit Material von dpa und AFP", ["Jane Doe"], ["dpa", "AFP"]),
+        ("Mit Material von dpa", [], ["dpa"]),
+        ("Reporting by Jane Doe; Editing by John Roe", ["Jane Doe"], []),
+        ("Edited by Jane Doe", [], []),
+        # one word naming an outlet or a place is a name when nothing comes before it
+        ("Fajar", ["Fajar"], []),
+        ("Jordan Smith, Jordan", ["Jordan Smith"], []),
+    ],
+)
+def test_byline_parts_around_the_name_that_name_nobody(value, people, agencies):
+    assert meta.normalize_authors([value], set()) == (people, agencies)
+
+
 def test_writer_links_in_teasers_are_not_the_byline():
     teaser = ('<div class="related-articles"><a href="/author/jane-doe">Jane Doe</a></div>')
     html = _head("").replace("</article>", "</article>" + teaser)
