@@ -280,6 +280,34 @@ def test_sniff_binary():
     assert sniff_binary("<p>teks</p>".encode("utf-16")) is None
 
 
+_ARTICLE = "<p>Dewan kota menyetujui anggaran baru untuk tahun depan setelah rapat panjang.</p>"
+
+
+@pytest.mark.parametrize("html", [
+    *(p.read_text(encoding="utf-8", errors="replace") for p in sorted(PAGES.glob("*.html"))),
+    *(p.read_text(encoding="utf-8", errors="replace") for p in sorted(SITE.glob("*.html"))[:5]),
+    f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>\n<html><body>{_ARTICLE}</body></html>',
+    f'<?xml version="1.0" encoding="utf-8"?>\n<html><body>{_ARTICLE}</body></html>',  # lxml refuses it as str
+    f'<html lang="id"/>\n<head><title>Berita</title></head><body>{_ARTICLE}</body></html>',
+    f"<html><body>{_ARTICLE}\x0c<p>Ketua\x01 dewan \ufffeberbicara.</p></body></html>",  # XML-invalid characters
+    f"<div>{_ARTICLE}</div>",  # no <html> in the head: a fragment of one block is no page
+    f"<div>{_ARTICLE}</div><div>{_ARTICLE}</div>",
+    f"<body>{_ARTICLE}",
+])
+def test_parse_builds_the_tree_trafilaturas_loader_builds(html):
+    """``extract_html`` parses the page as ``trafilatura.utils.load_html`` does (repairs, parser, refusals),
+    skipping only the loader's deletion of XML-invalid characters on a page that holds none."""
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from pipelines.extract_html import _load_html
+
+    ours, theirs = _load_html(html), load_html(html)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
+
+
 @pytest.mark.parametrize("html", ["", "   \n\t ", b"", b"\n\n", None])
 def test_empty_input_dropped(html):
     assert extract(html, None).drop_reason == "empty"
