@@ -395,6 +395,23 @@ def candidates(lines: list[str]) -> list[int]:
     return [i for i, ln in enumerate(lines) if _is_candidate(ln) and not _runs_on(lines, i)]
 
 
+# what marks a line as the page's rather than the story's by itself: a UI word, a line of handles, tags or
+# addresses, a count, a date widget, another script than the body's, a label with nothing after it, the
+# title printed again, a trailing separator
+FURNITURE_MARKS = frozenset({
+    "ui:hit", "shape:handles_only", "shape:hashtag", "shape:url", "shape:at", "shape:counter",
+    "shape:date_widget", "script:other", "label:empty", "repeat:title", "shape:ends_separator",
+})
+
+
+def furniture_shaped(feats: dict[str, float]) -> bool:
+    """The evidence a line needs besides its score: it stands above the story's first paragraph (a menu,
+    a widget over the story), or it bears a furniture mark (``FURNITURE_MARKS``).  Inside the story or
+    below it a line with none of them - a list's item, a schedule's or a poll's row, a product's name -
+    reads like furniture to the model on pages it was not trained on, and stays."""
+    return "pos:above" in feats or not FURNITURE_MARKS.isdisjoint(feats)
+
+
 _LIST_BULLET = re.compile(r"^([-–•*▪►]) ")
 LIST_MIN_ITEMS = 3
 
@@ -437,7 +454,8 @@ def apply_line_model(model: LineModel | None, body: str,
         return body, []  # nothing to tell the story from its furniture by
     drop = set()
     for i in candidates(live):
-        if model.score(features(live, i, lang, ctx=ctx)) >= model.threshold:
+        feats = features(live, i, lang, ctx=ctx)
+        if model.score(feats) >= model.threshold and furniture_shaped(feats):
             drop.add(i)
     drop -= _kept_list_items(live, ctx, drop)
     if not drop:

@@ -213,3 +213,24 @@ def test_a_section_mark_in_angle_brackets_is_the_story_s():
     assert 2 not in candidates(lines) and 4 not in candidates(lines)
     out, _ = apply_line_model(load_model(), "\n".join(lines), "ja")
     assert "＜震度5弱＞" in out.split("\n") and "＜震度4＞" in out.split("\n")
+
+
+TOUR_LEAD = ("The band will open the tour in Virginia in June and play twenty dates across the country before "
+             "the last show in Los Angeles, the promoter said on Tuesday in a statement.")
+TOUR_FOOT = ("Tickets go on sale on Friday morning, and fans who bought the last album from the band's own store "
+             "will be able to buy them a day earlier, the statement said.")
+
+
+def test_without_a_furniture_mark_only_a_line_above_the_story_goes():
+    # the model's score alone took a schedule's rows and a list's items on pages it was not trained on; inside
+    # the story or below it a line needs a mark of the page's own as well (a UI word, handles, a count, ...)
+    dates = ["June 23 – Virginia Beach, VA", "June 25 – Raleigh, NC", "June 28 – Atlanta, GA"]
+    body = "\n".join(["Music News", TOUR_LEAD, *dates, TOUR_FOOT, "Sept. 12 – Mountain View, CA",
+                      "Share this article", "@bandofficial"])
+    out, removed = LM.apply_line_model(_always(), body, "en")
+    assert [seg["text"] for seg in removed] == ["Music News", "Share this article", "@bandofficial"]
+    assert all(d in out.split("\n") for d in dates) and "Sept. 12 – Mountain View, CA" in out.split("\n")
+    lines = [ln for ln in body.split("\n") if ln]
+    ctx = LM.Context.of(lines)
+    assert not LM.furniture_shaped(LM.features(lines, 2, "en", ctx=ctx))
+    assert LM.furniture_shaped(LM.features(lines, 0, "en", ctx=ctx))
