@@ -640,6 +640,14 @@ _REPEATED_MAX_WORDS = 8
 
 
 _REPEATED_TITLE_CHARS = 15  # "KOMENTAR", "Momento-Chave": widget headings are shorter than a title
+# a sentence's close: a full stop, a question or exclamation mark (not an ellipsis: a cut-off teaser)
+_SENTENCE_CLOSE = re.compile(r"(?<![.…])[.!?。！？][\"'”’»)\]」』]*$")
+
+
+def _closes_sentence(line: str) -> bool:
+    """A sentence of three words or more (or eight CJK characters) closed by its full stop, question or
+    exclamation mark: the writer's, however short."""
+    return bool(_SENTENCE_CLOSE.search(line)) and (len(line.split()) >= 3 or len(_CJK.findall(line)) >= 8)
 
 
 def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
@@ -654,13 +662,15 @@ def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
     nor does a copy that a sentence runs into (the line before it ends with a comma or semicolon:
     a verse's refrain, "…, / Upang kami'y … / …,").  A line of fifteen characters or more whose
     first copy stands above the story's first paragraph, the other not below its last, is its title
-    printed twice: that copy stays.
+    printed twice: that copy stays.  A sentence printed twice (closed by its full stop, question or
+    exclamation mark: "Проголосовать за Олесю вы можете на последней странице!" under two entrants) is the
+    writer's: furniture is a label, a heading or a button, not a sentence.
     Returns the body without them and the removed segments (kind ``repeated_line``)."""
     lines = body.split("\n")
     if not any(is_paragraph(ln.strip()) for ln in lines):
         return body, []
     keys = [patterns.norm_key(ln) if ln.strip() and len(ln.split()) <= _REPEATED_MAX_WORDS
-            and not is_paragraph(ln.strip()) else "" for ln in lines]
+            and not is_paragraph(ln.strip()) and not _closes_sentence(ln.strip()) else "" for ln in lines]
     counts = Counter(k for k in keys if k)
     twice = {k for k, c in counts.items() if c == 2}
     if not twice:

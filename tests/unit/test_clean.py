@@ -825,3 +825,17 @@ def test_a_title_printed_twice_above_the_story_keeps_its_first_copy():
     # a short widget heading over and under the story still goes, both copies
     body, removed = repeated_lines(f"KOMENTAR\n{para}\n{para}x\nKOMENTAR")
     assert "KOMENTAR" not in body and len(removed) == 2
+
+
+def test_a_sentence_printed_twice_is_the_writer_s():
+    # a contest page (AEB tune) closes each entrant's part with the same call to vote, a sentence: it stays,
+    # both copies; a short heading printed twice ("KOMENTAR") is still furniture
+    from pipelines.clean import repeated_lines
+
+    para = ("Первые три участника, набравшие большее количество голосов, получат ценные призы и подарочные "
+            "наборы, а обладатель первого места станет героем отдельного материала на нашем сайте.")
+    vote = "Проголосовать за Олесю вы можете на последней странице!"
+    text = f"{para}\n{vote}\n{para}x\n{vote}\n{para}y\nKOMENTAR\nKOMENTAR"
+    body, removed = repeated_lines(text)
+    assert body.split("\n").count(vote) == 2
+    assert removed == [{"kind": "repeated_line", "text": "KOMENTAR"}] * 2
