@@ -199,9 +199,10 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
     return {
         "credit_line": re.compile(  # "Sumber: X", "Sumber / Tarikh: X <date>" (a compound label)
             # (a bullet, dash or pictograph may lead: '🔗 Source: <url>')
-            r"^(?:[-–—•]|[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)?\s*[(\[]?\s*(?:" + credit
+            r"^(?:[-–—•]|[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)?\s*[(\[（【]?\s*(?:"
+            + credit
             + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
-            r"(?P<val>.+?)\s*[)\]]?\s*\.?$",
+            r"(?P<val>.+?)\s*[)\]）】]?\s*\.?$",
             re.IGNORECASE,
         ),
         # "2024-03-08 09:53 来源：人民日报 作者：王明": a credit segment inside a header row (not its start),
@@ -212,7 +213,8 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "credit_tail": re.compile(
-            r"\(\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()]{2,80})\)\s*\.?\s*$", re.IGNORECASE
+            r"[(（【]\s*(?:" + credit + r")\s*[:;：]\s*(?P<val>[^()（）【】]{2,80})[)）】]\s*\.?\s*$",
+            re.IGNORECASE,
         ),
         "photo_line": re.compile(
             r"^[(\[（]?\s*(?:©\s*)?(?:" + photo + r")(?:\s+(?:" + by + r"))?"
@@ -461,19 +463,45 @@ def _ends_with_a_name(line: str) -> bool:
     return bool(tail) and tail[0].lstrip("-–—([\"'“«").casefold() in gazetteer.last_words()
 
 
-def _end_tag(line: str) -> tuple[str, int] | None:
-    """(agency, cut position) when the line ends with an agency tag after a sentence or a dash."""
-    if len(line) < 30 or not _ends_with_a_name(line):
+# a translator's or editor's short note in brackets after a CJK end tag: '…意見。中央社(翻譯)'
+_CJK_NOTE = re.compile(r"[(（][\u3400-\u9fff]{1,6}[)）]\s*$")
+_CJK_END = re.compile(r"[。！？」』][\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]{1,12}$")
+
+
+def _written_outlet(written: str, src: patterns.Organisation) -> str:
+    """An outlet's end tag as credited: a brand in lower case as written ('detik'), else as credited."""
+    return written if written.islower() and "." not in written else gazetteer.credited(written, src)
+
+
+def _end_tag(line: str, outlets: bool = False) -> tuple[str, int] | None:
+    """(agency, cut position) when the line ends with an agency tag after a sentence or a dash
+    (``outlets``: a known outlet too - the story's own closing line, '... semakin dalam. detik')."""
+    if len(line) < 30:
         return None
-    tail_start = max(0, len(line) - 45)
-    found = [f for f in gazetteer.find(line[tail_start:]) if f[2].is_agency]
+    note = _CJK_NOTE.search(line)
+    core = line[: note.start()] if note and note.start() else line
+    if not _ends_with_a_name(core) and not _CJK_END.search(core):
+        return None
+    tail_start = max(0, len(core) - 45)
+    found = [f for f in gazetteer.find(core[tail_start:])
+             if f[2].is_agency or (outlets and f[2].kind == "outlet")]
+    if not found and outlets:  # a brand written in lower case ('detik', 'kumparan') closing the story
+        found = [f for f in gazetteer.find(core[tail_start:], strict_case=False)
+                 if f[2].kind == "outlet" and core[tail_start + f[0]:tail_start + f[1]].islower()]
     if not found:
         return None
     start, end, src = found[-1]
     start += tail_start
     end += tail_start
-    if not _TAIL_OK.match(line[end:]):
+    if not _TAIL_OK.match(core[end:]):
         return None
+    if line[:start].endswith(("。", "！", "？", "」", "』")):  # '…意見。中央社(翻譯)', '…述べた。共同'
+        return (src.name if src.is_agency else _written_outlet(line[start:end], src)), start
+    if core is not line:
+        return None
+    written = line[start:end]
+    if not src.is_agency and not (written[:1].islower() or gazetteer.DOMAIN.fullmatch(written)):
+        return None  # an outlet closing a sentence, no dash: its bare lower-case brand or its domain only
     if start and line[start - 1] in "’'":
         return None  # "de l’AFP": an elided article, not a closing quote before a tag
     before = line[:start].rstrip()
@@ -484,7 +512,7 @@ def _end_tag(line: str) -> tuple[str, int] | None:
         cut = re.search(r"\s*[-–—]{1,2}$", before)
         return src.name, cut.start() if cut else len(before)
     if before.endswith((".", "!", "?", '"', "”", "»", ")", "’")):
-        return src.name, len(before)
+        return (src.name if src.is_agency else _written_outlet(line[start:end], src)), len(before)
     return None
 
 
@@ -1220,7 +1248,8 @@ def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
     src = gazetteer.lookup(m.group("org")) if m else None
     if m and src and src.is_agency:
         return Hit(sources=[src.name], rest=ln.text[: m.start()].rstrip(), end=True)
-    tag = _end_tag(ln.text)
+    # a known outlet only on the story's closing line: the last line, or its last paragraph
+    tag = _end_tag(ln.text, outlets=ln.rank == ln.count - 1 or ln.rank == ln.story_end)
     if not tag:
         return None
     return Hit(sources=[tag[0]], rest=ln.text[: tag[1]].rstrip(" -–—"), end=True)

@@ -2091,3 +2091,24 @@ def test_a_place_dash_headline_above_the_story_does_not_hide_its_outlet_dateline
 def test_place_then_an_outlet_shaped_brand_is_the_dateline_outlet(opening, outlet):
     got = analyze_text(f"{opening} {ID_LEAD}\n{ID_MORE}")
     assert got["dateline_outlet"] == outlet and got["sources"] == []
+
+
+ZH_LEAD = ("中國今天表示,南北韓目前對峙局勢令人擔憂,中國同意南韓總統的看法,將致力緩解雙方對抗。"
+           "中國國務委員在首爾與總統見過面之後,官方媒體報導上述評論。")
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{ZH_LEAD}\n（来源：人民日报）", ["People's Daily"]),  # a credit label in full-width brackets
+        (f"{ZH_LEAD}\n【来源：環球時報】", ["環球時報"]),
+        (f"{ZH_LEAD}（来源：人民日报）", ["People's Daily"]),  # appended to the last paragraph
+        (f"{ZH_LEAD}\n新華社還說,戴秉國與總統坦誠、深入地交換了意見。中央社(翻譯)", ["CNA"]),  # the agency, then a note
+        (f"{ZH_LEAD}\n新華社還說,戴秉國與總統坦誠、深入地交換了意見。中央社報導", []),  # the agency reporting: a mention
+        (f"{ID_LEAD}\n{ID_MORE} detik", ["detik"]),  # a known outlet's brand in lower case closing the story
+        (f"{ID_LEAD}\n{ID_MORE} Detik", []),  # capitalised, no dash: as likely a sentence's first word
+        (f"{ID_LEAD} detik\n{ID_MORE}", []),  # not the story's closing line
+    ],
+)
+def test_credit_labels_in_cjk_brackets_and_tags_glued_after_the_last_sentence(text, sources):
+    assert analyze_text(text)["sources"] == sources
