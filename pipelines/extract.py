@@ -15,6 +15,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -572,11 +573,15 @@ _HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def _htmldate(tree: HtmlElement) -> str | None:
+    """htmldate's reading of the page without the ``<time>`` elements of its furniture
+    (``_furniture_times_set_aside``): a teaser's or a comment's time is another story's day."""
     from htmldate import find_date
 
     try:
-        # with the time of day when the page gives one (else midnight)
-        found = find_date(tree, extensive_search=False, original_date=True, outputformat=_HTMLDATE_FORMAT)
+        with _furniture_times_set_aside(tree) as story_page:
+            # with the time of day when the page gives one (else midnight)
+            found = find_date(story_page, extensive_search=False, original_date=True,
+                              outputformat=_HTMLDATE_FORMAT)
     except Exception:  # noqa: BLE001 - htmldate is a best-effort fallback
         return None
     # htmldate writes midnight when it found only a day: say so, so that a time from elsewhere can refine it
@@ -589,6 +594,28 @@ _BYLINE_SKIP = re.compile(
     r"(?:$|[-_])",
     re.I,
 )
+
+
+@contextmanager
+def _furniture_times_set_aside(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``tree`` with the ``<time>`` elements of its furniture (``_in_furniture``: teasers, sidebars, comments,
+    figures, the page's footer; the headline's own ``<article>`` is the story) taken out while the block runs
+    and put back after it, each with its tail where it was: the day of another story's teaser is not this
+    one's. Finding them costs one libxml2 pass for ``<time>`` (a scan of every class would cost more than
+    htmldate itself)."""
+    h1 = tree.find(".//body//h1")
+    story = next(h1.iterancestors("article"), None) if h1 is not None else None
+    removed: list[tuple[HtmlElement, int, HtmlElement]] = []
+    try:
+        for el in [t for t in tree.iterfind(".//body//time") if _in_furniture(t, story)]:
+            parent = el.getparent()
+            if parent is not None:
+                removed.append((parent, parent.index(el), el))
+                parent.remove(el)  # its tail text goes with it, and comes back with it
+        yield tree
+    finally:
+        for parent, index, el in reversed(removed):
+            parent.insert(index, el)
 
 
 def _in_furniture(el: HtmlElement, story: HtmlElement | None = None) -> bool:
@@ -892,7 +919,7 @@ def _html_time(tree: HtmlElement) -> str | None:
 # a <time>, class or label of the last change
 _UPDATED = compile_rule(RULES["dateline_labels"]["updated"], "dateline_labels.updated")
 # class/id words of a visible dateline ("date", "tanggal", "waktu", "timestamp", "posted-on", "time-ago")
-_DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago", re.I)
+_DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago|fecha|tarih", re.I)
 _DATELINE_TAGS = ("time", "span", "div", "p", "small", "li", "em", "b", "strong", "abbr")
 MAX_DATELINE_CHARS = 80
 MAX_DATELINE_CANDIDATES = 20
@@ -901,7 +928,8 @@ MAX_DATELINE_CANDIDATES = 20
 def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterator[str]:
     """Short visible texts of dateline elements (a ``<time>``, a class/id naming a date or time), in page
     order, outside furniture and links, inside the headline's own ``<article>`` when it has one, and not
-    marked as the last update (``with_updated``: a text naming the update too, "Updated … | Published …"):
+    marked as the last update (``with_updated``: a text naming the update too, "Updated … | Published …",
+    "05.04.2025 - Güncelleme : 06.04.2025"):
     where "2 jam lalu" is written."""
     body = tree.find(".//body")
     if body is None:
@@ -921,8 +949,9 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
         text = " ".join(_element_text(el, MAX_DATELINE_CHARS).split())  # read no more than a dateline
         if not text or len(text) > MAX_DATELINE_CHARS:
             continue
-        if _UPDATED.search(text) and not (with_updated and _PUBLISHED_LABEL.search(text)):
-            continue
+        if (upd := _UPDATED.search(text)) and not (with_updated and (
+                _PUBLISHED_LABEL.search(text) or any(c.isdigit() for c in text[:upd.start()]))):
+            continue  # the update's line; with_updated: unless it names the publication first or by its label
         if _in_furniture(el, story) or next(el.iterancestors("a"), None) is not None:
             continue  # a teaser's time ("Terpopuler: … 1 jam lalu") is a link's, not the story's dateline
         if story is not None and not _inside(el, story):
@@ -952,16 +981,22 @@ def _published_part(text: str) -> str:
     return text[pub.end():end]
 
 
-def _absolute_dateline(tree: HtmlElement, read: dict[str, Any]) -> tuple[dates.ParsedDate | None, bool]:
+def _absolute_dateline(
+    tree: HtmlElement, read: dict[str, Any]
+) -> tuple[dates.ParsedDate | None, bool, dates.ParsedDate | None]:
     """The first dateline element reading as a date of the publication (visible text, "05.03.2025 14:30",
-    "2025年3月5日 14時30分", "입력 2025.03.05 오후 2:30"), its update's part set aside; and whether a label
-    said it is the publication's ("Published …", "Erstellt: …", "입력")."""
+    "2025年3月5日 14時30分", "입력 2025.03.05 오후 2:30"), its update's part set aside; whether a label
+    said it is the publication's ("Published …", "Erstellt: …", "입력"); and the update's date the same line
+    names after its label ("05.04.2025 - Güncelleme : 06.04.2025"), if any."""
     for text in _relative_datelines(tree, with_updated=True):
         part = _published_part(text)
         got = dates.parse(part, **read) if any(c.isdigit() for c in part) else None
         if got is not None and got.form != "relative":
-            return got, bool(_PUBLISHED_LABEL.search(text))
-    return None, False
+            upd = _UPDATED.search(text)
+            after = _PUBLISHED_LABEL.split(text[upd.end():])[0] if upd else ""
+            updated = dates.parse(after, **read) if any(c.isdigit() for c in after) else None
+            return got, bool(_PUBLISHED_LABEL.search(text)), updated
+    return None, False, None
 
 
 def _relative_date(tree: HtmlElement, read: dict[str, Any], fetched: datetime) -> dates.ParsedDate | None:
@@ -1022,9 +1057,9 @@ def published_date(
         "relative": lambda: _relative_date(tree, read, fetched_at(hints, now)),
     }
     seen: dict[str, dates.ParsedDate | None] = {}
-    read_dateline: list[tuple[dates.ParsedDate | None, bool]] = []
+    read_dateline: list[tuple[dates.ParsedDate | None, bool, dates.ParsedDate | None]] = []
 
-    def dateline() -> tuple[dates.ParsedDate | None, bool]:
+    def dateline() -> tuple[dates.ParsedDate | None, bool, dates.ParsedDate | None]:
         if not read_dateline:
             read_dateline.append(_absolute_dateline(tree, read))
         return read_dateline[0]
@@ -1055,12 +1090,18 @@ def published_date(
         # says the dateline is the publication's and htmldate names another day
         day, line_day = guess.dt.astimezone(tz).date(), line.dt.astimezone(tz).date()
         modified = dates.parse(meta.ld_dates(pm)[1] or pm.first_meta("modified"), **read)
-        took_update = (modified is not None and abs(modified.dt - guess.dt) < SAME_INSTANT
-                       and line.dt < guess.dt)
+        took_update = line.dt < guess.dt and any(
+            u is not None and (abs(u.dt - guess.dt) < SAME_INSTANT or (
+                not (u.has_time and guess.has_time) and u.dt.astimezone(tz).date() == day))
+            for u in (modified, dateline()[2]))  # the update's moment, or its day when either has no time
         hinted = any((o := get(x)) is not None and o.has_time and o.dt.astimezone(tz).date() == day
                      for x in ("feed", "sitemap"))  # the crawl's feed or sitemap gives the time: it stands
+        # an all-numeric dateline whose day and month could be swapped ("04/05/2025") is read in the order of
+        # the source's country (dates.month_first); htmldate reads it its own way: the same digits
+        swapped = line.form == "numeric" and (line_day.day, line_day.month) == (day.month, day.day) and (
+            line_day.year == day.year)
         if ((line_day == day and line.has_time and not guess.has_time and not hinted) or took_update
-                or (line_day != day and dateline()[1])):
+                or (line_day != day and dateline()[1]) or swapped):
             source, guess = "dateline", None
     in_url = get("url") if guess is not None else None
     # htmldate reads dates off the page's text (a caption, a teaser): the day the publisher wrote into the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from pipelines import extract as ex
@@ -1509,6 +1510,11 @@ def test_visible_dateline_when_the_page_has_no_date_metadata():
          "us", "2025-03-06", "2025-03-05T14:30:00-05:00"),
         # an unlabelled dateline naming another day than htmldate's: htmldate stands
         ('<span class="date">01.03.2025</span>', "de", "2025-03-05T10:00:00+0100", "2025-03-05T10:00:00+01:00"),
+        # the same digits read the other way round: the source's country says the order (month first in the US)
+        ('<span class="date">03/02/2025</span>', "us", "2025-02-03", "2025-03-02T00:00:00-05:00"),
+        # htmldate took the update named after the publication on the same line
+        ('<span class="tarih">05.03.2025 - Güncelleme : 06.03.2025</span>', "tr", "2025-03-06",
+         "2025-03-05T00:00:00+03:00"),
     ],
 )
 def test_the_visible_dateline_against_htmldate(monkeypatch, line, country, htmldate, want):
@@ -1516,6 +1522,21 @@ def test_the_visible_dateline_against_htmldate(monkeypatch, line, country, htmld
     html = _dated(None, line).replace("<article>", "<article><h1>Harga</h1>")
     a = extract(html, None, {"country": country}, now=datetime(2025, 3, 8, tzinfo=UTC)).article
     assert a.published_at == want
+
+
+def test_a_teasers_time_in_the_sidebar_is_not_htmldates_answer():
+    # no date metadata; the sidebar lists another story with its <time>; the dateline is in words htmldate does
+    # not read: the teaser's day is no candidate, the visible dateline is the date (the page is left as it was)
+    teaser = ('<aside class="mas-leidas"><ul><li><a href="/otra">Otra noticia</a> '
+              '<time datetime="2024-01-01T10:00:00+01:00">1 ene 2024</time></li></ul></aside>')
+    html = _head("").replace("<article>", '<article><h1>Harga</h1><span class="fecha">20 de febrero de 2025 - '
+                                          '23:30 CET</span>').replace("</article>", "</article>" + teaser)
+    tree = lxml.html.fromstring(html)
+    before = lxml.html.tostring(tree)
+    assert ex._htmldate(tree) != "2024-01-01T10:00:00+0100"
+    assert lxml.html.tostring(tree) == before
+    a = extract(html, None, {"country": "es"}, now=NOW).article
+    assert a.published_at == "2025-02-20T23:30:00+01:00" and a.provenance["published_at"] == "dateline"
 
 
 def test_htmldate_taking_the_last_update_yields_to_the_dateline(monkeypatch):
