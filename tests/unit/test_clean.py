@@ -839,3 +839,17 @@ def test_a_sentence_printed_twice_is_the_writer_s():
     body, removed = repeated_lines(text)
     assert body.split("\n").count(vote) == 2
     assert removed == [{"kind": "repeated_line", "text": "KOMENTAR"}] * 2
+
+
+def test_a_blog_s_comment_count_and_a_labelled_timestamp_are_chrome():
+    # Blogger's "No comments:" / "1 comment:" in the page's language, and "<label>: <date> <time>" in any
+    para = ("Pemerintah menyatakan program itu akan dilanjutkan tahun depan dengan anggaran yang lebih besar "
+            "dari tahun ini, kata pejabat tersebut kepada wartawan di Jakarta.")
+    for line, lang in [("Tidak ada komentar:", "id"), ("Walang komento", "tl"), ("Sem comentários:", "pt"),
+                       ("1 comment:", "en"), ("Publikacja: 12.01.2024 10:00", "pl"),
+                       ("Güncellenme Tarihi : 23.3.2016 18:25", "tr")]:
+        out = clean(f"{para}\n{line}", lang)
+        assert out.body == para and {"kind": "chrome", "text": line} in out.removed_segments, line
+    # a sentence around a timestamp is no stamp, nor a count in a sentence
+    for line in ("The meeting on 12.05.2019 at 10:00 was adjourned", "Readers left 12 comments: most agreed"):
+        assert line in clean(f"{para}\n{line}", "en").body
