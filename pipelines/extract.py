@@ -573,8 +573,8 @@ _HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
 
 def _htmldate(tree: HtmlElement) -> str | None:
-    """htmldate's reading of the page without the ``<time>`` elements of its furniture
-    (``_furniture_times_set_aside``): a teaser's or a comment's time is another story's day."""
+    """htmldate's reading of the page without the dated elements of its furniture
+    (``_furniture_times_set_aside``): a teaser's or a comment's date is another story's day."""
     from htmldate import find_date
 
     try:
@@ -596,18 +596,23 @@ _BYLINE_SKIP = re.compile(
 )
 
 
+# where htmldate reads a date in the body: a <time>, an element whose class names a date ("entry-date",
+# "post-date", "dateline"); one libxml2 pass (a scan of every class for furniture words would cost more than
+# htmldate itself)
+_DATED_ELEMENTS = etree.XPath("//body//time | //body//*[contains(@class, 'date')]")
+
+
 @contextmanager
 def _furniture_times_set_aside(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """``tree`` with the ``<time>`` elements of its furniture (``_in_furniture``: teasers, sidebars, comments,
-    figures, the page's footer; the headline's own ``<article>`` is the story) taken out while the block runs
-    and put back after it, each with its tail where it was: the day of another story's teaser is not this
-    one's. Finding them costs one libxml2 pass for ``<time>`` (a scan of every class would cost more than
-    htmldate itself)."""
+    """``tree`` with the dated elements of its furniture (``_DATED_ELEMENTS`` that are ``_in_furniture``:
+    teasers, sidebars, comments, figures, the page's footer; the headline's own ``<article>`` is the story)
+    taken out while the block runs and put back after it, each with its tail where it was: the day of another
+    story's teaser is not this one's."""
     h1 = tree.find(".//body//h1")
     story = next(h1.iterancestors("article"), None) if h1 is not None else None
     removed: list[tuple[HtmlElement, int, HtmlElement]] = []
     try:
-        for el in [t for t in tree.iterfind(".//body//time") if _in_furniture(t, story)]:
+        for el in [t for t in _DATED_ELEMENTS(tree) if _in_furniture(t, story)]:
             parent = el.getparent()
             if parent is not None:
                 removed.append((parent, parent.index(el), el))

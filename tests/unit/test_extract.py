@@ -1524,16 +1524,17 @@ def test_the_visible_dateline_against_htmldate(monkeypatch, line, country, htmld
     assert a.published_at == want
 
 
-def test_a_teasers_time_in_the_sidebar_is_not_htmldates_answer():
-    # no date metadata; the sidebar lists another story with its <time>; the dateline is in words htmldate does
+@pytest.mark.parametrize("dated", ['<time datetime="2024-01-01T10:00:00+01:00">1 ene 2024</time>',
+                                   '<span class="entry-date">01/01/2024</span>'])
+def test_a_teasers_time_in_the_sidebar_is_not_htmldates_answer(dated):
+    # no date metadata; the sidebar lists another story with its date; the dateline is in words htmldate does
     # not read: the teaser's day is no candidate, the visible dateline is the date (the page is left as it was)
-    teaser = ('<aside class="mas-leidas"><ul><li><a href="/otra">Otra noticia</a> '
-              '<time datetime="2024-01-01T10:00:00+01:00">1 ene 2024</time></li></ul></aside>')
+    teaser = f'<aside class="mas-leidas"><ul><li><a href="/otra">Otra noticia</a> {dated}</li></ul></aside>'
     html = _head("").replace("<article>", '<article><h1>Harga</h1><span class="fecha">20 de febrero de 2025 - '
                                           '23:30 CET</span>').replace("</article>", "</article>" + teaser)
     tree = lxml.html.fromstring(html)
     before = lxml.html.tostring(tree)
-    assert ex._htmldate(tree) != "2024-01-01T10:00:00+0100"
+    assert not (ex._htmldate(tree) or "").startswith("2024-01-01")
     assert lxml.html.tostring(tree) == before
     a = extract(html, None, {"country": "es"}, now=NOW).article
     assert a.published_at == "2025-02-20T23:30:00+01:00" and a.provenance["published_at"] == "dateline"
