@@ -546,7 +546,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                     elif (
                         is_headline_like(lines[j], 160)
                         and not lines[j].endswith((".", "!", "?"))
-                        or (is_headline_like(lines[j], 120) and len(lines[j].split()) < 14)
+                        or (is_headline_like(lines[j], 120) and len(lines[j].split()) < 14
+                            and not _is_sentence(lines[j]))  # a sentence ends the block: the story's
                         or _opens_with_own_dateline(lines[j], lang)  # the block's teasers carry datelines
                     ):
                         kinds[j] = "related"
@@ -798,9 +799,10 @@ def _label_teaser(line: str) -> bool:
 
 
 def _is_sentence(line: str) -> bool:
-    """A full sentence, not a headline: eight words or more closed by a full stop (headlines do not
-    end with one; "More:" over the story's next sentence is a label whose teaser the page lost)."""
-    return line.endswith(".") and not line.endswith("..") and len(line.split()) >= 8
+    """A full sentence, not a headline: five words or more closed by a full stop (headlines do not
+    end with one; "More:" over the story's next sentence is a label whose teaser the page lost,
+    "UP NEXT" over "Thunder: Host the Lakers on Friday." the story's own last part)."""
+    return line.endswith(".") and not line.endswith("..") and len(line.split()) >= 5
 
 
 @lru_cache(maxsize=4096)

@@ -853,3 +853,17 @@ def test_a_blog_s_comment_count_and_a_labelled_timestamp_are_chrome():
     # a sentence around a timestamp is no stamp, nor a count in a sentence
     for line in ("The meeting on 12.05.2019 at 10:00 was adjourned", "Readers left 12 comments: most agreed"):
         assert line in clean(f"{para}\n{line}", "en").body
+
+
+def test_a_short_sentence_after_a_related_label_or_in_a_block_is_the_story_s():
+    # AP's game stories close with "UP NEXT" over each team's next game, a sentence (AEB tune page): a
+    # headline closes with no full stop, so a sentence of five words or more under the label stays
+    para = ("LeBron James had 25 points and 14 assists, and the Lakers beat the Thunder for their fourth straight "
+            "win on Tuesday night, pulling away in the fourth quarter behind their bench.")
+    out = clean(f"{para}\nUP NEXT\nThunder: Host the Lakers on Friday.\nLakers: At Oklahoma City on Friday.", "en")
+    assert "Thunder: Host the Lakers on Friday." in out.body and "Lakers: At Oklahoma City on Friday." in out.body
+    # under a block label the headlines go, and a sentence ends the block
+    out = clean(f"{para}\nRelated Articles\nLakers Sign Veteran Guard Before Deadline\n"
+                "The team said the deal would be finalised on Friday.", "en")
+    assert "Lakers Sign Veteran Guard Before Deadline" not in out.body
+    assert "The team said the deal would be finalised on Friday." in out.body
