@@ -1523,6 +1523,12 @@ def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = 
         f.sources.add(got[1])
     elif got:
         f.dateline_outlet = got[1]
+    # '(워싱턴 AP=연합뉴스)', '【AFP＝時事】': a foreign wire's copy as the agency carries it - the wire
+    # before the '=' is a source too (a place there, '(서울=연합뉴스)', is none)
+    wire = re.match(r"^\W*([^=＝\n]{1,16})[=＝]", dateline) if got and got[0] == "source" else None
+    name = gazetteer.trailing_name(wire.group(1)) if wire else None
+    if name and gazetteer.is_agency(name):
+        f.sources.add(gazetteer.canonical(name))
 
 
 def _byline_credits(bylines: list[str], f: Findings) -> None:

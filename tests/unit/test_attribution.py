@@ -2112,3 +2112,29 @@ ZH_LEAD = ("中國今天表示,南北韓目前對峙局勢令人擔憂,中國同
 )
 def test_credit_labels_in_cjk_brackets_and_tags_glued_after_the_last_sentence(text, sources):
     assert analyze_text(text)["sources"] == sources
+
+
+JA_BODY = "政府は来月から全地域に食料支援プログラムを拡大すると月曜日に発表した。関係者が記者団に語った。"
+KO_BODY = "정부는 다음 달부터 모든 지역으로 식량 지원 프로그램을 확대한다고 월요일 밝혔다. 관계자는 기자들에게 이같이 말했다."
+ZH_BODY = "政府今天表示,粮食援助计划将从下个月起扩大到所有地区,官员向记者表示。该计划将惠及东部地区两百多万户家庭。"
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        (f"[東京 5日 ロイター] - {JA_BODY}\n{JA_BODY}", ["Reuters"], None),  # the stamp in square brackets
+        (f"[Photo/Xinhua] {ZH_BODY}\n{ZH_BODY}", [], None),  # a photo credit's slash: no stamp
+        (f"【AFP＝時事】{JA_BODY}\n{JA_BODY}", ["Jiji", "AFP"], None),  # the wire, then the agency carrying it
+        (f"(워싱턴 AP=연합뉴스) {KO_BODY}\n{KO_BODY}", ["Yonhap", "AP"], None),
+        (f"(서울=연합뉴스) {KO_BODY}\n{KO_BODY}", ["Yonhap"], None),  # a place before the '=': no wire
+        (f"（路透社）{ZH_BODY}\n{ZH_BODY}", ["Reuters"], None),  # a known name in full-width brackets
+        (f"（记者王明）{ZH_BODY}\n{ZH_BODY}", [], None),  # a reporter in brackets names nobody
+        (f"【环球网报道】{ZH_BODY}\n{ZH_BODY}", [], "环球网"),  # an outlet's own stamp
+        (f"{ZH_BODY}\n{ZH_BODY}\n本文来源：新浪财经", ["新浪财经"], None),
+        (f"{JA_BODY}\n{JA_BODY}\n引用元：毎日新聞", ["Mainichi Shimbun"], None),
+        (f"{KO_BODY}\n{KO_BODY}\nⓒ 뉴스1코리아(news1.kr), 무단 전재 및 재배포 금지", ["News1"], None),
+    ],
+)
+def test_cjk_stamps_and_credit_labels(text, sources, outlet):
+    got = analyze_text(text)
+    assert got["sources"] == sources and got["dateline_outlet"] == outlet
