@@ -1384,6 +1384,7 @@ def extract(
         parsed = html if isinstance(html, Parsed) else parse(html, hints.encoding)
         tree = parsed.tree
         pm = meta.read_page(tree, parsed.jsonld())
+        meta.own_article_node(pm, url)
         body, result.method = main_text(tree, url, pm, result.notes)
         headline = meta.title(pm, url)
         # the body loses the headline line og:title gives, also where the title field is the JSON-LD headline

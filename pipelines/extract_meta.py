@@ -458,6 +458,21 @@ def _node_of_this_page(node: dict[str, Any], pm: PageMeta, url: str | None) -> b
     return any(_page_key(join_url(url, v) or v if url else v) in own for v in given)  # a relative address too
 
 
+def own_article_node(pm: PageMeta, url: str | None) -> None:
+    """Point ``pm.article_node`` at this page's own article node when the one ``read_page`` chose gives the
+    address of another story (a graph listing related stories as NewsArticle nodes before the page's own):
+    the first other article node that is this page's (``_node_of_this_page``), one naming this page's address
+    before one naming none. Nothing changes without an address to compare (``url``, canonical)."""
+    node = pm.article_node
+    if node is None or not (url or pm.canonical) or _node_of_this_page(node, pm, url):
+        return
+    arts = [n for n in pm.jsonld if ARTICLE_TYPES.intersection(jsonld.types(n)) and not n.get(jsonld.BROKEN)]
+    named = [n for n in arts if n is not node and _node_of_this_page(n, pm, url)]
+    given = [n for n in named if any(ld_str(n.get(k)) for k in ("url", "mainEntityOfPage"))]
+    if given or named:
+        pm.article_node = (given or named)[0]
+
+
 def _written_apart(og_title: str, cands: list[tuple[str, str]]) -> str | None:
     """The JSON-LD headline, when it and og:title say different headlines and og:title only repeats the
     <title> (the search engines' title, which the CMS copies into og:title): the headline written for the

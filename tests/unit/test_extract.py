@@ -1540,6 +1540,22 @@ def test_a_teasers_time_in_the_sidebar_is_not_htmldates_answer(dated):
     assert a.published_at == "2025-02-20T23:30:00+01:00" and a.provenance["published_at"] == "dateline"
 
 
+def test_the_pages_own_article_node_when_the_graph_lists_another_story_first():
+    # a Yoast-style graph naming a related story as a NewsArticle before the page's own: its date, author and
+    # headline are the other story's; the node giving this page's address is the article
+    other = ('{"@type": "NewsArticle", "headline": "Harga cabai turun", "url": "https://kabarnusantara.example/'
+             'ekonomi/2024/01/01/harga-cabai-turun", "datePublished": "2024-01-01T10:00:00+07:00", '
+             '"author": {"@type": "Person", "name": "Otto Lain"}}')
+    own = (f'{{"@type": "NewsArticle", "headline": "Harga beras naik jelang Ramadan", "mainEntityOfPage": '
+           f'"{NEWS_URL}", "datePublished": "2025-02-20T09:00:00+07:00", '
+           '"author": {"@type": "Person", "name": "Siti Rahma"}}')
+    ld = f'<script type="application/ld+json">{{"@context": "https://schema.org", "@graph": [{other}, {own}]}}</script>'
+    a = extract(_head(ld), NEWS_URL, now=NOW).article
+    assert a.published_at == "2025-02-20T09:00:00+07:00" and a.authors == ["Siti Rahma"]
+    # without an address to compare, the first article node stays the article (as before)
+    assert extract(_head(ld), None, now=NOW).article.authors == ["Otto Lain"]
+
+
 def test_htmldate_taking_the_last_update_yields_to_the_dateline(monkeypatch):
     monkeypatch.setattr(ex, "_htmldate", lambda tree: "2025-03-06T09:00:00+0100")  # = the modified meta
     head = '<meta property="article:modified_time" content="2025-03-06T09:00:00+01:00">'
