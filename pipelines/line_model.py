@@ -357,10 +357,13 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
     return f
 
 
+_WORD_EDGES = "\"'“”‘’«»()[]{}.,:;!?…-–—"
+
+
 def _words(text: str) -> set[str]:
     out = set()
     for w in text.split():
-        w = w.strip("\"'“”‘’«»()[]{}.,:;!?…-–—").casefold()
+        w = w.strip(_WORD_EDGES).casefold()
         if len(w) >= 3 and any(c.isalpha() for c in w):
             out.add(w)
     return out
@@ -373,7 +376,15 @@ def heads_paragraph(head: str, paragraph: str) -> bool:
     paragraph under it; one shared word ("WordPress.com Logo" over "… your WordPress.com account")
     is chance.  The one test for the line model's feature and the cleaning's edge rule."""
     words = _words(head)
-    return len(words) >= 2 and len(words & _words(paragraph)) >= 2
+    if len(words) < 2:
+        return False
+    shared: set[str] = set()
+    for w in paragraph.split():  # the paragraph's words read until two of the head's came back
+        if (w := w.strip(_WORD_EDGES).casefold()) in words:  # (each of them passes _words' test)
+            shared.add(w)
+            if len(shared) >= 2:
+                return True
+    return False
 
 
 _RUNS_ON = (",", "，", "、", ";", "；", "(", "（", "[")
