@@ -10,9 +10,10 @@ What is measured, in this order:
 
 1. **Lookup across rollovers.**  The indexer's per-batch reads for one batch (500 ids, 5% of them
    stored in an old index), on an alias with one index and on one with ``--history`` older indices
-   (monthly, each ``--history-docs`` articles first seen in its month): the lookup it does now
-   (``Store.lookup``: one ids/terms search on the alias + one real-time mget of the write index and
-   of the copies found), the lookup it did before (one mget of every id in every index + one
+   (monthly, each ``--history-docs`` articles first seen in its month; their lookup-index entries
+   made once and cloned behind each alias): the lookup it does now (``Store.lookup``: a real-time
+   mget of the lookup index ``<alias>-ids``, then one of the write index and of the copies it points
+   to), the lookup it did before (one mget of every id in every index + one
    known-id search), and the syndication candidate search.  Medians of interleaved repetitions.
 2. **Throughput.**  Every method writes the same ``--docs`` documents into a fresh alias that has the
    same history behind it; ``--reseen`` of them are re-crawls of articles stored in old indices
@@ -149,6 +150,13 @@ def build_history(url: str, client: Elasticsearch, bodies: list[str], n_indices:
             assert store.rollover_if_needed(max_docs=1)
     client.indices.refresh(index=store.alias)
     client.indices.forcemerge(index=store.alias, max_num_segments=1)  # old months are merged down
+    # the history's lookup-index entries (written by helpers.bulk, it has none): made once, then
+    # cloned behind each run's alias, as a deployment's is after two years of the Indexer writing
+    client.indices.delete(index=store.id_index)
+    store.ensure_id_index()
+    client.indices.refresh(index=store.id_index)
+    client.indices.forcemerge(index=store.id_index, max_num_segments=1)
+    client.indices.put_settings(index=store.id_index, settings={"index.blocks.write": True})
     return names, months
 
 
@@ -159,6 +167,12 @@ def fresh_store(url: str, history: list[str] | None = None, prefix: str = "bench
         store._req("POST", "/_aliases", body={"actions": [
             {"add": {"index": name, "alias": store.alias, "is_write_index": False}} for name in history]})
         store.indices(fresh=True)
+        if store.id_index_state(fresh=True) is not None:  # the history's entries (build_history)
+            store._req("DELETE", f"/{store.id_index}")
+            store._req("POST", f"/{history[0].rsplit('-', 1)[0]}-ids/_clone/{store.id_index}",
+                       params={"wait_for_active_shards": "1"},
+                       body={"settings": {"index.blocks.write": False}})
+            store.id_index_state(fresh=True)
     return store
 
 
@@ -173,8 +187,8 @@ class Timed:
     """Wraps a Store's methods: how long each call took (ms), and which operations bulk_raw sent."""
 
     def __init__(self, store: Store) -> None:
-        self.ms: dict[str, list[float]] = {"lookup": [], "search_raw": [], "bulk_raw": [],
-                                           "lookup_search": [], "lookup_mget": []}
+        self.ms: dict[str, list[float]] = {"lookup": [], "search_raw": [], "bulk_raw": [], "bulk_entries": [],
+                                           "lookup_search": [], "lookup_entries": [], "lookup_mget": []}
         self.ops: Counter[tuple[str, str]] = Counter()  # (op, id) -> times written
         for name in ("lookup", "search_raw", "bulk_raw"):
             setattr(store, name, self._wrap(name, getattr(store, name)))
@@ -182,6 +196,7 @@ class Timed:
 
         def timed_req(method: str, path: str, **kw: Any) -> Any:  # the lookup's two requests, apart
             kind = ("lookup_mget" if path == "/_mget" else
+                    "lookup_entries" if path.endswith("-ids/_mget") else
                     "lookup_search" if "allow_partial_search_results" in (kw.get("params") or {}) else None)
             t0 = time.perf_counter()
             try:
@@ -191,6 +206,17 @@ class Timed:
                     self.ms[kind].append((time.perf_counter() - t0) * 1000)
 
         store._req = timed_req  # type: ignore[method-assign]
+        bulk = store.backend.bulk
+
+        def timed_bulk(lines: list[dict[str, Any]], params: Any = None) -> Any:  # the entries' request
+            t0 = time.perf_counter()
+            try:
+                return bulk(lines, params)
+            finally:
+                if lines and next(iter(lines[0].values())).get("_index") == store.id_index:
+                    self.ms["bulk_entries"].append((time.perf_counter() - t0) * 1000)
+
+        store.backend.bulk = timed_bulk  # type: ignore[method-assign]
 
     def _wrap(self, name: str, fn: Any) -> Any:
         def timed(*args: Any, **kw: Any) -> Any:
@@ -362,13 +388,18 @@ def run_per_doc(url: str, client: Elasticsearch, w: Workload, n: int) -> float:
 
 def per_batch(info: dict[str, Any]) -> dict[str, float]:
     ms = info["ms"]
-    return {"lookup_ms": round(statistics.median(ms["lookup"]), 1),
-            "lookup_search_ms": round(statistics.median(ms["lookup_search"]), 1),
-            # the real-time mget only when the batch has ids this process wrote since the last refresh
-            "lookup_mget_ms": round(statistics.median(ms["lookup_mget"]), 1) if ms["lookup_mget"] else 0.0,
-            "lookup_mgets": len(ms["lookup_mget"]),
-            "candidate_search_ms": round(statistics.median(ms["search_raw"]), 1) if ms["search_raw"] else 0.0,
-            "bulk_ms": round(statistics.median(ms["bulk_raw"]), 1), "batches": len(ms["bulk_raw"])}
+
+    def med(key: str) -> float:
+        return round(statistics.median(ms[key]), 1) if ms[key] else 0.0
+
+    # the lookup: a real-time mget of the lookup index and one of the copies it found (only when some
+    # are found), or without a lookup index a search and a real-time mget of this process's recent ids;
+    # bulk_ms includes the lookup-index entries' request after each bulk request (bulk_entries_ms)
+    return {"lookup_ms": med("lookup"), "lookup_entries_ms": med("lookup_entries"),
+            "lookup_search_ms": med("lookup_search"), "lookup_mget_ms": med("lookup_mget"),
+            "lookup_mgets": len(ms["lookup_mget"]), "candidate_search_ms": med("search_raw"),
+            "bulk_ms": med("bulk_raw"), "bulk_entries_ms": med("bulk_entries"),
+            "batches": len(ms["bulk_raw"])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -434,8 +465,9 @@ def main(argv: list[str] | None = None) -> int:
 
         lookup = bench_lookup(args.url, client, history, months, first_seen, args.lookup_reps)
         print("\nlookup for one batch of 500 (ms, median of "
-              f"{args.lookup_reps}):\n| alias | now: search + mget | before: mget of every index + search "
-              "| mget entries before | candidate search |\n|---|---:|---:|---:|---:|")
+              f"{args.lookup_reps}):\n| alias | now: lookup-index mget + mget "
+              "| before: mget of every index + search | mget entries before | candidate search |"
+              "\n|---|---:|---:|---:|---:|")
         for name, v in lookup.items():
             print(f"| {name} | {v['now']} | {v['before']} | {v['mget_entries_before']} | {v['candidates']} |")
 
@@ -482,10 +514,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| elasticsearch.helpers.bulk from a list | {m_raw:.0f} | {r_bulk:.2f} |")
         print(f"| one index request per document | {m_single:.0f} | {r_single:.1f} |")
         print(f"\nIndexer per batch (median run, {breakdown['batches']} batches): lookup "
-              f"{breakdown['lookup_ms']} ms (search {breakdown['lookup_search_ms']}, mget "
-              f"{breakdown['lookup_mget_ms']} in {breakdown['lookup_mgets']} batches), candidate search "
-              f"{breakdown['candidate_search_ms']} ms, bulk "
-              f"{breakdown['bulk_ms']} ms; wrote {result['indexer_ops_written']}; totals "
+              f"{breakdown['lookup_ms']} ms (lookup index {breakdown['lookup_entries_ms']}, search "
+              f"{breakdown['lookup_search_ms']}, mget {breakdown['lookup_mget_ms']} in "
+              f"{breakdown['lookup_mgets']} batches), candidate search "
+              f"{breakdown['candidate_search_ms']} ms, bulk {breakdown['bulk_ms']} ms (its lookup entries "
+              f"{breakdown['bulk_entries_ms']}); wrote {result['indexer_ops_written']}; totals "
               f"{infos[median_run]['totals_s']}")
         print(f"Indexer / raw bulk = {result['vs_bulk']} of medians, {result['vs_bulk_paired']} median of "
               f"same-round ratios (target >= 0.95); Indexer / per-doc = {result['vs_per_doc']}x, "

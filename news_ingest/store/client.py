@@ -32,7 +32,13 @@ from typing import Any
 
 from news_ingest.settings import CONFIG_DIR, SearchSettings
 from news_ingest.store.backends import Backend, create_backend
-from news_ingest.store.backends.base import RequestTooLarge, StoreError, StoreUnavailable, error_reason
+from news_ingest.store.backends.base import (
+    RETRYABLE_ITEM,
+    RequestTooLarge,
+    StoreError,
+    StoreUnavailable,
+    error_reason,
+)
 
 __all__ = ["BulkItem", "IndexLayout", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
            "language_group", "load_languages", "shard_settings", "template_for"]
@@ -45,6 +51,13 @@ RUNS_TEMPLATE_PATH = CONFIG / "runs-template.json"
 LANG_TEXT_FIELDS = ("title", "body")  # the fields that get a per-language copy
 _ANALYZERS: dict[str, list[str]] = {}  # cluster URL -> language analyzers it has
 _INDICES_TTL = 30.0  # seconds the list of indices behind the alias is trusted (rollovers are rare)
+# The lookup index ``<alias>-ids``: one small document per key, {"index": concrete index, "id": article
+# id}.  ``k``: where the article with id k is; ``~k``: which article is known under k (a fetched URL,
+# a redirect, a canonical it used to declare).  Written by ``bulk_raw`` after each write, read by
+# ``lookup`` in real time: one shard instead of a search over one shard per index.
+ID_INDEX_SUFFIX = "ids"
+ALIAS_ENTRY = "~"
+StoredDocs = dict[str, dict[str, Any]]  # as news_ingest.store.protocol (which imports this module)
 
 
 @dataclass(frozen=True)
@@ -173,10 +186,17 @@ class Store:
         self._languages: dict[str, str] | None = None
         self._indices: tuple[float, list[str]] | None = None
         self._last_indices: list[str] = []  # kept across cache resets: to notice a rollover
+        self._id_state: tuple[float, str | None] | None = None
+        self._stale: set[str] = set()  # lookup-index entries found pointing at nothing: overwrite them
 
     @property
     def alias(self) -> str:
         return self.settings.index
+
+    @property
+    def id_index(self) -> str:
+        """The lookup index: which index holds each article, which article each known id is."""
+        return f"{self.alias}-{ID_INDEX_SUFFIX}"
 
     @property
     def engine(self) -> str:
@@ -230,11 +250,17 @@ class Store:
         return body
 
     def setup(self) -> str:
-        """Install the best template the cluster supports and the first index behind the alias.
+        """Install the best template the cluster supports, the first index behind the alias and the
+        lookup index (``ensure_id_index``).
 
         Idempotent.  The template only shapes indices created later (the next rollover); the
         existing write index keeps its mapping, and documents follow the write index's
         ``_meta.languages``."""
+        said = self._setup_alias()
+        filled = self.ensure_id_index()
+        return said + (f"; lookup index {self.id_index}: {filled}" if filled else "")
+
+    def _setup_alias(self) -> str:
         body = self.template_body()
         meta = body["template"]["mappings"]["_meta"]
         self._req("PUT", f"/_index_template/{self.alias}", body=body)
@@ -289,12 +315,128 @@ class Store:
 
     def drop(self) -> None:
         """Delete every index and template of this alias (tests, `news-ingest reset`)."""
-        for name in self.indices() + [f"{self.alias}-runs"]:
+        for name in self.indices() + [f"{self.alias}-runs", self.id_index]:
             self._req("DELETE", f"/{name}", ignore=(404,))
         for name in (self.alias, f"{self.alias}-runs"):
             self._req("DELETE", f"/_index_template/{name}", ignore=(404,))
         self._languages = None
         self._indices = None
+        self._id_state = None
+
+    # ------------------------------------------------------------------ the lookup index
+    def id_index_state(self, fresh: bool = False) -> str | None:
+        """``complete``: the lookup index holds an entry for every stored article (``lookup`` reads
+        it); ``filling``: it exists but ``ensure_id_index`` has not finished (``lookup`` searches,
+        ``bulk_raw`` writes entries); None: there is none (an alias an older version made).  Read
+        again after ``_INDICES_TTL``, like the alias."""
+        now = time.monotonic()
+        if not fresh and self._id_state and now - self._id_state[0] < _INDICES_TTL:
+            return self._id_state[1]
+        resp = self._req("GET", f"/{self.id_index}/_mapping", ignore=(404,))
+        state: str | None = None
+        if resp:
+            mappings: dict[str, Any] = next(iter(resp.values())).get("mappings", {})
+            meta = mappings.get("_meta") or {}
+            state = "complete" if meta.get("complete") else "filling"
+        self._id_state = (now, state)
+        return state
+
+    def ensure_id_index(self) -> str | None:
+        """Create the lookup index if there is none, fill it with the entries of every stored article
+        (an alias an older version made, or an index added behind the alias by hand) and mark it
+        complete.  Idempotent; several processes may run it at once (entries are written with the
+        same values).  Returns what it did (None: nothing to do).
+
+        Every writer must write through ``bulk_raw`` (or run ``setup`` after writing otherwise):
+        an article without its entry is not found by ``lookup`` and a re-crawl of it is stored again."""
+        if self.id_index_state(fresh=True) == "complete":
+            return None
+        nodes = int(self._req("GET", "/_cluster/health").get("number_of_data_nodes") or 1)
+        settings = {**shard_settings(nodes, replace(self.layout, shards=1)), "refresh_interval": "1s"}
+        try:
+            self._req("PUT", f"/{self.id_index}", body={"settings": settings, "mappings": {
+                "dynamic": False, "properties": {},  # nothing indexed but the _id: entries are read by id
+                "_meta": {"managed_by": "news-ingest", "complete": False}}})
+        except StoreError as exc:  # another process made it a moment ago
+            if exc.status != 400 or "already_exists" not in str(exc):
+                raise
+        entered = 0
+        for index in reversed(self.indices(fresh=True)):  # oldest first: the newest copy's entry wins
+            entered += self._fill_entries(index)
+        self._req("PUT", f"/{self.id_index}/_mapping", body={"_meta": {"managed_by": "news-ingest",
+                                                                       "complete": True}})
+        self._id_state = None
+        log.info("lookup index %s: %d entries written for the stored articles", self.id_index, entered)
+        return f"created, {entered} entries for the stored articles"
+
+    def _fill_entries(self, index: str) -> int:
+        """The entries of every article in ``index`` (a scroll over its ``known_ids``)."""
+        resp = self._req("POST", f"/{index}/_search", params={"scroll": "2m"},
+                         body={"size": 5000, "_source": ["known_ids"], "sort": ["_doc"]})
+        n = 0
+        try:
+            while hits := resp.get("hits", {}).get("hits", []):
+                lines: list[dict[str, Any]] = []
+                for hit in hits:
+                    for name in _entry_names(hit["_id"], hit.get("_source", {}).get("known_ids")):
+                        lines += [{"index": {"_index": self.id_index, "_id": name}},
+                                  {"index": hit["_index"], "id": hit["_id"]}]
+                bulk = self.backend.bulk(lines)
+                if bulk.get("errors"):
+                    failed = [next(iter(i.values())) for i in bulk.get("items", [])]
+                    failed = [f for f in failed if not 200 <= int(f.get("status", 500)) < 300]
+                    raise StoreUnavailable(f"lookup index {self.id_index}: {len(failed)} entries not "
+                                           f"written, e.g. {_item_error(failed[0]) if failed else '?'}")
+                n += len(lines) // 2
+                resp = self._req("POST", "/_search/scroll",
+                                 body={"scroll": "2m", "scroll_id": resp["_scroll_id"]})
+        finally:
+            if resp.get("_scroll_id"):
+                self._req("DELETE", "/_search/scroll", body={"scroll_id": resp["_scroll_id"]}, ignore=(404,))
+        return n
+
+    def _write_entries(self, operations: list[dict[str, Any]], results: list[dict[str, Any]],
+                       out: list[BulkItem]) -> list[BulkItem]:
+        """After a bulk request: the lookup-index entries of the documents it wrote, where the cluster
+        put them (the item's ``_index``: the alias's write index as the cluster saw it, even if this
+        process has not noticed a rollover yet).  ``create``: the first writer's entry stands (a copy
+        another writer created meanwhile keeps its place); a stale entry is overwritten.  A write whose
+        entries could not be written (the request failed, or 429/5xx) is reported as that failure,
+        so the indexer sends it again (a create then conflicts, which writes its entry, and is merged)."""
+        lines: list[dict[str, Any]] = []
+        owners: list[tuple[int, str]] = []
+        for n, (op, result) in enumerate(zip(operations, results, strict=True)):
+            conflict = out[n].status == 409 and op["op"] == "create"  # stored there already: by another
+            if not (out[n].ok or conflict) or not result.get("_index"):  # writer, or by a try whose
+                continue  # entries failed (reported as retryable below): its entry is written now
+            known = op["doc"].get("known_ids")
+            if op["op"] == "update" and out[n].status == 201:  # an upsert: created it
+                known = known or (op.get("upsert") or {}).get("known_ids")
+            elif op["op"] == "update" and not known:
+                continue  # a flag or the history: the entries stay as they are
+            for name in _entry_names(op["id"], known):
+                kind = "index" if name in self._stale else "create"
+                lines += [{kind: {"_index": self.id_index, "_id": name}},
+                          {"index": result["_index"], "id": op["id"]}]
+                owners.append((n, name))
+        if not lines:
+            return out
+        try:
+            items = self.backend.bulk(lines).get("items", [])
+        except StoreError as exc:
+            items = [{"create": {"status": 503, "error": {"reason": f"lookup entries not written: {exc}"}}}
+                     for _ in owners]
+        for (n, name), item in zip(owners, items, strict=False):
+            result = next(iter(item.values()))
+            status = int(result.get("status", 500))
+            if 200 <= status < 300:
+                self._stale.discard(name)
+            elif status in RETRYABLE_ITEM and out[n].ok:
+                out[n] = BulkItem(out[n].id, status, f"stored, its lookup entry not: {_item_error(result)}")
+            elif status != 409:
+                log.error("lookup entry %s for %s not written (%s): %s", name, out[n].id, status,
+                          _item_error(result))
+        return out
 
     # ------------------------------------------------------------------ the alias
     def indices(self, fresh: bool = False) -> list[str]:
@@ -390,10 +532,12 @@ class Store:
         if len(items) != len(operations):
             raise StoreError(f"bulk answered {len(items)} items for {len(operations)} operations")
         out = []
-        for op, item in zip(operations, items, strict=True):
-            result = next(iter(item.values()))
+        results = [next(iter(item.values())) for item in items]
+        for op, result in zip(operations, results, strict=True):
             out.append(BulkItem(str(result.get("_id", op["id"])), int(result.get("status", 500)),
                                 _item_error(result)))
+        if self.id_index_state() is not None:
+            out = self._write_entries(operations, results, out)
         return out
 
     def get_docs(self, ids: list[str], fields: list[str] | None = None) -> dict[str, dict[str, Any]]:
@@ -407,16 +551,17 @@ class Store:
                fresh: bool = False, realtime: Iterable[str] | None = None,
                ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
         """The indexer's reads for one batch, whatever the number of indices behind the alias (a
-        rollover a month for two years is 24): one ``ids``/``terms`` search on the alias finds where
-        each id is stored, or which stored article is known under it, and returns the copies' fields;
-        one real-time mget reads what the search cannot have seen yet.  Before, the mget asked every id
-        in every index: 24 indices made a 500-document batch a 12,000-entry mget.
+        rollover a month for two years is 24).  With the lookup index (``<alias>-ids``, see
+        ``id_index_state``): one real-time mget of the batch's keys there (which index holds each
+        id, which article each known id belongs to: one shard, however many indices), then one
+        real-time mget of the copies it points to (none for a batch of new articles).  Without it (an
+        alias an older version made, not yet set up): one ``ids``/``terms`` search on the alias (one
+        shard per index) and a real-time mget of what the search cannot have seen yet.
 
         ``realtime``: the keys that may have been written since the last refresh (the caller's own
-        recent writes: it knows them); only those are read in real time, in the write index and where
-        the search found them (an update in place in an old index), and without any the lookup is one
-        search.  None: every key is read in the write index in real time (a document another writer
-        stored a moment ago is found, e.g. after a 409).
+        recent writes); the search path reads only those in real time (the lookup index is read in
+        real time anyway).  None: every key is also read in the write index in real time (a document
+        another writer stored a moment ago is found, e.g. after a 409).
 
         Returns ``({id: stored doc}, {known id: stored doc with "_id"})``: the first for ``ids`` (by
         document id; the write index's copy wins, then the newest index's), the second for ``known``
@@ -431,6 +576,80 @@ class Store:
         indices = self.indices(fresh=fresh)
         if not (ids or known) or not indices:
             return {}, {}
+        if self.id_index_state(fresh=fresh) == "complete":
+            return self._lookup_by_entries(ids, known, fields, indices, realtime is None)
+        return self._lookup_by_search(ids, known, fields, indices, realtime)
+
+    def _lookup_by_entries(self, ids: list[str], known: list[str], fields: list[str] | None,
+                           indices: list[str], every_key: bool) -> tuple[StoredDocs, StoredDocs]:
+        """``lookup`` through the lookup index: its entries for the keys (``k``: where the article
+        ``k`` is; ``~k``: which article is known under ``k``), then the copies they point to (and with
+        ``every_key`` each key in the write index), both real-time mgets.  An entry whose copy is gone
+        (a deleted document or index) or no longer known under the key is stale: it is left out and
+        overwritten by the next write of that key (``_write_entries``)."""
+        keys = list(dict.fromkeys(ids + known))
+        names = keys + [ALIAS_ENTRY + k for k in known]
+        resp = self._req("POST", f"/{self.id_index}/_mget", body={"ids": names})
+        entries: dict[str, tuple[str, str]] = {}
+        for d in resp.get("docs", []):
+            if d.get("error"):  # the lookup index's shard unavailable: never guess
+                raise StoreUnavailable(f"lookup index {self.id_index} could not be read: {error_reason(d)}")
+            src = d.get("_source") or {}
+            if d.get("found") and src.get("index") and src.get("id"):
+                entries[d["_id"]] = (str(src["index"]), str(src["id"]))
+        write = indices[0]
+        wanted: dict[tuple[str, str], None] = {where: None for where in entries.values()}
+        if every_key:
+            wanted.update({(write, k): None for k in keys})
+        source = sorted({*fields, "known_ids"}) if fields is not None else None
+        spec: dict[str, Any] = {"_source": source} if source is not None else {}
+        read: dict[tuple[str, str], dict[str, Any]] = {}
+        if wanted:
+            resp = self._req("POST", "/_mget", body={"docs": [{"_index": idx, "_id": i, **spec}
+                                                              for idx, i in wanted]})
+            for d in resp.get("docs", []):
+                if d.get("error"):
+                    if isinstance(d["error"], dict) and d["error"].get("type") == "index_not_found_exception":
+                        continue  # the index was deleted: its entries are stale
+                    raise StoreUnavailable(f"lookup could not read {d.get('_index')}/{d.get('_id')}: "
+                                           f"{error_reason(d)}")
+                if d.get("found"):
+                    read[(d["_index"], d["_id"])] = d.get("_source") or {}
+        rank = {name: n for n, name in enumerate(indices)}
+        keep_known = fields is None or "known_ids" in fields
+
+        def stored(where: tuple[str, str]) -> dict[str, Any]:
+            src = read[where]
+            out = dict(src) if keep_known else {k: v for k, v in src.items() if k != "known_ids"}
+            return {**out, "_index": where[0]}
+
+        def own(key: str) -> tuple[str, str] | None:
+            """Where the article ``key`` is: the write index's copy wins, then the newest index's."""
+            places = [w for w in ((write, key), entries.get(key))
+                      if w is not None and w[1] == key and w in read]
+            return min(places, key=lambda w: rank.get(w[0], len(rank))) if places else None
+
+        for name, points in entries.items():  # stale: gone, or no longer known under the key
+            key = name.removeprefix(ALIAS_ENTRY)
+            if points not in read or (name != key and key not in (read[points].get("known_ids") or [])):
+                self._stale.add(name)
+        docs = {k: stored(w) for k in ids if (w := own(k)) is not None}
+        found: dict[str, dict[str, Any]] = {}
+        for k in known:
+            where: tuple[str, str] | None = own(k)
+            alias = entries.get(ALIAS_ENTRY + k)
+            if where is None and alias in read and k in (read[alias].get("known_ids") or []):
+                where = alias
+            if where is not None:
+                found[k] = {**stored(where), "_id": where[1]}
+        return docs, found
+
+    def _lookup_by_search(self, ids: list[str], known: list[str], fields: list[str] | None,
+                          indices: list[str], realtime: Iterable[str] | None,
+                          ) -> tuple[StoredDocs, StoredDocs]:
+        """``lookup`` without a complete lookup index (made by an older version, being filled): an
+        ``ids``/``terms`` search on the alias (one shard per index) and a real-time mget of the keys
+        that may not be searchable yet."""
         keys = list(dict.fromkeys(ids + known))
         source: bool | list[str] = True if fields is None else sorted({*fields, "known_ids"})
         body = {"size": min(10_000, 2 * len(keys) + 10), "_source": source, "track_total_hits": False,
@@ -581,6 +800,12 @@ def _limits(wanted: dict[str, Any], have: dict[str, Any]) -> dict[str, Any]:
                                                                                 cur["properties"])):
             out[name] = {"properties": sub}
     return out
+
+
+def _entry_names(doc_id: str, known: Any) -> list[str]:
+    """The lookup-index entries of an article: its own id, and ``~k`` for every other id it is known under."""
+    others = [k for k in known or [] if isinstance(k, str) and k != doc_id]
+    return [doc_id, *dict.fromkeys(ALIAS_ENTRY + k for k in others)]
 
 
 def _runs_template() -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """The bulk indexer: articles -> bulk requests -> the cluster, or the spool, or dead letters.
 
 ``Indexer.add`` buffers prepared documents; a batch is due by count, bytes or age.  ``send``
-turns one batch into at most: one ``Store.lookup`` (revisions and known ids: a search, however many
-indices are behind the alias, and a real-time mget of the ids this process wrote since they can have
-become searchable), one candidate search (syndication) and one bulk request (more only for retries
-and splits).  Every document ends in exactly one
+turns one batch into at most: one ``Store.lookup`` (revisions and known ids: a real-time mget of the
+lookup index, one shard however many indices are behind the alias, and one of the copies it points
+to), one candidate search (syndication) and one bulk request (the store writes the lookup entries
+after it; more only for retries and splits).  Every document ends in exactly one
 of: indexed, dead letter (the cluster rejected it), spool (the cluster was away) — counted in
 ``Indexer.stats``.
 
@@ -243,9 +243,9 @@ class Indexer:
     # ------------------------------------------------------------------ one batch
     def _plan(self, docs: list[dict[str, Any]], fresh: bool = False) -> Plan:
         """The reads and merges for one batch: (bulk operations, prepared documents by id).  The
-        reads are one ``Store.lookup`` (a search, however many indices are behind the alias, and a
-        real-time mget of the ids this process wrote lately; ``fresh``, after a conflict: list the
-        indices anew and read every id in the write index in real time) and one candidate search."""
+        reads are one ``Store.lookup`` (through the lookup index, or on an alias without one a search
+        and a real-time mget of the ids this process wrote lately; ``fresh``, after a conflict: list
+        the indices anew and read every id in the write index in real time) and one candidate search."""
         pending, folded = revisions.fold(docs, self.config.history_size)
         if folded:
             self._count("batch_duplicates", folded)

@@ -60,6 +60,12 @@ class MemoryCluster:
             if not found and 404 in ignore:
                 return None
             return found
+        if parts[0] == "_search" and parts[1:] == ["scroll"]:  # the scroll's first page was all of it
+            return {"hits": {"hits": []}} if method == "POST" else {}
+        if len(parts) == 2 and parts[1] == "_mget":  # one index, by id (the lookup index)
+            docs = self.indices.get(parts[0], {}).get("docs", {})
+            return {"docs": [{"_index": parts[0], "_id": i, "found": i in docs,
+                              **({"_source": docs[i]} if i in docs else {})} for i in body["ids"]]}
         if path == "/_mget":
             out = []
             for d in body["docs"]:
@@ -73,7 +79,9 @@ class MemoryCluster:
             if method == "PUT":
                 if name in self.indices:
                     raise StoreError(f"resource_already_exists_exception [{name}]", status=400)
-                self._index(name, {a: dict(v) for a, v in (body or {}).get("aliases", {}).items()})
+                made = self._index(name, {a: dict(v) for a, v in (body or {}).get("aliases", {}).items()})
+                if (body or {}).get("mappings"):
+                    made["mappings"] = copy.deepcopy(body["mappings"])
                 return {"acknowledged": True}
             if method == "DELETE":
                 if name not in self.indices and 404 in ignore:
@@ -87,7 +95,9 @@ class MemoryCluster:
                     return None
                 raise StoreError("index_not_found", status=404)
             if method == "PUT":
-                self.indices[targets[0]]["mappings"].setdefault("properties", {}).update(body["properties"])
+                mappings = self.indices[targets[0]]["mappings"]
+                mappings.setdefault("properties", {}).update(body.get("properties", {}))
+                mappings.setdefault("_meta", {}).update(body.get("_meta", {}))
                 return {"acknowledged": True}
             return {t: {"mappings": self.indices[t]["mappings"]} for t in targets}
         if op == "_settings":
@@ -112,7 +122,8 @@ class MemoryCluster:
                 should = flt[0]["bool"]["should"]
                 ids = set(should[0]["ids"]["values"])
                 hits = [h for h in hits if h["_id"] in ids or ids & set(h["_source"].get("known_ids") or [])]
-            return {"hits": {"total": {"value": len(hits)}, "hits": hits}}
+            scroll = {"_scroll_id": "s1"} if (params or {}).get("scroll") else {}
+            return {"hits": {"total": {"value": len(hits)}, "hits": hits}, **scroll}
         if op == "_doc":
             if name not in self.indices:
                 self._index(name)
@@ -130,14 +141,16 @@ class MemoryCluster:
                            i["aliases"].get(index, {}).get("is_write_index")), None)
             docs = self.indices[target]["docs"]
             if kind == "create" and meta["_id"] in docs:
-                items.append({kind: {"_id": meta["_id"], "status": 409,
+                items.append({kind: {"_index": target, "_id": meta["_id"], "status": 409,
                                      "error": {"type": "version_conflict_engine_exception", "reason": "exists"}}})
                 continue
+            created = meta["_id"] not in docs
             if kind == "update":
                 docs[meta["_id"]] = {**docs.get(meta["_id"], doc.get("upsert", {})), **doc["doc"]}
             else:
                 docs[meta["_id"]] = doc
-            items.append({kind: {"_id": meta["_id"], "status": 201 if kind != "update" else 200}})
+            items.append({kind: {"_index": target, "_id": meta["_id"],
+                                 "status": 201 if kind != "update" or created else 200}})
         return {"items": items, "errors": any(i[next(iter(i))]["status"] >= 300 for i in items)}
 
     def close(self):
@@ -161,7 +174,8 @@ def test_setup_creates_the_first_index_behind_the_alias_then_is_idempotent():
     assert "created news-test-000001 behind alias news-test" in first and "language-aware template" in first
     assert store.indices() == ["news-test-000001"] and "news-test-runs" in cluster.templates
     again = store.setup()
-    assert "already set up" in again and list(cluster.indices) == ["news-test-000001"]
+    assert "already set up" in again and list(cluster.indices) == ["news-test-000001", "news-test-ids"]
+    assert cluster.indices["news-test-ids"]["mappings"]["_meta"]["complete"] is True  # the lookup index
     assert store.index_uuids() == {"uuid-1"}
     assert store.languages()["id"] == "id" and store.languages()["en"] == "en"
 
@@ -203,8 +217,14 @@ def test_bulk_items_get_and_known_ids():
                                             "body": "Banjir surut", "known_ids": ["a1", "short-1"]}},
         {"op": "create", "id": "a1", "doc": {"url": "https://kabar.example/1"}},
         {"op": "update", "id": "a1", "doc": {"version": 2}},
+        {"op": "update", "id": "u1", "doc": {"version": 1}, "upsert": {"url": "https://kabar.example/u"}},
     ])
-    assert [(i.id, i.status, i.ok) for i in items] == [("a1", 201, True), ("a1", 409, False), ("a1", 200, True)]
+    assert [(i.id, i.status, i.ok) for i in items] == [("a1", 201, True), ("a1", 409, False), ("a1", 200, True),
+                                                       ("u1", 201, True)]
+    # the lookup index: where each written article is, and the other ids it is known under
+    assert cluster.indices["news-test-ids"]["docs"] == {
+        "a1": {"index": "news-test-000001", "id": "a1"}, "~short-1": {"index": "news-test-000001", "id": "a1"},
+        "u1": {"index": "news-test-000001", "id": "u1"}}
     assert items[1].error and "version_conflict" in items[1].error
     stored = cluster.indices["news-test-000001"]["docs"]["a1"]
     assert stored["version"] == 2 and any(k.startswith("body_") for k in stored)  # per-language copy
@@ -212,7 +232,7 @@ def test_bulk_items_get_and_known_ids():
     assert set(got) == {"a1"} and got["a1"]["_index"] == "news-test-000001"
     known = store.known_docs(["short-1", "nope"])
     assert set(known) == {"short-1"} and known["short-1"]["_id"] == "a1"
-    assert store.existing_ids(["a1", "b2"]) == {"a1"} and store.count() == 1
+    assert store.existing_ids(["a1", "b2"]) == {"a1"} and store.count() == 2
     assert store.bulk([{"_id": "b2", "url": "https://kabar.example/2"}]) == (1, [])
     with pytest.raises(ValueError, match="unknown bulk op"):
         store.bulk_raw([{"op": "delete", "id": "x", "doc": {}}])

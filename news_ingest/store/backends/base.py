@@ -71,6 +71,9 @@ def looks_like_a_page(body: Any) -> bool:
     return isinstance(body, str | bytes) and body.lstrip()[:1] in ("<", b"<")
 
 
+RETRYABLE_ITEM = frozenset({429, 500, 502, 503, 504})  # a bulk item refused for now: send it again later
+
+
 def classify(status: int | None, reason: str, where: str, engine: str) -> StoreError:
     """Turn an HTTP status (None: no answer at all) into the right error with a fix."""
     if status is not None and looks_like_a_page(reason):

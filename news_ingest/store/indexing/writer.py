@@ -12,11 +12,10 @@ import random
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from news_ingest.store.backends.base import RequestTooLarge, StoreUnavailable
+from news_ingest.store.backends.base import RETRYABLE_ITEM, RequestTooLarge, StoreUnavailable
 from news_ingest.store.indexing.config import IndexConfig
 from news_ingest.store.protocol import ArticleStore, BulkOutcome
 
-RETRYABLE_ITEM = {429, 500, 502, 503, 504}
 T = TypeVar("T")
 
 
