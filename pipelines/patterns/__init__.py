@@ -450,7 +450,10 @@ class AliasTable:
 
 def _case_ok(raw: str, src: Organisation) -> bool:
     if len(raw) > 4:
-        return raw[:1].isupper() or raw[:1].isdigit() or not raw[:1].isalpha() or "." in raw
+        # a brand styled in lower case is found as it writes itself ('detikcom', 'franceinfo'), never a
+        # generic word ('agences')
+        return (raw[:1].isupper() or raw[:1].isdigit() or not raw[:1].isalpha() or "." in raw
+                or (src.kind != "generic" and raw in src.aliases))
     return raw.isupper() or raw == src.name or not raw.isascii()
 
 

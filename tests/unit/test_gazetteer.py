@@ -209,3 +209,8 @@ def test_a_new_outlet_opening_the_lead_is_the_dateline_outlet():
 def test_round_11_local_script_names_and_second_tier_outlets(name, canonical):
     src = gazetteer.lookup(name)
     assert src is not None and src.name == canonical and src.kind == "outlet"
+
+
+def test_a_brand_styled_in_lower_case_is_found_as_it_writes_itself():
+    text = "Dikutip dari detikcom, Senin (12/2/2024), program itu dimulai; les agences ont confirmé."
+    assert [text[s:e] for s, e, _ in gazetteer.find(text)] == ["detikcom"]  # a generic word stays strict
