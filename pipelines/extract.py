@@ -605,14 +605,17 @@ _DATED_ELEMENTS = etree.XPath("//body//time | //body//*[contains(@class, 'date')
 @contextmanager
 def _furniture_times_set_aside(tree: HtmlElement) -> Iterator[HtmlElement]:
     """``tree`` with the dated elements of its furniture (``_DATED_ELEMENTS`` that are ``_in_furniture``:
-    teasers, sidebars, comments, figures, the page's footer; the headline's own ``<article>`` is the story)
+    teasers, sidebars, comments, figures, the page's footer; the headline's own ``<article>`` is the story;
+    or ``_in_site_header``: the navigation's and the header bar's date of the day)
     taken out while the block runs and put back after it, each with its tail where it was: the day of another
     story's teaser is not this one's."""
     h1 = tree.find(".//body//h1")
     story = next(h1.iterancestors("article"), None) if h1 is not None else None
+    holds_headline = _headline_holders(tree)
     removed: list[tuple[HtmlElement, int, HtmlElement]] = []
     try:
-        for el in [t for t in _DATED_ELEMENTS(tree) if _in_furniture(t, story)]:
+        for el in [t for t in _DATED_ELEMENTS(tree)
+                   if _in_furniture(t, story) or _in_site_header(t, holds_headline)]:
             parent = el.getparent()
             if parent is not None:
                 removed.append((parent, parent.index(el), el))
@@ -907,16 +910,50 @@ def _body_byline(tree: HtmlElement, body: str) -> str | None:
     return None
 
 
+# class/id words of the site's own header bar, whose date widget shows the day it is read ("Saturday, March 1,
+# 2025" beside the logo), matched per token
+_SITE_HEADER = re.compile(r"^(?:site-?header|masthead|top-?bar|navbar|header-?top|top-?header)$", re.I)
+
+
+def _headline_holders(tree: HtmlElement) -> dict[HtmlElement, bool]:
+    """The first ``<h1>`` of the body and its ancestors (each holds the headline), each marked whether it is
+    the headline's ``<article>`` or inside it."""
+    h1 = tree.find(".//body//h1")
+    if h1 is None:
+        return {}
+    chain = [h1, *h1.iterancestors()]
+    story = next((i for i, a in enumerate(chain) if a.tag == "article"), -1)
+    return {a: i <= story for i, a in enumerate(chain)}
+
+
+def _in_site_header(el: HtmlElement, holds_headline: dict[HtmlElement, bool]) -> bool:
+    """``el`` is in the navigation or the site's header bar: a ``<nav>``, ``<header>`` or masthead / top-bar
+    block that does not hold the headline and is not inside the headline's ``<article>`` (an article's own
+    ``<header>`` is the story's). The date there is the day the page is read, not the story's."""
+    in_bar = False
+    for a in el.iterancestors():
+        if a.tag in ("body", "html"):
+            return in_bar
+        if a in holds_headline:
+            return in_bar and not holds_headline[a]
+        if a.tag in ("nav", "header") or any(
+                _SITE_HEADER.match(t) for t in f"{a.get('id') or ''} {a.get('class') or ''}".split()):
+            in_bar = True
+    return in_bar
+
+
 def _html_time(tree: HtmlElement) -> str | None:
     """The article's visible dateline: an ``itemprop=datePublished`` element, else the first
-    ``<time datetime>``, outside comments, teasers, figures and sidebars."""
+    ``<time datetime>``, outside comments, teasers, figures, sidebars, the navigation, the site's header."""
+    holds_headline = _headline_holders(tree)
     for el in tree.xpath('//body//*[@itemprop="datePublished"]'):
         value = el.get("datetime") or el.get("content") or el.text_content()
-        if value and value.strip() and not _in_furniture(el):
+        if value and value.strip() and not _in_furniture(el) and not _in_site_header(el, holds_headline):
             return value.strip()
     for el in tree.xpath("//body//time[@datetime]"):
         value = el.get("datetime").strip()
-        if value and not _UPDATED.search(el.get("class") or "") and not _in_furniture(el):
+        if (value and not _UPDATED.search(el.get("class") or "") and not _in_furniture(el)
+                and not _in_site_header(el, holds_headline)):
             return value
     return None
 
@@ -941,6 +978,7 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
         return
     h1 = body.find(".//h1")
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
+    holds_headline = _headline_holders(tree)
     tried = 0
     for el in body.iter(*_DATELINE_TAGS):
         if el.tag != "time" and not el.attrib:
@@ -957,7 +995,8 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
         if (upd := _UPDATED.search(text)) and not (with_updated and (
                 _PUBLISHED_LABEL.search(text) or any(c.isdigit() for c in text[:upd.start()]))):
             continue  # the update's line; with_updated: unless it names the publication first or by its label
-        if _in_furniture(el, story) or next(el.iterancestors("a"), None) is not None:
+        if (_in_furniture(el, story) or next(el.iterancestors("a"), None) is not None
+                or _in_site_header(el, holds_headline)):
             continue  # a teaser's time ("Terpopuler: … 1 jam lalu") is a link's, not the story's dateline
         if story is not None and not _inside(el, story):
             continue

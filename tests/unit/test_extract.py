@@ -1540,6 +1540,27 @@ def test_a_teasers_time_in_the_sidebar_is_not_htmldates_answer(dated):
     assert a.published_at == "2025-02-20T23:30:00+01:00" and a.provenance["published_at"] == "dateline"
 
 
+@pytest.mark.parametrize(
+    ("bar", "story", "want", "source"),
+    [
+        # the site's header bar shows the day the page is read, before the story's own dateline
+        ("<header class='site-header'><time datetime='2025-03-01'>Sabtu, 1 Maret 2025</time></header>",
+         "<time datetime='2025-02-20T10:00:00+07:00'>20 Feb 2025</time>", "2025-02-20T10:00:00+07:00", "html"),
+        ("<div class='topbar'><span class='date'>Sabtu, 1 Maret 2025</span></div>",
+         "<span class='date'>Kamis, 20 Feb 2025 10:00 WIB</span>", "2025-02-20T10:00:00+07:00", "dateline"),
+        ("<nav><time datetime='2025-03-01'>1 Mar</time></nav>", "<span class='posted-on'>20 Februari 2025</span>",
+         "2025-02-20T00:00:00+07:00", "htmldate"),
+        # the article's own header is the story's, also when the headline is not in it
+        ("", "<header class='entry-meta'><time datetime='2025-02-20T10:00:00+07:00'>20 Feb</time></header>",
+         "2025-02-20T10:00:00+07:00", "html"),
+    ],
+)
+def test_the_date_of_the_day_in_the_sites_header_is_not_the_storys(bar, story, want, source):
+    html = _head("").replace("<body>", f"<body>{bar}").replace("<article>", f"<article><h1>Harga</h1>{story}")
+    a = extract(html, None, {"country": "id"}, now=NOW).article
+    assert a.published_at == want and a.provenance["published_at"] == source
+
+
 def test_the_pages_own_article_node_when_the_graph_lists_another_story_first():
     # a Yoast-style graph naming a related story as a NewsArticle before the page's own: its date, author and
     # headline are the other story's; the node giving this page's address is the article
