@@ -122,6 +122,13 @@ class Hit:
     end: bool = False  # the article's closing credit: short headlines after it are boilerplate
 
 
+def _same_outlet(key: str, own: str | None) -> bool:
+    """Two norm_keys name one outlet: equal, or a bare brand and its domain ('okezone', 'okezone.com')."""
+    if not own:
+        return False
+    return key == own or _Names._stem(key) == own or key == _Names._stem(own)
+
+
 class _Names:
     """An ordered set of names compared like the scorer does (NFKC + casefold); a bare brand and
     its domain ("Kontan", "Kontan.co.id") are one name, kept as the domain."""
@@ -1539,22 +1546,22 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
             m = _rx(None)["credit_line"].match(seg)
             if m and not _looks_photo_value(m.group("val")):
                 for name in gazetteer.resolve_list(m.group("val")):
-                    if patterns.norm_key(name) != own:
+                    if not _same_outlet(patterns.norm_key(name), own):
                         f.sources.add(name)
                         f.attribution_text.append(b)
         m = _rx(None)["credit_in_row"].search(b)  # "<date> 来源：人民日报 作者：王明" lifted as a byline
         for name in gazetteer.resolve_list(m.group("val").strip()) if m and m.start() else ():
-            if patterns.norm_key(name) != own:
+            if not _same_outlet(patterns.norm_key(name), own):
                 f.sources.add(name)
                 f.attribution_text.append(b)
         for s, e, src in gazetteer.find(b):
             name = gazetteer.credited(b[s:e], src)
-            if patterns.norm_key(name) != own:
+            if not _same_outlet(patterns.norm_key(name), own):
                 f.sources.add(name)
                 f.attribution_text.append(b)
         for dm in gazetteer.DOMAIN.finditer(b):
             name = gazetteer.credited(dm.group(1))
-            if patterns.norm_key(name) != own:
+            if not _same_outlet(patterns.norm_key(name), own):
                 f.sources.add(name)
 
 
@@ -1895,7 +1902,7 @@ def attribute(
 
     if f.dateline_outlet:
         own = patterns.norm_key(f.dateline_outlet)
-        f.sources.items = [s for s in f.sources.items if patterns.norm_key(s) != own]
+        f.sources.items = [s for s in f.sources.items if not _same_outlet(patterns.norm_key(s), own)]
     by_index = {ln.index: ln.text for ln in lines}
     kept: list[str] = []
     for i, s in enumerate(raw):

@@ -295,7 +295,10 @@ def classify_org(org: str, bracketed: bool = False) -> tuple[str, str] | None:
         written = org if lookup(org) else org.split("/")[0]
         if not _mostly_latin(written):  # a dateline outlet is the brand as written ("아시아경제")
             return "outlet", _WEB_PREFIX.sub("", written.strip())
-        return "outlet", credited(written, src)
+        name = credited(written, src)
+        if DOMAIN.fullmatch(name) and not DOMAIN.fullmatch(written.strip()):
+            return "outlet", written.strip()  # 'JAKARTA, Okezone –': the brand as written, not its domain
+        return "outlet", name
     marked = agency_marked(org)
     if marked:
         return "source", marked

@@ -2138,3 +2138,8 @@ ZH_BODY = "政府今天表示,粮食援助计划将从下个月起扩大到所�
 def test_cjk_stamps_and_credit_labels(text, sources, outlet):
     got = analyze_text(text)
     assert got["sources"] == sources and got["dateline_outlet"] == outlet
+
+
+def test_a_bare_brand_in_the_dateline_is_the_outlet_as_written_and_never_its_own_source():
+    got = analyze_text(f"JAKARTA, Okezone – {ID_LEAD}\n{ID_MORE}\nSumber: Okezone.com")
+    assert got["dateline_outlet"] == "Okezone" and got["sources"] == []  # not its domain, not a source
