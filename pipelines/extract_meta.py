@@ -614,6 +614,7 @@ _A_JOIN = re.compile(
     r"\s*(?:[,;|/·•、]|\s(?:" + "|".join(re.escape(j) for j in _A["joins"]) + r")\s)\s*", re.I)
 _A_WEAK = re.compile(r"\s(?:" + "|".join(_A["weak_joins"]) + r")\s", re.I)
 _A_NOT = compile_any(_A["not_names"])
+_TWITTER_WRITTEN_BY = re.compile(r"^\s*(?:" + "|".join(_A["twitter_written_by"]) + r")\s*:?\s*$", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"(?<!\w)@\w{2,}")
 # what is left of an address whose "@" and dots were dropped ("meganr com", "Jane Doe janed com")
@@ -1013,6 +1014,10 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
     for key in _META_KEYS["authors"]:
         if values := [v for v in pm.meta.get(key, ()) if v]:
             out.append((values, "meta"))
+    for i in "1234":  # Yoast SEO's pair: twitter:label1 = "Written by", twitter:data1 = the writer
+        label = pm.meta.get(f"twitter:label{i}")
+        if label and _TWITTER_WRITTEN_BY.match(label[0]) and (data := pm.meta.get(f"twitter:data{i}")):
+            out.append((data[:1], "meta"))
     return out
 
 

@@ -806,6 +806,16 @@ def test_byline_classes_written_in_camel_case_or_data_attributes(byline):
     assert res.article.authors == ["Jane Doe"] and res.article.provenance["authors"] == "html"
 
 
+@pytest.mark.parametrize(("label", "authors"), [("Written by", ["Siti Rahma"]), ("Verfasst von", ["Siti Rahma"]),
+                                                ("Ditulis oleh", ["Siti Rahma"]), ("Est. reading time", [])])
+def test_the_writer_in_yoasts_twitter_label_pair(label, authors):
+    # Yoast SEO writes the writer as a Twitter card pair (and the reading time as another): no JSON-LD, no author
+    head = (f'<meta name="twitter:label1" content="{label}"><meta name="twitter:data1" content="Siti Rahma">'
+            '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="2 minutes">')
+    a = extract(_head(head), None, now=NOW).article
+    assert a.authors == authors and a.provenance.get("authors") == ("meta" if authors else None)
+
+
 def test_authors_from_more_meta_names_and_other_jsonld_nodes():
     html = _head('<meta name="dc:creator" content="Jane Doe">')
     assert extract(html, None, now=NOW).article.authors == ["Jane Doe"]
