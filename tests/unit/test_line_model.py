@@ -236,3 +236,13 @@ def test_without_a_furniture_mark_only_a_cjk_line_above_the_story_goes():
     ctx = LM.Context.of(lines)
     assert not LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
     assert LM.furniture_shaped(LM.features(lines, 0, "en", ctx=ctx))
+
+
+def test_one_ui_word_in_a_longer_cased_line_is_no_furniture_mark():
+    # 'link' in a sentence-like bullet under the story (AEB tune page) is chance; 'Share this article' is UI
+    lines = [TOUR_LEAD, TOUR_FOOT, "* Clique no link para ver o Calendário completo da Cup, Xfinity e Truck Series",
+             "Share this article"]
+    ctx = LM.Context.of(lines)
+    f = LM.features(lines, 2, "pt", ctx=ctx)
+    assert f.get("ui:hit") and not LM.furniture_shaped(f)
+    assert LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
