@@ -427,7 +427,7 @@ def furniture_shaped(feats: dict[str, float]) -> bool:
     grow"); CJK text runs its words together, so there one hit is one."""
     marks = FURNITURE_MARKS.intersection(feats)
     if marks == {"ui:hit"} and "ui:share<=0.25" in feats and "shape:cjk" not in feats:
-        marks = set()
+        marks = frozenset()
     return bool(marks) or ("pos:above" in feats and "shape:cjk" in feats)
 
 
