@@ -1379,7 +1379,12 @@ def closing_credit(ln: Line, f: Findings) -> Hit | None:
             name = gazetteer.known_or_domain(raw) or raw
         else:
             # a line of its own or a sign-off after the last sentence: an outlet known or shaped like one
-            name = _signoff_outlet(groups.get("org") or "")
+            org = groups.get("org") or ""
+            listed = gazetteer.split_list(org)
+            if len(listed) > 1 and all(gazetteer.lookup(x) for x in listed):  # '— AFP, Reuters'
+                return Hit(sources=[gazetteer.credited(x) for x in listed], drop=whole, kind="tail_credit",
+                           end=True, rest=None if whole else ln.text[: m.start()].rstrip())
+            name = _signoff_outlet(org)
         if name:
             return Hit(sources=[name], drop=whole, kind="tail_credit", end=True,
                        rest=None if whole else ln.text[: m.start()].rstrip())

@@ -580,6 +580,8 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     opening = [k for k in range(n) if lines[k] and not kinds[k]][:15]
     for pos, i in enumerate(opening):
         found = match_dateline(lines[i], lang, with_org_only=pos >= 6)
+        if found and not found[1] and i > first_para:
+            continue  # a stamp alone on its line under the story's first paragraph closes it: an end tag
         if found and found[2] is None and i < first_para:
             # a place-only "dateline" on a headline above the story ('Analisis – di Bawah Trump, ...'):
             # the story's own stamp opening its first paragraph below is the dateline

@@ -2143,3 +2143,22 @@ def test_cjk_stamps_and_credit_labels(text, sources, outlet):
 def test_a_bare_brand_in_the_dateline_is_the_outlet_as_written_and_never_its_own_source():
     got = analyze_text(f"JAKARTA, Okezone – {ID_LEAD}\n{ID_MORE}\nSumber: Okezone.com")
     assert got["dateline_outlet"] == "Okezone" and got["sources"] == []  # not its domain, not a source
+
+
+AR_BODY = ("أعلنت حكومة الإقليم يوم الاثنين أن برنامج المساعدات الغذائية سيمتد إلى جميع المناطق اعتبارا من "
+           "الشهر المقبل، بحسب ما قال المسؤولون.")
+
+
+@pytest.mark.parametrize(
+    "text,sources,outlet",
+    [
+        (f"الدوحة - قنا - {AR_BODY}\n{AR_BODY}", ["QNA"], None),  # a place, then the agency between dashes
+        (f"الرباط (و م ع) - {AR_BODY}\n{AR_BODY}", ["MAP"], None),
+        (f"{EN_LEAD}\n{EN_LEAD} — AFP, Reuters", ["AFP", "Reuters"], None),  # two agencies closing the story
+        (f"{ID_LEAD}\n{ID_MORE}\n(Tempo.co)", ["Tempo.co"], None),  # a stamp alone under the story closes it
+        (f"(Tempo.co)\n{ID_LEAD}\n{ID_MORE}", [], "Tempo.co"),  # above it, it opens it
+    ],
+)
+def test_agency_between_dashes_listed_closing_agencies_and_a_stamp_under_the_story(text, sources, outlet):
+    got = analyze_text(text)
+    assert got["sources"] == sources and got["dateline_outlet"] == outlet
