@@ -57,6 +57,7 @@ _SECTION_MARK = re.compile(r"^[＜〈][^＜＞〈〉\s]{1,12}[＞〉]$")
 # a line of handles, hashtags and addresses only
 _HANDLE_ONLY = re.compile(r"^(?:\s*(?:[@#][\w.]+|" + patterns.URL_IN_TEXT + r")[\s,;|·•]*)+$", re.IGNORECASE)
 # a bracketed label before a headline: "【写真】<headline>", "[FOTO] <headline>", "(VIDEO) <headline>"
+_HANDLE = re.compile(r"@[^\W_]")  # the '@' of a handle or a mail address, not 'at' written as '@'
 _LABEL_PREFIX = re.compile(r"^\s*[\[【(〔［][^\]】)〕］]{1,12}[\]】)〕］]\s*\S")
 
 
@@ -281,6 +282,8 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
             f["shape:hashtags"] = 1.0
     if "@" in line:
         f["shape:at"] = 1.0
+        if _HANDLE.search(line):
+            f["shape:handle"] = 1.0  # a handle or an address ('@bernamaofficial'), not 'VA @ Veterans Hall'
     if _DOMAIN.search(line):
         f["shape:url"] = 1.0
     seps = len(re.findall(r"\s[|•·»/]\s|\s>\s", line))
@@ -410,7 +413,7 @@ def candidates(lines: list[str]) -> list[int]:
 # addresses, a count, a date widget, another script than the body's, a label with nothing after it, the
 # title printed again, a trailing separator
 FURNITURE_MARKS = frozenset({
-    "ui:hit", "shape:handles_only", "shape:hashtag", "shape:url", "shape:at", "shape:counter",
+    "ui:hit", "shape:handles_only", "shape:hashtag", "shape:url", "shape:handle", "shape:counter",
     "shape:date_widget", "script:other", "label:empty", "repeat:title", "shape:ends_separator",
 })
 

@@ -246,3 +246,13 @@ def test_one_ui_word_in_a_longer_cased_line_is_no_furniture_mark():
     f = LM.features(lines, 2, "pt", ctx=ctx)
     assert f.get("ui:hit") and not LM.furniture_shaped(f)
     assert LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
+
+
+def test_an_at_sign_between_words_is_no_handle():
+    # a schedule writes 'at' as '@' ('VA @ Veterans United Home Loans Amphitheater'): no furniture mark; a handle is
+    lines = [TOUR_LEAD, "June 23 – Virginia Beach, VA @ Veterans United Amphitheater", "Follow @bandofficial",
+             TOUR_FOOT]
+    ctx = LM.Context.of(lines)
+    f = LM.features(lines, 1, "en", ctx=ctx)
+    assert f["shape:at"] and "shape:handle" not in f and not LM.furniture_shaped(f)
+    assert LM.features(lines, 2, "en", ctx=ctx)["shape:handle"]
