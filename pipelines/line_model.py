@@ -57,6 +57,7 @@ _SECTION_MARK = re.compile(r"^[＜〈][^＜＞〈〉\s]{1,12}[＞〉]$")
 # a line of handles, hashtags and addresses only
 _HANDLE_ONLY = re.compile(r"^(?:\s*(?:[@#][\w.]+|" + patterns.URL_IN_TEXT + r")[\s,;|·•]*)+$", re.IGNORECASE)
 # a bracketed label before a headline: "【写真】<headline>", "[FOTO] <headline>", "(VIDEO) <headline>"
+_TABLE_ROW = re.compile(r"^\|[^|\n]*\|[^|\n]*\|")  # two cells or more between pipes, from the line's start
 _HANDLE = re.compile(r"@[^\W_]")  # the '@' of a handle or a mail address, not 'at' written as '@'
 _LABEL_PREFIX = re.compile(r"^\s*[\[【(〔［][^\]】)〕］]{1,12}[\]】)〕］]\s*\S")
 
@@ -269,6 +270,8 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         f["shape:ends_colon"] = 1.0
     if line.endswith(("|", "»", ">", "-", "–", "—", "/")):
         f["shape:ends_separator"] = 1.0
+    if _TABLE_ROW.match(line):
+        f["shape:table_row"] = 1.0  # a table's row as the extractor writes it: '| 33 | Quin Houff | 77 |'
     if _BULLET.match(line):
         f["shape:bullet"] = 1.0
     if line[:1] in "\"“„«'‘「『":
@@ -427,8 +430,11 @@ def furniture_shaped(feats: dict[str, float]) -> bool:
     texts it learned from, the model's unmarked lines above the story were CJK menus, 56, and one
     word of a Latin sentence split at a link).  In a cased script one UI word among more than three others
     is chance, no mark ("Clique no link para ver o Calendário completo ...", "- Your email list will begin to
-    grow"); CJK text runs its words together, so there one hit is one."""
+    grow"); CJK text runs its words together, so there one hit is one.  A table's row ends with its pipe,
+    not with a separator trailing off a menu."""
     marks = FURNITURE_MARKS.intersection(feats)
+    if "shape:table_row" in feats:
+        marks -= {"shape:ends_separator"}  # a table row's closing pipe is no trailing separator
     if marks == {"ui:hit"} and "ui:share<=0.25" in feats and "shape:cjk" not in feats:
         marks = frozenset()
     return bool(marks) or ("pos:above" in feats and "shape:cjk" in feats)

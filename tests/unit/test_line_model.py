@@ -256,3 +256,12 @@ def test_an_at_sign_between_words_is_no_handle():
     f = LM.features(lines, 1, "en", ctx=ctx)
     assert f["shape:at"] and "shape:handle" not in f and not LM.furniture_shaped(f)
     assert LM.features(lines, 2, "en", ctx=ctx)["shape:handle"]
+
+
+def test_a_table_row_s_closing_pipe_is_no_trailing_separator():
+    # the rows of a standings table under an AEB tune story ('| 33 | Quin Houff | 77 | 0 |') end with a pipe
+    lines = [TOUR_LEAD, TOUR_FOOT, "| 33 | Quin Houff | 77 | 0 | 0 |", "Home » News »"]
+    ctx = LM.Context.of(lines)
+    f = LM.features(lines, 2, "en", ctx=ctx)
+    assert f["shape:ends_separator"] and f["shape:table_row"] and not LM.furniture_shaped(f)
+    assert LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
