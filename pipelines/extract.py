@@ -63,10 +63,6 @@ _INDEX_URL = compile_rule(_INDEX["url"], "index_page.url")
 _JS = RULES["js_shell"]
 _JS_RE = compile_rule(_JS["phrases"], "js_shell.phrases")
 _JS_MOUNTS = frozenset(_JS["mount_ids"])
-_VISIBLE_TEXT = (
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)"
-    " and not(ancestor::template)]"
-)
 
 
 @dataclass
@@ -492,7 +488,11 @@ def _generic_text(
 
 
 def _visible_text(tree: HtmlElement) -> str:
-    return " ".join(" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT) if t.strip())
+    """The page's visible text, each text node's spaces collapsed, joined by spaces: the text nodes under
+    ``<body>`` outside scripts, styles, noscript and templates (``_visible_texts``; the XPath
+    ``//body//text()[not(ancestor::script) and …]`` read the same nodes in 1.7x the time, tune pages)."""
+    bodies = (b for b in tree.iter("body") if next(b.iterancestors("body"), None) is None)  # (each node once)
+    return " ".join(" ".join(t.split()) for body in bodies for t in _visible_texts(body) if t.strip())
 
 
 def _link_density(tree: HtmlElement) -> float:
