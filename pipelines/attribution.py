@@ -208,7 +208,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
             # (a bullet, dash or pictograph may lead: '🔗 Source: <url>')
             r"^(?:[-–—•]|[\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?)?\s*[(\[（【]?\s*(?:"
             + credit
-            + r")(?:\s*/\s*\w{2,12})?\s*[:;：]\s*"
+            + r")(?:\s*/\s*\w{2,12})?\s*(?:[:;：]|\s*[丨|｜](?!.*[丨|｜]))\s*"
             r"(?P<val>.+?)\s*[)\]）】]?\s*\.?$",
             re.IGNORECASE,
         ),
@@ -260,7 +260,8 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
         "org_photo_tail": re.compile(
             r"\s[-–—]\s*(?P<org>[\w.&-]{2,30}(?:\s[\w.&-]{2,20})?)\s+(?i:photos?|pic|foto|gambar)\.?$"
         ),
-        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|Ⓒ|\(c\)|" + copyright_words + ")", re.IGNORECASE),
+        "copyright": re.compile(r"^\s*<?\s*(?:copyright|©|ⓒ|Ⓒ|[(（]c[)）]|" + copyright_words + ")",
+                                re.IGNORECASE),
     }
 
 
@@ -472,7 +473,7 @@ def _ends_with_a_name(line: str) -> bool:
 
 # a translator's or editor's short note in brackets after a CJK end tag: '…意見。中央社(翻譯)'
 _CJK_NOTE = re.compile(r"[(（][\u3400-\u9fff]{1,6}[)）]\s*$")
-_CJK_END = re.compile(r"[。！？」』][\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]{1,12}$")
+_CJK_END = re.compile(r"[。！？」』][＝=]?[\u3400-\u9fff\u3040-\u30ff\uac00-\ud7af]{1,12}$")
 
 
 def _written_outlet(written: str, src: patterns.Organisation) -> str:
@@ -502,7 +503,8 @@ def _end_tag(line: str, outlets: bool = False) -> tuple[str, int] | None:
     end += tail_start
     if not _TAIL_OK.match(core[end:]):
         return None
-    if line[:start].endswith(("。", "！", "？", "」", "』")):  # '…意見。中央社(翻譯)', '…述べた。共同'
+    # '…意見。中央社(翻譯)', '…述べた。共同', '…述べた。＝共同'
+    if line[:start].rstrip("＝=").endswith(("。", "！", "？", "」", "』")):
         return (src.name if src.is_agency else _written_outlet(line[start:end], src)), start
     if core is not line:
         return None
@@ -1032,7 +1034,8 @@ def copyright_line(ln: Line, f: Findings) -> Hit | None:
     m = _rx(ln.lang)["copyright"].match(ln.text)
     if not m or len(ln.text) > 200:
         return None
-    holder = _YEARS.sub(" ", re.sub(r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|\(c\)", " ", ln.text[m.end():]))
+    marks = r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|[(（]c[)）]"
+    holder = _YEARS.sub(" ", re.sub(marks, " ", ln.text[m.end():]))
     bare = _BARE_URL.sub(" ", holder) if "/" in holder else ""  # a site's address is no second name
     parts = [p.strip(" .()") for p in bare.split("/") if p.strip(" .()")] if "/" in bare else []
     known = [gazetteer.lookup(p) for p in parts]

@@ -2162,3 +2162,18 @@ AR_BODY = ("أعلنت حكومة الإقليم يوم الاثنين أن بر
 def test_agency_between_dashes_listed_closing_agencies_and_a_stamp_under_the_story(text, sources, outlet):
     got = analyze_text(text)
     assert got["sources"] == sources and got["dateline_outlet"] == outlet
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        (f"{JA_BODY}\n{JA_BODY}\n（c）AFPBB News", ["AFPBB News"]),  # a full-width (c) rights line
+        (f"{JA_BODY}\nプログラムは東部地域の200万世帯以上に届く見込みだと関係者は述べた。＝共同", ["Kyodo"]),
+        (f"{JA_BODY}\n{JA_BODY}\n朝日新聞デジタル", ["Asahi Shimbun"]),
+        (f"{ZH_BODY}\n{ZH_BODY}\n来源丨澎湃新闻", ["The Paper"]),  # a bar after the label
+        (f"{ZH_BODY}\n{ZH_BODY}\n来源|央视新闻客户端", ["央视新闻"]),
+        (f"{ZH_BODY}\n{ZH_BODY}\n来源 | 国内 | 社会", []),  # a row of section tabs names nobody
+    ],
+)
+def test_cjk_rights_lines_end_tags_and_barred_labels(text, sources):
+    assert analyze_text(text)["sources"] == sources
