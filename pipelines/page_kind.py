@@ -88,7 +88,11 @@ def read_markup(tree: HtmlElement, nodes: list[dict[str, Any]] | None = None) ->
         if (el.get("property") or el.get("name") or "").strip().lower() == "og:type":
             og = (el.get("content") or "").strip().lower()
             break
-    markup = bool(tree.xpath("//article//p") or tree.xpath('//meta[@property="article:published_time"]'))
+    # ``//article//p`` or ``//meta[@property="article:published_time"]``, asked for the first hit only (the
+    # XPath built the whole node set of an article's paragraphs to answer yes or no)
+    doc = tree.getroottree()
+    markup = (any(next(a.iterdescendants("p"), None) is not None for a in doc.iter("article"))
+              or any(el.get("property") == "article:published_time" for el in doc.iter("meta")))
     return Markup(article_types=tuple(sorted(kinds & ARTICLE_TYPES)),
                   listing_types=tuple(sorted(kinds & LISTING_TYPES)), og_type=og,
                   webpage_with_article_fields=webpage_fields, article_markup=markup,
