@@ -265,3 +265,13 @@ def test_a_table_row_s_closing_pipe_is_no_trailing_separator():
     f = LM.features(lines, 2, "en", ctx=ctx)
     assert f["shape:ends_separator"] and f["shape:table_row"] and not LM.furniture_shaped(f)
     assert LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
+
+
+def test_an_empty_label_between_the_story_s_paragraphs_is_its_heading():
+    # 'Think about it:' over the story's next paragraph (AEB tune page); 'See more photos:' under the story is
+    # a widget's label
+    lines = [TOUR_LEAD, "Think about it:", TOUR_FOOT, "See more photos:"]
+    ctx = LM.Context.of(lines)
+    f = LM.features(lines, 1, "en", ctx=ctx)
+    assert f["label:empty"] and f["pos:inside"] and not LM.furniture_shaped(f)
+    assert LM.furniture_shaped(LM.features(lines, 3, "en", ctx=ctx))
