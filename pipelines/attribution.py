@@ -1423,6 +1423,31 @@ def lead_end_outlet(ln: Line, f: Findings) -> Hit | None:
     return Hit(outlet=name, rest=rest)
 
 
+_WRITER_OUTLET_PLACE = re.compile(
+    r"^(?P<who>[^,()\n]{3,40}),\s*(?P<org>[^,()\n]{2,30}),\s*(?P<place>[^,()\n]{2,30}?)\.?$")
+
+
+def writer_outlet_place(ln: Line, f: Findings) -> Hit | None:
+    """'Фёдор Лисовой, Rough&Polished, Москва', 'Jane Doe, Borneo Daily, Kuching': the writer, the
+    outlet and the place signing off the story's last line - the outlet is a source (the writer's
+    own outlet, the dateline outlet, is none)."""
+    m = _WRITER_OUTLET_PLACE.match(ln.text) if len(ln.text) <= 100 else None
+    if not m or not gazetteer.is_place(m.group("place")) or not is_name_list(m.group("who"), 1):
+        return None
+    org = m.group("org").strip()
+    if len(m.group("who").split()) < 2 or gazetteer.is_place(org) or not gazetteer.brand_shaped(org):
+        return None
+    # known, a domain, an outlet word ('Borneo Daily') or a brand's glyphs in one word ('Rough&Polished',
+    # 'KompasTV'); a title ('Minister of Finance', 'Editor') is none
+    name = gazetteer.known_or_domain(org) or (org if gazetteer.outlet_shaped(org) or re.fullmatch(
+        r"[^\W\d_]+(?:[&+!][^\W\d_]+|(?<=[a-z])[A-Z][a-z]+)+", org) else None)
+    if name is None:
+        return None
+    if f.dateline_outlet and _same_outlet(patterns.norm_key(name), patterns.norm_key(f.dateline_outlet)):
+        return Hit(drop=True, kind="signoff", credit=False)
+    return Hit(sources=[name], drop=True, kind="signoff", end=True)
+
+
 def broadcast_signoff(ln: Line, f: Findings) -> Hit | None:
     """'MBN뉴스 김주하입니다.' closing a transcript (signoffs)."""
     for rx in patterns.regexes("signoffs", 0, ln.lang):
@@ -1511,6 +1536,7 @@ RULES: tuple[Rule, ...] = (
     Rule("closing_credit", lambda ln: ln.last, closing_credit),
     Rule("lead_end_outlet", lambda ln: ln.rank == ln.story_start and not ln.last, lead_end_outlet),
     Rule("broadcast_signoff", lambda ln: ln.foot, broadcast_signoff),
+    Rule("writer_outlet_place", lambda ln: ln.rank == ln.count - 1 and ln.count >= 3, writer_outlet_place),
     Rule("embedded_photo_dateline", _anywhere, embedded_photo_dateline),
 )
 

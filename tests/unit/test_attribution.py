@@ -2177,3 +2177,17 @@ def test_agency_between_dashes_listed_closing_agencies_and_a_stamp_under_the_sto
 )
 def test_cjk_rights_lines_end_tags_and_barred_labels(text, sources):
     assert analyze_text(text)["sources"] == sources
+
+
+@pytest.mark.parametrize(
+    "last,sources",
+    [
+        ("Фёдор Лисовой, Rough&Polished, Москва", ["Rough&Polished"]),  # writer, outlet, place
+        ("Jane Doe, Minister of Finance, London", []),  # a title, not an outlet
+        ("Jane Doe, Editor, London", []),
+        ("Jakarta, Bandung, Surabaya", []),  # places only
+    ],
+)
+def test_a_writer_outlet_place_signoff_closing_the_story(last, sources):
+    got = analyze_text(f"{EN_LEAD}\n{EN_LEAD}\nOfficials said more would follow in the next few weeks.\n{last}")
+    assert got["sources"] == sources
