@@ -486,6 +486,20 @@ class CandidateIndex:
     def __len__(self) -> int:
         return len(self._docs)
 
+    def keep_only(self, fields: Iterable[str]) -> None:
+        """Keep only ``fields`` of each document (a new, smaller dict each; the originals are not
+        touched), e.g. once its batch is written and only its candidate fields are read again.  The
+        decoded signatures of the index's own documents stay; the other ones (candidates compared
+        through ``choose``, keyed by ``id()`` of dicts that may be gone) are dropped."""
+        fields = tuple(fields)
+        sigs: dict[int, np.ndarray | None] = {}
+        for i, doc in enumerate(self._docs):
+            slim = {k: doc[k] for k in fields if k in doc}
+            if id(doc) in self._sigs:
+                sigs[id(slim)] = self._sigs[id(doc)]
+            self._docs[i] = slim
+        self._sigs = sigs
+
     def docs(self) -> list[dict[str, Any]]:
         return list(self._docs)
 

@@ -511,3 +511,44 @@ def test_only_the_ids_written_lately_are_read_in_real_time(env):
     ix.close()
     assert store.realtime_asked[-1] == set()  # what the search sees is not read again
     assert {d["version"] for d in store.docs.values()} == {3} and len(store.docs) == 3
+
+
+def test_the_linker_remembers_only_the_batches_not_yet_searchable_and_only_their_candidate_fields(tmp_path):
+    """A long crawl: the syndication linker keeps the last batches' new documents as candidates (not
+    searchable before the next refresh), but only the batches a later one may still link to, and only
+    what a stored candidate carries - not their bodies.  It held every document's whole body until
+    4 x (bulk_in_flight + 1) x batch_docs documents (6,000 by default) had passed, then pruned: the
+    crawl process grew by ~6 KB a page on make bench-memory (issue 16)."""
+    store, clock = FakeStore(), Clock()
+    cfg = IndexConfig(batch_docs=3, batch_bytes=10_000_000, flush_seconds=5, spool_dir=tmp_path / "s",
+                      dead_letter_dir=tmp_path / "d", bulk_in_flight=2)
+    ix = Indexer(store, cfg, clock=clock, sleep=clock.sleep)
+    store.searchable = set()  # nothing written is searchable yet: every candidate comes from memory
+    for n in range(60):
+        ix.add(art(n, body=f"Berita lain nomor {n} tentang harga beras di pasar kota. " * 40 + str(n),
+                   fetched="2024-12-04T08:00:00+00:00"))
+    for n in (60, 61, 62):
+        ix.add(art(n, fetched="2024-12-04T09:00:00+00:00"))
+    ix.drain()
+    remembered = ix._linker.remembered()
+    batches = cfg.bulk_in_flight + 2  # the batches a new one may link to, and itself
+    assert len(remembered) <= batches * cfg.batch_docs, len(remembered)
+    assert not any("body" in d or "title" in d for d in remembered[:-cfg.batch_docs])
+    by_url = {d["url"].rsplit("/", 1)[1]: d for d in store.docs.values()}
+    assert len(by_url) == 63
+    ix.close()
+
+
+def test_a_reprint_links_to_a_copy_remembered_from_the_batch_before_last(env):
+    """The copies kept in memory still link (fields kept: what a stored candidate carries)."""
+    store, _, ix = env
+    store.searchable = set()
+    ix.add(art(1, body=BODY, fetched="2024-12-04T08:00:00+00:00"))
+    for n in (2, 3, 4, 5, 6):
+        ix.add(art(n, fetched="2024-12-04T08:00:00+00:00"))  # batches 1 and 2 go out
+    ix.add(art(7, body=BODY, fetched="2024-12-04T07:00:00+00:00"))  # earlier copy, batch 3
+    ix.close()
+    by_url = {d["url"].rsplit("/", 1)[1]: d for d in store.docs.values()}
+    assert by_url["7.html"]["cluster_id"] == by_url["1.html"]["cluster_id"]
+    assert by_url["7.html"]["is_cluster_canonical"] is True
+    assert by_url["1.html"]["is_cluster_canonical"] is False  # the mark moved off the stored copy

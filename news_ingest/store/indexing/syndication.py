@@ -4,11 +4,14 @@ outlet's reprint, a wire story) or starts one, and the earliest copy carries the
 Per batch: one candidate search (``candidate_query``: stored copies sharing a content hash or an LSH
 band, within the window, collapsed to one hit per cluster), then ``SyndicationLinker.link``, which
 also remembers the last batches' documents — not searchable before the next refresh — so a reprint
-in the next batch still finds them.
+in the next batch still finds them.  It remembers only the batches a new one may link to
+(``bulk_in_flight`` + 1 before it), and of a written batch only what a stored candidate carries: a
+long crawl's memory does not grow with its pages (issue 16).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +20,9 @@ from pipelines import dedupe
 
 CANDIDATE_FIELDS = ["content_hash", "fingerprint", "fingerprint_bands", "cluster_id", "is_cluster_canonical",
                     "first_seen_at", "published_at", "fetched_at"]
+# what a remembered document keeps once its batch is planned: a stored candidate's fields, the time
+# dedupe.story_time falls back to, and the linker's own marks
+REMEMBERED_FIELDS = [*CANDIDATE_FIELDS, "last_seen_at", "id", "_index", "_stored", "_batch"]
 
 
 def candidate_query(fresh: list[dict[str, Any]], window_days: float) -> dict[str, Any] | None:
@@ -56,7 +62,8 @@ class SyndicationLinker:
 
     def __init__(self, config: IndexConfig) -> None:
         self.config = config
-        self.recent = dedupe.CandidateIndex()  # the last batches' new documents, tagged by batch number
+        # the last batches' new documents, one index per batch (tagged by batch number), newest last
+        self._batches: deque[dedupe.CandidateIndex] = deque()
         self.batch_no = 0
 
     def link(self, fresh: list[dict[str, Any]],
@@ -69,9 +76,9 @@ class SyndicationLinker:
         for cand in candidates:
             if cand["id"] not in fresh_ids:
                 stored.add(cand)
-        current = self._prune()
+        current = self._next_batch()
         keep_from = self.batch_no - (self.config.bulk_in_flight + 1)
-        pools = [stored, current]
+        pools = [stored, *self._batches]
         canonical: dict[str, dict[str, Any]] = {}  # cluster -> the copy marked earliest
         extra: list[dict[str, Any]] = []
         syndicated = 0
@@ -106,18 +113,21 @@ class SyndicationLinker:
             current.add(doc)  # later copies in this batch and the next batches can join it
         return extra, syndicated
 
-    def _prune(self) -> dedupe.CandidateIndex:
-        """Start a new batch.  The last batches are not searchable before the next refresh: they are
-        kept in a pool that is pruned to the last few batches now and then (each document is added
-        once)."""
+    def remembered(self) -> list[dict[str, Any]]:
+        """The documents kept as candidates for the next batches, oldest first."""
+        return [d for batch in self._batches for d in batch.docs()]
+
+    def _next_batch(self) -> dedupe.CandidateIndex:
+        """Start a new batch: the last batch is written now, so its documents keep only their
+        candidate fields; batches older than ``bulk_in_flight`` + 1 are searchable or never linked to
+        again, and are forgotten."""
         self.batch_no += 1
-        keep_from = self.batch_no - (self.config.bulk_in_flight + 1)
-        if len(self.recent) > 4 * (self.config.bulk_in_flight + 1) * self.config.batch_docs:
-            kept = [d for d in self.recent.docs() if d.get("_batch", 0) >= keep_from]
-            self.recent = dedupe.CandidateIndex()
-            for d in kept:
-                self.recent.add(d)
-        return self.recent
+        if self._batches:
+            self._batches[-1].keep_only(REMEMBERED_FIELDS)
+        while len(self._batches) > self.config.bulk_in_flight + 1:
+            self._batches.popleft()
+        self._batches.append(dedupe.CandidateIndex())
+        return self._batches[-1]
 
 
 __all__ = ["CANDIDATE_FIELDS", "SyndicationLinker", "candidate_query", "candidates_from"]
