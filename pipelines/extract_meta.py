@@ -846,6 +846,8 @@ def normalize_authors(
             ):
                 continue
             name = _name_case(name)
+            if " " not in name and (m := _PARTICLE_BEFORE.search(clean_text(raw))) and m.group(2) == name:
+                name = f"{m.group(1)} {name}"  # "Von Miller", "Di Maria": the lead-in word is the name's
             if name.casefold() not in seen:
                 seen.add(name.casefold())
                 people.append(name)
@@ -867,6 +869,13 @@ _A_EDITED_BY = re.compile(
     r"(?:^|\s*[;,|]\s*|\s+)(?:edit(?:ed|ing)|diedit|disunting)\s+(?:by|oleh)\s+.*$", re.I)
 _A_MATERIAL_FROM = re.compile(
     r"(?:[,;]\s*|\s+|^)(?:mit|unter verwendung von)\s+(?:agentur)?material\s+(?:von|der|aus)\s+", re.I)
+
+
+# a surname opening with a particle that is also a byline's lead-in ("Von Miller", "Di Maria", "By Von
+# Miller"): a lead-in is followed by a name, so the one word left after it, when it is a name, is the
+# particle's. The particle capitalised, the word a capital then small letters ("Von dpa" credits the agency)
+_PARTICLE_BEFORE = re.compile(
+    r"(?:^|[\s:])(Von|Di)\s+((?=[A-ZÀ-ÖØ-Þ])[^\W\d_](?:[^\W\d_A-ZÀ-ÖØ-Þ]|['’-][^\W\d_])+)(?=$|\s*[,|•·–-]\s)")
 
 
 def _credit_piece(name: str, i: int) -> bool:

@@ -2062,6 +2062,18 @@ def test_a_name_particle_is_not_taken_for_a_byline_lead_in(raw, name):
     assert meta.clean_name(raw) == name
 
 
+@pytest.mark.parametrize(("value", "people", "agencies"), [
+    ("Von Miller", ["Von Miller"], []),  # a surname opening with a particle that is also a lead-in
+    ("By Von Miller", ["Von Miller"], []),
+    ("Di Maria | 5 March 2025", ["Di Maria"], []),
+    ("Von Max Muster", ["Max Muster"], []),  # a lead-in, then a whole name
+    ("Von dpa", [], ["dpa"]),  # a lead-in, then the agency
+    ("Von Redaktion", [], []),  # a lead-in, then the desk
+])
+def test_a_lead_in_word_before_one_surname_is_the_name_s_particle(value, people, agencies):
+    assert meta.normalize_authors([value], {"dailycourier"}) == (people, agencies)
+
+
 # A link the standard library cannot parse (an unclosed IPv6 bracket: urlsplit raises ValueError) is a
 # hostile page's cheapest weapon: it must cost that one value, never the article it stands on.
 _BUDGET_STORY = "".join(
