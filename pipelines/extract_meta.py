@@ -793,10 +793,12 @@ def clean_name(name: str) -> str:
 
 
 def normalize_authors(
-    values: list[str], outlet: set[str]
+    values: list[str], outlet: set[str], chinese: bool = False
 ) -> tuple[list[str], list[str]]:
     """(people, agency credits) from raw byline values: split "A and B", cleaned, the outlet itself and
-    junk dropped, news agencies set apart (a byline agency is attribution, not an author)."""
+    junk dropped, news agencies set apart (a byline agency is attribution, not an author). On a Chinese
+    page (``chinese``) names written apart by spaces are read as Chinese bylines write them
+    (``_han_names``)."""
     from pipelines import patterns  # late: the pattern tables load on first use
 
     people: list[str] = []
@@ -810,7 +812,10 @@ def normalize_authors(
             continue
         value = _A_FILED_IN.split(value, maxsplit=1)[0]
         value = _A_MATERIAL_FROM.sub(", ", _A_EDITED_BY.sub("", value)).strip(" ,")
-        for i, raw in enumerate(_split_names(_without_place(_writers_only(value), outlet))):
+        pieces = _split_names(_without_place(_writers_only(value), outlet))
+        if chinese:
+            pieces = [n for piece in pieces for n in _han_names(piece)]
+        for i, raw in enumerate(pieces):
             src = patterns.alias_table().resolve(clean_text(raw).strip(" .,:;-–—|()"))
             if i and src is None and _CREDENTIAL.match(raw.strip(" ,;")):
                 continue  # "Rachael Link, MS, RD", "Siti Aminah, S.Pd., M.Pd.": degrees after the name
@@ -852,6 +857,31 @@ def normalize_authors(
                 seen.add(name.casefold())
                 people.append(name)
     return people[:20], agencies
+
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_HAN_WORDS = re.compile(f"^[{_HAN}]+(?:\\s+[{_HAN}]+)+$")
+
+
+def _han_names(piece: str) -> list[str]:
+    """The names of a Chinese byline written apart by spaces, its lead-in and roles cut ("记者 王伟 李娜" ->
+    王伟, 李娜): each word of two characters or more is a name, and two one-character words are one
+    two-character name spaced out to the width of three ("张 三" -> 张三, "本报记者 张 三 李 四" -> 张三,
+    李四). A one-character word that no other follows leaves the piece as it is."""
+    name = clean_name(piece)
+    if not _HAN_WORDS.match(name):
+        return [piece]
+    words, out, i = name.split(), [], 0
+    while i < len(words):
+        if len(words[i]) > 1:
+            out.append(words[i])
+            i += 1
+        elif i + 1 < len(words) and len(words[i + 1]) == 1:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            return [piece]
+    return out
 
 
 # a degree or credential set after the name as a part of its own: one upper-case word of 2-5 letters ("MS",
@@ -1040,9 +1070,10 @@ def authors(
     are asked last; ``other_byline`` (another extractor's author fields, read by the same normaliser) only
     when no source named anybody, not even an agency."""
     keys = outlet_keys(pm, url)
+    chinese = (language(pm)[0] or "").startswith("zh")
     credits: list[str] = []
     for values, src in byline_candidates(pm):
-        people, agencies = normalize_authors(values, keys)
+        people, agencies = normalize_authors(values, keys, chinese)
         credits += [a for a in agencies if a not in credits]
         if people:
             return people, src, credits
@@ -1051,7 +1082,7 @@ def authors(
         for found in found_iter:
             if not found:
                 continue
-            people, agencies = normalize_authors([found], keys)
+            people, agencies = normalize_authors([found], keys, chinese)
             credits += [a for a in agencies if a not in credits]
             if people:
                 return _inner_byline(people, found, found_iter, keys), src, credits
@@ -1059,7 +1090,7 @@ def authors(
         return people, "meta", credits  # the writer's page named where a name should be
     if not credits and other_byline is not None:
         for found in other_byline():
-            if found and (people := normalize_authors([found], keys)[0]):
+            if found and (people := normalize_authors([found], keys, chinese)[0]):
                 return people, "trafilatura", credits
     return [], None, credits
 

@@ -2074,6 +2074,19 @@ def test_a_lead_in_word_before_one_surname_is_the_name_s_particle(value, people,
     assert meta.normalize_authors([value], {"dailycourier"}) == (people, agencies)
 
 
+@pytest.mark.parametrize(("lang", "byline", "authors"), [
+    ("zh-CN", "本报记者 张 三 李 四", ["张三", "李四"]),  # two-character names spaced to the width of three
+    ("zh-CN", "记者 王伟 李娜", ["王伟", "李娜"]),  # two writers set apart by a space
+    ("zh-CN", "新华社记者 王小明 张 三", ["王小明", "张三"]),
+    ("ja", "田中 太郎", ["田中 太郎"]),  # a Japanese name: family name, space, given name
+])
+def test_chinese_bylines_written_apart_by_spaces(lang, byline, authors):
+    html = (f'<html lang="{lang}"><head></head><body><article><h1>城市更新工作取得新进展</h1>'
+            f'<p class="author">{byline}</p><p>' + "今年以来，全市各区加快推进老旧小区改造工作，居民生活条件明显改善。" * 6
+            + "</p></article></body></html>")
+    assert extract(html, "https://www.example.cn/news/2025/0305/c1001.html", now=NOW).article.authors == authors
+
+
 # A link the standard library cannot parse (an unclosed IPv6 bracket: urlsplit raises ValueError) is a
 # hostile page's cheapest weapon: it must cost that one value, never the article it stands on.
 _BUDGET_STORY = "".join(
