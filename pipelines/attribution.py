@@ -1783,11 +1783,26 @@ def _menu_rows(lines: list[Line], dropped: set[int], f: Findings) -> None:
             f.removed.append({"kind": "edge_chrome", "text": ln.text})
 
 
+_SCHEDULE_ROW = re.compile(r"^(?P<key>[^|:–—]{1,24}?)\s+(?P<sep>--|[-–—|:])\s+\S")
+
+
+def _schedule_row(text: str) -> str | None:
+    """The separator of a schedule's row, a key of at most three words holding a figure (a date, a time,
+    a number) before its entry: 'Sept. 12 -- Shoreline Amphitheatre, Mountain View, CA', '12/03 | Final';
+    else None.  Another story's headline does not open with a date and a separator."""
+    m = _SCHEDULE_ROW.match(text.strip())
+    if not m or len(m.group("key").split()) > 3 or not any(c.isdigit() for c in m.group("key")):
+        return None
+    return m.group("sep")
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate; without
     a closing credit, a run of two or more headline-shaped lines that ends the body after the
     story's running text is a list of other stories (a "most read" or "more in" block, one headline
-    a line, in any language), and so is the short label line right above such a run."""
+    a line, in any language), and so is the short label line right above such a run - unless the
+    run's rows and the story's line above it are rows of one schedule (``_schedule_row``: a tour's
+    dates, whose rows with a full stop end the run early)."""
     if not lines:
         return
     live = [ln for ln in lines if ln.index not in dropped]
@@ -1812,6 +1827,9 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
             break
         run.append(ln)
     story = live[: len(live) - len(run)]
+    shape = _schedule_row(story[-1].text) if story else None
+    if shape and all(_schedule_row(ln.text) == shape for ln in run):
+        return  # the story's schedule goes on ('Sept. 5 -- ...' / 'Sept. 12 -- ...'): its rows, no teasers
     if len(run) == 1 and story and is_paragraph(story[-1].text) and _SENTENCE_END.search(story[-1].text) \
             and is_title_cased(run[0].text) and len(run[0].text.split()) >= 5:
         pass  # one title-cased headline after the story's closing sentence: another story's teaser

@@ -2191,3 +2191,21 @@ def test_cjk_rights_lines_end_tags_and_barred_labels(text, sources):
 def test_a_writer_outlet_place_signoff_closing_the_story(last, sources):
     got = analyze_text(f"{EN_LEAD}\n{EN_LEAD}\nOfficials said more would follow in the next few weeks.\n{last}")
     assert got["sources"] == sources
+
+
+def test_a_tours_dates_after_the_story_are_its_schedule_not_teasers():
+    # a tour's dates close the story; a row with a full stop in it ('Amphitheatre. Seattle') ends the
+    # teaser run early, so the rows under it looked like a list of other stories' headlines
+    story = ("The band announced on Tuesday a 30-city North American tour that opens in June and closes in "
+             "October, with special guests on every date of the run.\n"
+             "Tickets go on sale to the general public on Friday at 10 a.m. local time.\n"
+             "Aug. 30 -- Pepsi Center, Denver, CO\nSept. 5 -- White River Amphitheatre. Seattle, WA\n")
+    rows = ["Sept. 12 -- Shoreline Amphitheatre, Mountain View, CA", "Sept. 18 -- The Forum, Los Angeles, CA",
+            "Oct. 3 -- Ak-Chin Pavilion, Phoenix, AZ"]
+    body = run(story + "\n".join(rows))["clean_text"]
+    assert all(row in body for row in rows)
+    # other stories' headlines under the story still go, a dated one too
+    teasers = ["Milano Design Week 2018 | FLOS pays tribute to Achille Castiglioni",
+               "Milano Design Week 2018 | Seiko's 'The Flow of Time' at the Triennale"]
+    body = run(story + "\n".join(teasers))["clean_text"]
+    assert not any(t in body for t in teasers)
