@@ -64,6 +64,20 @@ DEFAULT_TEXTS = Path("/work/shared/bench/news")
 WORDS = ["pemerintah", "menteri", "rakyat", "harga", "kebijakan", "banjir", "jakarta", "ekonomi", "pasar",
          "presiden", "sidang", "warga", "laporan", "polisi", "kota", "provinsi", "bantuan", "sekolah"]
 START = datetime(2026, 11, 1, tzinfo=UTC)  # the timed documents' month; the history is the 24 before
+NODE_PID: int | None = None  # the node's process (--node-pid, or the node this run started): its CPU time
+NODE_CPU: dict[str, list[float]] = {"indexer": [], "helpers_bulk": []}  # node CPU s per run, by method
+
+
+def node_cpu() -> float:
+    """The node process's CPU seconds so far (user + system, every thread); 0 without a pid.  Unlike
+    wall time it does not count what the other jobs on a shared machine take."""
+    if NODE_PID is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{NODE_PID}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def load_bodies(texts: Path) -> list[str]:
@@ -152,11 +166,12 @@ def build_history(url: str, client: Elasticsearch, bodies: list[str], n_indices:
     client.indices.forcemerge(index=store.alias, max_num_segments=1)  # old months are merged down
     # the history's lookup-index entries (written by helpers.bulk, it has none): made once, then
     # cloned behind each run's alias, as a deployment's is after two years of the Indexer writing
-    client.indices.delete(index=store.id_index)
-    store.ensure_id_index()
-    client.indices.refresh(index=store.id_index)
-    client.indices.forcemerge(index=store.id_index, max_num_segments=1)
-    client.indices.put_settings(index=store.id_index, settings={"index.blocks.write": True})
+    if hasattr(store, "ensure_id_index"):  # (the bench also runs against code from before it)
+        client.indices.delete(index=store.id_index)
+        store.ensure_id_index()
+        client.indices.refresh(index=store.id_index)
+        client.indices.forcemerge(index=store.id_index, max_num_segments=1)
+        client.indices.put_settings(index=store.id_index, settings={"index.blocks.write": True})
     return names, months
 
 
@@ -167,7 +182,7 @@ def fresh_store(url: str, history: list[str] | None = None, prefix: str = "bench
         store._req("POST", "/_aliases", body={"actions": [
             {"add": {"index": name, "alias": store.alias, "is_write_index": False}} for name in history]})
         store.indices(fresh=True)
-        if store.id_index_state(fresh=True) is not None:  # the history's entries (build_history)
+        if hasattr(store, "id_index") and store.id_index_state(fresh=True) is not None:  # build_history's
             store._req("DELETE", f"/{store.id_index}")
             store._req("POST", f"/{history[0].rsplit('-', 1)[0]}-ids/_clone/{store.id_index}",
                        params={"wait_for_active_shards": "1"},
@@ -213,7 +228,7 @@ class Timed:
             try:
                 return bulk(lines, params)
             finally:
-                if lines and next(iter(lines[0].values())).get("_index") == store.id_index:
+                if lines and next(iter(lines[0].values())).get("_index") == f"{store.alias}-ids":
                     self.ms["bulk_entries"].append((time.perf_counter() - t0) * 1000)
 
         store.backend.bulk = timed_bulk  # type: ignore[method-assign]
@@ -331,12 +346,14 @@ def run_indexer(url: str, client: Elasticsearch, w: Workload, tmp: Path) -> tupl
 
     ix.prepare = timed_prepare  # type: ignore[method-assign]
     docs = w.next_crawl()  # before the clock: the copy is the caller's, as in the crawl
+    cpu0 = node_cpu()
     t0 = time.perf_counter()
     for d in docs:
         ix.add(d)
     ix.close()
     elapsed = time.perf_counter() - t0
     client.indices.refresh(index=store.alias)
+    NODE_CPU["indexer"].append(node_cpu() - cpu0)
     write = store.indices(fresh=True)[0]
     in_write = client.count(index=write)["count"]
     total = client.count(index=store.alias)["count"]
@@ -360,12 +377,14 @@ def run_indexer(url: str, client: Elasticsearch, w: Workload, tmp: Path) -> tupl
 
 def run_helpers_bulk(url: str, client: Elasticsearch, w: Workload, chunk: int) -> float:
     store = fresh_store(url, w.history)
+    cpu0 = node_cpu()
     t0 = time.perf_counter()
     ok, errors = helpers.bulk(client, ({"_index": store.alias, "_id": i, "_source": d} for i, d in w.raw),
                               chunk_size=chunk, max_chunk_bytes=IndexConfig().batch_bytes,
                               raise_on_error=False)
     elapsed = time.perf_counter() - t0
     client.indices.refresh(index=store.alias)
+    NODE_CPU["helpers_bulk"].append(node_cpu() - cpu0)
     in_write = client.count(index=store.indices(fresh=True)[0])["count"]
     drop(store, client)
     assert ok == len(w.raw) == in_write and not errors, (ok, in_write, errors[:2])
@@ -412,6 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reseen", type=float, default=0.05, help="share of documents stored in an old index")
     ap.add_argument("--lookup-reps", type=int, default=15)
     ap.add_argument("--url", default=os.environ.get("ES_BENCH_URL"))
+    ap.add_argument("--node-pid", type=int, help="with --url: the node's process id, to count its CPU time")
     ap.add_argument("--texts", type=Path, default=DEFAULT_TEXTS)
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
@@ -421,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
         print("starting a private Elasticsearch node ...", flush=True)
         node = devnode.start("elasticsearch", heap=os.environ.get("BENCH_HEAP", "1g"))
         args.url = node.url
+    global NODE_PID
+    NODE_PID = args.node_pid or (node.pid() if node else None)
     tmp = Path(tempfile.mkdtemp(prefix="bench-index-"))
     client = Elasticsearch(hosts=[args.url], request_timeout=120)
     hist_alias = None
@@ -463,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
             if len(warm) >= 2 and all(abs(a - b) / b < 0.10 for a, b in zip(warm[-1], warm[-2], strict=True)):
                 break
 
+        for runs in NODE_CPU.values():  # the warm-up's are discarded
+            runs.clear()
         lookup = bench_lookup(args.url, client, history, months, first_seen, args.lookup_reps)
         print("\nlookup for one batch of 500 (ms, median of "
               f"{args.lookup_reps}):\n| alias | now: lookup-index mget + mget "
@@ -508,6 +532,10 @@ def main(argv: list[str] | None = None) -> int:
             "indexer_stats": {k: infos[median_run]["stats"].get(k, 0) for k in (
                 "bulk_requests", "created", "seen", "syndicated", "retries", "spooled", "conflicts")},
             "cpu_count": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()],
+            # the node's CPU seconds per run (start to refresh), and Indexer / helpers.bulk per round
+            "node_cpu_s": {k: [round(x, 2) for x in v] for k, v in NODE_CPU.items()},
+            "node_cpu_paired": round(statistics.median(a / b for a, b in zip(
+                NODE_CPU["indexer"], NODE_CPU["helpers_bulk"], strict=True)), 2) if NODE_PID else None,
         }
         print("\n| method | docs/s (median) | Indexer / it, paired |\n|---|---:|---:|")
         print(f"| Indexer (lookup + syndication search + bulk per batch) | {m_ours:.0f} | 1.00 |")
@@ -520,6 +548,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{breakdown['candidate_search_ms']} ms, bulk {breakdown['bulk_ms']} ms (its lookup entries "
               f"{breakdown['bulk_entries_ms']}); wrote {result['indexer_ops_written']}; totals "
               f"{infos[median_run]['totals_s']}")
+        if NODE_PID:
+            print(f"node CPU per run (s, median): Indexer {statistics.median(NODE_CPU['indexer']):.2f}, "
+                  f"helpers.bulk {statistics.median(NODE_CPU['helpers_bulk']):.2f}; Indexer / helpers.bulk "
+                  f"{result['node_cpu_paired']} paired")
         print(f"Indexer / raw bulk = {result['vs_bulk']} of medians, {result['vs_bulk_paired']} median of "
               f"same-round ratios (target >= 0.95); Indexer / per-doc = {result['vs_per_doc']}x, "
               f"{result['vs_per_doc_paired']}x paired")
