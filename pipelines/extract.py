@@ -988,6 +988,9 @@ _UPDATED = compile_rule(RULES["dateline_labels"]["updated"], "dateline_labels.up
 _DATELINE_ATTR = re.compile(r"date|time|tanggal|tgl|waktu|publish|posted|datum|zeit|ago|fecha|tarih", re.I)
 _DATELINE_TAGS = ("time", "span", "div", "p", "small", "li", "em", "b", "strong", "abbr")
 MAX_DATELINE_CHARS = 80
+# a line naming both days, weekdays and zones written out ("Published: Wednesday, March 5, 2025, 10:15 AM EST
+# | Updated: Thursday, March 6, 2025, 08:30 AM EST"), is two datelines long
+MAX_DATELINE_PAIR_CHARS = 2 * MAX_DATELINE_CHARS
 MAX_DATELINE_CANDIDATES = 20
 
 
@@ -1003,6 +1006,7 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
     h1 = body.find(".//h1")
     story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
     holds_headline = _headline_holders(tree)
+    limit = MAX_DATELINE_PAIR_CHARS if with_updated else MAX_DATELINE_CHARS
     tried = 0
     for el in body.iter(*_DATELINE_TAGS):
         if el.tag != "time" and not el.attrib:
@@ -1013,9 +1017,9 @@ def _relative_datelines(tree: HtmlElement, with_updated: bool = False) -> Iterat
             continue
         if _UPDATED.search(attrs):
             continue
-        text = " ".join(_element_text(el, MAX_DATELINE_CHARS).split())  # read no more than a dateline
-        if not text or len(text) > MAX_DATELINE_CHARS:
-            continue
+        text = " ".join(_element_text(el, limit).split())  # read no more than a dateline
+        if not text or len(text) > limit or len(text) > MAX_DATELINE_CHARS and not _UPDATED.search(text):
+            continue  # (longer than one dateline: two, the publication's and the update's, or none)
         if (upd := _UPDATED.search(text)) and not (with_updated and (
                 _PUBLISHED_LABEL.search(text) or any(c.isdigit() for c in text[:upd.start()]))):
             continue  # the update's line; with_updated: unless it names the publication first or by its label

@@ -2087,6 +2087,33 @@ def test_chinese_bylines_written_apart_by_spaces(lang, byline, authors):
     assert extract(html, "https://www.example.cn/news/2025/0305/c1001.html", now=NOW).article.authors == authors
 
 
+@pytest.mark.parametrize("line", [
+    # both days with their weekdays and zones written out: longer than one dateline
+    "Published: Wednesday, March 5, 2025, 10:15 AM EST | Updated: Thursday, March 6, 2025, 08:30 AM EST",
+    "Updated: Thursday, March 6, 2025, 08:30 AM EST | Published: Wednesday, March 5, 2025, 10:15 AM EST",
+])
+def test_a_dateline_naming_the_publication_and_the_update_at_length(line):
+    html = ('<html><head><title>Council approves the budget</title></head><body><article><h1>Council approves '
+            f'the budget</h1><div class="article-date">{line}</div><p>'
+            + "The council approved the budget on Tuesday after a long debate in the chamber. " * 6
+            + "</p></article></body></html>")
+    a = extract(html, "https://www.dailycourier.com/news/council-approves-budget", {"country": "us"},
+                now=datetime(2025, 3, 8, tzinfo=UTC)).article
+    assert a.published_at == "2025-03-05T10:15:00-05:00" and a.provenance["published_at"] == "dateline"
+
+
+def test_a_long_date_element_without_the_update_is_no_dateline():
+    line = ("Wednesday, March 5, 2025, 10:15 AM EST - the council met for six hours and voted on the budget "
+            "for the coming year")
+    html = ('<html><head><title>Council approves the budget</title></head><body><article><h1>Council approves '
+            f'the budget</h1><div class="article-date">{line}</div><p>'
+            + "The council approved the budget on Tuesday after a long debate in the chamber. " * 6
+            + "</p></article></body></html>")
+    a = extract(html, "https://www.dailycourier.com/news/council-approves-budget", {"country": "us"},
+                now=datetime(2025, 3, 8, tzinfo=UTC)).article
+    assert a.provenance["published_at"] != "dateline"
+
+
 # A link the standard library cannot parse (an unclosed IPv6 bracket: urlsplit raises ValueError) is a
 # hostile page's cheapest weapon: it must cost that one value, never the article it stands on.
 _BUDGET_STORY = "".join(
