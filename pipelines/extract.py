@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
+from htmldate.core import is_date_candidate
+from htmldate.extractors import FAST_TAGS as HTMLDATE_FAST_TAGS
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
@@ -604,6 +606,14 @@ _BYLINE_SKIP = re.compile(
 _DATED_ELEMENTS = etree.XPath("//body//time | //body//*[contains(@class, 'date')]")
 
 
+_HTMLDATE_TAGS = (*HTMLDATE_FAST_TAGS, "aside")
+
+
+def _sidebar(aside: HtmlElement, story: HtmlElement | None, holds_headline: dict[HtmlElement, bool]) -> bool:
+    """An ``<aside>`` outside the headline's ``<article>`` that does not hold the headline: the page's."""
+    return aside not in holds_headline and not (story is not None and _inside(aside, story))
+
+
 @contextmanager
 def _furniture_times_set_aside(tree: HtmlElement) -> Iterator[HtmlElement]:
     """``tree`` with the dated elements of its furniture (``_DATED_ELEMENTS`` that are ``_in_furniture``:
@@ -615,9 +625,15 @@ def _furniture_times_set_aside(tree: HtmlElement) -> Iterator[HtmlElement]:
     story = next(h1.iterancestors("article"), None) if h1 is not None else None
     holds_headline = _headline_holders(tree)
     removed: list[tuple[HtmlElement, int, HtmlElement]] = []
+    body = tree.find(".//body")
+    dated = list(_DATED_ELEMENTS(tree))
+    if body is not None:  # the elements htmldate reads a date in by their class or id ("meta", "post-meta",
+        # "time", "published" ...), and a sidebar's <aside>, whose bare teaser dates its text search finds
+        dated += [el for el in body.iter(*_HTMLDATE_TAGS) if el.tag == "aside"
+                  and _sidebar(el, story, holds_headline) or el.attrib and is_date_candidate(el)]
     try:
-        for el in [t for t in _DATED_ELEMENTS(tree)
-                   if _in_furniture(t, story) or _in_site_header(t, holds_headline)]:
+        for el in [t for t in dated if t.tag == "aside" and _sidebar(t, story, holds_headline)
+                   or _in_furniture(t, story) or _in_site_header(t, holds_headline)]:
             parent = el.getparent()
             if parent is not None:
                 removed.append((parent, parent.index(el), el))

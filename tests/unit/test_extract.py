@@ -2114,6 +2114,27 @@ def test_a_long_date_element_without_the_update_is_no_dateline():
     assert a.provenance["published_at"] != "dateline"
 
 
+@pytest.mark.parametrize("teasers", [
+    # another story's day in the page's furniture, in an element no date class names: htmldate reads it by
+    # its class ("meta", "post-meta") or in the text of a sidebar
+    '<div class="related-posts"><ul><li><a href="/a">Other story</a> <span class="meta">01.02.2025</span>'
+    "</li></ul></div>",
+    '<aside><ul><li><a href="/a">Other story</a> <span>2025-02-01</span></li></ul></aside>',
+    '<div class="sidebar"><ul><li><a href="/a">Other story</a> <span class="post-meta">February 1, 2025'
+    "</span></li></ul></div>",
+])
+def test_a_teaser_s_day_without_a_date_class_is_not_the_story_s(teasers):
+    story = "<p>" + "The council approved the budget on Tuesday after a long debate in the chamber. " * 6 + "</p>"
+    page = ("<html><head><title>Council approves the budget</title></head><body><article><h1>Council approves "
+            "the budget</h1>{}" + story + "</article>" + teasers + "</body></html>")
+    url = "https://www.dailycourier.com/news/council-approves-budget"
+    hints, now = {"country": "us"}, datetime(2025, 3, 8, tzinfo=UTC)
+    assert extract(page.format(""), url, hints, now=now).article.published_at is None
+    # the story's own line is still read
+    dated = page.format('<p class="meta">Jenny Smith · 5 March 2025</p>')
+    assert extract(dated, url, hints, now=now).article.published_at.startswith("2025-03-05")
+
+
 # A link the standard library cannot parse (an unclosed IPv6 bracket: urlsplit raises ValueError) is a
 # hostile page's cheapest weapon: it must cost that one value, never the article it stands on.
 _BUDGET_STORY = "".join(
