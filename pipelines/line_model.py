@@ -400,12 +400,17 @@ def _runs_on(lines: list[str], i: int) -> bool:
     """The line is part of a sentence: it ends in a comma or semicolon (a verse's or list's line)
     or an opening bracket (a sentence split at a link: 'Kepolisian Republik Indonesia (' / 'Polri'),
     or the running text right before it stops without a sentence end (a sentence split at a link:
-    "... kata Kepala" / "BPOM" / "...")."""
+    "... kata Kepala" / "BPOM" / "..."), or it is the tail of a hard-wrapped sentence: it opens in
+    lower case and closes the sentence, under a line of six words or more that stops without a
+    sentence end ("... looking absolutely stunning in new" / "make-up photos.")."""
     if lines[i].endswith(_RUNS_ON):
         return True
     prev = lines[i - 1] if i else ""
-    return (len(prev.split()) >= 12 and is_paragraph(prev) and not _SENT_END.search(prev)
-            and not prev.endswith((":", "：")))
+    if not prev or _SENT_END.search(prev) or prev.endswith((":", "：")):
+        return False
+    if lines[i][:1].islower() and _SENT_END.search(lines[i]) and len(prev.split()) >= 6:
+        return True
+    return len(prev.split()) >= 12 and is_paragraph(prev)
 
 
 def candidates(lines: list[str]) -> list[int]:

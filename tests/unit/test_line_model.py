@@ -150,6 +150,13 @@ def test_speaker_labels_and_lines_of_a_running_sentence_are_never_candidates():
     assert LM.candidates(lines) == [6]
     # a sentence split at a link: the piece ending in its opening bracket runs on
     assert LM.candidates([PARA, "Kepolisian Republik Indonesia (", "Polri", PARA]) == [2]
+    # a hard-wrapped sentence's tail, opening in lower case and closing the sentence, runs on from its line
+    wrapped = [PARA, "show Nigerian actress, Kate Henshaw, looking absolutely stunning in new", "make-up photos.",
+               PARA]
+    assert 2 not in LM.candidates(wrapped)
+    # a lower-case label under a title, or a tail under a line of a few words, stays a candidate
+    assert LM.candidates([PARA, "Weitere Artikel zum Thema", "von Katja Belousova", PARA]) == [1, 2]
+    assert 2 in LM.candidates([PARA, "Read more about", "more photos.", PARA])
 
 
 DIET_LEAD = ("Диета подходит тем, кто хочет похудеть без голода: в рационе остаются овощи, белок и немного жиров, "
