@@ -13,7 +13,8 @@ this one process, reported for the tuning part, the blind part (``bench/splits.j
   *as given* scores the truth lists untouched (Fundus lists ``dpa``, ``AP``, ``ORF.at`` as authors);
 - **date day / minute**: the publication date on the truth's calendar day (in the truth's zone), and
   within 60 seconds of it (a date-only answer counts as midnight);
-- **has**: share of pages where the system gave a value at all.
+- **has**: share of pages where the system gave a value at all (for authors also *people*: a person named,
+  outlet and agency credits aside as in the people score).
 
 "ours" is what the pipeline indexes: ``pipelines.process.process_page`` (extraction, then cleaning, which adds
 bylines found in the body) with the hints the crawl gives: the source's country and the fetch time (the
@@ -201,11 +202,11 @@ def score_page(truth: dict[str, Any], out: dict[str, Any], outlet_names: list[st
         given = [x for x in truth.get("authors") or [] if x]
         pred = out["authors"]
         row["authors_given"] = author_f1(given, pred)
+        people = [x for x in pred if not is_credit_not_person(x, outlet_names)]
         row["authors_people"] = author_f1(
-            [x for x in given if not is_credit_not_person(x, outlet_names)],
-            [x for x in pred if not is_credit_not_person(x, outlet_names)],
-        )
+            [x for x in given if not is_credit_not_person(x, outlet_names)], people)
         row["has_authors"] = float(bool(pred))
+        row["has_people"] = float(bool(people))  # a person named (has_authors counts outlets, agencies too)
     want = read_when(truth.get("publishing_date"))
     got = read_when(out.get("date"))
     if want is not None:
@@ -217,7 +218,7 @@ def score_page(truth: dict[str, Any], out: dict[str, Any], outlet_names: list[st
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, float]:
     out: dict[str, float] = {"n": len(rows)}
-    for key in (*FIELDS, "has_title", "has_authors", "has_date"):
+    for key in (*FIELDS, "has_title", "has_authors", "has_people", "has_date"):
         vals = [r[key] for r in rows if key in r]
         if vals:
             out[key] = statistics.mean(vals)
@@ -276,7 +277,7 @@ def main() -> int:
 
     report: dict[str, Any] = {"shared": str(shared), "splits": splits["rule"], "systems": {}}
     head = f"{'part':<6} {'system':<12} {'n':>4} " + " ".join(f"{f:>14}" for f in FIELDS)
-    head += f" {'has t/a/d':>15} {'med ms':>7}"
+    head += f" {'has t/a/p/d':>20} {'med ms':>7}"
     print(head)
     for part in PARTS if args.part == "all" else (args.part,):
         for name, _ in SYSTEMS:
@@ -284,8 +285,9 @@ def main() -> int:
             m["median_ms"] = statistics.median(ms[name]) if ms[name] else float("nan")
             report["systems"].setdefault(name, {})[part] = m
             cells = " ".join(f"{m[f]:>14.3f}" if f in m else f"{'-':>14}" for f in FIELDS)
-            has = "/".join(f"{m[k]:.2f}" if k in m else "-" for k in ("has_title", "has_authors", "has_date"))
-            print(f"{part:<6} {name:<12} {m['n']:>4} {cells} {has:>15} {m['median_ms']:>7.1f}")
+            has = "/".join(f"{m[k]:.2f}" if k in m else "-"
+                           for k in ("has_title", "has_authors", "has_people", "has_date"))
+            print(f"{part:<6} {name:<12} {m['n']:>4} {cells} {has:>20} {m['median_ms']:>7.1f}")
     shown = "blind" if args.part == "all" else args.part
     mine = report["systems"]["ours"][shown]
     print(f"targets (ours, {shown} part):", ", ".join(
