@@ -505,7 +505,8 @@ def _end_tag(line: str, outlets: bool = False) -> tuple[str, int] | None:
         return None
     # '…意見。中央社(翻譯)', '…述べた。共同', '…述べた。＝共同'
     if line[:start].rstrip("＝=").endswith(("。", "！", "？", "」", "』")):
-        return (src.name if src.is_agency else _written_outlet(line[start:end], src)), start
+        return (gazetteer.credited(line[start:end], src) if src.is_agency
+                else _written_outlet(line[start:end], src)), start
     if core is not line:
         return None
     written = line[start:end]
@@ -519,9 +520,10 @@ def _end_tag(line: str, outlets: bool = False) -> tuple[str, int] | None:
     # "... pihak. – Bernama" / "... -- ANTARA"; a dash inside a sentence ("названию – ТАСС") is no tag
     if re.search(r"(?:[.!?\"”»)’]\s*[-–—]{1,2}|[-–—]{2})$", before):
         cut = re.search(r"\s*[-–—]{1,2}$", before)
-        return src.name, cut.start() if cut else len(before)
+        return gazetteer.credited(written, src), cut.start() if cut else len(before)
     if before.endswith((".", "!", "?", '"', "”", "»", ")", "’")):
-        return (src.name if src.is_agency else _written_outlet(line[start:end], src)), len(before)
+        name = gazetteer.credited(written, src) if src.is_agency else _written_outlet(written, src)
+        return name, len(before)
     return None
 
 
@@ -621,7 +623,7 @@ def bracket_brand(ln: Line, f: Findings) -> Hit | None:
     src = gazetteer.lookup(org)
     rest = (ln.text[: m.start()] + ln.text[m.end():]).strip()
     if src and src.is_agency:
-        return Hit(sources=[src.name], rest=rest)
+        return Hit(sources=[gazetteer.credited(org, src)], rest=rest)
     name = gazetteer.credited(org, src) if src else _shaped_outlet(org)
     if not name or f.dateline_outlet is not None:
         return None
@@ -902,7 +904,7 @@ def _known_slash_credit(line: str) -> tuple[str, int] | None:
     src = gazetteer.lookup(m.group("org"))
     if src is None or not (src.is_agency or src.is_photo):
         return None
-    return src.name, m.start()
+    return gazetteer.credited(m.group("org"), src), m.start()
 
 
 def _text_credit_line(ln: Line) -> bool:
@@ -1105,7 +1107,8 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
         return None
     parts = [p.strip() for p in ln.text.strip("() ").split("/")] if "/" in ln.text else []
     known = [gazetteer.lookup(p) for p in parts]
-    agencies = [src.name for src in known if src and src.is_agency]
+    agencies = [gazetteer.credited(p, src) for p, src in zip(parts, known, strict=True)
+                if src and src.is_agency]
     staff = [p for p, src in zip(parts, known, strict=True) if src is None and _STAFF_CODE.fullmatch(p)]
     if agencies and staff and len(agencies) + len(staff) == len(parts):
         return Hit(sources=agencies, drop=True, kind="end_tag", end=True)
@@ -1114,7 +1117,8 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
     if len(joined) > 1:
         srcs = [gazetteer.lookup(p) for p in joined]
         if all(src is not None and src.is_agency for src in srcs):
-            return Hit(sources=[src.name for src in srcs if src], drop=True, kind="end_tag", end=True)
+            names = [gazetteer.credited(p, src) for p, src in zip(joined, srcs, strict=True) if src]
+            return Hit(sources=names, drop=True, kind="end_tag", end=True)
     found = gazetteer.find(ln.text)
     if not found or not all(src.is_agency for _, _, src in found):
         return None
@@ -1125,7 +1129,8 @@ def bare_agency_line(ln: Line, f: Findings) -> Hit | None:
         rest = rest[:s] + rest[e:]
     if re.sub(r"(?i)[\s()\[\]/,&.\-–—]|\band\b|\bund\b|\bdan\b", "", rest):
         return None
-    return Hit(sources=[src.name for _, _, src in found], drop=True, kind="end_tag", end=True)
+    names = [gazetteer.credited(ln.text[s:e], src) for s, e, src in found]
+    return Hit(sources=names, drop=True, kind="end_tag", end=True)
 
 
 def _edge_name(text: str) -> patterns.Organisation | None:
@@ -1212,10 +1217,11 @@ def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
     if src and not src.is_photo:
         names = [gazetteer.credited(tag, src)]
     else:  # "(ANSA-AFP)": agencies joined in one tag, every part a known agency
-        parts = [gazetteer.lookup(p) for p in re.split(r"\s*[-–]\s*", tag)]
+        pieces = re.split(r"\s*[-–]\s*", tag)
+        parts = [gazetteer.lookup(p) for p in pieces]
         if len(parts) < 2 or not all(p is not None and p.is_agency for p in parts):
             return None
-        names = [p.name for p in parts if p]
+        names = [gazetteer.credited(w, p) for w, p in zip(pieces, parts, strict=True) if p]
     rest = ln.text[: m.start()].rstrip()
     if not rest:
         return Hit(sources=names, drop=True, kind="end_tag", end=True)
@@ -1236,7 +1242,7 @@ def caption_agency_tag(ln: Line, f: Findings) -> Hit | None:
     m = _BRACKET_TAG.search(text)
     src = gazetteer.lookup(m.group("tag").strip()) if m else None
     if m and src and (src.is_agency or src.is_photo):
-        name, cut = src.name, m.start()
+        name, cut = gazetteer.credited(m.group("tag"), src), m.start()
     else:
         tag = _end_tag(text)
         if not tag or not _CAPTION_DATE.search(text[: tag[1]]):
@@ -1257,7 +1263,8 @@ def agency_end_tag(ln: Line, f: Findings) -> Hit | None:
     m = _SLASHED_TAIL.search(ln.text) if ln.text.endswith("/") or "/" in ln.text[-25:] else None
     src = gazetteer.lookup(m.group("org")) if m else None
     if m and src and src.is_agency:
-        return Hit(sources=[src.name], rest=ln.text[: m.start()].rstrip(), end=True)
+        name = gazetteer.credited(m.group("org"), src)
+        return Hit(sources=[name], rest=ln.text[: m.start()].rstrip(), end=True)
     # a known outlet only on the story's closing line: the last line, or its last paragraph
     tag = _end_tag(ln.text, outlets=ln.rank == ln.count - 1 or ln.rank == ln.story_end)
     if not tag:
@@ -1569,7 +1576,7 @@ def _dateline_credit(dateline: str, f: Findings, org: tuple[str, bool] | None = 
     wire = re.match(r"^\W*([^=＝\n]{1,16})[=＝]", dateline) if got and got[0] == "source" else None
     name = gazetteer.trailing_name(wire.group(1)) if wire else None
     if name and gazetteer.is_agency(name):
-        f.sources.add(gazetteer.canonical(name))
+        f.sources.add(gazetteer.credited(name))
 
 
 def _byline_credits(bylines: list[str], f: Findings) -> None:

@@ -30,6 +30,7 @@ from pipelines.clean import (
 )
 from pipelines.credit_model import CreditModel, add_model_credits
 from pipelines.credit_model import load_model as load_credit_model
+from pipelines.gazetteer import one_name_each
 from pipelines.language import detect_language, langid_rank, normalize_code
 from pipelines.line_model import KIND as LEARNED_KIND
 from pipelines.line_model import LineModel, apply_line_model, load_model
@@ -131,6 +132,7 @@ def _run(
     # credits and the dateline outlet the rules have no rule for, taken by their shape and position
     add_model_credits(load_credit_model() if credit_model is True else credit_model or None, text, attr,
                       cleaned.removed_segments)
+    attr.sources = one_name_each(attr.sources, text)  # one name per organisation, as the rules write it
     # lines in another language at the edges go once the credits are read ("Źródło: tvn24" on an
     # English page is a credit, not a foreign banner)
     attr.body, foreign = _foreign_edge_lines(attr.body, language[0])

@@ -372,7 +372,7 @@ def alias_variants(alias: str, suffixes: tuple[str, ...] = ()) -> list[str]:
 
 
 class AliasTable:
-    def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str]):
+    def __init__(self, entries: list[dict[str, Any]], codes: dict[str, str], fixed: list[str] | None = None):
         self.by_key: dict[str, Organisation] = {}
         self.entries: list[Organisation] = []
         findable: list[str] = []
@@ -405,6 +405,10 @@ class AliasTable:
             if not e.get("exact"):  # "Trend", "Dawn": ordinary words, only whole credited values
                 findable.extend(src.aliases)
         self.codes = {str(k).casefold(): str(v) for k, v in codes.items()}
+        names = {src.name for src in self.entries}
+        self.fixed = frozenset(str(n) for n in fixed or ())
+        if self.fixed - names:
+            raise PatternError(f"agencies.yaml: fixed names without an entry: {sorted(self.fixed - names)}")
         alts = sorted(set(findable), key=len, reverse=True)
         # whole-word alias finder (case-insensitive; callers check case for short aliases).  A dot
         # after the name ends it only when no domain goes on ("antara.com" is not ANTARA), though a
@@ -463,4 +467,4 @@ def alias_table() -> AliasTable:
     entries = data.get("entries") or []
     if not isinstance(entries, list):
         raise PatternError("agencies.yaml: entries must be a list")
-    return AliasTable(entries, data.get("codes") or {})
+    return AliasTable(entries, data.get("codes") or {}, data.get("fixed") or [])

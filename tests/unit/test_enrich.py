@@ -382,3 +382,21 @@ def test_the_bench_lists_removed_lines_that_are_not_labelled_furniture():
     assert false_removals(unlabelled, out) == [
         ("related", "text", "Baca juga: Harga Cabai Naik Lagi di Pasar Induk")]
     assert any(s["kind"] == "related" for s in out["removed_segments"])
+
+
+def test_sources_are_written_as_the_labelling_rules_write_them():
+    # the dts copy credits itself in full in the dateline and by its short brand under the picture
+    dts = ("Berlin (dts Nachrichtenagentur) - Die Zahl der Arbeitslosen ist im November gesunken. Das teilte "
+           "die Bundesagentur für Arbeit am Dienstag mit.\n"
+           "Die Arbeitslosenquote lag bei 5,6 Prozent, wie die Behörde in Nürnberg weiter mitteilte.\n"
+           "Foto/Quelle: dts")
+    assert analyze_text(dts, None)["sources"] == ["dts"]
+    fmt = ("KUALA LUMPUR: Kerajaan akan mengumumkan langkah baharu bagi menangani kenaikan harga barang minggu "
+           "depan, kata seorang menteri.\n"
+           "Beliau berkata perkara itu dibincangkan dalam mesyuarat Kabinet semalam.\n"
+           "Sumber: Free Malaysia Today (FMT)")
+    assert analyze_text(fmt, None)["sources"] == ["FMT"]
+    bbc = ("Pemerintah Inggris mengumumkan paket bantuan baru bagi warga yang terdampak kenaikan harga energi.\n"
+           "Paket itu mencakup potongan tagihan listrik selama enam bulan.\n"
+           "Sumber: BBC News")
+    assert analyze_text(bbc, None)["sources"] == ["BBC"]

@@ -214,3 +214,36 @@ def test_round_11_local_script_names_and_second_tier_outlets(name, canonical):
 def test_a_brand_styled_in_lower_case_is_found_as_it_writes_itself():
     text = "Dikutip dari detikcom, Senin (12/2/2024), program itu dimulai; les agences ont confirmé."
     assert [text[s:e] for s, e, _ in gazetteer.find(text)] == ["detikcom"]  # a generic word stays strict
+
+
+@pytest.mark.parametrize(
+    "written,name",
+    [
+        ("BBC News", "BBC"),  # a name of the labelling table: the table's spelling, whatever alias
+        ("Anadolu Agency", "AA"),
+        ("Free Malaysia Today (FMT)", "FMT"),  # one outlet named twice: the short brand
+        ("mbn(mbn.co.kr)", "MBN"),
+        ("Kyodo News", "Kyodo"),  # an agency outside the table: its entry's name
+        ("共同", "Kyodo"),
+    ],
+)
+def test_credited_names_follow_the_labelling_rules(written, name):
+    assert gazetteer.credited(written) == name
+
+
+def test_table_names_are_fixed_in_the_gazetteer_file():
+    fixed = patterns.alias_table().fixed
+    assert {"AFP", "AP", "Reuters", "ANTARA", "dpa", "TASS", "Agencies", "AA"} <= fixed
+    assert "Kyodo" not in fixed
+
+
+def test_one_name_per_organisation_the_short_brand_when_the_text_writes_both():
+    text = ("Berlin (dts Nachrichtenagentur) - Die Zahl der Arbeitslosen ist gesunken.\n"
+            "Foto/Quelle: dts")
+    assert gazetteer.one_name_each(["dts Nachrichtenagentur"], text) == ["dts"]
+    # the text writes only the code: the entry's name stays ('PL' is Prensa Latina)
+    assert gazetteer.one_name_each(["Prensa Latina"], "La Habana, 3 dic (PL) El Gobierno ...") == ["Prensa Latina"]
+    # two forms of one outlet are one source: the domain, else the short brand
+    assert gazetteer.one_name_each(["Kontan", "Kontan.co.id"]) == ["Kontan.co.id"]
+    assert gazetteer.one_name_each(["Free Malaysia Today", "FMT"]) == ["FMT"]
+    assert gazetteer.one_name_each(["Borneo Post Online", "Malay Mail"]) == ["Borneo Post Online", "Malay Mail"]
