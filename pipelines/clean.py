@@ -556,7 +556,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 j += 1
         elif _is_prompt(line, lang):
             kinds[i] = "prompt"
-        elif _is_chrome(line, lang):
+        elif _is_chrome(line, lang) and not _heads_wrapped_sentence(lines, i):
             kinds[i] = "chrome"
         elif ((teaser := _TEASER.match(line)) and is_headline_like(teaser.group("head"), 220)
               or i > first_para and _label_teaser(line)):
@@ -1012,6 +1012,19 @@ def embedded_teasers(
             continue
         out.append(i)
     return out
+
+
+def _heads_wrapped_sentence(lines: list[str], i: int) -> bool:
+    """The line is the first word(s) of a hard-wrapped sentence, not a UI label: it opens with a
+    capital and ends without a stop, colon or separator, and the next line goes on in lower case
+    for six words or more without closing the sentence ('Photos' / 'which were released online and
+    are making the rounds on social media,')."""
+    line = lines[i]
+    k = _next_nonempty(lines, i + 1)
+    if k is None or not line[:1].isupper() or line.endswith((".", "!", "?", ":", "：", "|", "»", ">")):
+        return False
+    nxt = lines[k].strip()
+    return nxt[:1].islower() and len(nxt.split()) >= 6 and not _SENT_END.search(nxt)
 
 
 def _prev_nonempty(lines: list[str], end: int) -> int | None:

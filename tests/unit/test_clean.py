@@ -867,3 +867,17 @@ def test_a_short_sentence_after_a_related_label_or_in_a_block_is_the_story_s():
                 "The team said the deal would be finalised on Friday.", "en")
     assert "Lakers Sign Veteran Guard Before Deadline" not in out.body
     assert "The team said the deal would be finalised on Friday." in out.body
+
+
+def test_a_chrome_word_opening_a_hard_wrapped_sentence_is_the_storys():
+    # 'Photos' is a UI label on its own line, but here the page wrapped a sentence after its first word
+    story = ("Photos\nwhich were released online and are making the rounds on social media,\n"
+             "show Nigerian actress, Kate Henshaw, looking absolutely stunning in new\nmake-up photos.\n"
+             "Veteran Nollywood actress, Kate Henshaw, has taken to her Instagram page to share the photos.")
+    c = clean(story, "en")
+    assert c.body.startswith("Photos\nwhich were released online")
+    # the label over a paragraph, or over a lower-case line that closes its sentence, stays chrome
+    for nxt in ("Veteran Nollywood actress, Kate Henshaw, has taken to her Instagram page to share the photos.",
+                "see them all in the gallery below."):
+        c = clean(f"Photos\n{nxt}\n{BODY}", "en")
+        assert not c.body.startswith("Photos") and "chrome" in kinds(c)
