@@ -31,9 +31,7 @@ from htmldate.extractors import FAST_TAGS as HTMLDATE_FAST_TAGS
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
-from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.settings import DEFAULT_CONFIG
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from pipelines import dates, dedupe, page_kind
 from pipelines import extract_meta as meta
@@ -822,28 +820,6 @@ LEAD_IN_MAX_CHARS = 100
 BODY_START_CHARS = 200  # a paragraph this long is the story: no byline comes after it
 
 
-TRAFILATURA_BYLINE_CANDIDATES = 2  # elements of its first author XPath that finds any that are read
-
-
-def _trafilatura_bylines(tree: HtmlElement) -> Iterator[str]:
-    """The bylines trafilatura's author search finds, for a page where none of ours names anybody: on its
-    copy of the page without comments, sidebars, dates and figures, the elements of the first of its author
-    XPaths (specific to generic) that selects any. Ours reads their visible text (no script inside) and
-    skips those in the page's furniture (the page footer's "author" box), which trafilatura takes raw. Its
-    meta tag and JSON-LD readings are not asked: ours read the same keys, and its JSON-LD reader takes a
-    graph's Person node for the writer where the article names its outlet. No second metadata extraction:
-    the text extraction runs without it, and this runs only on a page whose bylines named nobody."""
-    copy = prune_unwanted_nodes(deepcopy(tree), AUTHOR_DISCARD_XPATHS)
-    h1 = copy.find(".//h1")
-    story = next((a for a in h1.iterancestors("article")), None) if h1 is not None else None
-    for xpath in AUTHOR_XPATHS:  # (as trafilatura, no wider XPath after one that found a byline: each costs)
-        found = [t for el in xpath(copy)
-                 if 2 < len(t := _element_text(el)) < 120 and not _in_furniture(el, story)]
-        if found:
-            yield from found[:TRAFILATURA_BYLINE_CANDIDATES]
-            return
-
-
 def _following(el: HtmlElement, tags: tuple[str, ...]) -> Iterator[HtmlElement]:
     """The elements with these tags after ``el`` in document order, not inside it (XPath's ``following::``
     axis, read lazily: libxml2 builds that axis's whole node set first, for every page)."""
@@ -1270,7 +1246,6 @@ def _fields(
     authors, src, agency_credits = meta.authors(
         pm, page_url, html_byline=lambda: _html_bylines(tree),
         body_byline=lambda: [_body_byline(tree, body) or ""],
-        other_byline=lambda: _trafilatura_bylines(tree),
     )
     if src:
         prov["authors"] = src

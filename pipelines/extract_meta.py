@@ -1061,14 +1061,12 @@ def byline_candidates(pm: PageMeta) -> list[tuple[list[str], str]]:
 
 
 def authors(
-    pm: PageMeta, url: str | None = None, html_byline: Any = None, body_byline: Any = None,
-    other_byline: Any = None,
+    pm: PageMeta, url: str | None = None, html_byline: Any = None, body_byline: Any = None
 ) -> tuple[list[str], str | None, list[str]]:
     """(people, provenance, agency credits). The first source that names a person wins; a source that only
     names the outlet or an agency does not stop the search. ``html_byline`` and then ``body_byline``
     (callables returning candidate strings, best first: visible byline elements, a byline line of the body)
-    are asked last; ``other_byline`` (another extractor's author fields, read by the same normaliser) only
-    when no source named anybody, not even an agency."""
+    are asked last."""
     keys = outlet_keys(pm, url)
     chinese = (language(pm)[0] or "").startswith("zh")
     credits: list[str] = []
@@ -1088,10 +1086,6 @@ def authors(
                 return _inner_byline(people, found, found_iter, keys), src, credits
     if not credits and (people := normalize_authors(profile_url_names(pm), keys)[0]):
         return people, "meta", credits  # the writer's page named where a name should be
-    if not credits and other_byline is not None:
-        for found in other_byline():
-            if found and (people := normalize_authors([found], keys, chinese)[0]):
-                return people, "trafilatura", credits
     return [], None, credits
 
 

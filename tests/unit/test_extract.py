@@ -1168,43 +1168,11 @@ def test_bylines_in_the_story_footer_and_other_elements(byline):
     assert a.authors == ["Jana Muster"] and a.provenance["authors"] == "html"
 
 
-@pytest.mark.parametrize(
-    ("byline", "authors"),
-    [
-        # a forum-style CMS's user name under the headline: a class none of our byline words name
-        ('<div class="post-meta"><span class="username">Jana Muster</span></div>', ["Jana Muster"]),
-        ('<div class="meta"><a class="username" href="/u/jmuster">Jana Muster, Redakteurin</a></div>',
-         ["Jana Muster"]),  # read by our normaliser: the role goes
-        ('<div class="meta"><span class="username">Haushalt Aktuell</span></div>', []),  # the outlet
-        ('<div class="meta"><span class="username"><script>var u = window.user || {};</script></span></div>',
-         []),  # code in the box is no text
-    ],
-)
-def test_trafilatura_s_byline_search_when_ours_names_nobody(byline, authors):
-    html = ('<html><head><meta property="og:site_name" content="Haushalt Aktuell"></head><body><article>'
-            f"<h1>Streit um den Haushalt</h1>{byline}<p>" + "Der Bundestag berät am Freitag. " * 12
-            + "</p></article></body></html>")
-    a = extract(html, "https://example.de/politik/haushalt", now=NOW).article
-    assert a.authors == authors and a.provenance.get("authors") == ("trafilatura" if authors else None)
-
-
-def test_trafilatura_s_byline_search_is_not_asked_after_an_agency_credit():
-    html = ('<html><head><meta name="author" content="dpa"></head><body><article><h1>Streit um den Haushalt'
-            '</h1><div class="meta"><span class="username">Jana Muster</span></div><p>'
-            + "Der Bundestag berät am Freitag. " * 12 + "</p></article></body></html>")
-    a = extract(html, "https://example.de/politik/haushalt", now=NOW).article
-    assert a.authors == [] and "authors:agency:dpa" in " ".join(extract(
-        html, "https://example.de/politik/haushalt", now=NOW).notes)
-
-
 def test_a_byline_in_the_page_footer_is_not_the_story_s():
     html = ('<html><head></head><body><article><h1>Streit um den Haushalt</h1><p>'
             + "Der Bundestag berät am Freitag. " * 12 + "</p></article>"
             + '<footer><span class="author">Jana Muster</span></footer></body></html>')
     assert extract(html, "https://example.de/politik/haushalt", now=NOW).article.authors == []
-    # nor is trafilatura's search, asked last, allowed to take it
-    assert extract(html.replace('"author"', '"username"'), "https://example.de/politik/haushalt",
-                   now=NOW).article.authors == []
 
 def test_person_with_a_list_of_names():
     ld = ('{"@type": "NewsArticle", "headline": "Harga", '
