@@ -103,6 +103,7 @@ EXTENSIONS = {
     "crawler.extensions.PoliteAutoThrottle": 0,
     "crawler.shutdown.ShutdownDrain": 100,  # SIGTERM stops within seconds, even behind long delays
     "crawler.extensions.CrawlSummary": 500,
+    "crawler.extensions.ResponseCountBound": 510,  # at most ~300 responses wait for a stage worker
 }
 # The CPU-bound stages (extract, clean/language/attribution, fingerprints) run in stage worker processes
 # so the reactor thread keeps downloading and indexing (crawler/workers.py).  STAGE_WORKERS (default one
@@ -114,6 +115,9 @@ EXTENSIONS = {
 # (Scrapy's default 5 MB). Items now wait for a stage worker, and news pages of 0.3-2 MB filled 5 MB with
 # a handful of pages, so fetching stalled while workers idled: 20 MB measured 11% faster on 2,000 pages.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+# ... and each response counts as at least 64 KB there (Scrapy: 1 KB), so small pages cannot pile up by the
+# thousand under those 20 MB waiting for a worker (crawler.extensions.ResponseCountBound; memory, issue 16)
+SCRAPER_SLOT_MIN_RESPONSE_SIZE = 65536
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response's output (default 100), whatever it
 # yields: an article page yields one item and a few links, so 100 tasks a page were a tenth of the
 # reactor's CPU.  Items of different responses still run side by side.

@@ -132,3 +132,64 @@ def test_crawl_command_names_an_unknown_source(monkeypatch, capsys):
 def test_crawl_command_check_passes_other_spiders_and_good_settings():
     crawl_command.check("other", {"source": "whatever"})
     crawl_command.check("news", {"source": "all"})
+
+
+def _slot_with_bound(settings=None):
+    from scrapy.core.scraper import Slot
+
+    from crawler import settings as project_settings
+
+    values = {k: getattr(project_settings, k)
+              for k in ("SCRAPER_SLOT_MAX_ACTIVE_SIZE", "SCRAPER_SLOT_MIN_RESPONSE_SIZE")}
+    values.update(settings or {})
+    slot = Slot(values["SCRAPER_SLOT_MAX_ACTIVE_SIZE"])
+    crawler = get_crawler(settings_dict=values)
+    crawler.engine = SimpleNamespace(scraper=SimpleNamespace(slot=slot))
+    extensions.ResponseCountBound.from_crawler(crawler).spider_opened(None)
+    return slot
+
+
+def _waiting_until_backout(slot, body_size, limit=10_000):
+    from scrapy.http import HtmlResponse, Request
+
+    for n in range(1, limit + 1):
+        url = f"http://127.0.0.1:8765/berita/{n}/"
+        slot.add_response_request(HtmlResponse(url, body=b"x" * body_size), Request(url))
+        if slot.needs_backout():
+            return n
+    return None
+
+
+def test_small_pages_cannot_pile_up_by_the_thousand_in_the_scraper_slot():
+    # the memory benchmark's ~3 KB pages: Scrapy's 1 KB floor let 6,000 wait under 20 MB; now ~300
+    assert _waiting_until_backout(_slot_with_bound(), 3_000) == 20_000_000 // 65536 + 1
+    assert _waiting_until_backout(_slot_with_bound({"SCRAPER_SLOT_MIN_RESPONSE_SIZE": 1024}), 3_000) == 6667
+    # a large page still counts its own bytes: 20 MB of 1 MB pages is 20 pages, as before
+    assert _waiting_until_backout(_slot_with_bound(), 1_000_000) == 21
+
+
+def test_the_count_bound_keeps_the_slots_books_balanced():
+    from scrapy.http import HtmlResponse, Request
+
+    slot = _slot_with_bound()
+    pairs = [(HtmlResponse(f"http://127.0.0.1/{n}", body=b"x" * size), Request(f"http://127.0.0.1/{n}"))
+             for n, size in enumerate([10, 70_000, 3_000])]
+    for response, request in pairs:
+        slot.add_response_request(response, request)
+    for _ in pairs:
+        slot.next_response_request_deferred()
+    for response, request in pairs:
+        slot.finish_response(response, request)
+    assert slot.active_size == 0 and not slot.needs_backout()
+
+
+def test_a_slot_already_in_use_is_left_alone(caplog):
+    from scrapy.core.scraper import Slot
+    from scrapy.http import HtmlResponse, Request
+
+    slot = Slot(20_000_000)
+    slot.add_response_request(HtmlResponse("http://127.0.0.1/a", body=b"x"), Request("http://127.0.0.1/a"))
+    crawler = get_crawler()
+    crawler.engine = SimpleNamespace(scraper=SimpleNamespace(slot=slot))
+    extensions.ResponseCountBound.from_crawler(crawler).spider_opened(None)
+    assert slot.MIN_RESPONSE_SIZE == 1024 and "not bounded" in caplog.text
