@@ -40,6 +40,7 @@ from pipelines.clean import (
 )
 from pipelines.line_model import heads_paragraph, ui_word_hits
 from pipelines.regex_guard import guarded, mark_test, requires_one_of
+from pipelines.sentences import ends_clause
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -52,7 +53,6 @@ _SLASH_FRAG = re.compile(
 _BARE_URL = re.compile(patterns.URL_IN_TEXT, re.IGNORECASE)
 _KO_NEWS = re.compile(r"\s*뉴스$")
 _SLOT = "{source}"
-_SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 
 
 @dataclass
@@ -1001,7 +1001,7 @@ def credit_in_row(ln: Line, f: Findings) -> Hit | None:
     a header row of date and label segments, not a sentence (the row stays; its credit is read)."""
     if len(ln.text) > 160 or not _ROW_DATE.search(ln.text) or is_paragraph(ln.text):
         return None
-    if _SENTENCE_END.search(ln.text.rstrip(" |｜")) and not ln.text.rstrip(" |｜").endswith(":"):
+    if ends_clause(ln.text.rstrip(" |｜")) and not ln.text.rstrip(" |｜").endswith(":"):
         return None
     m = _rx(ln.lang)["credit_in_row"].search(ln.text)
     if not m or not m.start():
@@ -1624,7 +1624,7 @@ def _edge_fragments(lines: list[Line], dropped: set[int], f: Findings) -> None:
     for pos, ln in enumerate(live):
         words = len(ln.text.split())
         zone_max = 3 if ln.index < first else 2 if ln.index > last else 0
-        if not zone_max or words > zone_max or _SENTENCE_END.search(ln.text):
+        if not zone_max or words > zone_max or ends_clause(ln.text):
             continue
         if _CJK_OR_BRACKET.search(ln.text):
             continue
@@ -1663,7 +1663,7 @@ def _in_running_text(live: list[Line], pos: int) -> bool:
     nxt = live[pos + 1].text.strip() if pos + 1 < len(live) else ""
     if text.endswith((",", "，", "、", ";", "；")):
         return True
-    prev_open = bool(prev) and not _SENTENCE_END.search(prev) and not prev.endswith((":", "：", "|"))
+    prev_open = bool(prev) and not ends_clause(prev) and not prev.endswith((":", "：", "|"))
     if nxt and not text.endswith((":", "：", "|")) and (
             nxt[:1] == ")"
             or (_lower_start(nxt) and len(nxt.split()) >= 3 and "|" not in nxt and "." not in text
@@ -1822,7 +1822,7 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
         # ('Tom Llamas se convierte en ... de NBC en EE.UU.', fifteen words, is one)
         if (tail and len(tail) <= 12 and all(is_headline_like(ln.text, 200) for ln in tail)
                 and not any(ln.text[:1].islower() and len(ln.text.split()) >= 3 for ln in tail)
-                and not any(_SENTENCE_END.search(ln.text) and len(ln.text.split()) >= 20 for ln in tail)):
+                and not any(ends_clause(ln.text) and len(ln.text.split()) >= 20 for ln in tail)):
             for ln in tail:
                 dropped.add(ln.index)
                 f.removed.append({"kind": "trailing_headline", "text": ln.text})
@@ -1837,12 +1837,12 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
     shape = _schedule_row(story[-1].text) if story else None
     if shape and all(_schedule_row(ln.text) == shape for ln in run):
         return  # the story's schedule goes on ('Sept. 5 -- ...' / 'Sept. 12 -- ...'): its rows, no teasers
-    if len(run) == 1 and story and is_paragraph(story[-1].text) and _SENTENCE_END.search(story[-1].text) \
+    if len(run) == 1 and story and is_paragraph(story[-1].text) and ends_clause(story[-1].text) \
             and is_title_cased(run[0].text) and len(run[0].text.split()) >= 5:
         pass  # one title-cased headline after the story's closing sentence: another story's teaser
     elif len(run) < 2 or len(run) > 12 or not any(is_paragraph(ln.text) for ln in story):
         return
-    if story and len(story[-1].text.split()) <= 4 and not _SENTENCE_END.search(story[-1].text) \
+    if story and len(story[-1].text.split()) <= 4 and not ends_clause(story[-1].text) \
             and not is_paragraph(story[-1].text):
         run.append(story[-1])  # the block's label ("Más en Mundo", "More articles")
     for ln in sorted(run, key=lambda x: x.index):
@@ -1863,7 +1863,7 @@ def _join_split_photo_labels(raw: list[str], lang: str | None) -> list[str]:
         if not line or len(line) > 20 or not _bare_photo_label(lang).match(line):
             continue
         j = next((k for k in range(i + 1, min(len(raw), i + 3)) if raw[k]), None)
-        if (j is not None and len(raw[j]) <= 80 and not _SENTENCE_END.search(raw[j]) and ":" not in raw[j]
+        if (j is not None and len(raw[j]) <= 80 and not ends_clause(raw[j]) and ":" not in raw[j]
                 and not _bare_photo_label(lang).match(raw[j] + ":")):
             raw[i], raw[j] = f"{line.rstrip(' :：=')}: {raw[j]}", ""
     return raw

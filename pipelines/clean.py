@@ -19,12 +19,18 @@ from typing import TypedDict
 
 from pipelines import gazetteer, patterns
 from pipelines.regex_guard import requires_one_of
+from pipelines.sentences import (
+    SENTENCE_BREAK,
+    SENTENCE_END,
+    ends_sentence,
+    heads_wrapped_sentence,
+    sentence_count,
+)
 
 MAX_CHARS = 200_000  # a body beyond this is not an article; keep the head, record the cut
 _HEAD_ZONE = 8  # bylines / datelines are searched in the first and last lines only
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_SENT_END = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bи\b)\s*")
 _PARTICLES = {
     "de",
@@ -159,7 +165,7 @@ def is_headline_like(line: str, max_len: int = 200) -> bool:
     s = line.strip()
     if not s or len(s) > max_len:
         return False
-    return len(_SENT_END.findall(s)) <= 1
+    return sentence_count(s) <= 1
 
 
 def is_title_cased(text: str) -> bool:
@@ -171,7 +177,7 @@ def is_title_cased(text: str) -> bool:
 def is_name_list(text: str, max_names: int = 5) -> bool:
     """True for 'Jane Doe, John Roe and Ana de Silva' style person/outlet lists (no sentence)."""
     text = text.strip().rstrip(".")
-    if not text or len(text) > 150 or _SENT_END.search(text + " ") and text.count(".") > 2:
+    if not text or len(text) > 150 or SENTENCE_END.search(text) and text.count(".") > 2:
         return False
     names = [n for n in _NAME_SPLIT.split(text) if n]
     if not names or len(names) > max_names:
@@ -225,7 +231,7 @@ def _is_counter(line: str) -> bool:
     if re.search(r"[^\W\d_]\s*[:：]\s*[^\W\d_]", line):
         return False  # "<date> <time> 来源：X 作者：Y": a row of labelled names, not a count
     return numeric * 2 >= len(toks) and not (
-        _SENT_END.search(line + " ") and len(toks) > 3
+        SENTENCE_END.search(line) and len(toks) > 3
     )
 
 
@@ -301,7 +307,7 @@ def _more_linked(line: str, lang: str | None) -> bool:
     words = line.split()
     if not (5 <= len(words) <= 25 and (line[:1].isupper() or line[:1].isdigit())):
         return False  # a hard-wrapped paragraph's next line starts in lower case or with its quote
-    if _SENT_END.search(line) or line.endswith(":") or "|" in line:
+    if SENTENCE_END.search(line) or line.endswith(":") or "|" in line:
         return False  # a sentence, a label, a 'Sumber | : | X |' row
     # headlines of such blocks are title-cased; a wrapped sentence is not
     long = [w for w in words if len(w) >= 4 and w[:1].isalpha()]
@@ -444,7 +450,7 @@ def match_dateline(line: str, lang: str | None = None,
                     continue
             elif not plausible_dateline_org(org, bracketed_org(m) or _stamp_after_place(m)):
                 continue
-        elif not (len(rest) >= 80 or _SENT_END.search(rest)):
+        elif not (len(rest) >= 80 or SENTENCE_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
         # the brand-first form, checked by _lead_brand, is as strong a shape as the bracketed stamp
         strong = (bracketed_org(m) or _stamp_after_place(m) or bool(m.groupdict().get("orgl"))
@@ -643,14 +649,12 @@ _REPEATED_MAX_WORDS = 8
 
 
 _REPEATED_TITLE_CHARS = 15  # "KOMENTAR", "Momento-Chave": widget headings are shorter than a title
-# a sentence's close: a full stop, a question or exclamation mark (not an ellipsis: a cut-off teaser)
-_SENTENCE_CLOSE = re.compile(r"(?<![.…])[.!?。！？][\"'”’»)\]」』]*$")
 
 
 def _closes_sentence(line: str) -> bool:
     """A sentence of three words or more (or eight CJK characters) closed by its full stop, question or
     exclamation mark: the writer's, however short."""
-    return bool(_SENTENCE_CLOSE.search(line)) and (len(line.split()) >= 3 or len(_CJK.findall(line)) >= 8)
+    return ends_sentence(line, ellipsis=False) and (len(line.split()) >= 3 or len(_CJK.findall(line)) >= 8)
 
 
 def repeated_lines(body: str) -> tuple[str, list[dict[str, str]]]:
@@ -731,7 +735,7 @@ def sandwiched_lines(text: str, body: str, furniture: set[str],
     take: set[str] = set()
     for i in range(paras[-1] + 1, len(orig)):
         line = orig[i]
-        if (line not in kept or line in credits or is_paragraph(line) or _SENT_END.search(line + " ")
+        if (line not in kept or line in credits or is_paragraph(line) or SENTENCE_END.search(line)
                 or is_name_list(line)):
             continue
         nxt = orig[i + 1] if i + 1 < len(orig) else None
@@ -781,7 +785,7 @@ def _dateline_teasers(lines: list[str], kinds: list[str | None], dateline_line: 
         if not found:
             continue
         rest = found[1]
-        if len(rest.split()) <= 15 and not _SENT_END.search(rest + " "):
+        if len(rest.split()) <= 15 and not SENTENCE_END.search(rest):
             out.append(i)
     return out
 
@@ -810,7 +814,7 @@ def _is_sentence(line: str) -> bool:
 @lru_cache(maxsize=4096)
 def is_paragraph(line: str) -> bool:
     """Running text: a long line, a sentence of a dozen words, or (CJK, no spaces) of 40 characters."""
-    if len(line) >= 200 or (len(line.split()) >= 12 and bool(_SENT_END.search(line + " "))):
+    if len(line) >= 200 or (len(line.split()) >= 12 and bool(SENTENCE_END.search(line))):
         return True
     return len(_CJK.findall(line)) >= 40 and bool(re.search(r"[。！？」』”]", line))
 
@@ -926,13 +930,12 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None], lang: str | N
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]{2,}|[A-Z]{2,6})\b")
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
-_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+")
 
 
 def _names(text: str, skip_initial: bool) -> list[str]:
     """Capitalised tokens (proper-name candidates); with skip_initial, not a sentence's first word."""
     out = []
-    for sent in _SENT_SPLIT.split(text):
+    for sent in SENTENCE_BREAK.split(text):
         toks = _NAME_TOKEN.findall(sent)
         if skip_initial and toks and sent.lstrip("\"“'‘(").startswith(toks[0]):
             toks = toks[1:]
@@ -957,7 +960,7 @@ def embedded_teasers(
         line = lines[i]
         if not 60 <= len(line) <= 350 or line[:1] in "\"“'‘«-–—•*" or line.endswith(":"):
             continue
-        if not 1 <= len(_SENT_END.findall(line + " ")) <= 2:
+        if not 1 <= sentence_count(line) <= 2:
             continue
         own = _names(line, skip_initial=False)
         if any(own.count(t) >= 2 and len(t) >= 4 for t in own):
@@ -1015,16 +1018,10 @@ def embedded_teasers(
 
 
 def _heads_wrapped_sentence(lines: list[str], i: int) -> bool:
-    """The line is the first word(s) of a hard-wrapped sentence, not a UI label: it opens with a
-    capital and ends without a stop, colon or separator, and the next line goes on in lower case
-    for six words or more without closing the sentence ('Photos' / 'which were released online and
-    are making the rounds on social media,')."""
-    line = lines[i]
+    """The line is the first word(s) of a sentence hard-wrapped onto the next non-empty line
+    (``pipelines.sentences.heads_wrapped_sentence``), not a UI label."""
     k = _next_nonempty(lines, i + 1)
-    if k is None or not line[:1].isupper() or line.endswith((".", "!", "?", ":", "：", "|", "»", ">")):
-        return False
-    nxt = lines[k].strip()
-    return nxt[:1].islower() and len(nxt.split()) >= 6 and not _SENT_END.search(nxt)
+    return k is not None and heads_wrapped_sentence(lines[i], lines[k].strip())
 
 
 def _prev_nonempty(lines: list[str], end: int) -> int | None:

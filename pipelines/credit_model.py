@@ -33,6 +33,7 @@ from typing import Any
 from pipelines import gazetteer, patterns
 from pipelines.line_model import logistic, read_model_file
 from pipelines.regex_guard import guarded
+from pipelines.sentences import ends_sentence
 
 MODEL_PATH = patterns.PATTERN_DIR / "credit_model.json"
 LEAD_CHARS = 200  # the lead: the first characters of the text
@@ -50,7 +51,6 @@ _BYLINE_WORDS = re.compile(
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6})/?$")
 _URL = re.compile(r"https?://(?:www\.)?([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6})\S*")
 _DATE_BITS = re.compile(r"\d{1,4}[./-]\d{1,2}(?:[./-]\d{1,4})?|\d{1,2}:\d{2}|\b\d{1,2}\s*(?:日|月)|\d{4}年")
-_SENT_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
 _BRACKET = re.compile(r"[(\[【「『（](?P<val>[^()\[\]【】「」『』（）\n]{2,40})[)\]】」』）]")
 _HEAD = re.compile(r"^(?P<val>[^\s\-–—|:(][^–—|:\n]{0,38}?)(?:\s*(?:--|[–—|])|\s-)\s*(?=\S)")
 _TAIL = re.compile(r"(?:^|[.!?\"”»)’]\s*|\s)(?:--|[-–—])\s*(?P<val>[^\s\-–—][^\-–—\n]{1,38}?)\s*\.?$")
@@ -181,7 +181,7 @@ def _line_features(line: str, rank: int, count: int, in_lead: bool, known: Known
         f["pos:final"] = 1.0
     lw = len(line.split())
     f[_bucket("line_words", lw, (1, 3, 6, 12, 30))] = 1.0
-    if _SENT_END.search(line):
+    if ends_sentence(line):
         f["line_sentence_end"] = 1.0
     if _PHOTO_WORDS.search(line):
         f["photo_word"] = 1.0
@@ -302,7 +302,7 @@ def candidates(text: str, known: Known | None = None) -> list[Candidate]:
             tm = _TAIL.search(line)
             if tm:
                 add(tm.group("val"), "tail", r, in_lead)
-        if (in_lead and r <= 1 or in_tail) and len(line.split()) <= 4 and not _SENT_END.search(line):
+        if (in_lead and r <= 1 or in_tail) and len(line.split()) <= 4 and not ends_sentence(line):
             add(line, "short", r, in_lead, split="," in line)
         if relay_rx is not None and len(line) >= 20:
             for rm in relay_rx.finditer(line):

@@ -11,7 +11,6 @@ crawl counts as ``news/enrich_errors``.
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -34,6 +33,7 @@ from pipelines.gazetteer import one_name_each
 from pipelines.language import detect_language, langid_rank, normalize_code
 from pipelines.line_model import KIND as LEARNED_KIND
 from pipelines.line_model import LineModel, apply_line_model, load_model
+from pipelines.sentences import ends_sentence
 from pipelines.templates import Template, apply_template, line_key, template_kind
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ TEXT_BOILERPLATE_KINDS = (
 _CLEAN_BOILERPLATE_KINDS = frozenset({"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"})
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
-_SENT_END = re.compile(r"[.!?…][\"'”’»)]*$")
 
 
 def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]]:
@@ -65,7 +64,7 @@ def _foreign_edge_lines(body: str, lang: str) -> tuple[str, list[dict[str, str]]
     for i, ln in enumerate(lines):
         edge = i < first or i > last
         words = ln.split()
-        if edge and 2 <= len(words) <= _EDGE_WORDS and not _SENT_END.search(ln):
+        if edge and 2 <= len(words) <= _EDGE_WORDS and not ends_sentence(ln, cjk=False):
             ranked = dict(langid_rank(ln))
             code = max(ranked, key=ranked.__getitem__)
             prob, own = ranked[code], ranked.get(lang, 0.0)

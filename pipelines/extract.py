@@ -33,7 +33,7 @@ from lxml.html import HtmlElement
 from trafilatura.baseline import baseline
 from trafilatura.settings import DEFAULT_CONFIG
 
-from pipelines import dates, dedupe, page_kind
+from pipelines import dates, dedupe, page_kind, sentences
 from pipelines import extract_meta as meta
 from pipelines.article import Article
 from pipelines.extract_embedded import embedded_text
@@ -341,7 +341,7 @@ def add_lead(tree: HtmlElement, pm: meta.PageMeta, text: str) -> tuple[str, bool
 # what may hold a dek-like paragraph that is no part of the story: a popover ("You can save this article by
 # registering"), a modal or tooltip
 _OVERLAY_CLASS = re.compile(r"(?:^|[-_\s])(?:popover|modal|tooltip|dialog|overlay|paywall|bookmark)", re.I)
-_SENTENCE_END = ".!?…\"“”»'’)"
+_SENTENCE_END = sentences.STOPS + sentences.ELLIPSIS + sentences.CLOSERS + sentences.LOW_QUOTE_CLOSER
 
 
 def _outside_story_parts(el: HtmlElement, story: HtmlElement) -> bool:

@@ -32,13 +32,12 @@ from typing import Any
 
 from pipelines import patterns
 from pipelines.clean import is_date_line, is_headline_like, is_paragraph
+from pipelines.sentences import ends_sentence, ends_wrapped_sentence, sentence_count, stops_open
 
 MODEL_PATH = patterns.PATTERN_DIR / "line_model.json"
 KIND = "learned_furniture"
 MAX_CHARS = 200  # longer lines are never candidates
 
-_SENT_END = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*$")
-_SENT_ANY = re.compile(r"[.!?…。！？][\"'”’»)\]」』]*(?:\s|$)")
 _LABEL = re.compile(r"^\W{0,3}(?P<label>[^:：|\n]{1,32}?)\s*[:：]\s*(?P<rest>.*)$")
 _DOMAIN = re.compile(patterns.URL_IN_TEXT
                      + r"|\b[\w-]+\.(?:com|net|org|id|my|co|info|news|tv|ru|de|fr|jp|kr|vn)\b", re.IGNORECASE)
@@ -180,7 +179,7 @@ def _is_candidate(line: str) -> bool:
     transcript's speaker label ("[앵커]", "[기자]": the story's, as in attribution's edge rules) and a
     section mark in full-width angle brackets ("＜震度5弱＞")."""
     return (bool(line) and len(line) <= MAX_CHARS and not is_paragraph(line)
-            and len(_SENT_ANY.findall(line + " ")) < 2 and not _SPEAKER.match(line)
+            and sentence_count(line, cjk=True) < 2 and not _SPEAKER.match(line)
             and not _SECTION_MARK.match(line))
 
 
@@ -248,9 +247,9 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
     # a hard-wrapped or link-split sentence goes on from the line before (or into the next one)
     prev = lines[i - 1] if i > 0 else ""
     nxt = lines[i + 1] if i + 1 < n else ""
-    if line[:1].islower() and prev and not _SENT_END.search(prev):
+    if line[:1].islower() and prev and not ends_sentence(prev):
         f["wrap:continues"] = 1.0
-    if nxt[:1].islower() and not _SENT_END.search(line) and not line.endswith((":", "：", "|")):
+    if nxt[:1].islower() and not ends_sentence(line) and not line.endswith((":", "：", "|")):
         f["wrap:goes_on"] = 1.0
     if line.endswith(("...", "…")):
         f["shape:ellipsis"] = 1.0
@@ -262,9 +261,9 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
     cjk = bool(_CJK.search(line))
     if cjk:
         f["shape:cjk"] = 1.0
-    if _SENT_END.search(line):
+    if ends_sentence(line):
         f["shape:sentence_end"] = 1.0
-    if len(_SENT_ANY.findall(line + " ")) >= 2:
+    if sentence_count(line, cjk=True) >= 2:
         f["shape:two_sentences"] = 1.0
     if line.endswith((":", "：")):
         f["shape:ends_colon"] = 1.0
@@ -298,7 +297,7 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         f["label:colon"] = 1.0
         if not rest:
             f["label:empty"] = 1.0
-        elif is_headline_like(rest, 180) and not _SENT_END.search(rest):
+        elif is_headline_like(rest, 180) and not ends_sentence(rest):
             f["label:headline"] = 1.0
         elif len(rest.split()) <= 4:
             f["label:short_value"] = 1.0
@@ -338,9 +337,9 @@ def features(lines: list[str], i: int, lang: str | None = None, body_script: str
         f["repeat:title"] = 1.0  # the story's title printed again further down
     if next_para and heads_paragraph(line, lines[i + 1]):
         f["ctx:heads_paragraph"] = 1.0  # a subheading about the paragraph under it
-    if not next_para and "pos:inside" in f and is_headline_like(line) and not _SENT_END.search(line):
+    if not next_para and "pos:inside" in f and is_headline_like(line) and not ends_sentence(line):
         nxt_line = lines[i + 1] if i + 1 < n else ""
-        if nxt_line and is_headline_like(nxt_line) and not _SENT_END.search(nxt_line):
+        if nxt_line and is_headline_like(nxt_line) and not ends_sentence(nxt_line):
             f["x:headline_run"] = 1.0  # a headline over another headline: a block of teasers
     # page-UI vocabulary of the language
     hits, toks = _ui_hits(line, lang)
@@ -402,13 +401,14 @@ def _runs_on(lines: list[str], i: int) -> bool:
     or the running text right before it stops without a sentence end (a sentence split at a link:
     "... kata Kepala" / "BPOM" / "..."), or it is the tail of a hard-wrapped sentence: it opens in
     lower case and closes the sentence, under a line of six words or more that stops without a
-    sentence end ("... looking absolutely stunning in new" / "make-up photos.")."""
+    sentence end ("... looking absolutely stunning in new" / "make-up photos.":
+    ``pipelines.sentences.ends_wrapped_sentence``)."""
     if lines[i].endswith(_RUNS_ON):
         return True
     prev = lines[i - 1] if i else ""
-    if not prev or _SENT_END.search(prev) or prev.endswith((":", "：")):
+    if not stops_open(prev):
         return False
-    if lines[i][:1].islower() and _SENT_END.search(lines[i]) and len(prev.split()) >= 6:
+    if ends_wrapped_sentence(prev, lines[i]):
         return True
     return len(prev.split()) >= 12 and is_paragraph(prev)
 

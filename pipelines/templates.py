@@ -34,6 +34,7 @@ from typing import Any
 
 from pipelines.clean import SANDWICHED_KIND
 from pipelines.patterns import norm_key
+from pipelines.sentences import sentence_count
 
 FORMAT = 1
 MIN_DOCS = 5  # a source with fewer learned articles gets the generic rules only
@@ -57,7 +58,6 @@ TEMPLATE_KINDS = frozenset({"template_line", "template_prefix", "teaser"})  # re
 REVISION_NEUTRAL_KINDS = TEMPLATE_KINDS | {SANDWICHED_KIND}
 _PREFIX = re.compile(r"^\W{0,3}(?P<label>[^\W\d_][^:：|»\n]{1,38}?)\s*[:：|»]+\s*(?P<rest>\S.*)$")
 _BULLET = re.compile(r"^[\s•·*>»\-–—]+")
-_SENT_END = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
 
 
 @dataclass
@@ -294,7 +294,7 @@ def _teaser_shaped(text: str) -> bool:
     text = text.strip()
     if not 0 < len(text) <= MAX_TEASER_CHARS or text.endswith("."):
         return False
-    return len(_SENT_END.findall(text + " ")) <= 1
+    return sentence_count(text) <= 1
 
 
 def template_kind(template: Template | None, line: str, own_title_key: str = "") -> str | None:
