@@ -162,7 +162,8 @@ class ResponseCountBound:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ResponseCountBound:
-        ext = cls(crawler, crawler.settings.getint("SCRAPER_SLOT_MIN_RESPONSE_SIZE", 65536))
+        # the number is crawler/settings.py's alone: a crawl without the setting keeps Scrapy's floor
+        ext = cls(crawler, crawler.settings.getint("SCRAPER_SLOT_MIN_RESPONSE_SIZE"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         return ext
 

@@ -168,6 +168,17 @@ def test_small_pages_cannot_pile_up_by_the_thousand_in_the_scraper_slot():
     assert _waiting_until_backout(_slot_with_bound(), 1_000_000) == 21
 
 
+def test_the_response_floor_is_the_project_settings_alone():
+    # crawler/settings.py holds the number; a crawler without the setting leaves Scrapy's own floor
+    from scrapy.core.scraper import Slot
+
+    slot = Slot(20_000_000)
+    crawler = get_crawler(settings_dict={})
+    crawler.engine = SimpleNamespace(scraper=SimpleNamespace(slot=slot))
+    extensions.ResponseCountBound.from_crawler(crawler).spider_opened(None)
+    assert slot.MIN_RESPONSE_SIZE == Slot.MIN_RESPONSE_SIZE == 1024
+
+
 def test_the_count_bound_keeps_the_slots_books_balanced():
     from scrapy.http import HtmlResponse, Request
 
@@ -189,7 +200,7 @@ def test_a_slot_already_in_use_is_left_alone(caplog):
 
     slot = Slot(20_000_000)
     slot.add_response_request(HtmlResponse("http://127.0.0.1/a", body=b"x"), Request("http://127.0.0.1/a"))
-    crawler = get_crawler()
+    crawler = get_crawler(settings_dict={"SCRAPER_SLOT_MIN_RESPONSE_SIZE": 65536})
     crawler.engine = SimpleNamespace(scraper=SimpleNamespace(slot=slot))
     extensions.ResponseCountBound.from_crawler(crawler).spider_opened(None)
     assert slot.MIN_RESPONSE_SIZE == 1024 and "not bounded" in caplog.text
