@@ -91,6 +91,8 @@ class Cleaned:
     ends_after: int | None = None
     # (the org the dateline names, in the agency stamp's bracketed form opening the line) or None
     dateline_org: tuple[str, bool] | None = None
+    # what the opening dateline's line held after it (the lead as ``body`` has it), or None
+    dateline_rest: str | None = None
 
 
 def scope_lang(lang: str | None) -> str | None:
@@ -582,7 +584,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     _duplicated_teasers(lines, kinds, lang)
 
     # the dateline opens one of the first few remaining lines
-    dateline = dateline_line = dateline_org = None
+    dateline = dateline_line = dateline_org = dateline_rest = None
     opening = [k for k in range(n) if lines[k] and not kinds[k]][:15]
     for pos, i in enumerate(opening):
         found = match_dateline(lines[i], lang, with_org_only=pos >= 6)
@@ -599,7 +601,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             dateline, rest, org, bracketed = found
             dateline_org = (org, bracketed) if org else None
             dateline_line = lines[i]
-            lines[i] = rest
+            dateline_rest = lines[i] = rest
             break
     else:  # a feed aggregator's "<headline> <Outlet> -- <text>": the headline stays, the stamp goes
         for i in opening[:3]:
@@ -640,7 +642,34 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
         dateline_line=dateline_line,
         ends_after=ends_after,
         dateline_org=dateline_org,
+        dateline_rest=dateline_rest,
     )
+
+
+def _bare_name_stamp(dateline: str, org: str | None) -> bool:
+    """'TRIBUNNEWS.COM-', '(Reuters) -', '(ANTARA) -': a stamp that is only the outlet's or the agency's
+    name, with no place or date - the outlet's tag, which ``dateline`` / the attribution fields carry."""
+    left = dateline.replace(org, " ", 1) if org and org in dateline else dateline
+    return not any(c.isalnum() for c in left)
+
+
+def with_dateline(body: str, cleaned: Cleaned) -> str:
+    """The body with its opening dateline back at the head of the lead ('WASHINGTON (AP) — The
+    Senate ...', 'JAKARTA, KOMPAS.com - Banjir ...'): the place and the date a story was filed from
+    are its text, as trafilatura and both page truths (AEB, the news set) keep them; ``clean`` lifts
+    the stamp for the text stages, which read it from ``dateline``.  A bare name stamp
+    (``_bare_name_stamp``) stays off the body.  Only a lead the stages left whole takes it back."""
+    rest, line = cleaned.dateline_rest, cleaned.dateline_line
+    if not rest or not line or not cleaned.dateline:
+        return body
+    if _bare_name_stamp(cleaned.dateline, cleaned.dateline_org[0] if cleaned.dateline_org else None):
+        return body
+    lines = body.split("\n")
+    for i, ln in enumerate(lines):
+        if ln.strip() == rest:
+            lines[i] = line
+            return "\n".join(lines)
+    return body
 
 
 REPEATED_KIND = "repeated_line"

@@ -26,6 +26,7 @@ from pipelines.clean import (
     normalize_text,
     repeated_lines,
     sandwiched_lines,
+    with_dateline,
 )
 from pipelines.credit_model import CreditModel, add_model_credits
 from pipelines.credit_model import load_model as load_credit_model
@@ -154,6 +155,7 @@ def _run(
         s["text"].strip() for s in cleaned.removed_segments if s["kind"] == "byline"}
     attr.body, sandwiched = sandwiched_lines(text, attr.body, taken, credits)
     attr.removed_segments.extend(sandwiched)
+    attr.body = with_dateline(attr.body, cleaned)
     t3 = time.perf_counter()
     if timings is not None:
         timings["language"] = (t1 - t0) * 1000

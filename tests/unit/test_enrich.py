@@ -47,6 +47,23 @@ def test_analyze_text_keys_for_the_scorer():
     assert any(line.startswith("Baca juga:") for line in r["boilerplate_lines"])
 
 
+LEAD = ("The Senate passed the spending bill on Tuesday after a week of debate over the limits it sets "
+        "on the defence budget and on aid abroad.")
+
+
+@pytest.mark.parametrize("stamp,kept,sources,outlet", [
+    ("WASHINGTON (AP) —", True, ["AP"], None),  # the place it was filed from: the story's dateline
+    ("BERLIN --", True, [], None),
+    ("JAKARTA, KOMPAS.com -", True, [], "Kompas.com"),
+    ("(Reuters) -", False, ["Reuters"], None),  # a bare name: the agency's tag, read into sources
+])
+def test_the_opening_dateline_is_read_and_stays_the_leads_unless_a_bare_name(stamp, kept, sources, outlet):
+    r = analyze_text(f"{stamp} {LEAD}\nThe bill now goes to the House, where its fate is less certain.", "en")
+    assert r["dateline"] == stamp and r["sources"] == sources and r["dateline_outlet"] == outlet
+    assert r["clean_text"].startswith(f"{stamp} {LEAD}" if kept else LEAD)
+    assert r["attribution_lines"][0] == f"{stamp} {LEAD}"
+
+
 def test_given_language_skips_detection():
     assert analyze_text(SEED, "ms")["lang"] == "ms"
 
@@ -101,7 +118,9 @@ def test_enrich_malay_bernama_fixture():
     out = enrich(Article(body=(FIX / "text" / "ms_bernama_banjir.txt").read_text()))
     assert out.language == "ms"
     assert out.source_attribution == ["Bernama"] and out.is_wire_copy is True
-    assert out.body.startswith("Jumlah mangsa banjir")
+    # the wire's dateline is read (Bernama) and stays the lead's: it names the place and the day
+    assert out.dateline == "KUALA LUMPUR, 12 Dis (Bernama) --"
+    assert out.body.startswith("KUALA LUMPUR, 12 Dis (Bernama) -- Jumlah mangsa banjir")
 
 
 @pytest.mark.parametrize("body", [None, "", "\x00\x01", "<script>var a=1;</script>", "🙂" * 50])
