@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
+from pipelines.patterns import read_yaml
 
 DATA_PATH = Path(__file__).with_name("dates.yaml")
 MIN_YEAR, MAX_YEAR = 1000, 2999  # outside: placeholders and junk, never a real publication date
@@ -40,16 +40,7 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)  # the default sanity floor of page 
 FUTURE_SKEW = timedelta(days=1)  # a page dated "tomorrow" in its own zone is normal near midnight
 MAX_TEXT = 200  # a date string longer than this is not a date string
 
-
-def _load(path: Path = DATA_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at top level")
-    return data
-
-
-DATA = _load()
+DATA = read_yaml(DATA_PATH)
 _MONTH_FIRST = frozenset(c.lower() for c in DATA["month_first"])
 _ZONES: dict[str, str] = {k.lower(): v for k, v in DATA["country_timezones"].items()}
 _OTHER_ZONES: dict[str, tuple[str, ...]] = {

@@ -36,10 +36,10 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import numpy as np
-import yaml
 from w3lib.url import safe_url_string
 
 from pipelines import hosts
+from pipelines.patterns import read_yaml
 
 TRACKING_FILE = Path(__file__).resolve().parent / "tracking_params.yaml"
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -57,7 +57,7 @@ _SPACE = re.compile(r"\s+")
 # --------------------------------------------------------------------------- URLs and ids
 @lru_cache(maxsize=1)
 def _tracking() -> tuple[tuple[str, ...], frozenset[str], frozenset[str], re.Pattern[str]]:
-    data = yaml.safe_load(TRACKING_FILE.read_text()) or {}
+    data = read_yaml(TRACKING_FILE)
     prefixes = tuple(p.lower() for p in data.get("prefixes", []))
     session = frozenset(n.lower() for n in data.get("session", []))
     token = re.compile(data.get("session_token") or r"^\S{16,}$")

@@ -7,20 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from lxml import etree
 
 from pipelines.hosts import url_host
+from pipelines.patterns import read_yaml
 
 RULES_PATH = Path(__file__).with_name("extract_rules.yaml")
-
-
-def _load(path: Path = RULES_PATH) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping at top level")
-    return data
 
 
 def compile_any(patterns: list[str]) -> re.Pattern[str] | None:
@@ -40,7 +32,7 @@ def compile_each(patterns: list[str]) -> list[re.Pattern[str]]:
     return [re.compile(p, re.I) for p in patterns]
 
 
-RULES: dict[str, Any] = _load()
+RULES: dict[str, Any] = read_yaml(RULES_PATH)
 
 
 # ------------------------------------------------------------------------------------------ per-site rules

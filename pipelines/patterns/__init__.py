@@ -82,7 +82,9 @@ class PatternError(ValueError):
     """A pattern file is malformed (bad YAML, wrong type or an invalid regex)."""
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """One of the package's YAML data files (pattern lists, dates.yaml, extract_rules.yaml, tracking
+    parameters): a mapping at the top level (an empty file is an empty one), else a ``PatternError``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
@@ -102,7 +104,7 @@ def for_lang(lang: str) -> dict[str, list[str]]:
     path = PATTERN_DIR / f"{lang}.yaml"
     if not path.is_file():
         return {k: [] for k in _LIST_KEYS}
-    data = _read_yaml(path)
+    data = read_yaml(path)
     out: dict[str, list[str]] = {}
     for key in _LIST_KEYS:
         val = data.get(key) or []
@@ -114,7 +116,7 @@ def for_lang(lang: str) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=1)
 def _scope_config() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], frozenset[str]]:
-    data = _read_yaml(PATTERN_DIR / "common.yaml").get("scope") or {}
+    data = read_yaml(PATTERN_DIR / "common.yaml").get("scope") or {}
     if not isinstance(data, dict):
         raise PatternError("common.yaml: scope must be a mapping")
     related = data.get("related") or {}
@@ -463,7 +465,7 @@ def _case_ok(raw: str, src: Organisation) -> bool:
 
 @lru_cache(maxsize=1)
 def alias_table() -> AliasTable:
-    data = _read_yaml(PATTERN_DIR / "agencies.yaml")
+    data = read_yaml(PATTERN_DIR / "agencies.yaml")
     entries = data.get("entries") or []
     if not isinstance(entries, list):
         raise PatternError("agencies.yaml: entries must be a list")

@@ -253,3 +253,14 @@ def test_warm_up_builds_dateparsers_tables_with_a_date_only_dateparser_reads(mon
     monkeypatch.setattr(dates, "_read_dateparser", lambda *a: seen.append(a) or real(*a))
     dates.warm_up()
     assert [a[0] for a in seen] == [dates._DATEPARSER_SAMPLE]
+
+
+def test_the_date_tables_are_read_by_the_one_yaml_reader(tmp_path):
+    # dates.yaml, extract_rules.yaml, the tracking parameters and the pattern lists: one reader, one error
+    from pipelines.patterns import PatternError, read_yaml
+
+    assert read_yaml(dates.DATA_PATH) is not None and "month_first" in dates.DATA
+    bad = tmp_path / "dates.yaml"
+    bad.write_text("- month_first\n- country_timezones\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="dates.yaml: top level must be a mapping"):
+        read_yaml(bad)
