@@ -11,7 +11,10 @@
                 a change is judged by the other (aggregates only); ``dev_sa``, ``dev_sb`` its
                 two halves by *site* (``site_groups``: the id's site part, the URL host, the
                 source file), so no site is in both - the honest split for transfer to sites
-                never seen; ``--line-model`` scores with
+                never seen; ``dev_sc`` bench/corpus/attribution/dev_sc.jsonl, a third dev part from
+                sites no case of dev.jsonl or blind.jsonl comes from, labelled before the code was run
+                on it (the "unseen sites" figure; once its failures are read to tune, a tuned set too);
+                ``--line-model`` scores with
                 a line model trained on one fold (``bench/train_line_model.py --fold A``),
                 ``--credit-model`` with a credit model so trained (``bench/train_credit_model.py``);
    * ``blind``  bench/corpus/attribution/blind.jsonl - never tuned on: only its aggregate numbers
@@ -419,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-speed", action="store_true", help="skip the side-by-side speed run")
     ap.add_argument("--sets", default="dev,blind,regression,sample",
                     help="comma list of the labelled sets to score (while tuning: leave blind out); "
-                         "dev_a, dev_b: the halves of dev by case id; dev_sa, dev_sb: by site")
+                         "dev_a, dev_b: the halves of dev by case id; dev_sa, dev_sb: by site; "
+                         "dev_sc: the site-disjoint third dev part (dev_sc.jsonl)")
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
                                            "bench/train_credit_model.py --fold A --out PATH)")
@@ -447,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_scorer(shared)
 
     sets = {"dev": CORPUS / "dev.jsonl", "dev_a": CORPUS / "dev.jsonl", "dev_b": CORPUS / "dev.jsonl",
-            "dev_sa": CORPUS / "dev.jsonl", "dev_sb": CORPUS / "dev.jsonl",
+            "dev_sa": CORPUS / "dev.jsonl", "dev_sb": CORPUS / "dev.jsonl", "dev_sc": CORPUS / "dev_sc.jsonl",
             "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
             "sample": shared / "attribution" / "sample.jsonl"}
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
