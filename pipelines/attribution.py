@@ -40,7 +40,7 @@ from pipelines.clean import (
 )
 from pipelines.line_model import heads_paragraph, ui_word_hits
 from pipelines.regex_guard import guarded, mark_test, requires_one_of
-from pipelines.sentences import ends_clause
+from pipelines.sentences import ends_clause, sentence_count
 
 _YEARS = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*[-–]\s*(?:19|20)?\d{2,4})?")
 _TAIL_OK = re.compile(r"^[\s)\].]*$")
@@ -1229,7 +1229,6 @@ def bracket_end_tag(ln: Line, f: Findings) -> Hit | None:
 
 
 _CAPTION_DATE = re.compile(r"\b(?:1[89]|20)\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
-_SENT_MARK = re.compile(r"[.!?。！？](?=\s|$|[\"”»」』)）])")
 
 
 def caption_agency_tag(ln: Line, f: Findings) -> Hit | None:
@@ -1249,7 +1248,7 @@ def caption_agency_tag(ln: Line, f: Findings) -> Hit | None:
             return None  # unbracketed, only a dated caption: '<summary>. - Anadolu Ajansı' is a sign-off
         name, cut = tag
     rest = text[:cut].rstrip(" -–—")
-    if not rest or len(_SENT_MARK.findall(rest)) > 1:
+    if not rest or sentence_count(rest, cjk=True) > 1:
         return None  # a paragraph of several sentences ends the story's part with its credit
     return Hit(photos=[name], rest=rest, credit=False)
 

@@ -1257,6 +1257,10 @@ def test_a_known_agency_closing_a_caption_is_its_photo_credit(caption, body, pho
 
 def test_an_agency_closing_the_story_or_an_undated_summary_stays_its_source():
     assert run(f"{EN}\n{EN.replace('year', 'week')} AFP")["sources"] == ["AFP"]
+    # two sentences, the first closed by an ellipsis (the one sentence-end rule's stops): a paragraph, no caption
+    para = "Workers walked back to the town centre on 3/12/2015… The plant had been closed for a week. AFP"
+    r = run(f"{para}\n{EN}\n{EN.replace('year', 'week')}\n{ID}")
+    assert r["photo_credits"] == [] and r["sources"] == ["AFP"]
     r = run(f"Gündem\n{ID} - Antara\n{ID}\n{ID.replace('tahun', 'bulan')}\n{ID}")
     assert r["photo_credits"] == []
 
