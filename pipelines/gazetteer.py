@@ -18,7 +18,8 @@ from pipelines import patterns
 Organisation = patterns.Organisation
 
 # a web domain; its name may be in any script ('Взгляд.UA'), its top level is Latin (or .рф)
-DOMAIN = re.compile(r"(?<![\w@])(?:https?://)?(?:www\.)?([^\W_][\w-]*(?:\.(?:[A-Za-z]{2,6}|рф|РФ)){1,2})(?![\w-])")
+# (one capital, a dot and a capitalised word is an abbreviation - a degree 'S.Pd', 'M.Si' - not a domain)
+DOMAIN = re.compile(r"(?<![\w@])(?![A-Z]\.[A-Z][a-z]{1,3}(?![\w-]))(?:https?://)?(?:www\.)?([^\W_][\w-]*(?:\.(?:[A-Za-z]{2,6}|рф|РФ)){1,2})(?![\w-])")
 _LIST_SPLIT = re.compile(
     r"\s*(?:,|;|\s/\s|/|&|\+|\band\b|\bdan\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bserta\b)\s*", re.IGNORECASE
 )

@@ -138,6 +138,8 @@ def test_credit_constructions(text, sources):
         # staff initials / own codes
         f"{ID}\n{ID} (abc/mdk)",
         f"{ID}\n{ID} (*)",
+        # an academic degree after the writer's name is no domain
+        f"Oleh: Suhardi, S.Pd.\n{ID}",
         # site-wide footer
         f"{EN}\nAll rights reserved. The content published in this site belongs to the publisher.",
         f"{EN}\n© 2024 All rights reserved.",
@@ -207,6 +209,9 @@ def test_same_org_as_photo_credit_and_relay_source():
         (f"JAKARTA - {ID}", None),
         (f"Augsburg - {DE}", None),
         (f"Jakarta (ANTARA) - {ID}", None),
+        # a pipe for the dash
+        (f"JEMBER, beritalima.com | {ID}", "beritalima.com"),
+        (f"PATI, zonasatu.net || {ID}", "zonasatu.net"),
     ],
 )
 def test_dateline_outlet(text, outlet):
@@ -2216,3 +2221,35 @@ def test_a_tours_dates_after_the_story_are_its_schedule_not_teasers():
                "Milano Design Week 2018 | Seiko's 'The Flow of Time' at the Triennale"]
     body = run(story + "\n".join(teasers))["clean_text"]
     assert not any(t in body for t in teasers)
+
+
+MS = (
+    "Kerajaan berkata program itu akan diteruskan tahun depan dengan peruntukan yang lebih besar "
+    "daripada tahun ini, kata beliau kepada pemberita di Kuala Lumpur."
+)
+ES = "El Gobierno seguirá con el programa el próximo año con un presupuesto mayor, dijo el portavoz en Madrid."
+
+
+@pytest.mark.parametrize(
+    "text,sources",
+    [
+        # republication notes and credit labels of the per-language lists
+        (f"Oleh: Suhardi, S.Pd.\n(Artikel ini pernah dimuat di Suara Merdeka, Mei 2007)\n{ID}", ["Suara Merdeka"]),
+        (f"{MS}\n{MS}\nKredit: www.utusan.com.my", ["utusan.com.my"]),
+        (f"{ES}\nOrigen: Deia", ["Deia"]),
+    ],
+)
+def test_credit_labels_and_republication_notes(text, sources):
+    assert folded(run(text)["sources"]) == folded(sources)
+
+
+@pytest.mark.parametrize(
+    "text,org",
+    [
+        (f"{DE}\nBildrechte: dpa\n{DE}", "dpa"),
+        (f"{ID}\n© Grafis: Eli Suhaeli/INDOSPORT\n{ID}", "INDOSPORT"),
+    ],
+)
+def test_picture_rights_and_graphic_labels_are_photo_credits(text, org):
+    r = run(text)
+    assert folded(r["photo_credits"]) == [org.casefold()] and r["sources"] == []
