@@ -20,6 +20,7 @@ source file), so every held-out fold is text from sites the model never saw - th
 transfer; the inner threshold split is by site too.  ``--group id`` folds by a hash of the case
 id (sites shared across folds: what rounds before 12 reported).  Then it trains on all of dev
 and writes the model.
+``--with-dev-sc`` adds the site-disjoint dev_sc.jsonl to the cases (CV and training).
 ``--fold A`` / ``--fold B`` trains (and cross-validates) on one half of dev only
 (``bench.quality_text.fold``), so the other half judges the model on text it was not trained on:
 ``quality_text.py --sets dev_b --credit-model PATH``.  ``blind.jsonl`` is never read.
@@ -192,8 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(MODEL_PATH), help="where to write the model")
     ap.add_argument("--fold", choices=("A", "B"), help="train on this half of dev only")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--with-dev-sc", action="store_true",
+                    help="train (and cross-validate) on dev.jsonl and the site-disjoint dev_sc.jsonl")
     args = ap.parse_args(argv)
-    raw = [c for c in read_cases(CORPUS / "dev.jsonl") if not args.fold or fold(c["id"]) == args.fold]
+    files = ["dev.jsonl"] + (["dev_sc.jsonl"] if args.with_dev_sc else [])
+    raw = [c for name in files for c in read_cases(CORPUS / name)
+           if not args.fold or fold(c["id"]) == args.fold]
     groups = site_groups(raw) if args.group == "site" else {}
     cases = [prepare(c, groups.get(c["id"], "")) for c in raw]
     stored = load_model(Path(args.stored)) if Path(args.stored).exists() else None
@@ -223,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     report["all_dev_train_fit"] = evaluate(model, cases)
     if not args.no_write:
         Path(args.out).write_text(json.dumps(dump(model, {"trained_on": {
-            "file": "bench/corpus/attribution/dev.jsonl", "fold": args.fold or "all",
+            "file": " + ".join(f"bench/corpus/attribution/{name}" for name in files),
+            "fold": args.fold or "all",
             "cases": len(cases), "threshold_split": args.group}}), indent=1,
             ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(json.dumps({"out": None if args.no_write else args.out, "threshold": model.threshold,

@@ -212,6 +212,9 @@ def test_same_org_as_photo_credit_and_relay_source():
         # a pipe for the dash
         (f"JEMBER, beritalima.com | {ID}", "beritalima.com"),
         (f"PATI, zonasatu.net || {ID}", "zonasatu.net"),
+        # no punctuation after the brand: a domain in capitals, or a domain and one place word
+        (f"TEROPONGSULTRA.COM Perjalanan panjang penelitian berkas itu selesai. {ID}", "TEROPONGSULTRA.COM"),
+        (f"Fimela.com, Jakarta Gosip terkini kali ini membahas kemesraan pasangan itu. {ID}", "Fimela.com"),
     ],
 )
 def test_dateline_outlet(text, outlet):
@@ -2248,6 +2251,9 @@ def test_credit_labels_and_republication_notes(text, sources):
     [
         (f"{DE}\nBildrechte: dpa\n{DE}", "dpa"),
         (f"{ID}\n© Grafis: Eli Suhaeli/INDOSPORT\n{ID}", "INDOSPORT"),
+        # a caption closing with the courtesy word, alone or after the outlet
+        (f"{ID}\nBupati meninjau lokasi pembangunan jembatan, Kamis (5/9/2024). (Istimewa)\n{ID}", "Istimewa"),
+        (f"{ID}\nBupati memberikan sambutan peresmian jembatan (beritalima.com/istimewa)\n{ID}", "beritalima.com"),
     ],
 )
 def test_picture_rights_and_graphic_labels_are_photo_credits(text, org):
