@@ -1029,12 +1029,27 @@ def republication(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+_RIGHTS_SIGN = re.compile(r"(?i)©|ⓒ|[(（]c[)）]|all rights reserved")
+_HOLDER_WORD = frozenset({"by", "of", "to", "owned", "holder", "milik", "oleh", "de", "di", "von", "van"})
+
+
+def _copyright_sentence(text: str, end: int) -> bool:
+    """'Copyright holders of the mural said the change ...': a sentence of the story about copyright,
+    not a rights notice - the word goes on into a lower-case word that names no holder, in eight
+    words or more (a notice is shorter), with no rights sign and no year (a notice has one of them,
+    or a holder's name: 'Copyright The Associated Press', 'Copyright 2019 Reuters')."""
+    words = text[end:].split()
+    if not words or not words[0][:1].islower() or words[0].strip(".,:;").casefold() in _HOLDER_WORD:
+        return False
+    return len(text.split()) >= 8 and not _RIGHTS_SIGN.search(text) and not _YEARS.search(text)
+
+
 def copyright_line(ln: Line, f: Findings) -> Hit | None:
     """'Copyright (C) 2007-2008 Reuters', 'Hak cipta milik X' (copyright_words) credit their holder;
     a notice naming nobody is a footer.  A short '© <agency>' above the story, with no year, is the
     lead picture's credit."""
     m = _rx(ln.lang)["copyright"].match(ln.text)
-    if not m or len(ln.text) > 200:
+    if not m or len(ln.text) > 200 or _copyright_sentence(ln.text, m.end()):
         return None
     marks = r"(?i)copyright|all rights reserved|©|ⓒ|Ⓒ|[(（]c[)）]"
     holder = _YEARS.sub(" ", re.sub(marks, " ", ln.text[m.end():]))

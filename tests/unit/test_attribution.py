@@ -1660,6 +1660,23 @@ def test_a_rights_notice_credits_its_holder_not_the_year():
     assert r["sources"] == ["The Star Online"]
 
 
+@pytest.mark.parametrize("line,kept,sources", [
+    # a sentence of the story about copyright: the word goes on into a lower-case word, no sign, no year
+    ("Copyright disputes over the mural have gone on for years, and the artist's family says it will sue.",
+     True, []),
+    ("Copyright holders of the song said they had not been asked before the campaign used it.", True, []),
+    # rights notices: a sign, a year, a holder's name or a holder word after it, or short
+    ("Copyright 2019 The Associated Press. All rights reserved. This material may not be published.", False, ["AP"]),
+    ("Copyright The Associated Press. This material may not be published, broadcast or rewritten.", False, ["AP"]),
+    ("copyright of this article belongs to the publisher and may not be reproduced without permission.",
+     False, []),
+    ("Copyright reserved.", False, []),
+])
+def test_a_sentence_opening_with_copyright_is_the_storys(line, kept, sources):
+    r = run(f"{EN}\n{EN2_R11}\n{line}\n{EN3_R11}")
+    assert (line in r["clean_text"]) is kept and r["sources"] == sources
+
+
 ZH_R11 = ("美国总统拜登周一表示，政府将继续支持乌克兰，并宣布新一轮的军事援助计划，总额约为十亿美元，引发广泛关注。\n"
       "白宫发言人表示，这项援助将包括防空系统和弹药，预计在未来数周内陆续交付，以加强前线的防御能力和作战能力。\n"
       "分析人士指出，这是今年以来规模最大的一次援助，反映出华府对战局的高度关注，也显示国会对援助的支持仍然稳固。\n"
