@@ -12,7 +12,10 @@ that can match the empty string, or whose first characters cannot be read, is le
 
 from __future__ import annotations
 
+import _sre  # type: ignore[import-not-found]
 import re
+from collections.abc import Iterable
+from re import _casefix  # type: ignore[attr-defined]
 
 # the stdlib engine's parser and prefix analysis (Python 3.11+)
 from re import _compiler as _sre_compile  # type: ignore[attr-defined]
@@ -216,3 +219,45 @@ def mark_test(chars: str) -> re.Pattern[str]:
     """The test of a text for ``chars`` that ``requires_one_of(..., tested_ignoring_case=True)`` assumes: a
     class of them, ignoring case as the engine does."""
     return re.compile("[" + "".join(_escape(ord(c)) for c in chars) + "]", re.IGNORECASE)
+
+
+def _case_class(char: str, ignorecase: bool, ascii_only: bool) -> int:
+    """The characters a literal ``char`` matches, named by one code: with IGNORECASE the engine matches a
+    text character whose lower case is ``char``'s or one of its extra equivalents (``_casefix``: 's' 'ſ',
+    'к' 'ꙋ' ...), so every member of that class gets the class's smallest code."""
+    if not ignorecase:
+        return ord(char)
+    if ascii_only:  # re.ASCII: only ASCII letters have another case
+        return ord(char.lower()) if char.isascii() else ord(char)
+    low = _sre.unicode_tolower(ord(char))
+    return min((low, *_casefix._EXTRA_CASES.get(low, ())))
+
+
+def literal_alternation(words: Iterable[str], flags: int = re.IGNORECASE, space: str = r"\s+") -> str:
+    """A regex of the literal ``words`` (each space written as ``space``) as a prefix tree: the same
+    matches, spans and groups as their alternation longest first, ``"|".join(sorted(words, key=len,
+    reverse=True))`` (each escaped), for the ``flags`` it is compiled with (IGNORECASE and ASCII are read).
+
+    At a position the engine tries a flat alternation's words one after the other (1,700 aliases: ~3 us a
+    character of text); the tree tries each first character once, then only the words going on from it.
+    Why it answers the same: the words that match at one position, however the text's spaces run, all
+    read one prefix of it, so each is the one before it with more characters; the longest that lets the
+    rest of the pattern match wins in both (the tree tries a longer word before the word it extends)."""
+    ignorecase, ascii_only = bool(flags & re.IGNORECASE), bool(flags & re.ASCII)
+    root: dict[Any, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            key = " " if char == " " else _case_class(char, ignorecase, ascii_only)
+            node = node.setdefault(key, (char, {}))[1]
+        node[None] = True  # a word ends here
+
+    def regex(node: dict[Any, Any]) -> str:
+        alts = [(space if key == " " else re.escape(entry[0])) + regex(entry[1])
+                for key, entry in node.items() if key is not None]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if None in node else body
+
+    return regex(root)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from pipelines.regex_guard import anchored_at_start, guarded
+from pipelines.regex_guard import anchored_at_start, guarded, literal_alternation
 
 PATTERN_DIR = Path(__file__).resolve().parent
 _NON_LANG_FILES = {"common", "agencies"}
@@ -411,13 +411,13 @@ class AliasTable:
         self.fixed = frozenset(str(n) for n in fixed or ())
         if self.fixed - names:
             raise PatternError(f"agencies.yaml: fixed names without an entry: {sorted(self.fixed - names)}")
-        alts = sorted(set(findable), key=len, reverse=True)
-        # whole-word alias finder (case-insensitive; callers check case for short aliases).  A dot
-        # after the name ends it only when no domain goes on ("antara.com" is not ANTARA), though a
-        # next sentence glued to it does ("передает ТАСС.Аресты ...": a capital, then small letters)
+        # whole-word alias finder (case-insensitive; callers check case for short aliases), the longest
+        # alias first (as a prefix tree: one flat alternation cost ~3 us a character).  A dot after the
+        # name ends it only when no domain goes on ("antara.com" is not ANTARA), though a next sentence
+        # glued to it does ("передает ТАСС.Аресты ...": a capital, then small letters)
         self.finder = re.compile(
             r"(?<![\w.@/-])("
-            + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alts)
+            + literal_alternation(dict.fromkeys(findable), re.IGNORECASE)
             + r")(?![\w@-]|\.(?![^\W\d_][^\W\d_A-ZА-ЯЁ]*[a-zа-яё][^\W\d_]*\s|\W|$)\w)",
             re.IGNORECASE,
         )

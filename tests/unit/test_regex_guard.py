@@ -4,7 +4,14 @@ from pathlib import Path
 import pytest
 
 from pipelines import patterns
-from pipelines.regex_guard import anchored_at_start, first_chars, guarded, mark_test, requires_one_of
+from pipelines.regex_guard import (
+    anchored_at_start,
+    first_chars,
+    guarded,
+    literal_alternation,
+    mark_test,
+    requires_one_of,
+)
 
 LINES = [
     "Seperti dilansir Reuters, harga minyak naik pada hari Kamis.",
@@ -179,3 +186,36 @@ def test_marks_with_letters_count_only_when_the_text_is_tested_ignoring_case():
     assert requires_one_of(rx, "ⓒ©", tested_ignoring_case=True)
     assert mark_test("ⓒ©").search("Ⓒx") and rx.search("Ⓒx")
     assert mark_test("k").search("\u212a") and re.compile("k", re.IGNORECASE).search("\u212a")
+
+
+# names sharing prefixes, in cases and spellings the engine folds ('ſ' is an 's', 'K' (Kelvin) a 'k', 'İ' an
+# 'i'), a name that is another one's start ('AP', 'APA'), and one with a space ('Associated Press')
+_NAMES = ["AP", "APA", "AFP", "Associated Press", "Associated", "Press TV", "Kyodo", "KYODO News", "Kompas",
+          "Kompas.com", "Antara", "ANTARA News", "İHA", "iha", "ſda", "SDA", "Ksa", "Кыргыз", "кыргыз туусу",
+          "新华社", "新华网", "新华", "PA Media", "PA"]
+_TEXTS = [
+    "(AP) — Officials said. APA and AFP reported; the Associated  Press\nwrote, per Press TV.",
+    "KYODO NEWS - Kyodo. Kompas.com: Kompas.comet, ANTARA News antara newsroom, İHA ihA İha",
+    "sda SDA ſda Sda ksa KSA Ksa Кыргыз туусу КЫРГЫЗ ТУУСУ, 新华社北京 新华网 新华",
+    "PA Media-PA Mediation, PA.Media PA. Next (PA) APAP AP-APA",
+]
+
+
+@pytest.mark.parametrize("flags", [re.IGNORECASE, 0, re.IGNORECASE | re.ASCII])
+def test_a_literal_alternation_as_a_prefix_tree_finds_what_the_longest_first_alternation_finds(flags):
+    """The finder of the alias table is this tree: on every text, the same matches and spans as the flat
+    alternation longest first, also where the pattern's end rejects the longest name and a shorter wins."""
+    flat = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(_NAMES), key=len, reverse=True))
+    tree = literal_alternation(dict.fromkeys(_NAMES), flags)
+    for head, tail in (("", ""), (r"(?<![\w.@/-])", r"(?![\w@-]|\.\w)"), (r"\b", r"(?=\s|$)")):
+        a, b = re.compile(f"{head}({flat}){tail}", flags), re.compile(f"{head}({tree}){tail}", flags)
+        for text in _TEXTS:
+            for variant in (text, text.upper(), text.lower(), text.title()):
+                _same(a, b, variant)
+
+
+def test_the_alias_finder_is_a_prefix_tree_of_the_table():
+    finder = patterns.alias_table().finder
+    assert "(?:A(?:" in finder.pattern  # the names opening with an 'A' share one branch
+    found = [m.group(1) for m in finder.finditer("Associated Press and AP. Kyodo News, via ANTARA News (AFP)")]
+    assert found == ["Associated Press", "AP", "Kyodo News", "ANTARA News", "AFP"]
