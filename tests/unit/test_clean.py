@@ -688,6 +688,15 @@ def test_a_paragraph_quoting_a_disclaimer_stays():
         ("Mostrando entradas con la etiqueta política. Mostrar todas las entradas", "es"),
         ("Publicar un comentario", "es"),
         ("Publier un commentaire", "fr"),
+        # CMS furniture of sites never seen while tuning (bench/corpus/attribution/dev_sc.jsonl)
+        ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "en"),
+        ("Pos terkait", "id"),
+        ("Bacaan Lainnya", "id"),
+        ("lewat 4 tahun lalu", "id"),
+        ("Sonraki Haber Yükleniyor...", "tr"),
+        ("トップへ戻る", "ja"),
+        ("Idź do oryginalnego materiału", "pl"),
+        ("la suite après cette publicité", "fr"),
     ],
 )
 def test_blog_and_comment_chrome_goes(line, lang):
