@@ -1817,6 +1817,13 @@ def _schedule_row(text: str) -> str | None:
     return m.group("sep")
 
 
+def _introduces_list(text: str) -> bool:
+    """'The budget's main items:', 'Here is what changes for drivers:': a line of the story's own words
+    (three or more) that ends in a colon announces the list under it; a block's label ('More:',
+    'Read more:') is shorter and cleaning has taken it."""
+    return text.rstrip().endswith((":", "：")) and len(text.split()) >= 3
+
+
 def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> None:
     """Short unrelated headlines after the closing credit of the article are boilerplate; without
     a closing credit, a run of two or more headline-shaped lines that ends the body after the
@@ -1851,6 +1858,8 @@ def _trailing_headlines(lines: list[Line], dropped: set[int], f: Findings) -> No
     shape = _schedule_row(story[-1].text) if story else None
     if shape and all(_schedule_row(ln.text) == shape for ln in run):
         return  # the story's schedule goes on ('Sept. 5 -- ...' / 'Sept. 12 -- ...'): its rows, no teasers
+    if story and _introduces_list(story[-1].text):
+        return  # 'The budget's main items:' over its rows: the story's own list, no teasers
     if len(run) == 1 and story and is_paragraph(story[-1].text) and ends_clause(story[-1].text) \
             and is_title_cased(run[0].text) and len(run[0].text.split()) >= 5:
         pass  # one title-cased headline after the story's closing sentence: another story's teaser

@@ -1660,6 +1660,23 @@ def test_a_rights_notice_credits_its_holder_not_the_year():
     assert r["sources"] == ["The Star Online"]
 
 
+BUDGET = ("The council voted on Tuesday to approve a budget that raises spending on schools and roads by ten "
+          "percent, after a debate that ran late into the night.")
+
+
+@pytest.mark.parametrize("intro,kept", [
+    ("The budget's main items:", True),  # the story's line announcing its list: the rows are the story's
+    ("Here is what changes for parents:", True),
+    ("More in Politics", False),  # a block's label over other stories' headlines
+])
+def test_a_list_the_story_announces_is_no_trailing_headlines(intro, kept):
+    rows = ["- New textbooks for every middle school", "- Repaving the ring road around the old town",
+            "- Forty more teachers in the poorest districts"]
+    r = run("\n".join([BUDGET, EN2_R11, intro, *rows]))
+    assert all((row in r["clean_text"]) is kept for row in rows)
+    assert (intro in r["clean_text"]) is kept
+
+
 @pytest.mark.parametrize("line,kept,sources", [
     # a sentence of the story about copyright: the word goes on into a lower-case word, no sign, no year
     ("Copyright disputes over the mural have gone on for years, and the artist's family says it will sue.",
