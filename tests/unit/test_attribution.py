@@ -2274,6 +2274,8 @@ ES = "El Gobierno seguirá con el programa el próximo año con un presupuesto m
         (f"Oleh: Suhardi, S.Pd.\n(Artikel ini pernah dimuat di Suara Merdeka, Mei 2007)\n{ID}", ["Suara Merdeka"]),
         (f"{MS}\n{MS}\nKredit: www.utusan.com.my", ["utusan.com.my"]),
         (f"{ES}\nOrigen: Deia", ["Deia"]),
+        # an outlet's short name as the repost's sign-off, kept as credited (clarification 11)
+        (f"{MS}\n{MS}\n- Utusan", ["Utusan"]),
     ],
 )
 def test_credit_labels_and_republication_notes(text, sources):
