@@ -2290,6 +2290,9 @@ def test_credit_labels_and_republication_notes(text, sources):
         # a caption closing with the courtesy word, alone or after the outlet
         (f"{ID}\nBupati meninjau lokasi pembangunan jembatan, Kamis (5/9/2024). (Istimewa)\n{ID}", "Istimewa"),
         (f"{ID}\nBupati memberikan sambutan peresmian jembatan (beritalima.com/istimewa)\n{ID}", "beritalima.com"),
+        # a courtesy credit after a dash closing the caption (a 'Picture by <name>' there is the photographer's)
+        (f"{EN}\nA fish bomb on the seabed. – Photo courtesy of WWF-Malaysia\n{EN}", "WWF-Malaysia"),
+        (f"{EN}\nDegraded corals from fish bombs.-Picture courtesy of WWF-Malaysia/Eric Madeja\n{EN}", "WWF-Malaysia"),
     ],
 )
 def test_picture_rights_and_graphic_labels_are_photo_credits(text, org):
