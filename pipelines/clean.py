@@ -461,6 +461,13 @@ def match_dateline(line: str, lang: str | None = None,
     return None
 
 
+def _place_list(head: str) -> bool:
+    """'BEIRUT/THE', 'GAZA CITY/': the first places of a wire dateline filed from two (in capitals,
+    joined by a slash), not a headline or a caption glued before the stamp."""
+    letters = [c for c in head if c.isalpha()]
+    return "/" in head and len(head.split()) <= 4 and len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
 def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str, str, str | None] | None:
     """(dateline, headline, text, agency) for "<headline> <Outlet> -- <text>"; the outlet must be a
     domain or a known source, so an ordinary dash inside a sentence is never taken for a stamp.  An
@@ -472,7 +479,10 @@ def find_midline_dateline(line: str, lang: str | None = None) -> tuple[str, str,
         if m and m.groupdict().get("orgk"):
             name = gazetteer.trailing_name(m.group("orgk"))
             if name and gazetteer.is_agency(name):
-                return m.group("dl").strip(), m.group("head").strip(), m.group("rest").strip(), name
+                head = m.group("head").strip()
+                if _place_list(head):  # 'BEIRUT/THE HAGUE, March 7 (Reuters) -': one stamp of two places
+                    return line[: m.end("dl")].strip(), "", m.group("rest").strip(), name
+                return m.group("dl").strip(), head, m.group("rest").strip(), name
             continue
         if not m or not ("." in m.group("org") and plausible_dateline_org(m.group("org"))):
             continue
@@ -610,7 +620,9 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
                 stamp, head, rest, agency = midline
                 dateline, dateline_org = stamp, ((agency, True) if agency else (stamp.rstrip(" -–—"), False))
                 dateline_line = lines[i]
-                lines[i] = f"{head}\n{rest}"
+                lines[i] = f"{head}\n{rest}" if head else rest
+                if not head:  # the stamp opened the line after all
+                    dateline_rest = rest
                 break
 
     for i in embedded_teasers(lines, kinds, dateline_line):
@@ -646,11 +658,16 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     )
 
 
+_GLUED = re.compile(r"[a-z][A-Z]")
+
+
 def _bare_name_stamp(dateline: str, org: str | None) -> bool:
     """'TRIBUNNEWS.COM-', '(Reuters) -', '(ANTARA) -': a stamp that is only the outlet's or the agency's
-    name, with no place or date - the outlet's tag, which ``dateline`` / the attribution fields carry."""
+    name, with no place or date - the outlet's tag, which ``dateline`` / the attribution fields carry.
+    So is one with a caption's words glued before its place ('Acquire Licensing RightsLONDON, Nov 29
+    (Reuters) -'): what goes back on the lead must be the dateline alone."""
     left = dateline.replace(org, " ", 1) if org and org in dateline else dateline
-    return not any(c.isalnum() for c in left)
+    return not any(c.isalnum() for c in left) or bool(_GLUED.search(left))
 
 
 def with_dateline(body: str, cleaned: Cleaned) -> str:

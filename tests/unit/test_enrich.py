@@ -56,6 +56,10 @@ LEAD = ("The Senate passed the spending bill on Tuesday after a week of debate o
     ("BERLIN --", True, [], None),
     ("JAKARTA, KOMPAS.com -", True, [], "Kompas.com"),
     ("(Reuters) -", False, ["Reuters"], None),  # a bare name: the agency's tag, read into sources
+    ("BEIRUT/THE HAGUE, March 7 (Reuters) -", True, ["Reuters"], None),  # filed from two places: one stamp
+    ("GAZA CITY/CAIRO, March 7 (Reuters) -", True, ["Reuters"], None),
+    # a caption's words glued before the place: the stamp is read, the lead goes back without them
+    ("Acquire Licensing RightsLONDON, Nov 29 (Reuters) -", False, ["Reuters"], None),
 ])
 def test_the_opening_dateline_is_read_and_stays_the_leads_unless_a_bare_name(stamp, kept, sources, outlet):
     r = analyze_text(f"{stamp} {LEAD}\nThe bill now goes to the House, where its fate is less certain.", "en")
