@@ -146,7 +146,7 @@ class IndexPipeline:
                  "spooled": "news/index/spooled", "retries": "news/index/retries",
                  "bulk_requests": "news/index/bulk_requests", "replayed": "news/index/replayed",
                  "revised": "news/index/revised", "syndicated": "news/index/syndicated",
-                 "created": "news/index/created", "seen": "news/index/seen",
+                 "created": "news/index/created", "seen": "news/index/seen", "touched": "news/index/touched",
                  "recleaned": "news/index/recleaned", "canonical_moved": "news/index/canonical_moved",
                  "conflicts": "news/index/conflicts"}
 

@@ -26,8 +26,9 @@ def _now() -> str:
 
 
 def fill_rates(store: Any, source: str, since: str) -> dict[str, Any]:
-    """Share of this run's articles (``last_seen_at`` >= run start) with each health field filled."""
-    base = [{"term": {"source": source}}, {"range": {"last_seen_at": {"gte": since}}}]
+    """Share of this run's articles (seen since the run started: ``Store.seen_since``, which also finds
+    those a re-crawl found unchanged and did not re-index) with each health field filled."""
+    base = [{"term": {"source": source}}, store.seen_since(since, source)]
     total = store.count({"bool": {"filter": base}})
     rates: dict[str, Any] = {"articles": total}
     for f in HEALTH_FIELDS:

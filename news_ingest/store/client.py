@@ -10,7 +10,7 @@ Interface (what other modules code against):
 names cause and fix), ``StoreUnavailable`` (retryable), ``RequestTooLarge`` (HTTP 413);
 ``Store.alias``, ``.engine``, ``.setup()``, ``.ping()``, ``.refresh()``, ``.count()``,
 ``.bulk_raw(ops)``, ``.get_docs(ids, fields)``, ``.lookup(ids, known, fields)``, ``.known_docs(ids, fields)``,
-``.existing_ids(ids)``,
+``.existing_ids(ids)``, ``.seen_since(since, source)``,
 ``.search_raw(body)``,
 ``.index_doc(suffix, doc)``, ``.to_document(article)``, ``.rollover_if_needed(...)``, ``.for_alias(alias)``.
 The indexer and the run ledger's writer code against ``news_ingest.store.protocol.ArticleStore``.
@@ -39,6 +39,7 @@ from news_ingest.store.backends.base import (
     StoreUnavailable,
     error_reason,
 )
+from pipelines import dedupe
 
 __all__ = ["BulkItem", "IndexLayout", "RequestTooLarge", "Store", "StoreError", "StoreUnavailable", "connect",
            "language_group", "load_languages", "shard_settings", "template_for"]
@@ -57,6 +58,13 @@ _INDICES_TTL = 30.0  # seconds the list of indices behind the alias is trusted (
 # ``lookup`` in real time: one shard instead of a search over one shard per index.
 ID_INDEX_SUFFIX = "ids"
 ALIAS_ENTRY = "~"
+# A re-crawl that finds an article unchanged (the ``touch`` operation) records when it saw it in the
+# article's own entry ``k`` — {"index", "id", "seen_at", "source"} — instead of re-indexing the whole article
+# in its (often old) index: ``lookup`` reads the later of the two as ``last_seen_at``, and ``seen_since``
+# finds the articles seen in a run either way.
+ENTRY_FIELDS = {"seen_at": {"type": "date"}, "source": {"type": "keyword"}}
+# in a looked-up copy whose entry's time is later: the article's own last_seen_at
+ARTICLE_SEEN = "_article_last_seen_at"
 StoredDocs = dict[str, dict[str, Any]]  # as news_ingest.store.protocol (which imports this module)
 
 
@@ -350,16 +358,20 @@ class Store:
         Every writer must write through ``bulk_raw`` (or run ``setup`` after writing otherwise):
         an article without its entry is not found by ``lookup`` and a re-crawl of it is stored again."""
         if self.id_index_state(fresh=True) == "complete":
+            # one made before the touch fields
+            self._req("PUT", f"/{self.id_index}/_mapping", body={"properties": ENTRY_FIELDS})
             return None
         nodes = int(self._req("GET", "/_cluster/health").get("number_of_data_nodes") or 1)
         settings = {**shard_settings(nodes, replace(self.layout, shards=1)), "refresh_interval": "1s"}
         try:
             self._req("PUT", f"/{self.id_index}", body={"settings": settings, "mappings": {
-                "dynamic": False, "properties": {},  # nothing indexed but the _id: entries are read by id
+                # entries are read by id; only a touch's seen time and source are searched (seen_since)
+                "dynamic": False, "properties": ENTRY_FIELDS,
                 "_meta": {"managed_by": "news-ingest", "complete": False}}})
         except StoreError as exc:  # another process made it a moment ago
             if exc.status != 400 or "already_exists" not in str(exc):
                 raise
+            self._req("PUT", f"/{self.id_index}/_mapping", body={"properties": ENTRY_FIELDS})
         entered = 0
         for index in reversed(self.indices(fresh=True)):  # oldest first: the newest copy's entry wins
             entered += self._fill_entries(index)
@@ -406,6 +418,8 @@ class Store:
         lines: list[dict[str, Any]] = []
         owners: list[tuple[int, str]] = []
         for n, (op, result) in enumerate(zip(operations, results, strict=True)):
+            if op["op"] == "touch":
+                continue  # its entry was the operation (or, without the lookup index, it moved the time)
             conflict = out[n].status == 409 and op["op"] == "create"  # stored there already: by another
             if not (out[n].ok or conflict) or not result.get("_index"):  # writer, or by a try whose
                 continue  # entries failed (reported as retryable below): its entry is written now
@@ -507,17 +521,30 @@ class Store:
     def bulk_raw(self, operations: list[dict[str, Any]]) -> list[BulkItem]:
         """One ``_bulk`` request.  Operations: ``{"op": "index"|"create"|"update", "id": str,
         "doc": dict}``, for update optionally ``"upsert": dict``, and optionally ``"index"``:
-        the concrete index that holds the document (default: the alias's write index).
+        the concrete index that holds the document (default: the alias's write index).  ``touch``
+        (``"doc": {"last_seen_at", "source"}``, ``"index"``: where the article is): a re-crawl found the
+        article unchanged; the time is written to its lookup entry, not to the article (without a
+        complete lookup index: an update of the article's ``last_seen_at``).
 
         Returns one BulkItem per operation, in order, with the per-item HTTP status.  Raises
         StoreUnavailable (connection/5xx/429 for the whole request) or RequestTooLarge (413)."""
         if not operations:
             return []
         lines: list[dict[str, Any]] = []
+        entries = self.id_index_state()
         for op in operations:
             kind = op["op"]
+            if kind == "touch" and entries == "complete" and op.get("index"):  # the article stays as it is
+                lines += [{"index": {"_index": self.id_index, "_id": op["id"]}},
+                          {"index": op["index"], "id": op["id"], "seen_at": op["doc"]["last_seen_at"],
+                           "source": op["doc"].get("source")}]
+                continue
+            if kind == "touch":  # no lookup index to record it in: the article's own time moves
+                lines += [{"update": {"_index": op.get("index") or self.alias, "_id": op["id"]}},
+                          {"doc": {"last_seen_at": op["doc"]["last_seen_at"]}}]
+                continue
             if kind not in ("index", "create", "update"):
-                raise ValueError(f"unknown bulk op {kind!r} (index, create or update)")
+                raise ValueError(f"unknown bulk op {kind!r} (index, create, update or touch)")
             lines.append({kind: {"_index": op.get("index") or self.alias, "_id": op["id"]}})
             doc = self.to_document(op["doc"])
             if kind == "update":
@@ -536,7 +563,7 @@ class Store:
         for op, result in zip(operations, results, strict=True):
             out.append(BulkItem(str(result.get("_id", op["id"])), int(result.get("status", 500)),
                                 _item_error(result)))
-        if self.id_index_state() is not None:
+        if entries is not None:
             out = self._write_entries(operations, results, out)
         return out
 
@@ -591,12 +618,15 @@ class Store:
         names = keys + [ALIAS_ENTRY + k for k in known]
         resp = self._req("POST", f"/{self.id_index}/_mget", body={"ids": names})
         entries: dict[str, tuple[str, str]] = {}
+        seen: dict[tuple[str, str], str] = {}  # a touched article -> when the touch saw it
         for d in resp.get("docs", []):
             if d.get("error"):  # the lookup index's shard unavailable: never guess
                 raise StoreUnavailable(f"lookup index {self.id_index} could not be read: {error_reason(d)}")
             src = d.get("_source") or {}
             if d.get("found") and src.get("index") and src.get("id"):
                 entries[d["_id"]] = (str(src["index"]), str(src["id"]))
+                if src.get("seen_at") and d["_id"] == src["id"]:
+                    seen[entries[d["_id"]]] = str(src["seen_at"])
         write = indices[0]
         wanted: dict[tuple[str, str], None] = {where: None for where in entries.values()}
         if every_key:
@@ -621,6 +651,10 @@ class Store:
         def stored(where: tuple[str, str]) -> dict[str, Any]:
             src = read[where]
             out = dict(src) if keep_known else {k: v for k, v in src.items() if k != "known_ids"}
+            touched = seen.get(where)
+            if touched and (fields is None or "last_seen_at" in fields) and _later(touched,
+                                                                                   src.get("last_seen_at")):
+                out[ARTICLE_SEEN], out["last_seen_at"] = src.get("last_seen_at"), touched
             return {**out, "_index": where[0]}
 
         def own(key: str) -> tuple[str, str] | None:
@@ -740,6 +774,32 @@ class Store:
         """Which of ``ids`` some stored article is known under (``known_docs``: one search)."""
         return set(self.known_docs(ids))
 
+    def seen_since(self, since: str, source: str | None = None) -> dict[str, Any]:
+        """A query clause for the articles (of ``source``) seen at or after ``since``: by their own
+        ``last_seen_at``, or by a re-crawl that found them unchanged and wrote the time to their lookup
+        entry only (``touch`` in ``bulk_raw``; a scroll of the lookup index for those entries)."""
+        own: dict[str, Any] = {"range": {"last_seen_at": {"gte": since}}}
+        if self.id_index_state() != "complete":
+            return own
+        flt: list[dict[str, Any]] = [{"range": {"seen_at": {"gte": since}}}]
+        if source is not None:
+            flt.append({"term": {"source": source}})
+        resp = self._req("POST", f"/{self.id_index}/_search", params={"scroll": "1m"},
+                         body={"size": 5000, "_source": False, "sort": ["_doc"],
+                               "query": {"bool": {"filter": flt}}})
+        ids: list[str] = []
+        try:
+            while hits := resp.get("hits", {}).get("hits", []):
+                ids += [h["_id"] for h in hits]
+                resp = self._req("POST", "/_search/scroll",
+                                 body={"scroll": "1m", "scroll_id": resp["_scroll_id"]})
+        finally:
+            if resp.get("_scroll_id"):
+                self._req("DELETE", "/_search/scroll", body={"scroll_id": resp["_scroll_id"]}, ignore=(404,))
+        if not ids:
+            return own
+        return {"bool": {"should": [own, {"ids": {"values": ids}}], "minimum_should_match": 1}}
+
     def refresh(self) -> None:
         self._req("POST", f"/{self.alias}/_refresh")
 
@@ -800,6 +860,13 @@ def _limits(wanted: dict[str, Any], have: dict[str, Any]) -> dict[str, Any]:
                                                                                 cur["properties"])):
             out[name] = {"properties": sub}
     return out
+
+
+def _later(a: str | None, b: str | None) -> bool:
+    """a strictly later than b (b unknown: a is later)."""
+    ta = dedupe.parse_time(a)
+    tb = dedupe.parse_time(b)
+    return bool(ta and (tb is None or ta > tb))
 
 
 def _entry_names(doc_id: str, known: Any) -> list[str]:

@@ -250,7 +250,8 @@ class Indexer:
         if folded:
             self._count("batch_duplicates", folded)
         existing, found = self._writer.retrying(self.store.lookup, list(pending),
-                                                revisions.other_known_ids(pending), MERGE_FIELDS, fresh,
+                                                revisions.other_known_ids(pending), revisions.LOOKUP_FIELDS,
+                                                fresh,
                                                 None if fresh else self._unrefreshed())
         if adopted := revisions.adopt_known(pending, existing, found):
             self._count("adopted_known_id", adopted)
@@ -264,7 +265,10 @@ class Indexer:
             extra, syndicated = self._linker.link(new, self._candidates(new))
             if syndicated:
                 self._count("syndicated", syndicated)
-        ops = [revisions.bulk_op(kind, id_, out, old) for kind, id_, out, old in merged] + extra
+        ops = [revisions.bulk_op(kind, id_, out, old, self.config.seen_interval)
+               for kind, id_, out, old in merged] + extra
+        if touched := sum(op["op"] == "touch" for op in ops):
+            self._count("touched", touched)
         for doc in new:  # from now on a stored copy for later batches (the ops hold copies)
             doc["_stored"] = True
         return ops, pending

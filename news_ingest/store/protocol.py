@@ -2,7 +2,9 @@
 
 ``news_ingest.store.client.Store`` (Elasticsearch or OpenSearch behind an alias) is the one
 implementation; the unit tests drive the indexer with an in-memory one.  Documents are plain dicts;
-an operation for ``bulk_raw`` is ``{"op": "create" | "index" | "update", "id", "doc"[, "index"]}``.
+an operation for ``bulk_raw`` is ``{"op": "create" | "index" | "update" | "touch", "id", "doc"[, "index"]}``
+(``touch``: a re-crawl found the article unchanged; ``doc`` is ``{"last_seen_at", "source"}``, recorded
+without re-indexing the article, and read back by ``lookup`` as its ``last_seen_at``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from news_ingest.store.client import RequestTooLarge, StoreError, StoreUnavailable
+from news_ingest.store.client import ARTICLE_SEEN, RequestTooLarge, StoreError, StoreUnavailable
 from news_ingest.store.indexer import IndexConfig, Indexer, parse_bytes
 from news_ingest.store.spool import DeadLetters
 from pipelines.article import Article
@@ -33,6 +33,7 @@ class FakeStore:
         self.item_status: dict[str, list[int]] = {}  # id -> statuses to answer before 201
         self.searchable: set[str] | None = None  # None: search sees every write at once
         self.realtime_asked: list[set[str] | None] = []  # each lookup's real-time keys (None: all)
+        self.entry_seen: dict[str, str] = {}  # a touch's time, kept in the article's lookup entry
 
     def _maybe_fail(self, name: str) -> None:
         self.calls.append(name)
@@ -71,16 +72,20 @@ class FakeStore:
         def realtime_read(i):
             return realtime is None or i in realtime
 
-        docs = {i: {**{k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields},
-                    "_index": "fake-000001"} for i in ids if i in self.docs and (visible(i) or realtime_read(i))}
+        def read(i):  # the stored copy; a later time in its lookup entry is its last_seen_at
+            out = {k: copy.deepcopy(v) for k, v in self.docs[i].items() if not fields or k in fields}
+            if self.entry_seen.get(i, "") > (out.get("last_seen_at") or ""):
+                out[ARTICLE_SEEN], out["last_seen_at"] = out.get("last_seen_at"), self.entry_seen[i]
+            return {**out, "_index": "fake-000001"}
+
+        docs = {i: read(i) for i in ids if i in self.docs and (visible(i) or realtime_read(i))}
         found = {}
         for i, d in self.docs.items():
             # not searchable yet: found only by its own id (the real-time mget of the write index)
             for key in set(known) & ({i, *(d.get("known_ids") or [])} if visible(i)
                                      else {i} if realtime_read(i) else set()):
                 if key == i or key not in found:
-                    found[key] = {**{k: copy.deepcopy(v) for k, v in d.items() if not fields or k in fields},
-                                  "_id": i, "_index": "fake-000001"}
+                    found[key] = {**read(i), "_id": i}
         return docs, found
 
     def search_raw(self, body):
@@ -108,6 +113,9 @@ class FakeStore:
             if doc.get("published_at") == "kemarin":
                 reason = "document_parsing_exception: failed to parse [published_at]"
                 out.append(BulkItem(op["id"], 400, reason))
+            elif op["op"] == "touch":  # the time goes to the lookup entry; the article is not written
+                self.entry_seen[op["id"]] = doc["last_seen_at"]
+                out.append(BulkItem(op["id"], 200, None))
             elif op["op"] == "create" and op["id"] in self.docs:
                 out.append(BulkItem(op["id"], 409, "version_conflict_engine_exception"))
             elif op["op"] == "update":
@@ -552,3 +560,74 @@ def test_a_reprint_links_to_a_copy_remembered_from_the_batch_before_last(env):
     assert by_url["7.html"]["cluster_id"] == by_url["1.html"]["cluster_id"]
     assert by_url["7.html"]["is_cluster_canonical"] is True
     assert by_url["1.html"]["is_cluster_canonical"] is False  # the mark moved off the stored copy
+
+
+def _written(store: FakeStore, id_: str) -> dict:
+    return {k: v for k, v in store.docs[id_].items()}
+
+
+def test_an_unchanged_recrawl_within_the_interval_touches_the_entry_not_the_article(env):
+    """A re-crawl that finds an article unchanged used to re-index the whole article (body and all, in
+    whichever old index it lives) just to move last_seen_at: most of the Indexer's extra node CPU
+    (issue 16).  Within INDEX_SEEN_INTERVAL (6 h) it is a touch: the exact time goes to the article's
+    lookup entry and reads back as its last_seen_at; the article itself is not written."""
+    store, _, ix = env
+    ix.add(art(1, fetched="2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    (id_,) = store.docs
+    before = _written(store, id_)
+    ix.add(art(1, fetched="2024-12-04T09:00:00+00:00"))  # an hour later, the same page
+    ix.flush()
+    assert ix.stats["seen"] == 1 and ix.stats["touched"] == 1 and ix.stats["indexed"] == 2
+    assert _written(store, id_) == before  # not re-indexed
+    stored, _ = store.lookup([id_], (), ["last_seen_at", "first_seen_at", "version"])
+    assert stored[id_]["last_seen_at"] == "2024-12-04T09:00:00+00:00"
+    assert stored[id_]["first_seen_at"] == "2024-12-04T08:00:00+00:00" and stored[id_]["version"] == 1
+
+    ix.add(art(1, fetched="2024-12-04T08:30:00+00:00"))  # an older copy (a replay): nothing moves back
+    ix.flush()
+    assert ix.stats["duplicate"] == 1 and store.entry_seen[id_] == "2024-12-04T09:00:00+00:00"
+
+    ix.add(art(1, fetched="2024-12-04T13:59:00+00:00"))  # still within 6 h of the article's own time
+    ix.flush()
+    assert ix.stats["touched"] == 2 and _written(store, id_) == before
+    ix.add(art(1, fetched="2024-12-04T14:01:00+00:00"))  # the article's own last_seen_at is 6 h old: moved
+    ix.close()
+    assert ix.stats["touched"] == 2 and ix.stats["seen"] == 3
+    assert store.docs[id_]["last_seen_at"] == "2024-12-04T14:01:00+00:00"
+    assert {k: v for k, v in store.docs[id_].items() if k not in ("last_seen_at", "fetched_at")} == {
+        k: v for k, v in before.items() if k not in ("last_seen_at", "fetched_at")}
+
+
+def test_a_recrawl_that_changes_anything_but_the_times_still_writes_the_article(env):
+    """A new title, a new author, a new image with the same body: the same content hash, but the
+    partial update writes them; a changed body is a new revision as before."""
+    store, _, ix = env
+    ix.add(art(1, fetched="2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    (id_,) = store.docs
+    ix.add(art(1, fetched="2024-12-04T09:00:00+00:00", authors=["Rina"]))
+    ix.flush()
+    assert store.docs[id_]["authors"] == ["Rina"] and store.docs[id_]["last_seen_at"].startswith("2024-12-04T09")
+    a = art(1, fetched="2024-12-04T10:00:00+00:00", authors=["Rina"])
+    a.title = "Berita 1 (diperbarui)"
+    ix.add(a)
+    ix.flush()
+    assert store.docs[id_]["title"] == "Berita 1 (diperbarui)"
+    ix.add(art(1, body="Isi yang lain sama sekali. " * 20, fetched="2024-12-04T11:00:00+00:00"))
+    ix.close()
+    assert store.docs[id_]["version"] == 2 and len(store.docs[id_]["history"]) == 1
+    assert ix.stats.get("touched", 0) == 0
+
+
+def test_seen_interval_zero_moves_the_articles_own_time_on_every_recrawl(tmp_path):
+    store = FakeStore()
+    ix = Indexer(store, IndexConfig.from_env({"INDEX_SEEN_INTERVAL": "0", "INDEX_SPOOL_DIR": str(tmp_path / "s"),
+                                              "INDEX_DEAD_LETTER_DIR": str(tmp_path / "d")}))
+    assert IndexConfig.from_env({"INDEX_SEEN_INTERVAL": "2h"}).seen_interval == 7200
+    ix.add(art(1, fetched="2024-12-04T08:00:00+00:00"))
+    ix.flush()
+    ix.add(art(1, fetched="2024-12-04T08:05:00+00:00"))
+    ix.close()
+    (doc,) = store.docs.values()
+    assert doc["last_seen_at"] == "2024-12-04T08:05:00+00:00" and not ix.stats.get("touched")

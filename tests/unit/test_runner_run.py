@@ -25,10 +25,13 @@ sources:
 
 
 class Store:
-    """What the runner asks of the cluster: counts (fill rates)."""
+    """What the runner asks of the cluster: the articles seen since the run began, counts (fill rates)."""
 
     def __init__(self, total=10):
         self.total = total
+
+    def seen_since(self, since, source=None):
+        return {"range": {"last_seen_at": {"gte": since}}}
 
     def count(self, query):
         filters = query["bool"]["filter"]

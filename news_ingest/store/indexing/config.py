@@ -27,7 +27,7 @@ class IndexConfig(Settings):
         "flush_seconds": "INDEX_FLUSH_SECONDS", "max_retries": "INDEX_MAX_RETRIES",
         "backoff_base": "INDEX_BACKOFF_SECONDS", "outage_probe_seconds": "INDEX_OUTAGE_PROBE_SECONDS",
         "syndication_window_days": "INDEX_SYNDICATION_WINDOW_DAYS", "history_size": "INDEX_HISTORY_SIZE",
-        "bulk_in_flight": "INDEX_BULK_IN_FLIGHT"}
+        "bulk_in_flight": "INDEX_BULK_IN_FLIGHT", "seen_interval": "INDEX_SEEN_INTERVAL"}
     EXAMPLES: ClassVar[dict[str, str]] = {"batch_bytes": "5MB"}
     # where the directories come from (StatePaths), not parsed here
     DIRECTORIES: ClassVar[tuple[str, ...]] = ("INDEX_SPOOL_DIR", "INDEX_DEAD_LETTER_DIR", "NEWS_HOME")
@@ -47,6 +47,9 @@ class IndexConfig(Settings):
     history_size: int = 10
     # bulk requests the flush path keeps in flight (the cluster never waits)
     bulk_in_flight: Annotated[int, Field(ge=1, le=8)] = 2
+    # a re-crawl that finds an article unchanged re-indexes it (to move its last_seen_at) only when that
+    # is this much older than the crawl; in between the exact time goes to its lookup entry (0: always)
+    seen_interval: Annotated[Duration, Field(ge=0)] = 6 * 3600.0
 
     @classmethod
     def from_layers(cls, *, file: Mapping[str, Any] | None = None, scrapy: Mapping[str, Any] | None = None,

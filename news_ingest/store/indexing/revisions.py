@@ -4,21 +4,32 @@ taking that article's id, the merge with the stored copy, and the bulk operation
 The merge rule itself is ``pipelines.revisions.merge``: a re-crawl keeps ``first_seen_at``, moves
 ``last_seen_at``; a new content hash bumps ``version`` and pushes the previous {content_hash,
 modified_at, seen_at} onto ``history``; a copy older than what is stored (a late replay) only adds
-to the history.  The stored copies come from one ``Store.lookup`` per batch (``MERGE_FIELDS``).
+to the history.  The stored copies come from one ``Store.lookup`` per batch (``LOOKUP_FIELDS``).
+A re-crawl that finds an article unchanged moves its ``last_seen_at`` only every ``seen_interval``
+(``INDEX_SEEN_INTERVAL``); in between it is a ``touch`` (``bulk_op``) and the exact time is kept in the
+article's lookup entry, which ``Store.lookup`` reads back as ``last_seen_at``.
 Pure functions: the indexer does the reads and counts what they return.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
+from news_ingest.store.client import ARTICLE_SEEN
+from pipelines import dedupe
+from pipelines.article import ARTICLE_FIELDS
 from pipelines.revisions import merge
 
 MERGE_FIELDS = ["first_seen_at", "last_seen_at", "version", "content_hash", "revision_hash", "modified_at",
                 "history",
                 "cluster_id", "is_cluster_canonical", "known_ids", "source"]
-PRIVATE = {"id", "_batch", "_stored", "_index"}  # bookkeeping keys, never written
+# what the batch's lookup reads of a stored copy: every article field (not the per-language copies), so a
+# re-crawl can tell whether anything but its seen times would change (``unchanged``)
+LOOKUP_FIELDS = sorted({*ARTICLE_FIELDS, *MERGE_FIELDS})
+PRIVATE = {"id", "_batch", "_stored", "_index", ARTICLE_SEEN}  # bookkeeping keys, never written
+SEEN_TIMES = ("last_seen_at", "fetched_at")  # what every re-crawl moves
 
 Merged = tuple[str, str, dict[str, Any], dict[str, Any] | None]  # (kind, id, document, stored copy)
 
@@ -83,10 +94,37 @@ def merge_batch(pending: dict[str, dict[str, Any]], existing: dict[str, dict[str
     return merged, kinds
 
 
-def bulk_op(kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, sort_keys=True))  # as the stored copy reads back (tuples as lists)
+
+
+def unchanged(partial: dict[str, Any], old: dict[str, Any]) -> bool:
+    """Whether the partial update of a ``seen`` copy would change nothing stored but its seen times:
+    every value it writes is the stored one (the known ids as a set)."""
+    for k, v in partial.items():
+        if k in SEEN_TIMES:
+            continue
+        if k == "known_ids":
+            if set(v) != set(old.get(k) or []):
+                return False
+        elif _plain(v) != _plain(old.get(k, [] if k == "history" else None)):
+            return False
+    return True
+
+
+def _seconds_between(earlier: Any, later: Any) -> float | None:
+    a, b = dedupe.parse_time(earlier), dedupe.parse_time(later)
+    return (b - a).total_seconds() if a and b else None
+
+
+def bulk_op(kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None,
+            seen_interval: float = 0.0) -> dict[str, Any]:
     """``created``: create (a 409 means another writer was first: merge again); ``revised``:
     the whole new document; ``seen``: a partial update that leaves values this crawl did not
-    find (a modified time, an image) as stored; ``late``: history only."""
+    find (a modified time, an image) as stored — or, when it would change nothing but the seen times
+    and the article's own ``last_seen_at`` is less than ``seen_interval`` seconds older than this
+    crawl's, a ``touch``: the time goes to the article's lookup entry, the article (its body, in
+    whichever old index it lives) is not re-indexed; ``late``: history only."""
     body = {k: v for k, v in doc.items() if k not in PRIVATE}
     if kind == "late":
         op: dict[str, Any] = {"op": "update", "id": id_, "doc": body}
@@ -94,6 +132,12 @@ def bulk_op(kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None
         partial = {k: v for k, v in body.items() if v is not None and v != [] and v != {}}
         partial["history"] = body.get("history") or []
         op = {"op": "update", "id": id_, "doc": partial}
+        if seen_interval > 0 and old and old.get("_index") and unchanged(partial, old):
+            own = old.get(ARTICLE_SEEN, old.get("last_seen_at"))  # the article's, not its entry's
+            age = _seconds_between(own, partial.get("last_seen_at"))
+            if age is not None and age < seen_interval:
+                op = {"op": "touch", "id": id_, "doc": {"last_seen_at": partial["last_seen_at"],
+                                                         "source": partial.get("source")}}
     else:  # the store derives the per-language fields (Store.to_document) for every op
         op = {"op": "create" if kind == "created" else "index", "id": id_, "doc": body}
     if old and old.get("_index"):
@@ -101,4 +145,5 @@ def bulk_op(kind: str, id_: str, doc: dict[str, Any], old: dict[str, Any] | None
     return op
 
 
-__all__ = ["MERGE_FIELDS", "PRIVATE", "adopt_known", "bulk_op", "fold", "merge_batch", "other_known_ids"]
+__all__ = ["LOOKUP_FIELDS", "MERGE_FIELDS", "PRIVATE", "adopt_known", "bulk_op", "fold", "merge_batch",
+           "other_known_ids", "unchanged"]
