@@ -215,6 +215,8 @@ def test_same_org_as_photo_credit_and_relay_source():
         # no punctuation after the brand: a domain in capitals, or a domain and one place word
         (f"TEROPONGSULTRA.COM Perjalanan panjang penelitian berkas itu selesai. {ID}", "TEROPONGSULTRA.COM"),
         (f"Fimela.com, Jakarta Gosip terkini kali ini membahas kemesraan pasangan itu. {ID}", "Fimela.com"),
+        # the publisher's byline stamp with the outlet first
+        (f"- tvonenews.com - Ilham Giovani\n{ID}", "tvonenews.com"),
     ],
 )
 def test_dateline_outlet(text, outlet):
