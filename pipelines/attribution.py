@@ -268,7 +268,7 @@ def _rx(lang: str | None = None) -> dict[str, re.Pattern[str]]:
 @patterns.loaded_once
 def _bare_photo() -> re.Pattern[str]:
     """'REUTERS/Jane Doe' at the end of a line (prefixes: patterns/common.yaml)."""
-    prefixes = patterns.label_alternation("photo_slash_prefixes")
+    prefixes = patterns.label_alternation("photo_slash_prefixes", flags=0)
     return re.compile(rf"(?:^|\s)(?P<val>(?:{prefixes})\s*/\s*[^\n]{{2,60}})$")
 
 
@@ -1894,7 +1894,7 @@ def _join_split_photo_labels(raw: list[str], lang: str | None) -> list[str]:
 
 @patterns.per_scope
 def _dangling_byline_prefix(lang: str | None) -> re.Pattern[str]:
-    words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
+    words = patterns.label_alternation("byline_prefixes", lang, flags=0) or r"(?!x)x"
     return re.compile(r"(?:^|\s)(?P<prefix>" + words + r")\s*$")  # as written: 'By', not '... curated by'
 
 

@@ -118,7 +118,7 @@ def _rx(lang: str | None = None) -> _LineRules:
     related = patterns.label_alternation("related_labels", lang) or never
     authors = patterns.label_alternation("byline_authors", lang) or never
     editors = patterns.label_alternation("byline_editors", lang) or never
-    prefixes = patterns.label_alternation("byline_prefixes", lang) or never
+    prefixes = patterns.label_alternation("byline_prefixes", lang, flags=0) or never  # (case-sensitive)
     return {
         "prompt": patterns.line_search("prompts", lang=lang),
         "notice": patterns.line_search("notices", lang=lang),

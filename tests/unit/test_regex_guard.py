@@ -219,3 +219,18 @@ def test_the_alias_finder_is_a_prefix_tree_of_the_table():
     assert "(?:A(?:" in finder.pattern  # the names opening with an 'A' share one branch
     found = [m.group(1) for m in finder.finditer("Associated Press and AP. Kyodo News, via ANTARA News (AFP)")]
     assert found == ["Associated Press", "AP", "Kyodo News", "ANTARA News", "AFP"]
+
+
+@pytest.mark.parametrize("key", ["photo_labels", "related_labels", "credit_labels", "byline_prefixes"])
+@pytest.mark.parametrize("flags", [re.IGNORECASE, 0])
+def test_a_label_alternation_finds_what_its_labels_longest_first_find(key, flags):
+    for lang in ("en", "id", None):
+        labels = sorted({x.strip() for x in patterns.merged(key, lang) if x.strip()}, key=len, reverse=True)
+        flat = re.compile(r"(?<!\w)(" + "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in labels)
+                          + r")\s*[:：|]", flags)
+        tree = re.compile(r"(?<!\w)(" + patterns.label_alternation(key, lang, flags) + r")\s*[:：|]", flags)
+        for label in labels[:60]:
+            for text in (f"{label}: Reuters", f"Caption. {label.upper()} | AFP", f"x {label.lower()}s: y"):
+                _same(flat, tree, text)
+        for line in LINES:
+            _same(flat, tree, line)
