@@ -2267,6 +2267,7 @@ MS = (
     "daripada tahun ini, kata beliau kepada pemberita di Kuala Lumpur."
 )
 ES = "El Gobierno seguirá con el programa el próximo año con un presupuesto mayor, dijo el portavoz en Madrid."
+PL = "Rząd będzie kontynuował program w przyszłym roku z większym budżetem, powiedział rzecznik w Warszawie."
 
 
 @pytest.mark.parametrize(
@@ -2300,3 +2301,9 @@ def test_credit_labels_and_republication_notes(text, sources):
 def test_picture_rights_and_graphic_labels_are_photo_credits(text, org):
     r = run(text)
     assert folded(r["photo_credits"]) == [org.casefold()] and r["sources"] == []
+
+
+def test_a_credit_label_naming_photo_and_video_agencies_is_a_photo_credit():
+    # 'Źródło:' under a video embed: Press Focus and x-news are picture/video agencies (gazetteer kind photo)
+    r = run(f"{PL}\n{PL}\nŹródło: Press Focus/x-news")
+    assert folded(r["photo_credits"]) == ["press focus", "x-news"] and r["sources"] == []
