@@ -697,6 +697,10 @@ def test_a_paragraph_quoting_a_disclaimer_stays():
         ("トップへ戻る", "ja"),
         ("Idź do oryginalnego materiału", "pl"),
         ("la suite après cette publicité", "fr"),
+        ("Close this search box.", "ms"),
+        ("放大字體  縮小字體", "zh"),
+        ("Czyta się kilka minut", "pl"),
+        ("UYARI: Küfür, hakaret, bir grup, ırk ya da kişiyi aşağılayan imalar içeren, inançlara saldıran yorumlar onaylanmamaktır.", "tr"),
     ],
 )
 def test_blog_and_comment_chrome_goes(line, lang):
