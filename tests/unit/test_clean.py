@@ -700,6 +700,12 @@ def test_a_paragraph_quoting_a_disclaimer_stays():
         ("Close this search box.", "ms"),
         ("放大字體  縮小字體", "zh"),
         ("Czyta się kilka minut", "pl"),
+        ("Read more here", "en"),
+        ("Share on FacebookShare on Google+Tweet about this on TwitterEmail this to someone", "it"),
+        ("| Posté le 07-08-2004 à 16:45:35", "fr"),
+        ("2.完整新聞標題:", "zh"),
+        ("4.完整新闻连结 (或短网址):", "zh"),
+        ("5.備註:", "zh"),
         ("UYARI: Küfür, hakaret, bir grup, ırk ya da kişiyi aşağılayan imalar içeren, inançlara saldıran yorumlar onaylanmamaktır.", "tr"),
     ],
 )
@@ -894,3 +900,9 @@ def test_a_chrome_word_opening_a_hard_wrapped_sentence_is_the_storys():
                 "see them all in the gallery below."):
         c = clean(f"Photos\n{nxt}\n{BODY}", "en")
         assert not c.body.startswith("Photos") and "chrome" in kinds(c)
+
+
+def test_a_sentence_naming_share_buttons_stays():
+    line = "Users could share on Facebook or tweet about this on Twitter, the company said on Monday."
+    c = clean(f"{BODY}\n{line}\n{BODY}", "en")
+    assert line in c.body
