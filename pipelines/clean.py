@@ -547,9 +547,10 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
             j = i + 1
             taken: list[int] = []
             while j < n:
-                if lines[j] and j < first_para and _opens_with_own_dateline(lines[j], lang):
-                    # the story itself starts here (a widget heading at the top of the page): the
-                    # headline right before its dateline is the story's title, not a teaser
+                if lines[j] and j <= first_para and _opens_with_own_dateline(lines[j], lang):
+                    # the story itself starts here, at its first paragraph at the latest (a widget heading
+                    # at the top of the page): the headline right before its dateline is the story's title,
+                    # not a teaser
                     if taken and taken[-1] == _prev_nonempty(lines, j):
                         kinds[taken[-1]] = None
                         # "<title>" / "Oka Akhsan M." / "<dateline>": the byline under the title

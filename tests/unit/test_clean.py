@@ -906,3 +906,19 @@ def test_a_sentence_naming_share_buttons_stays():
     line = "Users could share on Facebook or tweet about this on Twitter, the company said on Monday."
     c = clean(f"{BODY}\n{line}\n{BODY}", "en")
     assert line in c.body
+
+
+def test_a_widget_label_over_the_title_does_not_take_the_lead():
+    # the page's 'Latest News' widget heading, then the story's own title and its datelined lead (the first
+    # paragraph): the block stops at the story, so neither the title nor the lead goes as teasers
+    text = (
+        "date 2024-04-05 Latest News\n"
+        "RIVER BRIDGE REOPENS AFTER REPAIRS – WORKS DEPARTMENT\n"
+        "KUANTAN, April 5 (Bernama) - The river bridge closed since January reopened to traffic this morning, "
+        "the state works department said. Its director said the repairs cost RM2 million and were finished "
+        "two weeks ahead of schedule, and that no further closures were planned this year.\n"
+    )
+    c = clean(text, "en")
+    assert "RIVER BRIDGE REOPENS AFTER REPAIRS" in c.body
+    assert "The river bridge closed since January reopened" in c.body
+    assert "Latest News" not in c.body
