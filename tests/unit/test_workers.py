@@ -194,12 +194,20 @@ def test_warm_up_builds_every_lazy_rule_and_table():
 
 def test_warm_up_builds_trafilaturas_justext_stoplist(monkeypatch):
     """trafilatura builds justext's stoplist of every language (~90 ms) on the first page whose extraction
-    falls back to justext; warm_up builds it, so no worker's page pays it."""
+    falls back to justext, and justext lower-cases it into a frozenset cached by the stoplist
+    (``define_stoplist``, ~15 MB); warm_up builds both, so no worker's page pays them and the workers share
+    the fork server's set (each worker built its own: issue 16, peak PSS)."""
+    from justext.core import define_stoplist
     from trafilatura import external
 
     monkeypatch.setattr(external, "JT_STOPLIST", None)
+    define_stoplist.cache_clear()
     workers.warm_up()
     assert external.JT_STOPLIST and "the" in external.JT_STOPLIST
+    before = define_stoplist.cache_info()
+    words = define_stoplist(external.JT_STOPLIST)  # what trafilatura's justext fallback asks for
+    assert define_stoplist.cache_info().misses == before.misses
+    assert "the" in words and len(words) > 10_000
 
 
 def test_a_stage_call_costs_the_reactor_no_executor_round_trip(make, monkeypatch):
