@@ -706,6 +706,8 @@ def test_a_paragraph_quoting_a_disclaimer_stays():
         ("2.完整新聞標題:", "zh"),
         ("4.完整新闻连结 (或短网址):", "zh"),
         ("5.備註:", "zh"),
+        ("版權聲明:凡注有“cnsphoto”字樣的圖片版權均屬中國新聞網,未經書面授權,不得轉載使用。", "zh"),
+        ("本网站所刊载信息,不代表中新社观点。 刊用本网站稿件,务经书面授权。", "zh"),
         ("UYARI: Küfür, hakaret, bir grup, ırk ya da kişiyi aşağılayan imalar içeren, inançlara saldıran yorumlar onaylanmamaktır.", "tr"),
     ],
 )
@@ -922,3 +924,9 @@ def test_a_widget_label_over_the_title_does_not_take_the_lead():
     assert "RIVER BRIDGE REOPENS AFTER REPAIRS" in c.body
     assert "The river bridge closed since January reopened" in c.body
     assert "Latest News" not in c.body
+
+
+def test_a_story_sentence_on_unauthorised_reprints_stays():
+    line = "未经授权转载他人稿件属于侵权,法院判令该网站赔偿三家报社经济损失十二万元。"
+    c = clean(f"{BODY}\n{line}\n{BODY}", "zh")
+    assert line in c.body
