@@ -79,7 +79,11 @@ HOOK_CRASH, HOOK_HANG, HOOK_HANG_HARD = ("news-ingest-test:crash-worker", "news-
 
 
 class StageFailed(Exception):
-    """A stage did not finish for one page: ``reason`` is ``worker_crash`` or ``timeout``."""
+    """A stage did not finish for one page: ``reason`` is one of ``REASONS`` (``worker_crash``,
+    ``timeout``).  It says nothing about the page itself (a loaded machine, a killed worker): the page is
+    dead-lettered, and the next run fetches it again."""
+
+    REASONS = ("worker_crash", "timeout")
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(f"{reason}: {detail}")

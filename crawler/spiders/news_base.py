@@ -225,10 +225,12 @@ class NewsSpiderBase(scrapy.Spider):
     def _on_item_dropped(self, item: Any, response: Any = None, exception: Any = None,
                          spider: Any = None) -> None:
         """An item pipeline dropped an article (extraction said it is no article, nothing was left after
-        cleaning ...): remembered like the spider's own drops.  A failing stage (``error``) is not."""
+        cleaning ...): remembered like the spider's own drops.  A failing stage (``error``) is not, nor
+        one that ran over its time or lost its worker (``StageFailed.REASONS``): dead-lettered, and fetched
+        again next run."""
         reason = str(exception).split(":", 1)[0].strip() if exception else ""
         source = getattr(item, "source", None)
-        if not reason or reason == "error" or source not in self.sources:
+        if not reason or reason == "error" or reason in StageFailed.REASONS or source not in self.sources:
             return
         urls = [*item.hints.redirected_from, item.url] if isinstance(item, FetchedPage) else [item.url]
         known = list(getattr(item, "known_ids", None) or [])

@@ -395,6 +395,23 @@ def test_an_article_an_item_pipeline_dropped_is_remembered(spider):
     assert outcomes == {article_id(URL.rstrip("/")): "dropped:not_article"}
 
 
+@pytest.mark.parametrize("reason", ["timeout", "worker_crash"])
+def test_an_article_whose_stage_failed_is_fetched_again_next_run(spider, reason):
+    """A stage that ran over its time or lost its worker (a loaded machine, a worker killed) says
+    nothing about the page: the article is dead-lettered by the pool and the next run fetches it again.
+    Remembered as ``dropped:timeout`` it was skipped for ``recheck_days`` - seen in CI: a crawl killed
+    with kill -9 under load, its rerun skipped the one article whose stage had timed out
+    (``skipped_known/dropped``), so the article was never indexed."""
+    from scrapy.exceptions import DropItem
+
+    item = FetchedPage(url=URL, body=b"", source="outlet")
+    spider._on_item_dropped(item, None, DropItem(f"{reason}: {URL} read_page ran over 30s"))
+    assert make_spider().crawl_state("outlet").outcomes([article_id(URL)]) == {}
+    again = make_spider()
+    assert [r.url for r in asyncio.run(again._article_requests(again.sources["outlet"],
+                                                                [discovery.Entry(URL)], 0))] == [URL]
+
+
 LINKED = f"{OUTLET}/2024/12/06/bantuan-tiba-di-posko/"
 
 
