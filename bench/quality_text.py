@@ -14,6 +14,8 @@
                 never seen; ``dev_sc`` bench/corpus/attribution/dev_sc.jsonl, a third dev part from
                 sites no case of dev.jsonl or blind.jsonl comes from, labelled before the code was run
                 on it (the "unseen sites" figure; once its failures are read to tune, a tuned set too);
+                ``dev_sd`` bench/corpus/attribution/dev_sd.jsonl, a fourth dev part (round 15) from sites
+                no case of dev, blind or dev_sc comes from, labelled before the code ran on it;
                 ``--line-model`` scores with
                 a line model trained on one fold (``bench/train_line_model.py --fold A``),
                 ``--credit-model`` with a credit model so trained (``bench/train_credit_model.py``);
@@ -423,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="dev,blind,regression,sample",
                     help="comma list of the labelled sets to score (while tuning: leave blind out); "
                          "dev_a, dev_b: the halves of dev by case id; dev_sa, dev_sb: by site; "
-                         "dev_sc: the site-disjoint third dev part (dev_sc.jsonl)")
+                         "dev_sc: the site-disjoint third dev part (dev_sc.jsonl); dev_sd: the fourth (dev_sd.jsonl)")
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
                                            "bench/train_credit_model.py --fold A --out PATH)")
@@ -452,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sets = {"dev": CORPUS / "dev.jsonl", "dev_a": CORPUS / "dev.jsonl", "dev_b": CORPUS / "dev.jsonl",
             "dev_sa": CORPUS / "dev.jsonl", "dev_sb": CORPUS / "dev.jsonl", "dev_sc": CORPUS / "dev_sc.jsonl",
+            "dev_sd": CORPUS / "dev_sd.jsonl",
             "blind": CORPUS / "blind.jsonl", "regression": REGRESSION,
             "sample": shared / "attribution" / "sample.jsonl"}
     chosen = [s.strip() for s in args.sets.split(",") if s.strip()]
