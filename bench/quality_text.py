@@ -425,7 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="dev,blind,regression,sample",
                     help="comma list of the labelled sets to score (while tuning: leave blind out); "
                          "dev_a, dev_b: the halves of dev by case id; dev_sa, dev_sb: by site; "
-                         "dev_sc: the site-disjoint third dev part (dev_sc.jsonl); dev_sd: the fourth (dev_sd.jsonl)")
+                         "dev_sc: the site-disjoint third dev part (dev_sc.jsonl); "
+                         "dev_sd: the fourth (dev_sd.jsonl)")
     ap.add_argument("--line-model", help="score with this line model (default: the stored one)")
     ap.add_argument("--credit-model", help="score with this credit model (default: the stored one; "
                                            "bench/train_credit_model.py --fold A --out PATH)")
