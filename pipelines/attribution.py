@@ -591,15 +591,20 @@ def copied_dateline(ln: Line, f: Findings) -> Hit | None:
 @patterns.per_scope
 def _byline_prefix(lang: str | None) -> re.Pattern[str]:
     words = patterns.label_alternation("byline_prefixes", lang) or r"(?!x)x"
-    return re.compile(r"^(?:" + words + r")\s+(?P<org>\S.{1,40})$", re.IGNORECASE)
+    # a bullet or dash may lead and a colon follow the word ('- Oleh: THE STAR'); the name may be the
+    # writer's with the agency after a slash ('von Winfried Wagner/dpa')
+    return re.compile(r"^(?:[-–—•]\s*)?(?:" + words + r")\s*:?\s+(?:(?P<who>[^/\d]{3,40}?)\s*/\s*)?"
+                      r"(?P<org>\S.{1,40})$", re.IGNORECASE)
 
 
 def outlet_byline(ln: Line, f: Findings) -> Hit | None:
     """'por Lusa', 'por Agência Brasil': a byline line naming a known outlet or agency, in any case
     and anywhere (a live blog's entries); a person's name or a phrase ('por isso') is none of it."""
-    m = _byline_prefix(ln.lang).match(ln.text) if len(ln.text) <= 50 else None
+    m = _byline_prefix(ln.lang).match(ln.text) if len(ln.text) <= 60 else None
     src = gazetteer.lookup(m.group("org").rstrip(" .")) if m else None
     if not m or src is None or src.is_photo:
+        return None
+    if m.group("who") and not is_name_list(m.group("who"), 4):  # '<writer>/<agency>': a person's name
         return None
     name = gazetteer.credited(m.group("org").rstrip(" ."), src)
     if f.dateline_outlet and patterns.norm_key(name) == patterns.norm_key(f.dateline_outlet):
@@ -1006,8 +1011,22 @@ def credit_in_row(ln: Line, f: Findings) -> Hit | None:
     m = _rx(ln.lang)["credit_in_row"].search(ln.text)
     if not m or not m.start():
         return None
-    names = gazetteer.resolve_list(m.group("val").strip())
+    names = gazetteer.resolve_list(_row_credit_value(m.group("val")))
     return Hit(sources=names) if names else None
+
+
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _row_credit_value(val: str) -> str:
+    """The name a header row's credit label gives: up to the row's date or time ('来源: 新华社 2017.10.17
+    20:18' -> '新华社'), a Han/kana name up to its first space ('中國新聞網(wǎng) 發(fā)表評論': Chinese and
+    Japanese names carry none) and without a mirror's injected pinyin reading ('網(wǎng)' -> '網')."""
+    m = _ROW_DATE.search(val)
+    val = (val[: m.start()] if m and m.start() else val).strip(" ,-–—|｜")
+    if _HAN_OR_KANA.match(val):
+        val = _PINYIN_GLOSS.sub("", val.split()[0])
+    return val.strip()
 
 
 def credit_suffix(ln: Line, f: Findings) -> Hit | None:
@@ -1605,7 +1624,7 @@ def _byline_credits(bylines: list[str], f: Findings) -> None:
                         f.sources.add(name)
                         f.attribution_text.append(b)
         m = _rx(None)["credit_in_row"].search(b)  # "<date> 来源：人民日报 作者：王明" lifted as a byline
-        for name in gazetteer.resolve_list(m.group("val").strip()) if m and m.start() else ():
+        for name in gazetteer.resolve_list(_row_credit_value(m.group("val"))) if m and m.start() else ():
             if not _same_outlet(patterns.norm_key(name), own):
                 f.sources.add(name)
                 f.attribution_text.append(b)

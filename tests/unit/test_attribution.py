@@ -2307,3 +2307,41 @@ def test_a_credit_label_naming_photo_and_video_agencies_is_a_photo_credit():
     # 'Źródło:' under a video embed: Press Focus and x-news are picture/video agencies (gazetteer kind photo)
     r = run(f"{PL}\n{PL}\nŹródło: Press Focus/x-news")
     assert folded(r["photo_credits"]) == ["press focus", "x-news"] and r["sources"] == []
+
+
+ZH = ("外交部发言人11日表示,中方希望美方有关人士客观理性看待中国和中美关系,推动发展相互尊重、和平共处、合作共赢的关系。"
+      "发言人在例行记者会上回答了记者的提问,并介绍了近期的外交活动安排。")
+
+
+@pytest.mark.parametrize("row", [
+    "您当前的位置 : 洛阳网 > 新闻中心 > 综合  来源: 新华社 2017.10.17 20:18",  # the row's date and time
+    "2015年03月05日 来源：中國新聞網(wǎng) 發(fā)表評論",  # a mirror's injected pinyin, a UI string after a space
+])
+def test_a_header_rows_credit_label_gives_the_name_without_the_rows_date_or_ui_text(row):
+    got = run(f"{row}\n{ZH}\n{ZH}")["sources"]
+    assert len(got) == 1 and got[0] in {"Xinhua", "中国新闻网"}, got
+
+
+@pytest.mark.parametrize("byline,source", [
+    ("von Winfried Wagner/dpa", "dpa"),  # the writer, then the agency after a slash
+    ("Von Anna Schmidt / dpa", "dpa"),
+])
+def test_a_byline_naming_the_writer_and_the_agency_credits_the_agency(byline, source):
+    assert run(f"{DE} {DE}\n{byline}\n{DE}")["sources"] == [source]
+
+
+def test_a_byline_led_by_a_dash_with_a_colon_after_the_word_credits_the_outlet():
+    ms = ("Suspek yang menaiki kereta itu akhirnya berjaya dihentikan oleh sebuah kereta peronda polis di "
+          "Jalan Hospital, dan beliau berkata siasatan sedang dijalankan kerana kes itu serius.")
+    assert run(f"- Oleh: THE STAR\n{ms}\n{ms}")["sources"] == ["The Star"]
+
+
+def test_a_writers_name_with_a_slash_is_no_agency_byline():
+    # 'von <phrase>/<word>': a name list is required before the slash
+    assert run(f"{DE}\nvon Berlin nach München/dpa ist es weit und das ist schon lange so\n{DE}")["sources"] == []
+
+
+def test_the_dutch_regional_press_agency_stamp_is_a_source():
+    nl = ("De Nederlandse zuivel moet voor de verrekening van de superheffing overschakelen op een ander "
+          "systeem, waarbij de quota niet per veehouder worden verrekend, maar per zuivelfabriek.")
+    assert run(f"LEEUWARDEN (GPD) - {nl}\n{nl}")["sources"] == ["GPD"]
