@@ -2345,3 +2345,19 @@ def test_the_dutch_regional_press_agency_stamp_is_a_source():
     nl = ("De Nederlandse zuivel moet voor de verrekening van de superheffing overschakelen op een ander "
           "systeem, waarbij de quota niet per veehouder worden verrekend, maar per zuivelfabriek.")
     assert run(f"LEEUWARDEN (GPD) - {nl}\n{nl}")["sources"] == ["GPD"]
+
+
+ID_LONG = ("Tiga kecamatan di kawasan utara Kabupaten Kotawaringin Timur dilanda banjir selama enam hari, dan "
+           "hari ini air mulai surut, kata camat setempat kepada wartawan ketika dikonfirmasi melalui telepon.")
+
+
+def test_a_city_and_domain_dateline_alone_on_its_line_may_close_with_a_full_stop():
+    got = run(f"Sampit, Koranpelita.Com.\n{ID_LONG}\n{ID_LONG}")
+    assert got["dateline_outlet"] == "Koranpelita.Com" and got["sources"] == []
+
+
+def test_a_capital_i_typed_for_the_datelines_pipe():
+    got = run(f"Jakarta, dutabangsanews.com I Ketum {ID_LONG}\n{ID_LONG}")
+    assert got["dateline_outlet"] == "dutabangsanews.com"
+    # an English 'I' after a domain is the pronoun, not a separator
+    assert run(f"London, example.com I think {EN}\n{EN}")["dateline_outlet"] is None
