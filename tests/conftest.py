@@ -12,14 +12,17 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from news_ingest import devnode
 from news_ingest.settings import SearchSettings
 from news_ingest.store.client import Store, connect
+from news_ingest.store.indexer import IndexConfig, Indexer
 
 ENGINES = tuple(e.strip() for e in os.environ.get("SEARCH_TEST_ENGINES", "elasticsearch,opensearch")
                 .split(",") if e.strip())
@@ -112,3 +115,20 @@ def store(es_settings: SearchSettings) -> Iterator[Store]:
     yield st
     st.drop()
     st.close()
+
+
+@pytest.fixture
+def make_indexer(store: Store, tmp_path: Path) -> Iterator[Callable[..., Indexer]]:
+    """Indexers on the test's store with private spool and dead-letter files and a short backoff; closed after."""
+    made: list[Indexer] = []
+
+    def make(**kw: Any) -> Indexer:
+        ix = Indexer(store, IndexConfig(**{"spool_dir": tmp_path / "spool", "dead_letter_dir": tmp_path / "dead",
+                                           "backoff_base": 0.05, **kw}))
+        made.append(ix)
+        return ix
+
+    yield make
+    for ix in made:
+        ix.spool.close()
+        ix.dead.close()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from news_ingest.store.indexer import IndexConfig, Indexer
 from news_ingest.store.spool import DeadLetters
 from pipelines import dedupe
@@ -19,23 +17,6 @@ UNRELATED = (
     "Kontrak berjangka untuk pengiriman Februari di Bursa Malaysia Derivatives naik 1,2 persen menjadi "
     "4.890 ringgit per ton. Para pedagang mengatakan produksi yang lebih rendah akibat musim hujan di "
     "Sabah dan Sarawak juga menopang harga, sementara stok di Indonesia diperkirakan turun.")
-
-
-@pytest.fixture
-def make_indexer(store, tmp_path):
-    made = []
-
-    def make(**kw) -> Indexer:
-        cfg = IndexConfig(**{"spool_dir": tmp_path / "spool", "dead_letter_dir": tmp_path / "dead",
-                             "backoff_base": 0.05, **kw})
-        ix = Indexer(store, cfg)
-        made.append(ix)
-        return ix
-
-    yield make
-    for ix in made:
-        ix.spool.close()
-        ix.dead.close()
 
 
 def art(url: str, body: str, fetched: str, **kw) -> Article:

@@ -6,11 +6,9 @@ lookup (so a replay of an older copy is still a duplicate), and the run's health
 
 from __future__ import annotations
 
-import pytest
-
 from news_ingest.health import fill_rates
 from news_ingest.store.client import Store
-from news_ingest.store.indexer import IndexConfig, Indexer
+from news_ingest.store.indexer import Indexer
 from pipelines import dedupe
 from pipelines.article import Article
 
@@ -21,22 +19,6 @@ BODY = ("Pemerintah provinsi menetapkan status siaga banjir setelah hujan deras 
         "sentimeter sejak Senin malam dan diperkirakan masih naik hingga Rabu.")
 URL = "https://www.kabar.example/berita/2024/12/04/siaga-banjir"
 ID = dedupe.article_id(URL)
-
-
-@pytest.fixture
-def make_indexer(store, tmp_path):
-    made = []
-
-    def make(**kw) -> Indexer:
-        ix = Indexer(store, IndexConfig(**{"spool_dir": tmp_path / "spool", "dead_letter_dir": tmp_path / "dead",
-                                           "backoff_base": 0.05, **kw}))
-        made.append(ix)
-        return ix
-
-    yield make
-    for ix in made:
-        ix.spool.close()
-        ix.dead.close()
 
 
 def crawl(ix: Indexer, fetched: str, **kw) -> None:
