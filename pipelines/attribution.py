@@ -1363,6 +1363,8 @@ def relay_credit(ln: Line, f: Findings) -> Hit | None:
             name = gazetteer.resolve_credit(m.group("source"))
             if name:
                 names.append(name)
+    # a picture agency is relayed by no text: 'JUNG YEON-JE via Getty Images' is a photo credit
+    names = [n for n in names if not (gazetteer.lookup(n) or patterns.Organisation(n, "outlet")).is_photo]
     return Hit(sources=names) if names else None
 
 

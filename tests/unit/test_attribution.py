@@ -2361,3 +2361,36 @@ def test_a_capital_i_typed_for_the_datelines_pipe():
     assert got["dateline_outlet"] == "dutabangsanews.com"
     # an English 'I' after a domain is the pronoun, not a separator
     assert run(f"London, example.com I think {EN}\n{EN}")["dateline_outlet"] is None
+
+
+AR = ("قالت مصادر دبلوماسية إن الولايات المتحدة بدأت بسحب قوات من قواعد رئيسية في المنطقة، وإنها حذّرت "
+      "دولاً مجاورة تستضيف قوات أميركية من احتمال تصعيد جديد خلال الأيام المقبلة.")
+FR = ("Le tribunal a donné raison aux douze vétérans bretons des essais nucléaires : leurs cancers sont bien "
+      "liés aux essais menés en Polynésie française, a jugé la juridiction mardi.")
+
+
+def test_an_aggregators_content_provided_by_footer_credits_the_outlet():
+    got = run(f"{AR}\n{AR}\nهذا المحتوى مقدم من الشرق للأخبار")
+    assert got["sources"] == ["Asharq News"]
+    assert "هذا المحتوى مقدم من" not in got["clean_text"]
+    # the phrase inside a sentence of the story is no footer
+    said = "وقال المتحدث إن هذا المحتوى مقدم من وزارة الإعلام إلى الصحفيين بعد المؤتمر الصحفي في الرياض."
+    assert run(f"{AR}\n{said}\n{AR}")["sources"] == []
+
+
+def test_a_reposts_un_article_du_journal_line_credits_the_newspaper():
+    got = run(f"{FR}\n{FR}\nUn article du journal le Télégramme")
+    assert got["sources"] == ["Le Télégramme"]
+    assert "Un article du journal" not in got["clean_text"]
+    # a sentence about a newspaper's article is no credit
+    story = "Un article du journal local a été cité lors de l’audience, selon les avocats des vétérans."
+    assert run(f"{FR}\n{story}\n{FR}")["sources"] == []
+
+
+def test_a_picture_agency_after_via_is_a_photo_credit_not_a_source():
+    ja = "韓国の文在寅大統領の誕生により、冷え込んだ日韓関係はどうなるのか。日本側は懸念している。" * 2
+    got = run(f"JUNG YEON-JE via Getty Images\n{ja}\n{ja}")
+    assert got["sources"] == []
+    assert "Getty Images" in got["photo_credits"]
+    # a text outlet after 'via' is still relayed
+    assert run(f"{EN}\nThe minister's remarks were first reported via Reuters on Monday evening.\n{EN}")["sources"] == ["Reuters"]
