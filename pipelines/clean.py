@@ -211,15 +211,19 @@ def _block_pattern(line: str, lang: str | None = None) -> bool:
 def _date_token() -> re.Pattern[str]:
     words = sorted({w.casefold() for w in patterns.merged("date_words")}, key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
-    return re.compile(r"(?:\d+(?:[:./-]\d+)*|(?:" + alt + r")\.?|[^\w\s]+)", re.IGNORECASE)
+    # a number may close with its full stop ('21. August 2020'); a CJK date writes its units after
+    # the numbers ('2019年12月25日', '10時30分')
+    return re.compile(r"(?:\d+(?:[:./-]\d+)*\.?|(?:\d{1,4}[年月日時时分秒])+|(?:" + alt + r")\.?|[^\w\s]+)",
+                      re.IGNORECASE)
 
 
 def is_date_line(line: str) -> bool:
-    """A date widget: only month/weekday names, date words, numbers and separators, with a digit."""
+    """A date widget: only month/weekday names, date words, numbers and separators, with a digit
+    ('21. August 2020, 09:11 Uhr', 'Diterbitkan: Sabtu, 30 Ogos 2014 3:09 PM', '2019年12月25日')."""
     s = line.strip()
     if not s or len(s) > 60 or not any(c.isdigit() for c in s):
         return False
-    toks = s.replace(",", " , ").split()
+    toks = re.sub(r"[:：](?=\s|$)", " : ", s.replace(",", " , ")).split()
     return len(toks) <= 10 and all(_date_token().fullmatch(tok) for tok in toks)
 
 
@@ -885,10 +889,11 @@ _MENU_MIN = 4  # lines of a navigation menu above the story
 
 
 def _menu_item(line: str) -> bool:
-    """A navigation link's text: one to six words, no digit, no sentence, no label."""
+    """A navigation link's text: one to six words, no digit, no sentence, no label (nor a CJK
+    headline's ideographic comma: '米、日本に市場開放要求へ' is a title)."""
     words = line.split()
     return (0 < len(words) <= 6 and len(line) <= 45 and not any(c.isdigit() for c in line)
-            and not re.search(r"[.!?:;,…]", line))
+            and not re.search(r"[.!?:;,…、，。！？：；]", line))
 
 
 def _top_menu(lines: list[str], kinds: list[str | None], first_para: int, lang: str | None) -> None:

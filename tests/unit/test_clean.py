@@ -930,3 +930,71 @@ def test_a_story_sentence_on_unauthorised_reprints_stays():
     line = "未经授权转载他人稿件属于侵权,法院判令该网站赔偿三家报社经济损失十二万元。"
     c = clean(f"{BODY}\n{line}\n{BODY}", "zh")
     assert line in c.body
+
+
+DE_BODY = "Die Polizei ermittelt jetzt wegen gefährlichen Eingriffs in den Straßenverkehr, sagte ein Sprecher."
+EN_BODY = "The council said the new bridge would open next spring after a long delay, officials told reporters."
+
+
+@pytest.mark.parametrize(
+    "line,lang,kind",
+    [
+        # blog-platform furniture, whatever the page's language
+        ("Related Posts Plugin for WordPress, Blogger...", "ms", "chrome"),
+        ("Auto Added by WPeMatico", "ms", "chrome"),
+        ("Post to Twitter Post to Google Buzz Post to Delicious Post to Digg Post to Facebook", "en", "chrome"),
+        ("167 réactions [-] Texte [+] Email Imprimer", "fr", "chrome"),
+        ("Archief voor augustus, 2011", "nl", "chrome"),
+        ("Archive for August, 2011", "en", "chrome"),
+        ("Tampilkan postingan dengan label Kalsel. Tampilkan semua postingan", "id", "chrome"),
+        ("Showing posts with label Politics. Show all posts", "en", "prompt"),
+        # a meta label left without its value, a font-size control, a skip-links header
+        ("Schlagwörter:", "de", "chrome"),
+        ("Tags:", "en", "related_block"),
+        ("Filed under:", "en", "chrome"),
+        ("(Ubah saiz teks)", "ms", "chrome"),
+        ("Ссылки для упрощенного доступа", "ru", "chrome"),
+        # date widgets: a number's full stop, a label before the date, a CJK date
+        ("21. August 2020, 09:11 Uhr", "de", "chrome"),
+        ("Diterbitkan: Sabtu, 30 Ogos 2014 3:09 PM", "ms", "chrome"),
+        ("2019年12月25日", "ja", "chrome"),
+        # a paywall's login prompts, a print edition's teaser
+        ("Als Digital Abonnent (E-Paper) anmelden und kostenfrei weiterlesen.", "de", "prompt"),
+        ("Als SZ/BZ Premium Abonnent (gedruckt) anmelden oder registrieren und kostenfrei weiterlesen.", "de", "prompt"),
+        ("Bei Fragen wenden Sie sich bitte an unseren Kundenservice unter 07031 / 862-0", "de", "prompt"),
+        ("37年たった「最古の原発」…年1千億の赤字に欠陥も続々 続きを本紙で読む 》", "ja", "prompt"),
+    ],
+)
+def test_blog_furniture_date_widgets_and_paywall_prompts_go(line, lang, kind):
+    body = {"de": DE_BODY, "en": EN_BODY, "ja": "政府は来年度も計画を続ける方針を示した。" * 3}.get(lang, BODY)
+    c = clean(f"{body}\n{line}\n{body}", lang)
+    assert line not in c.body.split("\n")
+    assert kind in kinds(c)
+
+
+def test_a_hand_typed_read_also_label_goes():
+    line = "BACA JUA: Sampah Pasar Menumpuk Dampak Minimnya Armada Pengangkut"
+    c = clean(f"{BODY}\n{line}\n{BODY}", "id")
+    assert line not in c.body and "related" in kinds(c)
+
+
+@pytest.mark.parametrize(
+    "line,lang",
+    [
+        ("Wer sich nicht anmelden und weiterlesen will, muss zahlen: Das kritisieren Verbraucherschützer seit Jahren.", "de"),
+        ("The archive for August 2011 was lost in the fire, the librarian said, along with most of the letters.", "en"),
+        ("Pasal 21: 5 tahun penjara bagi pelaku, kata jaksa di persidangan.", "id"),
+        ("米、日本に市場開放要求へ", "ja"),
+    ],
+)
+def test_story_lines_like_furniture_stay(line, lang):
+    body = {"de": DE_BODY, "en": EN_BODY, "ja": "政府は来年度も計画を続ける方針を示した。" * 3}.get(lang, BODY)
+    c = clean(f"{body}\n{line}\n{body}", lang)
+    assert line in c.body.split("\n")
+
+
+def test_a_cjk_headline_under_a_date_is_no_menu():
+    text = ("Kyodo News\n9月22日\n日本語メインに戻る\n米、日本に市場開放要求へ\n首脳会談、農畜産物対象か\n"
+            "【ワシントン共同】米ホワイトハウス高官は21日、日米首脳会談で、日本側に市場開放を求める考えを明らかにした。\n"
+            "通商交渉を巡り、安倍晋三首相は米国が環太平洋連携協定に復帰するべきだとの立場を崩していない。")
+    assert "首脳会談、農畜産物対象か" in clean(text, "ja").body.split("\n")
