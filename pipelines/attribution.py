@@ -167,6 +167,7 @@ class Findings:
     attribution_lines: list[str] = field(default_factory=list)
     removed: list[dict[str, str]] = field(default_factory=list)
     end_marker: int = -1
+    captions: frozenset[str] = frozenset()  # lines that are a picture's caption (see marked_captions)
 
     def record(self, line: Line, hit: Hit) -> None:
         for name in hit.sources:
@@ -1336,6 +1337,41 @@ def coded_end_tag(ln: Line, f: Findings) -> Hit | None:
     return None
 
 
+@patterns.per_scope
+def _caption_marker_rx(lang: str | None) -> re.Pattern[str]:
+    """A caption opened by a photo label and a dash or colon: 'ILUSTRASI - <caption>', 'FOTO: <caption>'."""
+    photo = patterns.label_alternation("photo_labels", lang) or r"(?!x)x"
+    return re.compile(r"^(?:" + photo + r")\s*[-–—:|]\s*(?P<cap>\S.{9,})$", re.IGNORECASE)
+
+
+def marked_captions(lines: list[str], lang: str | None) -> frozenset[str]:
+    """The lines that are a picture's caption by the page's own mark: opened by a photo label and a
+    dash ('ILUSTRASI - <caption> (antara)'), and the same caption printed without it (the alt text
+    over the caption, or the caption over its marked copy)."""
+    rx = _caption_marker_rx(lang)
+    marked = {ln: m.group("cap").strip() for ln in lines if (m := rx.match(ln))}
+    if not marked:
+        return frozenset()
+    bare = set(marked.values())
+    return frozenset(marked) | frozenset(ln for ln in lines if ln in bare)
+
+
+def caption_tail_tag(ln: Line, f: Findings) -> Hit | None:
+    """A marked caption's closing bracket, '... Kalimantan Barat. (antara)', names the picture's
+    source: a known organisation or a desk code, a photo credit - never the story's sign-off."""
+    if ln.original not in f.captions:
+        return None
+    m = _BRACKET_TAG.search(ln.text)
+    if not m:
+        return None
+    tag = m.group("tag").strip()
+    src = gazetteer.lookup(tag)
+    name = gazetteer.credited(tag, src) if src else gazetteer.code(tag.lower()) if tag.isalpha() else None
+    if not name:
+        return None
+    return Hit(photos=[name], rest=ln.text[: m.start()].rstrip(), credit=False)
+
+
 def credit_sentence(ln: Line, f: Findings) -> Hit | None:
     """'Material der Nachrichtenagenturen dpa, Reuters, ...' (credit_sentences)."""
     for rx in patterns.regexes("credit_sentences", lang=ln.lang):
@@ -1557,6 +1593,7 @@ RULES: tuple[Rule, ...] = (
     Rule("photo_known_credit", _anywhere, photo_known_credit),
     Rule("glued_caption_credit", _anywhere, glued_caption_credit),
     Rule("writer_tag", _anywhere, writer_tag),
+    Rule("caption_tail_tag", _anywhere, caption_tail_tag),
     Rule("coded_end_tag", _anywhere, coded_end_tag),
     Rule("caption_photo_credits", _anywhere, caption_photo_credits),
     Rule("caption_credit", _anywhere, caption_credit),
@@ -1970,6 +2007,7 @@ def attribute(
     ]
     if ends_after and 0 < ends_after <= len(lines):
         f.end_marker = lines[ends_after - 1].index
+    f.captions = marked_captions([ln.original for ln in lines], scope)
     dropped: set[int] = set()
     captions: dict[str, tuple[str, bool]] = {}  # a line read as a caption: (its text left, dropped)
     for ln in lines:

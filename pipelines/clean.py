@@ -459,11 +459,24 @@ def match_dateline(line: str, lang: str | None = None,
                 continue
         elif not (len(rest) >= 80 or SENTENCE_END.search(rest)):
             continue  # a place-only "dateline" on a title-like line is more likely a headline dash
+        elif _caption_marker(m.group("dl")):
+            continue  # 'ILUSTRASI - <caption>', 'FOTO - ...': a picture's caption, not a place
         # the brand-first form, checked by _lead_brand, is as strong a shape as the bracketed stamp
         strong = (bracketed_org(m) or _stamp_after_place(m) or bool(m.groupdict().get("orgl"))
                   or bool(m.groupdict().get("orgs")))
         return m.group("dl").strip(), rest, org, org is not None and strong
     return None
+
+
+@patterns.loaded_once
+def _caption_markers() -> frozenset[str]:
+    """The photo labels of every language, as line keys ("ilustrasi", "foto", "photo")."""
+    return frozenset(patterns.norm_key(label) for label in patterns.merged("photo_labels"))
+
+
+def _caption_marker(dateline: str) -> bool:
+    """A place-only dateline's head that is a photo label ('ILUSTRASI -', 'FOTO:')."""
+    return patterns.norm_key(dateline.rstrip(" -–—:|")) in _caption_markers()
 
 
 def _place_list(head: str) -> bool:
@@ -598,6 +611,7 @@ def clean(text: str, lang: str | None = None) -> Cleaned:
     _top_menu(lines, kinds, first_para, lang)
     _edge_chrome(lines, kinds, lang)
     _duplicated_teasers(lines, kinds, lang)
+    _comment_section(lines, kinds, first_para)
 
     # the dateline opens one of the first few remaining lines
     dateline = dateline_line = dateline_org = dateline_rest = None
@@ -978,6 +992,50 @@ def _duplicated_teasers(lines: list[str], kinds: list[str | None], lang: str | N
         if len(head) >= 30 and head[:half].strip() == head[half:].strip() and not kinds[i]:
             kinds[i] = "teaser"  # "<title> <title>": a card whose two text nodes were glued
 
+
+
+COMMENT_KIND = "comment_section"  # removed_segments kind of a reader-comment section below the story
+_COMMENT_LOOKAHEAD = 3  # a commenter line must follow the section's heading within this many lines
+_SITE_FOOTER = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\bhak cipta\b",
+                          re.IGNORECASE)
+
+
+def _comment_section(lines: list[str], kinds: list[str | None], first_para: int) -> None:
+    """Readers' comments below the story: a comment-section heading ("5 Responses to ...", "Leave a
+    Reply", "1 komentar", "Kommentare") after a story paragraph, with a commenter's own line
+    ("Eric says:", "January 6, 2010 at 11:50 PM", "Reply", the comment form's "You are commenting
+    using ...") within the next few lines, opens a section that runs to the end of the page (or to
+    the site's rights footer, which stays for the credit rules).  Its lines are the readers', not
+    the story's, however long.  A "Comments" line without a commenter under it - a subheading, a
+    story's own "the reply came late" - changes nothing."""
+    openers = patterns.combined("comment_openers")
+    commenters = patterns.combined("commenter_lines")
+    if openers is None or commenters is None:
+        return
+    n = len(lines)
+    story_seen = False
+    for i in range(n):
+        line = lines[i]
+        if not line:
+            continue
+        if not kinds[i] and is_paragraph(line):
+            story_seen = True
+            continue
+        if not story_seen or i <= first_para or len(line) > 250 or not openers.fullmatch(line):
+            continue
+        below = [k for k in range(i + 1, n) if lines[k]][:_COMMENT_LOOKAHEAD]
+        if not any(commenters.fullmatch(lines[k]) for k in below):
+            continue
+        if not kinds[i]:
+            kinds[i] = COMMENT_KIND
+        for k in range(i + 1, n):
+            if not lines[k]:
+                continue
+            if _SITE_FOOTER.search(lines[k]) or kinds[k] == "byline":
+                break
+            if not kinds[k]:
+                kinds[k] = COMMENT_KIND
+        return
 
 
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][a-z]{2,}|[A-Z]{2,6})\b")

@@ -19,6 +19,7 @@ from typing import Any
 from pipelines.article import Article
 from pipelines.attribution import Attribution, attribute
 from pipelines.clean import (
+    COMMENT_KIND,
     REPEATED_KIND,
     SANDWICHED_KIND,
     Cleaned,
@@ -44,7 +45,8 @@ TEXT_BOILERPLATE_KINDS = (
     "trailing_headline", "link_line", "footer", "edge_chrome", "template_line", "template_prefix", "teaser",
     LEARNED_KIND, REPEATED_KIND, SANDWICHED_KIND,
 )
-_CLEAN_BOILERPLATE_KINDS = frozenset({"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser"})
+_CLEAN_BOILERPLATE_KINDS = frozenset({"related", "related_block", "prompt", "chrome", "foreign_ui", "teaser",
+                                      COMMENT_KIND})
 _EDGE_WORDS = 10  # banner / UI lines at the edges of a body are short
 _FOREIGN_RATIO = 200.0
 

@@ -75,6 +75,8 @@ _LIST_KEYS = (
     "capital_cities",
     "copyright_words",
     "ui_words",
+    "comment_openers",
+    "commenter_lines",
 )
 
 
